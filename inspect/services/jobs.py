@@ -1,0 +1,155 @@
+"""Background jobs as the database sees them (công việc nền).
+
+Every job has a JobRecord written before it is enqueued; the arq job id is the
+record's id, so enqueueing twice is a no-op in arq, and a job that Redis lost (an
+embedded Redis restarted without its dump, a flushed server) is re-enqueued by the
+sweeper from the database. Task functions run through ``run_tracked`` so a job that
+runs twice (arq may retry after a killed worker) does its work once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from arq.connections import ArqRedis
+from arq.jobs import Job, JobStatus as ArqStatus
+
+from congvu.inspect.actor import Actor
+from congvu.inspect.db import atomic
+from congvu.inspect.errors import NotFound
+from congvu.inspect.tables import JobRecord, JobStatus
+
+
+class JobKind(str, Enum):
+    """arq function names; congvu.jobs.worker registers one function per kind."""
+
+    unit_statistics = "unit_statistics"
+
+
+@dataclass(frozen=True)
+class JobView:
+    id: uuid.UUID
+    kind: str
+    status: str
+    progress: int
+    total: int
+    message: str
+    result: Any
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.done.value, JobStatus.failed.value)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.done.value:
+            return 100
+        return int(100 * self.progress / self.total) if self.total else 0
+
+
+async def _enqueue(queue: ArqRedis, kind: JobKind, arguments: dict[str, Any],
+                   actor: Actor | None) -> uuid.UUID:
+    now = datetime.now(UTC)
+    record = JobRecord(
+        id=uuid.uuid4(), kind=kind.value, arguments=arguments, status=JobStatus.queued.value,
+        requested_by=actor.id if actor and actor.id else None, created_at=now, updated_at=now,
+    )
+    async with atomic():
+        await record.save(force_insert=True)
+    await queue.enqueue_job(kind.value, str(record.id), **arguments, _job_id=str(record.id))
+    return record.id
+
+
+async def start_unit_statistics(queue: ArqRedis, actor: Actor, unit_id: int) -> uuid.UUID:
+    """Thống kê lại đơn vị: recompute a unit's staff statistics in the background."""
+    return await _enqueue(queue, JobKind.unit_statistics, {"unit_id": unit_id}, actor)
+
+
+Progress = Callable[[int, int, str], Awaitable[None]]
+
+
+async def run_tracked(job_id: str, work: Callable[[Progress], Awaitable[Any]]) -> Any:
+    """Run ``work`` for a JobRecord: running → done / failed, with progress updates.
+
+    A record already done is not run again: that makes every job idempotent at the
+    level of the record, whatever arq retries.
+    """
+    record_id = uuid.UUID(job_id)
+    now = datetime.now(UTC)
+    async with atomic():
+        record = await JobRecord.objects().where(JobRecord.id == record_id).first()
+        if record is None:
+            raise NotFound(f"job {job_id} has no record")
+        if record.status == JobStatus.done.value:
+            return record.result
+        await JobRecord.update(
+            {JobRecord.status: JobStatus.running.value, JobRecord.started_at: now,
+             JobRecord.updated_at: now, JobRecord.attempts: record.attempts + 1,
+             JobRecord.error: None}
+        ).where(JobRecord.id == record_id)
+
+    async def progress(done: int, total: int, message: str = "") -> None:
+        async with atomic():
+            await JobRecord.update(
+                {JobRecord.progress: done, JobRecord.total: total, JobRecord.message: message,
+                 JobRecord.updated_at: datetime.now(UTC)}
+            ).where(JobRecord.id == record_id)
+
+    try:
+        result = await work(progress)
+    except Exception as error:
+        async with atomic():
+            await JobRecord.update(
+                {JobRecord.status: JobStatus.failed.value, JobRecord.error: str(error)[:4000],
+                 JobRecord.finished_at: datetime.now(UTC), JobRecord.updated_at: datetime.now(UTC)}
+            ).where(JobRecord.id == record_id)
+        raise
+    async with atomic():
+        finished = datetime.now(UTC)
+        await JobRecord.update(
+            {JobRecord.status: JobStatus.done.value, JobRecord.result: result,
+             JobRecord.finished_at: finished, JobRecord.updated_at: finished}
+        ).where(JobRecord.id == record_id)
+    return result
+
+
+async def get_job(actor: Actor, job_id: uuid.UUID) -> JobView:
+    """A job is visible to whoever started it and to administrators."""
+    row = await JobRecord.select().where(JobRecord.id == job_id).output(load_json=True).first()
+    if row is None or (row["requested_by"] != actor.id and actor.role != "admin"):
+        raise NotFound("Không tìm thấy công việc.")
+    return JobView(
+        id=row["id"], kind=row["kind"], status=row["status"], progress=row["progress"],
+        total=row["total"], message=row["message"], result=row["result"], error=row["error"],
+        created_at=row["created_at"], started_at=row["started_at"],
+        finished_at=row["finished_at"],
+    )
+
+
+async def requeue_lost(queue: ArqRedis, older_than: timedelta = timedelta(minutes=1)) -> int:
+    """Re-enqueue queued jobs that Redis no longer knows (sweeper, run by cron)."""
+    cutoff = datetime.now(UTC) - older_than
+    rows = await JobRecord.select(JobRecord.id, JobRecord.kind, JobRecord.arguments).where(
+        JobRecord.status == JobStatus.queued.value, JobRecord.updated_at < cutoff
+    ).output(load_json=True)
+    requeued = 0
+    for row in rows:
+        job_id = str(row["id"])
+        if await Job(job_id, queue).status() != ArqStatus.not_found:
+            continue
+        await queue.enqueue_job(row["kind"], job_id, **row["arguments"], _job_id=job_id)
+        async with atomic():
+            await JobRecord.update({JobRecord.updated_at: datetime.now(UTC)}).where(
+                JobRecord.id == row["id"]
+            )
+        requeued += 1
+    return requeued

@@ -1,0 +1,211 @@
+"""Settings: one frozen object built from ``CONGVU_*`` environment variables.
+
+Nothing else in congvu reads the environment. Every parser is strict: a value it
+does not understand stops the process with a message that names the variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+LOCALES = ("vi", "en")
+MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(ValueError):
+    """A ``CONGVU_*`` variable has a value congvu refuses to start with."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    redis_url: str | None
+    var_dir: Path
+    media_dir: Path
+    secret_key: str
+    time_zone: str
+    locale: str
+    public_url: str
+    debug: bool
+    login_max_failures: int
+    login_lockout_minutes: int
+
+    @property
+    def embedded(self) -> bool:
+        """Embedded mode (SQLite + in-process worker) is chosen by the absence of a Redis URL."""
+        return self.redis_url is None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return sqlite_path(self.database_url)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+def sqlite_path(url: str) -> Path:
+    """``sqlite:///var/x.db`` is relative to the working directory, ``sqlite:////x.db`` absolute."""
+    rest = url.removeprefix("sqlite:///")
+    return Path(rest) if rest.startswith("/") else Path.cwd() / rest
+
+
+def _database_url(value: str) -> str:
+    if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
+        return value
+    parts = urlsplit(value)
+    if parts.scheme in ("postgresql", "postgres") and parts.hostname and parts.path.strip("/"):
+        return value
+    raise SettingsError(
+        "CONGVU_DATABASE_URL",
+        f"expected sqlite:///relative/path, sqlite:////absolute/path or "
+        f"postgresql://user:password@host:port/database, got {value!r}",
+    )
+
+
+def _redis_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme in ("redis", "rediss", "unix") and (parts.hostname or parts.path):
+        return value
+    raise SettingsError("CONGVU_REDIS_URL", f"expected redis://host:port/db, got {value!r}")
+
+
+def _bool(variable: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise SettingsError(variable, f"expected true/false, got {value!r}")
+
+
+def _positive_int(variable: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(variable, f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise SettingsError(variable, f"must be at least 1, got {number}")
+    return number
+
+
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            "CONGVU_TIME_ZONE", f"unknown time zone {value!r} (e.g. Asia/Ho_Chi_Minh)"
+        ) from None
+    return value
+
+
+def _locale(value: str) -> str:
+    if value not in LOCALES:
+        raise SettingsError("CONGVU_LOCALE", f"expected one of {', '.join(LOCALES)}, got {value!r}")
+    return value
+
+
+def _public_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return value.rstrip("/")
+    raise SettingsError("CONGVU_PUBLIC_URL", f"expected http(s)://host[:port], got {value!r}")
+
+
+def _secret_key(value: str | None, embedded: bool, var_dir: Path) -> str:
+    if value is not None:
+        if len(value) < MIN_SECRET_LENGTH:
+            raise SettingsError(
+                "CONGVU_SECRET_KEY", f"must be at least {MIN_SECRET_LENGTH} characters long"
+            )
+        return value
+    if not embedded:
+        raise SettingsError(
+            "CONGVU_SECRET_KEY", "is required in production mode (when CONGVU_REDIS_URL is set)"
+        )
+    # Embedded mode: generated on first run and kept so sessions survive a restart.
+    key_file = var_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+KNOWN_VARIABLES = frozenset(
+    {
+        "CONGVU_DATABASE_URL",
+        "CONGVU_REDIS_URL",
+        "CONGVU_VAR_DIR",
+        "CONGVU_MEDIA_DIR",
+        "CONGVU_SECRET_KEY",
+        "CONGVU_TIME_ZONE",
+        "CONGVU_LOCALE",
+        "CONGVU_PUBLIC_URL",
+        "CONGVU_DEBUG",
+        "CONGVU_LOGIN_MAX_FAILURES",
+        "CONGVU_LOGIN_LOCKOUT_MINUTES",
+        # Read by the test suite and CI only, never by the product.
+        "CONGVU_TEST_DATABASE_URL",
+        "CONGVU_TEST_REDIS_URL",
+        "CONGVU_REQUIRE_SERVERS",
+        "CONGVU_CI_BENCH",
+    }
+)
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    unknown = sorted(k for k in env if k.startswith("CONGVU_") and k not in KNOWN_VARIABLES)
+    if unknown:
+        raise SettingsError(unknown[0], "unknown congvu setting (a typo?)")
+    var_dir = Path(env.get("CONGVU_VAR_DIR", "var")).absolute()
+    redis_raw = env.get("CONGVU_REDIS_URL", "").strip()
+    redis_url = _redis_url(redis_raw) if redis_raw else None
+    database_url = _database_url(
+        env.get("CONGVU_DATABASE_URL", f"sqlite:///{var_dir / 'congvu.sqlite3'}")
+    )
+    return Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        var_dir=var_dir,
+        media_dir=Path(env.get("CONGVU_MEDIA_DIR", str(var_dir / "media"))).absolute(),
+        secret_key=_secret_key(env.get("CONGVU_SECRET_KEY"), redis_url is None, var_dir),
+        time_zone=_time_zone(env.get("CONGVU_TIME_ZONE", "Asia/Ho_Chi_Minh")),
+        locale=_locale(env.get("CONGVU_LOCALE", "vi")),
+        public_url=_public_url(env.get("CONGVU_PUBLIC_URL", "http://127.0.0.1:8000")),
+        debug=_bool("CONGVU_DEBUG", env.get("CONGVU_DEBUG", "false")),
+        login_max_failures=_positive_int(
+            "CONGVU_LOGIN_MAX_FAILURES", env.get("CONGVU_LOGIN_MAX_FAILURES", "5")
+        ),
+        login_lockout_minutes=_positive_int(
+            "CONGVU_LOGIN_LOCKOUT_MINUTES", env.get("CONGVU_LOGIN_LOCKOUT_MINUTES", "15")
+        ),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests call ``get_settings.cache_clear()`` after changing env."""
+    return load_settings()

@@ -1,0 +1,34 @@
+"""The embedded worker: the production WorkerSettings, run as a task of the web process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from arq.connections import RedisSettings
+from arq.worker import Worker, create_worker
+
+from congvu.jobs.worker import WorkerSettings
+
+
+@contextlib.asynccontextmanager
+async def embedded_worker(redis_url: str, *, burst: bool = False) -> AsyncIterator[Worker]:
+    """Run the worker beside the web app until the block exits.
+
+    The worker gets its own connection pool: ``Worker.close()`` closes the pool it
+    uses, and the web app's queue must outlive it during shutdown.
+    """
+    worker = create_worker(
+        WorkerSettings, redis_settings=RedisSettings.from_dsn(redis_url),
+        handle_signals=False, burst=burst,
+    )
+    task = asyncio.create_task(worker.async_run(), name="congvu-embedded-worker")
+    try:
+        yield worker
+    finally:
+        # close() cancels the running jobs and the main loop (arq re-runs a cancelled
+        # job after its in-progress key expires; run_tracked keeps that idempotent).
+        await worker.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
