@@ -26,6 +26,11 @@ class Actor:
 
 
 SYSTEM = Actor(
-    id=0, username="system", display_name="Hệ thống", role="admin", scope_path="",
-    scope_unit_id=None, official_id=None,
+    id=0,
+    username="system",
+    display_name="Hệ thống",
+    role="admin",
+    scope_path="",
+    scope_unit_id=None,
+    official_id=None,
 )

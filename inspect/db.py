@@ -15,12 +15,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from congvu.inspect.settings import Settings
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
-
-from congvu.inspect.settings import Settings
 
 # Piccolo finds its engine through a module named by PICCOLO_CONF. Pointing it at a
 # module inside the package makes every entry point (CLI, tests, worker, piccolo's

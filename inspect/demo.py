@@ -14,14 +14,74 @@ from congvu.inspect.tables import Official, Unit
 
 DEMO_PASSWORD = "congvu-demo-2026"
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-          "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Thái", "Hà", "Cao", "Chu"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Thái",
+    "Hà",
+    "Cao",
+    "Chu",
+]
 MIDDLE_MALE = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Xuân", "Đình", "Công", "Thanh", "Ngọc"]
 MIDDLE_FEMALE = ["Thị", "Thu", "Thanh", "Ngọc", "Thùy", "Hồng", "Minh", "Phương", "Kim", "Diệu"]
-GIVEN_MALE = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Huy", "Khánh", "Long",
-              "Mạnh", "Nam", "Phong", "Quân", "Sơn", "Tài", "Thắng", "Trung", "Tuấn", "Việt"]
-GIVEN_FEMALE = ["Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hương", "Lan", "Linh",
-                "Loan", "Mai", "Nga", "Ngân", "Nhung", "Oanh", "Phương", "Thảo", "Trang", "Yến"]
+GIVEN_MALE = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Hải",
+    "Hùng",
+    "Huy",
+    "Khánh",
+    "Long",
+    "Mạnh",
+    "Nam",
+    "Phong",
+    "Quân",
+    "Sơn",
+    "Tài",
+    "Thắng",
+    "Trung",
+    "Tuấn",
+    "Việt",
+]
+GIVEN_FEMALE = [
+    "Anh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hằng",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Loan",
+    "Mai",
+    "Nga",
+    "Ngân",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Thảo",
+    "Trang",
+    "Yến",
+]
 
 
 @dataclass(frozen=True)
@@ -51,8 +111,10 @@ COMMUNE_OFFICES = [
     ("PVHCC", "Trung tâm Phục vụ hành chính công", "service_centre"),
 ]
 # Wards abolished on 01/07/2025 keep their rows so older records still resolve.
-MERGED = [("NA-HB", "Phường Hưng Bình (trước 01/07/2025)", "NA-TV"),
-          ("NA-LN", "Phường Lê Lợi (trước 01/07/2025)", "NA-TV")]
+MERGED = [
+    ("NA-HB", "Phường Hưng Bình (trước 01/07/2025)", "NA-TV"),
+    ("NA-LN", "Phường Lê Lợi (trước 01/07/2025)", "NA-TV"),
+]
 
 
 def _name(rng: random.Random, gender: str) -> str:
@@ -62,7 +124,7 @@ def _name(rng: random.Random, gender: str) -> str:
 
 
 def _lower_first(name: str) -> str:
-    """"Phường Trường Vinh" inside a longer name reads "… phường Trường Vinh"."""
+    """ "Phường Trường Vinh" inside a longer name reads "… phường Trường Vinh"."""
     head, _, rest = name.partition(" ")
     return f"{head.lower()} {rest}"
 
@@ -82,20 +144,31 @@ async def _seed(rng: random.Random) -> None:
     ids: dict[str, int] = {}
     for code, name, kind, parent, commune_type in UNITS:
         unit = await organisation.create_unit(
-            code=code, name=name, kind=kind, parent_code=parent, commune_type=commune_type,
+            code=code,
+            name=name,
+            kind=kind,
+            parent_code=parent,
+            commune_type=commune_type,
             valid_from=date(2025, 7, 1) if kind == "commune" else None,
         )
         ids[code] = unit.id
         if kind == "commune":
             for suffix, office, office_kind in COMMUNE_OFFICES:
                 child = await organisation.create_unit(
-                    code=f"{code}-{suffix}", name=f"{office} {_lower_first(name)}",
-                    kind=office_kind, parent_code=code, valid_from=date(2025, 7, 1),
+                    code=f"{code}-{suffix}",
+                    name=f"{office} {_lower_first(name)}",
+                    kind=office_kind,
+                    parent_code=code,
+                    valid_from=date(2025, 7, 1),
                 )
                 ids[child.code] = child.id
     for code, name, target in MERGED:
         old = await organisation.create_unit(
-            code=code, name=name, kind="commune", parent_code="NA", commune_type="phuong",
+            code=code,
+            name=name,
+            kind="commune",
+            parent_code="NA",
+            commune_type="phuong",
             valid_to=date(2025, 6, 30),
         )
         async with atomic():
@@ -103,27 +176,44 @@ async def _seed(rng: random.Random) -> None:
 
     # UBND tỉnh Nghệ An announces summer and winter hours every year (DOMAIN §1).
     await organisation.add_schedule(
-        unit_id=ids["NA"], name="Mùa hè", season=("04-16", "10-15"),
-        morning=(time(7, 0), time(11, 30)), afternoon=(time(13, 30), time(17, 0)),
+        unit_id=ids["NA"],
+        name="Mùa hè",
+        season=("04-16", "10-15"),
+        morning=(time(7, 0), time(11, 30)),
+        afternoon=(time(13, 30), time(17, 0)),
         legal_basis="Thông báo giờ làm việc mùa hè của UBND tỉnh Nghệ An",
     )
     await organisation.add_schedule(
-        unit_id=ids["NA"], name="Mùa đông", season=("10-16", "04-15"),
-        morning=(time(7, 30), time(12, 0)), afternoon=(time(13, 30), time(17, 0)),
+        unit_id=ids["NA"],
+        name="Mùa đông",
+        season=("10-16", "04-15"),
+        morning=(time(7, 30), time(12, 0)),
+        afternoon=(time(13, 30), time(17, 0)),
         legal_basis="Thông báo giờ làm việc mùa đông của UBND tỉnh Nghệ An",
     )
 
     counter = 0
 
-    async def person(unit: str, position: str, category: str = "cong_chuc",
-                     leader: bool = False, desk: str | None = None,
-                     gender: str | None = None) -> Official:
+    async def person(
+        unit: str,
+        position: str,
+        category: str = "cong_chuc",
+        leader: bool = False,
+        desk: str | None = None,
+        gender: str | None = None,
+    ) -> Official:
         nonlocal counter
         counter += 1
         sex = gender or rng.choice(["nam", "nu"])
         return await organisation.add_official(
-            code=f"CB{counter:04d}", full_name=_name(rng, sex), gender=sex, category=category,
-            position=position, unit_id=ids[unit], is_leader=leader, desk=desk,
+            code=f"CB{counter:04d}",
+            full_name=_name(rng, sex),
+            gender=sex,
+            category=category,
+            position=position,
+            unit_id=ids[unit],
+            is_leader=leader,
+            desk=desk,
             birth_date=date(rng.randint(1968, 1999), rng.randint(1, 12), rng.randint(1, 28)),
         )
 
@@ -152,17 +242,27 @@ async def _seed(rng: random.Random) -> None:
         await person(f"{commune}-VHXH", "Trưởng phòng", leader=True)
         await person(f"{commune}-VHXH", "Chuyên viên")
         await person(f"{commune}-PVHCC", "Giám đốc Trung tâm", leader=True)
-        for n, field in enumerate(("Tư pháp - Hộ tịch", "Đất đai", "Lao động - Thương binh"),
-                                  start=1):
-            official = await person(f"{commune}-PVHCC", "Chuyên viên một cửa",
-                                    desk=f"Quầy {n:02d} - {field}")
+        for n, field in enumerate(
+            ("Tư pháp - Hộ tịch", "Đất đai", "Lao động - Thương binh"), start=1
+        ):
+            official = await person(
+                f"{commune}-PVHCC", "Chuyên viên một cửa", desk=f"Quầy {n:02d} - {field}"
+            )
             staff.setdefault(commune, official)
         await person(f"{commune}-PVHCC", "Nhân viên hỗ trợ", "vien_chuc")
 
-    async def account(username: str, role: str, scope: str, official: Official | None,
-                      display_name: str | None = None) -> None:
+    async def account(
+        username: str,
+        role: str,
+        scope: str,
+        official: Official | None,
+        display_name: str | None = None,
+    ) -> None:
         await accounts.create_user(
-            username=username, password=DEMO_PASSWORD, role=role, unit_code=scope,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            unit_code=scope,
             display_name=display_name or (official.full_name if official else username),
             official_code=official.code if official else None,
         )

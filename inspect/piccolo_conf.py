@@ -1,9 +1,8 @@
 """Piccolo configuration, located through PICCOLO_CONF=congvu.inspect.piccolo_conf."""
 
-from piccolo.conf.apps import AppRegistry
-
 from congvu.inspect.db import engine_for
 from congvu.inspect.settings import get_settings
+from piccolo.conf.apps import AppRegistry
 
 DB = engine_for(get_settings())
 

@@ -5,8 +5,9 @@ Table classes are the repository: services query them directly.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
+import congvu.inspect.db  # noqa: F401  (sets PICCOLO_CONF before any query)
 from piccolo.columns import (
     JSON,
     UUID,
@@ -22,10 +23,8 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-import congvu.inspect.db  # noqa: F401  (sets PICCOLO_CONF before any query)
 
-
-class UnitKind(str, Enum):
+class UnitKind(StrEnum):
     """Cấp/loại đơn vị after the 2025 two-level local government reform (DOMAIN §9)."""
 
     province = "province"  # tỉnh / thành phố trực thuộc trung ương
@@ -35,13 +34,13 @@ class UnitKind(str, Enum):
     sub_unit = "sub_unit"  # phòng, bộ phận
 
 
-class CommuneType(str, Enum):
+class CommuneType(StrEnum):
     xa = "xa"
     phuong = "phuong"
     dac_khu = "dac_khu"
 
 
-class OfficialCategory(str, Enum):
+class OfficialCategory(StrEnum):
     """Luật CBCC 80/2025/QH15 Art. 1 plus the groups inspections meet in practice."""
 
     can_bo = "can_bo"
@@ -51,12 +50,12 @@ class OfficialCategory(str, Enum):
     khong_chuyen_trach = "khong_chuyen_trach"
 
 
-class Gender(str, Enum):
+class Gender(StrEnum):
     nam = "nam"
     nu = "nu"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     admin = "admin"
     team_lead = "team_lead"  # trưởng đoàn kiểm tra
     inspector = "inspector"  # thành viên đoàn kiểm tra
@@ -66,7 +65,7 @@ class Role(str, Enum):
     reporter = "reporter"  # cán bộ báo cáo
 
 
-class JobStatus(str, Enum):
+class JobStatus(StrEnum):
     queued = "queued"
     running = "running"
     done = "done"

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 
 from arq.connections import RedisSettings
 from arq.worker import Worker, create_worker
-
 from congvu.jobs.worker import WorkerSettings
 
 
@@ -20,8 +19,10 @@ async def embedded_worker(redis_url: str, *, burst: bool = False) -> AsyncIterat
     uses, and the web app's queue must outlive it during shutdown.
     """
     worker = create_worker(
-        WorkerSettings, redis_settings=RedisSettings.from_dsn(redis_url),
-        handle_signals=False, burst=burst,
+        WorkerSettings,
+        redis_settings=RedisSettings.from_dsn(redis_url),
+        handle_signals=False,
+        burst=burst,
     )
     task = asyncio.create_task(worker.async_run(), name="congvu-embedded-worker")
     try:

@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Function, func
-
 from congvu.inspect import db
 from congvu.inspect.services.jobs import JobKind
 from congvu.jobs import tasks

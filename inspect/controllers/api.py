@@ -8,11 +8,11 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, get, post
-
 from congvu.inspect.actor import Actor
 from congvu.inspect.controllers.guards import STAFF_ROLES, requires_role
 from congvu.inspect.services import jobs, organisation
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
 
 
 class UnitOut(msgspec.Struct):
@@ -71,19 +71,29 @@ class UnitApi(Controller):
         ]
 
     @get("/{unit_id:int}/officials")
-    async def officials(self, request: Request[Actor, Any, Any], unit_id: int) -> list[OfficialOut]:
-        """The roster of a unit subtree, in Vietnamese name order; 404 outside the caller's scope."""
+    async def officials(
+        self, request: Request[Actor, Any, Any], unit_id: FromPath[int]
+    ) -> list[OfficialOut]:
+        """The roster of a unit subtree in Vietnamese name order; 404 outside the scope."""
         rows = await organisation.officials_of_unit(request.user, unit_id)
         return [
             OfficialOut(
-                id=o.id, code=o.code, full_name=o.full_name, category=o.category,
-                position=o.position, is_leader=o.is_leader, desk=o.desk, unit_code=o.unit_code,
+                id=o.id,
+                code=o.code,
+                full_name=o.full_name,
+                category=o.category,
+                position=o.position,
+                is_leader=o.is_leader,
+                desk=o.desk,
+                unit_code=o.unit_code,
             )
             for o in rows
         ]
 
     @post("/{unit_id:int}/statistics-jobs", status_code=202)
-    async def start_statistics(self, request: Request[Actor, Any, Any], unit_id: int) -> JobStarted:
+    async def start_statistics(
+        self, request: Request[Actor, Any, Any], unit_id: FromPath[int]
+    ) -> JobStarted:
         """Start recomputing a unit's statistics; poll the returned job."""
         await organisation.unit_in_scope(request.user, unit_id)
         job_id = await jobs.start_unit_statistics(request.app.state.queue, request.user, unit_id)
@@ -95,10 +105,18 @@ class JobApi(Controller):
     tags = ["jobs"]  # noqa: RUF012
 
     @get("/{job_id:uuid}")
-    async def job(self, request: Request[Actor, Any, Any], job_id: UUID) -> JobOut:
+    async def job(self, request: Request[Actor, Any, Any], job_id: FromPath[UUID]) -> JobOut:
         job = await jobs.get_job(request.user, job_id)
         return JobOut(
-            id=job.id, kind=job.kind, status=job.status, progress=job.progress, total=job.total,
-            message=job.message, result=job.result, error=job.error, created_at=job.created_at,
-            finished_at=job.finished_at, url=f"/jobs/{job.id}",
+            id=job.id,
+            kind=job.kind,
+            status=job.status,
+            progress=job.progress,
+            total=job.total,
+            message=job.message,
+            result=job.result,
+            error=job.error,
+            created_at=job.created_at,
+            finished_at=job.finished_at,
+            url=f"/jobs/{job.id}",
         )

@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
-from litestar.response import Redirect, Template
-
 from congvu.inspect.actor import Actor
 from congvu.inspect.i18n import LOCALES
 from congvu.inspect.services import accounts
 from congvu.inspect.services.accounts import RequestInfo
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
 
 LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa."
 
@@ -55,8 +54,11 @@ class AuthController(Controller):
         if actor is None:
             return Template(
                 "auth/login.html",
-                context={"next": _safe_next(data.next), "error": LOGIN_FAILED,
-                         "username": data.username},
+                context={
+                    "next": _safe_next(data.next),
+                    "error": LOGIN_FAILED,
+                    "username": data.username,
+                },
                 status_code=401,
             )
         request.scope.setdefault("state", {})["rotate_session"] = True

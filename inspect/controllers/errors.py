@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from congvu.inspect.errors import DomainError
+from congvu.inspect.i18n import gettext
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
-
-from congvu.inspect.errors import DomainError
-from congvu.inspect.i18n import gettext
 
 _TITLES = {
     400: "Yêu cầu không hợp lệ",
@@ -25,8 +24,11 @@ def _wants_json(request: Request[Any, Any, Any]) -> bool:
 
 
 def _problem(status: int, detail: str, field: str | None = None) -> Response[Any]:
-    body: dict[str, Any] = {"status": status, "title": gettext(_TITLES.get(status, "Đã xảy ra lỗi")),
-                            "detail": detail}
+    body: dict[str, Any] = {
+        "status": status,
+        "title": gettext(_TITLES.get(status, "Đã xảy ra lỗi")),
+        "detail": detail,
+    }
     if field is not None:
         body["field"] = field
     return Response(body, status_code=status, media_type="application/problem+json")
@@ -35,8 +37,7 @@ def _problem(status: int, detail: str, field: str | None = None) -> Response[Any
 def _page(request: Request[Any, Any, Any], status: int, detail: str) -> Response[Any]:
     return Template(
         "errors/error.html",
-        context={"status": status, "title": _TITLES.get(status, "Đã xảy ra lỗi"),
-                 "detail": detail},
+        context={"status": status, "title": _TITLES.get(status, "Đã xảy ra lỗi"), "detail": detail},
         status_code=status,
         media_type=MediaType.HTML,
     )

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from litestar import Controller, Request, Response, get
-
 from congvu.inspect import db
+from litestar import Controller, Request, Response, get
 
 
 class HealthController(Controller):
@@ -32,5 +31,6 @@ class HealthController(Controller):
         except Exception as error:
             checks["queue"] = f"error: {type(error).__name__}"
         ok = all(v == "ok" for v in checks.values())
-        return Response({"status": "ok" if ok else "unavailable", **checks},
-                        status_code=200 if ok else 503)
+        return Response(
+            {"status": "ok" if ok else "unavailable", **checks}, status_code=200 if ok else 503
+        )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
-from litestar.response import Redirect, Template
-
 from congvu.inspect.actor import Actor
 from congvu.inspect.controllers.guards import STAFF_ROLES, requires_role
 from congvu.inspect.services import jobs, organisation
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
 
 
 class UnitPages(Controller):
@@ -22,7 +22,7 @@ class UnitPages(Controller):
         return Template("organisation/units.html", context={"units": units})
 
     @get("/{unit_id:int}", name="unit")
-    async def unit(self, request: Request[Actor, Any, Any], unit_id: int) -> Template:
+    async def unit(self, request: Request[Actor, Any, Any], unit_id: FromPath[int]) -> Template:
         unit = await organisation.unit_in_scope(request.user, unit_id)
         officials = await organisation.officials_of_unit(request.user, unit_id)
         schedules = await organisation.schedules_of_unit(request.user, unit_id)
@@ -32,7 +32,9 @@ class UnitPages(Controller):
         )
 
     @post("/{unit_id:int}/statistics", status_code=303, name="unit_statistics")
-    async def recompute(self, request: Request[Actor, Any, Any], unit_id: int) -> Redirect:
+    async def recompute(
+        self, request: Request[Actor, Any, Any], unit_id: FromPath[int]
+    ) -> Redirect:
         await organisation.unit_in_scope(request.user, unit_id)
         job_id = await jobs.start_unit_statistics(request.app.state.queue, request.user, unit_id)
         return Redirect(f"/jobs/{job_id}", status_code=303)

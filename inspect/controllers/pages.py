@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get
-from litestar.response import Template
-
 from congvu.inspect.actor import Actor
 from congvu.inspect.services import organisation
+from litestar import Controller, Request, get
+from litestar.response import Template
 
 
 class HomeController(Controller):

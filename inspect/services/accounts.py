@@ -92,8 +92,12 @@ async def authenticate(
             values[User.password_hash] = security.hash_password(password)
         await User.update(values).where(User.id == user.id)
         await audit.record(
-            "login", "account", user.id, actor_username=user.username,
-            request_id=info.request_id, ip=info.ip,
+            "login",
+            "account",
+            user.id,
+            actor_username=user.username,
+            request_id=info.request_id,
+            ip=info.ip,
         )
     return await actor_for(user.id)
 
@@ -110,16 +114,23 @@ async def create_user(
     actor: Actor = SYSTEM,
 ) -> User:
     username = username.strip()
-    if not username or len(username) > 64 or not username.replace(".", "").replace("_", "")\
-            .replace("-", "").isalnum():
-        raise Invalid("Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới, gạch ngang.",
-                      field="username")
+    if (
+        not username
+        or len(username) > 64
+        or not username.replace(".", "").replace("_", "").replace("-", "").isalnum()
+    ):
+        raise Invalid(
+            "Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới, gạch ngang.", field="username"
+        )
     if role not in {r.value for r in Role}:
-        raise Invalid(f"Vai trò không hợp lệ: {role!r} (hợp lệ: "
-                      f"{', '.join(r.value for r in Role)})", field="role")
+        raise Invalid(
+            f"Vai trò không hợp lệ: {role!r} (hợp lệ: {', '.join(r.value for r in Role)})",
+            field="role",
+        )
     if len(password) < security.MIN_PASSWORD_LENGTH:
-        raise Invalid(f"Mật khẩu phải có ít nhất {security.MIN_PASSWORD_LENGTH} ký tự.",
-                      field="password")
+        raise Invalid(
+            f"Mật khẩu phải có ít nhất {security.MIN_PASSWORD_LENGTH} ký tự.", field="password"
+        )
     scope_unit_id: int | None = None
     if unit_code is not None:
         unit = await Unit.select(Unit.id).where(Unit.code == unit_code).first()
@@ -149,7 +160,10 @@ async def create_user(
     async with atomic():
         await user.save()
         await audit.record(
-            "account_created", "account", user.id, actor=actor,
+            "account_created",
+            "account",
+            user.id,
+            actor=actor,
             after={"username": username, "role": role, "unit": unit_code},
         )
     return user

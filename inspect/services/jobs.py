@@ -13,19 +13,19 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from arq.connections import ArqRedis
-from arq.jobs import Job, JobStatus as ArqStatus
-
+from arq.jobs import Job
+from arq.jobs import JobStatus as ArqStatus
 from congvu.inspect.actor import Actor
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import NotFound
 from congvu.inspect.tables import JobRecord, JobStatus
 
 
-class JobKind(str, Enum):
+class JobKind(StrEnum):
     """arq function names; congvu.jobs.worker registers one function per kind."""
 
     unit_statistics = "unit_statistics"
@@ -56,15 +56,21 @@ class JobView:
         return int(100 * self.progress / self.total) if self.total else 0
 
 
-async def _enqueue(queue: ArqRedis, kind: JobKind, arguments: dict[str, Any],
-                   actor: Actor | None) -> uuid.UUID:
+async def _enqueue(
+    queue: ArqRedis, kind: JobKind, arguments: dict[str, Any], actor: Actor | None
+) -> uuid.UUID:
     now = datetime.now(UTC)
     record = JobRecord(
-        id=uuid.uuid4(), kind=kind.value, arguments=arguments, status=JobStatus.queued.value,
-        requested_by=actor.id if actor and actor.id else None, created_at=now, updated_at=now,
+        id=uuid.uuid4(),
+        kind=kind.value,
+        arguments=arguments,
+        status=JobStatus.queued.value,
+        requested_by=actor.id if actor and actor.id else None,
+        created_at=now,
+        updated_at=now,
     )
     async with atomic():
-        await record.save(force_insert=True)
+        await JobRecord.insert(record)
     await queue.enqueue_job(kind.value, str(record.id), **arguments, _job_id=str(record.id))
     return record.id
 
@@ -92,16 +98,24 @@ async def run_tracked(job_id: str, work: Callable[[Progress], Awaitable[Any]]) -
         if record.status == JobStatus.done.value:
             return record.result
         await JobRecord.update(
-            {JobRecord.status: JobStatus.running.value, JobRecord.started_at: now,
-             JobRecord.updated_at: now, JobRecord.attempts: record.attempts + 1,
-             JobRecord.error: None}
+            {
+                JobRecord.status: JobStatus.running.value,
+                JobRecord.started_at: now,
+                JobRecord.updated_at: now,
+                JobRecord.attempts: record.attempts + 1,
+                JobRecord.error: None,
+            }
         ).where(JobRecord.id == record_id)
 
     async def progress(done: int, total: int, message: str = "") -> None:
         async with atomic():
             await JobRecord.update(
-                {JobRecord.progress: done, JobRecord.total: total, JobRecord.message: message,
-                 JobRecord.updated_at: datetime.now(UTC)}
+                {
+                    JobRecord.progress: done,
+                    JobRecord.total: total,
+                    JobRecord.message: message,
+                    JobRecord.updated_at: datetime.now(UTC),
+                }
             ).where(JobRecord.id == record_id)
 
     try:
@@ -109,15 +123,23 @@ async def run_tracked(job_id: str, work: Callable[[Progress], Awaitable[Any]]) -
     except Exception as error:
         async with atomic():
             await JobRecord.update(
-                {JobRecord.status: JobStatus.failed.value, JobRecord.error: str(error)[:4000],
-                 JobRecord.finished_at: datetime.now(UTC), JobRecord.updated_at: datetime.now(UTC)}
+                {
+                    JobRecord.status: JobStatus.failed.value,
+                    JobRecord.error: str(error)[:4000],
+                    JobRecord.finished_at: datetime.now(UTC),
+                    JobRecord.updated_at: datetime.now(UTC),
+                }
             ).where(JobRecord.id == record_id)
         raise
     async with atomic():
         finished = datetime.now(UTC)
         await JobRecord.update(
-            {JobRecord.status: JobStatus.done.value, JobRecord.result: result,
-             JobRecord.finished_at: finished, JobRecord.updated_at: finished}
+            {
+                JobRecord.status: JobStatus.done.value,
+                JobRecord.result: result,
+                JobRecord.finished_at: finished,
+                JobRecord.updated_at: finished,
+            }
         ).where(JobRecord.id == record_id)
     return result
 
@@ -128,9 +150,16 @@ async def get_job(actor: Actor, job_id: uuid.UUID) -> JobView:
     if row is None or (row["requested_by"] != actor.id and actor.role != "admin"):
         raise NotFound("Không tìm thấy công việc.")
     return JobView(
-        id=row["id"], kind=row["kind"], status=row["status"], progress=row["progress"],
-        total=row["total"], message=row["message"], result=row["result"], error=row["error"],
-        created_at=row["created_at"], started_at=row["started_at"],
+        id=row["id"],
+        kind=row["kind"],
+        status=row["status"],
+        progress=row["progress"],
+        total=row["total"],
+        message=row["message"],
+        result=row["result"],
+        error=row["error"],
+        created_at=row["created_at"],
+        started_at=row["started_at"],
         finished_at=row["finished_at"],
     )
 
@@ -138,9 +167,11 @@ async def get_job(actor: Actor, job_id: uuid.UUID) -> JobView:
 async def requeue_lost(queue: ArqRedis, older_than: timedelta = timedelta(minutes=1)) -> int:
     """Re-enqueue queued jobs that Redis no longer knows (sweeper, run by cron)."""
     cutoff = datetime.now(UTC) - older_than
-    rows = await JobRecord.select(JobRecord.id, JobRecord.kind, JobRecord.arguments).where(
-        JobRecord.status == JobStatus.queued.value, JobRecord.updated_at < cutoff
-    ).output(load_json=True)
+    rows = (
+        await JobRecord.select(JobRecord.id, JobRecord.kind, JobRecord.arguments)
+        .where(JobRecord.status == JobStatus.queued.value, JobRecord.updated_at < cutoff)
+        .output(load_json=True)
+    )
     requeued = 0
     for row in rows:
         job_id = str(row["id"])

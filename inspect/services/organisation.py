@@ -14,6 +14,8 @@ from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid, NotFound
 from congvu.inspect.i18n import name_sort_key
 from congvu.inspect.tables import Official, Unit, WorkSchedule
+from congvu.rules.calendar import DEFAULT_SESSIONS, DaySessions
+from congvu.rules.working_hours import Season, SeasonalSchedule
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,15 @@ def _unit_view(row: dict[str, Any]) -> UnitView:
 
 
 _UNIT_COLUMNS = (
-    Unit.id, Unit.code, Unit.name, Unit.kind, Unit.path, Unit.parent,
-    Unit.valid_from, Unit.valid_to, Unit.merged_into.code,
+    Unit.id,
+    Unit.code,
+    Unit.name,
+    Unit.kind,
+    Unit.path,
+    Unit.parent,
+    Unit.valid_from,
+    Unit.valid_to,
+    Unit.merged_into.code,
 )
 
 
@@ -84,18 +93,30 @@ async def officials_of_unit(actor: Actor, unit_id: int) -> list[OfficialView]:
     unit = await unit_in_scope(actor, unit_id)
     rows = (
         await Official.select(
-            Official.id, Official.code, Official.full_name, Official.category,
-            Official.position, Official.is_leader, Official.desk,
-            Official.unit.code, Official.unit.name,
+            Official.id,
+            Official.code,
+            Official.full_name,
+            Official.category,
+            Official.position,
+            Official.is_leader,
+            Official.desk,
+            Official.unit.code,
+            Official.unit.name,
         )
         .where(Official.unit.path.like(f"{unit.path}%"), Official.active.eq(True))
         .order_by(Official.sort_key)
     )
     return [
         OfficialView(
-            id=r["id"], code=r["code"], full_name=r["full_name"], category=r["category"],
-            position=r["position"], is_leader=r["is_leader"], desk=r["desk"],
-            unit_code=r["unit.code"], unit_name=r["unit.name"],
+            id=r["id"],
+            code=r["code"],
+            full_name=r["full_name"],
+            category=r["category"],
+            position=r["position"],
+            is_leader=r["is_leader"],
+            desk=r["desk"],
+            unit_code=r["unit.code"],
+            unit_name=r["unit.name"],
         )
         for r in rows
     ]
@@ -107,12 +128,48 @@ async def schedules_of_unit(actor: Actor, unit_id: int) -> list[dict[str, Any]]:
     unit = await unit_in_scope(actor, unit_id)
     codes = [c for c in unit.path.strip("/").split("/") if c]
     for code in reversed(codes):
-        rows = await WorkSchedule.select(
-            WorkSchedule.all_columns(), WorkSchedule.unit.code, WorkSchedule.unit.name
-        ).where(WorkSchedule.unit.code == code).order_by(WorkSchedule.season_start)
+        rows = (
+            await WorkSchedule.select(
+                WorkSchedule.all_columns(), WorkSchedule.unit.code, WorkSchedule.unit.name
+            )
+            .where(WorkSchedule.unit.code == code)
+            .order_by(WorkSchedule.season_start)
+        )
         if rows:
             return list(rows)
     return []
+
+
+def _month_day(value: str) -> tuple[int, int]:
+    month, day = value.split("-")
+    return int(month), int(day)
+
+
+async def seasonal_schedule(unit_code: str) -> SeasonalSchedule:
+    """The unit's seasonal working hours (its own, else the nearest ancestor's, else the
+    national default of QĐ 188/1999/QĐ-TTg as the rules pack states it)."""
+    unit = await Unit.select(Unit.path).where(Unit.code == unit_code).first()
+    if unit is None:
+        raise NotFound(f"Không tìm thấy đơn vị có mã {unit_code!r}.", field="unit")
+    codes = [c for c in unit["path"].strip("/").split("/") if c]
+    for code in reversed(codes):
+        rows = await WorkSchedule.select().where(WorkSchedule.unit.code == code)
+        if rows:
+            return SeasonalSchedule(
+                [
+                    Season(
+                        name_vi=r["name"],
+                        start_month_day=_month_day(r["season_start"]),
+                        end_month_day=_month_day(r["season_end"]),
+                        sessions=DaySessions(
+                            r["morning_start"], r["morning_end"],
+                            r["afternoon_start"], r["afternoon_end"],
+                        ),
+                    )
+                    for r in rows
+                ]
+            )
+    return SeasonalSchedule.all_year(DEFAULT_SESSIONS)
 
 
 async def unit_statistics(unit_id: int) -> dict[str, Any]:
@@ -158,8 +215,14 @@ async def create_unit(
             raise Invalid(f"Không tìm thấy đơn vị cấp trên {parent_code!r}.", field="parent")
         parent_path, parent_id = parent["path"], parent["id"]
     unit = Unit(
-        code=code, name=name, kind=kind, parent=parent_id, path=f"{parent_path}{code}/",
-        commune_type=commune_type, valid_from=valid_from, valid_to=valid_to,
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent_id,
+        path=f"{parent_path}{code}/",
+        commune_type=commune_type,
+        valid_from=valid_from,
+        valid_to=valid_to,
     )
     async with atomic():
         await unit.save()
@@ -180,9 +243,17 @@ async def add_official(
     home_unit_id: int | None = None,
 ) -> Official:
     official = Official(
-        code=code, full_name=full_name, sort_key=name_sort_key(full_name), gender=gender,
-        category=category, position=position, unit=unit_id, is_leader=is_leader, desk=desk,
-        birth_date=birth_date, home_unit=home_unit_id,
+        code=code,
+        full_name=full_name,
+        sort_key=name_sort_key(full_name),
+        gender=gender,
+        category=category,
+        position=position,
+        unit=unit_id,
+        is_leader=is_leader,
+        desk=desk,
+        birth_date=birth_date,
+        home_unit=home_unit_id,
     )
     async with atomic():
         await official.save()
@@ -199,9 +270,15 @@ async def add_schedule(
     legal_basis: str | None = None,
 ) -> WorkSchedule:
     schedule = WorkSchedule(
-        unit=unit_id, name=name, season_start=season[0], season_end=season[1],
-        morning_start=morning[0], morning_end=morning[1],
-        afternoon_start=afternoon[0], afternoon_end=afternoon[1], legal_basis=legal_basis,
+        unit=unit_id,
+        name=name,
+        season_start=season[0],
+        season_end=season[1],
+        morning_start=morning[0],
+        morning_end=morning[1],
+        afternoon_start=afternoon[0],
+        afternoon_end=afternoon[1],
+        legal_basis=legal_basis,
     )
     async with atomic():
         await schedule.save()

