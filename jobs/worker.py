@@ -31,6 +31,8 @@ class WorkerSettings:
     on_startup = startup
     on_shutdown = shutdown
     max_tries = 3
+    # Jobs are started by people waiting on a progress page: pick them up quickly.
+    poll_delay = 0.1
     job_timeout = 3600
     # Results live in the database (JobRecord); Redis keeps them only briefly.
     keep_result = 600

@@ -68,7 +68,7 @@ def requires_server(kind: str) -> pytest.MarkDecorator:
     """Mark a test that needs a real PostgreSQL or Redis: skipped locally, failed in CI."""
     present = bool(_TEST_DB if kind == "postgres" else _TEST_REDIS)
     if present or REQUIRE_SERVERS:
-        return pytest.mark.usefixtures()
+        return pytest.mark.requires_server(kind)
     return pytest.mark.skip(reason=f"needs CONGVU_TEST_{kind.upper()}_URL")
 
 

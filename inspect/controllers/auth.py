@@ -11,7 +11,7 @@ from congvu.inspect.services import accounts
 from congvu.inspect.services.accounts import RequestInfo
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa."
@@ -71,7 +71,7 @@ class AuthController(Controller):
         return Redirect("/login", status_code=303)
 
     @get("/locale/{code:str}", name="set_locale")
-    async def set_locale(self, request: Request[Any, Any, Any], code: str) -> Redirect:
+    async def set_locale(self, request: Request[Any, Any, Any], code: FromPath[str]) -> Redirect:
         locale = code if code in LOCALES else "vi"
         # /locale is public (the login page has the switch), so find the account
         # through the session rather than the auth middleware.

@@ -92,7 +92,12 @@ async def run_tracked(job_id: str, work: Callable[[Progress], Awaitable[Any]]) -
     record_id = uuid.UUID(job_id)
     now = datetime.now(UTC)
     async with atomic():
-        record = await JobRecord.objects().where(JobRecord.id == record_id).first()
+        record = (
+            await JobRecord.objects()
+            .where(JobRecord.id == record_id)
+            .output(load_json=True)
+            .first()
+        )
         if record is None:
             raise NotFound(f"job {job_id} has no record")
         if record.status == JobStatus.done.value:

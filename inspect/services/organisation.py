@@ -162,8 +162,10 @@ async def seasonal_schedule(unit_code: str) -> SeasonalSchedule:
                         start_month_day=_month_day(r["season_start"]),
                         end_month_day=_month_day(r["season_end"]),
                         sessions=DaySessions(
-                            r["morning_start"], r["morning_end"],
-                            r["afternoon_start"], r["afternoon_end"],
+                            r["morning_start"],
+                            r["morning_end"],
+                            r["afternoon_start"],
+                            r["afternoon_end"],
                         ),
                     )
                     for r in rows

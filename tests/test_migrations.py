@@ -1,0 +1,42 @@
+"""Migrations are authoritative: the tables and the committed migrations never drift."""
+
+from __future__ import annotations
+
+import pytest
+from congvu.inspect.tables import Official, Unit
+from piccolo.apps.migrations.commands.new import AutoMigrationManager
+from piccolo.conf.apps import Finder
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_tables_match_the_committed_migrations() -> None:
+    app_config = Finder().get_app_config("congvu")
+    statements = await AutoMigrationManager(auto_input="y").get_alter_statements(app_config)
+    pending = [s for group in statements for s in group.statements]
+    assert pending == [], (
+        "tables changed without a migration; run: PICCOLO_CONF=congvu.inspect.piccolo_conf "
+        "uv run piccolo migrations new congvu --auto"
+    )
+
+
+async def test_migrated_schema_accepts_the_organisation(clean_db) -> None:
+    from congvu.inspect.services import organisation
+
+    province = await organisation.create_unit(code="T", name="Tỉnh", kind="province")
+    commune = await organisation.create_unit(
+        code="T-X", name="Xã Yên Lạc", kind="commune", parent_code="T", commune_type="xa"
+    )
+    await organisation.add_official(
+        code="X1",
+        full_name="Đỗ Thị Hoa",
+        gender="nu",
+        category="vien_chuc",
+        position="Viên chức",
+        unit_id=commune.id,
+    )
+    assert commune.path == "/T/T-X/"
+    assert province.path == "/T/"
+    row = await Official.select(Official.unit.code).where(Official.code == "X1").first()
+    assert row["unit.code"] == "T-X"
+    assert await Unit.count() == 2

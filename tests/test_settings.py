@@ -1,0 +1,87 @@
+"""Settings: strict parsing, a clear error naming the variable, safe defaults."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from congvu.inspect.settings import SettingsError, load_settings, sqlite_path
+
+
+def env(tmp_path: Path, **values: str) -> dict[str, str]:
+    return {"CONGVU_VAR_DIR": str(tmp_path / "var"), **values}
+
+
+def test_defaults_are_embedded_sqlite_in_var_vietnamese_and_hanoi_time(tmp_path) -> None:
+    settings = load_settings(env(tmp_path))
+    assert settings.embedded
+    assert settings.is_sqlite
+    assert settings.sqlite_path == tmp_path / "var" / "congvu.sqlite3"
+    assert settings.time_zone == "Asia/Ho_Chi_Minh"
+    assert settings.locale == "vi"
+    assert not settings.secure_cookies
+
+
+def test_embedded_secret_is_generated_once_and_kept(tmp_path) -> None:
+    first = load_settings(env(tmp_path)).secret_key
+    assert len(first) >= 32
+    assert load_settings(env(tmp_path)).secret_key == first
+
+
+def test_sqlite_urls_relative_and_absolute() -> None:
+    assert sqlite_path("sqlite:////srv/congvu.db") == Path("/srv/congvu.db")
+    assert sqlite_path("sqlite:///var/x.db") == Path.cwd() / "var" / "x.db"
+
+
+@pytest.mark.parametrize(
+    ("values", "variable"),
+    [
+        ({"CONGVU_DATABASE_URL": "mysql://x/y"}, "CONGVU_DATABASE_URL"),
+        ({"CONGVU_DATABASE_URL": "sqlite://"}, "CONGVU_DATABASE_URL"),
+        ({"CONGVU_DATABASE_URL": "postgresql://host-without-db"}, "CONGVU_DATABASE_URL"),
+        ({"CONGVU_REDIS_URL": "http://localhost"}, "CONGVU_REDIS_URL"),
+        ({"CONGVU_TIME_ZONE": "Asia/Saigon City"}, "CONGVU_TIME_ZONE"),
+        ({"CONGVU_LOCALE": "fr"}, "CONGVU_LOCALE"),
+        ({"CONGVU_DEBUG": "maybe"}, "CONGVU_DEBUG"),
+        ({"CONGVU_LOGIN_MAX_FAILURES": "0"}, "CONGVU_LOGIN_MAX_FAILURES"),
+        ({"CONGVU_LOGIN_LOCKOUT_MINUTES": "mười"}, "CONGVU_LOGIN_LOCKOUT_MINUTES"),
+        ({"CONGVU_PUBLIC_URL": "congvu.example"}, "CONGVU_PUBLIC_URL"),
+        ({"CONGVU_SECRET_KEY": "short"}, "CONGVU_SECRET_KEY"),
+        ({"CONGVU_DATABSE_URL": "sqlite:///x"}, "CONGVU_DATABSE_URL"),
+    ],
+)
+def test_a_bad_value_names_its_variable(tmp_path, values, variable) -> None:
+    with pytest.raises(SettingsError) as error:
+        load_settings(env(tmp_path, **values))
+    assert error.value.variable == variable
+    assert str(error.value).startswith(variable)
+
+
+def test_production_mode_refuses_to_start_without_a_secret(tmp_path) -> None:
+    with pytest.raises(SettingsError, match="CONGVU_SECRET_KEY"):
+        load_settings(env(tmp_path, CONGVU_REDIS_URL="redis://127.0.0.1:6379/0"))
+
+
+def test_https_public_url_makes_cookies_secure(tmp_path) -> None:
+    settings = load_settings(env(tmp_path, CONGVU_PUBLIC_URL="https://congvu.nghean.gov.vn"))
+    assert settings.secure_cookies
+
+
+def test_the_cli_refuses_to_start_and_names_the_variable(tmp_path) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONGVU_")}
+    environment.update(env(tmp_path, CONGVU_TIME_ZONE="Mars/Olympus"))
+    script = Path(sys.executable).parent / "congvu"
+    result = subprocess.run(
+        [str(script), "migrate"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "CONGVU_TIME_ZONE" in result.stderr
+    assert "Traceback" not in result.stderr
