@@ -105,6 +105,6 @@ async def migrate() -> None:
     """Run the committed Piccolo migrations (authoritative for PostgreSQL)."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
-    result = await run_forwards(app_name="congvu", migration_id="all")
+    result = await run_forwards(app_name="all", migration_id="all")
     if not result.success:
         raise RuntimeError(f"migration failed: {result.message}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import unicodedata
+from importlib.resources import files
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -131,6 +132,23 @@ JOB_STATUS_LABELS = {
     "failed": "Thất bại",
 }
 
+def _domain_catalogues() -> dict[str, str]:
+    """English catalogues of the domains, one YAML file each (templates/i18n/*.en.yaml)."""
+    import yaml
+
+    merged: dict[str, str] = {}
+    folder = files("congvu.templates") / "i18n"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".en.yaml"):
+            continue
+        catalogue = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        for vietnamese, english in catalogue.items():
+            if merged.get(vietnamese, english) != english:
+                raise ValueError(f"{entry.name}: conflicting translation of {vietnamese!r}")
+            merged[vietnamese] = english
+    return merged
+
+
 EN: dict[str, str] = {
     # layout and navigation
     "Kiểm tra công vụ": "Public-service inspection",
@@ -211,3 +229,5 @@ EN: dict[str, str] = {
         ]
     },
 }
+
+EN.update(_domain_catalogues())

@@ -6,4 +6,12 @@ from piccolo.conf.apps import AppRegistry
 
 DB = engine_for(get_settings())
 
-APP_REGISTRY = AppRegistry(apps=["congvu.inspect.piccolo_app"])
+# One Piccolo app per domain, each with its own migrations folder, so domains evolve
+# their schema without stepping on each other's migration history.
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "congvu.inspect.piccolo_app",
+        "congvu.inspect.inspections.piccolo_app",
+        "congvu.inspect.dossiers.piccolo_app",
+    ]
+)

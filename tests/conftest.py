@@ -43,17 +43,15 @@ import pytest  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 from congvu.inspect import db, security  # noqa: E402
 from congvu.inspect.settings import get_settings  # noqa: E402
-from congvu.inspect.tables import (  # noqa: E402
-    AuditEvent,
-    JobRecord,
-    Official,
-    Unit,
-    User,
-    WorkSchedule,
-)
+from congvu.inspect.tables import Official, Unit, User  # noqa: E402
 
-# Tables in an order that deletes children before parents.
-ALL_TABLES = [AuditEvent, JobRecord, User, WorkSchedule, Official, Unit]
+
+def _all_tables() -> list[Any]:
+    """Every table of every Piccolo app, children before parents."""
+    from piccolo.conf.apps import Finder
+    from piccolo.table import sort_table_classes
+
+    return list(reversed(sort_table_classes(Finder().get_table_classes())))
 
 PASSWORD = "mat-khau-thu-nghiem"
 
@@ -110,15 +108,18 @@ def anyio_backend() -> str:
 
 
 async def _clean() -> None:
+    tables = _all_tables()
     if db.is_sqlite():
-        for table in ALL_TABLES[:-1]:
-            await table.delete(force=True)
-        # Unit.parent is ON DELETE RESTRICT: delete leaves first.
-        units = await Unit.select(Unit.id, Unit.path)
-        for unit in sorted(units, key=lambda u: -len(u["path"])):
-            await Unit.delete().where(Unit.id == unit["id"])
+        for table in tables:
+            if table is Unit:
+                # Unit.parent is ON DELETE RESTRICT: delete leaves first.
+                units = await Unit.select(Unit.id, Unit.path)
+                for unit in sorted(units, key=lambda u: -len(u["path"])):
+                    await Unit.delete().where(Unit.id == unit["id"])
+            else:
+                await table.delete(force=True)
     else:
-        names = ", ".join(t._meta.tablename for t in ALL_TABLES)
+        names = ", ".join(t._meta.tablename for t in tables)
         await db.engine().run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE;")
 
 

@@ -10,13 +10,14 @@ from piccolo.conf.apps import Finder
 pytestmark = pytest.mark.anyio
 
 
-async def test_tables_match_the_committed_migrations() -> None:
-    app_config = Finder().get_app_config("congvu")
+@pytest.mark.parametrize("app_name", ["congvu", "inspections", "dossiers"])
+async def test_tables_match_the_committed_migrations(app_name: str) -> None:
+    app_config = Finder().get_app_config(app_name)
     statements = await AutoMigrationManager(auto_input="y").get_alter_statements(app_config)
     pending = [s for group in statements for s in group.statements]
     assert pending == [], (
-        "tables changed without a migration; run: PICCOLO_CONF=congvu.inspect.piccolo_conf "
-        "uv run piccolo migrations new congvu --auto"
+        f"{app_name} tables changed without a migration; run: "
+        f"PICCOLO_CONF=congvu.inspect.piccolo_conf uv run piccolo migrations new {app_name} --auto"
     )
 
 

@@ -1,0 +1,1 @@
+"""Dossiers: Piccolo tables, app and migrations of this domain."""

@@ -1,0 +1,13 @@
+"""The dossiers Piccolo app: its own tables and migrations, after the core app's."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig, table_finder
+
+APP_CONFIG = AppConfig(
+    app_name="dossiers",
+    migrations_folder_path=str(Path(__file__).parent / "migrations"),
+    table_classes=table_finder(modules=["congvu.inspect.dossiers.tables"], exclude_imported=True),
+    migration_dependencies=["congvu.inspect.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,1 @@
+"""Inspections: Piccolo tables, app and migrations of this domain."""
