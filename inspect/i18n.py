@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import contextvars
 import unicodedata
-from importlib.resources import files
 from datetime import date, datetime
+from importlib.resources import files
 from zoneinfo import ZoneInfo
 
 from congvu.inspect.settings import LOCALES
@@ -131,6 +131,7 @@ JOB_STATUS_LABELS = {
     "done": "Hoàn thành",
     "failed": "Thất bại",
 }
+
 
 def _domain_catalogues() -> dict[str, str]:
     """English catalogues of the domains, one YAML file each (templates/i18n/*.en.yaml)."""

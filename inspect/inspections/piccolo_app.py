@@ -7,7 +7,9 @@ from piccolo.conf.apps import AppConfig, table_finder
 APP_CONFIG = AppConfig(
     app_name="inspections",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=table_finder(modules=["congvu.inspect.inspections.tables"], exclude_imported=True),
+    table_classes=table_finder(
+        modules=["congvu.inspect.inspections.tables"], exclude_imported=True
+    ),
     migration_dependencies=["congvu.inspect.piccolo_app"],
     commands=[],
 )
