@@ -20,7 +20,7 @@ from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from congvu.inspect import db, i18n
 from congvu.inspect.actor import Actor
-from congvu.inspect.controllers import api, auth, capture, errors, health, jobs, organisation, pages
+from congvu.inspect.controllers import api, auth, errors, health, jobs, organisation, pages
 from congvu.inspect.embedded_redis import EmbeddedRedis
 from congvu.inspect.services import accounts
 from congvu.inspect.settings import Settings, get_settings
@@ -157,7 +157,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health.HealthController,
             api.UnitApi,
             api.JobApi,
-            capture.capture_router,
             create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"]),
         ],
         lifespan=[lifespan],
