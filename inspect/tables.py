@@ -16,6 +16,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     Text,
     Time,
     Timestamptz,
@@ -80,19 +81,25 @@ class Unit(Table):
     ``merged_into`` so pre-01/07/2025 records still point somewhere real.
     """
 
+    id: Serial
+
     code = Varchar(length=32, unique=True, index=True)
     name = Varchar(length=255)
     kind = Varchar(length=20, choices=UnitKind)
     commune_type = Varchar(length=10, choices=CommuneType, null=True, default=None)
-    parent = ForeignKey(references="self", null=True, on_delete=OnDelete.restrict)
+    parent: ForeignKey[Unit] = ForeignKey(references="self", null=True, on_delete=OnDelete.restrict)
     path = Varchar(length=512, index=True)
     valid_from = Date(null=True, default=None)
     valid_to = Date(null=True, default=None)
-    merged_into = ForeignKey(references="self", null=True, on_delete=OnDelete.set_null)
+    merged_into: ForeignKey[Unit] = ForeignKey(
+        references="self", null=True, on_delete=OnDelete.set_null
+    )
 
 
 class Official(Table):
     """Cán bộ, công chức, viên chức, người lao động of a unit."""
+
+    id: Serial
 
     code = Varchar(length=32, unique=True, index=True)
     full_name = Varchar(length=255)
@@ -111,6 +118,8 @@ class Official(Table):
 
 class User(Table, tablename="account"):
     """A login. ``scope_unit`` is the root of the unit subtree the account may see."""
+
+    id: Serial
 
     username = Varchar(length=64, unique=True, index=True)
     display_name = Varchar(length=255)
@@ -131,6 +140,8 @@ class WorkSchedule(Table, tablename="work_schedule"):
 
     Seasons are month-day ranges ("04-16".."10-15") and may wrap the year end.
     """
+
+    id: Serial
 
     unit = ForeignKey(references=Unit, on_delete=OnDelete.cascade)
     name = Varchar(length=64)
@@ -169,6 +180,8 @@ class JobRecord(Table, tablename="job_record"):
 class AuditEvent(Table, tablename="audit_event"):
     """Append-only record of who did what. The actor is copied as text so the event
     stays true after the account changes; hashes are filled by the sealer."""
+
+    id: Serial
 
     occurred_at = Timestamptz()
     actor_username = Varchar(length=64, null=True, default=None)

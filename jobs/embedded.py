@@ -19,7 +19,7 @@ async def embedded_worker(redis_url: str, *, burst: bool = False) -> AsyncIterat
     uses, and the web app's queue must outlive it during shutdown.
     """
     worker = create_worker(
-        WorkerSettings,
+        WorkerSettings,  # type: ignore[arg-type]  # arq types its settings as a Protocol-less class
         redis_settings=RedisSettings.from_dsn(redis_url),
         handle_signals=False,
         burst=burst,

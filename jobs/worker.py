@@ -23,10 +23,10 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 class WorkerSettings:
     functions: ClassVar[list[Function]] = [
-        func(tasks.unit_statistics, name=JobKind.unit_statistics.value),  # type: ignore[arg-type]
+        func(tasks.unit_statistics, name=JobKind.unit_statistics.value),
     ]
     cron_jobs: ClassVar[list[Any]] = [
-        cron(tasks.sweep_lost_jobs, name="sweep_lost_jobs", second=30, unique=True),  # type: ignore[arg-type]
+        cron(tasks.sweep_lost_jobs, name="sweep_lost_jobs", second=30, unique=True),
     ]
     on_startup = startup
     on_shutdown = shutdown

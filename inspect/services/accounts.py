@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from congvu.inspect import security
 from congvu.inspect.actor import SYSTEM, Actor
@@ -13,6 +14,7 @@ from congvu.inspect.errors import Invalid
 from congvu.inspect.services import audit
 from congvu.inspect.settings import Settings
 from congvu.inspect.tables import Official, Role, Unit, User
+from piccolo.columns import Column
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ async def authenticate(
         async with atomic():
             if user is not None and not locked:
                 failures = user.failed_logins + 1
-                values: dict[object, object] = {User.failed_logins: failures}
+                values: dict[Column | str, Any] = {User.failed_logins: failures}
                 if failures >= settings.login_max_failures:
                     values[User.locked_until] = now + timedelta(
                         minutes=settings.login_lockout_minutes
@@ -87,10 +89,14 @@ async def authenticate(
             )
         return None
     async with atomic():
-        values = {User.failed_logins: 0, User.locked_until: None, User.last_login_at: now}
+        success: dict[Column | str, Any] = {
+            User.failed_logins: 0,
+            User.locked_until: None,
+            User.last_login_at: now,
+        }
         if security.needs_rehash(user.password_hash):
-            values[User.password_hash] = security.hash_password(password)
-        await User.update(values).where(User.id == user.id)
+            success[User.password_hash] = security.hash_password(password)
+        await User.update(success).where(User.id == user.id)
         await audit.record(
             "login",
             "account",

@@ -130,7 +130,7 @@ async def schedules_of_unit(actor: Actor, unit_id: int) -> list[dict[str, Any]]:
     for code in reversed(codes):
         rows = (
             await WorkSchedule.select(
-                WorkSchedule.all_columns(), WorkSchedule.unit.code, WorkSchedule.unit.name
+                *WorkSchedule.all_columns(), WorkSchedule.unit.code, WorkSchedule.unit.name
             )
             .where(WorkSchedule.unit.code == code)
             .order_by(WorkSchedule.season_start)
