@@ -19,6 +19,52 @@ _TEST_DB = os.environ.get("CONGVU_TEST_DATABASE_URL")
 _TEST_REDIS = os.environ.get("CONGVU_TEST_REDIS_URL")
 REQUIRE_SERVERS = os.environ.get("CONGVU_REQUIRE_SERVERS") == "1"
 
+
+def _private_database(url: str) -> str:
+    """A database of this test run's own on the given server, so parallel runs (two
+    developers, two CI jobs) never drop each other's schema. Dropped at exit."""
+    import asyncio as _asyncio
+    import atexit
+    import secrets
+    from urllib.parse import urlsplit, urlunsplit
+
+    import asyncpg
+
+    name = f"congvu_test_{os.getpid()}_{secrets.token_hex(3)}"
+
+    async def create() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+
+    async def drop() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+    _asyncio.run(create())
+    atexit.register(lambda: _asyncio.run(drop()))
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _private_redis_db(url: str) -> str:
+    """Redis has 16 numbered databases: spread parallel runs over 1-15 (tests flush)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{os.getpid() % 15 + 1}"))
+
+
+if _TEST_DB:
+    _TEST_DB = _private_database(_TEST_DB)
+if _TEST_REDIS:
+    _TEST_REDIS = _private_redis_db(_TEST_REDIS)
+
 for _name in [
     k
     for k in os.environ
@@ -52,6 +98,7 @@ def _all_tables() -> list[Any]:
     from piccolo.table import sort_table_classes
 
     return list(reversed(sort_table_classes(Finder().get_table_classes())))
+
 
 PASSWORD = "mat-khau-thu-nghiem"
 

@@ -1,0 +1,56 @@
+"""The database layer under load: short immediate write transactions behind one lock
+on SQLite (WAL), the pool on PostgreSQL; concurrent writers all succeed."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+from congvu.inspect import db
+from congvu.inspect.services import organisation
+from congvu.inspect.tables import Official
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_sqlite_runs_in_wal_mode(clean_db) -> None:
+    if not db.is_sqlite():
+        pytest.skip("SQLite only")
+    rows = await db.engine().run_ddl("PRAGMA journal_mode;")
+    assert rows[0]["journal_mode"] == "wal"
+
+
+async def test_two_hundred_concurrent_writers_all_succeed(clean_db) -> None:
+    unit = await organisation.create_unit(code="C", name="Xã Cồn Cỏ", kind="commune")
+
+    async def write(n: int) -> None:
+        await organisation.add_official(
+            code=f"C{n:03d}",
+            full_name=f"Nguyễn Văn Số {n}",
+            gender="nam",
+            category="cong_chuc",
+            position="Chuyên viên",
+            unit_id=unit.id,
+        )
+
+    async with anyio.create_task_group() as group:
+        for n in range(200):
+            group.start_soon(write, n)
+    assert await Official.count() == 200
+
+
+async def test_a_failed_write_transaction_leaves_nothing_behind(clean_db) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.atomic():
+            await organisation.create_unit(code="R", name="Xã Rồng", kind="commune")
+            raise RuntimeError("boom")
+    assert await organisation.Unit.count() == 0
+
+
+async def test_nested_atomic_blocks_join_the_outer_transaction(clean_db) -> None:
+    async with db.atomic():
+        await organisation.create_unit(code="N", name="Xã Nam", kind="commune")
+        async with db.atomic():
+            await organisation.create_unit(
+                code="N-1", name="Phòng 1", kind="sub_unit", parent_code="N"
+            )
+    assert await organisation.Unit.count() == 2
