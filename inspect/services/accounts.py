@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +16,10 @@ from congvu.inspect.services import audit
 from congvu.inspect.settings import Settings
 from congvu.inspect.tables import Official, Role, Unit, User
 from piccolo.columns import Column
+
+
+# ASCII only: usernames are typed on tablets with any keyboard layout.
+USERNAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -120,13 +125,10 @@ async def create_user(
     actor: Actor = SYSTEM,
 ) -> User:
     username = username.strip()
-    if (
-        not username
-        or len(username) > 64
-        or not username.replace(".", "").replace("_", "").replace("-", "").isalnum()
-    ):
+    if not USERNAME.fullmatch(username):
         raise Invalid(
-            "Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới, gạch ngang.", field="username"
+            "Tên đăng nhập gồm 1–64 chữ cái không dấu, số, dấu chấm, gạch dưới, gạch ngang.",
+            field="username",
         )
     if role not in {r.value for r in Role}:
         raise Invalid(

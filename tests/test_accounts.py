@@ -1,0 +1,67 @@
+"""Accounts: creation rules, argon2id hashes, scope links."""
+
+from __future__ import annotations
+
+import pytest
+from congvu.inspect.errors import Invalid
+from congvu.inspect.services import accounts
+from congvu.inspect.tables import AuditEvent, User
+
+from tests.conftest import World
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"username": "người dùng"}, "username"),
+        ({"username": ""}, "username"),
+        ({"role": "superuser"}, "role"),
+        ({"password": "ngắn"}, "password"),
+        ({"unit_code": "KHONG-CO"}, "unit"),
+        ({"unit_code": None}, "unit"),
+        ({"official_code": "X999"}, "official"),
+        ({"username": "head_a"}, "username"),
+    ],
+)
+async def test_invalid_accounts_are_refused_with_the_field_named(world: World, changes, field):
+    values = {
+        "username": "moi",
+        "password": "mat-khau-du-dai",
+        "role": "inspector",
+        "unit_code": "P",
+        "display_name": "Mới",
+    } | changes
+    with pytest.raises(Invalid) as error:
+        await accounts.create_user(**values)
+    assert error.value.field == field
+    assert await User.count().where(User.username == "moi") == 0
+
+
+async def test_password_is_stored_as_an_argon2id_hash_and_creation_is_audited(world) -> None:
+    user = await accounts.create_user(
+        username="moi", password="mat-khau-du-dai", role="admin", unit_code=None, display_name="Mới"
+    )
+    assert user.password_hash.startswith("$argon2id$")
+    assert "mat-khau-du-dai" not in user.password_hash
+    event = (
+        await AuditEvent.select()
+        .where(AuditEvent.action == "account_created", AuditEvent.object_id == str(user.id))
+        .output(load_json=True)
+        .first()
+    )
+    assert event is not None and event["after"]["username"] == "moi"
+
+
+async def test_actor_carries_the_scope_path_of_the_account(world: World) -> None:
+    actor = await accounts.actor_for(world.users["head_a"].id)
+    assert actor is not None
+    assert actor.scope_path == "/P/P-A/"
+    assert actor.can_see_unit_path("/P/P-A/P-A-PVHCC/")
+    assert not actor.can_see_unit_path("/P/P-B/")
+
+
+async def test_a_disabled_account_has_no_actor(world: World) -> None:
+    await User.update({User.active: False}).where(User.username == "head_a")
+    assert await accounts.actor_for(world.users["head_a"].id) is None
