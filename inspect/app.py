@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,19 @@ from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from congvu.inspect import db, i18n
 from congvu.inspect.actor import Actor
-from congvu.inspect.controllers import api, auth, errors, health, jobs, organisation, pages
+from congvu.inspect.controllers import (
+    api,
+    auth,
+    capture,
+    errors,
+    health,
+    inspections_api,
+    jobs,
+    minutes,
+    organisation,
+    pages,
+    plans,
+)
 from congvu.inspect.embedded_redis import EmbeddedRedis
 from congvu.inspect.services import accounts
 from congvu.inspect.settings import Settings, get_settings
@@ -72,13 +84,16 @@ async def _retrieve_actor(
     return await accounts.actor_for(user_id) if isinstance(user_id, int) else None
 
 
-def _configure_jinja(engine: JinjaTemplateEngine) -> None:
+def _jinja_setup(settings: Settings) -> Callable[[JinjaTemplateEngine], None]:
+    return lambda engine: _configure_jinja(engine, settings)
+
+
+def _configure_jinja(engine: JinjaTemplateEngine, settings: Settings) -> None:
     env = engine.engine
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
     )
-    settings = get_settings()
     zone = settings.zone
     env.filters["vn_date"] = lambda value: i18n.format_date(value, zone)
     env.filters["vn_datetime"] = lambda value: i18n.format_datetime(value, zone)
@@ -131,7 +146,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     session_auth = SessionAuth[Actor, RotatingSessionBackend](
         retrieve_user_handler=_retrieve_actor,
-        session_backend_config=SessionConfig(
+        session_backend_config=SessionConfig(  # type: ignore[arg-type]  # subclass of the config
             store="sessions",
             httponly=True,
             samesite="lax",
@@ -157,6 +172,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health.HealthController,
             api.UnitApi,
             api.JobApi,
+            capture.capture_router,
+            inspections_api.InspectionApi,
+            minutes.MinutesPages,
+            plans.PlanPages,
             create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"]),
         ],
         lifespan=[lifespan],
@@ -174,7 +193,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["/health"],
         ),
         template_config=TemplateConfig(
-            directory=TEMPLATES_DIR, engine=JinjaTemplateEngine, engine_callback=_configure_jinja
+            directory=TEMPLATES_DIR,
+            engine=JinjaTemplateEngine,
+            engine_callback=_jinja_setup(settings),
         ),
         plugins=[HTMXPlugin()],
         before_request=_set_locale,

@@ -276,6 +276,10 @@ async def _seed(rng: random.Random) -> None:
     await account("thidua", "council", "NA", council_member)
     await account("baocao", "reporter", "NA", reporter)
 
+    from congvu.inspect.demo_inspections import seed_inspections_demo
+
+    await seed_inspections_demo(rng)
+
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin", "admin", "NA", "Quản trị hệ thống"),

@@ -49,6 +49,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
+from typing import Any
 
 from congvu.rules.calendar import DEFAULT_SESSIONS, DaySessions, WorkingCalendar, default_calendar
 from congvu.rules.packs import RulePack, RuleRef, format_date, pack_for
@@ -168,14 +169,14 @@ class DeadlineRules:
                 raise pack.parameter_error((key,), "must be a whole number ≥ 0")
             return value
 
-        cutoff_text = params.get("same_day_cutoff")
+        cutoff_text: Any = params.get("same_day_cutoff")
         try:
             cutoff = time.fromisoformat(cutoff_text)
         except (TypeError, ValueError):
             raise pack.parameter_error(
                 ("same_day_cutoff",), 'must be a quoted clock time, e.g. "15:00"'
             ) from None
-        form = params.get("apology_form")
+        form: Any = params.get("apology_form")
         keys = ("code", "document", "name_vi", "name_en")
         if not hasattr(form, "get") or not all(isinstance(form.get(k), str) for k in keys):
             raise pack.parameter_error(("apology_form",), f"must give texts {', '.join(keys)}")

@@ -17,7 +17,6 @@ from congvu.inspect.settings import Settings
 from congvu.inspect.tables import Official, Role, Unit, User
 from piccolo.columns import Column
 
-
 # ASCII only: usernames are typed on tablets with any keyboard layout.
 USERNAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 

@@ -1,0 +1,314 @@
+"""Idempotent sync of records captured offline (đồng bộ dữ liệu từ máy tính bảng).
+
+Each client record carries a UUID made on the device. The server keeps a receipt per
+UUID with the hash of the record's canonical content and the answer it gave:
+
+* same UUID, same content → "duplicate": the original answer again, nothing written;
+* same UUID, other content → "conflict" (409): the original stays, the rejected
+  content is kept as a SyncConflict for a reviewer;
+* an edit is a new UUID naming the version it ``replaces``; replacing anything but the
+  latest version is a conflict. Never last-write-wins.
+
+Every record has its own transaction, so one bad record never loses the good ones. A
+replayed batch costs one query (all its receipts at once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from congvu.inspect.actor import Actor
+from congvu.inspect.db import atomic
+from congvu.inspect.errors import Conflict, DomainError, Invalid, NotFound
+from congvu.inspect.inspections.tables import SyncConflict, SyncReceipt
+from congvu.inspect.services import capture, inspections, organisation
+
+MAX_RECORDS = 500
+
+
+@dataclass(frozen=True)
+class IncomingRecord:
+    """A record as it arrived; only ``uuid`` and ``type`` are needed to answer it."""
+
+    uuid: str
+    type: str
+    inspection_id: int
+    payload: dict[str, Any]
+    replaces: str | None = None
+    device_time: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordError:
+    field: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    uuid: str
+    status: str  # created | duplicate | conflict | rejected
+    http_status: int
+    record: dict[str, Any] | None
+    error: RecordError | None
+
+
+def content_hash(record: IncomingRecord) -> str:
+    """sha256 of the canonical JSON of what the record says (device_time excluded: a
+    resend of the same observation is the same record)."""
+    canonical = json.dumps(
+        {
+            "type": record.type,
+            "inspection_id": record.inspection_id,
+            "replaces": record.replaces,
+            "payload": record.payload,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _uuid(value: str | None, field: str) -> uuid.UUID | None:
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        raise Invalid(f"UUID không hợp lệ: {value!r}.", field=field) from None
+
+
+def _rejected(record_uuid: str, error: DomainError) -> RecordResult:
+    return RecordResult(
+        uuid=record_uuid,
+        status="conflict" if error.status_code == 409 else "rejected",
+        http_status=error.status_code,
+        record=None,
+        error=RecordError(error.field, error.message),
+    )
+
+
+async def sync(actor: Actor, records: list[IncomingRecord]) -> list[RecordResult]:
+    """Apply a batch of client records in order; one result per record, same order."""
+    if len(records) > MAX_RECORDS:
+        raise Invalid(f"Tối đa {MAX_RECORDS} bản ghi mỗi lần gửi.", field="records")
+    ids: dict[str, uuid.UUID] = {}
+    for record in records:
+        try:
+            ids[record.uuid] = uuid.UUID(record.uuid)
+        except (ValueError, AttributeError, TypeError):
+            continue
+    receipts = {
+        str(r["id"]): r
+        for r in (
+            await SyncReceipt.select(
+                SyncReceipt.id, SyncReceipt.content_hash, SyncReceipt.response, SyncReceipt.user
+            )
+            .where(SyncReceipt.id.is_in(list(set(ids.values()))))
+            .output(load_json=True)
+            if ids
+            else []
+        )
+    }
+    contexts: dict[int, capture.CaptureContext] = {}
+    results: list[RecordResult] = []
+    for record in records:
+        key = str(ids[record.uuid]) if record.uuid in ids else None
+        if key is None:
+            results.append(_rejected(record.uuid, Invalid("UUID không hợp lệ.", field="uuid")))
+            continue
+        digest = content_hash(record)
+        receipt = receipts.get(key)
+        if receipt is None:
+            result, receipt = await _apply(actor, record, ids[record.uuid], digest, contexts)
+            if receipt is not None:
+                receipts[key] = receipt
+            results.append(result)
+            continue
+        results.append(await _answer_again(actor, record, receipt, digest))
+    return results
+
+
+async def _answer_again(
+    actor: Actor, record: IncomingRecord, receipt: dict[str, Any], digest: str
+) -> RecordResult:
+    if receipt["content_hash"] == digest and receipt["user"] == actor.id:
+        return RecordResult(record.uuid, "duplicate", 200, receipt["response"], None)
+    async with atomic():
+        await SyncConflict.insert(
+            SyncConflict(
+                client_uuid=receipt["id"],
+                record_type=str(record.type)[:16],
+                inspection_id=record.inspection_id,
+                stored_hash=receipt["content_hash"],
+                rejected_hash=digest,
+                rejected_payload={
+                    "type": record.type,
+                    "inspection_id": record.inspection_id,
+                    "replaces": record.replaces,
+                    "device_time": record.device_time,
+                    "payload": record.payload,
+                },
+                user=actor.id or None,
+                received_at=datetime.now(UTC),
+            )
+        )
+    return RecordResult(
+        record.uuid,
+        "conflict",
+        409,
+        None,
+        RecordError(
+            "uuid",
+            "Mã bản ghi đã được dùng cho một nội dung khác; bản đã lưu được giữ nguyên.",
+        ),
+    )
+
+
+async def _context(
+    actor: Actor, inspection_id: int, contexts: dict[int, capture.CaptureContext]
+) -> capture.CaptureContext:
+    ctx = contexts.get(inspection_id)
+    if ctx is None:
+        ref = await inspections.member_inspection(actor, inspection_id)
+        ctx = capture.CaptureContext(
+            actor=actor,
+            ref=ref,
+            roster=await capture.roster_ids(ref.unit_path),
+            schedule=await organisation.seasonal_schedule(ref.unit_code),
+            status=ref.status,
+            started=ref.started_at is not None,
+        )
+        contexts[inspection_id] = ctx
+    return ctx
+
+
+async def _apply(
+    actor: Actor,
+    record: IncomingRecord,
+    record_id: uuid.UUID,
+    digest: str,
+    contexts: dict[int, capture.CaptureContext],
+) -> tuple[RecordResult, dict[str, Any] | None]:
+    handler = capture.HANDLERS.get(record.type)
+    try:
+        if handler is None:
+            raise Invalid(f"Loại bản ghi không hợp lệ: {record.type!r}.", field="type")
+        ctx = await _context(actor, record.inspection_id, contexts)
+        client_record = capture.ClientRecord(
+            uuid=record_id,
+            type=record.type,
+            inspection_id=record.inspection_id,
+            replaces=_uuid(record.replaces, "replaces"),
+            device_time=capture.parse_moment(record.device_time, "device_time")
+            if record.device_time
+            else None,
+            payload=record.payload,
+        )
+        async with atomic():
+            # Under a concurrent resend the other request may have won meanwhile.
+            existing = await _receipt(record_id)
+            if existing is not None:
+                return await _answer_again(actor, record, existing, digest), existing
+            response = await handler(ctx, client_record)
+            receipt = {
+                "id": record_id,
+                "content_hash": digest,
+                "response": response,
+                "user": actor.id,
+            }
+            await SyncReceipt.insert(
+                SyncReceipt(
+                    id=record_id,
+                    record_type=record.type,
+                    inspection_id=record.inspection_id,
+                    content_hash=digest,
+                    http_status=201,
+                    response=response,
+                    user=actor.id or None,
+                    received_at=datetime.now(UTC),
+                )
+            )
+    except DomainError as error:
+        # The batch's view of the inspection may be ahead of what was rolled back.
+        contexts.pop(record.inspection_id, None)
+        return _rejected(record.uuid, error), None
+    except Exception as error:
+        contexts.pop(record.inspection_id, None)
+        if not _is_unique_violation(error):
+            raise
+        # A concurrent resend (or a concurrent edit of the same base) won the race.
+        existing = await _receipt(record_id)
+        if existing is not None:
+            return await _answer_again(actor, record, existing, digest), existing
+        return _rejected(
+            record.uuid,
+            Conflict(
+                "Bản ghi này đã có phiên bản mới hơn; hãy sửa từ phiên bản mới nhất.",
+                field="replaces",
+            ),
+        ), None
+    return RecordResult(record.uuid, "created", 201, response, None), receipt
+
+
+async def _receipt(record_id: uuid.UUID) -> dict[str, Any] | None:
+    row = (
+        await SyncReceipt.select(
+            SyncReceipt.id, SyncReceipt.content_hash, SyncReceipt.response, SyncReceipt.user
+        )
+        .where(SyncReceipt.id == record_id)
+        .output(load_json=True)
+        .first()
+    )
+    return dict(row) if row is not None else None
+
+
+def _is_unique_violation(error: Exception) -> bool:
+    name = type(error).__name__
+    text = str(error).lower()
+    return name in ("UniqueViolationError", "IntegrityError") or "unique constraint" in text
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    id: int
+    client_uuid: uuid.UUID
+    record_type: str
+    inspection_id: int | None
+    stored_hash: str
+    rejected_hash: str
+    rejected_payload: dict[str, Any]
+    username: str | None
+    received_at: datetime
+
+
+async def conflicts(actor: Actor, inspection_id: int | None = None) -> list[ConflictView]:
+    """Xung đột đồng bộ for a reviewer: team leads and admins see all, an inspector
+    those of the inspections on which they serve."""
+    query = SyncConflict.select(*SyncConflict.all_columns(), SyncConflict.user.username)
+    if inspection_id is not None:
+        await inspections.readable_inspection(actor, inspection_id)
+        query = query.where(SyncConflict.inspection_id == inspection_id)
+    elif not actor.has_role("admin", "team_lead"):
+        raise NotFound("Không tìm thấy cuộc kiểm tra.", field="inspection_id")
+    rows = await query.order_by(SyncConflict.id, ascending=False).output(load_json=True)
+    return [
+        ConflictView(
+            id=r["id"],
+            client_uuid=r["client_uuid"],
+            record_type=r["record_type"],
+            inspection_id=r["inspection_id"],
+            stored_hash=r["stored_hash"],
+            rejected_hash=r["rejected_hash"],
+            rejected_payload=r["rejected_payload"],
+            username=r["user.username"],
+            received_at=r["received_at"],
+        )
+        for r in rows[:500]
+    ]

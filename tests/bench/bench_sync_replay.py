@@ -1,0 +1,191 @@
+"""Sync replay: resending 1,000 already-accepted records against the first send.
+
+    uv run python tests/bench/bench_sync_replay.py [RECORDS] [BATCH]   # default 1000 100
+
+Runs the real app in-process (httpx ASGITransport, like the tests' ``client``) on a fresh
+SQLite file with the embedded Redis, or on CONGVU_DATABASE_URL / CONGVU_REDIS_URL when they
+are set. Sends attendance and finding records in batches, then replays exactly the same
+batches, and prints both times, the ratio (target ≤ 0.5) and the rows the replay created
+(must be 0). Exits 1 when the replay created rows or the ratio is above target.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+from typing import Any
+
+if "CONGVU_DATABASE_URL" not in os.environ:
+    # Settings are read once per process: choose a throw-away run directory first.
+    _RUN = Path(tempfile.mkdtemp(prefix="congvu-bench-"))
+    os.environ["CONGVU_VAR_DIR"] = str(_RUN / "var")
+    os.environ["CONGVU_DATABASE_URL"] = f"sqlite:///{_RUN / 'bench.sqlite3'}"
+
+import httpx
+from congvu.inspect import db
+from congvu.inspect.app import create_app
+from congvu.inspect.inspections.tables import (
+    AttendanceCheck,
+    Finding,
+    Inspection,
+    InspectionMember,
+    SyncConflict,
+    SyncReceipt,
+)
+from congvu.inspect.services import accounts, organisation
+from congvu.inspect.settings import get_settings
+
+PASSWORD = "mat-khau-do-hieu-nang"
+TARGET_RATIO = 0.5
+
+
+async def world(officials: int) -> tuple[int, list[int]]:
+    await organisation.create_unit(code="BP", name="Tỉnh Đo Hiệu Năng", kind="province")
+    unit = await organisation.create_unit(
+        code="BP-X", name="Xã Đo Hiệu Năng", kind="commune", parent_code="BP", commune_type="xa"
+    )
+    ids = []
+    for n in range(officials):
+        official = await organisation.add_official(
+            code=f"BX{n:04d}",
+            full_name=f"Nguyễn Văn Số{n}",
+            gender="nam",
+            category="cong_chuc",
+            position="Chuyên viên",
+            unit_id=unit.id,
+        )
+        ids.append(int(official.id))
+    user = await accounts.create_user(
+        username="bench", password=PASSWORD, role="inspector", unit_code="BP", display_name="bench"
+    )
+    inspection = Inspection(
+        unit=unit.id,
+        kind="SCHEDULED",
+        scheduled_date=datetime.now(get_settings().zone).date() - timedelta(days=1),
+        topics=["working_hours", "conduct"],
+        status="planned",
+        created_at=datetime.now(get_settings().zone),
+    )
+    await inspection.save()
+    await InspectionMember.insert(
+        InspectionMember(inspection=inspection.id, user=user.id, role="thanh_vien")
+    )
+    return int(inspection.id), ids
+
+
+def records(inspection_id: int, officials: list[int], count: int) -> list[dict[str, Any]]:
+    zone = get_settings().zone
+    day = datetime.now(zone).date() - timedelta(days=1)
+    out = []
+    for n in range(count):
+        observed = datetime.combine(day, clock(8, 0), tzinfo=zone) + timedelta(seconds=n)
+        official = officials[n % len(officials)]
+        if n % 5 == 4:
+            kind = "finding"
+            payload: dict[str, Any] = {
+                "official_id": official,
+                "violation_code": "NO_CARD",
+                "facts": f"Không đeo thẻ (lần {n})",
+                "observed_at": observed.isoformat(),
+            }
+        else:
+            kind = "attendance"
+            payload = {
+                "official_id": official,
+                "status": "late" if n % 2 else "present",
+                "arrival_time": "08:21" if n % 2 else "07:20",
+                "observed_at": observed.isoformat(),
+            }
+        out.append(
+            {
+                "uuid": str(uuid.uuid4()),
+                "type": kind,
+                "inspection_id": inspection_id,
+                "replaces": None,
+                "device_time": observed.isoformat(),
+                "payload": payload,
+            }
+        )
+    return out
+
+
+async def rows() -> int:
+    return sum(
+        [
+            await AttendanceCheck.count(),
+            await Finding.count(),
+            await SyncReceipt.count(),
+            await SyncConflict.count(),
+        ]
+    )
+
+
+async def send_all(client: httpx.AsyncClient, batches: list[list[dict[str, Any]]]) -> list[str]:
+    statuses = []
+    token = client.cookies.get("csrftoken", "")
+    for batch in batches:
+        response = await client.post(
+            "/api/v1/sync", json={"records": batch}, headers={"x-csrftoken": token}
+        )
+        response.raise_for_status()
+        statuses.extend(r["status"] for r in response.json()["results"])
+    return statuses
+
+
+async def main(count: int, batch_size: int) -> int:
+    await db.prepare()
+    await db.migrate()
+    inspection_id, officials = await world(50)
+    app = create_app(get_settings())
+    async with app.lifespan():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench.local") as client:
+            await client.get("/login")
+            await client.post(
+                "/login",
+                data={
+                    "username": "bench",
+                    "password": PASSWORD,
+                    "_csrf_token": client.cookies.get("csrftoken"),
+                },
+            )
+            sent = records(inspection_id, officials, count)
+            batches = [sent[i : i + batch_size] for i in range(0, len(sent), batch_size)]
+
+            started = time.perf_counter()
+            first = await send_all(client, batches)
+            first_seconds = time.perf_counter() - started
+            before = await rows()
+
+            started = time.perf_counter()
+            replay = await send_all(client, batches)
+            replay_seconds = time.perf_counter() - started
+            created_by_replay = await rows() - before
+
+    ratio = replay_seconds / first_seconds
+    database = get_settings().database_url.split("@")[-1].split("?")[0]
+    print(f"database            {database}")
+    print(f"records             {count} in batches of {batch_size}")
+    print(f"first send          {first_seconds:8.3f} s  ({first.count('created')} created)")
+    print(f"replay              {replay_seconds:8.3f} s  ({replay.count('duplicate')} duplicate)")
+    print(f"ratio               {ratio:8.3f}   (target ≤ {TARGET_RATIO})")
+    print(f"rows created by replay: {created_by_replay}")
+    ok = (
+        created_by_replay == 0
+        and ratio <= TARGET_RATIO
+        and first.count("created") == count
+        and replay.count("duplicate") == count
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    args = [int(a) for a in sys.argv[1:3]]
+    sys.exit(asyncio.run(main(*(args + [1000, 100][len(args) :]))))

@@ -1,0 +1,130 @@
+"""The world of the inspection tests: an inspection of commune A yesterday (local date)
+with the "inspector" as team member, a team lead and an inspector who is not on it."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from congvu.inspect.inspections.tables import (
+    Inspection,
+    InspectionKind,
+    InspectionMember,
+    InspectionStatus,
+)
+from congvu.inspect.services import accounts
+from congvu.inspect.settings import get_settings
+from congvu.inspect.tables import User
+
+from tests.conftest import PASSWORD, World, csrf
+
+
+@dataclass
+class InspectionWorld:
+    world: World
+    inspection: Inspection
+    day: date
+    lead: User
+    outsider: User
+
+    def at(self, hour: int, minute: int) -> str:
+        """An ISO moment on the inspection day, in the unit's local time."""
+        return datetime.combine(
+            self.day, time(hour, minute), tzinfo=get_settings().zone
+        ).isoformat()
+
+
+def local_today() -> date:
+    return datetime.now(get_settings().zone).date()
+
+
+@pytest.fixture(autouse=True)
+def _empty_media() -> None:
+    """Files outlive the database rows between tests; start each test without them."""
+    shutil.rmtree(get_settings().media_dir, ignore_errors=True)
+
+
+@pytest.fixture
+async def iw(world: World) -> InspectionWorld:
+    lead = await accounts.create_user(
+        username="lead", password=PASSWORD, role="team_lead", unit_code="P", display_name="lead"
+    )
+    outsider = await accounts.create_user(
+        username="inspector2",
+        password=PASSWORD,
+        role="inspector",
+        unit_code="P",
+        display_name="inspector2",
+    )
+    # Yesterday: every hour of the day is in the past whenever the suite runs.
+    day = local_today() - timedelta(days=1)
+    inspection = Inspection(
+        unit=world.commune_a.id,
+        kind=InspectionKind.SCHEDULED.value,
+        scheduled_date=day,
+        topics=["working_hours", "conduct"],
+        status=InspectionStatus.planned.value,
+        created_at=datetime.now(get_settings().zone),
+    )
+    await inspection.save()
+    for user, role in ((world.users["inspector"], "thanh_vien"), (lead, "truong_doan")):
+        await InspectionMember.insert(
+            InspectionMember(inspection=inspection.id, user=user.id, role=role)
+        )
+    return InspectionWorld(world, inspection, day, lead, outsider)
+
+
+def record(
+    kind: str, inspection_id: int, payload: dict[str, Any], replaces: str | None = None
+) -> dict[str, Any]:
+    return {
+        "uuid": str(uuid.uuid4()),
+        "type": kind,
+        "inspection_id": inspection_id,
+        "replaces": replaces,
+        "device_time": datetime.now(get_settings().zone).isoformat(),
+        "payload": payload,
+    }
+
+
+async def send(client: Any, *records: dict[str, Any]) -> list[dict[str, Any]]:
+    response = await client.post(
+        "/api/v1/sync", json={"records": list(records)}, headers=csrf(client)
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["results"]
+
+
+async def send_one(client: Any, rec: dict[str, Any]) -> dict[str, Any]:
+    (result,) = await send(client, rec)
+    return result
+
+
+def start_record(iw: InspectionWorld, hour: int = 8, minute: int = 15) -> dict[str, Any]:
+    return record(
+        "start",
+        iw.inspection.id,
+        {
+            "started_at": iw.at(hour, minute),
+            "place": "Trụ sở UBND phường An Hòa",
+            "latitude": 18.67,
+            "longitude": 105.69,
+            "accuracy_m": 12.5,
+        },
+    )
+
+
+def lead_signature(iw: InspectionWorld) -> dict[str, Any]:
+    return record(
+        "signature",
+        iw.inspection.id,
+        {"role": "team_lead", "name": "Phạm Văn Trưởng", "refused": False},
+    )
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())

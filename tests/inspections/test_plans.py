@@ -1,0 +1,215 @@
+"""Team leads plan inspections, see coverage and draw surprise inspections by lot."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from congvu.inspect.inspections.tables import (
+    Inspection,
+    InspectionMember,
+    InspectionPlan,
+    SurpriseDraw,
+)
+from congvu.inspect.services import accounts, inspections
+from congvu.inspect.tables import AuditEvent, User
+
+from tests.conftest import login
+from tests.inspections.conftest import InspectionWorld, local_today, send, start_record
+
+pytestmark = pytest.mark.anyio
+
+
+def plan_form(iw: InspectionWorld, **extra: object) -> dict[str, object]:
+    today = local_today()
+    quarter = (today.month - 1) // 3 + 1
+    unit = iw.world.commune_b.id
+    inspector = iw.world.users["inspector"].id
+    return {
+        "title": "Kế hoạch kiểm tra công vụ quý này",
+        "year": str(today.year),
+        "quarter": str(quarter),
+        "document_no": "12/KH-SNV",
+        "topic": ["working_hours", "conduct"],
+        "unit": [str(unit)],
+        f"date_{unit}": today.isoformat(),
+        "member": [str(iw.lead.id), str(inspector)],
+        f"role_{iw.lead.id}": "truong_doan",
+        f"role_{inspector}": "thanh_vien",
+        **extra,
+    }
+
+
+async def post_form(client, url: str, data: dict[str, object]):
+    return await client.post(
+        url,
+        data={**data, "_csrf_token": client.cookies.get("csrftoken")},
+        follow_redirects=False,
+    )
+
+
+async def test_a_team_lead_creates_a_plan_with_its_inspections_and_team(client, iw) -> None:
+    await login(client, "lead")
+    assert (await client.get("/plans/new")).status_code == 200
+    response = await post_form(client, "/plans/", plan_form(iw))
+    assert response.status_code == 303, response.text
+    plan = await InspectionPlan.select().output(load_json=True).first()
+    assert response.headers["location"] == f"/plans/{plan['id']}"
+    assert (plan["period_kind"], plan["quarter"]) == ("quarter", (local_today().month - 1) // 3 + 1)
+    inspection = await Inspection.select().where(Inspection.plan == plan["id"]).first()
+    assert inspection["unit"] == iw.world.commune_b.id
+    assert inspection["status"] == "planned"
+    roles = {
+        m["user"]: m["role"]
+        for m in await InspectionMember.select().where(
+            InspectionMember.inspection == inspection["id"]
+        )
+    }
+    assert roles == {iw.lead.id: "truong_doan", iw.world.users["inspector"].id: "thanh_vien"}
+    assert await AuditEvent.exists().where(AuditEvent.action == "inspection_plan_created")
+    page = await client.get(f"/plans/{plan['id']}")
+    assert "Xã Bình Minh" in page.text
+    assert "Kế hoạch kiểm tra công vụ quý này" in (await client.get("/plans")).text
+
+
+async def test_a_plan_without_a_team_lead_re_renders_with_the_message(client, iw) -> None:
+    await login(client, "lead")
+    form = plan_form(iw)
+    form[f"role_{iw.lead.id}"] = "thanh_vien"
+    response = await post_form(client, "/plans/", form)
+    assert response.status_code == 400
+    assert "Đoàn kiểm tra cần đúng một Trưởng đoàn." in response.text
+    assert 'value="Kế hoạch kiểm tra công vụ quý này"' in response.text
+    assert await InspectionPlan.count() == 0
+
+
+async def test_a_date_outside_the_quarter_is_refused(client, iw) -> None:
+    await login(client, "lead")
+    unit = iw.world.commune_b.id
+    far = (local_today() + timedelta(days=200)).isoformat()
+    response = await post_form(client, "/plans/", plan_form(iw, **{f"date_{unit}": far}))
+    assert response.status_code == 400
+    assert "Ngày kiểm tra phải nằm trong kỳ của kế hoạch." in response.text
+
+
+async def test_assigning_an_inspector_of_the_inspected_unit_warns(client, iw) -> None:
+    insider = await accounts.create_user(
+        username="insider",
+        password="mat-khau-thu-nghiem",
+        role="inspector",
+        unit_code="P",
+        display_name="Nguyễn Thị Lan",
+        official_code="A001",  # works at commune A's service centre
+    )
+    await login(client, "lead")
+    form = plan_form(iw)
+    unit_a = iw.world.commune_a.id
+    form.update(
+        {
+            "unit": [str(unit_a)],
+            f"date_{unit_a}": local_today().isoformat(),
+            "member": [str(iw.lead.id), str(insider.id)],
+            f"role_{insider.id}": "thanh_vien",
+        }
+    )
+    check = await post_form(client, "/plans/team-check", form)
+    assert "Nguyễn Thị Lan thuộc đơn vị được kiểm tra (Phường An Hòa)" in check.text
+    created = await post_form(client, "/plans/", form)
+    page = await client.get(created.headers["location"])
+    assert "Nguyễn Thị Lan thuộc đơn vị được kiểm tra" in page.text
+
+
+async def test_plans_are_for_team_leads_and_admins_only(client, iw) -> None:
+    for username, status in (("inspector", 403), ("head_a", 403), ("admin", 200)):
+        await login(client, username)
+        assert (await client.get("/plans")).status_code == status, username
+
+
+async def test_coverage_lists_units_never_and_long_not_inspected(client, iw) -> None:
+    old = iw.inspection
+    await login(client, "inspector")
+    (started,) = await send(client, start_record(iw))
+    assert started["status"] == "created"
+    await login(client, "lead")
+    today = local_today()
+    quarter = (today.month - 1) // 3 + 1
+    report = await inspections.coverage(
+        await accounts.actor_for(iw.lead.id), today.year, quarter, stale_days=1
+    )
+    by_code = {r.unit_code: r for r in report.rows}
+    assert by_code["P-A"].last_inspected == iw.day
+    assert "P-B" in {r.unit_code for r in report.never}
+    assert "P-A" not in {r.unit_code for r in report.never}
+    page = await client.get(f"/plans/coverage?year={today.year}&quarter={quarter}&days=1")
+    assert page.status_code == 200
+    assert "Xã Bình Minh" in page.text
+    assert old.id
+
+
+async def test_a_surprise_draw_is_reproducible_from_its_seed(client, iw) -> None:
+    await login(client, "lead")
+    inspector = iw.world.users["inspector"].id
+    response = await post_form(
+        client,
+        "/plans/draw",
+        {
+            "count": "2",
+            "scheduled_date": local_today().isoformat(),
+            "kind": "SURPRISE_UNANNOUNCED",
+            "topic": ["working_hours"],
+            "member": [str(iw.lead.id), str(inspector)],
+            f"role_{iw.lead.id}": "truong_doan",
+            f"role_{inspector}": "thanh_vien",
+        },
+    )
+    assert response.status_code == 303, response.text
+    draw = await SurpriseDraw.select().output(load_json=True).first()
+    assert len(draw["result"]) == 2
+    assert set(draw["weights"]) >= set(draw["result"])
+    # Anyone can re-run the draw from the stored seed and weights and get the same units.
+    assert inspections.draw_units(draw["seed"], draw["weights"], 2) == draw["result"]
+    lead = await accounts.actor_for(iw.lead.id)
+    assert (await inspections.recheck_draw(lead, draw["id"])).reproducible
+    drawn = await Inspection.select(Inspection.unit.code, Inspection.sealed).where(
+        Inspection.draw == draw["id"]
+    )
+    assert sorted(d["unit.code"] for d in drawn) == sorted(draw["result"])
+    assert all(d["sealed"] for d in drawn)
+    # The approver sees them; another team lead does not even see the draw.
+    assert "Niêm phong" in (await client.get("/plans/draw")).text
+    viewed = await AuditEvent.count().where(
+        AuditEvent.action == "sealed_inspection_viewed", AuditEvent.actor_username == "lead"
+    )
+    assert viewed == 2
+    other = await accounts.create_user(
+        username="lead2",
+        password="mat-khau-thu-nghiem",
+        role="team_lead",
+        unit_code="P",
+        display_name="lead2",
+    )
+    await login(client, "lead2")
+    page = await client.get("/plans/draw")
+    assert draw["seed"] not in page.text
+    assert "Niêm phong" not in page.text
+    assert other.id
+
+
+def test_the_draw_favours_units_with_findings_but_spares_none() -> None:
+    weights = {"A": 1, "B": 9}
+    firsts = [inspections.draw_units(str(seed), weights, 1)[0] for seed in range(400)]
+    assert 0.8 < firsts.count("B") / 400 < 0.97
+    assert sorted(inspections.draw_units("x", weights, 5)) == ["A", "B"]
+
+
+async def test_seeded_demo_gives_the_inspector_todays_inspection(clean_db) -> None:
+    from congvu.inspect.demo import seed_demo
+
+    await seed_demo()
+    kiemtra = await User.select(User.id).where(User.username == "kiemtra").first()
+    actor = await accounts.actor_for(kiemtra["id"])
+    assigned = await inspections.assigned(actor)
+    scheduled = [a for a in assigned if a.kind == "SCHEDULED"]
+    assert [(a.unit.code, a.scheduled_date) for a in scheduled] == [("NA-TV", local_today())]
+    assert len(scheduled[0].roster) > 5
+    assert sum(1 for a in assigned if a.kind.startswith("SURPRISE")) == 1

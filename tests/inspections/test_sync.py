@@ -1,0 +1,351 @@
+"""Capture through /api/v1/sync: every state change and every rejection, over HTTP."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from congvu.inspect.inspections.tables import (
+    AttendanceCheck,
+    Finding,
+    Inspection,
+    Signature,
+    SyncConflict,
+    SyncReceipt,
+)
+from congvu.inspect.tables import AuditEvent
+
+from tests.conftest import login
+from tests.inspections.conftest import (
+    InspectionWorld,
+    lead_signature,
+    record,
+    send,
+    send_one,
+    start_record,
+)
+
+pytestmark = pytest.mark.anyio
+
+
+def attendance(iw: InspectionWorld, **payload: object) -> dict[str, object]:
+    body = {"official_id": iw.world.official_a.id, "observed_at": iw.at(8, 30), **payload}
+    return record("attendance", iw.inspection.id, body)
+
+
+async def test_start_moves_the_inspection_to_in_progress_and_is_audited(client, iw) -> None:
+    await login(client, "inspector")
+    result = await send_one(client, start_record(iw))
+    assert (result["status"], result["http_status"]) == ("created", 201)
+    assert result["record"]["status"] == "in_progress"
+    row = await Inspection.select().where(Inspection.id == iw.inspection.id).first()
+    assert row["status"] == "in_progress"
+    assert row["place"] == "Trụ sở UBND phường An Hòa"
+    assert row["accuracy_m"] == 12.5
+    assert await AuditEvent.exists().where(AuditEvent.action == "inspection_started")
+
+
+async def test_starting_twice_is_a_conflict(client, iw) -> None:
+    await login(client, "inspector")
+    await send_one(client, start_record(iw))
+    again = await send_one(client, start_record(iw, 9, 0))
+    assert (again["status"], again["http_status"]) == ("conflict", 409)
+
+
+async def test_late_arrival_is_judged_and_becomes_a_finding_with_its_rule(client, iw) -> None:
+    await login(client, "inspector")
+    await send_one(client, start_record(iw))
+    result = await send_one(client, attendance(iw, status="late", arrival_time="08:21"))
+    assert result["status"] == "created", result
+    verdict = result["record"]["verdict"]
+    assert verdict["status"] == "LATE"
+    assert verdict["minutes"] == 51
+    assert verdict["violation_code"] == "LATE_ARRIVAL"
+    assert "muộn 51 phút" in verdict["explanation_vi"]
+    assert "07:30" in verdict["explanation_vi"]
+    assert verdict["rule"]["id"] == "working_hours"
+    assert verdict["rule"]["version"] == "2025.1"
+    check = await AttendanceCheck.select().first()
+    assert (check["rule_id"], check["rule_version"], check["minutes"]) == (
+        "working_hours",
+        "2025.1",
+        51,
+    )
+    assert "muộn 51 phút" in check["explanation_vi"]
+    finding = await Finding.select().first()
+    assert finding["violation_code"] == "LATE_ARRIVAL"
+    assert finding["official"] == iw.world.official_a.id
+    assert (finding["rule_id"], finding["rule_version"]) == ("conduct.LATE_ARRIVAL", "2025.1")
+    assert "muộn 51 phút" in finding["explanation_vi"]
+    assert finding["attendance"] == check["id"]
+
+
+async def test_on_time_and_approved_absence_create_no_finding(client, iw) -> None:
+    await login(client, "inspector")
+    present, away = await send(
+        client,
+        attendance(iw, status="present", arrival_time="07:25"),
+        attendance(iw, status="away", away_kind="business_trip", reason="Họp tại Sở Tư pháp"),
+    )
+    assert present["record"]["verdict"]["status"] == "ON_TIME"
+    assert away["record"]["verdict"]["status"] == "AWAY_APPROVED"
+    assert await Finding.count() == 0
+
+
+async def test_duplicate_returns_the_original_response_and_creates_nothing(client, iw) -> None:
+    await login(client, "inspector")
+    rec = attendance(iw, status="late", arrival_time="08:21")
+    first = await send_one(client, rec)
+    counts = (await AttendanceCheck.count(), await Finding.count(), await SyncReceipt.count())
+    second = await send_one(client, rec)
+    assert (second["status"], second["http_status"]) == ("duplicate", 200)
+    assert second["record"] == first["record"]
+    assert counts == (
+        await AttendanceCheck.count(),
+        await Finding.count(),
+        await SyncReceipt.count(),
+    )
+
+
+async def test_same_uuid_with_other_content_is_a_conflict_and_kept(client, iw) -> None:
+    await login(client, "inspector")
+    rec = attendance(iw, status="late", arrival_time="08:21")
+    await send_one(client, rec)
+    tampered = {**rec, "payload": {**rec["payload"], "arrival_time": "07:31"}}
+    result = await send_one(client, tampered)
+    assert (result["status"], result["http_status"]) == ("conflict", 409)
+    assert result["error"]["field"] == "uuid"
+    check = await AttendanceCheck.select().first()
+    assert check["minutes"] == 51  # the original is untouched
+    assert await AttendanceCheck.count() == 1
+    conflict = await SyncConflict.select().output(load_json=True).first()
+    assert str(conflict["client_uuid"]) == rec["uuid"]
+    assert conflict["rejected_payload"]["payload"]["arrival_time"] == "07:31"
+    await login(client, "lead")
+    listed = (await client.get(f"/api/v1/sync/conflicts?inspection_id={iw.inspection.id}")).json()
+    assert [c["client_uuid"] for c in listed] == [rec["uuid"]]
+
+
+async def test_an_edit_names_the_latest_version_and_a_stale_edit_is_409(client, iw) -> None:
+    await login(client, "inspector")
+    original = attendance(iw, status="late", arrival_time="08:21")
+    await send_one(client, original)
+    edit = attendance(iw, status="late", arrival_time="08:05")
+    edit["replaces"] = original["uuid"]
+    result = await send_one(client, edit)
+    assert result["status"] == "created"
+    assert result["record"]["version"] == 2
+    assert result["record"]["verdict"]["minutes"] == 35
+    stale = attendance(iw, status="present", arrival_time="07:00")
+    stale["replaces"] = original["uuid"]
+    rejected = await send_one(client, stale)
+    assert (rejected["status"], rejected["http_status"]) == ("conflict", 409)
+    assert rejected["error"]["field"] == "replaces"
+    findings = await Finding.select(Finding.status, Finding.version).order_by(Finding.id)
+    assert [(f["status"], f["version"]) for f in findings] == [
+        ("superseded", 1),
+        ("recorded", 2),
+    ]
+
+
+async def test_one_bad_record_does_not_lose_the_good_ones(client, iw) -> None:
+    await login(client, "inspector")
+    good, bad, also_good = await send(
+        client,
+        attendance(iw, status="absent"),
+        attendance(iw, status="late"),  # no arrival time
+        record(
+            "finding",
+            iw.inspection.id,
+            {
+                "official_id": None,
+                "violation_code": "NO_HOTLINE_POSTED",
+                "observed_at": iw.at(9, 0),
+            },
+        ),
+    )
+    assert good["status"] == also_good["status"] == "created"
+    assert (bad["status"], bad["http_status"], bad["error"]["field"]) == (
+        "rejected",
+        400,
+        "arrival_time",
+    )
+    assert await AttendanceCheck.count() == 1
+
+
+async def test_unknown_official_is_404_on_official_id(client, iw) -> None:
+    await login(client, "inspector")
+    for official_id in (iw.world.official_b.id, 999_999):  # commune B's official, nobody
+        result = await send_one(client, attendance(iw, status="absent", official_id=official_id))
+        assert (result["http_status"], result["error"]["field"]) == (404, "official_id")
+
+
+@pytest.mark.parametrize("username", ["head_b", "inspector2", "admin"])
+async def test_an_inspection_not_assigned_to_the_user_is_404(client, iw, username) -> None:
+    await login(client, username)
+    result = await send_one(client, attendance(iw, status="absent"))
+    assert (result["http_status"], result["error"]["field"]) == (404, "inspection_id")
+    assert await AttendanceCheck.count() == 0
+    assert (await client.get("/api/v1/inspections/assigned")).json() == []
+
+
+async def test_a_timestamp_in_the_future_or_before_the_day_is_rejected(client, iw) -> None:
+    from datetime import datetime, timedelta
+
+    from congvu.inspect.settings import get_settings
+
+    await login(client, "inspector")
+    future = (datetime.now(get_settings().zone) + timedelta(minutes=30)).isoformat()
+    before = iw.at(8, 0).replace(str(iw.day), str(iw.day - timedelta(days=1)))
+    for moment in (future, before):
+        result = await send_one(client, attendance(iw, status="absent", observed_at=moment))
+        assert (result["http_status"], result["error"]["field"]) == (400, "observed_at")
+    skewed = (datetime.now(get_settings().zone) + timedelta(minutes=3)).isoformat()
+    ok = await send_one(client, attendance(iw, status="absent", observed_at=skewed))
+    assert ok["status"] == "created"
+
+
+async def test_a_finding_needs_a_violation_code_from_the_catalogue(client, iw) -> None:
+    await login(client, "inspector")
+    base = {"official_id": iw.world.official_a.id, "facts": "…", "observed_at": iw.at(9, 0)}
+    missing, unknown, unit_only = await send(
+        client,
+        record("finding", iw.inspection.id, base),
+        record("finding", iw.inspection.id, {**base, "violation_code": "NOT_A_CODE"}),
+        record(
+            "finding", iw.inspection.id, {**base, "official_id": None, "violation_code": "NO_CARD"}
+        ),
+    )
+    assert (missing["http_status"], missing["error"]["field"]) == (400, "violation_code")
+    assert (unknown["http_status"], unknown["error"]["field"]) == (400, "violation_code")
+    assert (unit_only["http_status"], unit_only["error"]["field"]) == (400, "official_id")
+    assert await Finding.count() == 0
+
+
+async def test_a_person_finding_stores_the_rule_and_its_legal_basis(client, iw) -> None:
+    await login(client, "inspector")
+    result = await send_one(
+        client,
+        record(
+            "finding",
+            iw.inspection.id,
+            {
+                "official_id": iw.world.official_a.id,
+                "violation_code": "NO_CARD",
+                "facts": "Không đeo thẻ công chức khi tiếp công dân tại Quầy 01",
+                "observed_at": iw.at(9, 10),
+                "evidence": [],
+            },
+        ),
+    )
+    assert result["status"] == "created"
+    stored = await Finding.select().first()
+    assert stored["rule_id"] == "conduct.NO_CARD"
+    assert stored["rule_version"] == "2025.1"
+    assert "CT 26" in stored["legal_basis"]
+    assert stored["status"] == "recorded"
+
+
+async def test_a_finding_with_a_photo_not_uploaded_yet_is_rejected(client, iw) -> None:
+    await login(client, "inspector")
+    result = await send_one(
+        client,
+        record(
+            "finding",
+            iw.inspection.id,
+            {
+                "official_id": None,
+                "violation_code": "FACILITY_UNTIDY",
+                "observed_at": iw.at(9, 0),
+                "evidence": ["a" * 64],
+            },
+        ),
+    )
+    assert (result["http_status"], result["error"]["field"]) == (400, "evidence")
+
+
+async def test_refusing_to_sign_needs_a_witness(client, iw) -> None:
+    await login(client, "inspector")
+    payload = {"role": "unit_representative", "name": "Trần Văn Hùng", "refused": True}
+    refused = await send_one(client, record("signature", iw.inspection.id, payload))
+    assert (refused["http_status"], refused["error"]["field"]) == (400, "witness_name")
+    witnessed = await send_one(
+        client,
+        record("signature", iw.inspection.id, {**payload, "witness_name": "Lê Thị Mai"}),
+    )
+    assert witnessed["status"] == "created"
+    assert (await Signature.select().first())["witness_name"] == "Lê Thị Mai"
+
+
+async def test_a_signature_image_is_stored_as_a_png_file(client, iw) -> None:
+    import base64
+    import io
+
+    from congvu.inspect.settings import get_settings
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, "PNG")
+    await login(client, "inspector")
+    result = await send_one(
+        client,
+        record(
+            "signature",
+            iw.inspection.id,
+            {
+                "role": "team_lead",
+                "name": "Phạm Văn Trưởng",
+                "image_png_base64": base64.b64encode(buffer.getvalue()).decode(),
+            },
+        ),
+    )
+    assert result["record"]["has_image"] is True
+    path = (await Signature.select(Signature.image_path).first())["image_path"]
+    assert (get_settings().media_dir / path).read_bytes() == buffer.getvalue()
+
+
+async def test_submit_needs_start_and_the_lead_signature_and_happens_once(client, iw) -> None:
+    await login(client, "inspector")
+    submit = record("submit", iw.inspection.id, {})
+    not_started = await send_one(client, submit)
+    assert not_started["http_status"] == 409
+    await send_one(client, start_record(iw))
+    unsigned = await send_one(client, record("submit", iw.inspection.id, {}))
+    assert (unsigned["http_status"], unsigned["error"]["field"]) == (400, "signature")
+    await send_one(client, lead_signature(iw))
+    done = await send_one(client, record("submit", iw.inspection.id, {}))
+    assert done["status"] == "created", done
+    assert done["record"]["minutes_number"].endswith("/BB-ĐKTCV")
+    row = await Inspection.select().where(Inspection.id == iw.inspection.id).first()
+    assert row["status"] == "submitted"
+    twice = await send_one(client, record("submit", iw.inspection.id, {}))
+    assert (twice["status"], twice["http_status"]) == ("conflict", 409)
+    late = await send_one(client, attendance(iw, status="absent"))
+    assert late["http_status"] == 409
+    assert await AuditEvent.exists().where(AuditEvent.action == "inspection_submitted")
+
+
+async def test_a_record_of_unknown_type_or_bad_uuid_is_rejected_alone(client, iw) -> None:
+    await login(client, "inspector")
+    odd = record("coffee", iw.inspection.id, {})
+    bad_uuid = {**attendance(iw, status="absent"), "uuid": "not-a-uuid"}
+    fine = attendance(iw, status="absent")
+    results = await send(client, odd, bad_uuid, fine)
+    assert [(r["http_status"], (r["error"] or {}).get("field")) for r in results] == [
+        (400, "type"),
+        (400, "uuid"),
+        (201, None),
+    ]
+
+
+async def test_a_start_and_records_in_one_batch_work_offline_style(client, iw) -> None:
+    await login(client, "inspector")
+    results = await send(
+        client,
+        start_record(iw),
+        attendance(iw, status="late", arrival_time="08:21"),
+        lead_signature(iw),
+        record("submit", iw.inspection.id, {}),
+    )
+    assert [r["status"] for r in results] == ["created"] * 4, results
+    assert uuid.UUID(results[0]["uuid"])
