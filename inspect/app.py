@@ -102,6 +102,7 @@ def _configure_jinja(engine: JinjaTemplateEngine, settings: Settings) -> None:
         CATEGORY_LABELS=i18n.CATEGORY_LABELS,
         UNIT_KIND_LABELS=i18n.UNIT_KIND_LABELS,
         JOB_STATUS_LABELS=i18n.JOB_STATUS_LABELS,
+        NAVIGATION=i18n.NAVIGATION,
         current_locale=i18n.current_locale.get,
     )
 

@@ -125,6 +125,13 @@ UNIT_KIND_LABELS = {
     "sub_unit": "Phòng/Bộ phận",
 }
 
+# Top navigation and home-page tasks: (path, label, roles that see it).
+NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
+    ("/inspections", "Cuộc kiểm tra được giao", ("inspector", "team_lead", "admin")),
+    ("/plans", "Kế hoạch kiểm tra", ("team_lead", "admin")),
+    ("/units", "Đơn vị", ("admin", "team_lead", "inspector", "unit_head", "council", "reporter")),
+]
+
 JOB_STATUS_LABELS = {
     "queued": "Đang chờ",
     "running": "Đang chạy",
@@ -156,6 +163,7 @@ EN: dict[str, str] = {
     "Trang chủ": "Home",
     "Đơn vị": "Units",
     "Đơn vị trực thuộc": "Subordinate units",
+    "Việc của tôi": "My tasks",
     "Đăng nhập": "Sign in",
     "Đăng xuất": "Sign out",
     "Tên đăng nhập": "Username",
@@ -231,4 +239,12 @@ EN: dict[str, str] = {
     },
 }
 
-EN.update(_domain_catalogues())
+
+def _merge_domains() -> None:
+    for vietnamese, english in _domain_catalogues().items():
+        if EN.get(vietnamese, english) != english:
+            raise ValueError(f"templates/i18n: conflicting translation of {vietnamese!r}")
+        EN[vietnamese] = english
+
+
+_merge_domains()
