@@ -13,5 +13,6 @@ APP_REGISTRY = AppRegistry(
         "congvu.inspect.piccolo_app",
         "congvu.inspect.inspections.piccolo_app",
         "congvu.inspect.dossiers.piccolo_app",
+        "congvu.inspect.review.piccolo_app",
     ]
 )

@@ -10,7 +10,7 @@ from piccolo.conf.apps import Finder
 pytestmark = pytest.mark.anyio
 
 
-@pytest.mark.parametrize("app_name", ["congvu", "inspections", "dossiers"])
+@pytest.mark.parametrize("app_name", ["congvu", "inspections", "dossiers", "review"])
 async def test_tables_match_the_committed_migrations(app_name: str) -> None:
     app_config = Finder().get_app_config(app_name)
     statements = await AutoMigrationManager(auto_input="y").get_alter_statements(app_config)

@@ -1,0 +1,1 @@
+"""Review and due process: Piccolo tables, app and migrations of this domain."""
