@@ -34,7 +34,7 @@ from congvu.inspect.controllers import (
     plans,
 )
 from congvu.inspect.embedded_redis import EmbeddedRedis
-from congvu.inspect.services import accounts
+from congvu.inspect.services import accounts, audit_chain
 from congvu.inspect.settings import Settings, get_settings
 from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
@@ -137,6 +137,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     from congvu.jobs.embedded import embedded_worker
 
                     await stack.enter_async_context(embedded_worker(redis_url))
+                # Requests only append audit events; this seals them within a second.
+                app.state.audit_sealer = await stack.enter_async_context(audit_chain.sealing())
                 yield
         finally:
             await queue.aclose()

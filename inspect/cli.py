@@ -28,9 +28,14 @@ def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
     from congvu.inspect import db
 
     async def main() -> T:
+        from congvu.inspect.services import audit_chain
+
         await db.prepare()
         try:
-            return await factory()
+            result = await factory()
+            # Nothing else may be running to seal what this command wrote.
+            await audit_chain.seal(wait=True)
+            return result
         finally:
             await db.close()
 
@@ -174,9 +179,11 @@ def create_user(
 
 
 def _register_optional_groups() -> None:
+    from congvu.inspect import cli_audit
     from congvu.inspect.cli_calendar import calendar_group
 
     cli.add_command(calendar_group)
+    cli_audit.register(cli)
 
 
 _register_optional_groups()

@@ -194,5 +194,10 @@ class AuditEvent(Table, tablename="audit_event"):
     reason = Text(null=True, default=None)
     request_id = Varchar(length=64, null=True, default=None)
     ip = Varchar(length=64, null=True, default=None)
+    # Position in the hash chain, given by the sealer in the order it seals: ids are
+    # taken at INSERT, so on PostgreSQL a lower id can commit after a higher one.
+    # Unique through an index of the "audit append-only" migration (SQLite cannot add
+    # a UNIQUE column).
+    seq = Integer(null=True, default=None)
     prev_hash = Varchar(length=64, null=True, default=None)
     hash = Varchar(length=64, null=True, default=None)

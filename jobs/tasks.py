@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from congvu.inspect.services import jobs, organisation
+from congvu.inspect.services import audit_chain, jobs, organisation
 
 
 async def unit_statistics(ctx: dict[str, Any], job_id: str, unit_id: int) -> Any:
@@ -19,3 +19,8 @@ async def unit_statistics(ctx: dict[str, Any], job_id: str, unit_id: int) -> Any
 
 async def sweep_lost_jobs(ctx: dict[str, Any]) -> int:
     return await jobs.requeue_lost(ctx["redis"])
+
+
+async def seal_audit_trail(ctx: dict[str, Any]) -> int:
+    """Seals events written by jobs when no web process is up to do it."""
+    return await audit_chain.seal()

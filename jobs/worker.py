@@ -27,6 +27,12 @@ class WorkerSettings:
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(tasks.sweep_lost_jobs, name="sweep_lost_jobs", second=30, unique=True),
+        cron(
+            tasks.seal_audit_trail,
+            name="seal_audit_trail",
+            second=set(range(0, 60, 5)),
+            unique=True,
+        ),
     ]
     on_startup = startup
     on_shutdown = shutdown
