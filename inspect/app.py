@@ -32,6 +32,7 @@ from congvu.inspect.controllers import (
     organisation,
     pages,
     plans,
+    review,
 )
 from congvu.inspect.embedded_redis import EmbeddedRedis
 from congvu.inspect.services import accounts, audit_chain
@@ -179,6 +180,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             inspections_api.InspectionApi,
             minutes.MinutesPages,
             plans.PlanPages,
+            review.ReviewPages,
+            review.FindingApi,
             create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"]),
         ],
         lifespan=[lifespan],

@@ -130,6 +130,8 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/inspections", "Cuộc kiểm tra được giao", ("inspector", "team_lead", "admin")),
     ("/plans", "Kế hoạch kiểm tra", ("team_lead", "admin")),
     ("/units", "Đơn vị", ("admin", "team_lead", "inspector", "unit_head", "council", "reporter")),
+    ("/review", "Hàng chờ xem xét", ("unit_head", "admin")),
+    ("/my-findings", "Phát hiện của tôi", ("official",)),
 ]
 
 JOB_STATUS_LABELS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from congvu.inspect.services import audit_chain, jobs, organisation
+from congvu.inspect.services import audit_chain, jobs, organisation, review
 
 
 async def unit_statistics(ctx: dict[str, Any], job_id: str, unit_id: int) -> Any:
@@ -24,3 +24,8 @@ async def sweep_lost_jobs(ctx: dict[str, Any]) -> int:
 async def seal_audit_trail(ctx: dict[str, Any]) -> int:
     """Seals events written by jobs when no web process is up to do it."""
     return await audit_chain.seal()
+
+
+async def remind_deadlines(ctx: dict[str, Any]) -> dict[str, int]:
+    """Nhắc hạn giải trình và hạn xem xét (in-app notifications; safe to run twice)."""
+    return await review.remind_deadlines()

@@ -27,6 +27,14 @@ class WorkerSettings:
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(tasks.sweep_lost_jobs, name="sweep_lost_jobs", second=30, unique=True),
+        # Hourly during the working day (01:05-10:05 UTC = 08:05-17:05 in Vietnam).
+        cron(
+            tasks.remind_deadlines,
+            name="remind_deadlines",
+            hour=set(range(1, 11)),
+            minute=5,
+            unique=True,
+        ),
         cron(
             tasks.seal_audit_trail,
             name="seal_audit_trail",

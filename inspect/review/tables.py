@@ -1,5 +1,105 @@
-"""Review tables (giải trình, quyết định, thông báo)."""
+"""Review tables (giải trình, quyết định, thông báo).
+
+``Finding.status`` stays the capture-side status (recorded / superseded / withdrawn);
+the due-process state of a finding lives here, one ``FindingReview`` per finding, made
+when the finding is notified. A finding without one is in the state "recorded".
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import congvu.inspect.db  # noqa: F401  (sets PICCOLO_CONF before any query)
+from congvu.inspect.inspections.tables import Evidence, Finding, Inspection
+from congvu.inspect.tables import User
+from piccolo.columns import (
+    Date,
+    ForeignKey,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+
+class ReviewState(StrEnum):
+    recorded = "recorded"
+    notified = "notified"
+    awaiting_explanation = "awaiting_explanation"
+    under_review = "under_review"
+    confirmed = "confirmed"
+    dismissed = "dismissed"
+    follow_up_decided = "follow_up_decided"
+    closed = "closed"
+
+
+class FindingReview(Table, tablename="finding_review"):
+    """Xem xét một phát hiện: notification, explanation window, decision, follow-up."""
+
+    id: Serial
+
+    finding = ForeignKey(references=Finding, unique=True, on_delete=OnDelete.cascade)
+    state = Varchar(length=24, choices=ReviewState, index=True)
+    notified_at = Timestamptz()
+    notified_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    # Last local day on which an explanation is accepted (counted in working days).
+    explanation_due = Date()
+    window_rule_id = Varchar(length=128)
+    window_rule_version = Varchar(length=32)
+    acknowledged_at = Timestamptz(null=True, default=None)
+    waived_reason = Text(null=True, default=None)
+    review_due = Date(null=True, default=None)
+    decided_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    decided_at = Timestamptz(null=True, default=None)
+    decision_reason = Text(null=True, default=None)
+    # "confirmed" or "dismissed": kept after closing, for the person's history.
+    outcome = Varchar(length=12, null=True, default=None)
+    suggested_follow_up = Varchar(length=32, null=True, default=None)
+    suggestion_vi = Text(null=True, default=None)
+    follow_up = Varchar(length=32, null=True, default=None)
+    follow_up_reason = Text(null=True, default=None)
+    follow_up_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    follow_up_at = Timestamptz(null=True, default=None)
+    closed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    closed_at = Timestamptz(null=True, default=None)
+    # A corrective action is closed by a later inspection or a verified photo.
+    verified_by_inspection = ForeignKey(
+        references=Inspection, null=True, on_delete=OnDelete.set_null
+    )
+    verified_by_evidence = ForeignKey(references=Evidence, null=True, on_delete=OnDelete.set_null)
+    verified_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    updated_at = Timestamptz()
+
+
+class Explanation(Table):
+    """Bản giải trình of the official, with photos or scans as attachments."""
+
+    id: Serial
+
+    review = ForeignKey(references=FindingReview, on_delete=OnDelete.cascade)
+    text = Text()
+    submitted_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    submitted_at = Timestamptz()
+
+
+class ExplanationEvidence(Table, tablename="explanation_evidence"):
+    id: Serial
+
+    explanation = ForeignKey(references=Explanation, on_delete=OnDelete.cascade)
+    evidence = ForeignKey(references=Evidence, on_delete=OnDelete.restrict)
+
+
+class Notification(Table):
+    """Thông báo in the app. ``key`` makes a reminder idempotent: the cron may run twice."""
+
+    id: Serial
+
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade)
+    key = Varchar(length=128, unique=True)
+    kind = Varchar(length=32)
+    message = Text()
+    link = Varchar(length=255)
+    created_at = Timestamptz()
+    read_at = Timestamptz(null=True, default=None)

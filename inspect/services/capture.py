@@ -477,6 +477,7 @@ async def _attendance_finding(
         created_at=ctx.now,
     )
     await finding.save()
+    await _audit_finding(ctx, finding)
     return _finding_json(finding, kind, [])
 
 
@@ -576,7 +577,25 @@ async def finding(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
     by_hash = {e["sha256"]: e["id"] for e in stored}
     for sha in hashes:
         await FindingEvidence.insert(FindingEvidence(finding=row.id, evidence=by_hash[sha]))
+    await _audit_finding(ctx, row)
     return _finding_json(row, kind, hashes)
+
+
+async def _audit_finding(ctx: CaptureContext, row: Finding) -> None:
+    """A finding can end in discipline: its first version and each edit are audited."""
+    await audit.record(
+        "finding_recorded",
+        "finding",
+        row.id,
+        actor=ctx.actor,
+        after={
+            "violation_code": row.violation_code,
+            "official_id": row.official,
+            "unit_id": row.unit,
+            "version": row.version,
+            "replaces": str(row.replaces) if row.replaces else None,
+        },
+    )
 
 
 # --- signatures ----------------------------------------------------------------------
