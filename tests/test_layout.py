@@ -23,7 +23,10 @@ PROBE = (
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONGVU_")}
+    # PYTEST_ADDOPTS (CI's coverage gate) belongs to the outer run, not to the probes.
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("CONGVU_") and k != "PYTEST_ADDOPTS"
+    }
     env["CONGVU_VAR_DIR"] = os.environ["CONGVU_VAR_DIR"]
     return env
 
