@@ -93,8 +93,13 @@ async def close() -> None:
     """Idempotent: the web app and the embedded worker both call it on shutdown."""
     db = engine()
     if isinstance(db, PostgresEngine) and db.pool is not None:
-        await db.close_connection_pool()
-        db.pool = None
+        pool, db.pool = db.pool, None
+        try:
+            # A connection that a cancelled task never released would make a graceful
+            # close wait forever; shutdown must finish all the same.
+            await asyncio.wait_for(pool.close(), timeout=10)
+        except TimeoutError:
+            pool.terminate()
 
 
 async def ping() -> None:

@@ -188,12 +188,20 @@ class Sealer:
     def __init__(self, interval: float = 1.0) -> None:
         self.interval = interval
         self._wake = asyncio.Event()
+        self._stopping = False
 
     def poke(self) -> None:
         self._wake.set()
 
+    def stop(self) -> None:
+        """Ask the loop to end after the current pass. Cancelling it instead could cut
+        a pass between COMMIT and the release of its pooled connection, and closing the
+        pool would then wait forever for that connection."""
+        self._stopping = True
+        self._wake.set()
+
     async def run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await seal()
             except Exception:
@@ -213,11 +221,11 @@ async def sealing(interval: float = 1.0) -> AsyncIterator[Sealer]:
     try:
         yield sealer
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        sealer.stop()
+        await task
         try:
-            await seal(wait=True)
+            # Bounded: a stuck lock holder must not keep the process from exiting.
+            await asyncio.wait_for(seal(wait=True), timeout=10)
         except Exception:
             log.exception("audit sealer: final pass failed; the next start seals the rest")
 
