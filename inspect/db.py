@@ -80,6 +80,23 @@ async def atomic() -> AsyncIterator[None]:
         _in_write.reset(token)
 
 
+@asynccontextmanager
+async def savepoint() -> AsyncIterator[None]:
+    """Inside ``atomic()``: a part that is undone alone when its block raises, while the
+    enclosing transaction (and its connection) carries on."""
+    transaction = engine().current_transaction.get() if _in_write.get() else None
+    if transaction is None:
+        raise RuntimeError("savepoint() needs an enclosing atomic()")
+    point = await transaction.savepoint()
+    try:
+        yield
+    except BaseException:
+        await point.rollback_to()
+        await point.release()
+        raise
+    await point.release()
+
+
 async def prepare() -> None:
     """Per-process start: WAL on SQLite (persistent in the file), the pool on PostgreSQL."""
     db = engine()

@@ -151,9 +151,22 @@ async def seasonal_schedule(unit_code: str) -> SeasonalSchedule:
     unit = await Unit.select(Unit.path).where(Unit.code == unit_code).first()
     if unit is None:
         raise NotFound(f"Không tìm thấy đơn vị có mã {unit_code!r}.", field="unit")
-    codes = [c for c in unit["path"].strip("/").split("/") if c]
+    return await seasonal_schedule_for_path(unit["path"])
+
+
+async def seasonal_schedule_for_path(unit_path: str) -> SeasonalSchedule:
+    """``seasonal_schedule`` of the unit at ``unit_path``: one query for all ancestors."""
+    codes = [c for c in unit_path.strip("/").split("/") if c]
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    if codes:
+        for row in (
+            await WorkSchedule.select(*WorkSchedule.all_columns(), WorkSchedule.unit.code)
+            .where(WorkSchedule.unit.code.is_in(codes))
+            .order_by(WorkSchedule.id)
+        ):
+            by_code.setdefault(row["unit.code"], []).append(row)
     for code in reversed(codes):
-        rows = await WorkSchedule.select().where(WorkSchedule.unit.code == code)
+        rows = by_code.get(code)
         if rows:
             return SeasonalSchedule(
                 [

@@ -9,8 +9,9 @@ UUID with the hash of the record's canonical content and the answer it gave:
 * an edit is a new UUID naming the version it ``replaces``; replacing anything but the
   latest version is a conflict. Never last-write-wins.
 
-Every record has its own transaction, so one bad record never loses the good ones. A
-replayed batch costs one query (all its receipts at once).
+A batch runs in one transaction on one connection, every record in a savepoint of its
+own, so one bad record never loses the good ones. A replayed batch costs one query (all
+its receipts at once); each inspection's context is loaded once per batch.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from congvu.inspect.actor import Actor
-from congvu.inspect.db import atomic
+from congvu.inspect.db import atomic, savepoint
 from congvu.inspect.errors import Conflict, DomainError, Invalid, NotFound
 from congvu.inspect.inspections.tables import SyncConflict, SyncReceipt
 from congvu.inspect.services import capture, inspections, organisation
@@ -104,34 +105,40 @@ async def sync(actor: Actor, records: list[IncomingRecord]) -> list[RecordResult
             ids[record.uuid] = uuid.UUID(record.uuid)
         except (ValueError, AttributeError, TypeError):
             continue
-    receipts = {
-        str(r["id"]): r
-        for r in (
-            await SyncReceipt.select(
-                SyncReceipt.id, SyncReceipt.content_hash, SyncReceipt.response, SyncReceipt.user
+    # One transaction (one connection, and on SQLite one turn of the write lock) for the
+    # whole batch: reads reuse its connection instead of opening one each.
+    async with atomic():
+        receipts = {
+            str(r["id"]): r
+            for r in (
+                await SyncReceipt.select(
+                    SyncReceipt.id,
+                    SyncReceipt.content_hash,
+                    SyncReceipt.response,
+                    SyncReceipt.user,
+                )
+                .where(SyncReceipt.id.is_in(list(set(ids.values()))))
+                .output(load_json=True)
+                if ids
+                else []
             )
-            .where(SyncReceipt.id.is_in(list(set(ids.values()))))
-            .output(load_json=True)
-            if ids
-            else []
-        )
-    }
-    contexts: dict[int, capture.CaptureContext] = {}
-    results: list[RecordResult] = []
-    for record in records:
-        key = str(ids[record.uuid]) if record.uuid in ids else None
-        if key is None:
-            results.append(_rejected(record.uuid, Invalid("UUID không hợp lệ.", field="uuid")))
-            continue
-        digest = content_hash(record)
-        receipt = receipts.get(key)
-        if receipt is None:
-            result, receipt = await _apply(actor, record, ids[record.uuid], digest, contexts)
-            if receipt is not None:
-                receipts[key] = receipt
-            results.append(result)
-            continue
-        results.append(await _answer_again(actor, record, receipt, digest))
+        }
+        contexts: dict[int, capture.CaptureContext] = {}
+        results: list[RecordResult] = []
+        for record in records:
+            key = str(ids[record.uuid]) if record.uuid in ids else None
+            if key is None:
+                results.append(_rejected(record.uuid, Invalid("UUID không hợp lệ.", field="uuid")))
+                continue
+            digest = content_hash(record)
+            receipt = receipts.get(key)
+            if receipt is None:
+                result, receipt = await _apply(actor, record, ids[record.uuid], digest, contexts)
+                if receipt is not None:
+                    receipts[key] = receipt
+                results.append(result)
+                continue
+            results.append(await _answer_again(actor, record, receipt, digest))
     return results
 
 
@@ -181,7 +188,7 @@ async def _context(
             actor=actor,
             ref=ref,
             roster=await capture.roster_ids(ref.unit_path),
-            schedule=await organisation.seasonal_schedule(ref.unit_code),
+            schedule=await organisation.seasonal_schedule_for_path(ref.unit_path),
             status=ref.status,
             started=ref.started_at is not None,
         )
@@ -211,11 +218,10 @@ async def _apply(
             else None,
             payload=record.payload,
         )
-        async with atomic():
-            # Under a concurrent resend the other request may have won meanwhile.
-            existing = await _receipt(record_id)
-            if existing is not None:
-                return await _answer_again(actor, record, existing, digest), existing
+        # The batch read its receipts in this transaction: on SQLite nobody else can
+        # have written since; on PostgreSQL a concurrent resend that won meanwhile makes
+        # the receipt insert below fail as a unique violation, answered after the except.
+        async with savepoint():
             response = await handler(ctx, client_record)
             receipt = {
                 "id": record_id,
