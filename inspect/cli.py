@@ -181,8 +181,11 @@ def create_user(
 def _register_optional_groups() -> None:
     from congvu.inspect import cli_audit
     from congvu.inspect.cli_calendar import calendar_group
+    from congvu.inspect.cli_dossiers import COMMANDS as dossier_commands
 
     cli.add_command(calendar_group)
+    for command in dossier_commands:
+        cli.add_command(command)
     cli_audit.register(cli)
 
 

@@ -131,6 +131,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/plans", "Kế hoạch kiểm tra", ("team_lead", "admin")),
     ("/units", "Đơn vị", ("admin", "team_lead", "inspector", "unit_head", "council", "reporter")),
     ("/review", "Hàng chờ xem xét", ("unit_head", "admin")),
+    ("/dossiers", "Hồ sơ thủ tục hành chính", ("unit_head", "reporter", "admin", "council")),
     ("/my-findings", "Phát hiện của tôi", ("official",)),
 ]
 

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from congvu.inspect.services import audit_chain, jobs, organisation, review
+from congvu.inspect.errors import NotFound
+from congvu.inspect.services import (
+    accounts,
+    audit_chain,
+    dossier_import,
+    dossiers,
+    jobs,
+    organisation,
+    review,
+)
 
 
 async def unit_statistics(ctx: dict[str, Any], job_id: str, unit_id: int) -> Any:
@@ -24,6 +36,45 @@ async def sweep_lost_jobs(ctx: dict[str, Any]) -> int:
 async def seal_audit_trail(ctx: dict[str, Any]) -> int:
     """Seals events written by jobs when no web process is up to do it."""
     return await audit_chain.seal()
+
+
+async def dossier_import_task(
+    ctx: dict[str, Any],
+    job_id: str,
+    path: str,
+    file_name: str,
+    user_id: int,
+    unit_code: str | None = None,
+    mapping_name: str | None = None,
+    exported_at: str | None = None,
+    chunk_rows: int | None = None,
+) -> Any:
+    async def work(progress: jobs.Progress) -> dict[str, Any]:
+        actor = await accounts.actor_for(user_id)
+        if actor is None:
+            raise NotFound("Tài khoản yêu cầu nhập không còn hoạt động.")
+        summary = await dossier_import.import_dossiers(
+            actor,
+            dossier_import.ImportRequest(
+                path=Path(path),
+                file_name=file_name,
+                unit_code=unit_code,
+                mapping_name=mapping_name,
+                exported_at=datetime.fromisoformat(exported_at) if exported_at else None,
+            ),
+            progress=progress,
+            job_id=uuid.UUID(job_id),
+            chunk_rows=chunk_rows or dossier_import.CHUNK_ROWS,
+        )
+        # The job record keeps a sample; every rejected row is in the batch's CSV.
+        summary["rejected_rows"] = summary["rejected_rows"][:100]
+        return summary
+
+    return await jobs.run_tracked(job_id, work)
+
+
+async def rescan_overdue(ctx: dict[str, Any]) -> dict[str, int]:
+    return await dossiers.rescan_overdue()
 
 
 async def remind_deadlines(ctx: dict[str, Any]) -> dict[str, int]:

@@ -24,9 +24,12 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 class WorkerSettings:
     functions: ClassVar[list[Function]] = [
         func(tasks.unit_statistics, name=JobKind.unit_statistics.value),
+        func(tasks.dossier_import_task, name=JobKind.dossier_import.value),
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(tasks.sweep_lost_jobs, name="sweep_lost_jobs", second=30, unique=True),
+        # 17:30 UTC = 00:30 in Vietnam: after midnight, so "today" is the new day.
+        cron(tasks.rescan_overdue, name="rescan_overdue", hour=17, minute=30, unique=True),
         # Hourly during the working day (01:05-10:05 UTC = 08:05-17:05 in Vietnam).
         cron(
             tasks.remind_deadlines,

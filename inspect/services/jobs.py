@@ -29,6 +29,7 @@ class JobKind(StrEnum):
     """arq function names; congvu.jobs.worker registers one function per kind."""
 
     unit_statistics = "unit_statistics"
+    dossier_import = "dossier_import"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,31 @@ async def _enqueue(
 async def start_unit_statistics(queue: ArqRedis, actor: Actor, unit_id: int) -> uuid.UUID:
     """Thống kê lại đơn vị: recompute a unit's staff statistics in the background."""
     return await _enqueue(queue, JobKind.unit_statistics, {"unit_id": unit_id}, actor)
+
+
+async def start_dossier_import(
+    queue: ArqRedis,
+    actor: Actor,
+    *,
+    path: str,
+    file_name: str,
+    unit_code: str | None = None,
+    mapping_name: str | None = None,
+    exported_at: str | None = None,
+    chunk_rows: int | None = None,
+) -> uuid.UUID:
+    """Nhập hồ sơ TTHC: import a stored export in the background (the job page shows
+    rows read / imported / rejected and the time left)."""
+    arguments = {
+        "path": path,
+        "file_name": file_name,
+        "user_id": actor.id,
+        "unit_code": unit_code,
+        "mapping_name": mapping_name,
+        "exported_at": exported_at,
+        "chunk_rows": chunk_rows,
+    }
+    return await _enqueue(queue, JobKind.dossier_import, arguments, actor)
 
 
 Progress = Callable[[int, int, str], Awaitable[None]]
