@@ -99,6 +99,7 @@ def _configure_jinja(engine: JinjaTemplateEngine, settings: Settings) -> None:
     zone = settings.zone
     env.filters["vn_date"] = lambda value: i18n.format_date(value, zone)
     env.filters["vn_datetime"] = lambda value: i18n.format_datetime(value, zone)
+    env.filters["vn_decimal"] = i18n.format_decimal
     env.globals.update(
         ROLE_LABELS=i18n.ROLE_LABELS,
         CATEGORY_LABELS=i18n.CATEGORY_LABELS,

@@ -280,6 +280,10 @@ async def _seed(rng: random.Random) -> None:
 
     await seed_inspections_demo(rng)
 
+    from congvu.inspect.demo_review import seed_review_demo
+
+    await seed_review_demo(rng)
+
     from congvu.inspect.dossiers.demo import seed_demo_dossiers
 
     await seed_demo_dossiers()

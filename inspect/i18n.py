@@ -54,6 +54,12 @@ def format_datetime(value: datetime | None, zone: ZoneInfo | None = None) -> str
     return value.strftime("%d/%m/%Y %H:%M")
 
 
+def format_decimal(value: float, digits: int = 1) -> str:
+    """Vietnamese writes a decimal comma: 47,9 (English: 47.9)."""
+    text = f"{value:.{digits}f}"
+    return text if current_locale.get() == "en" else text.replace(".", ",")
+
+
 # Vietnamese alphabetical order; f, j, w, z appear in foreign and ethnic-minority names.
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _RANK = {letter: index for index, letter in enumerate(_ALPHABET, start=10)}

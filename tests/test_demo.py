@@ -39,3 +39,12 @@ async def test_demo_is_idempotent(clean_db) -> None:
     count = await Official.count()
     await seed_demo()
     assert await Official.count() == count
+
+
+async def test_demo_gives_the_head_and_the_official_review_items(clean_db) -> None:
+    from congvu.inspect.review.tables import FindingReview
+
+    await seed_demo()
+    states = [r["state"] for r in await FindingReview.select(FindingReview.state)]
+    assert len(states) == 3
+    assert set(states) == {"notified"}

@@ -75,3 +75,14 @@ def test_every_label_shown_through_gettext_has_an_english_translation() -> None:
     ):
         for label in labels.values():
             assert label in EN, label
+
+
+def test_decimals_use_a_comma_in_vietnamese_and_a_point_in_english() -> None:
+    from congvu.inspect.i18n import current_locale, format_decimal
+
+    assert format_decimal(47.94) == "47,9"
+    token = current_locale.set("en")
+    try:
+        assert format_decimal(47.94) == "47.9"
+    finally:
+        current_locale.reset(token)

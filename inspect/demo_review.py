@@ -1,0 +1,125 @@
+"""Demo review: an inspection of Phường Trường Vinh a week ago, captured through the
+same sync service as a tablet, submitted, and its findings notified — so the head's
+queue (thutruong.truongvinh) and the official's page have real items to show."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from congvu.inspect.errors import NotFound
+from congvu.inspect.inspections.tables import Finding, Inspection
+from congvu.inspect.services import accounts, inspections, review, sync
+from congvu.inspect.services.inspections import PlanForm, PlannedVisit, TeamMember, local_today
+from congvu.inspect.services.review import Command
+from congvu.inspect.tables import Official, Unit, User
+from congvu.rules.calendar import default_calendar
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+async def seed_review_demo(rng: random.Random) -> None:
+    ids = {
+        u["username"]: u["id"]
+        for u in await User.select(User.id, User.username).where(
+            User.username.is_in(["truongdoan", "kiemtra", "admin", "congchuc"])
+        )
+    }
+    lead = await accounts.actor_for(ids["truongdoan"])
+    inspector = await accounts.actor_for(ids["kiemtra"])
+    admin = await accounts.actor_for(ids["admin"])
+    unit = await Unit.select(Unit.id).where(Unit.code == "NA-TV").first()
+    if lead is None or inspector is None or admin is None or unit is None:
+        raise NotFound("Dữ liệu demo thiếu tài khoản hoặc phường NA-TV.")
+    day = default_calendar().add_working_days(local_today(), -5)
+    plan_id = await inspections.create_plan(
+        lead,
+        PlanForm(
+            title=f"Kiểm tra việc chấp hành kỷ luật, kỷ cương hành chính tháng {day.month}",
+            year=day.year,
+            quarter=(day.month - 1) // 3 + 1,
+            document_no=f"{rng.randint(100, 199)}/KH-SNV",
+            topics=["working_hours", "conduct", "one_stop"],
+            visits=[PlannedVisit(unit["id"], day)],
+            team=[
+                TeamMember(ids["truongdoan"], "truong_doan"),
+                TeamMember(ids["kiemtra"], "thanh_vien"),
+            ],
+        ),
+    )
+    visit = await Inspection.select(Inspection.id).where(Inspection.plan == plan_id).first()
+    if visit is None:
+        raise NotFound("Kế hoạch demo không có cuộc kiểm tra.")
+    visit_id: int = visit["id"]
+    staff = (
+        await Official.select(Official.id)
+        .where(Official.unit.code == "NA-TV-PVHCC", Official.is_leader.eq(False))
+        .order_by(Official.id)
+    )
+    # The demo official "congchuc" is the first one-stop clerk: give them a finding.
+    clerk = await User.select(User.official).where(User.id == ids["congchuc"]).first()
+    subject = clerk["official"] if clerk else staff[0]["id"]
+    other = next(s["id"] for s in staff if s["id"] != subject)
+
+    def at(hour: int, minute: int) -> str:
+        return datetime.combine(day, time(hour, minute), ZONE).isoformat()
+
+    def record(kind: str, payload: dict[str, object]) -> sync.IncomingRecord:
+        return sync.IncomingRecord(
+            uuid=str(uuid.UUID(int=rng.getrandbits(128))),
+            type=kind,
+            inspection_id=visit_id,
+            payload=payload,
+        )
+
+    results = await sync.sync(
+        inspector,
+        [
+            record(
+                "start",
+                {
+                    "started_at": at(7, 45),
+                    "place": "Trung tâm Phục vụ hành chính công phường Trường Vinh",
+                },
+            ),
+            record(
+                "attendance",
+                {
+                    "official_id": subject,
+                    "status": "late",
+                    "arrival_time": "08:12",
+                    "observed_at": at(8, 12),
+                },
+            ),
+            record(
+                "finding",
+                {
+                    "official_id": other,
+                    "violation_code": "NO_CARD",
+                    "facts": "Không đeo thẻ công chức khi tiếp nhận hồ sơ tại quầy.",
+                    "observed_at": at(8, 30),
+                    "evidence": [],
+                },
+            ),
+            record(
+                "finding",
+                {
+                    "official_id": None,
+                    "violation_code": "NO_HOTLINE_POSTED",
+                    "facts": "Bảng niêm yết thủ tục không ghi số điện thoại đường dây nóng.",
+                    "observed_at": at(8, 40),
+                    "evidence": [],
+                },
+            ),
+            record("signature", {"role": "team_lead", "name": lead.display_name, "refused": False}),
+            record("submit", {}),
+        ],
+    )
+    failed = [r for r in results if r.status not in ("created", "duplicate")]
+    if failed:
+        raise NotFound(f"Demo review seed: {failed[0].error}")
+    findings = await Finding.select(Finding.id).where(Finding.inspection == visit_id)
+    for finding in findings:
+        await review.transition(admin, finding["id"], Command(action="notify"))
