@@ -114,7 +114,8 @@ def requires_server(kind: str) -> pytest.MarkDecorator:
     present = bool(_TEST_DB if kind == "postgres" else _TEST_REDIS)
     if present or REQUIRE_SERVERS:
         return pytest.mark.requires_server(kind)
-    return pytest.mark.skip(reason=f"needs CONGVU_TEST_{kind.upper()}_URL")
+    variable = "CONGVU_TEST_DATABASE_URL" if kind == "postgres" else "CONGVU_TEST_REDIS_URL"
+    return pytest.mark.skip(reason=f"needs {variable} (a real {kind} server)")
 
 
 @pytest.fixture(scope="session", autouse=True)
