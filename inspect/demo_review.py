@@ -120,6 +120,8 @@ async def seed_review_demo(rng: random.Random) -> None:
     failed = [r for r in results if r.status not in ("created", "duplicate")]
     if failed:
         raise NotFound(f"Demo review seed: {failed[0].error}")
+    # The team lead closes the minutes, so the tablets list only today's inspection.
+    await inspections.close_inspection(lead, visit_id)
     findings = await Finding.select(Finding.id).where(Finding.inspection == visit_id)
     for finding in findings:
         await review.transition(admin, finding["id"], Command(action="notify"))

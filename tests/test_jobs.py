@@ -30,8 +30,12 @@ pytestmark = pytest.mark.anyio
 
 async def run_worker_until_idle(redis_url: str) -> None:
     """arq's burst mode: the production WorkerSettings run the queue dry, then stop."""
-    worker = create_worker(WorkerSettings, redis_settings=RedisSettings.from_dsn(redis_url),
-                           burst=True, handle_signals=False)
+    worker = create_worker(
+        WorkerSettings,
+        redis_settings=RedisSettings.from_dsn(redis_url),
+        burst=True,
+        handle_signals=False,
+    )
     try:
         await worker.async_run()
     finally:

@@ -18,8 +18,9 @@ from congvu.inspect import db
 from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch
 from congvu.inspect.errors import Invalid, NotFound
-from congvu.inspect.services import dossier_import, organisation
-from congvu.inspect.services.dossier_import import evaluate_frame, today
+from congvu.inspect.services import dossier_import, dossier_reading, organisation
+from congvu.inspect.services.dossier_import import today
+from congvu.inspect.services.dossier_staging import evaluate_frame
 from congvu.inspect.tables import Unit
 from congvu.rules.dossiers import VIETNAM_TIME, DossierFacts, DossierStatus, evaluate_dossier
 
@@ -530,7 +531,7 @@ async def recent_batches(actor: Actor, limit: int = 20) -> list[BatchView]:
 class ImportPage:
     batches: list[BatchView]
     mappings: list[str]
-    fields: tuple[dossier_import.FieldSpec, ...]
+    fields: tuple[dossier_reading.FieldSpec, ...]
     units: list[organisation.UnitView]
 
 
@@ -538,6 +539,6 @@ async def import_page(actor: Actor) -> ImportPage:
     return ImportPage(
         batches=await recent_batches(actor),
         mappings=await dossier_import.mapping_names(),
-        fields=dossier_import.FIELDS,
+        fields=dossier_reading.FIELDS,
         units=await organisation.visible_units(actor),
     )

@@ -11,8 +11,10 @@ import pytest
 from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch, RejectedRow
 from congvu.inspect.errors import Invalid
-from congvu.inspect.services import dossier_import
-from congvu.inspect.services.dossier_import import ImportRequest, detect_encoding, parse_dates
+from congvu.inspect.services import dossier_import, dossier_staging
+from congvu.inspect.services.dossier_import import ImportRequest
+from congvu.inspect.services.dossier_reading import detect_encoding
+from congvu.inspect.services.dossier_values import parse_dates
 
 from tests.conftest import World
 from tests.dossiers.conftest import HEADER, run_import, stored, table_checksum, write
@@ -208,7 +210,7 @@ async def test_a_failed_merge_leaves_nothing_half_imported(
     async def broken(*args, **kwargs):
         raise RuntimeError("mất kết nối giữa chừng")
 
-    monkeypatch.setattr(dossier_import, "_reevaluate_snapshots", broken)
+    monkeypatch.setattr(dossier_staging, "_reevaluate_snapshots", broken)
     with pytest.raises(RuntimeError):
         await run_import(admin, path)
     assert await Dossier.count() == 0
