@@ -198,17 +198,25 @@ def _compose_command() -> list[str] | None:
     return None
 
 
+COMPOSE = _compose_command()
+needs_compose = pytest.mark.skipif(
+    COMPOSE is None,
+    reason=(
+        "docker compose v2 unavailable: "
+        + (
+            "no docker client on PATH"
+            if shutil.which("docker") is None
+            else "the docker client has no compose plugin"
+        )
+        + " and no docker-compose v2 on PATH (.ci/run provides one)"
+    ),
+)
+
+
 @pytest.fixture(scope="module")
 def compose() -> list[str]:
-    command = _compose_command()
-    if command is None:
-        reason = (
-            "docker compose v2 unavailable: no docker client on PATH"
-            if shutil.which("docker") is None
-            else "docker compose v2 unavailable: the docker client has no compose plugin"
-        )
-        pytest.skip(reason + " and no docker-compose v2 on PATH (.ci/run provides one)")
-    return command
+    assert COMPOSE is not None  # tests using it carry needs_compose
+    return COMPOSE
 
 
 def _run_compose(
@@ -250,11 +258,13 @@ def rendered(compose: list[str], tmp_path_factory: pytest.TempPathFactory) -> di
     return result
 
 
+@needs_compose
 def test_compose_config_is_valid_with_the_example_env(rendered: dict[str, Any]) -> None:
     assert set(rendered["services"]) == SERVICES
     assert {"pgdata", "redisdata", "media"} <= set(rendered["volumes"])
 
 
+@needs_compose
 def test_compose_services_wait_for_what_they_need(rendered: dict[str, Any]) -> None:
     services = rendered["services"]
     assert services["db"]["image"] == "postgres:16"
@@ -277,6 +287,7 @@ def test_compose_services_wait_for_what_they_need(rendered: dict[str, Any]) -> N
     assert services["migrate"]["restart"] == "no"
 
 
+@needs_compose
 def test_compose_app_environment_is_production_mode(rendered: dict[str, Any]) -> None:
     for name in APP_SERVICES:
         service = rendered["services"][name]
@@ -289,6 +300,7 @@ def test_compose_app_environment_is_production_mode(rendered: dict[str, Any]) ->
         assert str(settings.media_dir) in mounts, name
 
 
+@needs_compose
 def test_compose_refuses_to_start_without_a_secret_key(compose: list[str], tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     shutil.copyfile(ENV_EXAMPLE, env_file)  # as shipped: password and secret key empty

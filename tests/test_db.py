@@ -7,14 +7,14 @@ import anyio
 import pytest
 from congvu.inspect import db
 from congvu.inspect.services import organisation
+from congvu.inspect.settings import get_settings
 from congvu.inspect.tables import Official
 
 pytestmark = pytest.mark.anyio
 
 
+@pytest.mark.skipif(not get_settings().is_sqlite, reason="SQLite only")
 async def test_sqlite_runs_in_wal_mode(clean_db) -> None:
-    if not db.is_sqlite():
-        pytest.skip("SQLite only")
     rows = await db.engine().run_ddl("PRAGMA journal_mode;")
     assert rows[0]["journal_mode"] == "wal"
 
