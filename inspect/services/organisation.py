@@ -126,17 +126,25 @@ async def schedules_of_unit(actor: Actor, unit_id: int) -> list[dict[str, Any]]:
     """The unit's own schedules, else the nearest ancestor's (a province announces
     hours for all its bodies)."""
     unit = await unit_in_scope(actor, unit_id)
-    codes = [c for c in unit.path.strip("/").split("/") if c]
+    return await _nearest_schedules(unit.path)
+
+
+async def _nearest_schedules(unit_path: str) -> list[dict[str, Any]]:
+    """Schedules of the nearest unit on ``unit_path`` that has any (itself first, then
+    its ancestors), in one query."""
+    codes = [c for c in unit_path.strip("/").split("/") if c]
+    if not codes:
+        return []
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for row in (
+        await WorkSchedule.select(*WorkSchedule.all_columns(), WorkSchedule.unit.code)
+        .where(WorkSchedule.unit.code.is_in(codes))
+        .order_by(WorkSchedule.season_start)
+    ):
+        by_code.setdefault(row["unit.code"], []).append(row)
     for code in reversed(codes):
-        rows = (
-            await WorkSchedule.select(
-                *WorkSchedule.all_columns(), WorkSchedule.unit.code, WorkSchedule.unit.name
-            )
-            .where(WorkSchedule.unit.code == code)
-            .order_by(WorkSchedule.season_start)
-        )
-        if rows:
-            return list(rows)
+        if code in by_code:
+            return by_code[code]
     return []
 
 
@@ -156,35 +164,22 @@ async def seasonal_schedule(unit_code: str) -> SeasonalSchedule:
 
 async def seasonal_schedule_for_path(unit_path: str) -> SeasonalSchedule:
     """``seasonal_schedule`` of the unit at ``unit_path``: one query for all ancestors."""
-    codes = [c for c in unit_path.strip("/").split("/") if c]
-    by_code: dict[str, list[dict[str, Any]]] = {}
-    if codes:
-        for row in (
-            await WorkSchedule.select(*WorkSchedule.all_columns(), WorkSchedule.unit.code)
-            .where(WorkSchedule.unit.code.is_in(codes))
-            .order_by(WorkSchedule.id)
-        ):
-            by_code.setdefault(row["unit.code"], []).append(row)
-    for code in reversed(codes):
-        rows = by_code.get(code)
-        if rows:
-            return SeasonalSchedule(
-                [
-                    Season(
-                        name_vi=r["name"],
-                        start_month_day=_month_day(r["season_start"]),
-                        end_month_day=_month_day(r["season_end"]),
-                        sessions=DaySessions(
-                            r["morning_start"],
-                            r["morning_end"],
-                            r["afternoon_start"],
-                            r["afternoon_end"],
-                        ),
-                    )
-                    for r in rows
-                ]
+    rows = await _nearest_schedules(unit_path)
+    if not rows:
+        return SeasonalSchedule.all_year(DEFAULT_SESSIONS)
+    return SeasonalSchedule(
+        [
+            Season(
+                name_vi=r["name"],
+                start_month_day=_month_day(r["season_start"]),
+                end_month_day=_month_day(r["season_end"]),
+                sessions=DaySessions(
+                    r["morning_start"], r["morning_end"], r["afternoon_start"], r["afternoon_end"]
+                ),
             )
-    return SeasonalSchedule.all_year(DEFAULT_SESSIONS)
+            for r in rows
+        ]
+    )
 
 
 async def unit_statistics(unit_id: int) -> dict[str, Any]:
