@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 LOCALES = ("vi", "en")
+# Kỳ báo cáo: NĐ 09/2019 cut-off on the 15th, or calendar quarters (congvu.rules.periods).
+REPORT_PERIOD_SCHEMES = ("nd09", "calendar")
 MIN_SECRET_LENGTH = 32
 
 
@@ -40,6 +42,7 @@ class Settings:
     debug: bool
     login_max_failures: int
     login_lockout_minutes: int
+    report_periods: str = "nd09"
 
     @property
     def embedded(self) -> bool:
@@ -124,6 +127,15 @@ def _locale(value: str) -> str:
     return value
 
 
+def _report_periods(value: str) -> str:
+    if value not in REPORT_PERIOD_SCHEMES:
+        raise SettingsError(
+            "CONGVU_REPORT_PERIODS",
+            f"expected one of {', '.join(REPORT_PERIOD_SCHEMES)}, got {value!r}",
+        )
+    return value
+
+
 def _public_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme in ("http", "https") and parts.hostname:
@@ -166,6 +178,7 @@ KNOWN_VARIABLES = frozenset(
         "CONGVU_DEBUG",
         "CONGVU_LOGIN_MAX_FAILURES",
         "CONGVU_LOGIN_LOCKOUT_MINUTES",
+        "CONGVU_REPORT_PERIODS",
         # Read by the test suite and CI only, never by the product.
         "CONGVU_TEST_DATABASE_URL",
         "CONGVU_TEST_REDIS_URL",
@@ -202,6 +215,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         login_lockout_minutes=_positive_int(
             "CONGVU_LOGIN_LOCKOUT_MINUTES", env.get("CONGVU_LOGIN_LOCKOUT_MINUTES", "15")
         ),
+        report_periods=_report_periods(env.get("CONGVU_REPORT_PERIODS", "nd09")),
     )
 
 

@@ -26,15 +26,16 @@ successive exports, the first one included. ``frames_from_facts`` builds all thr
 The result has the index of ``dossiers`` and the columns ``due_at``, ``status`` (the
 ``DossierStatus`` values), ``working_days_late``, ``flags`` (sorted codes joined by ";"),
 ``due_within_24h``, ``paused_working_days``, ``rule_id``, ``rule_version``. Explanations are
-left to the scalar path (one dossier on a page). One ``sessions`` per call: evaluate each unit
-with its own hours separately.
+left to the scalar path (one dossier on a page). One ``sessions`` per call;
+``evaluate_dossiers_by_unit`` gives each row the hours of its unit in the season of receipt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -51,8 +52,9 @@ from congvu.rules.dossiers import (
     deadline_rules,
     local_moment,
 )
+from congvu.rules.working_hours import SeasonalSchedule
 
-__all__ = ["DossierFrames", "evaluate_dossiers", "frames_from_facts"]
+__all__ = ["DossierFrames", "evaluate_dossiers", "evaluate_dossiers_by_unit", "frames_from_facts"]
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -466,3 +468,70 @@ def frames_from_facts(facts: Sequence[DossierFacts]) -> DossierFrames:
             }
         ),
     )
+
+
+def evaluate_dossiers_by_unit(
+    dossiers: pd.DataFrame,
+    as_of: date | datetime,
+    schedules: Mapping[Any, SeasonalSchedule],
+    *,
+    unit_column: str = "unit",
+    pauses: pd.DataFrame | None = None,
+    snapshots: pd.DataFrame | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> pd.DataFrame:
+    """``evaluate_dossiers`` with each row's own office hours: those of its unit (the
+    ``unit_column`` value, looked up in ``schedules``) in the season of the day of receipt.
+
+    A unit missing from ``schedules``, or a day its schedule has no season for, takes the
+    national default (QĐ 188/1999/QĐ-TTg): a gap in a unit's schedule must not stop a whole
+    import, and the dossier's verdict changes only for receipts outside office hours."""
+    n = len(dossiers)
+    received, _ = _moments(dossiers, "received_at")
+    received_day, _ = _split(received)
+    stamps = pd.to_datetime(received_day * US_PER_DAY, unit="us")
+    month_day = (stamps.month * 100 + stamps.day).to_numpy(dtype=np.int64)
+    units = dossiers[unit_column].to_numpy() if unit_column in dossiers else np.full(n, None)
+    sessions_list: list[DaySessions] = [DEFAULT_SESSIONS]
+    key = np.zeros(n, np.int64)
+    unit_keys, distinct = pd.factorize(pd.Series(units, dtype=object), use_na_sentinel=False)
+    for position, unit in enumerate(distinct):
+        schedule = schedules.get(unit)
+        if schedule is None:
+            continue
+        rows = unit_keys == position
+        for season in schedule.seasons:
+            start = season.start_month_day[0] * 100 + season.start_month_day[1]
+            end = season.end_month_day[0] * 100 + season.end_month_day[1]
+            if start <= end:
+                covered = (month_day >= start) & (month_day <= end)
+            else:  # a season across the new year (winter 15/10 – 14/04)
+                covered = (month_day >= start) | (month_day <= end)
+            if season.sessions not in sessions_list:
+                sessions_list.append(season.sessions)
+            key = np.where(rows & covered, sessions_list.index(season.sessions), key)
+    facts = dossiers.drop(columns=[unit_column], errors="ignore")
+    if len(sessions_list) == 1 or n == 0:
+        return evaluate_dossiers(
+            facts, as_of, pauses=pauses, snapshots=snapshots, calendar=calendar
+        )
+    parts = []
+    for k in np.unique(key).tolist():
+        part = facts.iloc[np.flatnonzero(key == k)]
+        parts.append(
+            evaluate_dossiers(
+                part,
+                as_of,
+                pauses=_only(pauses, part.index),
+                snapshots=_only(snapshots, part.index),
+                calendar=calendar,
+                sessions=sessions_list[k],
+            )
+        )
+    out = pd.concat(parts)
+    out["flags"] = out["flags"].astype(str)
+    return out.reindex(dossiers.index)
+
+
+def _only(rows: pd.DataFrame | None, index: pd.Index) -> pd.DataFrame | None:
+    return None if rows is None else rows[rows["dossier"].isin(index)]

@@ -22,6 +22,10 @@ def test_defaults_are_embedded_sqlite_in_var_vietnamese_and_hanoi_time(tmp_path)
     assert settings.sqlite_path == tmp_path / "var" / "congvu.sqlite3"
     assert settings.time_zone == "Asia/Ho_Chi_Minh"
     assert settings.locale == "vi"
+    assert settings.report_periods == "nd09"
+    assert load_settings(env(tmp_path, CONGVU_REPORT_PERIODS="calendar")).report_periods == (
+        "calendar"
+    )
     assert not settings.secure_cookies
 
 
@@ -49,6 +53,7 @@ def test_sqlite_urls_relative_and_absolute() -> None:
         ({"CONGVU_LOGIN_MAX_FAILURES": "0"}, "CONGVU_LOGIN_MAX_FAILURES"),
         ({"CONGVU_LOGIN_LOCKOUT_MINUTES": "mười"}, "CONGVU_LOGIN_LOCKOUT_MINUTES"),
         ({"CONGVU_PUBLIC_URL": "congvu.example"}, "CONGVU_PUBLIC_URL"),
+        ({"CONGVU_REPORT_PERIODS": "quarterly"}, "CONGVU_REPORT_PERIODS"),
         ({"CONGVU_SECRET_KEY": "short"}, "CONGVU_SECRET_KEY"),
         ({"CONGVU_DATABSE_URL": "sqlite:///x"}, "CONGVU_DATABSE_URL"),
     ],

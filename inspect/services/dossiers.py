@@ -20,9 +20,11 @@ from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch
 from congvu.inspect.errors import Invalid, NotFound
 from congvu.inspect.services import dossier_import, dossier_reading, organisation
 from congvu.inspect.services.dossier_import import today
-from congvu.inspect.services.dossier_staging import evaluate_frame
+from congvu.inspect.services.dossier_verdicts import evaluate_stored, sessions_of
+from congvu.inspect.settings import get_settings
 from congvu.inspect.tables import Unit
 from congvu.rules.dossiers import VIETNAM_TIME, DossierFacts, DossierStatus, evaluate_dossier
+from congvu.rules.periods import Period, PeriodKind, PeriodScheme, parse_period, period_labels
 
 STATUS_LABELS = {
     "early": "Trước hạn",
@@ -50,18 +52,20 @@ def _utc(day: date) -> datetime:
     return datetime.combine(day, time.min, VIETNAM_TIME).astimezone(UTC)
 
 
-def _quarter_bounds(period: str) -> tuple[date, date]:
-    """ "2026-Q1" → (01/01/2026, 01/04/2026): calendar quarters (the ND 09/2019 cut-off on
-    the 15th is not applied; statistics here are estimates)."""
+def report_scheme() -> PeriodScheme:
+    """The organisation's reporting periods (``CONGVU_REPORT_PERIODS``)."""
+    return PeriodScheme(get_settings().report_periods)
+
+
+def parse_report_period(text: str) -> Period:
+    """ "2026-Q1", "2026-03" or "2026" under the organisation's scheme (NĐ 09/2019 cut-off
+    on the 15th by default, else calendar periods)."""
     try:
-        year, quarter = int(period[:4]), int(period[-1])
-        if period[4:6] != "-Q" or not 1 <= quarter <= 4:
-            raise ValueError
+        return parse_period(text, report_scheme())
     except ValueError:
-        raise Invalid("Kỳ không hợp lệ (ví dụ 2026-Q1).", field="period") from None
-    start = date(year, 3 * quarter - 2, 1)
-    end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
-    return start, end
+        raise Invalid(
+            "Kỳ không hợp lệ (ví dụ 2026-Q1, 2026-03 hoặc 2026).", field="period"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class Filters:
     procedure: str | None = None
     official_id: int | None = None
     channel: str | None = None
-    period: str | None = None  # "2026-Q1"
+    period: str | None = None  # "2026-Q1", "2026-03" or "2026"
     flagged: bool = False
 
     def __post_init__(self) -> None:
@@ -79,7 +83,7 @@ class Filters:
         if self.channel and self.channel not in CHANNEL_LABELS:
             raise Invalid("Kênh nộp không hợp lệ.", field="channel")
         if self.period:
-            _quarter_bounds(self.period)
+            parse_report_period(self.period)
 
 
 def _where(unit_path: str, filters: Filters) -> list[Any]:
@@ -93,8 +97,11 @@ def _where(unit_path: str, filters: Filters) -> list[Any]:
     if filters.channel:
         clauses.append(Dossier.channel == filters.channel)
     if filters.period:
-        start, end = _quarter_bounds(filters.period)
-        clauses += [Dossier.received_at >= _utc(start), Dossier.received_at < _utc(end)]
+        period = parse_report_period(filters.period)
+        clauses += [
+            Dossier.received_at >= _utc(period.first_day),
+            Dossier.received_at < _utc(period.last_day + timedelta(days=1)),
+        ]
     if filters.flagged:
         clauses.append(Dossier.flags != "")
     return clauses
@@ -177,6 +184,9 @@ class PeriodEstimate:
     the deadline, over all received in the period."""
 
     period: str
+    # "Quý I/2026 (15/12/2025 – 14/03/2026)": two schemes exist, so the bounds are shown.
+    label_vi: str
+    label_en: str
     received: int
     timeliness: float
     online: float
@@ -204,6 +214,10 @@ class UnitDossiers:
     def pages(self) -> int:
         return max(1, -(-self.matching // self.page_size))
 
+    @property
+    def period_scheme(self) -> str:
+        return report_scheme().value
+
 
 def _shares(frame: pd.DataFrame) -> Shares:
     counts = {s.value: 0 for s in DossierStatus}
@@ -216,9 +230,10 @@ def _periods(frame: pd.DataFrame) -> list[PeriodEstimate]:
     if frame.empty:
         return []
     received = pd.to_datetime(frame["received_at"], utc=True).dt.tz_convert(VIETNAM_TIME)
-    quarter = received.dt.year.astype(str) + "-Q" + received.dt.quarter.astype(str)
+    scheme = report_scheme()
+    quarter = period_labels(received.dt.tz_localize(None), PeriodKind.QUARTER, scheme)
     out = []
-    for period, part in frame.groupby(quarter.to_numpy(), sort=True):
+    for period, part in frame.groupby(quarter, sort=True):
         n = len(part)
         status = part["status"].value_counts()
         channel = part["channel"].value_counts()
@@ -229,6 +244,8 @@ def _periods(frame: pd.DataFrame) -> list[PeriodEstimate]:
         out.append(
             PeriodEstimate(
                 period=str(period),
+                label_vi=parse_period(str(period), scheme).label_vi,
+                label_en=parse_period(str(period), scheme).label_en,
                 received=n,
                 timeliness=pct(
                     sum(int(status.get(s, 0)) for s in ("early", "on_time", "in_progress"))
@@ -364,6 +381,7 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
             due_snapshots=snapshots,
         ),
         as_of or today(),
+        sessions=await sessions_of(found["unit"], found["received_at"]),
     )
     return DossierDetail(
         row=_row(found),
@@ -386,6 +404,7 @@ async def _batch_file(batch_id: int | None) -> str | None:
 _FACT_COLUMNS = (
     Dossier.id,
     Dossier.code,
+    Dossier.unit,
     Dossier.received_at,
     Dossier.due_at,
     Dossier.finished_at,
@@ -418,7 +437,9 @@ async def verdicts_at(actor: Actor, as_of: date, unit_code: str | None = None) -
     if not rows:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(rows)
-    verdicts = evaluate_frame(frame.drop(columns=["code"]), await _snapshots_of(None), as_of)
+    verdicts = await evaluate_stored(
+        frame.drop(columns=["code"]), await _snapshots_of(frame["id"].tolist()), as_of
+    )
     out = pd.DataFrame(
         {
             "code": frame.set_index("id")["code"],
@@ -440,7 +461,7 @@ async def rescan_overdue(as_of: date | None = None) -> dict[str, int]:
     if not rows:
         return {"scanned": 0, "changed": 0, "overdue": 0, "due_within_24h": 0}
     frame = pd.DataFrame(rows)
-    verdicts = evaluate_frame(
+    verdicts = await evaluate_stored(
         frame.drop(columns=["code", "status", "flags", "working_days_late"]),
         await _snapshots_of(frame["id"].tolist()),
         day,

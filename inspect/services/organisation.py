@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -132,20 +133,28 @@ async def schedules_of_unit(actor: Actor, unit_id: int) -> list[dict[str, Any]]:
 async def _nearest_schedules(unit_path: str) -> list[dict[str, Any]]:
     """Schedules of the nearest unit on ``unit_path`` that has any (itself first, then
     its ancestors), in one query."""
-    codes = [c for c in unit_path.strip("/").split("/") if c]
-    if not codes:
-        return []
+    return _nearest(unit_path, await _schedules_of_codes(_codes_on(unit_path)))
+
+
+def _codes_on(unit_path: str) -> list[str]:
+    return [c for c in unit_path.strip("/").split("/") if c]
+
+
+async def _schedules_of_codes(codes: list[str]) -> dict[str, list[dict[str, Any]]]:
     by_code: dict[str, list[dict[str, Any]]] = {}
+    if not codes:
+        return by_code
     for row in (
         await WorkSchedule.select(*WorkSchedule.all_columns(), WorkSchedule.unit.code)
         .where(WorkSchedule.unit.code.is_in(codes))
         .order_by(WorkSchedule.season_start)
     ):
         by_code.setdefault(row["unit.code"], []).append(row)
-    for code in reversed(codes):
-        if code in by_code:
-            return by_code[code]
-    return []
+    return by_code
+
+
+def _nearest(unit_path: str, by_code: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return next((by_code[c] for c in reversed(_codes_on(unit_path)) if c in by_code), [])
 
 
 def _month_day(value: str) -> tuple[int, int]:
@@ -164,7 +173,10 @@ async def seasonal_schedule(unit_code: str) -> SeasonalSchedule:
 
 async def seasonal_schedule_for_path(unit_path: str) -> SeasonalSchedule:
     """``seasonal_schedule`` of the unit at ``unit_path``: one query for all ancestors."""
-    rows = await _nearest_schedules(unit_path)
+    return _schedule(await _nearest_schedules(unit_path))
+
+
+def _schedule(rows: list[dict[str, Any]]) -> SeasonalSchedule:
     if not rows:
         return SeasonalSchedule.all_year(DEFAULT_SESSIONS)
     return SeasonalSchedule(
@@ -180,6 +192,19 @@ async def seasonal_schedule_for_path(unit_path: str) -> SeasonalSchedule:
             for r in rows
         ]
     )
+
+
+async def schedules_by_unit(unit_ids: Iterable[int]) -> dict[int, SeasonalSchedule]:
+    """``seasonal_schedule`` of many units in two queries (for judging dossiers of a whole
+    province with each unit's own office hours)."""
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return {}
+    paths = {
+        r["id"]: r["path"] for r in await Unit.select(Unit.id, Unit.path).where(Unit.id.is_in(ids))
+    }
+    by_code = await _schedules_of_codes(sorted({c for p in paths.values() for c in _codes_on(p)}))
+    return {unit_id: _schedule(_nearest(path, by_code)) for unit_id, path in paths.items()}
 
 
 async def unit_statistics(unit_id: int) -> dict[str, Any]:

@@ -23,8 +23,10 @@ from congvu.rules.dossiers import DossierFacts, ProcessingUnit, compute_due, eva
 from congvu.rules.dossiers_vector import (
     _WorkingDays,
     evaluate_dossiers,
+    evaluate_dossiers_by_unit,
     frames_from_facts,
 )
+from congvu.rules.working_hours import NoSeasonForDate, Season, SeasonalSchedule
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -435,3 +437,109 @@ def machine_zone() -> Iterator[None]:
 def test_verdicts_survive_a_zone_change_in_process(machine_zone: None) -> None:
     assert time_module.localtime(0).tm_hour != 7
     assert _answers() == [EXPECTED, EXPECTED]
+
+
+# --- each unit with its own office hours ---------------------------------------------------
+
+# Bắc Giang's winter afternoon ends at 16:30 (DOMAIN §1); Nghệ An's seasons both end at 17:00.
+WINTER_BG = DaySessions(time(7, 30), time(12), time(13), time(16, 30))
+SUMMER_BG = DaySessions(time(7), time(11, 30), time(13), time(17))
+WINTER_NA = DaySessions(time(7, 30), time(12), time(13, 30), time(17))
+SUMMER_NA = DaySessions(time(7), time(11, 30), time(13, 30), time(17))
+BAC_GIANG = SeasonalSchedule(
+    [
+        Season("Mùa hè", (4, 15), (10, 14), SUMMER_BG),
+        Season("Mùa đông", (10, 15), (4, 14), WINTER_BG),
+    ]
+)
+NGHE_AN = SeasonalSchedule(
+    [
+        Season("Mùa hè", (4, 16), (10, 15), SUMMER_NA),
+        Season("Mùa đông", (10, 16), (4, 15), WINTER_NA),
+    ]
+)
+GAP = SeasonalSchedule([Season("Chỉ mùa hè", (5, 1), (8, 31), DEFAULT_SESSIONS)])
+
+
+def test_each_unit_is_judged_by_its_own_closing_time() -> None:
+    """Received Monday 07/12/2026 at 16:45, one working day, finished Wednesday 10:00.
+    Nghệ An (closes 17:00): counted from Monday → due Tuesday 16:45 → resolved 1 day late.
+    Bắc Giang in winter (closes 16:30): after closing, counted from Tuesday 07:30 → due
+    Wednesday → on time. The same receipt in June is inside Bắc Giang's summer hours."""
+    received = [datetime(2026, 12, 7, 16, 45)] * 2 + [datetime(2026, 6, 8, 16, 45)]
+    frame = pd.DataFrame(
+        {
+            "unit": ["NA", "BG", "BG"],
+            "received_at": received,
+            "processing_time": [1, 1, 1],
+            "finished_at": [datetime(2026, 12, 9, 10)] * 2 + [datetime(2026, 6, 10, 10)],
+        },
+        index=[11, 12, 13],
+    )
+    out = evaluate_dossiers_by_unit(frame, date(2026, 12, 10), {"NA": NGHE_AN, "BG": BAC_GIANG})
+    assert out.index.tolist() == [11, 12, 13]
+    assert out["status"].astype(str).tolist() == ["late", "on_time", "late"]
+    assert out["working_days_late"].tolist() == [1, 0, 1]
+    assert out["due_at"].tolist() == [
+        pd.Timestamp(2026, 12, 8, 16, 45),
+        pd.Timestamp(2026, 12, 9, 7, 30),
+        pd.Timestamp(2026, 6, 9, 16, 45),
+    ]
+    assert out["flags"].astype(str).tolist() == [
+        "APOLOGY_MISSING;RESOLVED_LATE",
+        "",
+        "APOLOGY_MISSING;RESOLVED_LATE",
+    ]
+
+
+def test_units_without_hours_and_season_gaps_take_the_national_default() -> None:
+    frame = pd.DataFrame(
+        {
+            "unit": ["?", "GAP", None],
+            "received_at": [datetime(2026, 12, 7, 16, 45)] * 3,
+            "processing_time": [1, 1, 1],
+        }
+    )
+    out = evaluate_dossiers_by_unit(frame, date(2026, 12, 8), {"GAP": GAP})
+    plain = evaluate_dossiers(frame.drop(columns=["unit"]), date(2026, 12, 8))
+    assert out["due_at"].tolist() == plain["due_at"].tolist()
+    assert out["status"].astype(str).tolist() == ["in_progress"] * 3
+    no_column = evaluate_dossiers_by_unit(frame.drop(columns=["unit"]), date(2026, 12, 8), {})
+    assert no_column["due_at"].tolist() == plain["due_at"].tolist()
+    empty = evaluate_dossiers_by_unit(frame.iloc[:0], date(2026, 12, 8), {"GAP": GAP})
+    assert empty.empty
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    facts=st.lists(dossier_facts(), min_size=1, max_size=25),
+    units=st.lists(st.sampled_from(["NA", "BG", "GAP", "?"]), min_size=25, max_size=25),
+    as_of=as_of_values,
+)
+def test_by_unit_matches_the_scalar_path_with_each_units_season(
+    facts: list[DossierFacts], units: list[str], as_of: date | datetime
+) -> None:
+    schedules = {"NA": NGHE_AN, "BG": BAC_GIANG, "GAP": GAP}
+    frames = frames_from_facts(facts)
+    dossiers = frames.dossiers.assign(unit=units[: len(facts)])
+    out = evaluate_dossiers_by_unit(
+        dossiers, as_of, schedules, pauses=frames.pauses, snapshots=frames.snapshots
+    )
+    for position, (f, unit) in enumerate(zip(facts, units, strict=False)):
+        schedule = schedules.get(unit)
+        try:
+            sessions = schedule.sessions_on(f.received_at.date()) if schedule else DEFAULT_SESSIONS
+        except NoSeasonForDate:
+            sessions = DEFAULT_SESSIONS
+        expected = scalar_rows([f], as_of, sessions)[0]
+        row = out.iloc[position]
+        got = (
+            str(row["status"]),
+            None if pd.isna(row["due_at"]) else row["due_at"].to_pydatetime().isoformat(),
+            int(row["working_days_late"]),
+            str(row["flags"]),
+            bool(row["due_within_24h"]),
+            int(row["paused_working_days"]),
+            row["rule_version"],
+        )
+        assert got == expected
