@@ -26,11 +26,14 @@ async def unit_statistics(ctx: dict[str, Any], job_id: str, unit_id: int) -> Any
         await progress(1, 1, "Đã thống kê")
         return result
 
-    return await jobs.run_tracked(job_id, work)
+    return await jobs.run_tracked(job_id, work, ctx.get("redis"))
 
 
-async def sweep_lost_jobs(ctx: dict[str, Any]) -> int:
-    return await jobs.requeue_lost(ctx["redis"])
+async def sweep_lost_jobs(ctx: dict[str, Any]) -> dict[str, int]:
+    return {
+        "requeued": await jobs.requeue_lost(ctx["redis"]),
+        "released": await jobs.release_stalled(ctx["redis"]),
+    }
 
 
 async def seal_audit_trail(ctx: dict[str, Any]) -> int:
@@ -70,7 +73,7 @@ async def dossier_import_task(
         summary["rejected_rows"] = summary["rejected_rows"][:100]
         return summary
 
-    return await jobs.run_tracked(job_id, work)
+    return await jobs.run_tracked(job_id, work, ctx.get("redis"))
 
 
 async def rescan_overdue(ctx: dict[str, Any]) -> dict[str, int]:

@@ -195,3 +195,45 @@ async def test_production_worker_settings_connect_to_the_configured_redis() -> N
         assert await pool.ping()
     finally:
         await pool.aclose()
+
+
+async def _running_record(unit_id: int) -> uuid.UUID:
+    job_id = await _queued_record(unit_id)
+    await JobRecord.update({JobRecord.status: "running"}).where(JobRecord.id == job_id)
+    return job_id
+
+
+async def test_a_running_job_keeps_a_heartbeat_until_it_ends(client, world: World) -> None:
+    queue = client.app.state.queue  # type: ignore[attr-defined]
+    job_id = await _queued_record(world.commune_a.id)
+    seen: list[bool] = []
+
+    async def work(progress: job_service.Progress) -> str:
+        seen.append(bool(await queue.exists(job_service.heartbeat_key(str(job_id)))))
+        return "xong"
+
+    assert await job_service.run_tracked(str(job_id), work, queue) == "xong"
+    assert seen == [True]
+    assert not await queue.exists(job_service.heartbeat_key(str(job_id)))
+
+
+async def test_sweeper_releases_the_lock_of_a_job_whose_worker_died(client, world: World) -> None:
+    """arq would wait for its lock to expire (job_timeout + 10 s) before running a job of
+    a killed worker again; without a heartbeat the sweeper releases the lock now, and
+    leaves alone a job whose worker is alive."""
+    queue = client.app.state.queue  # type: ignore[attr-defined]
+    dead = await _running_record(world.commune_a.id)
+    alive = await _running_record(world.commune_a.id)
+    for job_id in (dead, alive):
+        await queue.set(job_service.arq_lock_key(str(job_id)), b"1", px=3_600_000)
+    await queue.set(job_service.heartbeat_key(str(alive)), b"1", px=60_000)
+    try:
+        assert await job_service.release_stalled(queue) == 1
+        assert not await queue.exists(job_service.arq_lock_key(str(dead)))
+        assert await queue.exists(job_service.arq_lock_key(str(alive)))
+        assert await job_service.release_stalled(queue) == 0
+    finally:
+        for job_id in (dead, alive):
+            await queue.delete(
+                job_service.arq_lock_key(str(job_id)), job_service.heartbeat_key(str(job_id))
+            )

@@ -5,24 +5,50 @@ record's id, so enqueueing twice is a no-op in arq, and a job that Redis lost (a
 embedded Redis restarted without its dump, a flushed server) is re-enqueued by the
 sweeper from the database. Task functions run through ``run_tracked`` so a job that
 runs twice (arq may retry after a killed worker) does its work once.
+
+A worker killed in the middle of a job (kill -9, a lost machine) leaves arq's
+in-progress lock behind, and arq would run the job again only when that lock expires
+(``job_timeout`` + 10 s: an hour). While a job runs, ``run_tracked`` keeps a heartbeat key
+alive in Redis; the sweeper releases the lock of a running job whose heartbeat has
+stopped, so the job runs again within about two minutes.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from arq.connections import ArqRedis
+from arq.constants import in_progress_key_prefix
 from arq.jobs import Job
 from arq.jobs import JobStatus as ArqStatus
 from congvu.inspect.actor import Actor
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import NotFound
 from congvu.inspect.tables import JobRecord, JobStatus
+
+log = logging.getLogger(__name__)
+
+# A live job refreshes its heartbeat every HEARTBEAT_EVERY; the key lives HEARTBEAT_TTL, long
+# enough to outlast an event loop busy for a while with one chunk of a large import.
+HEARTBEAT_EVERY = timedelta(seconds=15)
+HEARTBEAT_TTL = timedelta(seconds=120)
+
+
+def heartbeat_key(job_id: str) -> str:
+    return f"congvu:job-heartbeat:{job_id}"
+
+
+def arq_lock_key(job_id: str) -> str:
+    """arq's in-progress lock: while it exists no worker starts the job."""
+    return in_progress_key_prefix + job_id
 
 
 class JobKind(StrEnum):
@@ -109,11 +135,39 @@ async def start_dossier_import(
 Progress = Callable[[int, int, str], Awaitable[None]]
 
 
-async def run_tracked(job_id: str, work: Callable[[Progress], Awaitable[Any]]) -> Any:
+@contextlib.asynccontextmanager
+async def _heartbeat(queue: ArqRedis | None, job_id: str) -> AsyncIterator[None]:
+    if queue is None:
+        yield
+        return
+    key, ttl = heartbeat_key(job_id), int(HEARTBEAT_TTL.total_seconds() * 1000)
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_EVERY.total_seconds())
+            await queue.set(key, b"1", px=ttl)
+
+    await queue.set(key, b"1", px=ttl)
+
+    task = asyncio.create_task(beat(), name=f"congvu-heartbeat-{job_id}")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        with contextlib.suppress(Exception):  # the key expires on its own anyway
+            await queue.delete(key)
+
+
+async def run_tracked(
+    job_id: str, work: Callable[[Progress], Awaitable[Any]], queue: ArqRedis | None = None
+) -> Any:
     """Run ``work`` for a JobRecord: running → done / failed, with progress updates.
 
     A record already done is not run again: that makes every job idempotent at the
-    level of the record, whatever arq retries.
+    level of the record, whatever arq retries. With ``queue`` (the worker's Redis), a
+    heartbeat tells the sweeper the job is alive.
     """
     record_id = uuid.UUID(job_id)
     now = datetime.now(UTC)
@@ -150,7 +204,8 @@ async def run_tracked(job_id: str, work: Callable[[Progress], Awaitable[Any]]) -
             ).where(JobRecord.id == record_id)
 
     try:
-        result = await work(progress)
+        async with _heartbeat(queue, job_id):
+            result = await work(progress)
     except Exception as error:
         async with atomic():
             await JobRecord.update(
@@ -215,3 +270,18 @@ async def requeue_lost(queue: ArqRedis, older_than: timedelta = timedelta(minute
             )
         requeued += 1
     return requeued
+
+
+async def release_stalled(queue: ArqRedis) -> int:
+    """Let arq run again the running jobs whose worker died (sweeper, run by cron): their
+    heartbeat expired while arq's in-progress lock is still held."""
+    rows = await JobRecord.select(JobRecord.id).where(JobRecord.status == JobStatus.running.value)
+    released = 0
+    for row in rows:
+        job_id = str(row["id"])
+        if await queue.exists(heartbeat_key(job_id)):
+            continue
+        if await queue.delete(arq_lock_key(job_id)):
+            log.warning("job %s: worker stopped without finishing it; released for a rerun", job_id)
+            released += 1
+    return released
