@@ -288,6 +288,10 @@ async def _seed(rng: random.Random) -> None:
 
     await seed_demo_dossiers()
 
+    from congvu.inspect.demo_review import seed_dossier_review_demo
+
+    await seed_dossier_review_demo()
+
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin", "admin", "NA", "Quản trị hệ thống"),

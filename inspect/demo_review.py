@@ -1,6 +1,8 @@
 """Demo review: an inspection of Phường Trường Vinh a week ago, captured through the
 same sync service as a tablet, submitted, and its findings notified — so the head's
-queue (thutruong.truongvinh) and the official's page have real items to show."""
+queue (thutruong.truongvinh) and the official's page have real items to show. Once the
+demo dossiers are imported, the head has taken up one late dossier of the demo official
+and dismissed another; the rest of the ward's flagged dossiers wait in the queue."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ import uuid
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.errors import NotFound
 from congvu.inspect.inspections.tables import Finding, Inspection
-from congvu.inspect.services import accounts, inspections, review, sync
+from congvu.inspect.services import accounts, inspections, review, review_dossiers, sync
 from congvu.inspect.services.inspections import PlanForm, PlannedVisit, TeamMember, local_today
 from congvu.inspect.services.review import Command
 from congvu.inspect.tables import Official, Unit, User
@@ -125,3 +128,38 @@ async def seed_review_demo(rng: random.Random) -> None:
     findings = await Finding.select(Finding.id).where(Finding.inspection == visit_id)
     for finding in findings:
         await review.transition(admin, finding["id"], Command(action="notify"))
+
+
+async def seed_dossier_review_demo() -> None:
+    """After the demo dossiers: one case about the demo official ("congchuc") awaiting
+    their explanation, one dismissal with its reason, the other flags still to decide."""
+    users = {
+        u["username"]: u
+        for u in await User.select(User.id, User.username, User.official).where(
+            User.username.is_in(["thutruong.truongvinh", "congchuc"])
+        )
+    }
+    head = await accounts.actor_for(users["thutruong.truongvinh"]["id"])
+    if head is None:
+        raise NotFound("Dữ liệu demo thiếu tài khoản thutruong.truongvinh.")
+    rows = (
+        await Dossier.select(Dossier.id, Dossier.official, Dossier.flags)
+        .where(Dossier.unit.path.like(f"{head.scope_path}%"), Dossier.flags != "")
+        .order_by(Dossier.id)
+    )
+    flagged = [r for r in rows if review_dossiers.lateness_flags(r["flags"]) and r["official"]]
+    if len(flagged) < 2:
+        return
+    clerk = users["congchuc"]["official"]
+    case = next((r for r in flagged if r["official"] == clerk), flagged[0])
+    dismissed = next(r for r in flagged if r["id"] != case["id"])
+    await review_dossiers.decide(head, case["id"], review_dossiers.DossierCommand("take_up"))
+    await review_dossiers.decide(
+        head,
+        dismissed["id"],
+        review_dossiers.DossierCommand(
+            "dismiss",
+            reason="Chậm do chờ người dân bổ sung giấy tờ theo phiếu yêu cầu bổ sung; "
+            "không do cán bộ xử lý.",
+        ),
+    )

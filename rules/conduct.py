@@ -70,6 +70,7 @@ CODES = (
     "FACILITY_UNTIDY",
     "FESTIVAL_IN_HOURS",
     "OFFICIAL_CAR_MISUSE",
+    "LATE_DOSSIER_HANDLING",
 )
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")

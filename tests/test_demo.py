@@ -42,9 +42,34 @@ async def test_demo_is_idempotent(clean_db) -> None:
 
 
 async def test_demo_gives_the_head_and_the_official_review_items(clean_db) -> None:
-    from congvu.inspect.review.tables import FindingReview
+    from congvu.inspect.dossiers.tables import Dossier
+    from congvu.inspect.inspections.tables import Finding
+    from congvu.inspect.review.tables import DossierDecision, FindingReview
+    from congvu.inspect.services import accounts, review, review_dossiers
 
     await seed_demo()
     states = [r["state"] for r in await FindingReview.select(FindingReview.state)]
-    assert len(states) == 3
+    # Three findings of the inspection, and one late dossier the head took up.
+    assert len(states) == 4
     assert set(states) == {"notified"}
+    outcomes = sorted(r["outcome"] for r in await DossierDecision.select(DossierDecision.outcome))
+    assert outcomes == ["dismissed", "taken_up"]
+
+    users = {u["username"]: u["id"] for u in await User.select(User.id, User.username)}
+    head = await accounts.actor_for(users["thutruong.truongvinh"])
+    assert head is not None
+    kinds = [item.kind.value for item in await review.queue(head)]
+    assert kinds.count("dossier") >= 2
+    official = await accounts.actor_for(users["congchuc"])
+    assert official is not None and official.official_id is not None
+    case = (
+        await Finding.select(Finding.id, Finding.official)
+        .where(Finding.dossier.is_not_null())
+        .first()
+    )
+    # The case is the demo official's whenever the export has a flagged dossier of theirs
+    # (the export is generated up to today, so which dossiers are late moves with the date).
+    theirs = await Dossier.select(Dossier.flags).where(Dossier.official == official.official_id)
+    if any(review_dossiers.lateness_flags(d["flags"]) for d in theirs):
+        assert case["official"] == official.official_id
+        assert case["id"] in [item.id for item in await review.mine(official)]

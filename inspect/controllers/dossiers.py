@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor
 from congvu.inspect.controllers.guards import STAFF_ROLES, requires_role
+from congvu.inspect.errors import NotFound
 from congvu.inspect.services import dossier_import, dossiers, organisation
 from congvu.inspect.services.dossier_import import IMPORT_ROLES
 from litestar import Controller, Request, Response, Router, get, post
@@ -87,13 +88,14 @@ class DossierImportPages(Controller):
         request: Request[Actor, Any, Any],
         data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Redirect:
+        unit_code = await _unit_code_in_scope(request.user, data.unit_code.strip())
         job_id = await dossier_import.start_upload(
             request.app.state.queue,
             request.user,
             media_dir=request.app.state.settings.media_dir,
             file_name=data.file.filename,
             read=data.file.read,
-            unit_code=data.unit_code.strip(),
+            unit_code=unit_code,
             mapping_name=data.mapping_name.strip(),
             exported_at=data.exported_at,
         )
@@ -115,6 +117,16 @@ class DossierImportPages(Controller):
     ) -> Response[str]:
         text = await dossier_import.rejected_rows_csv(request.user, batch_id)
         return Response(text, media_type="text/csv; charset=utf-8", headers=_attachment(batch_id))
+
+
+async def _unit_code_in_scope(actor: Actor, code: str) -> str:
+    """The form's default unit, refused at once (404, like any unit out of scope) rather
+    than by the import job after the upload is stored and queued."""
+    if code and code.casefold() not in {
+        u.code.casefold() for u in await organisation.visible_units(actor)
+    }:
+        raise NotFound(f"Không tìm thấy đơn vị có mã {code!r}.", field="unit_code")
+    return code
 
 
 def _attachment(batch_id: int) -> dict[str, str]:

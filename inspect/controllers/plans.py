@@ -138,6 +138,7 @@ class PlanPages(Controller):
         """htmx: warn while the form is filled in when an inspector belongs to a unit."""
         form = await request.form()
         warnings = await inspections.team_conflicts(
+            request.user,
             [int(u) for u in form.getall("unit", []) if u.isdigit()],
             [m.user_id for m in _team(form)],
         )

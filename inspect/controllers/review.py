@@ -1,6 +1,7 @@
-"""Xem xét phát hiện: the head's queue, a finding's page (with its history), the
-official's own findings and explanation, notifications; and the JSON API under
-/api/v1/findings. Every permission is decided in ``services.review``."""
+"""Xem xét phát hiện: the head's queue (findings and flagged dossiers), a finding's page
+(with its history), a flagged dossier's page, the official's own findings and
+explanation, notifications; and the JSON API under /api/v1. Every permission is decided
+in ``services.review`` and ``services.review_dossiers``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 from congvu.inspect.actor import Actor
 from congvu.inspect.controllers.guards import requires_role
 from congvu.inspect.errors import Invalid
-from congvu.inspect.services import notifications, review
+from congvu.inspect.services import notifications, review, review_dossiers
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -22,6 +23,7 @@ LABELS = {
     "state": review.STATE_LABELS,
     "action": review.ACTION_LABELS,
     "follow_up": review.FOLLOW_UP_LABELS,
+    "dossier_action": review_dossiers.ACTION_LABELS,
 }
 
 
@@ -32,6 +34,17 @@ class ActionForm:
     follow_up: str = ""
     inspection_id: str = ""
     evidence_sha256: str = ""
+
+
+@dataclass
+class DossierForm:
+    action: str
+    reason: str = ""
+    official_id: str = ""
+
+
+def _ids(values: list[Any]) -> list[int]:
+    return [int(v) for v in values if str(v).isdigit()]
 
 
 def _command(form: ActionForm) -> review.Command:
@@ -63,13 +76,51 @@ class ReviewPages(Controller):
     )
     async def bulk(self, request: Request[Actor, Any, Any]) -> Template:
         form = await request.form()
-        ids = [int(v) for v in form.getall("finding_ids") if str(v).isdigit()]
         results = await review.bulk(
-            request.user, ids, str(form.get("action", "")), str(form.get("reason", "")) or None
+            request.user,
+            _ids(form.getall("finding_ids", [])),
+            str(form.get("action", "")),
+            str(form.get("reason", "")) or None,
+            dossier_ids=_ids(form.getall("dossier_ids", [])),
         )
         items = await review.queue(request.user)
         context = {"items": items, "labels": LABELS, "results": results}
         return Template("review/queue.html", context=context)
+
+    @get(
+        "/review/dossiers/{dossier_id:int}",
+        name="review_dossier",
+        guards=[requires_role(*review.REVIEWER_ROLES)],
+    )
+    async def dossier(
+        self, request: Request[Actor, Any, Any], dossier_id: FromPath[int]
+    ) -> Template:
+        item = await review_dossiers.dossier_item(request.user, dossier_id)
+        return Template("review/dossier.html", context={"d": item, "labels": LABELS})
+
+    @post(
+        "/review/dossiers/{dossier_id:int}/decision",
+        status_code=303,
+        name="review_dossier_decision",
+        guards=[requires_role(*review.REVIEWER_ROLES)],
+    )
+    async def decide(
+        self,
+        request: Request[Actor, Any, Any],
+        dossier_id: FromPath[int],
+        data: Annotated[DossierForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Redirect:
+        official = data.official_id.strip()
+        if official and not official.isdigit():
+            raise Invalid("Cán bộ không hợp lệ.", field="official_id")
+        command = review_dossiers.DossierCommand(
+            action=data.action,
+            reason=data.reason or None,
+            official_id=int(official) if official else None,
+        )
+        result = await review_dossiers.decide(request.user, dossier_id, command)
+        target = f"/findings/{result.finding_id}" if result.finding_id else "/review"
+        return Redirect(target, status_code=303)
 
     @get("/findings/{finding_id:int}", name="finding")
     async def finding(
@@ -159,8 +210,16 @@ class TransitionOut:
 @dataclass(frozen=True)
 class BulkIn:
     action: str
-    finding_ids: list[int]
+    finding_ids: list[int] = field(default_factory=list)
     reason: str | None = None
+    dossier_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DossierDecisionIn:
+    action: str  # take_up | dismiss
+    reason: str | None = None
+    official_id: int | None = None
 
 
 class FindingApi(Controller):
@@ -168,9 +227,12 @@ class FindingApi(Controller):
     tags = ["review"]  # noqa: RUF012
 
     @get("/findings/queue", guards=[requires_role(*review.REVIEWER_ROLES)])
-    async def queue(self, request: Request[Actor, Any, Any]) -> list[review.FindingItem]:
-        """The head's review queue: open findings of the unit subtree, nearest deadline
-        first, each with the escalation rules' suggested follow-up."""
+    async def queue(
+        self, request: Request[Actor, Any, Any]
+    ) -> list[review.FindingItem | review_dossiers.DossierItem]:
+        """The head's review queue: open findings of the unit subtree and flagged
+        dossiers not yet decided (``kind``), nearest deadline first, each with the
+        escalation rules' suggested follow-up."""
         return await review.queue(request.user)
 
     @get("/findings/mine")
@@ -218,9 +280,36 @@ class FindingApi(Controller):
     async def bulk(
         self, request: Request[Actor, Any, Any], data: JSONBody[BulkIn]
     ) -> list[review.BulkResult]:
-        """Notify, confirm or dismiss many minor findings; one result (and one audit
-        event) per finding."""
-        return await review.bulk(request.user, data.finding_ids, data.action, data.reason)
+        """Notify, confirm or dismiss many minor findings, take up or dismiss many
+        flagged dossiers; one result (and one audit event) per item."""
+        return await review.bulk(
+            request.user, data.finding_ids, data.action, data.reason, data.dossier_ids
+        )
+
+    @get("/review/dossiers/{dossier_id:int}", guards=[requires_role(*review.REVIEWER_ROLES)])
+    async def dossier(
+        self, request: Request[Actor, Any, Any], dossier_id: FromPath[int]
+    ) -> review_dossiers.DossierItem:
+        """A flagged dossier of the unit subtree with its earlier decisions (the read is
+        audited); 404 outside the scope."""
+        return await review_dossiers.dossier_item(request.user, dossier_id)
+
+    @post(
+        "/review/dossiers/{dossier_id:int}/decision",
+        status_code=200,
+        guards=[requires_role(*review.REVIEWER_ROLES)],
+    )
+    async def decide(
+        self,
+        request: Request[Actor, Any, Any],
+        dossier_id: FromPath[int],
+        data: JSONBody[DossierDecisionIn],
+    ) -> review_dossiers.DecisionResult:
+        """Take up (a case about the named official, notified at once) or dismiss (reason
+        required) a flagged dossier. Repeating a decision answers with the first; 409
+        when the flags were already decided otherwise; 403 for separation of duties."""
+        command = review_dossiers.DossierCommand(data.action, data.reason, data.official_id)
+        return await review_dossiers.decide(request.user, dossier_id, command)
 
     @get("/notifications")
     async def notifications(

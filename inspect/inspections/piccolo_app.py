@@ -1,4 +1,5 @@
-"""The inspections Piccolo app: its own tables and migrations, after the core app's."""
+"""The inspections Piccolo app: its own tables and migrations, after the core app's and
+the dossiers' (a finding may come from a late dossier)."""
 
 from pathlib import Path
 
@@ -10,6 +11,6 @@ APP_CONFIG = AppConfig(
     table_classes=table_finder(
         modules=["congvu.inspect.inspections.tables"], exclude_imported=True
     ),
-    migration_dependencies=["congvu.inspect.piccolo_app"],
+    migration_dependencies=["congvu.inspect.piccolo_app", "congvu.inspect.dossiers.piccolo_app"],
     commands=[],
 )

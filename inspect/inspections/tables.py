@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 import congvu.inspect.db  # noqa: F401  (sets PICCOLO_CONF before any query)
+from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.tables import Official, Unit, User
 from piccolo.columns import (
     JSON,
@@ -158,12 +159,18 @@ class AttendanceCheck(Table, tablename="attendance_check"):
 
 class Finding(Table):
     """Phát hiện vi phạm against an official or, with no official, the unit itself,
-    bound to the rule version in force when it was observed."""
+    bound to the rule version in force when it was observed.
+
+    Its origin is an inspection (``inspection``) or a late dossier a unit head took up
+    (``dossier``, no inspection): both go through the same review and count the same
+    in the escalation window."""
 
     id: Serial
 
     client_uuid = UUID(unique=True)
-    inspection = ForeignKey(references=Inspection, on_delete=OnDelete.cascade)
+    inspection = ForeignKey(references=Inspection, null=True, on_delete=OnDelete.cascade)
+    # Restrict: a case rests on the dossier's record; the import updates rows, never deletes.
+    dossier = ForeignKey(references=Dossier, null=True, default=None, on_delete=OnDelete.restrict)
     official = ForeignKey(references=Official, null=True, on_delete=OnDelete.restrict)
     unit = ForeignKey(references=Unit, on_delete=OnDelete.restrict)
     attendance = ForeignKey(references=AttendanceCheck, null=True, on_delete=OnDelete.set_null)

@@ -1,4 +1,5 @@
-"""The review Piccolo app: its own tables and migrations, after inspections'."""
+"""The review Piccolo app: its own tables and migrations, after inspections' and
+dossiers' (a late dossier's flags are decided here)."""
 
 from pathlib import Path
 
@@ -8,6 +9,9 @@ APP_CONFIG = AppConfig(
     app_name="review",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
     table_classes=table_finder(modules=["congvu.inspect.review.tables"], exclude_imported=True),
-    migration_dependencies=["congvu.inspect.inspections.piccolo_app"],
+    migration_dependencies=[
+        "congvu.inspect.inspections.piccolo_app",
+        "congvu.inspect.dossiers.piccolo_app",
+    ],
     commands=[],
 )

@@ -3,6 +3,10 @@
 ``Finding.status`` stays the capture-side status (recorded / superseded / withdrawn);
 the due-process state of a finding lives here, one ``FindingReview`` per finding, made
 when the finding is notified. A finding without one is in the state "recorded".
+
+A late dossier reaches the head's queue through its flags; the head's answer is one
+``DossierDecision`` (taken up as a case about an official, or dismissed), keyed on the
+dossier and the flags it was made on.
 """
 
 from __future__ import annotations
@@ -10,8 +14,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 import congvu.inspect.db  # noqa: F401  (sets PICCOLO_CONF before any query)
+from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.inspections.tables import Evidence, Finding, Inspection
-from congvu.inspect.tables import User
+from congvu.inspect.tables import Official, User
 from piccolo.columns import (
     Date,
     ForeignKey,
@@ -89,6 +94,30 @@ class ExplanationEvidence(Table, tablename="explanation_evidence"):
 
     explanation = ForeignKey(references=Explanation, on_delete=OnDelete.cascade)
     evidence = ForeignKey(references=Evidence, on_delete=OnDelete.restrict)
+
+
+class DossierOutcome(StrEnum):
+    taken_up = "taken_up"  # a Finding about the named official now goes through review
+    dismissed = "dismissed"  # no case: e.g. the delay was the citizen's
+
+
+class DossierDecision(Table, tablename="dossier_decision"):
+    """Thủ trưởng quyết định về cảnh báo trễ hạn của một hồ sơ: take it up or dismiss it.
+
+    ``key`` ("<dossier id>:<flags>") makes the decision idempotent: a retried or
+    concurrent request, or a re-import that restates the same flags, finds it."""
+
+    id: Serial
+
+    key = Varchar(length=300, unique=True)
+    dossier = ForeignKey(references=Dossier, on_delete=OnDelete.restrict, index=True)
+    flags = Varchar(length=255)  # the ";"-joined lateness flags the decision was made on
+    outcome = Varchar(length=10, choices=DossierOutcome)
+    reason = Text(null=True, default=None)
+    official = ForeignKey(references=Official, null=True, on_delete=OnDelete.set_null)
+    finding = ForeignKey(references=Finding, null=True, on_delete=OnDelete.set_null)
+    decided_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    decided_at = Timestamptz()
 
 
 class Notification(Table):

@@ -32,7 +32,7 @@ from congvu.inspect.inspections.tables import (
     Signature,
     SurpriseDraw,
 )
-from congvu.inspect.services import audit, organisation
+from congvu.inspect.services import audit, audit_chain, organisation
 from congvu.inspect.settings import get_settings
 from congvu.inspect.tables import Unit, UnitKind, User
 from congvu.rules.calendar import DEFAULT_SESSIONS, DaySessions
@@ -485,16 +485,23 @@ class PlanSummary:
 
 
 async def list_plans(actor: Actor) -> list[PlanSummary]:
+    """Plans with an inspection in the actor's unit scope, counting only those: a plan
+    of other units is not shown, not even its title."""
+    counts = Counter(
+        r["plan"]
+        for r in await Inspection.select(Inspection.plan).where(
+            Inspection.plan.is_not_null(), Inspection.unit.path.like(f"{actor.scope_path}%")
+        )
+    )
+    if not counts:
+        return []
     rows = (
         await InspectionPlan.select()
+        .where(InspectionPlan.id.is_in(list(counts)))
         .order_by(InspectionPlan.year, ascending=False)
         .order_by(InspectionPlan.quarter, ascending=False)
         .order_by(InspectionPlan.id, ascending=False)
         .output(load_json=True)
-    )
-    counts = Counter(
-        r["plan"]
-        for r in await Inspection.select(Inspection.plan).where(Inspection.plan.is_not_null())
     )
     return [
         PlanSummary(
@@ -648,12 +655,15 @@ async def surprise_inspections(actor: Actor) -> list[InspectionView]:
     return views
 
 
-async def team_conflicts(unit_ids: list[int], user_ids: list[int]) -> list[str]:
+async def team_conflicts(actor: Actor, unit_ids: list[int], user_ids: list[int]) -> list[str]:
     """Warnings for a team about to be assigned: members whose own unit is inside an
-    inspected unit's subtree."""
+    inspected unit's subtree. Units outside the actor's scope are ignored (their names
+    are not the actor's to read)."""
     if not unit_ids or not user_ids:
         return []
-    units = await Unit.select(Unit.name, Unit.path).where(Unit.id.is_in(unit_ids))
+    units = await Unit.select(Unit.name, Unit.path).where(
+        Unit.id.is_in(unit_ids), Unit.path.like(f"{actor.scope_path}%")
+    )
     users = await User.select(User.display_name, User.official._.unit._.path).where(
         User.id.is_in(user_ids)
     )
@@ -960,6 +970,15 @@ class MinutesSignature:
 
 
 @dataclass(frozen=True)
+class InspectionEvent:
+    """One line of the inspection's history (lịch sử): its audit events."""
+
+    occurred_at: datetime
+    actor: str | None
+    action: str
+
+
+@dataclass(frozen=True)
 class Minutes:
     inspection: InspectionRef
     parent_body: str
@@ -978,6 +997,7 @@ class Minutes:
     findings: list[MinutesFinding]
     signatures: dict[str, MinutesSignature]
     submitted: bool
+    history: list[InspectionEvent]
 
 
 def _place_name(province_name: str) -> str:
@@ -1001,8 +1021,15 @@ def _signature_uri(relative: str | None) -> str | None:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
 
 
+async def history(inspection_id: int) -> list[InspectionEvent]:
+    """Lịch sử: the inspection's audit events, oldest first (callers authorise)."""
+    rows = await audit_chain.history("inspection", inspection_id)
+    return [InspectionEvent(r["occurred_at"], r["actor_username"], r["action"]) for r in rows]
+
+
 async def minutes(actor: Actor, inspection_id: int) -> Minutes:
-    """Biên bản kiểm tra: everything recorded, latest versions only, in document order."""
+    """Biên bản kiểm tra: everything recorded, latest versions only, in document order,
+    and the inspection's history. The findings it shows are read: each read is audited."""
     ref = await readable_inspection(actor, inspection_id)
     await audit_sealed_view(actor, ref, "minutes")
     row = (
@@ -1052,6 +1079,12 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
         .where(Finding.inspection == inspection_id, Finding.status == "recorded")
         .order_by(Finding.observed_at)
     ]
+    if findings:
+        async with atomic():
+            for f in findings:
+                await audit.record(
+                    "finding_viewed", "finding", f["id"], actor=actor, after={"where": "minutes"}
+                )
     photos = Counter(
         r["finding"]
         for r in await FindingEvidence.select(FindingEvidence.finding).where(
@@ -1128,6 +1161,7 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
             for s in signatures
         },
         submitted=row["status"] in ("submitted", "closed"),
+        history=await history(inspection_id),
     )
 
 

@@ -231,9 +231,20 @@ async def run_tracked(
 
 
 async def get_job(actor: Actor, job_id: uuid.UUID) -> JobView:
-    """A job is visible to whoever started it and to administrators."""
-    row = await JobRecord.select().where(JobRecord.id == job_id).output(load_json=True).first()
-    if row is None or (row["requested_by"] != actor.id and actor.role != "admin"):
+    """A job is visible to whoever started it and to an administrator whose scope holds
+    the starter's unit (a job started by no one: administrators of the whole tree)."""
+    row = (
+        await JobRecord.select(
+            *JobRecord.all_columns(), JobRecord.requested_by._.scope_unit._.path.as_alias("path")
+        )
+        .where(JobRecord.id == job_id)
+        .output(load_json=True)
+        .first()
+    )
+    if row is None or not (
+        row["requested_by"] == actor.id
+        or (actor.role == "admin" and actor.can_see_unit_path(row["path"] or ""))
+    ):
         raise NotFound("Không tìm thấy công việc.")
     return JobView(
         id=row["id"],

@@ -11,6 +11,10 @@ or by ``start_review`` once it has passed. Every transition is checked here, not
 pages: state (409 with the allowed actions), unit scope (404), role and separation of
 duties (403). Every transition and every read writes an AuditEvent on object
 ("finding", id), which is also the finding's history.
+
+A finding comes from an inspection (once the minutes are submitted) or from a late
+dossier a head took up (``review_dossiers``); the head's queue holds both, and the
+dossiers not yet decided, as items of their own kind.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from congvu.inspect.actor import Actor
 from congvu.inspect.db import atomic
@@ -46,6 +50,9 @@ from congvu.rules.conduct import UnknownViolation
 from congvu.rules.conduct import violation as conduct_violation
 from congvu.rules.escalation import ConfirmedViolation, FollowUp, suggest_follow_up
 from congvu.rules.packs import PackNotFound, format_date, pack_for
+
+if TYPE_CHECKING:
+    from congvu.inspect.services.review_dossiers import DossierItem
 
 S = ReviewState
 
@@ -119,9 +126,10 @@ def allowed_actions(state: ReviewState) -> list[Action]:
 
 
 class ItemKind(StrEnum):
-    """What a queue item is. Late-dossier flags will join as their own kind."""
+    """What a queue item is: a finding, or a flagged dossier not yet decided."""
 
     finding = "finding"
+    dossier = "dossier"
 
 
 # --- loading and access --------------------------------------------------------------
@@ -130,8 +138,8 @@ class ItemKind(StrEnum):
 @dataclass(frozen=True)
 class FindingRef:
     id: int
-    inspection_id: int
-    inspection_status: str
+    inspection_id: int | None  # None for a late-dossier case
+    inspection_status: str | None
     official_id: int | None
     official_name: str | None
     official_is_leader: bool
@@ -150,6 +158,13 @@ class FindingRef:
     recorded_by: int | None
     capture_status: str
     review: dict[str, Any] | None
+    dossier_id: int | None = None
+    dossier_code: str | None = None
+
+    @property
+    def ready(self) -> bool:
+        """Open to the head and the subject: minutes submitted, or a dossier case."""
+        return self.dossier_id is not None or self.inspection_status in ("submitted", "closed")
 
     @property
     def state(self) -> ReviewState:
@@ -171,6 +186,7 @@ _COLUMNS = (
     Finding.official._.unit._.path,
     Finding.unit.path,
     Finding.unit.name,
+    Finding.dossier.code,
 )
 
 
@@ -197,6 +213,8 @@ def _ref(row: dict[str, Any], review: dict[str, Any] | None) -> FindingRef:
         recorded_by=row["recorded_by"],
         capture_status=row["status"],
         review=review,
+        dossier_id=row["dossier"],
+        dossier_code=row["dossier.code"],
     )
 
 
@@ -219,20 +237,23 @@ async def _readable(actor: Actor, finding_id: int) -> FindingRef:
     not reveal which findings exist).
 
     Its subject once notified; admins and team leads in scope; unit heads in scope once
-    the minutes are submitted; inspectors of its team, and any inspector in scope for a
-    unit finding whose correction awaits verification."""
+    the minutes are submitted (a dossier case at once); inspectors of its team, and any
+    inspector in scope for a unit finding whose correction awaits verification."""
     ref = await _load(finding_id)
     if ref is None or ref.capture_status != "recorded":
         raise NotFound("Không tìm thấy phát hiện.")
     if ref.about(actor) and ref.review is not None:
         return ref
     in_scope = actor.can_see_unit_path(ref.unit_path)
-    submitted = ref.inspection_status in ("submitted", "closed")
     if in_scope and actor.has_role("admin", "team_lead"):
         return ref
-    if in_scope and actor.has_role("unit_head") and submitted:
+    if in_scope and actor.has_role("unit_head") and ref.ready:
         return ref
-    if actor.has_role("inspector", "team_lead") and await _is_member(actor, ref.inspection_id):
+    if (
+        ref.inspection_id is not None
+        and actor.has_role("inspector", "team_lead")
+        and await _is_member(actor, ref.inspection_id)
+    ):
         return ref
     if (
         in_scope
@@ -245,12 +266,12 @@ async def _readable(actor: Actor, finding_id: int) -> FindingRef:
 
 
 @dataclass(frozen=True)
-class _Person:
+class Person:
     official_id: int
     unit_path: str
 
 
-async def _own_official(actor: Actor) -> _Person | None:
+async def own_official(actor: Actor) -> Person | None:
     if actor.official_id is None:
         return None
     row = (
@@ -258,16 +279,38 @@ async def _own_official(actor: Actor) -> _Person | None:
         .where(Official.id == actor.official_id)
         .first()
     )
-    return _Person(row["id"], row["unit.path"]) if row else None
+    return Person(row["id"], row["unit.path"]) if row else None
 
 
-def duty_conflict(actor: Actor, me: _Person | None, ref: FindingRef) -> str | None:
-    """Why the actor may not review this finding (separation of duties), or None.
+class Subject(Protocol):
+    """Whom a decision is about, as separation of duties needs it."""
 
-    Nobody reviews a finding about themself, nor about their own superior: a leader
-    (is_leader) of the reviewer's own unit or of a unit above it."""
-    if ref.about(actor):
-        return "Không được xem xét phát hiện về chính mình."
+    @property
+    def official_id(self) -> int | None: ...
+
+    @property
+    def official_is_leader(self) -> bool: ...
+
+    @property
+    def official_unit_path(self) -> str | None: ...
+
+
+SELF_CONFLICT = "Không được xem xét phát hiện về chính mình."
+SUPERIOR_CONFLICT = "Không được xem xét phát hiện về lãnh đạo cấp trên của mình."
+
+
+def duty_conflict(
+    actor: Actor,
+    me: Person | None,
+    ref: Subject,
+    messages: tuple[str, str] = (SELF_CONFLICT, SUPERIOR_CONFLICT),
+) -> str | None:
+    """Why the actor may not decide about this subject (separation of duties), or None.
+
+    Nobody decides about themself, nor about their own superior: a leader (is_leader)
+    of the decider's own unit or of a unit above it."""
+    if ref.official_id is not None and ref.official_id == actor.official_id:
+        return messages[0]
     if (
         me is not None
         and ref.official_id is not None
@@ -275,19 +318,19 @@ def duty_conflict(actor: Actor, me: _Person | None, ref: FindingRef) -> str | No
         and ref.official_unit_path is not None
         and me.unit_path.startswith(ref.official_unit_path)
     ):
-        return "Không được xem xét phát hiện về lãnh đạo cấp trên của mình."
+        return messages[1]
     return None
 
 
 async def _require_reviewer(actor: Actor, ref: FindingRef) -> None:
     if not actor.has_role(*REVIEWER_ROLES):
         raise Forbidden("Chỉ thủ trưởng đơn vị hoặc quản trị mới được xem xét phát hiện.")
-    problem = duty_conflict(actor, await _own_official(actor), ref)
+    problem = duty_conflict(actor, await own_official(actor), ref)
     if problem:
         raise Forbidden(problem)
 
 
-def _reason(reason: str | None, message: str) -> str:
+def required_reason(reason: str | None, message: str) -> str:
     text = (reason or "").strip()
     if not text:
         raise Invalid(message, field="reason")
@@ -297,11 +340,11 @@ def _reason(reason: str | None, message: str) -> str:
 # --- the window and the suggestion ---------------------------------------------------
 
 
-def _today(now: datetime) -> date:
+def local_day(now: datetime) -> date:
     return now.astimezone(local_zone()).date()
 
 
-def _windows(on: date) -> tuple[Any, int, int]:
+def windows(on: date) -> tuple[Any, int, int]:
     pack = pack_for("review", on)
     return (
         pack,
@@ -330,16 +373,22 @@ async def _confirmed_before(where: Any, exclude: int) -> list[tuple[str, datetim
     return [(r["finding.violation_code"], r["finding.observed_at"], r["finding"]) for r in rows]
 
 
-async def prior_violations(ref: FindingRef) -> list[ConfirmedViolation]:
-    """The person's confirmed violations (tái phạm history), oldest first."""
-    if ref.official_id is None:
-        return []
+async def confirmed_history(official_id: int, exclude: int = 0) -> list[ConfirmedViolation]:
+    """An official's confirmed violations (tái phạm history), oldest first, whatever their
+    origin (inspection or late dossier); ``exclude`` is the finding being judged."""
     zone = local_zone()
-    rows = await _confirmed_before(FindingReview.finding.official == ref.official_id, ref.id)
+    rows = await _confirmed_before(FindingReview.finding.official == official_id, exclude)
     return sorted(
         (ConfirmedViolation(code, moment.astimezone(zone).date()) for code, moment, _ in rows),
         key=lambda v: v.on,
     )
+
+
+async def prior_violations(ref: FindingRef) -> list[ConfirmedViolation]:
+    """The person's confirmed violations (tái phạm history), oldest first."""
+    if ref.official_id is None:
+        return []
+    return await confirmed_history(ref.official_id, ref.id)
 
 
 async def suggestion_for(ref: FindingRef) -> Suggestion | None:
@@ -355,26 +404,50 @@ async def suggestion_for(ref: FindingRef) -> Suggestion | None:
             "thấy đã khắc phục.",
             rule="",
         )
+    facts = await escalation_facts(ref.official_id, ref.unit_path, ref.id)
+    return suggestion_from(facts, ref.violation_code, ref.observed_on)
+
+
+@dataclass(frozen=True)
+class EscalationFacts:
+    """What the escalation rules count for one official in one unit: their confirmed
+    violations, the unit's, and the days its head was asked for a review."""
+
+    history: list[ConfirmedViolation]
+    unit_history: list[ConfirmedViolation]
+    head_reviews: list[date]
+
+
+async def escalation_facts(official_id: int, unit_path: str, exclude: int = 0) -> EscalationFacts:
+    """Every confirmed finding, whatever its origin; ``exclude`` is the one being judged."""
     zone = local_zone()
-    history = await prior_violations(ref)
     unit_rows = await _confirmed_before(
-        FindingReview.finding._.unit._.path.like(f"{ref.unit_path}%"), ref.id
+        FindingReview.finding._.unit._.path.like(f"{unit_path}%"), exclude
     )
     head_rows = await FindingReview.select(FindingReview.follow_up_at).where(
-        FindingReview.finding._.unit._.path.like(f"{ref.unit_path}%"),
+        FindingReview.finding._.unit._.path.like(f"{unit_path}%"),
         FindingReview.follow_up == FollowUp.REQUEST_HEAD_REVIEW.value,
     )
+    return EscalationFacts(
+        history=await confirmed_history(official_id, exclude),
+        unit_history=[
+            ConfirmedViolation(other, moment.astimezone(zone).date())
+            for other, moment, _ in unit_rows
+        ],
+        head_reviews=[
+            r["follow_up_at"].astimezone(zone).date() for r in head_rows if r["follow_up_at"]
+        ],
+    )
+
+
+def suggestion_from(facts: EscalationFacts, code: str, on: date) -> Suggestion | None:
+    """The escalation rules' follow-up for a confirmed violation ``code`` on ``on``."""
     try:
         verdict = suggest_follow_up(
-            ConfirmedViolation(ref.violation_code, ref.observed_on),
-            history,
-            unit_history=[
-                ConfirmedViolation(code, moment.astimezone(zone).date())
-                for code, moment, _ in unit_rows
-            ],
-            head_reviews=[
-                r["follow_up_at"].astimezone(zone).date() for r in head_rows if r["follow_up_at"]
-            ],
+            ConfirmedViolation(code, on),
+            facts.history,
+            unit_history=facts.unit_history,
+            head_reviews=facts.head_reviews,
         )
     except (UnknownViolation, PackNotFound):
         return None
@@ -470,10 +543,10 @@ Changes = tuple[dict[str, Any], str | None]
 async def _notify(actor: Actor, ref: FindingRef, command: Command, now: datetime) -> Changes:
     if not actor.has_role(*NOTIFIER_ROLES) or ref.about(actor):
         raise Forbidden("Bạn không được thông báo phát hiện này.")
-    if ref.inspection_status not in ("submitted", "closed"):
+    if not ref.ready:
         raise Conflict("Chỉ thông báo phát hiện sau khi đoàn đã nộp biên bản.", field="action")
-    today = _today(now)
-    pack, window, _ = _windows(today)
+    today = local_day(now)
+    pack, window, _ = windows(today)
     due = default_calendar().add_working_days(today, window)
     return {
         "notified_at": now,
@@ -504,13 +577,13 @@ async def _may_explain(actor: Actor, ref: FindingRef) -> None:
 def _require_open_window(ref: FindingRef, now: datetime) -> None:
     assert ref.review is not None
     due: date = ref.review["explanation_due"]
-    if _today(now) > due:
+    if local_day(now) > due:
         raise Conflict(f"Đã quá hạn giải trình (hạn cuối {format_date(due)}).", field="explanation")
 
 
 def _review_due(now: datetime) -> date:
-    today = _today(now)
-    _, _, review_window = _windows(today)
+    today = local_day(now)
+    _, _, review_window = windows(today)
     return default_calendar().add_working_days(today, review_window)
 
 
@@ -545,7 +618,7 @@ async def _explain(actor: Actor, ref: FindingRef, command: Command, now: datetim
 async def _waive(actor: Actor, ref: FindingRef, command: Command, now: datetime) -> Changes:
     if not ref.about(actor):
         await _require_reviewer(actor, ref)
-    reason = _reason(command.reason, "Miễn thời hạn giải trình phải ghi rõ lý do.")
+    reason = required_reason(command.reason, "Miễn thời hạn giải trình phải ghi rõ lý do.")
     return {"waived_reason": reason, "review_due": _review_due(now)}, reason
 
 
@@ -553,7 +626,7 @@ async def _start_review(actor: Actor, ref: FindingRef, command: Command, now: da
     await _require_reviewer(actor, ref)
     assert ref.review is not None
     due: date = ref.review["explanation_due"]
-    if _today(now) <= due:
+    if local_day(now) <= due:
         raise Conflict(
             f"Cán bộ còn quyền giải trình đến hết ngày {format_date(due)}; muốn xem xét "
             "sớm hơn phải miễn thời hạn giải trình và ghi lý do.",
@@ -566,7 +639,7 @@ async def _decide(actor: Actor, ref: FindingRef, command: Command, outcome: str)
     await _require_reviewer(actor, ref)
     if ref.recorded_by is not None and actor.id == ref.recorded_by:
         raise Forbidden("Người ghi nhận phát hiện không được tự xem xét phát hiện đó.")
-    reason = _reason(command.reason, "Quyết định phải ghi rõ lý do.")
+    reason = required_reason(command.reason, "Quyết định phải ghi rõ lý do.")
     return {
         "outcome": outcome,
         "decided_by": actor.id or None,
@@ -709,6 +782,10 @@ async def head_users(unit_path: str) -> list[int]:
     return [r["id"] for r in covering if len(r["scope_unit.path"]) == nearest]
 
 
+def _what(ref: FindingRef) -> str:
+    return f"hồ sơ {ref.dossier_code} trễ hạn" if ref.dossier_code else ref.violation_code
+
+
 async def _announce(
     action: Action, ref: FindingRef, target: ReviewState, changes: dict[str, Any]
 ) -> None:
@@ -719,14 +796,14 @@ async def _announce(
             await subject_users(ref),
             f"notified:{ref.id}",
             "finding_notified",
-            f"Có phát hiện về anh/chị ({ref.violation_code}); giải trình trước hết ngày {due}.",
+            f"Có phát hiện về anh/chị ({_what(ref)}); giải trình trước hết ngày {due}.",
             link,
         )
         await notifications.send(
             await head_users(ref.unit_path),
             f"notified-head:{ref.id}",
             "finding_notified",
-            f"Phát hiện mới tại {ref.unit_name} ({ref.violation_code}); hạn giải trình {due}.",
+            f"Phát hiện mới tại {ref.unit_name} ({_what(ref)}); hạn giải trình {due}.",
             link,
         )
     elif action is Action.explain:
@@ -787,28 +864,43 @@ async def submit_explanation(
 
 @dataclass(frozen=True)
 class BulkResult:
-    finding_id: int
+    """One item's outcome; for a dossier, ``finding_id`` is the case it opened, if any."""
+
+    finding_id: int | None
     ok: bool
     status: int
     message: str
+    kind: ItemKind = ItemKind.finding
+    dossier_id: int | None = None
 
 
 async def bulk(
-    actor: Actor, finding_ids: Sequence[int], action: str, reason: str | None
+    actor: Actor,
+    finding_ids: Sequence[int],
+    action: str,
+    reason: str | None,
+    dossier_ids: Sequence[int] = (),
 ) -> list[BulkResult]:
-    """Thông báo / xác nhận / không xác nhận nhiều phát hiện nhẹ (minor) cùng lúc: each
-    one goes through ``transition`` (its own transaction and audit event)."""
-    chosen = _parse_action(action)
-    if chosen not in BULK_ACTIONS:
+    """Thông báo / xác nhận / không xác nhận nhiều phát hiện nhẹ (minor) cùng lúc, and
+    take up or dismiss many flagged dossiers: each item goes through ``transition`` or
+    ``review_dossiers.decide`` (its own transaction and audit event). An action that
+    does not apply to an item's kind fails for that item only."""
+    from congvu.inspect.services import review_dossiers
+
+    finding_actions = {a.value for a in BULK_ACTIONS}
+    dossier_actions = {a.value for a in review_dossiers.DossierAction}
+    if action not in finding_actions | dossier_actions:
         raise Invalid("Hành động này không làm hàng loạt được.", field="action")
     if not actor.has_role(*REVIEWER_ROLES, *NOTIFIER_ROLES):
         raise Forbidden("Bạn không có quyền xử lý hàng loạt.")
-    if len(finding_ids) > 200:
-        raise Invalid("Tối đa 200 phát hiện mỗi lần.", field="finding_ids")
+    if len(finding_ids) + len(dossier_ids) > 200:
+        raise Invalid("Tối đa 200 mục mỗi lần.", field="finding_ids")
     results = []
     for finding_id in dict.fromkeys(finding_ids):
         try:
-            if chosen is not Action.notify:
+            if action not in finding_actions:
+                raise Invalid("Hành động này chỉ áp dụng cho hồ sơ trễ hạn.", field="action")
+            if action != Action.notify:
                 ref = await _readable(actor, finding_id)
                 if _severity(ref) != "minor":
                     raise Invalid(
@@ -819,6 +911,8 @@ async def bulk(
             results.append(BulkResult(finding_id, True, 200, STATE_LABELS[state]))
         except DomainError as error:
             results.append(BulkResult(finding_id, False, error.status_code, error.message))
+    for dossier_id in dict.fromkeys(dossier_ids):
+        results.append(await review_dossiers.bulk_one(actor, dossier_id, action, reason))
     return results
 
 
@@ -860,8 +954,8 @@ class HistoryEntry:
 
 @dataclass
 class FindingItem:
-    """One item of a queue or a page. ``kind`` lets other item kinds (late-dossier
-    flags) share the queue and its ordering."""
+    """One item of a queue or a page. ``kind`` lets the other item kind (a flagged
+    dossier, ``review_dossiers.DossierItem``) share the queue and its ordering."""
 
     kind: ItemKind
     id: int
@@ -893,6 +987,9 @@ class FindingItem:
     about_me: bool
     actions: list[Action] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
+    # A late-dossier case: the dossier it was taken up from.
+    dossier_id: int | None = None
+    dossier_code: str | None = None
 
 
 def _deadline(ref: FindingRef) -> date | None:
@@ -939,7 +1036,7 @@ async def _photos(finding_id: int) -> list[str]:
     return [r["evidence.sha256"] for r in rows]
 
 
-async def _item(actor: Actor, me: _Person | None, ref: FindingRef) -> FindingItem:
+async def _item(actor: Actor, me: Person | None, ref: FindingRef) -> FindingItem:
     review = ref.review or {}
     conflict = duty_conflict(actor, me, ref)
     return FindingItem(
@@ -972,20 +1069,37 @@ async def _item(actor: Actor, me: _Person | None, ref: FindingRef) -> FindingIte
         conflict=conflict,
         about_me=ref.about(actor),
         actions=allowed_actions(ref.state),
+        dossier_id=ref.dossier_id,
+        dossier_code=ref.dossier_code,
     )
 
 
-async def queue(actor: Actor) -> list[FindingItem]:
-    """Hàng chờ xem xét của thủ trưởng: open findings of the actor's unit subtree from
-    submitted minutes, nearest deadline first (not yet notified last)."""
+async def queue(actor: Actor) -> list[FindingItem | DossierItem]:
+    """Hàng chờ xem xét của thủ trưởng: open findings of the actor's unit subtree (from
+    submitted minutes, or late-dossier cases) and the flagged dossiers not yet decided,
+    nearest deadline first (findings not yet notified last)."""
+    # review_dossiers builds on this module, so it is imported where it is used.
+    from congvu.inspect.services import review_dossiers
+
     if not actor.has_role(*REVIEWER_ROLES):
         raise Forbidden("Chỉ thủ trưởng đơn vị hoặc quản trị mới có hàng chờ xem xét.")
+    me = await own_official(actor)
+    items: list[FindingItem | DossierItem] = [
+        *await _finding_items(actor, me),
+        *await review_dossiers.dossier_items(actor, me),
+    ]
+    items.sort(key=lambda i: (i.deadline is None, i.deadline or date.max, i.kind, i.id))
+    return items
+
+
+async def _finding_items(actor: Actor, me: Person | None) -> list[FindingItem]:
     rows = (
         await Finding.select(*_COLUMNS)
         .where(
             Finding.unit.path.like(f"{actor.scope_path}%"),
             Finding.status == "recorded",
-            Finding.inspection.status.is_in(["submitted", "closed"]),
+            Finding.inspection.status.is_in(["submitted", "closed"])
+            | Finding.dossier.is_not_null(),
         )
         .order_by(Finding.id)
     )
@@ -999,14 +1113,12 @@ async def queue(actor: Actor) -> list[FindingItem]:
             else []
         )
     }
-    me = await _own_official(actor)
     items = []
     for row in rows:
         ref = _ref(row, reviews.get(row["id"]))
         if ref.state is S.closed or ref.about(actor):
             continue
         items.append(await _item(actor, me, ref))
-    items.sort(key=lambda i: (i.deadline is None, i.deadline or date.max, i.id))
     return items
 
 
@@ -1021,7 +1133,7 @@ async def finding_detail(
     if ref.about(actor) and ref.state is S.notified:
         await transition(actor, finding_id, Command(action="acknowledge"), now=now)
         ref = await _readable(actor, finding_id)
-    item = await _item(actor, await _own_official(actor), ref)
+    item = await _item(actor, await own_official(actor), ref)
     item.history = await history(actor, finding_id, audited=False)
     return item
 
@@ -1111,7 +1223,7 @@ async def remind_deadlines(now: datetime | None = None) -> dict[str, int]:
     passed without an explanation, reviews past their due day. Idempotent: each reminder
     has a key, so running twice sends nothing new."""
     now = now or datetime.now(UTC)
-    today = _today(now)
+    today = local_day(now)
     soon = default_calendar().add_working_days(today, 1)
     counts = {"due_soon": 0, "due_passed": 0, "review_overdue": 0}
     rows = await FindingReview.select(

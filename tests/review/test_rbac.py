@@ -1,50 +1,50 @@
-"""The RBAC matrix: every role × every review route (and the older organisation and
-inspection routes) × own unit / other unit / own record, over HTTP.
+"""The RBAC matrix: every role × every review route (and the organisation routes and
+the home page) × own unit / other unit / own record, over HTTP.
 
-The route list comes from the app's route table: a new route under a review prefix
-without an entry here fails ``test_every_route_has_a_matrix_entry``. Every account is
-scoped to commune A, so "other unit" (commune B) is cross-unit for every role, and
-every cross-unit read and write must be refused (403/404).
+The matrices of the other routes are ``test_rbac_inspections`` and ``test_rbac_dossiers``;
+``test_every_route_of_the_app_has_a_matrix_entry`` takes the route list from the app, so
+a new route without a specification in one of them fails here. Every account is scoped
+to commune A, so "other unit" (commune B) is cross-unit for every role, and every
+cross-unit read and write must be refused (403/404).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from congvu.inspect.inspections.tables import Evidence, FindingEvidence, InspectionMember
+from congvu.inspect.inspections.tables import Evidence, FindingEvidence
 from congvu.inspect.review.tables import FindingReview, Notification
-from congvu.inspect.services import accounts, review
+from congvu.inspect.services import review
 from congvu.inspect.services.review import Command
 from congvu.inspect.tables import User
 
-from tests.conftest import PASSWORD, csrf, login
+from tests.conftest import csrf
 from tests.review.conftest import ReviewWorld, stored_photo
+from tests.review.rbac import (
+    ROLES,
+    STAFF,
+    TARGETS,
+    Expect,
+    Outcome,
+    Prepare,
+    Route,
+    app_routes,
+    cross_unit_calls,
+    cross_unit_not_denied,
+    matrix_users,
+    outcome_of,
+    roles,
+    run,
+    same,
+    scoped,
+    serve_on,
+    url,
+)
 
 pytestmark = pytest.mark.anyio
-
-ROLES = ("admin", "team_lead", "inspector", "unit_head", "official", "council", "reporter")
-TARGETS = ("own_unit", "other_unit", "own_record")
-STAFF = ("admin", "team_lead", "inspector", "unit_head", "council", "reporter")
-# Prefixes whose every route must be in the matrix, and the older routes checked too.
-PREFIXES = ("/review", "/findings", "/my-findings", "/notifications", "/api/v1/findings")
-PREFIXES += ("/api/v1/notifications",)
-OLDER = {
-    ("GET", "/units"),
-    ("GET", "/units/{unit_id:int}"),
-    ("POST", "/units/{unit_id:int}/statistics"),
-    ("GET", "/api/v1/units"),
-    ("GET", "/api/v1/units/{unit_id:int}/officials"),
-    ("POST", "/api/v1/units/{unit_id:int}/statistics-jobs"),
-    ("GET", "/inspections"),
-    ("GET", "/plans"),
-    ("GET", "/api/v1/inspections/assigned"),
-}
-
-Expect = dict[str, dict[str, int]]
 
 
 def _png() -> bytes:
@@ -57,25 +57,7 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-PNG = _png()  # target -> role -> status
-
-
-def same(by_role: dict[str, int]) -> Expect:
-    return {t: by_role for t in TARGETS}
-
-
-def roles(ok: int, allowed: tuple[str, ...], denied: int = 403) -> dict[str, int]:
-    return {r: ok if r in allowed else denied for r in ROLES}
-
-
-def scoped(ok: int, allowed: tuple[str, ...], outside: int = 404) -> Expect:
-    """Unit routes: in scope for the allowed roles, 404 across units, 403 by role."""
-    in_unit = roles(ok, allowed)
-    return {
-        "own_unit": in_unit,
-        "own_record": in_unit,
-        "other_unit": {r: outside if r in allowed else 403 for r in ROLES},
-    }
+PNG = _png()
 
 
 def finding_rule(own_unit: dict[str, int], own_record: dict[str, int]) -> Expect:
@@ -106,7 +88,8 @@ EXPLAIN = finding_rule(
     },
 )
 
-MATRIX: dict[tuple[str, str], Expect] = {
+MATRIX: dict[Route, Expect] = {
+    ("GET", "/"): same(roles(200, ROLES)),
     ("GET", "/review"): same(roles(200, ("admin", "unit_head"))),
     ("POST", "/review/bulk"): same(roles(200, ("admin", "unit_head"))),
     ("GET", "/findings/{finding_id:int}"): READ,
@@ -135,62 +118,82 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("GET", "/api/v1/units/{unit_id:int}/officials"): scoped(200, STAFF),
     ("POST", "/api/v1/units/{unit_id:int}/statistics-jobs"): scoped(202, STAFF),
     ("GET", "/inspections"): same(roles(200, ("inspector", "team_lead", "admin"))),
-    ("GET", "/plans"): same(roles(200, ("team_lead", "admin"))),
     ("GET", "/api/v1/inspections/assigned"): same(roles(200, ROLES)),
 }
 
 
-def _app_routes() -> set[tuple[str, str]]:
-    from congvu.inspect.app import create_app
-
-    found = set()
-    for route in create_app().routes:
-        for method in getattr(route, "methods", ()):
-            if method in ("OPTIONS", "HEAD"):
-                continue
-            if route.path.startswith(PREFIXES) or (method, route.path) in OLDER:
-                found.add((method, route.path))
-    return found
+# Routes without a record in their path: what they show of commune B (or, for the bulk
+# actions, do to it) is checked instead.
+LISTS = {key for key in MATRIX if "{" not in key[1]}
 
 
-def test_every_route_has_a_matrix_entry() -> None:
-    assert _app_routes() == set(MATRIX)
+def _matrices() -> list[dict[Route, Expect]]:
+    from tests.review.test_rbac_dossiers import MATRIX as DOSSIERS
+    from tests.review.test_rbac_inspections import MATRIX as INSPECTIONS
+
+    return [MATRIX, INSPECTIONS, DOSSIERS]
+
+
+def test_every_route_of_the_app_has_a_matrix_entry() -> None:
+    specified = [key for matrix in _matrices() for key in matrix]
+    routes = app_routes()
+    missing = sorted(routes - set(specified))
+    assert not missing, f"routes without an RBAC specification: {missing}"
+    gone = sorted(set(specified) - routes)
+    assert not gone, f"specified routes the app does not have: {gone}"
+    assert len(specified) == len(set(specified)), "a route specified twice"
+
+
+def test_every_matrix_entry_names_every_role_for_every_target() -> None:
+    for matrix in _matrices():
+        for key, expect in matrix.items():
+            assert set(expect) == set(TARGETS), key
+            assert all(set(by_role) == set(ROLES) for by_role in expect.values()), key
 
 
 def test_every_cross_unit_case_is_denied_in_the_matrix() -> None:
-    for key, expect in MATRIX.items():
-        if "{" not in key[1]:
-            continue  # lists: checked by content in the test below
-        assert all(status in (403, 404) for status in expect["other_unit"].values()), key
+    assert cross_unit_not_denied(MATRIX, LISTS) == []
+
+
+# Of those, the ones whose call is the same whatever the target (called once per role).
+ONCE = LISTS - {("POST", "/review/bulk"), ("POST", "/api/v1/findings/bulk")}
 
 
 @dataclass
-class Targets:
-    findings: dict[str, int]
+class ReviewMatrix:
+    rw: ReviewWorld
+    users: dict[str, User]
     photo: str
-    units: dict[str, int]
-    notifications: dict[str, int]
+    findings: dict[str, int]  # target -> a notified finding with the photo, for reads
 
 
-async def _matrix_users(rw: ReviewWorld) -> dict[str, User]:
-    users = {"unit_head": rw.users["head_a"], "official": rw.users["official_a"]}
-    for role in ("admin", "team_lead", "inspector", "council", "reporter"):
-        users[role] = await accounts.create_user(
-            username=f"m_{role}",
-            password=PASSWORD,
-            role=role,
-            unit_code="P-A",
-            display_name=f"m_{role}",
-        )
-    await InspectionMember.insert(
-        InspectionMember(
-            inspection=rw.inspection_a.id, user=users["inspector"].id, role="thanh_vien"
-        )
-    )
-    return users
+def _prepare(m: ReviewMatrix) -> Prepare:
+    other_user = m.rw.users["head_b"].id
+    unit_ids = {
+        "own_unit": m.rw.world.commune_a.id,
+        "own_record": m.rw.world.desk_a.id,
+        "other_unit": m.rw.world.commune_b.id,
+    }
+
+    async def prepare(role: str, method: str, path: str, target: str) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "finding_id": m.findings[target],
+            "sha256": m.photo,
+            "unit_id": unit_ids[target],
+        }
+        # A write gets a fresh finding or notification: the calls change them.
+        if method == "POST" and ("{finding_id" in path or path.endswith("/bulk")):
+            notified = not path.endswith("/bulk")
+            values["finding_id"] = await _finding(m.rw, target, m.photo, notify=notified)
+        if "{notification_id" in path:
+            owner = m.users[role].id if target == "own_record" else other_user
+            values["notification_id"] = await _notification(owner)
+        return values
+
+    return prepare
 
 
-async def _finding(rw: ReviewWorld, target: str, photo: str, *, notify: bool = True) -> int:
+async def _finding(rw: ReviewWorld, target: str, photo: str, *, notify: bool) -> int:
     if target == "other_unit":
         finding = await rw.finding(rw.world.official_b, inspection=rw.inspection_b)
     elif target == "own_record":
@@ -219,94 +222,49 @@ async def _notification(user_id: int) -> int:
     return int(row.id)
 
 
-def _url(path: str, values: dict[str, Any]) -> str:
-    return re.sub(r"\{(\w+):\w+\}", lambda m: str(values[m.group(1)]), path)
-
-
-async def _call(client: Any, method: str, url: str, path: str, finding: int | None) -> Any:
+async def _call(client: Any, method: str, path: str, target: str, v: dict[str, Any]) -> Outcome:
+    address = url(path, v)
     headers = csrf(client)
+    finding = v["finding_id"]
     if method == "GET":
-        return await client.get(url, follow_redirects=False)
+        return outcome_of(await client.get(address, follow_redirects=False))
     if path.endswith("/explanation"):
-        return await client.post(
-            url,
+        response = await client.post(
+            address,
             data={"text": "Tôi xin giải trình."},
             files=[("files", ("scan.png", PNG, "image/png"))],
             headers=headers,
             follow_redirects=False,
         )
-    if path.endswith("/actions"):
-        return await client.post(
-            url, data={"action": "acknowledge"}, headers=headers, follow_redirects=False
+    elif path.endswith("/actions"):
+        response = await client.post(
+            address, data={"action": "acknowledge"}, headers=headers, follow_redirects=False
         )
-    if path.endswith("/transitions"):
-        return await client.post(url, json={"action": "acknowledge"}, headers=headers)
-    if path == "/review/bulk":
-        return await client.post(
-            url, data={"action": "notify", "finding_ids": str(finding)}, headers=headers
+    elif path.endswith("/transitions"):
+        response = await client.post(address, json={"action": "acknowledge"}, headers=headers)
+    elif path == "/review/bulk":
+        response = await client.post(
+            address, data={"action": "notify", "finding_ids": str(finding)}, headers=headers
         )
-    if path == "/api/v1/findings/bulk":
+    elif path == "/api/v1/findings/bulk":
         body = {"action": "notify", "finding_ids": [finding]}
-        return await client.post(url, json=body, headers=headers)
-    return await client.post(url, headers=headers, follow_redirects=False)
+        response = await client.post(address, json=body, headers=headers)
+    else:
+        response = await client.post(address, headers=headers, follow_redirects=False)
+    if path.endswith("/bulk") and response.status_code == 200:
+        notified = await FindingReview.exists().where(FindingReview.finding == finding)
+        if notified != (target != "other_unit"):
+            return "200 but the bulk notify crossed the unit boundary"
+    return int(response.status_code)
 
 
-@pytest.mark.parametrize("role", ROLES)
-async def test_rbac_matrix(client, rw: ReviewWorld, role: str) -> None:
-    users = await _matrix_users(rw)
+async def test_rbac_matrix_of_review_and_organisation_routes(client, rw: ReviewWorld) -> None:
+    users = await matrix_users(rw)
+    await serve_on(rw.inspection_a.id, users["inspector"].id)
     photo = await stored_photo(await rw.actor("inspector"))
-    await login(client, users[role].username)
-    unit_ids = {
-        "own_unit": rw.world.commune_a.id,
-        "own_record": rw.world.desk_a.id,
-        "other_unit": rw.world.commune_b.id,
-    }
-    other_user = rw.users["head_b"].id
-    failures: list[str] = []
-    denied_cross_unit = 0
-    for (method, path), expect in MATRIX.items():
-        for target in TARGETS:
-            bulk = path.endswith("/bulk")
-            finding = await _finding(rw, target, photo, notify=not bulk)
-            notification = await _notification(
-                users[role].id if target == "own_record" else other_user
-            )
-            values = {
-                "finding_id": finding,
-                "sha256": photo,
-                "unit_id": unit_ids[target],
-                "notification_id": notification,
-            }
-            url = _url(path, values)
-            response = await _call(client, method, url, path, finding)
-            wanted = expect[target][role]
-            if response.status_code != wanted:
-                failures.append(
-                    f"{role} {method} {url} [{target}]: {response.status_code} != {wanted}"
-                )
-                continue
-            if target == "other_unit" and "{" in path:
-                denied_cross_unit += 1
-            if bulk and response.status_code == 200:
-                await _check_bulk(finding, target, failures, f"{role} {path}")
-            elif method == "GET":
-                _check_no_leak(response, failures, f"{role} {method} {url}")
-    assert not failures, "\n".join(failures)
-    with_ids = sum(1 for (_, p) in MATRIX if "{" in p)
-    assert denied_cross_unit == with_ids
-
-
-async def _check_bulk(finding: int, target: str, failures: list[str], where: str) -> None:
-    notified = await FindingReview.exists().where(FindingReview.finding == finding)
-    if notified != (target != "other_unit"):
-        failures.append(f"{where} [{target}]: bulk notify crossed the unit boundary")
-
-
-def _check_no_leak(response: Any, failures: list[str], where: str) -> None:
-    """A list seen across units must not name commune B's people or unit."""
-    if response.status_code != 200:
-        return
-    text = response.text
-    for secret in ("Lê Văn Đức", "B001", "Xã Bình Minh"):
-        if secret in text:
-            failures.append(f"{where}: shows {secret!r} of another unit")
+    findings = {t: await _finding(rw, t, photo, notify=True) for t in TARGETS}
+    m = ReviewMatrix(rw, users, photo, findings)
+    report = await run(client, users, MATRIX, _prepare(m), _call, {}, ONCE)
+    assert not report.failures, "\n".join(report.failures)
+    assert report.cases == len(MATRIX) * len(ROLES) * len(TARGETS)
+    assert report.denied >= cross_unit_calls(MATRIX, LISTS, {})

@@ -44,6 +44,7 @@ EXPECTED = {
     "FACILITY_UNTIDY": ("minor", "unit"),
     "FESTIVAL_IN_HOURS": ("serious", "either"),
     "OFFICIAL_CAR_MISUSE": ("serious", "either"),
+    "LATE_DOSSIER_HANDLING": ("serious", "person"),
 }
 
 
@@ -84,6 +85,8 @@ BASES = [
     ("EXTRA_DOCUMENTS_REQUESTED", NEW, "NĐ 118/2025/NĐ-CP, Điều 5", "61/2018"),
     ("EXTRA_DOCUMENTS_REQUESTED", OLD, "NĐ 61/2018/NĐ-CP", "118/2025"),
     ("NO_APPOINTMENT_SLIP", NEW, "NĐ 118/2025/NĐ-CP", "61/2018"),
+    ("LATE_DOSSIER_HANDLING", NEW, "TT 03/2025/TT-VPCP, Phụ lục I, Mẫu 04", "01/2018"),
+    ("LATE_DOSSIER_HANDLING", OLD, "TT 01/2018/TT-VPCP, Mẫu 04", "118/2025"),
     ("RETURNED_WITHOUT_WRITTEN_GUIDANCE", NEW, "NĐ 118/2025/NĐ-CP", "61/2018"),
     ("SMOKING", NEW, "CT 26/CT-TTg năm 2016", "118/2025"),
     ("ALCOHOL_LUNCH", OLD, "CT 05/2008/CT-TTg", "80/2025"),
