@@ -1,6 +1,6 @@
 """The RBAC matrix of the dossier routes (hồ sơ TTHC pages, import, saved column
-mappings, rejected rows) and of the job pages the imports report on; every role ×
-route × own unit / other unit / own record.
+mappings, rejected rows, the head's review of a flagged dossier) and of the job pages
+the imports report on; every role × route × own unit / other unit / own record.
 
 Records here: dossiers of commune A, of its service centre (handled by the official)
 and of commune B; import batches, column mappings and jobs started by a colleague of
@@ -21,6 +21,7 @@ from congvu.inspect.dossiers.tables import (
     ImportBatch,
     RejectedRow,
 )
+from congvu.inspect.review.tables import DossierDecision
 from congvu.inspect.tables import JobRecord, User
 
 from tests.conftest import csrf
@@ -57,6 +58,18 @@ JOB: Expect = {
     "other_unit": NOBODY,
 }
 
+REVIEWERS = ("admin", "unit_head")
+
+
+def review_dossier(ok: int) -> Expect:
+    mine = {**roles(403, ROLES), **{r: ok for r in REVIEWERS}}
+    return {
+        "own_unit": mine,
+        "own_record": mine,
+        "other_unit": {**roles(403, ROLES), **{r: 404 for r in REVIEWERS}},
+    }
+
+
 MATRIX: dict[Route, Expect] = {
     ("GET", "/dossiers"): same(roles(200, STAFF)),
     ("GET", "/dossiers/units/{unit_id:int}"): scoped(200, STAFF),
@@ -73,6 +86,11 @@ MATRIX: dict[Route, Expect] = {
         "other_unit": roles(403, IMPORT),
     },
     ("GET", "/dossiers/import/batches/{batch_id:int}/rejected.csv"): scoped(200, IMPORT),
+    # Xem xét hồ sơ trễ hạn: a reviewer of the unit only; anyone else is refused by role.
+    ("GET", "/review/dossiers/{dossier_id:int}"): review_dossier(200),
+    ("POST", "/review/dossiers/{dossier_id:int}/decision"): review_dossier(303),
+    ("GET", "/api/v1/review/dossiers/{dossier_id:int}"): review_dossier(200),
+    ("POST", "/api/v1/review/dossiers/{dossier_id:int}/decision"): review_dossier(200),
     ("GET", "/jobs/{job_id:uuid}"): JOB,
     ("GET", "/jobs/{job_id:uuid}/status"): JOB,
     ("GET", "/api/v1/jobs/{job_id:uuid}"): JOB,
@@ -117,6 +135,7 @@ class DossierMatrix:
     batches: dict[str, int]  # own_unit / other_unit, and one per role
     mappings: dict[str, str]
     jobs: dict[str, uuid.UUID]
+    handlers: dict[str, tuple[int, int | None, str]]  # target → unit, official, name
 
 
 async def _dossier(code: str, unit: int, official: int | None, name: str) -> int:
@@ -207,15 +226,13 @@ async def _build(rw: ReviewWorld) -> DossierMatrix:
         "own_record": world.desk_a.id,
         "other_unit": world.commune_b.id,
     }
-    dossiers = {
-        "own_unit": await _dossier("A-UNIT", world.commune_a.id, None, ""),
-        "own_record": await _dossier(
-            "A-OWN", world.desk_a.id, world.official_a.id, "Nguyễn Thị Lan"
-        ),
-        "other_unit": await _dossier(
-            "B-LATE", world.commune_b.id, world.official_b.id, "Lê Văn Đức"
-        ),
+    handlers = {
+        "own_unit": (world.commune_a.id, None, ""),
+        "own_record": (world.desk_a.id, world.official_a.id, "Nguyễn Thị Lan"),
+        "other_unit": (world.commune_b.id, world.official_b.id, "Lê Văn Đức"),
     }
+    codes_by_target = {"own_unit": "A-UNIT", "own_record": "A-OWN", "other_unit": "B-LATE"}
+    dossiers = {t: await _dossier(codes_by_target[t], *handlers[t]) for t in handlers}
     batches = {
         "own_unit": await _batch(
             world.commune_a.id, colleague, "phuong-an-hoa.csv", "Trần Văn Hùng"
@@ -232,16 +249,23 @@ async def _build(rw: ReviewWorld) -> DossierMatrix:
         mappings[role] = await _mapping(f"Mẫu {role}", users[role].id)
         jobs[role] = await _job(users[role].id)
     codes = {"own_unit": "P-A", "own_record": "p-a-pvhcc", "other_unit": "P-B"}
-    return DossierMatrix(rw, users, units, codes, dossiers, batches, mappings, jobs)
+    return DossierMatrix(rw, users, units, codes, dossiers, batches, mappings, jobs, handlers)
 
 
 def _prepare(m: DossierMatrix) -> Prepare:
     async def prepare(role: str, method: str, path: str, target: str) -> dict[str, Any]:
         own = role if target == "own_record" else target
+        dossier = m.dossiers[target]
+        if method == "POST" and path.endswith("/decision"):
+            # A decision closes the dossier's flags: each call gets a fresh flagged dossier.
+            unit, official, name = m.handlers[target]
+            dossier = await _dossier(
+                f"{target}-{role}-{uuid.uuid4().hex[:8]}", unit, official, name
+            )
         return {
             "unit_id": m.units[target],
             "unit_code": m.codes[target],
-            "dossier_id": m.dossiers[target],
+            "dossier_id": dossier,
             "batch_id": m.batches[own],
             "mapping": m.mappings[own],
             "job_id": m.jobs[own],
@@ -266,6 +290,22 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
         )
         if response.status_code >= 400 and await JobRecord.count() != jobs:
             return f"{response.status_code} but queued"
+        return int(response.status_code)
+    if path.endswith("/decision"):
+        reason = "Chậm do chờ công dân bổ sung giấy tờ."
+        if path.startswith("/api/"):
+            body = {"action": "dismiss", "reason": reason}
+            response = await client.post(address, json=body, headers=headers)
+        else:
+            response = await client.post(
+                address,
+                data={"action": "dismiss", "reason": reason, "official_id": ""},
+                headers=headers,
+                follow_redirects=False,
+            )
+        decided = await DossierDecision.exists().where(DossierDecision.dossier == v["dossier_id"])
+        if decided != (response.status_code < 400):
+            return f"{response.status_code} but decided={decided}"
         return int(response.status_code)
     if path == "/dossiers/import/mappings":
         response = await client.post(
