@@ -515,7 +515,8 @@ class BatchView:
 
 
 async def recent_batches(actor: Actor, limit: int = 20) -> list[BatchView]:
-    """Imports the actor started, or of units in their scope (all for an admin)."""
+    """Imports the actor started, or of units in their scope; an import of a whole-province
+    file (no unit) is shown to the administrators whose scope holds its starter's unit."""
     query = (
         ImportBatch.select(
             ImportBatch.id,
@@ -531,6 +532,7 @@ async def recent_batches(actor: Actor, limit: int = 20) -> list[BatchView]:
             ImportBatch.job_id,
             ImportBatch.requested_by,
             ImportBatch.unit.path,
+            ImportBatch.requested_by._.scope_unit._.path.as_alias("starter_path"),
         )
         .order_by(ImportBatch.id, ascending=False)
         .limit(200)
@@ -538,10 +540,11 @@ async def recent_batches(actor: Actor, limit: int = 20) -> list[BatchView]:
     out = []
     for r in await query:
         path = r["unit.path"]
+        starter = r["starter_path"] or ""
         if not (
-            actor.role == "admin"
-            or r["requested_by"] == actor.id
+            r["requested_by"] == actor.id
             or (path is not None and actor.can_see_unit_path(path))
+            or (path is None and actor.role == "admin" and actor.can_see_unit_path(starter))
         ):
             continue
         out.append(BatchView(**{k: r[k] for k in BatchView.__dataclass_fields__}))
