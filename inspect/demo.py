@@ -286,7 +286,7 @@ async def _seed(rng: random.Random) -> None:
 
     from congvu.inspect.dossiers.demo import seed_demo_dossiers
 
-    await seed_demo_dossiers()
+    await seed_demo_dossiers(late_for=staff["NA-TV"])
 
     from congvu.inspect.demo_review import seed_dossier_review_demo
 
