@@ -343,6 +343,7 @@ class DossierDetail:
     snapshots: list[tuple[datetime, datetime]]
     explanation: str
     batch_file: str | None
+    explanation_en: str = ""
 
 
 async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = None) -> DossierDetail:
@@ -388,6 +389,7 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
         unit_id=found["unit"],
         snapshots=snapshots,
         explanation=verdict.explanation_vi,
+        explanation_en=verdict.explanation_en,
         batch_file=await _batch_file(found["batch"]),
     )
 

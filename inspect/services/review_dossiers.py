@@ -240,6 +240,7 @@ class DossierItem:
     evaluated_on: date | None
     deadline: date | None  # hạn xem xét: the review window after the missed date
     rule_explanation: str
+    rule_explanation_en: str
     rule: str
     prior: list[ConfirmedViolation]
     suggestion: Suggestion | None
@@ -287,10 +288,10 @@ async def _item(
     # The queue lists the stored verdicts (a province can have thousands of flagged
     # dossiers); the item's own page adds the rules engine's explanation, from the dossier
     # pages' evaluation at the date the stored flags were computed, so the two agree.
-    explanation = ""
+    explanation = explanation_en = ""
     if explain:
         detail = await dossiers.dossier_detail(actor, row.id, row.evaluated_on or today)
-        explanation = detail.explanation
+        explanation, explanation_en = detail.explanation, detail.explanation_en
     prior: list[ConfirmedViolation] = []
     suggestion = None
     if row.official_id is not None:
@@ -322,6 +323,7 @@ async def _item(
         evaluated_on=row.evaluated_on,
         deadline=_review_deadline(row.anchor_day, today) if open_ else None,
         rule_explanation=explanation,
+        rule_explanation_en=explanation_en,
         rule=f"{rule.id} {rule.version}",
         prior=prior,
         suggestion=suggestion,

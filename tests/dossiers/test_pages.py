@@ -65,9 +65,12 @@ async def test_flagged_dossiers_name_the_official_and_explain(client, world, imp
     assert "Giải quyết trễ hạn" in page.text and "Không có văn bản xin lỗi" in page.text
     detail = await client.get(f"/dossiers/{(await stored('A-LATE'))['id']}")
     assert "trễ hạn 1 ngày làm việc" in detail.text
+    assert f'href="/review/dossiers/{(await stored("A-LATE"))["id"]}"' in detail.text
     await client.get("/locale/en")
     english = await client.get(f"/dossiers/units/{world.commune_a.id}/flagged")
     assert "Resolved late" in english.text
+    english_detail = await client.get(f"/dossiers/{(await stored('A-LATE'))['id']}")
+    assert "Resolved on 03/02/2025, 1 working day late." in english_detail.text
 
 
 async def test_an_official_cannot_open_dossier_pages(client, world, imported) -> None:
