@@ -1089,7 +1089,28 @@ async def queue(actor: Actor) -> list[FindingItem | DossierItem]:
         *await review_dossiers.dossier_items(actor, me),
     ]
     items.sort(key=lambda i: (i.deadline is None, i.deadline or date.max, i.kind, i.id))
+    await _audit_listing(actor, "queue", items)
     return items
+
+
+async def _audit_listing(
+    actor: Actor, listing: str, items: Sequence[FindingItem | DossierItem]
+) -> None:
+    """A list shows each finding's facts, so reading it is a read of those findings: one
+    event per list view names them all (one per item would flood the trail)."""
+    if not items:
+        return
+    async with atomic():
+        await audit.record(
+            "findings_listed",
+            "finding_list",
+            listing,
+            actor=actor,
+            after={
+                "findings": [i.id for i in items if i.kind == ItemKind.finding],
+                "dossiers": [i.id for i in items if i.kind == ItemKind.dossier],
+            },
+        )
 
 
 async def _finding_items(actor: Actor, me: Person | None) -> list[FindingItem]:
@@ -1161,6 +1182,7 @@ async def mine(actor: Actor) -> list[FindingItem]:
     for row in rows:
         if row["id"] in reviews:
             items.append(await _item(actor, None, _ref(row, reviews[row["id"]])))
+    await _audit_listing(actor, "mine", items)
     return items
 
 

@@ -168,3 +168,19 @@ async def _serve_as_lead(rw: ReviewWorld) -> None:
         InspectionMember.inspection == rw.inspection_a.id,
         InspectionMember.user == rw.users["inspector"].id,
     )
+
+
+async def test_the_queue_and_my_findings_lists_are_audited_as_reads(rw: ReviewWorld) -> None:
+    finding = await rw.finding(rw.world.official_a)
+    head = await rw.actor("head_a")
+    await review.transition(head, finding, Command("notify"), now=datetime.now(UTC))
+    assert [i.id for i in await review.queue(head)] == [finding]
+    assert [i.id for i in await review.mine(await rw.actor("official_a"))] == [finding]
+    listed = await _events("findings_listed")
+    assert [(e["actor_username"], e["object_id"], e["after"]) for e in listed] == [
+        ("head_a", "queue", {"findings": [finding], "dossiers": []}),
+        ("official_a", "mine", {"findings": [finding], "dossiers": []}),
+    ]
+    # An empty list shows nothing: no event.
+    assert await review.mine(await rw.actor("official_b")) == []
+    assert len(await _events("findings_listed")) == 2
