@@ -27,7 +27,7 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import DomainError, Invalid, NotFound
 from congvu.inspect.inspections.tables import Evidence, FindingEvidence
-from congvu.inspect.review.tables import ExplanationEvidence
+from congvu.inspect.review.tables import ExplanationEvidence, FindingReview
 from congvu.inspect.services import audit
 from congvu.inspect.settings import get_settings
 from PIL import Image, UnidentifiedImageError
@@ -255,13 +255,19 @@ async def read(actor: Actor, sha256: str, *, request_id: str | None = None) -> t
 
 
 async def _findings_citing(evidence_id: int) -> list[int]:
-    """Findings with the photo as evidence or as an attachment of their explanations."""
+    """Findings with the photo as evidence, as an attachment of their explanations, or as
+    the proof that closed their corrective action."""
     direct = await FindingEvidence.select(FindingEvidence.finding).where(
         FindingEvidence.evidence == evidence_id
     )
     explained = await ExplanationEvidence.select(
         ExplanationEvidence.explanation._.review._.finding
     ).where(ExplanationEvidence.evidence == evidence_id)
+    # A photo verifying a corrective action (the review's closing proof).
+    verified = await FindingReview.select(FindingReview.finding).where(
+        FindingReview.verified_by_evidence == evidence_id
+    )
     found = [r["finding"] for r in direct]
     found += [r["explanation.review.finding"] for r in explained]
+    found += [r["finding"] for r in verified]
     return sorted(set(found))

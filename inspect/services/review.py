@@ -1221,12 +1221,17 @@ async def history(actor: Actor, finding_id: int, *, audited: bool = True) -> lis
 
 
 async def photo(actor: Actor, finding_id: int, sha256: str) -> tuple[Path, str]:
-    """A photo of the finding or of its explanations, through the finding's access
-    rules; every view is audited."""
+    """A photo of the finding, of its explanations or of the verification that closed its
+    corrective action, through the finding's access rules; every view is audited."""
     ref = await _readable(actor, finding_id)
     sha256 = sha256.lower()
-    attached = sha256 in await _photos(ref.id) or any(
-        sha256 in e.attachments for e in await _explanations(ref)
+    attached = (
+        sha256 in await _photos(ref.id)
+        or any(sha256 in e.attachments for e in await _explanations(ref))
+        or await FindingReview.exists().where(
+            FindingReview.finding == ref.id,
+            FindingReview.verified_by_evidence._.sha256 == sha256,
+        )
     )
     if not attached:
         raise NotFound("Không tìm thấy ảnh chứng cứ.", field="sha256")

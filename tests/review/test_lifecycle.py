@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from congvu.inspect.errors import Conflict, Forbidden, Invalid, NotFound
 from congvu.inspect.review.tables import Explanation, FindingReview, Notification
-from congvu.inspect.services import review
+from congvu.inspect.services import evidence, review
 from congvu.inspect.services.review import Command
 from congvu.inspect.tables import AuditEvent
 
@@ -259,6 +259,16 @@ async def test_a_corrective_action_is_not_closed_on_word_alone(rw: ReviewWorld) 
     other = await rw.actor("inspector2")
     await review.transition(other, finding, Command("close", evidence_sha256=sha))
     assert await _state(finding) == "closed"
+    # The proof of the fix is part of the finding's record: its reviewers can see it (the
+    # view audited on the finding), through either photo route; an outsider cannot.
+    assert (await review.photo(head_p, finding, sha))[0].exists()
+    assert (await evidence.read(head_p, sha))[0].exists()
+    viewed = await AuditEvent.select(AuditEvent.object_id, AuditEvent.actor_username).where(
+        AuditEvent.action == "finding_photo_viewed"
+    )
+    assert viewed == [{"object_id": str(finding), "actor_username": "head_p"}] * 2
+    with pytest.raises(NotFound):
+        await evidence.read(await rw.actor("head_b"), sha)
 
 
 async def test_a_corrective_action_closes_by_a_later_clean_inspection(rw: ReviewWorld) -> None:
