@@ -7,14 +7,14 @@ from __future__ import annotations
 import random
 
 from congvu.inspect.errors import NotFound
-from congvu.inspect.services import accounts, inspections
+from congvu.inspect.services import accounts, inspections, surprise_draws
 from congvu.inspect.services.inspections import (
-    DrawForm,
     PlanForm,
     PlannedVisit,
     TeamMember,
     local_today,
 )
+from congvu.inspect.services.surprise_draws import DrawForm
 from congvu.inspect.tables import Unit, User
 
 
@@ -47,7 +47,7 @@ async def seed_inspections_demo(rng: random.Random) -> None:
             team=team,
         ),
     )
-    await inspections.draw_surprise(
+    await surprise_draws.draw_surprise(
         lead,
         DrawForm(
             count=1,

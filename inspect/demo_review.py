@@ -14,7 +14,14 @@ from zoneinfo import ZoneInfo
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.errors import NotFound
 from congvu.inspect.inspections.tables import Finding, Inspection
-from congvu.inspect.services import accounts, inspections, review, review_dossiers, sync
+from congvu.inspect.services import (
+    accounts,
+    inspection_minutes,
+    inspections,
+    review,
+    review_dossiers,
+    sync,
+)
 from congvu.inspect.services.inspections import PlanForm, PlannedVisit, TeamMember, local_today
 from congvu.inspect.services.review import Command
 from congvu.inspect.tables import Official, Unit, User
@@ -124,7 +131,7 @@ async def seed_review_demo(rng: random.Random) -> None:
     if failed:
         raise NotFound(f"Demo review seed: {failed[0].error}")
     # The team lead closes the minutes, so the tablets list only today's inspection.
-    await inspections.close_inspection(lead, visit_id)
+    await inspection_minutes.close_inspection(lead, visit_id)
     findings = await Finding.select(Finding.id).where(Finding.inspection == visit_id)
     for finding in findings:
         await review.transition(admin, finding["id"], Command(action="notify"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from congvu.inspect.actor import Actor
-from congvu.inspect.services import inspections
+from congvu.inspect.services import inspection_minutes, inspections
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -19,7 +19,7 @@ class MinutesPages(Controller):
     async def minutes(
         self, request: Request[Actor, Any, Any], inspection_id: FromPath[int]
     ) -> Template:
-        minutes = await inspections.minutes(request.user, inspection_id)
+        minutes = await inspection_minutes.minutes(request.user, inspection_id)
         return Template(
             "inspections/minutes.html",
             context={"m": minutes, "roles": inspections.MEMBER_ROLE_LABELS},
@@ -29,5 +29,5 @@ class MinutesPages(Controller):
     async def close(
         self, request: Request[Actor, Any, Any], inspection_id: FromPath[int]
     ) -> Redirect:
-        await inspections.close_inspection(request.user, inspection_id)
+        await inspection_minutes.close_inspection(request.user, inspection_id)
         return Redirect(f"/inspections/{inspection_id}/minutes", status_code=303)

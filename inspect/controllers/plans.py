@@ -8,14 +8,14 @@ from typing import Any
 from congvu.inspect.actor import Actor
 from congvu.inspect.controllers.guards import requires_role
 from congvu.inspect.errors import Invalid
-from congvu.inspect.services import inspections
+from congvu.inspect.services import coverage, inspections, surprise_draws
 from congvu.inspect.services.inspections import (
-    DrawForm,
     PlanForm,
     PlannedVisit,
     TeamMember,
     local_today,
 )
+from congvu.inspect.services.surprise_draws import DrawForm
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery
@@ -93,7 +93,7 @@ async def _draw_page(actor: Actor, form: dict[str, Any], error: Invalid | None) 
         "plans/draw.html",
         context={
             "people": people,
-            "draws": await inspections.list_draws(actor),
+            "draws": await surprise_draws.list_draws(actor),
             "surprises": await inspections.surprise_inspections(actor),
             "form": form,
             "error": error,
@@ -158,7 +158,7 @@ class PlanPages(Controller):
         days: FromQuery[int] = 180,
     ) -> Template:
         today = local_today()
-        report = await inspections.coverage(
+        report = await coverage.coverage(
             request.user, year or today.year, quarter or (today.month - 1) // 3 + 1, days
         )
         return Template("plans/coverage.html", context={"c": report})
@@ -171,7 +171,7 @@ class PlanPages(Controller):
     async def draw(self, request: Request[Actor, Any, Any]) -> Template | Redirect:
         form = await request.form()
         try:
-            await inspections.draw_surprise(request.user, _draw_form(form))
+            await surprise_draws.draw_surprise(request.user, _draw_form(form))
         except Invalid as error:
             return await _draw_page(request.user, _echo(form), error)
         return Redirect("/plans/draw", status_code=303)

@@ -1,5 +1,6 @@
-"""Inspections (cuộc kiểm tra công vụ): plans, teams, surprise draws, coverage, and who
-may see an inspection.
+"""Inspections (cuộc kiểm tra công vụ): plans, teams, the tablet's list, and who may see an
+inspection. Surprise draws, coverage and the minutes build on this module
+(``surprise_draws``, ``coverage``, ``inspection_minutes``).
 
 A surprise inspection (kiểm tra đột xuất) is *sealed* until it starts: only its team
 and the approving leader see it, and every read of it while sealed is audited.
@@ -7,9 +8,6 @@ and the approving leader see it, and every read of it while sealed is audited.
 
 from __future__ import annotations
 
-import base64
-import random
-import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,11 +15,8 @@ from typing import Any
 
 from congvu.inspect.actor import SYSTEM, Actor
 from congvu.inspect.db import atomic
-from congvu.inspect.errors import Conflict, Forbidden, Invalid, NotFound
+from congvu.inspect.errors import Invalid, NotFound
 from congvu.inspect.inspections.tables import (
-    AttendanceCheck,
-    Finding,
-    FindingEvidence,
     Inspection,
     InspectionKind,
     InspectionMember,
@@ -29,10 +24,8 @@ from congvu.inspect.inspections.tables import (
     InspectionStatus,
     MemberRole,
     PeriodKind,
-    Signature,
-    SurpriseDraw,
 )
-from congvu.inspect.services import audit, audit_chain, organisation
+from congvu.inspect.services import audit, organisation
 from congvu.inspect.settings import get_settings
 from congvu.inspect.tables import Unit, UnitKind, User
 from congvu.rules.calendar import DEFAULT_SESSIONS, DaySessions
@@ -339,14 +332,14 @@ class PlanForm:
     team: list[TeamMember]
 
 
-def _validate_topics(topics: list[str]) -> list[str]:
+def validate_topics(topics: list[str]) -> list[str]:
     unknown = [t for t in topics if t not in TOPICS]
     if unknown or not topics:
         raise Invalid("Chọn ít nhất một nội dung kiểm tra hợp lệ.", field="topics")
     return [t for t in TOPICS if t in topics]
 
 
-async def _validate_team(team: list[TeamMember]) -> None:
+async def validate_team(team: list[TeamMember]) -> None:
     if not team:
         raise Invalid("Đoàn kiểm tra cần ít nhất một thành viên.", field="team")
     if sum(1 for m in team if m.role == MemberRole.truong_doan) != 1:
@@ -381,7 +374,7 @@ async def create_plan(actor: Actor, form: PlanForm) -> int:
         raise Invalid("Năm không hợp lệ.", field="year")
     if form.quarter is not None and form.quarter not in (1, 2, 3, 4):
         raise Invalid("Quý phải từ 1 đến 4.", field="quarter")
-    topics = _validate_topics(form.topics)
+    topics = validate_topics(form.topics)
     if not form.visits:
         raise Invalid("Chọn ít nhất một đơn vị được kiểm tra.", field="units")
     first, last = period_bounds(form.year, form.quarter)
@@ -389,7 +382,7 @@ async def create_plan(actor: Actor, form: PlanForm) -> int:
         await _inspectable_unit(actor, visit.unit_id)
         if not first <= visit.scheduled_date <= last:
             raise Invalid("Ngày kiểm tra phải nằm trong kỳ của kế hoạch.", field="scheduled_date")
-    await _validate_team(form.team)
+    await validate_team(form.team)
     now = datetime.now(UTC)
     async with atomic():
         plan = InspectionPlan(
@@ -404,7 +397,7 @@ async def create_plan(actor: Actor, form: PlanForm) -> int:
         )
         await plan.save()
         for visit in form.visits:
-            await _create_inspection(
+            await create_inspection(
                 actor,
                 unit_id=visit.unit_id,
                 kind=InspectionKind.SCHEDULED,
@@ -429,7 +422,7 @@ async def create_plan(actor: Actor, form: PlanForm) -> int:
     return int(plan.id)
 
 
-async def _create_inspection(
+async def create_inspection(
     actor: Actor,
     *,
     unit_id: int,
@@ -547,7 +540,7 @@ class PlanDetail:
     inspections: list[InspectionView]
 
 
-async def _inspection_views(actor: Actor, rows: list[dict[str, Any]]) -> list[InspectionView]:
+async def inspection_views(actor: Actor, rows: list[dict[str, Any]]) -> list[InspectionView]:
     if not rows:
         return []
     ids = [r["id"] for r in rows]
@@ -627,7 +620,7 @@ async def plan_detail(actor: Actor, plan_id: int) -> PlanDetail:
         .where(Inspection.plan == plan_id, Inspection.unit.path.like(f"{actor.scope_path}%"))
         .order_by(Inspection.scheduled_date)
     )
-    return PlanDetail(plan, await _inspection_views(actor, list(rows)))
+    return PlanDetail(plan, await inspection_views(actor, list(rows)))
 
 
 async def surprise_inspections(actor: Actor) -> list[InspectionView]:
@@ -640,7 +633,7 @@ async def surprise_inspections(actor: Actor) -> list[InspectionView]:
         )
         .order_by(Inspection.scheduled_date, ascending=False)
     )
-    views = await _inspection_views(actor, list(rows))
+    views = await inspection_views(actor, list(rows))
     sealed = [v.id for v in views if v.sealed]
     if sealed:
         async with atomic():
@@ -697,489 +690,3 @@ async def plan_choices(actor: Actor) -> tuple[list[Choice], list[Choice]]:
     return units, [
         Choice(p["id"], p["display_name"], p["official.unit.name"] or "") for p in people
     ]
-
-
-# --- surprise draw -------------------------------------------------------------------
-
-
-def draw_units(seed: str, weights: dict[str, int], count: int) -> list[str]:
-    """Weighted sampling without replacement, fully determined by ``seed``: the same
-    seed and weights give the same units, so a draw can be re-checked later."""
-    rng = random.Random(seed)
-    pool = sorted(weights)  # a fixed order: dict order must not change the outcome
-    chosen: list[str] = []
-    while pool and len(chosen) < count:
-        pick = rng.choices(pool, weights=[weights[c] for c in pool], k=1)[0]
-        chosen.append(pick)
-        pool.remove(pick)
-    return chosen
-
-
-async def risk_weights(actor: Actor, as_of: date, days: int = 365) -> dict[str, int]:
-    """1 + the unit's findings of the last ``days`` days: every unit can be drawn, the
-    units with recent violations more often."""
-    units = [
-        u
-        for u in await organisation.visible_units(actor)
-        if u.kind in INSPECTABLE_KINDS and u.valid_to is None
-    ]
-    since = datetime.combine(as_of - timedelta(days=days), time(0), tzinfo=local_zone())
-    findings = await Finding.select(Finding.unit.path).where(
-        Finding.status == "recorded", Finding.observed_at >= since
-    )
-    weights: dict[str, int] = {}
-    for unit in units:
-        weights[unit.code] = 1 + sum(
-            1 for f in findings if str(f["unit.path"]).startswith(unit.path)
-        )
-    return weights
-
-
-@dataclass(frozen=True)
-class DrawForm:
-    count: int
-    scheduled_date: date
-    kind: str
-    topics: list[str]
-    team: list[TeamMember]
-
-
-async def draw_surprise(actor: Actor, form: DrawForm, seed: str | None = None) -> int:
-    """Bốc thăm: pick units by risk weight and create one sealed surprise inspection per
-    unit, approved by the actor. Seed, weights and result are stored with the draw."""
-    if form.kind not in {k.value for k in SURPRISE_KINDS}:
-        raise Invalid("Hình thức kiểm tra đột xuất không hợp lệ.", field="kind")
-    if not 1 <= form.count <= 20:
-        raise Invalid("Số đơn vị bốc thăm từ 1 đến 20.", field="count")
-    if form.scheduled_date < local_today():
-        raise Invalid("Ngày kiểm tra không được ở quá khứ.", field="scheduled_date")
-    topics = _validate_topics(form.topics)
-    await _validate_team(form.team)
-    weights = await risk_weights(actor, local_today())
-    if not weights:
-        raise Invalid("Không có đơn vị nào trong phạm vi để bốc thăm.", field="count")
-    seed = seed or secrets.token_hex(16)
-    chosen = draw_units(seed, weights, form.count)
-    units = {
-        u["code"]: u["id"]
-        for u in await Unit.select(Unit.id, Unit.code).where(Unit.code.is_in(chosen))
-    }
-    async with atomic():
-        draw = SurpriseDraw(
-            seed=seed,
-            weights=weights,
-            result=chosen,
-            units_drawn=form.count,
-            created_by=actor.id or None,
-            created_at=datetime.now(UTC),
-        )
-        await draw.save()
-        for code in chosen:
-            await _create_inspection(
-                actor,
-                unit_id=units[code],
-                kind=InspectionKind(form.kind),
-                scheduled_date=form.scheduled_date,
-                topics=topics,
-                team=form.team,
-                approved_by=actor.id or None,
-                draw_id=draw.id,
-                draw_seed=seed,
-            )
-        await audit.record(
-            "surprise_draw",
-            "surprise_draw",
-            draw.id,
-            actor=actor,
-            after={"seed": seed, "weights": weights, "result": chosen},
-        )
-    return int(draw.id)
-
-
-@dataclass(frozen=True)
-class DrawCheck:
-    id: int
-    seed: str
-    weights: dict[str, int]
-    result: list[str]
-    rerun: list[str]
-
-    @property
-    def reproducible(self) -> bool:
-        return self.result == self.rerun
-
-
-async def recheck_draw(actor: Actor, draw_id: int) -> DrawCheck:
-    """Re-run a stored draw from its seed and weights (kiểm tra lại kết quả bốc thăm)."""
-    row = (
-        await SurpriseDraw.select().where(SurpriseDraw.id == draw_id).output(load_json=True).first()
-    )
-    # The result names the units about to be visited: only the approver sees it.
-    if row is None or row["created_by"] != actor.id:
-        raise NotFound("Không tìm thấy lượt bốc thăm.")
-    weights = {str(k): int(v) for k, v in row["weights"].items()}
-    return DrawCheck(
-        id=row["id"],
-        seed=row["seed"],
-        weights=weights,
-        result=list(row["result"]),
-        rerun=draw_units(row["seed"], weights, row["units_drawn"]),
-    )
-
-
-async def list_draws(actor: Actor) -> list[DrawCheck]:
-    rows = (
-        await SurpriseDraw.select(SurpriseDraw.id)
-        .where(SurpriseDraw.created_by == actor.id)
-        .order_by(SurpriseDraw.id, ascending=False)
-    )
-    return [await recheck_draw(actor, r["id"]) for r in rows[:20]]
-
-
-# --- coverage ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CoverageRow:
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    planned_in_period: int
-    inspected_in_period: int
-    last_inspected: date | None
-    days_since: int | None
-
-
-@dataclass(frozen=True)
-class Coverage:
-    year: int
-    quarter: int
-    as_of: date
-    stale_days: int
-    rows: list[CoverageRow]
-
-    @property
-    def never(self) -> list[CoverageRow]:
-        return [r for r in self.rows if r.last_inspected is None]
-
-    @property
-    def stale(self) -> list[CoverageRow]:
-        return [
-            r for r in self.rows if r.days_since is not None and r.days_since >= self.stale_days
-        ]
-
-
-async def coverage(actor: Actor, year: int, quarter: int, stale_days: int = 180) -> Coverage:
-    """Độ bao phủ: per unit, what the quarter plans and what was actually inspected, the
-    last inspection ever, and how long ago (as of the quarter's end or today)."""
-    if quarter not in (1, 2, 3, 4):
-        raise Invalid("Quý phải từ 1 đến 4.", field="quarter")
-    if stale_days < 1:
-        raise Invalid("Số ngày phải lớn hơn 0.", field="days")
-    first, last = period_bounds(year, quarter)
-    as_of = min(last, local_today())
-    units = [
-        u
-        for u in await organisation.visible_units(actor)
-        if u.kind in INSPECTABLE_KINDS and u.valid_to is None
-    ]
-    rows = await Inspection.select(
-        Inspection.id,
-        Inspection.unit,
-        Inspection.scheduled_date,
-        Inspection.started_at,
-        Inspection.sealed,
-        Inspection.approved_by,
-    ).where(Inspection.unit.path.like(f"{actor.scope_path}%"))
-    member_of = {
-        r["inspection"]
-        for r in await InspectionMember.select(InspectionMember.inspection).where(
-            InspectionMember.user == actor.id
-        )
-    }
-    zone = local_zone()
-    result: list[CoverageRow] = []
-    for unit in units:
-        mine = [r for r in rows if r["unit"] == unit.id]
-        visible = [
-            r
-            for r in mine
-            if not r["sealed"] or r["id"] in member_of or r["approved_by"] == actor.id
-        ]
-        done = sorted(
-            r["started_at"].astimezone(zone).date()
-            for r in mine
-            if r["started_at"] is not None and r["started_at"].astimezone(zone).date() <= as_of
-        )
-        last_done = done[-1] if done else None
-        result.append(
-            CoverageRow(
-                unit_id=unit.id,
-                unit_code=unit.code,
-                unit_name=unit.name,
-                planned_in_period=sum(1 for r in visible if first <= r["scheduled_date"] <= last),
-                inspected_in_period=sum(1 for d in done if first <= d <= last),
-                last_inspected=last_done,
-                days_since=(as_of - last_done).days if last_done else None,
-            )
-        )
-    return Coverage(year, quarter, as_of, stale_days, result)
-
-
-# --- minutes (biên bản kiểm tra) -----------------------------------------------------
-
-
-def vn_date_line(day: date) -> str:
-    """ "ngày 05 tháng 3 năm 2026": NĐ 30/2020 pads days below 10 and the months 1 and 2
-    (so a digit cannot be added in front of them later)."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-@dataclass(frozen=True)
-class MinutesAttendance:
-    full_name: str
-    position: str
-    desk: str | None
-    status: str
-    time: str | None
-    verdict_status: str
-    explanation_vi: str
-    rule: str
-
-
-@dataclass(frozen=True)
-class MinutesFinding:
-    subject: str
-    label_vi: str
-    facts: str
-    explanation_vi: str
-    legal_basis: str
-    rule: str
-    observed_at: datetime
-    photos: int
-
-
-@dataclass(frozen=True)
-class MinutesSignature:
-    role: str
-    name: str
-    refused: bool
-    witness_name: str | None
-    image_data_uri: str | None
-
-
-@dataclass(frozen=True)
-class InspectionEvent:
-    """One line of the inspection's history (lịch sử): its audit events."""
-
-    occurred_at: datetime
-    actor: str | None
-    action: str
-
-
-@dataclass(frozen=True)
-class Minutes:
-    inspection: InspectionRef
-    parent_body: str
-    issuing_body: str
-    number: str
-    place_name: str
-    date_line: str
-    started_at: datetime | None
-    place: str | None
-    plan_title: str | None
-    plan_document_no: str | None
-    kind_label: str
-    topics: list[str]
-    team: list[MemberView]
-    attendance: list[MinutesAttendance]
-    findings: list[MinutesFinding]
-    signatures: dict[str, MinutesSignature]
-    submitted: bool
-    history: list[InspectionEvent]
-
-
-def _place_name(province_name: str) -> str:
-    for prefix in ("Ủy ban nhân dân tỉnh ", "Ủy ban nhân dân thành phố ", "Tỉnh ", "Thành phố "):
-        if province_name.startswith(prefix):
-            return province_name[len(prefix) :]
-    return province_name
-
-
-def _latest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    replaced = {r["replaces"] for r in rows if r["replaces"] is not None}
-    return [r for r in rows if r["client_uuid"] not in replaced]
-
-
-def _signature_uri(relative: str | None) -> str | None:
-    if relative is None:
-        return None
-    path = get_settings().media_dir / relative
-    if not path.is_file():
-        return None
-    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
-
-
-async def history(inspection_id: int) -> list[InspectionEvent]:
-    """Lịch sử: the inspection's audit events, oldest first (callers authorise)."""
-    rows = await audit_chain.history("inspection", inspection_id)
-    return [InspectionEvent(r["occurred_at"], r["actor_username"], r["action"]) for r in rows]
-
-
-async def minutes(actor: Actor, inspection_id: int) -> Minutes:
-    """Biên bản kiểm tra: everything recorded, latest versions only, in document order,
-    and the inspection's history. The findings it shows are read: each read is audited."""
-    ref = await readable_inspection(actor, inspection_id)
-    await audit_sealed_view(actor, ref, "minutes")
-    row = (
-        await Inspection.select(
-            *Inspection.all_columns(), Inspection.plan.title, Inspection.plan.document_no
-        )
-        .where(Inspection.id == inspection_id)
-        .output(load_json=True)
-        .first()
-    )
-    if row is None:  # deleted between the two reads
-        raise NotFound("Không tìm thấy cuộc kiểm tra.")
-    root_code = ref.unit_path.strip("/").split("/")[0]
-    root = await Unit.select(Unit.name).where(Unit.code == root_code).first()
-    province = root["name"] if root else ref.unit_name
-    zone = local_zone()
-    day = row["started_at"].astimezone(zone).date() if row["started_at"] else ref.scheduled_date
-    (view,) = await _inspection_views(
-        SYSTEM,
-        [
-            {
-                **row,
-                "unit": ref.unit_id,
-                "unit.code": ref.unit_code,
-                "unit.name": ref.unit_name,
-                "unit.path": ref.unit_path,
-                "sealed": False,
-            }
-        ],
-    )
-    checks = _latest(
-        list(
-            await AttendanceCheck.select(
-                *AttendanceCheck.all_columns(),
-                AttendanceCheck.official.full_name,
-                AttendanceCheck.official.position,
-                AttendanceCheck.official.desk,
-                AttendanceCheck.official.sort_key,
-            ).where(AttendanceCheck.inspection == inspection_id)
-        )
-    )
-    findings = [
-        f
-        for f in await Finding.select(
-            *Finding.all_columns(), Finding.official.full_name, Finding.unit.name
-        )
-        .where(Finding.inspection == inspection_id, Finding.status == "recorded")
-        .order_by(Finding.observed_at)
-    ]
-    if findings:
-        async with atomic():
-            for f in findings:
-                await audit.record(
-                    "finding_viewed", "finding", f["id"], actor=actor, after={"where": "minutes"}
-                )
-    photos = Counter(
-        r["finding"]
-        for r in await FindingEvidence.select(FindingEvidence.finding).where(
-            FindingEvidence.finding.is_in([f["id"] for f in findings] or [0])
-        )
-    )
-    labels = {}
-    for f in findings:
-        try:
-            labels[f["id"]] = catalogue(f["observed_at"].astimezone(zone).date())[
-                f["violation_code"]
-            ].label_vi
-        except (KeyError, LookupError):
-            labels[f["id"]] = f["violation_code"]
-    signatures = _latest(
-        list(await Signature.select().where(Signature.inspection == inspection_id))
-    )
-    status_words = {
-        "present": "Có mặt",
-        "late": "Đi muộn",
-        "absent": "Vắng mặt",
-        "away": "Vắng có phép",
-    }
-    return Minutes(
-        inspection=ref,
-        parent_body=province.upper(),
-        issuing_body="ĐOÀN KIỂM TRA CÔNG VỤ",
-        number=row["minutes_number"] or "…/BB-ĐKTCV",
-        place_name=_place_name(province),
-        date_line=vn_date_line(day),
-        started_at=row["started_at"],
-        place=row["place"],
-        plan_title=row["plan.title"],
-        plan_document_no=row["plan.document_no"],
-        kind_label=KIND_LABELS[row["kind"]],
-        topics=[TOPIC_LABELS.get(t, t) for t in row["topics"] or []],
-        team=view.team,
-        attendance=[
-            MinutesAttendance(
-                full_name=c["official.full_name"],
-                position=c["official.position"],
-                desk=c["official.desk"],
-                status=status_words.get(c["status"], c["status"]),
-                time=(c["arrival_time"] or c["left_time"]).strftime("%H:%M")
-                if (c["arrival_time"] or c["left_time"])
-                else None,
-                verdict_status=c["verdict_status"],
-                explanation_vi=c["explanation_vi"],
-                rule=f"{c['rule_id']} {c['rule_version']}",
-            )
-            for c in sorted(checks, key=lambda c: c["official.sort_key"])
-        ],
-        findings=[
-            MinutesFinding(
-                subject=f["official.full_name"] or f["unit.name"],
-                label_vi=labels[f["id"]],
-                facts=f["facts"],
-                explanation_vi=f["explanation_vi"],
-                legal_basis=f["legal_basis"],
-                rule=f"{f['rule_id']} {f['rule_version']}",
-                observed_at=f["observed_at"],
-                photos=photos[f["id"]],
-            )
-            for f in findings
-        ],
-        signatures={
-            s["role"]: MinutesSignature(
-                role=s["role"],
-                name=s["name"],
-                refused=s["refused"],
-                witness_name=s["witness_name"],
-                image_data_uri=_signature_uri(s["image_path"]),
-            )
-            for s in signatures
-        },
-        submitted=row["status"] in ("submitted", "closed"),
-        history=await history(inspection_id),
-    )
-
-
-async def close_inspection(actor: Actor, inspection_id: int) -> None:
-    """Kết thúc cuộc kiểm tra: the team lead closes submitted minutes; the tablets stop
-    listing the inspection."""
-    ref = await readable_inspection(actor, inspection_id)
-    is_lead = await InspectionMember.exists().where(
-        InspectionMember.inspection == inspection_id,
-        InspectionMember.user == actor.id,
-        InspectionMember.role == MemberRole.truong_doan.value,
-    )
-    if not is_lead:
-        raise Forbidden("Chỉ Trưởng đoàn được kết thúc cuộc kiểm tra.")
-    if ref.status != InspectionStatus.submitted:
-        raise Conflict("Chỉ kết thúc được cuộc kiểm tra đã nộp biên bản.", field="status")
-    async with atomic():
-        await Inspection.update({Inspection.status: InspectionStatus.closed.value}).where(
-            Inspection.id == inspection_id
-        )
-        await audit.record("inspection_closed", "inspection", inspection_id, actor=actor)

@@ -11,7 +11,7 @@ from congvu.inspect.inspections.tables import (
     InspectionPlan,
     SurpriseDraw,
 )
-from congvu.inspect.services import accounts, inspections
+from congvu.inspect.services import accounts, coverage, inspections, surprise_draws
 from congvu.inspect.tables import AuditEvent, User
 
 from tests.conftest import login
@@ -133,7 +133,7 @@ async def test_coverage_lists_units_never_and_long_not_inspected(client, iw) -> 
     await login(client, "lead")
     today = local_today()
     quarter = (today.month - 1) // 3 + 1
-    report = await inspections.coverage(
+    report = await coverage.coverage(
         await accounts.actor_for(iw.lead.id), today.year, quarter, stale_days=1
     )
     by_code = {r.unit_code: r for r in report.rows}
@@ -167,9 +167,9 @@ async def test_a_surprise_draw_is_reproducible_from_its_seed(client, iw) -> None
     assert len(draw["result"]) == 2
     assert set(draw["weights"]) >= set(draw["result"])
     # Anyone can re-run the draw from the stored seed and weights and get the same units.
-    assert inspections.draw_units(draw["seed"], draw["weights"], 2) == draw["result"]
+    assert surprise_draws.draw_units(draw["seed"], draw["weights"], 2) == draw["result"]
     lead = await accounts.actor_for(iw.lead.id)
-    assert (await inspections.recheck_draw(lead, draw["id"])).reproducible
+    assert (await surprise_draws.recheck_draw(lead, draw["id"])).reproducible
     drawn = await Inspection.select(Inspection.unit.code, Inspection.sealed).where(
         Inspection.draw == draw["id"]
     )
@@ -197,9 +197,9 @@ async def test_a_surprise_draw_is_reproducible_from_its_seed(client, iw) -> None
 
 def test_the_draw_favours_units_with_findings_but_spares_none() -> None:
     weights = {"A": 1, "B": 9}
-    firsts = [inspections.draw_units(str(seed), weights, 1)[0] for seed in range(400)]
+    firsts = [surprise_draws.draw_units(str(seed), weights, 1)[0] for seed in range(400)]
     assert 0.8 < firsts.count("B") / 400 < 0.97
-    assert sorted(inspections.draw_units("x", weights, 5)) == ["A", "B"]
+    assert sorted(surprise_draws.draw_units("x", weights, 5)) == ["A", "B"]
 
 
 async def test_seeded_demo_gives_the_inspector_todays_inspection(clean_db) -> None:
