@@ -528,9 +528,10 @@ def evaluate_dossiers_by_unit(
                 sessions=sessions_list[k],
             )
         )
-    out = pd.concat(parts)
-    out["flags"] = out["flags"].astype(str)
-    return out.reindex(dossiers.index)
+    out = pd.concat(parts).reindex(dossiers.index)
+    # Each part has its own flag categories; callers read one categorical column.
+    out["flags"] = pd.Categorical(out["flags"].astype(str))
+    return out
 
 
 def _only(rows: pd.DataFrame | None, index: pd.Index) -> pd.DataFrame | None:

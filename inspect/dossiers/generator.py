@@ -4,9 +4,11 @@ Rows look like what a provincial one-stop system exports: Vietnamese headers und
 few title rows, receipt slip numbers, procedures with their processing times, handling
 officials, the three channels written in several ways, dates as dd/mm/yyyy HH:MM (and,
 with ``quirks``, dd/mm/yyyy, ISO, Excel serial numbers, decomposed Unicode, stray
-spaces), a share resolved late, apology letters and extensions, and a small share of
-rows the import must reject (a bad date, a due date before receipt, an unknown unit, a
-duplicate code). Vectorised with numpy so a million rows take seconds.
+spaces), a share resolved late, apology letters and extensions, waits for the citizen's
+supplement and pauses (some still running at the export), and a small share of rows the
+import must reject (a bad date, a due date before receipt, an unknown unit, a duplicate
+code, a wait that ends before it starts). Vectorised with numpy so a million rows take
+seconds.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ HEADERS = [
     "Trạng thái",
     "Thư xin lỗi",
     "Gia hạn",
+    "Ngày yêu cầu bổ sung",
+    "Ngày nhận bổ sung",
+    "Ngày tạm dừng",
+    "Ngày tiếp tục",
 ]
 
 # (sector, procedure, working days)
@@ -75,6 +81,8 @@ class ExportSpec:
     exported_at: datetime = datetime(2026, 4, 1, 8, 0)
     quirks: bool = True
     bad_rate: float = 0.002
+    supplement_rate: float = 0.06  # chờ bổ sung: asked for a missing paper
+    pause_rate: float = 0.015  # tạm dừng
     code_prefix: str = "H42"
 
 
@@ -116,6 +124,16 @@ def generate(spec: ExportSpec) -> Export:
     received_idx = rng.integers(first, last, n)
     received_min = rng.integers(7 * 60 + 30, 17 * 60, n)
     due_idx = received_idx + term
+    # Waits: asked for a supplement during the term, brought 1–7 working days later; a
+    # pause of 2–14 days. The work resumes after them, so the result comes that much later.
+    supplement = rng.random(n) < spec.supplement_rate
+    supplement_idx = received_idx + rng.integers(0, np.maximum(term, 1))
+    supplied_idx = supplement_idx + rng.integers(1, 8, n)
+    paused = rng.random(n) < spec.pause_rate
+    pause_idx = received_idx + rng.integers(1, 4, n)
+    resume_idx = pause_idx + rng.integers(2, 15, n)
+    waited = np.where(supplement, supplied_idx - supplement_idx, 0)
+    waited += np.where(paused, resume_idx - pause_idx, 0)
     # Outcome relative to the due date, in working days.
     outcome = rng.random(n)
     finish_shift = np.where(
@@ -123,7 +141,7 @@ def generate(spec: ExportSpec) -> Export:
         -rng.integers(1, 4, n),
         np.where(outcome < 0.85, 0, rng.integers(1, 8, n)),
     )
-    finish_idx = np.maximum(received_idx, due_idx + finish_shift)
+    finish_idx = np.maximum(received_idx, due_idx + finish_shift) + waited
     finish_min = rng.integers(7 * 60 + 30, 17 * 60, n)
     finished = work[finish_idx] <= export_day
     finished &= rng.random(n) > 0.03  # a few stuck dossiers stay open for months
@@ -150,6 +168,15 @@ def generate(spec: ExportSpec) -> Export:
     returned_text = np.where(returned, _dmy(work[returned_idx]), "")
     apology_text = np.where(apology, _dmy(work[apology_idx]), "")
     extended_text = np.where(extended, _dmy(work[extended_idx]), "")
+    # A wait that has not ended by the export has no end date yet.
+    supplement &= work[supplement_idx] <= export_day
+    paused &= work[pause_idx] <= export_day
+    supplied = supplement & (work[supplied_idx] <= export_day)
+    resumed = paused & (work[resume_idx] <= export_day)
+    supplement_text = np.where(supplement, _dmy(work[supplement_idx]) + " " + _hm(received_min), "")
+    supplied_text = np.where(supplied, _dmy(work[supplied_idx]), "")
+    pause_text = np.where(paused, _dmy(work[pause_idx]), "")
+    resume_text = np.where(resumed, _dmy(work[resume_idx]), "")
     status = np.where(returned, STATUS_DONE, np.where(finished, STATUS_FINISHED, STATUS_OPEN))
     channel_text = np.empty(n, dtype=object)
     for key, texts in CHANNEL_TEXTS.items():
@@ -178,6 +205,10 @@ def generate(spec: ExportSpec) -> Export:
             "Trạng thái": status,
             "Thư xin lỗi": apology_text,
             "Gia hạn": extended_text,
+            "Ngày yêu cầu bổ sung": supplement_text,
+            "Ngày nhận bổ sung": supplied_text,
+            "Ngày tạm dừng": pause_text,
+            "Ngày tiếp tục": resume_text,
         }
     )
     if spec.quirks:
@@ -211,7 +242,7 @@ def _add_quirks(
     frame.loc[spaced, "Tên thủ tục"] = "  " + frame.loc[spaced, "Tên thủ tục"] + " "
 
 
-BAD_KINDS = ("date", "due_before_receipt", "unit", "duplicate")
+BAD_KINDS = ("date", "due_before_receipt", "unit", "duplicate", "wait_order")
 
 
 def _add_bad_rows(frame: pd.DataFrame, rng: np.random.Generator, rate: float) -> dict[int, str]:
@@ -231,6 +262,9 @@ def _add_bad_rows(frame: pd.DataFrame, rng: np.random.Generator, rate: float) ->
             frame.iat[row, frame.columns.get_loc("Ngày hẹn trả")] = "10/03/2026 08:00"
         elif kind == "unit":
             frame.iat[row, frame.columns.get_loc("Đơn vị")] = "KHONG-CO"
+        elif kind == "wait_order":
+            frame.iat[row, frame.columns.get_loc("Ngày tạm dừng")] = "20/03/2026"
+            frame.iat[row, frame.columns.get_loc("Ngày tiếp tục")] = "18/03/2026"
         else:
             frame.iat[row, frame.columns.get_loc("Mã hồ sơ")] = frame.iat[
                 row - 3, frame.columns.get_loc("Mã hồ sơ")

@@ -117,6 +117,11 @@ class Dossier(Table, tablename="dossier"):
     returned_at = Timestamptz(null=True, default=None)  # ngày trả kết quả
     apology_at = Timestamptz(null=True, default=None)  # văn bản xin lỗi
     extended_due_at = Timestamptz(null=True, default=None)  # ngày hẹn trả mới (gia hạn)
+    # Waits not counted against the agency, one of each kind as the exports carry them.
+    supplement_requested_at = Timestamptz(null=True, default=None)  # ngày yêu cầu bổ sung
+    supplement_received_at = Timestamptz(null=True, default=None)  # ngày nhận bổ sung
+    paused_at = Timestamptz(null=True, default=None)  # ngày tạm dừng
+    resumed_at = Timestamptz(null=True, default=None)  # ngày tiếp tục
     extension_count = Integer(default=0)
     source_status = Varchar(length=255, default="")  # trạng thái in the source system
     content_hash = BigInt(default=0)

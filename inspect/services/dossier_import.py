@@ -2,25 +2,29 @@
 
 The path of one import, the same for the web (an arq job), the worker and the CLI:
 
-1. read the file in chunks (encoding and delimiter detected, title rows above the header
-   skipped), map its columns to dossier fields (a saved mapping, else the Vietnamese
-   presets), normalise text to NFC and parse dates (dd/mm/yyyy [HH:MM[:SS]], ISO, Excel
-   serial numbers) column by column;
+1. read the file in chunks of text cells (Arrow parses CSV in C++; encoding and
+   delimiter detected, title rows above the header skipped), map its columns to dossier
+   fields (a saved mapping, else the Vietnamese presets), normalise text to NFC and
+   parse dates (dd/mm/yyyy [HH:MM[:SS]], ISO, Excel serial numbers) column by column;
 2. validate every row; a bad row is set aside with its row number, column and reason;
 3. evaluate the good rows with the vectorised rules engine (status, working days late,
-   flags at ``as_of``) and stage them: PostgreSQL COPY into a temporary table on one
-   pooled connection, SQLite executemany into a per-batch table, one short write
-   transaction per chunk so progress stays visible and other writers are not starved;
-4. merge with set-based SQL in one transaction: due-date snapshots for changed due
-   dates, then INSERT … ON CONFLICT DO UPDATE only where the row's content hash changed.
-   A batch therefore commits all its good rows or none, and the same file imported
-   twice changes nothing. Dossiers whose due date history now has a change are
-   re-evaluated with their snapshots (deadline reset detection).
+   flags at ``as_of``, waits for supplements and pauses not counted) in one function,
+   ``_with_verdicts``, and hand them to the stage (``dossier_staging``) while the next
+   chunk is parsed: on PostgreSQL one transaction for the whole batch, new dossiers
+   COPYed into ``dossier`` and changed ones merged through a temporary table as they
+   come; on SQLite a per-batch table, one short write transaction per chunk so other
+   writers are not starved, then one merge transaction;
+4. the merge is set-based: due-date snapshots for changed due dates, then INSERT … ON
+   CONFLICT DO UPDATE only where the row's content hash changed. A batch therefore
+   commits all its good rows or none, and the same file imported twice changes
+   nothing. Dossiers whose due date history now has a change are re-evaluated with
+   their snapshots (deadline reset detection).
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import csv
 import hashlib
@@ -28,20 +32,22 @@ import io
 import time
 import unicodedata
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from arq.connections import ArqRedis
 from congvu.inspect import db
 from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.tables import ColumnMapping, ImportBatch, ImportStatus, RejectedRow
 from congvu.inspect.errors import Invalid, NotFound
-from congvu.inspect.services import jobs
+from congvu.inspect.services import jobs, organisation
 from congvu.inspect.services.dossier_reading import (
     DATE_FIELDS,
     FIELD_BY_NAME,
@@ -54,22 +60,37 @@ from congvu.inspect.services.dossier_reading import (
 )
 from congvu.inspect.services.dossier_staging import (
     _MOMENTS,
-    STAGE_COLUMNS,
+    _PAUSE_MOMENTS,
+    PAUSES,
+    ROW_COLUMNS,
     Counts,
     Rejection,
     _Merge,
     _PostgresStage,
     _SqliteStage,
     _Stage,
+    evaluate_lateness,
+    pause_intervals,
+    utc_moments,
 )
-from congvu.inspect.services.dossier_values import _nfc, channel_of, parse_dates
+from congvu.inspect.services.dossier_values import (
+    channel_of,
+    clean_text,
+    combine_hashes,
+    hash_numbers,
+    hash_text,
+    parse_dates,
+)
 from congvu.inspect.tables import Official, Unit
 from congvu.rules.dossiers import VIETNAM_TIME, DossierStatus
-from congvu.rules.dossiers_vector import evaluate_dossiers
+from congvu.rules.working_hours import SeasonalSchedule
 
 Progress = Callable[[int, int, str], Awaitable[None]]
 
-CHUNK_ROWS = 100_000
+# Small enough that the database starts writing soon and three chunks in memory (one
+# parsed, two being written) stay small; larger ones were no faster.
+CHUNK_ROWS = 25_000
+_IN_FLIGHT = 2
 
 # --- normalising and validating one chunk ----------------------------------------------
 
@@ -84,6 +105,8 @@ class Directory:
     scope_path: str
     default_unit: tuple[int, str] | None
     fingerprint: str = ""
+    # Each unit's office hours: a date-only appointment ends at its own closing time.
+    schedules: dict[int, SeasonalSchedule] = field(default_factory=dict)
 
     @classmethod
     async def load(cls, scope_path: str, default_unit_code: str | None) -> Directory:
@@ -110,8 +133,15 @@ class Directory:
         fingerprint = hashlib.sha256(
             repr((sorted(units.items()), sorted(by_code.items()), sorted(by_name.items()))).encode()
         ).hexdigest()
+        schedules = await organisation.schedules_by_unit(u[0] for u in units.values())
         return cls(
-            units, by_code, by_name, default[1] if default else scope_path, default, fingerprint
+            units,
+            by_code,
+            by_name,
+            default[1] if default else scope_path,
+            default,
+            fingerprint,
+            schedules,
         )
 
     def unit(self, text: str) -> tuple[int, str] | None:
@@ -140,28 +170,22 @@ class Directory:
 
 @dataclass
 class Chunk:
-    """The good rows of one chunk, typed, with their verdicts; the bad ones set aside."""
+    """The good rows of one chunk, typed, with their verdicts (an Arrow table with
+    ``ROW_COLUMNS``); the bad ones set aside."""
 
-    good: pd.DataFrame
+    good: pa.Table
     rejected: list[Rejection]
+    by_status: dict[str, int]
 
 
-_HASHED = (
-    "code",
-    "procedure",
-    "sector",
-    "unit",
-    "official",
-    "official_name",
-    "channel",
-    *_MOMENTS,
-    "extension_count",
-    "source_status",
-)
+# The content hash covers these, in this order (pandas' row hash of them, as written by
+# every import so far); the waits are mixed in only on rows that have one, so adding
+# them did not change the hash of every stored dossier.
+_HASHED_MOMENTS = _MOMENTS[:6]
 
 
 def prepare_chunk(
-    raw: pd.DataFrame,
+    raw: pa.Table,
     first_row: int,
     mapping: dict[str, int],
     headers: list[str],
@@ -169,17 +193,18 @@ def prepare_chunk(
     seen_codes: dict[str, int],
     as_of: date,
 ) -> Chunk:
-    """Normalise, validate and evaluate one chunk. ``seen_codes`` (code → first row)
-    carries duplicate detection across chunks."""
-    n = len(raw)
-    rows = np.arange(first_row, first_row + n)
-    frame = pd.DataFrame(index=raw.index)
+    """Normalise, validate and evaluate one chunk of text cells (columns named by their
+    position in the file). ``seen_codes`` (code → first row) carries duplicate detection
+    across chunks. Every step works on whole columns; Python touches only distinct values
+    (units, officials, channels) and rejected rows."""
+    n = raw.num_rows
+    rows = np.arange(first_row, first_row + n, dtype=np.int64)
+    empty = pa.repeat(pa.scalar("", pa.string()), n)
 
-    empty = pd.Series([""] * n, index=raw.index, dtype=object)
-    texts = {name: raw[mapping[name]].astype(str) for name in mapping}
+    columns = {c: raw.column(c).combine_chunks() for c in raw.column_names}
 
-    def cells(name: str) -> pd.Series:
-        return texts.get(name, empty)
+    def cells(name: str) -> pa.Array:
+        return columns[str(mapping[name])] if name in mapping else empty
 
     problems: dict[str, list[tuple[np.ndarray, str]]] = {}
 
@@ -188,153 +213,233 @@ def prepare_chunk(
         if mask.any():
             problems.setdefault(name, []).append((mask, reason))
 
-    for spec in FIELDS:
-        if spec.kind == "text":
-            frame[spec.name] = _nfc(cells(spec.name))
+    text = {spec.name: clean_text(cells(spec.name)) for spec in FIELDS if spec.kind == "text"}
+    moments: dict[str, np.ndarray] = {}
+    blank: dict[str, np.ndarray] = {}
     for name in DATE_FIELDS:
-        frame[name], bad = parse_dates(cells(name))
-        problem(name, bad, "ngày không đọc được")
-    counts = pd.to_numeric(cells("extension_count").str.strip().replace("", "0"), errors="coerce")
-    problem("extension_count", counts.isna() | (counts < 0), "số lần gia hạn không hợp lệ")
-    extended = frame["extended_due_at"].notna().astype(int)
-    frame["extension_count"] = np.maximum(counts.fillna(0).astype(int), extended).astype(np.int64)
+        moments[name], unreadable = parse_dates(cells(name))
+        problem(name, unreadable, "ngày không đọc được")
+        blank[name] = np.isnat(moments[name]) & ~unreadable
+    days = {name: values.astype("datetime64[D]") for name, values in moments.items()}
 
-    problem("code", frame["code"] == "", "thiếu mã hồ sơ")
-    problem(
-        "received_at",
-        frame["received_at"].isna() & (cells("received_at").str.strip() == ""),
-        "thiếu ngày tiếp nhận",
-    )
-    before = frame["due_at"].notna() & (
-        frame["due_at"].dt.normalize() < frame["received_at"].dt.normalize()
-    )
-    problem("due_at", before, "ngày hẹn trả trước ngày tiếp nhận")
+    counts_text = pc.utf8_trim_whitespace(cells("extension_count"))
+    written = pc.not_equal(counts_text, "").to_numpy(zero_copy_only=False)
+    counts = np.zeros(n, dtype=np.int64)
+    if written.any():
+        values = pd.to_numeric(
+            pd.Series(counts_text.filter(pa.array(written)).to_pylist(), dtype=object),
+            errors="coerce",
+        )
+        invalid = np.zeros(n, dtype=bool)
+        invalid[written] = (values.isna() | (values < 0)).to_numpy()
+        problem("extension_count", invalid, "số lần gia hạn không hợp lệ")
+        counts[written] = values.fillna(0).to_numpy(dtype=float).astype(np.int64)
+    extended = (~np.isnat(moments["extended_due_at"])).astype(np.int64)
+    extension_count = np.maximum(counts, extended)
+
+    problem("code", pc.equal(text["code"], "").to_numpy(zero_copy_only=False), "thiếu mã hồ sơ")
+    problem("received_at", blank["received_at"], "thiếu ngày tiếp nhận")
+    problem("due_at", days["due_at"] < days["received_at"], "ngày hẹn trả trước ngày tiếp nhận")
+    for start, end in PAUSES:
+        begin, finish = FIELD_BY_NAME[start].label.lower(), FIELD_BY_NAME[end].label.lower()
+        problem(start, days[start] < days["received_at"], f"{begin} trước ngày tiếp nhận")
+        problem(end, blank[start] & ~np.isnat(moments[end]), f"thiếu {begin}")
+        problem(end, days[end] < days[start], f"{finish} trước {begin}")
 
     # Units, officials and channels are looked up once per distinct value; each lookup
-    # table ends with a sentinel so the code -1 of an empty factorize lands on "unknown".
-    unit_keys, unit_texts = pd.factorize(frame["unit"])
+    # table ends with a sentinel for the code -1.
+    unit_keys, unit_texts = _distinct(text["unit"])
     units = [directory.unit(t) for t in unit_texts]
-    frame["unit_id"] = np.array([u[0] if u else -1 for u in units] + [-1])[unit_keys]
-    frame["_unit_path"] = np.array([u[1] if u else "" for u in units] + [""], dtype=object)[
-        unit_keys
-    ]
-    unknown = frame["unit_id"].to_numpy() < 0
-    named = (frame["unit"] != "").to_numpy()
+    unit_id = np.array([u[0] if u else -1 for u in units] + [-1], dtype=np.int64)[unit_keys]
+    unknown = unit_id < 0
+    named = pc.not_equal(text["unit"], "").to_numpy(zero_copy_only=False)
     problem("unit", unknown & ~named, "thiếu đơn vị")
     problem("unit", unknown & named, "không tìm thấy đơn vị")
-    # (official, unit) pairs as one integer key: factorizing a MultiIndex costs 10× more.
-    name_keys, names = pd.factorize(frame["official"])
-    pair_keys, pairs = pd.factorize(name_keys * (len(unit_texts) + 1) + unit_keys)
+    # (official, unit) pairs as one integer key.
+    name_keys, names = _distinct(text["official"])
+    width = len(unit_texts) + 1
+    pair_keys, pairs = pd.factorize(name_keys.astype(np.int64) * width + unit_keys)
     paths = [u[1] if u else "" for u in units] + [""]
     officials = [
-        directory.official(names[key // (len(unit_texts) + 1)], paths[key % (len(unit_texts) + 1)])
-        or -1
-        for key in pairs.tolist()
+        directory.official(names[key // width], paths[key % width]) or -1 for key in pairs.tolist()
     ]
-    frame["official_id"] = np.array([*officials, -1], dtype=np.int64)[pair_keys]
-    channel_keys, channel_texts = pd.factorize(frame["channel"])
-    channels = [channel_of(t) for t in channel_texts]
-    frame["channel_code"] = np.array([*channels, None], dtype=object)[channel_keys]
+    official_id = np.array([*officials, -1], dtype=np.int64)[pair_keys]
+    channel_keys, channel_texts = _distinct(text["channel"])
+    channels = pa.array([channel_of(t) for t in channel_texts], type=pa.string())
+    channel = channels.take(pa.array(channel_keys))
 
     # Duplicates inside the file: the first row wins, later ones are rejected.
-    codes = frame["code"].tolist()
-    seen = seen_codes.get
-    earlier = np.array([seen(code, -1) for code in codes], dtype=np.int64)
-    first_here = ~frame["code"].duplicated(keep="first").to_numpy()
-    present = np.array([bool(code) for code in codes], dtype=bool)
-    in_chunk = present & ~first_here & (earlier < 0)
+    code_keys, codes = _distinct(text["code"])
+    earlier = np.array([seen_codes.get(c, -1) for c in codes] + [-1], dtype=np.int64)[code_keys]
+    _, first_of_code = np.unique(code_keys, return_index=True)
+    first_row_of = first_of_code[code_keys]
+    first_here = first_row_of == np.arange(n)
+    present = np.array([bool(c) for c in codes] + [False], dtype=bool)[code_keys]
     duplicate_of = np.where(present & (earlier >= 0), earlier, -1)
-    if in_chunk.any():
-        first_of_code = pd.Series(rows).groupby(frame["code"].to_numpy()).transform("first")
-        duplicate_of = np.where(in_chunk, first_of_code.to_numpy(), duplicate_of)
+    duplicate_of = np.where(present & ~first_here & (earlier < 0), rows[first_row_of], duplicate_of)
     new = present & first_here & (earlier < 0)
-    seen_codes.update(zip(frame["code"][new].tolist(), rows[new].tolist(), strict=True))
+    seen_codes.update(zip([codes[k] for k in code_keys[new]], rows[new].tolist(), strict=True))
     problem("code", duplicate_of >= 0, "trùng mã hồ sơ")
 
     bad = np.zeros(n, dtype=bool)
     for entries in problems.values():
         for mask, _ in entries:
             bad |= mask
-    rejected: list[Rejection] = []
-    if bad.any():
-        labels = {
-            spec.name: headers[mapping[spec.name]] if spec.name in mapping else spec.label
-            for spec in FIELDS
-        }
-        raw_headers = [headers[c] if c < len(headers) else str(c) for c in raw.columns]
-        for index in np.flatnonzero(bad):
-            position = int(index)
-            columns, reasons = [], []
-            for name, entries in problems.items():
-                for mask, reason in entries:
-                    if mask[position]:
-                        columns.append(labels[name])
-                        value = cells(name).iloc[position]
-                        if reason == "trùng mã hồ sơ":
-                            reason = f"trùng mã hồ sơ với dòng {duplicate_of[position]}"
-                        elif value.strip():
-                            reason = f"{reason}: '{value.strip()}'"
-                        reasons.append(reason)
-            rejected.append(
-                Rejection(
-                    row_number=int(rows[position]),
-                    column=", ".join(dict.fromkeys(columns)),
-                    reason="; ".join(reasons),
-                    cells={
-                        h: str(v)
-                        for h, v in zip(raw_headers, raw.iloc[position].tolist(), strict=False)
-                    },
-                )
-            )
-    good = frame.loc[~bad].copy()
-    good["row_number"] = rows[~bad]
-    good = _with_verdicts(good, as_of)
-    return Chunk(good=good, rejected=rejected)
-
-
-def _with_verdicts(good: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    out = pd.DataFrame(
-        {
-            "row_number": good["row_number"].astype(np.int64),
-            "code": good["code"],
-            "procedure": good["procedure"],
-            "sector": good["sector"],
-            "unit": good["unit_id"].astype(np.int64),
-            "official": good["official_id"].astype(np.int64),
-            "official_name": good["official"],
-            "channel": good["channel_code"],
-            **{m: good[m] for m in _MOMENTS},
-            "extension_count": good["extension_count"],
-            "source_status": good["source_status"],
-        },
-        index=good.index,
+    rejected = (
+        _rejections(raw, rows, bad, problems, cells, duplicate_of, mapping, headers)
+        if bad.any()
+        else []
     )
-    hashed = out[list(_HASHED)].copy()
-    for m in _MOMENTS:
-        hashed[m] = hashed[m].to_numpy(dtype="datetime64[us]").astype(np.int64)
-    out["content_hash"] = pd.util.hash_pandas_object(hashed, index=False).to_numpy().view(np.int64)
-    if len(out):
-        verdicts = evaluate_dossiers(
-            out[
-                [
-                    "received_at",
-                    "due_at",
-                    "finished_at",
-                    "returned_at",
-                    "apology_at",
-                    "extension_count",
-                ]
-            ],
-            as_of,
+    keep = ~bad
+    kept = pa.array(keep)
+    good = {
+        "code": text["code"].filter(kept),
+        "procedure": text["procedure"].filter(kept),
+        "sector": text["sector"].filter(kept),
+        "unit": pa.array(unit_id[keep]),
+        "official": pa.array(official_id[keep], mask=official_id[keep] < 0),
+        "official_name": text["official"].filter(kept),
+        "channel": channel.filter(kept),
+        "extension_count": pa.array(extension_count[keep]),
+        "source_status": text["source_status"].filter(kept),
+    }
+    table, by_status = _with_verdicts(
+        good, {m: v[keep] for m, v in moments.items()}, as_of, directory.schedules
+    )
+    return Chunk(good=table, rejected=rejected, by_status=by_status)
+
+
+def _distinct(cells: pa.Array) -> tuple[np.ndarray, list[str]]:
+    """(each cell's index into the distinct values, the distinct values)."""
+    encoded = cells.dictionary_encode()
+    return (
+        encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+        encoded.dictionary.to_pylist(),
+    )
+
+
+def _rejections(
+    raw: pa.Table,
+    rows: np.ndarray,
+    bad: np.ndarray,
+    problems: dict[str, list[tuple[np.ndarray, str]]],
+    cells: Callable[[str], pa.Array],
+    duplicate_of: np.ndarray,
+    mapping: dict[str, int],
+    headers: list[str],
+) -> list[Rejection]:
+    labels = {
+        spec.name: headers[mapping[spec.name]] if spec.name in mapping else spec.label
+        for spec in FIELDS
+    }
+    raw_headers = {c: headers[int(c)] if int(c) < len(headers) else c for c in raw.column_names}
+    positions = np.flatnonzero(bad)
+    taken = pa.array(positions)
+    values = {name: cells(name).take(taken).to_pylist() for name in problems}
+    raw_rows = raw.take(taken).to_pylist()
+    rejected = []
+    for k, position in enumerate(positions.tolist()):
+        columns, reasons = [], []
+        for name, entries in problems.items():
+            for mask, reason in entries:
+                if mask[position]:
+                    columns.append(labels[name])
+                    value = str(values[name][k])
+                    if reason == "trùng mã hồ sơ":
+                        reason = f"trùng mã hồ sơ với dòng {duplicate_of[position]}"
+                    elif value.strip():
+                        reason = f"{reason}: '{value.strip()}'"
+                    reasons.append(reason)
+        rejected.append(
+            Rejection(
+                row_number=int(rows[position]),
+                column=", ".join(dict.fromkeys(columns)),
+                reason="; ".join(reasons),
+                cells={raw_headers[c]: str(v) for c, v in raw_rows[k].items()},
+            )
         )
-        out["status"] = verdicts["status"].astype(str)
-        out["working_days_late"] = verdicts["working_days_late"].astype(np.int64)
-        out["flags"] = verdicts["flags"].astype(str)
+    return rejected
+
+
+def _with_verdicts(
+    good: dict[str, pa.Array],
+    moments: dict[str, np.ndarray],
+    as_of: date,
+    schedules: Mapping[int, SeasonalSchedule],
+) -> tuple[pa.Table, dict[str, int]]:
+    """The content hash and the verdicts (status, working days late, flags at ``as_of``)
+    of the good rows; ``moments`` are local naive times."""
+    n = len(good["code"])
+    micros = {m: moments[m].astype("datetime64[us]").view(np.int64) for m in _MOMENTS}
+    official = good["official"].fill_null(-1).to_numpy(zero_copy_only=False)
+    hashed = [
+        hash_text(good["code"], unique=True),
+        hash_text(good["procedure"]),
+        hash_text(good["sector"]),
+        hash_numbers(good["unit"].to_numpy()),
+        hash_numbers(official),
+        hash_text(good["official_name"]),
+        hash_text(good["channel"]),
+        *(hash_numbers(micros[m]) for m in _HASHED_MOMENTS),
+        hash_numbers(good["extension_count"].to_numpy()),
+        hash_text(good["source_status"]),
+    ]
+    content_hash = combine_hashes(hashed) if n else np.zeros(0, np.uint64)
+    waits = np.zeros(n, dtype=bool)
+    for m in _PAUSE_MOMENTS:
+        waits |= ~np.isnat(moments[m])
+    if waits.any():
+        extended = combine_hashes(
+            [content_hash, *(hash_numbers(micros[m]) for m in _PAUSE_MOMENTS)]
+        )
+        content_hash = np.where(waits, extended, content_hash)
+
+    table = pa.table(
+        {
+            **good,
+            **{m: utc_moments(moments[m]) for m in _MOMENTS},
+            "content_hash": pa.array(content_hash.view(np.int64)),
+        }
+    )
+
+    facts = pd.DataFrame(
+        {
+            **{m: moments[m] for m in ("received_at", "due_at", "finished_at", "returned_at")},
+            "apology_at": moments["apology_at"],
+            "extension_count": good["extension_count"].to_numpy(),
+            "unit": good["unit"].to_numpy(),
+        }
+    )
+    if n:
+        verdicts = evaluate_lateness(
+            facts, as_of, pauses=pause_intervals(facts.index, moments), schedules=schedules
+        )
+        status, flags = verdicts["status"].array, verdicts["flags"].array
+        late = verdicts["working_days_late"].to_numpy(dtype=np.int64)
     else:
-        out["status"] = pd.Series(dtype=object)
-        out["working_days_late"] = pd.Series(dtype=np.int64)
-        out["flags"] = pd.Series(dtype=object)
-    return out[list(STAGE_COLUMNS)]
+        status = flags = pd.Categorical([])
+        late = np.zeros(0, np.int64)
+    table = table.append_column("status", _texts(status))
+    table = table.append_column("working_days_late", pa.array(late))
+    table = table.append_column("flags", _texts(flags))
+    by_status = {
+        str(status.categories[code]): int(count)
+        for code, count in enumerate(np.bincount(status.codes, minlength=len(status.categories)))
+        if count
+    }
+    return table.select(list(ROW_COLUMNS)), by_status
+
+
+def _warm_up(as_of: date) -> None:
+    received = np.array([np.datetime64(as_of, "s")])
+    evaluate_lateness(pd.DataFrame({"received_at": received, "unit": [0]}), as_of)
+
+
+def _texts(values: pd.Categorical) -> pa.Array:
+    categories = pa.array([str(c) for c in values.categories], type=pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(values.codes, type=pa.int32()), categories).cast(
+        pa.string()
+    )
 
 
 # --- the service -----------------------------------------------------------------------
@@ -553,7 +658,11 @@ async def import_dossiers(
     exported_at = request.exported_at or datetime.now(UTC)
     if exported_at.tzinfo is None:
         exported_at = exported_at.replace(tzinfo=VIETNAM_TIME)
-    checksum = file_checksum(request.path)
+    # Hashing a large file takes a while; the rules engine's first evaluation in this
+    # process (calendar, rule packs) is prepared meanwhile.
+    checksum, _ = await asyncio.gather(
+        asyncio.to_thread(file_checksum, request.path), asyncio.to_thread(_warm_up, as_of)
+    )
     replay_key = hashlib.sha256(
         repr(
             (checksum, sorted(mapping.items()), directory.scope_path, directory.fingerprint)
@@ -576,7 +685,7 @@ async def import_dossiers(
         exported_at,
         as_of,
     )
-    merge = _Merge(batch_id, exported_at, as_of)
+    merge = _Merge(batch_id, exported_at, as_of, directory.schedules)
     stage: _Stage = _SqliteStage(merge) if db.is_sqlite() else _PostgresStage(merge)
     counts = Counts()
     rejected: list[Rejection] = []
@@ -591,28 +700,29 @@ async def import_dossiers(
         if raw is None:
             return None
         chunk = prepare_chunk(raw, first_row, mapping, source.headers, directory, seen_codes, as_of)
-        return len(raw), chunk
+        return raw.num_rows, chunk
 
-    writing: asyncio.Task[None] | None = None
+    # Chunks handed to the stage and not yet written: the stage prepares chunk k+1 (in a
+    # thread) while the database takes chunk k; two in flight bound the memory.
+    writing: collections.deque[asyncio.Task[None]] = collections.deque()
     try:
         await stage.open()
         await progress(0, total, "Đang đọc tệp")
         while True:
-            # Parsing runs in a thread while the previous chunk is written: pandas and
-            # numpy release the GIL, and the database works in its own process.
+            # Parsing runs in a thread while earlier chunks are written: Arrow and numpy
+            # release the GIL, and the database works in its own process.
             prepared = await asyncio.to_thread(next_chunk, first_data_row + counts.read)
-            if writing is not None:
-                await writing
-                writing = None
+            while writing and (prepared is None or len(writing) >= _IN_FLIGHT):
+                await writing.popleft()
             if prepared is None:
                 break
             size, chunk = prepared
             counts.read += size
             counts.rejected += len(chunk.rejected)
             rejected += chunk.rejected
-            for status, n in chunk.good["status"].value_counts().items():
-                counts.by_status[str(status)] = counts.by_status.get(str(status), 0) + int(n)
-            writing = asyncio.create_task(stage.add(chunk.good, counts))
+            for status, n in chunk.by_status.items():
+                counts.by_status[status] = counts.by_status.get(status, 0) + n
+            writing.append(asyncio.create_task(stage.add(chunk.good, counts)))
             total = max(total, counts.read + 1)
             rate = counts.read / max(time.monotonic() - started, 1e-6)
             eta = (total - counts.read) / rate if rate else 0
@@ -636,10 +746,11 @@ async def import_dossiers(
             },
         )
     except BaseException as error:
-        if writing is not None:
-            writing.cancel()
+        for task in writing:
+            task.cancel()
+        for task in writing:
             with contextlib.suppress(BaseException):
-                await writing
+                await task
         try:
             await stage.close()
         finally:

@@ -1,11 +1,13 @@
 """Reading one-stop exports: the dossier fields and their Vietnamese header presets,
 encoding detection, CSV and XLSX sources (title rows above the header skipped) read in
-chunks of text cells, and the mapping of their columns to fields."""
+chunks of text cells (Arrow tables), and the mapping of their columns to fields."""
 
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
+import io
 import itertools
 import re
 import unicodedata
@@ -15,7 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 # --- fields and header presets ---------------------------------------------------------
 
@@ -119,6 +122,44 @@ FIELDS: tuple[FieldSpec, ...] = (
         "date",
         ("gia hạn", "ngày gia hạn", "ngày hẹn trả mới", "ngày hẹn lại", "hẹn lại", "extended"),
     ),
+    # Time waiting for the citizen's supplement or paused is not counted (chờ bổ sung,
+    # tạm dừng): one interval of each kind per row, as the flat exports carry them.
+    FieldSpec(
+        "supplement_requested_at",
+        "Ngày yêu cầu bổ sung",
+        "date",
+        (
+            "ngày yêu cầu bổ sung",
+            "yêu cầu bổ sung",
+            "ngày yêu cầu bổ sung hồ sơ",
+            "ngày thông báo bổ sung",
+            "supplement requested",
+        ),
+    ),
+    FieldSpec(
+        "supplement_received_at",
+        "Ngày nhận bổ sung",
+        "date",
+        (
+            "ngày nhận bổ sung",
+            "ngày nhận hồ sơ bổ sung",
+            "ngày bổ sung",
+            "ngày công dân bổ sung",
+            "supplement received",
+        ),
+    ),
+    FieldSpec(
+        "paused_at",
+        "Ngày tạm dừng",
+        "date",
+        ("ngày tạm dừng", "tạm dừng", "ngày tạm dừng xử lý", "ngày dừng xử lý", "paused"),
+    ),
+    FieldSpec(
+        "resumed_at",
+        "Ngày tiếp tục",
+        "date",
+        ("ngày tiếp tục", "ngày tiếp tục xử lý", "tiếp tục xử lý", "resumed"),
+    ),
     FieldSpec(
         "extension_count",
         "Số lần gia hạn",
@@ -194,6 +235,7 @@ class Source:
     header_row: int  # 0-based line/row of the header
     headers: list[str]
     estimated_rows: int
+    width: int = 0  # cells in most data rows (a header may have one more or one less)
 
 
 def _find_header(rows: list[list[str]]) -> int:
@@ -230,10 +272,18 @@ def open_source(path: Path) -> Source:
     rows = list(csv.reader(lines, delimiter=delimiter))
     header_row = _find_header(rows)
     headers = [unicodedata.normalize("NFC", h).strip() for h in rows[header_row]] if rows else []
+    widths = collections.Counter(len(row) for row in rows[header_row + 1 :] if row)
     bytes_per_row = max(1, len(sample) // max(1, text.count("\n")))
     size = path.stat().st_size
     return Source(
-        path, "csv", encoding, delimiter, header_row, headers, size // bytes_per_row - header_row
+        path,
+        "csv",
+        encoding,
+        delimiter,
+        header_row,
+        headers,
+        size // bytes_per_row - header_row,
+        widths.most_common(1)[0][0] if widths else len(headers),
     )
 
 
@@ -256,26 +306,160 @@ def _open_xlsx(path: Path) -> Source:
     return Source(path, "xlsx", "xlsx", "", header_row, headers, max(total, 0))
 
 
-def _chunks(source: Source, columns: list[int], chunk_rows: int) -> Iterator[pd.DataFrame]:
-    """Frames of text cells (one column per mapped position), in file order."""
-    if source.kind == "csv":
-        reader = pd.read_csv(
-            source.path,
-            sep=source.delimiter,
-            encoding=source.encoding,
-            header=None,
-            skiprows=source.header_row + 1,
-            usecols=columns,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=True,
-            chunksize=chunk_rows,
-            encoding_errors="replace",
+class _Utf8File(io.RawIOBase):
+    """A file in a legacy encoding read as UTF-8, bytes it cannot decode replaced (the
+    CSV reader only reads UTF-8; a stray byte must not stop a million-row import)."""
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        self._file = path.open("rb")
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            block = self._file.read(1 << 20)
+            self._pending = memoryview(self._decoder.decode(block, final=not block).encode())
+            if not block:
+                break
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _as_text(column: pa.Array) -> pa.Array:
+    """Cells read as bytes, as text: checked as UTF-8 at C speed, and only a column with
+    a bad byte decoded in Python with replacement characters."""
+    try:
+        return column.cast(pa.string())
+    except pa.ArrowInvalid:
+        return pa.array(
+            [v.decode("utf-8", errors="replace") for v in column.to_pylist()], type=pa.string()
         )
-        for frame in reader:
-            yield frame.reindex(columns=columns, fill_value="")
+
+
+def _chunks(source: Source, columns: list[int], chunk_rows: int) -> Iterator[pa.Table]:
+    """Tables of text cells (one string column per mapped position, named by it), in file
+    order, ``chunk_rows`` rows each (the last one shorter)."""
+    pieces: list[pa.Table] = []
+    buffered = 0
+    for piece in (
+        _csv_pieces(source, columns) if source.kind == "csv" else _xlsx_pieces(source, columns)
+    ):
+        pieces.append(piece)
+        buffered += piece.num_rows
+        if buffered < chunk_rows:
+            continue
+        table = pa.concat_tables(pieces)
+        start = 0
+        while table.num_rows - start >= chunk_rows:
+            yield table.slice(start, chunk_rows).combine_chunks()
+            start += chunk_rows
+        # A copy of the rest, so the table it was cut from can be freed.
+        pieces = [table.slice(start).combine_chunks()]
+        buffered = table.num_rows - start
+    if buffered:
+        yield pa.concat_tables(pieces).combine_chunks()
+
+
+def _csv_pieces(source: Source, columns: list[int]) -> Iterator[pa.Table]:
+    """The rows of a CSV export as pyarrow parses them (in C++, outside the GIL). A row
+    with more or fewer cells than most is set aside by the parser, read again here
+    (padded or cut, as before) and put back in its place."""
+    width = source.width or len(source.headers)
+    names = [str(i) for i in range(width)]
+    keep = [str(c) for c in columns if c < width]
+    absent = [str(c) for c in columns if c >= width]  # mapped, but beyond every row
+    first_record = source.header_row + 2  # the parser's number for the first data row
+    misfits: collections.deque[tuple[int, str]] = collections.deque()
+
+    def misfit(row: Any) -> str:
+        misfits.append((row.number - first_record, row.text))
+        return "skip"
+
+    def reread(texts: list[str]) -> pa.Table:
+        rows = [next(csv.reader(io.StringIO(t), delimiter=source.delimiter), []) for t in texts]
+        return pa.table(
+            {
+                str(c): pa.array([r[c] if c < len(r) else "" for r in rows], type=pa.string())
+                for c in columns
+            }
+        )
+
+    def misfits_at(position: int) -> list[str]:
+        """The set-aside rows from ``position`` on that come before the next parsed row."""
+        texts: list[str] = []
+        while misfits and misfits[0][0] <= position + len(texts):
+            texts.append(misfits.popleft()[1])
+        return texts
+
+    utf8 = source.encoding in ("utf-8", "utf-8-sig")
+    handle: Any = str(source.path) if utf8 else _Utf8File(source.path, source.encoding)
+    try:
+        reader = pacsv.open_csv(
+            handle,
+            read_options=pacsv.ReadOptions(
+                skip_rows=source.header_row + 1,
+                column_names=names,
+                # One thread keeps the parser's row numbers (to put misfits back); parsing
+                # still runs in C++ while Python works on the previous chunk.
+                use_threads=False,
+                block_size=1 << 21,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=source.delimiter,
+                newlines_in_values=True,
+                invalid_row_handler=misfit,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=keep,
+                column_types=dict.fromkeys(keep, pa.binary()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        # The file ends within the header rows: nothing to import.
+        if not utf8:
+            handle.close()
         return
+    position = 0  # data row index of the next row to hand out
+    try:
+        for batch in reader:
+            table = pa.table(
+                {
+                    **{name: _as_text(batch.column(name)) for name in keep},
+                    **{name: pa.repeat("", batch.num_rows) for name in absent},
+                }
+            ).select([str(c) for c in columns])
+            done = 0
+            while done < table.num_rows:
+                if texts := misfits_at(position):
+                    yield reread(texts)
+                    position += len(texts)
+                    continue
+                gap = misfits[0][0] - position if misfits else table.num_rows - done
+                step = min(gap, table.num_rows - done)
+                yield table.slice(done, step)
+                done += step
+                position += step
+        while texts := [t for _, t in itertools.islice(misfits, 10_000)]:
+            for _ in texts:
+                misfits.popleft()
+            yield reread(texts)
+    finally:
+        if not utf8:
+            handle.close()
+
+
+def _xlsx_pieces(source: Source, columns: list[int]) -> Iterator[pa.Table]:
     from openpyxl import load_workbook
 
     book = load_workbook(source.path, read_only=True, data_only=True)
@@ -285,10 +469,16 @@ def _chunks(source: Source, columns: list[int], chunk_rows: int) -> Iterator[pd.
             cells = [_cell_text(row[c]) if c < len(row) else "" for c in columns]
             if any(cells):
                 batch.append(cells)
-            if len(batch) >= chunk_rows:
-                yield pd.DataFrame(batch, columns=columns, dtype=object)
+            if len(batch) >= 10_000:
+                yield _table(batch, columns)
                 batch = []
         if batch:
-            yield pd.DataFrame(batch, columns=columns, dtype=object)
+            yield _table(batch, columns)
     finally:
         book.close()
+
+
+def _table(rows: list[list[str]], columns: list[int]) -> pa.Table:
+    return pa.table(
+        {str(c): pa.array([r[k] for r in rows], type=pa.string()) for k, c in enumerate(columns)}
+    )

@@ -1,13 +1,17 @@
-"""Cell values of an export: dates (dd/mm/yyyy [HH:MM[:SS]], ISO, Excel serial numbers)
-parsed column by column, text normalised to NFC, channels recognised."""
+"""Cell values of an export, a column (Arrow string array) at a time: dates (dd/mm/yyyy
+[HH:MM[:SS]], ISO, Excel serial numbers), text normalised to NFC, channels recognised,
+and the rows' content hash."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from congvu.inspect.services.dossier_reading import header_key
 from congvu.rules.dossiers import VIETNAM_TIME
 
@@ -23,69 +27,106 @@ _DATE_FORMATS = (
     "%H:%M %d/%m/%Y",
 )
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
+_WIDTH = 19  # the longest fixed-width form, yyyy-mm-ddTHH:MM:SS
 
 
-def _fixed_width_dates(cells: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The forms one-stop systems write, parsed on the code points at once:
-    dd/mm/yyyy, dd/mm/yyyy HH:MM, dd/mm/yyyy HH:MM:SS, yyyy-mm-dd[ T]HH:MM[:SS].
-    strptime costs ~0.7 µs a cell; this is ~50× less on a million-row export."""
-    n = len(cells)
+def _utf8(cells: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The bytes of a string array with each cell's start and length, without a copy."""
+    cells = cells.cast(pa.string()) if cells.type != pa.string() else cells
+    _, offsets_buffer, data_buffer = cells.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32, count=len(cells) + 1, offset=0)
+    offsets = offsets[cells.offset : cells.offset + len(cells) + 1].astype(np.int64)
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)
+        if data_buffer is not None
+        else np.zeros(0, np.uint8)
+    )
+    return data, offsets[:-1], np.diff(offsets)
+
+
+def _fixed_width_dates(
+    data: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The forms one-stop systems write, parsed on the bytes at once: dd/mm/yyyy,
+    dd/mm/yyyy HH:MM, dd/mm/yyyy HH:MM:SS, yyyy-mm-dd[ T]HH:MM[:SS]. strptime costs
+    ~0.7 µs a cell; this is ~50 ns."""
+    n = len(starts)
     values = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
     matched = np.zeros(n, dtype=bool)
-    rows = np.flatnonzero((lengths == 10) | (lengths == 16) | (lengths == 19))
+    rows = np.flatnonzero((lengths == 10) | (lengths == 16) | (lengths == _WIDTH))
     if not rows.size:
         return values, matched
-    points = np.array(cells[rows], dtype="U19").view(np.uint32).reshape(rows.size, 19)
-    d = points.astype(np.int64) - 48
-    digit = (d >= 0) & (d <= 9)
+    # Each candidate's first 19 bytes (short cells read a few bytes of their neighbours:
+    # harmless, only their width counts), as digits where they are digits.
+    padded = np.concatenate((data, np.zeros(_WIDTH, np.uint8)))
+    points = np.lib.stride_tricks.sliding_window_view(padded, _WIDTH)[starts[rows]]
+    d = points - np.uint8(48)  # a non-digit wraps around to ≥ 10
+    digit = d < 10
     width = lengths[rows]
-    dmy = digit[:, [0, 1, 3, 4, 6, 7, 8, 9]].all(1) & (points[:, 2] == 47) & (points[:, 5] == 47)
-    iso = digit[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(1) & (points[:, 4] == 45) & (points[:, 7] == 45)
-    clock = (
-        (width >= 16)
-        & digit[:, [11, 12, 14, 15]].all(1)
-        & (points[:, 13] == 58)
-        & ((points[:, 10] == 32) | (points[:, 10] == 84))
-    )
-    seconds = (width == 19) & clock & digit[:, [17, 18]].all(1) & (points[:, 16] == 58)
-    shape_ok = (dmy | iso) & ((width == 10) | ((width == 16) & clock) | seconds)
+
+    def digits(*positions: int) -> np.ndarray:
+        ok = digit[:, positions[0]].copy()
+        for p in positions[1:]:
+            ok &= digit[:, p]
+        return ok
 
     def number(*positions: int) -> np.ndarray:
-        out = np.zeros(rows.size, dtype=np.int64)
-        for p in positions:
+        out = d[:, positions[0]].astype(np.int32)
+        for p in positions[1:]:
             out = out * 10 + d[:, p]
         return out
 
+    slash, dash, colon = ord("/"), ord("-"), ord(":")
+    dmy = digits(0, 1, 3, 4, 6, 7, 8, 9) & (points[:, 2] == slash) & (points[:, 5] == slash)
+    iso = digits(0, 1, 2, 3, 5, 6, 8, 9) & (points[:, 4] == dash) & (points[:, 7] == dash)
+    clock = (
+        (width >= 16)
+        & digits(11, 12, 14, 15)
+        & (points[:, 13] == colon)
+        & ((points[:, 10] == ord(" ")) | (points[:, 10] == ord("T")))
+    )
+    seconds = (width == _WIDTH) & clock & digits(17, 18) & (points[:, 16] == colon)
+    ok = (dmy | iso) & ((width == 10) | ((width == 16) & clock) | seconds)
     day = np.where(dmy, number(0, 1), number(8, 9))
     month = np.where(dmy, number(3, 4), number(5, 6))
     year = np.where(dmy, number(6, 7, 8, 9), number(0, 1, 2, 3))
-    hour = np.where(width >= 16, number(11, 12), 0)
-    minute = np.where(width >= 16, number(14, 15), 0)
-    second = np.where(width == 19, number(17, 18), 0)
-    ok = shape_ok & (month >= 1) & (month <= 12) & (day >= 1) & (hour < 24) & (minute < 60)
+    hour = np.where(clock, number(11, 12), 0)
+    minute = np.where(clock, number(14, 15), 0)
+    second = np.where(seconds, number(17, 18), 0)
+    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (hour < 24) & (minute < 60)
     ok &= (second < 60) & (year >= 1900)
-    months = np.where(ok, (year - 1970) * 12 + month - 1, 0)
+    months = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype(np.int64)
     first = months.astype("datetime64[M]").astype("datetime64[D]")
     length = ((months + 1).astype("datetime64[M]").astype("datetime64[D]") - first).astype(int)
     ok &= day <= length
-    moment = (first + np.where(ok, day - 1, 0)).astype("datetime64[s]") + (
-        hour * 3600 + minute * 60 + second
-    ).astype("timedelta64[s]")
+    clock_seconds = (hour * 3600 + minute * 60 + second).astype(np.int64)
+    moment = (first + np.where(ok, day - 1, 0)).astype("datetime64[s]") + clock_seconds.astype(
+        "timedelta64[s]"
+    )
     values[rows[ok]] = moment[ok]
     matched[rows[ok]] = True
     return values, matched
 
 
-def _slow_dates(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Everything else: other separators, unpadded days, Excel serials, ISO with offsets."""
-    cells = cells.str.strip()
+def _slow_dates(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Everything else (a few cells in an export): padding, other separators, unpadded
+    days, Excel serial numbers, ISO with offsets."""
+    cells = pd.Series([t.strip() for t in texts], dtype=object)
     out = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[s]")
     todo = (cells != "").to_numpy(copy=True)
-    fast, matched = _fixed_width_dates(
-        cells.to_numpy(dtype=object), cells.str.len().to_numpy(dtype=np.int64)
-    )
+    stripped = pa.array(cells.tolist(), type=pa.string())
+    fast, matched = _fixed_width_dates(*_utf8(stripped))
     out[matched] = fast[matched]
     todo &= ~matched
+    if todo.any():
+        # Serial numbers first: a number never matches a format with separators.
+        numeric = pd.to_numeric(cells[todo], errors="coerce")
+        serial = numeric.between(20_000, 80_000).to_numpy()
+        if serial.any():
+            seconds = np.round(numeric[serial].to_numpy(dtype=float) * 86_400).astype(np.int64)
+            positions = np.flatnonzero(todo)[serial]
+            out[positions] = _EXCEL_EPOCH.astype("datetime64[s]") + seconds.astype("timedelta64[s]")
+            todo[positions] = False
     for fmt in _DATE_FORMATS:
         if not todo.any():
             break
@@ -96,16 +137,8 @@ def _slow_dates(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             out[positions] = parsed[good].to_numpy(dtype="datetime64[s]")
             todo[positions] = False
     if todo.any():
-        numeric = pd.to_numeric(cells[todo], errors="coerce")
-        serial = numeric.between(20_000, 80_000).to_numpy()
-        if serial.any():
-            seconds = np.round(numeric[serial].to_numpy(dtype=float) * 86_400).astype(np.int64)
-            positions = np.flatnonzero(todo)[serial]
-            out[positions] = _EXCEL_EPOCH.astype("datetime64[s]") + seconds.astype("timedelta64[s]")
-            todo[positions] = False
-    if todo.any():
         rest = cells[todo]
-        zoned = rest.str.contains(_OFFSET).to_numpy()
+        zoned = rest.str.contains(_OFFSET).to_numpy(dtype=bool)
         naive = pd.to_datetime(rest[~zoned], format="ISO8601", errors="coerce")
         aware = pd.to_datetime(rest[zoned], format="ISO8601", errors="coerce", utc=True)
         parsed = pd.concat([naive, aware.dt.tz_convert(VIETNAM_TIME).dt.tz_localize(None)]).reindex(
@@ -119,39 +152,46 @@ def _slow_dates(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return out, todo
 
 
-def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(local naive datetimes, mask of non-empty cells that are not a date). Seconds are
-    the finest unit kept: no export carries more, and equal files must hash equal."""
-    cells = text.astype(str)
-    raw = cells.to_numpy(dtype=object)
-    lengths = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
-    values, matched = _fixed_width_dates(raw, lengths)
+def parse_dates(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(local naive moments as datetime64[s], NaT where empty or unreadable; the mask of
+    non-empty cells that are not a date). Seconds are the finest unit kept: no export
+    carries more, and equal files must hash equal."""
+    data, starts, lengths = _utf8(cells)
+    values, matched = _fixed_width_dates(data, starts, lengths)
     bad = np.zeros(len(cells), dtype=bool)
-    rest = ~matched & (lengths > 0)
-    if rest.any():
-        slow, unreadable = _slow_dates(cells[rest])
+    rest = np.flatnonzero(~matched & (lengths > 0))
+    if rest.size:
+        slow, unreadable = _slow_dates(cells.take(pa.array(rest)).to_pylist())
         values[rest] = slow
         bad[rest] = unreadable
-    return (
-        pd.Series(values.astype("datetime64[us]"), index=cells.index),
-        pd.Series(bad, index=cells.index),
-    )
+    return values, bad
 
 
-def _nfc(column: pd.Series) -> pd.Series:
-    """NFC and trimmed. Clean columns (the usual case) are recognised on one joined string;
-    others are fixed once per distinct value (procedures, units, officials and channels
-    repeat thousands of times in an export)."""
-    values = column.to_numpy(dtype=object)
-    joined = "\x00" + "\x00".join(values) + "\x00"
-    spaced = "  " in joined or "\x00 " in joined or " \x00" in joined or "\t" in joined
-    if not spaced and (joined.isascii() or unicodedata.is_normalized("NFC", joined)):
-        return column
-    codes, uniques = pd.factorize(values, sort=False)
-    clean = np.array(
-        [" ".join(unicodedata.normalize("NFC", u).split()) for u in uniques], dtype=object
-    )
-    return pd.Series(clean[codes] if len(uniques) else values, index=column.index)
+# Python's str.split() whitespace within ASCII; a cell with none of it at its ends, no run
+# of it and no tab or newline inside is already clean.
+_SPACE = r"[ \t\n\v\f\r\x1c-\x1f]"
+_UNTIDY = rf"^{_SPACE}|{_SPACE}$|{_SPACE}{{2}}|[\t\n\v\f\r\x1c-\x1f]"
+
+
+def clean_text(cells: pa.Array) -> pa.Array:
+    """NFC, trimmed, inner whitespace runs as one space. ASCII cells that are already tidy
+    (codes, the usual case) are kept as they are; the others are fixed once per distinct
+    value (procedures, units, officials and channels repeat thousands of times)."""
+    cells = cells.cast(pa.string()) if cells.type != pa.string() else cells
+    if not len(cells):
+        return cells
+    todo = pc.invert(pc.string_is_ascii(cells))
+    everything = pc.all(todo).as_py()
+    if not everything:
+        todo = pc.or_(todo, pc.match_substring_regex(cells, _UNTIDY))
+        if not pc.any(todo).as_py():
+            return cells
+    encoded = (cells if everything else cells.filter(todo)).dictionary_encode()
+    fixed = pa.array(
+        [" ".join(unicodedata.normalize("NFC", v).split()) for v in encoded.dictionary.to_pylist()],
+        type=pa.string(),
+    ).take(encoded.indices)
+    return fixed if everything else pc.replace_with_mask(cells, todo, fixed)
 
 
 _CHANNELS = (
@@ -176,3 +216,45 @@ def channel_of(text: str) -> str | None:
         if needle in key:
             return channel
     return None
+
+
+# --- the content hash --------------------------------------------------------------------
+
+_MISSING = np.uint64(np.iinfo(np.uint64).max)  # pandas' hash of a missing value
+
+
+def hash_text(cells: pa.Array, *, unique: bool = False) -> np.ndarray:
+    """pandas' hash (``pd.util.hash_array``) of each cell, computed once per distinct value
+    unless the values are known to be (nearly) all different."""
+    if unique:
+        values = cells.to_numpy(zero_copy_only=False)
+        hashed = pd.util.hash_array(np.asarray(values, dtype=object), categorize=False)
+        out = np.asarray(hashed, dtype=np.uint64)
+        if cells.null_count:
+            out[cells.is_null().to_numpy(zero_copy_only=False)] = _MISSING
+        return out
+    encoded = cells.dictionary_encode()
+    distinct = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    hashed = np.append(pd.util.hash_array(distinct, categorize=False), _MISSING)
+    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    return np.asarray(hashed[indices], dtype=np.uint64)
+
+
+def hash_numbers(values: np.ndarray) -> np.ndarray:
+    """pandas' hash of int64 values (moments as microseconds, NaT as its integer)."""
+    return np.asarray(pd.util.hash_array(np.asarray(values, dtype=np.int64)), dtype=np.uint64)
+
+
+def combine_hashes(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """Row hashes from column hashes, as ``pd.util.hash_pandas_object(frame, index=False)``
+    combines them (CPython's tuple hash): stored content hashes stay comparable with
+    those written before imports were read column by column."""
+    mult = np.uint64(1000003)
+    out = np.zeros_like(columns[0]) + np.uint64(0x345678)
+    for i, column in enumerate(columns):
+        inverse = len(columns) - i
+        out ^= column
+        out *= mult
+        mult += np.uint64(82520 + inverse + inverse)
+    out += np.uint64(97531)
+    return out

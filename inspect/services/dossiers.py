@@ -20,7 +20,12 @@ from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch
 from congvu.inspect.errors import Invalid, NotFound
 from congvu.inspect.services import dossier_import, dossier_reading, organisation
 from congvu.inspect.services.dossier_import import today
-from congvu.inspect.services.dossier_verdicts import evaluate_stored, sessions_of
+from congvu.inspect.services.dossier_staging import PAUSES
+from congvu.inspect.services.dossier_verdicts import (
+    FACT_COLUMNS,
+    evaluate_stored,
+    sessions_of,
+)
 from congvu.inspect.settings import get_settings
 from congvu.inspect.tables import Unit
 from congvu.rules.dossiers import VIETNAM_TIME, DossierFacts, DossierStatus, evaluate_dossier
@@ -356,6 +361,7 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
             Dossier.apology_at,
             Dossier.extension_count,
             Dossier.batch,
+            *(getattr(Dossier, m) for pair in PAUSES for m in pair),
         )
         .where(Dossier.id == dossier_id)
         .first()
@@ -380,6 +386,7 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
                 date(2000, 1, 1) + timedelta(days=k) for k in range(found["extension_count"])
             ],
             due_snapshots=snapshots,
+            pauses=[(found[a], found[b]) for a, b in PAUSES if found[a] is not None],
         ),
         as_of or today(),
         sessions=await sessions_of(found["unit"], found["received_at"]),
@@ -403,17 +410,8 @@ async def _batch_file(batch_id: int | None) -> str | None:
 
 # --- evaluation at any date, and the nightly scan ----------------------------------------
 
-_FACT_COLUMNS = (
-    Dossier.id,
-    Dossier.code,
-    Dossier.unit,
-    Dossier.received_at,
-    Dossier.due_at,
-    Dossier.finished_at,
-    Dossier.returned_at,
-    Dossier.apology_at,
-    Dossier.extension_count,
-)
+# Every fact the rules engine reads, the waits (bổ sung, tạm dừng) included.
+_FACT_COLUMNS = (Dossier.id, Dossier.code, *FACT_COLUMNS)
 
 
 async def _snapshots_of(ids: Sequence[int] | None) -> pd.DataFrame:

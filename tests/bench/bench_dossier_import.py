@@ -30,7 +30,14 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_PG = "postgresql://congvu@127.0.0.1:55432/congvu_test"
-UNITS = ["NA-TV-PVHCC", "NA-TVI-PVHCC", "NA-DC-PVHCC", "NA-NL-PVHCC", "Xã Nghi Lộc"]
+COMMUNES = [
+    ("NA-TV", "Phường Trường Vinh", "phuong"),
+    ("NA-TVI", "Phường Thành Vinh", "phuong"),
+    ("NA-DC", "Xã Diễn Châu", "xa"),
+    ("NA-NL", "Xã Nghi Lộc", "xa"),
+]
+# Codes as most exports write them, and one unit by its name.
+UNITS = [*(f"{code}-PVHCC" for code, _, _ in COMMUNES), "Xã Nghi Lộc"]
 
 
 def _peak_mb() -> float:
@@ -82,21 +89,27 @@ def _psql_copy(url: str, path: Path) -> float:
 
 
 async def _prepare_database() -> None:
+    """The province and the four communes the export names, each with its one-stop
+    centre, in a fresh database: nothing else (the demo's dossiers and what refers to
+    them would only be in the way)."""
     from congvu.inspect import db
-    from congvu.inspect.demo import seed_demo
-    from congvu.inspect.dossiers.tables import ColumnMapping, Dossier, DueSnapshot, ImportBatch
     from congvu.inspect.services import organisation
     from congvu.inspect.tables import Unit
 
     await db.migrate()
-    if not await Unit.exists().where(Unit.code == "NA"):
-        await seed_demo()
-    if not await Unit.exists().where(Unit.name == "Xã Nghi Lộc"):
+    if await Unit.exists().where(Unit.code == "NA"):
+        return
+    await organisation.create_unit(code="NA", name="Tỉnh Nghệ An", kind="province")
+    for code, name, kind in COMMUNES:
         await organisation.create_unit(
-            code="NA-NL", name="Xã Nghi Lộc", kind="commune", parent_code="NA"
+            code=code, name=name, kind="commune", parent_code="NA", commune_type=kind
         )
-    for table in (DueSnapshot, Dossier, ImportBatch, ColumnMapping):
-        await table.delete(force=True)
+        await organisation.create_unit(
+            code=f"{code}-PVHCC",
+            name=f"Trung tâm Phục vụ hành chính công {name}",
+            kind="service_centre",
+            parent_code=code,
+        )
 
 
 async def _import_twice(path: Path) -> dict[str, Any]:

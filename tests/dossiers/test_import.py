@@ -3,10 +3,13 @@ due-date snapshots and deadline resets."""
 
 from __future__ import annotations
 
+import asyncio
 import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
 import pytest
 from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch, RejectedRow
@@ -86,11 +89,12 @@ async def test_dates_in_every_format_mean_the_same_moment(world: World, admin: A
 
 
 def test_date_parser_reports_what_it_cannot_read() -> None:
-    import pandas as pd
-
-    parsed, bad = parse_dates(pd.Series(["24/01/2025", "31/02/2025", "", "hôm qua", "7/2/2025"]))
-    assert list(bad) == [False, True, False, True, False]
-    assert parsed.iloc[4] == pd.Timestamp("2025-02-07")
+    cells = pa.array(["24/01/2025", "31/02/2025", "", "hôm qua", "7/2/2025", " 24/01/2025 "])
+    parsed, bad = parse_dates(cells)
+    assert list(bad) == [False, True, False, True, False, False]
+    assert parsed[4] == np.datetime64("2025-02-07")
+    assert parsed[5] == parsed[0] == np.datetime64("2025-01-24")
+    assert np.isnat(parsed[[1, 2, 3]]).all()
 
 
 def test_encodings_are_detected_from_the_bytes() -> None:
@@ -121,6 +125,33 @@ async def test_semicolons_nfd_headers_and_channels(world: World, admin: Actor, t
         r["code"]: r["channel"] for r in await Dossier.select(Dossier.code, Dossier.channel)
     }
     assert channels == {"A1": "online", "A2": "postal", "A3": "direct"}
+
+
+async def test_rows_with_missing_or_extra_cells_are_read_in_place(
+    world: World, admin: Actor, tmp_path: Path
+) -> None:
+    """Hand-edited files drop trailing empty cells or add stray ones; such a row is
+    padded or cut and keeps its place (its row number, who came first)."""
+    line = "Đăng ký khai sinh,Hộ tịch,P-A,,Trực tiếp,02/03/2026 08:00"
+    lines = [
+        HEADER,
+        f"FULL,{line},03/03/2026,,,,,",
+        f"SHORT,{line}",
+        'MULTI,"Đăng ký\nkhai sinh",Hộ tịch,P-A,,Trực tiếp,02/03/2026 08:00,,,,,,',
+        f"LONG,{line},03/03/2026,,,,,,,ghi chú thêm",
+        f"SHORT,{line}",
+        f"BAD,{line[:-16]}31/02/2026 08:00,,,,,,",
+    ]
+    summary = await run_import(admin, write(tmp_path, lines))
+    assert summary["inserted"] == 4
+    rejected = [(r["row"], r["reason"]) for r in summary["rejected_rows"]]
+    assert rejected == [
+        (6, "trùng mã hồ sơ với dòng 3"),
+        (7, "ngày không đọc được: '31/02/2026 08:00'"),
+    ]
+    assert (await stored("SHORT"))["due_at"] is None
+    assert (await stored("LONG"))["due_at"] is not None
+    assert (await stored("MULTI"))["procedure"] == "Đăng ký khai sinh"
 
 
 async def test_the_unit_option_fills_a_file_without_a_unit_column(
@@ -328,6 +359,24 @@ async def test_an_overdue_dossier_whose_due_date_is_pushed_back_is_flagged(
     # The source's new due date is the yardstick now: the reset is what shows the delay.
     assert row["status"] == "in_progress"
     assert "DEADLINE_RESET" in row["flags"].split(";")
+
+
+async def test_two_imports_at_once_write_each_dossier_once(
+    world: World, admin: Actor, tmp_path: Path
+) -> None:
+    """Exports of overlapping periods imported at the same moment (two workers): one waits
+    for the other, so a dossier new to both is inserted once and updated by the second."""
+    received = "02/03/2026 08:00"
+    first = [HEADER] + [_one(f"C{k:03d}", "10/03/2026", received=received) for k in range(60)]
+    second = [HEADER] + [_one(f"C{k:03d}", "12/03/2026", received=received) for k in range(30, 90)]
+    a, b = await asyncio.gather(
+        run_import(admin, write(tmp_path, first, "a.csv"), as_of=date(2026, 3, 5)),
+        run_import(admin, write(tmp_path, second, "b.csv"), as_of=date(2026, 3, 5)),
+    )
+    assert await Dossier.count() == 90
+    assert a["inserted"] + b["inserted"] == 90
+    assert a["updated"] + b["updated"] == 30
+    assert not a["rejected_rows"] and not b["rejected_rows"]
 
 
 async def test_small_chunks_find_the_same_duplicates_and_rows(
