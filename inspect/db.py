@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +21,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
 
 # Piccolo finds its engine through a module named by PICCOLO_CONF. Pointing it at a
 # module inside the package makes every entry point (CLI, tests, worker, piccolo's
@@ -95,6 +97,33 @@ async def savepoint() -> AsyncIterator[None]:
         await point.release()
         raise
     await point.release()
+
+
+@functools.cache
+def _placeholders(sql: str, sqlite: bool) -> str:
+    """Piccolo's ``{}`` placeholders as the driver's own: ``?`` or ``$1``, ``$2``, …"""
+    parts = sql.split("{}")
+    if sqlite:
+        return "?".join(parts)
+    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
+
+
+async def raw(table: type[Table], sql: str, *args: Any) -> list[dict[str, Any]]:
+    """``table.raw(sql, *args)``, sent straight on the connection of the current
+    transaction when there is one. One round trip either way, but on SQLite one thread
+    hop where Piccolo's takes four (it repeats ``PRAGMA foreign_keys`` before every
+    statement, set once already when the transaction opened its connection, then runs,
+    fetches and closes a cursor), and every hop is spent holding the write lock."""
+    db = table._meta.db  # the engine, cached on the table (engine() looks it up each time)
+    transaction = db.current_transaction.get()
+    if transaction is None:
+        return list(await table.raw(sql, *args))
+    if isinstance(db, SQLiteEngine):
+        rows = await transaction.connection.execute_fetchall(_placeholders(sql, True), args)
+        return list(rows)
+    return [
+        dict(row) for row in await transaction.connection.fetch(_placeholders(sql, False), *args)
+    ]
 
 
 async def prepare() -> None:

@@ -65,3 +65,44 @@ async def test_actor_carries_the_scope_path_of_the_account(world: World) -> None
 async def test_a_disabled_account_has_no_actor(world: World) -> None:
     await User.update({User.active: False}).where(User.username == "head_a")
     assert await accounts.actor_for(world.users["head_a"].id) is None
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_session_sees_a_disabled_account_within_the_actor_ttl(world: World) -> None:
+    """The bound a page waits for an account change: one ``SESSION_ACTOR_TTL``."""
+    clock = Clock()
+    actors = accounts.SessionActors(ttl=accounts.SESSION_ACTOR_TTL, clock=clock)
+    head = world.users["head_a"]
+    assert await actors.actor("session-1", head.id) is not None
+    await User.update({User.active: False, User.role: "official"}).where(User.id == head.id)
+    # Within the bound the session's actor is the one read before the change ...
+    cached = await actors.actor("session-1", head.id)
+    assert cached is not None and cached.role == "unit_head"
+    # ... a new sign-in reads the account afresh, and so does the session after it.
+    assert await actors.actor("session-2", head.id) is None
+    clock.now += accounts.SESSION_ACTOR_TTL
+    assert await actors.actor("session-1", head.id) is None
+
+
+async def test_a_changed_scope_shows_after_the_ttl_and_a_locale_at_once(
+    world: World, monkeypatch
+) -> None:
+    clock = Clock()
+    actors = accounts.SessionActors(clock=clock)
+    monkeypatch.setattr(accounts, "session_actors", actors)
+    head = world.users["head_a"]
+    await actors.actor("s", head.id)
+    await User.update({User.scope_unit: world.commune_b.id}).where(User.id == head.id)
+    clock.now += actors.ttl
+    moved = await actors.actor("s", head.id)
+    assert moved is not None and moved.scope_path == "/P/P-B/"
+    await accounts.set_locale(head.id, "en")
+    switched = await actors.actor("s", head.id)
+    assert switched is not None and switched.locale == "en"

@@ -120,3 +120,22 @@ async def test_english_is_the_second_locale(client, world) -> None:
     assert "Sign out" in home.text
     user = await User.objects().where(User.username == "head_a").first()
     assert user.locale == "en"
+
+
+async def test_each_page_renews_the_session_and_its_cookie(client, world) -> None:
+    """An idle session ends 12 hours after its last request, on the server and in the
+    browser alike; reading it renews it, so an unchanged session is not written back."""
+    await login(client, "head_a")
+    session_id = client.cookies["congvu_session"]
+    sessions = client.app.stores.get("sessions")
+    await sessions.set(session_id, await sessions.get(session_id), expires_in=60)
+    page = await client.get("/")
+    assert page.status_code == 200
+    cookie = next(
+        v
+        for k, v in page.headers.multi_items()
+        if k == "set-cookie" and v.startswith("congvu_session=")
+    )
+    assert cookie.startswith(f"congvu_session={session_id};")
+    assert "Max-Age=43200" in cookie and "HttpOnly" in cookie
+    assert await sessions.expires_in(session_id) > 60

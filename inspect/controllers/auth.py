@@ -11,10 +11,14 @@ from congvu.inspect.services import accounts
 from congvu.inspect.services.accounts import RequestInfo
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa."
+# Only the login form is throttled, per client address (lockout per account is in the
+# service). Set on its route so that no other request pays for the check.
+LOGIN_RATE_LIMIT = RateLimitConfig(rate_limit=("minute", 30))
 
 
 @dataclass
@@ -41,7 +45,7 @@ class AuthController(Controller):
     async def login_page(self, next: str = "/") -> Template:
         return Template("auth/login.html", context={"next": _safe_next(next), "error": None})
 
-    @post("/login", status_code=303)
+    @post("/login", status_code=303, middleware=[LOGIN_RATE_LIMIT.middleware])
     async def login(
         self,
         request: Request[Any, Any, Any],

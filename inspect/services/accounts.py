@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,35 +29,74 @@ class RequestInfo:
     request_id: str | None = None
 
 
+# One round trip. Raw SQL: the same select with its join through Piccolo took ~4x the
+# CPU (360 vs 100 µs, issue #6).
+_ACTOR_SQL = (
+    "SELECT a.id, a.username, a.display_name, a.role, a.scope_unit, u.path AS scope_path,"
+    " a.official, a.locale, a.active"
+    " FROM account a LEFT JOIN unit u ON u.id = a.scope_unit WHERE a.id = {}"
+)
+
+
 async def actor_for(user_id: int) -> Actor | None:
     """The Actor of a session, or None when the account is gone or disabled."""
-    row = (
-        await User.select(
-            User.id,
-            User.username,
-            User.display_name,
-            User.role,
-            User.scope_unit,
-            User.scope_unit.path,
-            User.official,
-            User.locale,
-            User.active,
-        )
-        .where(User.id == user_id)
-        .first()
-    )
-    if row is None or not row["active"]:
+    rows = await User.raw(_ACTOR_SQL, user_id)
+    if not rows or not rows[0]["active"]:
         return None
+    row = rows[0]
     return Actor(
         id=row["id"],
         username=row["username"],
         display_name=row["display_name"],
         role=row["role"],
-        scope_path=row["scope_unit.path"] or "",
+        scope_path=row["scope_path"] or "",
         scope_unit_id=row["scope_unit"],
         official_id=row["official"],
         locale=row["locale"],
     )
+
+
+# How long a session's actor is reused before its account is read again: the bound on
+# how late a disabled account, a changed role or scope takes effect on a page. Capture
+# writes do not wait for it: sync re-reads the account with the inspection's team.
+SESSION_ACTOR_TTL = 1.0
+
+
+class SessionActors:
+    """The actor of each signed-in session, reused for ``ttl`` seconds.
+
+    Keyed by session id, so a new sign-in always reads the account afresh, and a
+    sign-out ends the session in the store before this cache is ever asked. Changes
+    made through this service (``set_locale``) are forgotten at once.
+    """
+
+    def __init__(
+        self, ttl: float = SESSION_ACTOR_TTL, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        self._entries: dict[str, tuple[float, Actor]] = {}
+
+    async def actor(self, session_id: str, user_id: int) -> Actor | None:
+        now = self._clock()
+        entry = self._entries.get(session_id)
+        if entry is not None and entry[0] > now and entry[1].id == user_id:
+            return entry[1]
+        actor = await actor_for(user_id)
+        if actor is None:
+            self._entries.pop(session_id, None)
+            return None
+        if len(self._entries) >= 10_000:
+            self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
+        self._entries[session_id] = (now + self.ttl, actor)
+        return actor
+
+    def forget(self, user_id: int) -> None:
+        for session_id in [k for k, (_, a) in self._entries.items() if a.id == user_id]:
+            del self._entries[session_id]
+
+
+session_actors = SessionActors()
 
 
 async def authenticate(
@@ -179,3 +220,4 @@ async def create_user(
 async def set_locale(user_id: int, locale: str) -> None:
     async with atomic():
         await User.update({User.locale: locale}).where(User.id == user_id)
+    session_actors.forget(user_id)

@@ -10,8 +10,10 @@ UUID with the hash of the record's canonical content and the answer it gave:
   latest version is a conflict. Never last-write-wins.
 
 A batch runs in one transaction on one connection, every record in a savepoint of its
-own, so one bad record never loses the good ones. A replayed batch costs one query (all
-its receipts at once); each inspection's context is loaded once per batch.
+own, so one bad record never loses the good ones; a record sent alone needs no
+savepoint, its transaction is its undo. A replayed batch costs one query (all its
+receipts at once); each inspection's context (team, unit, the officials the batch names)
+is one query per batch.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from congvu.inspect import db
 from congvu.inspect.actor import Actor
-from congvu.inspect.db import atomic, savepoint
+from congvu.inspect.db import atomic, engine, savepoint
 from congvu.inspect.errors import Conflict, DomainError, Invalid, NotFound
 from congvu.inspect.inspections.tables import SyncConflict, SyncReceipt
-from congvu.inspect.services import capture, inspections, organisation
+from congvu.inspect.services import capture, inspections
+from piccolo.utils.encoding import dump_json
 
 MAX_RECORDS = 500
 
@@ -105,25 +109,14 @@ async def sync(actor: Actor, records: list[IncomingRecord]) -> list[RecordResult
             ids[record.uuid] = uuid.UUID(record.uuid)
         except (ValueError, AttributeError, TypeError):
             continue
+    if len(ids) == len(records) == 1 and engine().current_transaction.get() is None:
+        return [await _sync_alone(actor, records[0], ids[records[0].uuid])]
     # One transaction (one connection, and on SQLite one turn of the write lock) for the
     # whole batch: reads reuse its connection instead of opening one each.
     async with atomic():
-        receipts = {
-            str(r["id"]): r
-            for r in (
-                await SyncReceipt.select(
-                    SyncReceipt.id,
-                    SyncReceipt.content_hash,
-                    SyncReceipt.response,
-                    SyncReceipt.user,
-                )
-                .where(SyncReceipt.id.is_in(list(set(ids.values()))))
-                .output(load_json=True)
-                if ids
-                else []
-            )
-        }
+        receipts = await _receipts(list(set(ids.values())))
         contexts: dict[int, capture.CaptureContext] = {}
+        named = _named_officials(records)
         results: list[RecordResult] = []
         for record in records:
             key = str(ids[record.uuid]) if record.uuid in ids else None
@@ -133,13 +126,61 @@ async def sync(actor: Actor, records: list[IncomingRecord]) -> list[RecordResult
             digest = content_hash(record)
             receipt = receipts.get(key)
             if receipt is None:
-                result, receipt = await _apply(actor, record, ids[record.uuid], digest, contexts)
+                result, receipt = await _apply_in_batch(
+                    actor, record, ids[record.uuid], digest, contexts, named
+                )
                 if receipt is not None:
                     receipts[key] = receipt
                 results.append(result)
                 continue
             results.append(await _answer_again(actor, record, receipt, digest))
     return results
+
+
+async def _sync_alone(actor: Actor, record: IncomingRecord, record_id: uuid.UUID) -> RecordResult:
+    """A record sent on its own, the tablet's most frequent request. Its transaction
+    holds nothing else, so rolling the transaction back is its undo: no savepoint, two
+    round trips fewer than in a batch."""
+    digest = content_hash(record)
+    try:
+        async with atomic():
+            receipt = await _receipt(record_id)
+            if receipt is not None:
+                return await _answer_again(actor, record, receipt, digest)
+            response = await _apply(
+                actor, record, record_id, digest, {}, _named_officials([record])
+            )
+    except Exception as error:
+        return await _answer_failure(actor, record, record_id, digest, error)
+    return RecordResult(record.uuid, "created", 201, response, None)
+
+
+# Receipts are read and written on every sync: raw SQL, like the rest of the hot path
+# (see capture._INSERT_FINDING).
+_INSERT_RECEIPT = (
+    "INSERT INTO sync_receipt"
+    ' (id, record_type, inspection_id, content_hash, http_status, response, "user", received_at)'
+    " VALUES ({}, {}, {}, {}, {}, {}, {}, {})"
+)
+
+
+async def _receipts(record_ids: list[uuid.UUID]) -> dict[str, dict[str, Any]]:
+    """The stored receipts of these record ids, by the id's text."""
+    if not record_ids:
+        return {}
+    rows = await db.raw(
+        SyncReceipt,
+        'SELECT id, content_hash, response, "user" FROM sync_receipt WHERE id IN ('
+        + ", ".join("{}" for _ in record_ids)
+        + ")",
+        *record_ids,
+    )
+    return {
+        str(r["id"]): {**r, "response": json.loads(r["response"])}
+        if isinstance(r["response"], str)
+        else r
+        for r in rows
+    }
 
 
 async def _answer_again(
@@ -178,21 +219,29 @@ async def _answer_again(
     )
 
 
+def _named_officials(records: list[IncomingRecord]) -> dict[int, set[int]]:
+    """The officials each inspection's records name, so that one query per inspection
+    answers whether they belong to its unit (an id of the wrong type is left to the
+    record's validation, and any official not listed here is looked up on its own)."""
+    named: dict[int, set[int]] = {}
+    for record in records:
+        official_id = record.payload.get("official_id")
+        if type(official_id) is int:
+            named.setdefault(record.inspection_id, set()).add(official_id)
+    return named
+
+
 async def _context(
-    actor: Actor, inspection_id: int, contexts: dict[int, capture.CaptureContext]
+    actor: Actor,
+    inspection_id: int,
+    contexts: dict[int, capture.CaptureContext],
+    named: dict[int, set[int]],
 ) -> capture.CaptureContext:
     ctx = contexts.get(inspection_id)
     if ctx is None:
-        ref = await inspections.member_inspection(actor, inspection_id)
-        ctx = capture.CaptureContext(
-            actor=actor,
-            ref=ref,
-            roster=await capture.roster_ids(ref.unit_path),
-            schedule=await organisation.seasonal_schedule_for_path(ref.unit_path),
-            status=ref.status,
-            started=ref.started_at is not None,
+        ctx = contexts[inspection_id] = await capture.load_context(
+            actor, inspection_id, named.get(inspection_id, ())
         )
-        contexts[inspection_id] = ctx
     return ctx
 
 
@@ -202,77 +251,86 @@ async def _apply(
     record_id: uuid.UUID,
     digest: str,
     contexts: dict[int, capture.CaptureContext],
-) -> tuple[RecordResult, dict[str, Any] | None]:
+    named: dict[int, set[int]],
+) -> dict[str, Any]:
+    """Write one record and its receipt in the caller's transaction; its response."""
     handler = capture.HANDLERS.get(record.type)
+    if handler is None:
+        raise Invalid(f"Loại bản ghi không hợp lệ: {record.type!r}.", field="type")
+    ctx = await _context(actor, record.inspection_id, contexts, named)
+    client_record = capture.ClientRecord(
+        uuid=record_id,
+        type=record.type,
+        inspection_id=record.inspection_id,
+        replaces=_uuid(record.replaces, "replaces"),
+        device_time=capture.parse_moment(record.device_time, "device_time")
+        if record.device_time
+        else None,
+        payload=record.payload,
+    )
+    response = await handler(ctx, client_record)
+    await db.raw(
+        SyncReceipt,
+        _INSERT_RECEIPT,
+        record_id,
+        record.type,
+        record.inspection_id,
+        digest,
+        201,
+        dump_json(response),
+        actor.id or None,
+        datetime.now(UTC),
+    )
+    return response
+
+
+async def _apply_in_batch(
+    actor: Actor,
+    record: IncomingRecord,
+    record_id: uuid.UUID,
+    digest: str,
+    contexts: dict[int, capture.CaptureContext],
+    named: dict[int, set[int]],
+) -> tuple[RecordResult, dict[str, Any] | None]:
+    """``_apply`` in a savepoint of its own, so one bad record never loses the good ones;
+    the result, and the receipt now stored if any."""
     try:
-        if handler is None:
-            raise Invalid(f"Loại bản ghi không hợp lệ: {record.type!r}.", field="type")
-        ctx = await _context(actor, record.inspection_id, contexts)
-        client_record = capture.ClientRecord(
-            uuid=record_id,
-            type=record.type,
-            inspection_id=record.inspection_id,
-            replaces=_uuid(record.replaces, "replaces"),
-            device_time=capture.parse_moment(record.device_time, "device_time")
-            if record.device_time
-            else None,
-            payload=record.payload,
-        )
         # The batch read its receipts in this transaction: on SQLite nobody else can
         # have written since; on PostgreSQL a concurrent resend that won meanwhile makes
-        # the receipt insert below fail as a unique violation, answered after the except.
+        # the receipt insert fail as a unique violation, answered in _answer_failure.
         async with savepoint():
-            response = await handler(ctx, client_record)
-            receipt = {
-                "id": record_id,
-                "content_hash": digest,
-                "response": response,
-                "user": actor.id,
-            }
-            await SyncReceipt.insert(
-                SyncReceipt(
-                    id=record_id,
-                    record_type=record.type,
-                    inspection_id=record.inspection_id,
-                    content_hash=digest,
-                    http_status=201,
-                    response=response,
-                    user=actor.id or None,
-                    received_at=datetime.now(UTC),
-                )
-            )
-    except DomainError as error:
+            response = await _apply(actor, record, record_id, digest, contexts, named)
+    except Exception as error:
         # The batch's view of the inspection may be ahead of what was rolled back.
         contexts.pop(record.inspection_id, None)
-        return _rejected(record.uuid, error), None
-    except Exception as error:
-        contexts.pop(record.inspection_id, None)
-        if not _is_unique_violation(error):
-            raise
-        # A concurrent resend (or a concurrent edit of the same base) won the race.
-        existing = await _receipt(record_id)
-        if existing is not None:
-            return await _answer_again(actor, record, existing, digest), existing
-        return _rejected(
-            record.uuid,
-            Conflict(
-                "Bản ghi này đã có phiên bản mới hơn; hãy sửa từ phiên bản mới nhất.",
-                field="replaces",
-            ),
-        ), None
+        return await _answer_failure(actor, record, record_id, digest, error), None
+    receipt = {"id": record_id, "content_hash": digest, "response": response, "user": actor.id}
     return RecordResult(record.uuid, "created", 201, response, None), receipt
 
 
-async def _receipt(record_id: uuid.UUID) -> dict[str, Any] | None:
-    row = (
-        await SyncReceipt.select(
-            SyncReceipt.id, SyncReceipt.content_hash, SyncReceipt.response, SyncReceipt.user
-        )
-        .where(SyncReceipt.id == record_id)
-        .output(load_json=True)
-        .first()
+async def _answer_failure(
+    actor: Actor, record: IncomingRecord, record_id: uuid.UUID, digest: str, error: Exception
+) -> RecordResult:
+    """The answer to a record whose writes were undone."""
+    if isinstance(error, DomainError):
+        return _rejected(record.uuid, error)
+    if not _is_unique_violation(error):
+        raise error
+    # A concurrent resend (or a concurrent edit of the same base) won the race.
+    existing = await _receipt(record_id)
+    if existing is not None:
+        return await _answer_again(actor, record, existing, digest)
+    return _rejected(
+        record.uuid,
+        Conflict(
+            "Bản ghi này đã có phiên bản mới hơn; hãy sửa từ phiên bản mới nhất.",
+            field="replaces",
+        ),
     )
-    return dict(row) if row is not None else None
+
+
+async def _receipt(record_id: uuid.UUID) -> dict[str, Any] | None:
+    return (await _receipts([record_id])).get(str(record_id))
 
 
 def _is_unique_violation(error: Exception) -> bool:

@@ -13,7 +13,8 @@ from congvu.inspect.inspections.tables import (
     SyncConflict,
     SyncReceipt,
 )
-from congvu.inspect.tables import AuditEvent
+from congvu.inspect.services import sync
+from congvu.inspect.tables import AuditEvent, User
 
 from tests.conftest import login
 from tests.inspections.conftest import (
@@ -349,3 +350,57 @@ async def test_a_start_and_records_in_one_batch_work_offline_style(client, iw) -
     )
     assert [r["status"] for r in results] == ["created"] * 4, results
     assert uuid.UUID(results[0]["uuid"])
+
+
+def unit_finding(iw: InspectionWorld, hour: int = 9) -> dict[str, object]:
+    payload = {
+        "official_id": None,
+        "violation_code": "NO_HOTLINE_POSTED",
+        "observed_at": iw.at(hour, 0),
+    }
+    return record("finding", iw.inspection.id, payload)
+
+
+async def test_a_disabled_account_can_capture_nothing_more_at_once(client, iw) -> None:
+    """The session's actor is reused for a moment (see SessionActors), but a capture
+    write reads the account with the team: disabling it stops the very next record."""
+    await login(client, "inspector")
+    assert (await send_one(client, unit_finding(iw)))["status"] == "created"
+    await User.update({User.active: False}).where(User.username == "inspector")
+    alone = await send_one(client, unit_finding(iw, 10))
+    in_batch = await send(client, unit_finding(iw, 10), unit_finding(iw, 11))
+    for result in (alone, *in_batch):
+        assert (result["http_status"], result["error"]["field"]) == (404, "inspection_id")
+    assert await Finding.count() == 1
+
+
+@pytest.mark.parametrize("alone", [True, False], ids=["alone", "in a batch"])
+async def test_a_record_that_loses_the_race_to_its_uuid_is_undone_and_answered_again(
+    client, iw, monkeypatch, alone: bool
+) -> None:
+    """A concurrent request stored a receipt for the same UUID after this one looked:
+    the finding and audit event already written are undone, the answer is the
+    conflict the stored receipt calls for, and a batch keeps its other records."""
+    await login(client, "inspector")
+    taken = start_record(iw)
+    assert (await send_one(client, taken))["status"] == "created"
+    real_receipts = sync._receipts
+    looked = []
+
+    async def receipts_before_the_twin_committed(ids: list[uuid.UUID]) -> dict[str, object]:
+        found = await real_receipts(ids)
+        if not looked:  # the first look, only: the twin is not committed yet
+            looked.append(True)
+            found.pop(taken["uuid"], None)
+        return found
+
+    monkeypatch.setattr(sync, "_receipts", receipts_before_the_twin_committed)
+    rival = {**unit_finding(iw), "uuid": taken["uuid"]}
+    other = unit_finding(iw, 10)
+    results = await send(client, rival) if alone else await send(client, rival, other)
+    assert (results[0]["status"], results[0]["http_status"]) == ("conflict", 409)
+    assert await SyncConflict.count() == 1
+    kept = await Finding.select(Finding.client_uuid)
+    assert [str(f["client_uuid"]) for f in kept] == ([] if alone else [other["uuid"]])
+    audited = await AuditEvent.count().where(AuditEvent.action == "finding_recorded")
+    assert audited == len(kept)
