@@ -75,7 +75,9 @@ class CapturePages(Controller):
         self, request: Request[Actor, Any, Any], inspection_id: FromPath[int]
     ) -> Template:
         # The inspection itself is loaded by the page from the (cached) assigned list:
-        # rendering it here would make the offline copy of this page go stale.
+        # rendering it here would make the offline copy of this page go stale. Only the
+        # team may open it (404 otherwise, so a sealed surprise inspection does not leak).
+        await inspections.member_inspection(request.user, inspection_id)
         return _page("capture/capture.html", request, inspection_id=inspection_id)
 
 

@@ -107,9 +107,12 @@ class InspectionApi(Controller):
         media_type="application/octet-stream",
         guards=[requires_role(*CAPTURE_ROLES)],
     )
-    async def evidence_file(self, sha256: FromPath[str]) -> File:
-        """The stored photo (server-generated name, outside the web root)."""
-        path, media_type = await evidence.evidence_file(sha256)
+    async def evidence_file(self, request: Request[Actor, Any, Any], sha256: FromPath[str]) -> File:
+        """The stored photo (server-generated name, outside the web root), for whoever may
+        read a finding it documents, or its uploader; every read is audited."""
+        path, media_type = await evidence.read(
+            request.user, sha256, request_id=request.headers.get("x-request-id")
+        )
         return File(path, media_type=media_type, content_disposition_type="inline")
 
 

@@ -46,7 +46,7 @@ from arq.connections import ArqRedis
 from congvu.inspect import db
 from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.tables import ColumnMapping, ImportBatch, ImportStatus, RejectedRow
-from congvu.inspect.errors import Invalid, NotFound
+from congvu.inspect.errors import Forbidden, Invalid, NotFound
 from congvu.inspect.services import jobs, organisation
 from congvu.inspect.services.dossier_reading import (
     DATE_FIELDS,
@@ -791,7 +791,12 @@ async def rejected_rows_csv(actor: Actor, batch_id: int) -> str:
     """The rejected rows of a batch as CSV (UTF-8 with BOM, so Excel shows Vietnamese),
     the cells as read plus the row number, column and reason."""
     batch = (
-        await ImportBatch.select(ImportBatch.id, ImportBatch.requested_by, ImportBatch.unit.path)
+        await ImportBatch.select(
+            ImportBatch.id,
+            ImportBatch.requested_by,
+            ImportBatch.unit.path,
+            ImportBatch.requested_by._.scope_unit._.path.as_alias("starter_path"),
+        )
         .where(ImportBatch.id == batch_id)
         .first()
     )
@@ -823,10 +828,14 @@ async def rejected_rows_csv(actor: Actor, batch_id: int) -> str:
 
 
 def _may_see_batch(actor: Actor, batch: dict[str, Any]) -> bool:
-    if actor.role == "admin" or batch["requested_by"] == actor.id:
+    """Its starter, and whoever's scope holds its unit; a whole-province import (no unit):
+    the administrators whose scope holds its starter's unit (as ``recent_batches``)."""
+    if batch["requested_by"] == actor.id:
         return True
     path = batch.get("unit.path")
-    return path is not None and actor.can_see_unit_path(path)
+    if path is not None:
+        return actor.can_see_unit_path(path)
+    return actor.role == "admin" and actor.can_see_unit_path(batch.get("starter_path") or "")
 
 
 async def save_mapping(actor: Actor, name: str, columns: dict[str, str]) -> None:
@@ -840,8 +849,20 @@ async def save_mapping(actor: Actor, name: str, columns: dict[str, str]) -> None
     clean = {f: unicodedata.normalize("NFC", h).strip() for f, h in columns.items() if h.strip()}
     async with db.atomic():
         existing = (
-            await ColumnMapping.select(ColumnMapping.id).where(ColumnMapping.name == name).first()
+            await ColumnMapping.select(
+                ColumnMapping.id,
+                ColumnMapping.created_by._.scope_unit._.path.as_alias("owner_path"),
+            )
+            .where(ColumnMapping.name == name)
+            .first()
         )
+        # Names are shared by all importers; one saved in another unit is not theirs to
+        # replace (they may still use it, or save under another name).
+        owner = existing["owner_path"] if existing else None
+        if owner is not None and not actor.can_see_unit_path(owner):
+            raise Forbidden(
+                f"Bảng ánh xạ {name!r} do đơn vị khác lập; hãy lưu với tên khác.", field="name"
+            )
         if existing:
             await ColumnMapping.update({ColumnMapping.columns: clean}).where(
                 ColumnMapping.id == existing["id"]

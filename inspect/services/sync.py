@@ -362,6 +362,20 @@ async def conflicts(actor: Actor, inspection_id: int | None = None) -> list[Conf
     elif not actor.has_role("admin", "team_lead"):
         raise NotFound("Không tìm thấy cuộc kiểm tra.", field="inspection_id")
     rows = await query.order_by(SyncConflict.id, ascending=False).output(load_json=True)
+    if inspection_id is None:
+        # Team leads and admins: only the inspections their scope lets them read.
+        readable: dict[int | None, bool] = {}
+        for r in rows:
+            key = r["inspection_id"]
+            if key not in readable:
+                if key is None:  # a record naming no inspection: the whole tree's admins
+                    readable[key] = actor.role == "admin" and not actor.scope_path
+                    continue
+                try:
+                    readable[key] = bool(await inspections.readable_inspection(actor, key))
+                except NotFound:
+                    readable[key] = False
+        rows = [r for r in rows if readable[r["inspection_id"]]]
     return [
         ConflictView(
             id=r["id"],

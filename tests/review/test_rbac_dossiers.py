@@ -97,20 +97,9 @@ MATRIX: dict[Route, Expect] = {
 }
 LISTS = {("GET", "/dossiers"), ("GET", "/dossiers/import")}
 
-_BATCH_FIX = "services/dossier_import.py _may_see_batch: admin in scope"
-_MAPPING_FIX = "services/dossier_import.py save_mapping: not another unit's mapping (Forbidden)"
-# Holes whose fix belongs in files outside this change: the matrix holds the answer
-# they give today and fails once they are fixed (see rbac.Pending).
-PENDING: Pending = {
-    ("GET", "/dossiers/import/batches/{batch_id:int}/rejected.csv", "other_unit", "admin"): (
-        "200 shows Lê Văn Đức",
-        _BATCH_FIX,
-    ),
-    **{
-        ("POST", "/dossiers/import/mappings", "other_unit", role): (303, _MAPPING_FIX)
-        for role in IMPORT
-    },
-}
+# Known holes not yet fixed would be listed here with the answer they give today (see
+# rbac.Pending); there are none.
+PENDING: Pending = {}
 
 
 def test_every_cross_unit_case_is_denied_in_the_matrix() -> None:

@@ -142,34 +142,9 @@ LISTS = {
 ONCE = LISTS - {("POST", "/plans/team-check")}
 UNSCOPED = {("PUT", "/api/v1/evidence/{sha256:str}")}
 
-_CAPTURE_FIX = "controllers/capture.py CapturePages.capture: member_inspection first"
-_EVIDENCE_FIX = "controllers/inspections_api.py evidence_file: evidence.read(actor, sha)"
-_CONFLICTS_FIX = "services/sync.py conflicts: keep only readable inspections"
-# Holes whose fix belongs in files outside this change: the matrix holds the answer
-# they give today and fails once they are fixed (see rbac.Pending).
-PENDING: Pending = {
-    **{
-        ("GET", "/inspections/{inspection_id:int}/capture", target, role): (200, _CAPTURE_FIX)
-        for role in CAPTURE
-        for target in ("own_unit", "other_unit")
-    },
-    ("GET", "/inspections/{inspection_id:int}/capture", "own_record", "admin"): (
-        200,
-        _CAPTURE_FIX,
-    ),
-    ("GET", "/api/v1/evidence/{sha256:str}", "own_unit", "inspector"): (200, _EVIDENCE_FIX),
-    **{
-        ("GET", "/api/v1/evidence/{sha256:str}", "other_unit", role): (200, _EVIDENCE_FIX)
-        for role in CAPTURE
-    },
-    **{
-        ("GET", "/api/v1/sync/conflicts", "own_unit", role): (
-            "200 shows Lê Văn Đức",
-            _CONFLICTS_FIX,
-        )
-        for role in LEADS
-    },
-}
+# Known holes not yet fixed would be listed here with the answer they give today (see
+# rbac.Pending); there are none.
+PENDING: Pending = {}
 
 
 def test_every_cross_unit_case_is_denied_in_the_matrix() -> None:
