@@ -37,7 +37,7 @@ from congvu.inspect.controllers import (
     review,
 )
 from congvu.inspect.embedded_redis import EmbeddedRedis
-from congvu.inspect.services import accounts, audit_chain
+from congvu.inspect.services import accounts, audit, audit_chain
 from congvu.inspect.settings import Settings, get_settings
 from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
@@ -169,7 +169,9 @@ def _configure_jinja(engine: JinjaTemplateEngine, settings: Settings) -> None:
 
 
 async def _set_locale(request: Request[Any, Any, Any]) -> None:
-    """Vietnamese first: the account's choice, else the cookie, else the configured default."""
+    """Vietnamese first: the account's choice, else the cookie, else the configured default.
+    Also names the request for the audit trail (every event it writes carries the id)."""
+    audit.current_request_id.set(audit.request_id_from(request.headers.get("x-request-id")))
     user = request.scope.get("user")
     locale = user.locale if isinstance(user, Actor) else request.cookies.get("congvu_locale")
     if locale not in i18n.LOCALES:

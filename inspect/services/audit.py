@@ -6,6 +6,9 @@ append, inside the caller's transaction so an event exists exactly when its chan
 
 from __future__ import annotations
 
+import contextvars
+import re
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +25,21 @@ _INSERT_EVENT = (
     " object_id, before, after, reason, request_id, ip)"
     " VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
 )
+
+
+# The request being served (set for every request by the app; None in the worker and the
+# CLI), so every event of one request can be found together without threading it through.
+current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "congvu_request_id", default=None
+)
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def request_id_from(header: str | None) -> str:
+    """A proxy's X-Request-ID when it is a sane token, else a fresh one."""
+    if header and _REQUEST_ID.fullmatch(header):
+        return header
+    return uuid.uuid4().hex
 
 
 async def record(
@@ -49,6 +67,6 @@ async def record(
         None if before is None else dump_json(before),
         None if after is None else dump_json(after),
         reason,
-        request_id,
+        request_id or current_request_id.get(),
         ip,
     )

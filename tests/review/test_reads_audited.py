@@ -184,3 +184,19 @@ async def test_the_queue_and_my_findings_lists_are_audited_as_reads(rw: ReviewWo
     # An empty list shows nothing: no event.
     assert await review.mine(await rw.actor("official_b")) == []
     assert len(await _events("findings_listed")) == 2
+
+
+async def test_every_event_of_a_request_carries_its_request_id(client, rw: ReviewWorld) -> None:
+    """A proxy's X-Request-ID is kept (when it is a sane token); otherwise each request
+    gets its own id, so the events of one request can be found together."""
+    finding = await rw.finding(rw.world.official_a)
+    await login(client, "admin")
+    given = await client.get(f"/findings/{finding}", headers={"x-request-id": "yc-2026-0042"})
+    assert given.status_code == 200
+    plain = await client.get(f"/findings/{finding}")
+    bad = await client.get(f"/findings/{finding}", headers={"x-request-id": "x" * 65})
+    assert plain.status_code == bad.status_code == 200
+    ids = [e["request_id"] for e in await _events("finding_viewed")]
+    assert ids[0] == "yc-2026-0042"
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids[1:])
+    assert len(ids) == 3 and ids[1] != ids[2]
