@@ -208,11 +208,11 @@ async def test_a_running_job_keeps_a_heartbeat_until_it_ends(client, world: Worl
     job_id = await _queued_record(world.commune_a.id)
     seen: list[bool] = []
 
-    async def work(progress: job_service.Progress) -> str:
+    async def work(progress: job_service.Progress) -> dict[str, str]:
         seen.append(bool(await queue.exists(job_service.heartbeat_key(str(job_id)))))
-        return "xong"
+        return {"ket_qua": "xong"}
 
-    assert await job_service.run_tracked(str(job_id), work, queue) == "xong"
+    assert await job_service.run_tracked(str(job_id), work, queue) == {"ket_qua": "xong"}
     assert seen == [True]
     assert not await queue.exists(job_service.heartbeat_key(str(job_id)))
 
