@@ -48,6 +48,18 @@ class PeriodKind(StrEnum):
 
 
 _ROMAN = ("I", "II", "III", "IV")
+_NAMES = {
+    "vi": {
+        PeriodKind.QUARTER: "Quý {roman}/{year}",
+        PeriodKind.MONTH: "Tháng {number:02d}/{year}",
+        PeriodKind.YEAR: "Năm {year}",
+    },
+    "en": {
+        PeriodKind.QUARTER: "Q{number} {year}",
+        PeriodKind.MONTH: "{number:02d}/{year}",
+        PeriodKind.YEAR: "Year {year}",
+    },
+}
 _PATTERNS = {
     PeriodKind.QUARTER: re.compile(r"(\d{4})-Q([1-4])"),
     PeriodKind.MONTH: re.compile(r"(\d{4})-(0[1-9]|1[0-2])"),
@@ -102,24 +114,20 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
 
+    def label(self, locale: str) -> str:
+        """ "Quý I/2026 (15/12/2025 – 14/03/2026)" — the bounds shown, since two schemes exist."""
+        name = _NAMES[locale][self.kind].format(
+            roman=_ROMAN[self.number - 1], number=self.number, year=self.year
+        )
+        return f"{name} ({self.first_day:%d/%m/%Y} – {self.last_day:%d/%m/%Y})"
+
     @property
     def label_vi(self) -> str:
-        """ "Quý I/2026 (15/12/2025 – 14/03/2026)" — the bounds shown, since two schemes exist."""
-        bounds = f"{self.first_day:%d/%m/%Y} – {self.last_day:%d/%m/%Y}"
-        if self.kind is PeriodKind.QUARTER:
-            return f"Quý {_ROMAN[self.number - 1]}/{self.year} ({bounds})"
-        if self.kind is PeriodKind.MONTH:
-            return f"Tháng {self.number:02d}/{self.year} ({bounds})"
-        return f"Năm {self.year} ({bounds})"
+        return self.label("vi")
 
     @property
     def label_en(self) -> str:
-        bounds = f"{self.first_day:%d/%m/%Y} – {self.last_day:%d/%m/%Y}"
-        if self.kind is PeriodKind.QUARTER:
-            return f"Q{self.number} {self.year} ({bounds})"
-        if self.kind is PeriodKind.MONTH:
-            return f"{self.number:02d}/{self.year} ({bounds})"
-        return f"Year {self.year} ({bounds})"
+        return self.label("en")
 
 
 def parse_period(text: str, scheme: PeriodScheme) -> Period:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from congvu.rules.calendar import DaySessions
+from congvu.rules.calendar import DEFAULT_SESSIONS, DaySessions
 from congvu.rules.packs import RulePack, RuleRef, format_date, pack_for
 
 __all__ = [
@@ -95,6 +95,15 @@ class SeasonalSchedule:
 
     def sessions_on(self, d: date) -> DaySessions:
         return self.season_on(d).sessions
+
+    def sessions_or_default(self, d: date) -> DaySessions:
+        """``sessions_on``, or the national default (QĐ 188/1999/QĐ-TTg) on a day no season
+        covers: a gap in a unit's seasons is theirs to fix, and must not stop a spot check
+        or an import, so the lenient default judges meanwhile."""
+        try:
+            return self.sessions_on(d)
+        except NoSeasonForDate:
+            return DEFAULT_SESSIONS
 
 
 # --- observations ---------------------------------------------------------------------------

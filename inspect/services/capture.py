@@ -33,7 +33,7 @@ from congvu.inspect.inspections.tables import (
 )
 from congvu.inspect.services import audit, organisation
 from congvu.inspect.services.evidence import write_atomically
-from congvu.inspect.services.inspections import InspectionRef, local_zone, sessions_for
+from congvu.inspect.services.inspections import InspectionRef, local_zone
 from congvu.inspect.settings import get_settings
 from congvu.inspect.tables import Official
 from congvu.rules.conduct import ViolationType, catalogue
@@ -457,7 +457,7 @@ async def attendance(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any
             _present_at_check(checked_at)
             if observation is None
             else judge_attendance(
-                observation, sessions_for(schedule, checked_at.date()), checked_at
+                observation, schedule.sessions_or_default(checked_at.date()), checked_at
             )
         )
     except (PackNotFound, ValueError):

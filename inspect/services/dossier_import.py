@@ -800,7 +800,7 @@ async def rejected_rows_csv(actor: Actor, batch_id: int) -> str:
         .where(ImportBatch.id == batch_id)
         .first()
     )
-    if batch is None or not _may_see_batch(actor, batch):
+    if batch is None or not may_see_batch(actor, batch):
         raise NotFound("Không tìm thấy lô nhập.")
     rows = (
         await RejectedRow.select()
@@ -827,9 +827,10 @@ async def rejected_rows_csv(actor: Actor, batch_id: int) -> str:
     return out.getvalue()
 
 
-def _may_see_batch(actor: Actor, batch: dict[str, Any]) -> bool:
+def may_see_batch(actor: Actor, batch: dict[str, Any]) -> bool:
     """Its starter, and whoever's scope holds its unit; a whole-province import (no unit):
-    the administrators whose scope holds its starter's unit (as ``recent_batches``)."""
+    the administrators whose scope holds its starter's unit. The import history
+    (``dossiers.recent_batches``) lists by the same rule."""
     if batch["requested_by"] == actor.id:
         return True
     path = batch.get("unit.path")

@@ -17,7 +17,6 @@ from congvu.inspect.services import organisation
 from congvu.inspect.services.dossier_staging import EVALUATED_COLUMNS, evaluate_frame
 from congvu.rules.calendar import DEFAULT_SESSIONS, DaySessions
 from congvu.rules.dossiers import local_moment
-from congvu.rules.working_hours import NoSeasonForDate
 
 # What ``evaluate_stored`` reads of a dossier: select these (with ``Dossier.id``).
 FACT_COLUMNS = tuple(getattr(Dossier, name) for name in EVALUATED_COLUMNS)
@@ -37,7 +36,4 @@ async def sessions_of(unit_id: int, received_at: datetime) -> DaySessions:
     same fallback to the national default as ``evaluate_dossiers_by_unit``."""
     schedule = (await organisation.schedules_by_unit([unit_id])).get(unit_id)
     day = local_moment(received_at).date()
-    try:
-        return schedule.sessions_on(day) if schedule else DEFAULT_SESSIONS
-    except NoSeasonForDate:
-        return DEFAULT_SESSIONS
+    return schedule.sessions_or_default(day) if schedule else DEFAULT_SESSIONS

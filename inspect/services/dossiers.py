@@ -539,13 +539,7 @@ async def recent_batches(actor: Actor, limit: int = 20) -> list[BatchView]:
     )
     out = []
     for r in await query:
-        path = r["unit.path"]
-        starter = r["starter_path"] or ""
-        if not (
-            r["requested_by"] == actor.id
-            or (path is not None and actor.can_see_unit_path(path))
-            or (path is None and actor.role == "admin" and actor.can_see_unit_path(starter))
-        ):
+        if not dossier_import.may_see_batch(actor, r):
             continue
         out.append(BatchView(**{k: r[k] for k in BatchView.__dataclass_fields__}))
     return out[:limit]

@@ -28,9 +28,7 @@ from congvu.inspect.inspections.tables import (
 from congvu.inspect.services import audit, organisation
 from congvu.inspect.settings import get_settings
 from congvu.inspect.tables import Unit, UnitKind, User
-from congvu.rules.calendar import DEFAULT_SESSIONS, DaySessions
 from congvu.rules.conduct import catalogue
-from congvu.rules.working_hours import NoSeasonForDate, SeasonalSchedule
 
 TOPICS = ("working_hours", "conduct", "one_stop")
 TOPIC_LABELS = {
@@ -167,14 +165,6 @@ async def audit_sealed_view(actor: Actor, ref: InspectionRef, where: str) -> Non
             )
 
 
-def sessions_for(schedule: SeasonalSchedule, on: date) -> DaySessions:
-    try:
-        return schedule.sessions_on(on)
-    except NoSeasonForDate:
-        # A gap in the province's seasons is theirs to fix; judge by the lenient default.
-        return DEFAULT_SESSIONS
-
-
 # --- the tablet's list ---------------------------------------------------------------
 
 
@@ -265,7 +255,7 @@ async def assigned(actor: Actor) -> list[AssignedInspection]:
     for row in rows:
         officials = await organisation.officials_of_unit(SYSTEM, row["unit"])
         schedule = await organisation.seasonal_schedule(row["unit.code"])
-        day = sessions_for(schedule, row["scheduled_date"])
+        day = schedule.sessions_or_default(row["scheduled_date"])
         items = catalogue(row["scheduled_date"]).values()
         result.append(
             AssignedInspection(

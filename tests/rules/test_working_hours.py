@@ -307,3 +307,11 @@ def test_all_year_schedule() -> None:
     phu_yen = SeasonalSchedule.all_year(NA_WINTER)
     assert phu_yen.season_on(date(2026, 7, 1)).name_vi == "Cả năm"
     assert phu_yen.sessions_on(date(2026, 12, 31)) == NA_WINTER
+
+
+def test_a_day_no_season_covers_is_judged_by_the_national_default() -> None:
+    """QĐ 188/1999/QĐ-TTg hours stand in for a gap in a unit's own seasons."""
+    summer = DaySessions(hm("07:00"), hm("11:30"), hm("13:30"), hm("17:00"))
+    summer_only = SeasonalSchedule([Season("Mùa hè", (5, 1), (8, 31), summer)])
+    assert summer_only.sessions_or_default(date(2026, 6, 1)).morning_start == hm("07:00")
+    assert summer_only.sessions_or_default(date(2026, 12, 1)) == DEFAULT_SESSIONS
