@@ -45,7 +45,7 @@ async def test_demo_gives_the_head_and_the_official_review_items(clean_db) -> No
     from congvu.inspect.dossiers.tables import Dossier
     from congvu.inspect.inspections.tables import Finding
     from congvu.inspect.review.tables import DossierDecision, FindingReview
-    from congvu.inspect.services import accounts, review, review_dossiers
+    from congvu.inspect.services import accounts, review
 
     await seed_demo()
     states = [r["state"] for r in await FindingReview.select(FindingReview.state)]
@@ -69,7 +69,10 @@ async def test_demo_gives_the_head_and_the_official_review_items(clean_db) -> No
     )
     # The demo export gives the demo official one dossier resolved late without an apology;
     # the head took it up, so it waits for their explanation.
-    theirs = await Dossier.select(Dossier.flags).where(Dossier.official == official.official_id)
-    assert any(review_dossiers.lateness_flags(d["flags"]) for d in theirs)
+    theirs = await Dossier.select(Dossier.code, Dossier.flags).where(
+        Dossier.official == official.official_id
+    )
+    planted = [d for d in theirs if d["code"].startswith("DEMO-")]
+    assert [d["flags"] for d in planted] == ["APOLOGY_MISSING;RESOLVED_LATE"]
     assert case["official"] == official.official_id
     assert case["id"] in [item.id for item in await review.mine(official)]

@@ -26,7 +26,7 @@ async def seed_demo_dossiers(
 ) -> dict[str, Any]:
     """A seeded export of the demo communes' one-stop centres over the last 15 months.
 
-    ``late_for``: a ward official who also staffs its centre's desk gets one dossier
+    ``late_for``: an official of a one-stop desk (or its ward) gets one dossier
     resolved late without an apology letter, so the demo always has a case about them
     (which generated dossiers turn out late moves with today's date)."""
     units = await Unit.select(Unit.code).where(
@@ -62,13 +62,14 @@ async def seed_demo_dossiers(
 
 async def _late_row(official: Official, end: date, number: int) -> pd.DataFrame:
     """Received 12 working days ago, one working day to process (khai sinh), finished two
-    working days ago, at the desk of the official's ward."""
+    working days ago, at the official's own unit."""
     calendar = default_calendar()
     received = calendar.add_working_days(end, -12)
     due = calendar.add_working_days(received, 1)
     finished = calendar.add_working_days(end, -2)
+    # The official's own unit: the desk itself, or the ward whose desk they staff.
     unit = await Unit.select(Unit.code).where(Unit.id == official.unit).first()
-    desk = f"{unit['code']}-PVHCC" if unit else "NA"
+    desk = unit["code"] if unit else "NA"
     return pd.DataFrame(
         [
             {
