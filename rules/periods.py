@@ -114,11 +114,14 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
 
-    def label(self, locale: str) -> str:
-        """ "Quý I/2026 (15/12/2025 – 14/03/2026)" — the bounds shown, since two schemes exist."""
+    def label(self, locale: str, *, bounds: bool = True) -> str:
+        """ "Quý I/2026 (15/12/2025 – 14/03/2026)" — the bounds shown, since two schemes
+        exist; without them ("Quý I/2026") where space is short."""
         name = _NAMES[locale][self.kind].format(
             roman=_ROMAN[self.number - 1], number=self.number, year=self.year
         )
+        if not bounds:
+            return name
         return f"{name} ({self.first_day:%d/%m/%Y} – {self.last_day:%d/%m/%Y})"
 
     @property

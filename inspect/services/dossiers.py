@@ -192,6 +192,8 @@ class PeriodEstimate:
     # "Quý I/2026 (15/12/2025 – 14/03/2026)": two schemes exist, so the bounds are shown.
     label_vi: str
     label_en: str
+    short_vi: str  # "Quý I/2026", for the period filter
+    short_en: str
     received: int
     timeliness: float
     online: float
@@ -246,11 +248,14 @@ def _periods(frame: pd.DataFrame) -> list[PeriodEstimate]:
         def pct(value: float, n: int = n) -> float:
             return round(100 * value / n, 1)
 
+        named = parse_period(str(period), scheme)
         out.append(
             PeriodEstimate(
                 period=str(period),
-                label_vi=parse_period(str(period), scheme).label_vi,
-                label_en=parse_period(str(period), scheme).label_en,
+                label_vi=named.label("vi"),
+                label_en=named.label("en"),
+                short_vi=named.label("vi", bounds=False),
+                short_en=named.label("en", bounds=False),
                 received=n,
                 timeliness=pct(
                     sum(int(status.get(s, 0)) for s in ("early", "on_time", "in_progress"))

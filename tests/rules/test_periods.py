@@ -92,6 +92,7 @@ def test_labels(name: str, scheme: PeriodScheme, vi: str, en: str) -> None:
     period = parse_period(name, scheme)
     bounds = f" ({period.first_day:%d/%m/%Y} – {period.last_day:%d/%m/%Y})"
     assert (period.label_vi, period.label_en) == (vi + bounds, en + bounds)
+    assert (period.label("vi", bounds=False), period.label("en", bounds=False)) == (vi, en)
     assert parse_period("2026-Q1", ND09).label_vi == "Quý I/2026 (15/12/2025 – 14/03/2026)"
 
 
