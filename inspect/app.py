@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import redis.asyncio as aioredis
 from arq import create_pool
@@ -39,6 +41,7 @@ from congvu.inspect.controllers import (
 from congvu.inspect.embedded_redis import EmbeddedRedis
 from congvu.inspect.services import accounts, audit, audit_chain
 from congvu.inspect.settings import Settings, get_settings
+from congvu.inspect.ttl_cache import TtlCache
 from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
@@ -64,6 +67,9 @@ PUBLIC_PATHS = ["/login", "/health", "/static", "/schema", "/locale"]
 
 
 _LOADED_SESSION = "congvu_loaded_session"
+# The sessions this process read from Redis in the last second, by id (their stored
+# bytes). See RotatingSessionBackend.
+recent_sessions: TtlCache[str, bytes] = TtlCache(accounts.SESSION_ACTOR_TTL)
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
@@ -72,6 +78,11 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     An unchanged session is not written back: reading it renewed its expiry
     (``renew_on_access``), so a request costs one round trip to Redis, not two, and a
     request racing a logout in another tab can no longer write the ended session back.
+
+    A session read from Redis is reused by this process for ``SESSION_ACTOR_TTL`` (1 s),
+    the bound already set on the session's actor: reading it cost a quarter of the CPU
+    of a one-finding sync (issue #6). A session this process changes or ends is
+    forgotten at once; one ended through another process is refused here within 1 s.
     """
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -88,8 +99,12 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> dict[str, Any]:
         if session_id := connection.cookies.get(self.config.key):
-            store = self.config.get_store_from_app(connection.scope["app"])
-            data = await self.get(session_id, store=store)
+            data = recent_sessions.get(session_id)
+            if data is None:
+                store = self.config.get_store_from_app(connection.scope["app"])
+                data = await self.get(session_id, store=store)
+                if data is not None:
+                    recent_sessions.put(session_id, data)
             if data is not None:
                 connection.scope.setdefault("state", {})[_LOADED_SESSION] = data
                 return self.deserialize_data(data)
@@ -109,6 +124,8 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             or state.get("rotate_session")
             or self.serialize_data(scope_session, connection.scope) != loaded
         ):
+            recent_sessions.forget(connection.cookies.get(self.config.key, ""))
+            recent_sessions.forget(self.get_session_id(connection))
             await super().store_in_message(scope_session, message, connection)
             return
         # The cookie's own max-age slides with the stored session, as before.
@@ -132,6 +149,19 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
 class SessionConfig(ServerSideSessionConfig):
     _backend_class = RotatingSessionBackend
+
+
+class SessionStore(RedisStore):
+    """Reads and renews a session with one GETEX (Redis ≥ 6.2) where Litestar's store
+    runs a Lua script of GET, TTL and EXPIRE: the same round trip, less work on both
+    ends. Every session is written with an expiry, so the script's "only if it has
+    one" never mattered here."""
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        if not renew_for:
+            return await super().get(key)
+        seconds = int(renew_for.total_seconds()) if isinstance(renew_for, timedelta) else renew_for
+        return cast("bytes | None", await self._redis.getex(self._make_key(key), ex=seconds))
 
 
 async def _retrieve_actor(
@@ -168,6 +198,22 @@ def _configure_jinja(engine: JinjaTemplateEngine, settings: Settings) -> None:
     )
 
 
+_heap_frozen = False
+
+
+def _freeze_long_lived_objects() -> None:
+    """Hide what lives as long as the process (modules, routes, templates, pools) from
+    the garbage collector. A full collection walked all of it: 60 ms pauses every few
+    seconds under load, most of a sync's p99 (issue #6). Once per process: objects
+    frozen are never scanned again, so freezing at every app start (the tests start
+    hundreds) would keep any garbage cycle alive at those moments."""
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.collect()
+        gc.freeze()
+
+
 async def _set_locale(request: Request[Any, Any, Any]) -> None:
     """Vietnamese first: the account's choice, else the cookie, else the configured default.
     Also names the request for the audit trail (every event it writes carries the id)."""
@@ -202,6 +248,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     await stack.enter_async_context(embedded_worker(redis_url))
                 # Requests only append audit events; this seals them within a second.
                 app.state.audit_sealer = await stack.enter_async_context(audit_chain.sealing())
+                _freeze_long_lived_objects()
                 yield
         finally:
             await queue.aclose()
@@ -244,7 +291,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         state=State({"settings": settings}),
         stores={
-            "sessions": RedisStore(redis_client, namespace="congvu:sessions"),
+            "sessions": SessionStore(redis_client, namespace="congvu:sessions"),
             "rate_limit": RedisStore(redis_client, namespace="congvu:rate_limit"),
         },
         on_app_init=[session_auth.on_app_init],

@@ -115,6 +115,81 @@ def test_the_hash_covers_a_documented_json_array_that_anyone_can_recompute() -> 
     )
 
 
+# Every ASCII character but NUL (which PostgreSQL text cannot hold), then Vietnamese,
+# an emoji outside the BMP, a zero-width joiner and the separators JSON leaves alone.
+AWKWARD_TEXT = [
+    "".join(map(chr, range(1, 128))),
+    "Nguyễn Thị Ánh Tuyết — Đoàn kiểm tra “công vụ” số 3/2026",
+    '🙂 ảnh\u200d\u2028\u2029 tab\tnew\nline \\ "quoted" /slash',
+    "",
+]
+
+
+async def test_the_sealer_hashes_any_text_as_the_documented_computation(clean_db) -> None:
+    """On PostgreSQL the database seals (audit_seal), on SQLite this process does; either
+    way each stored hash is the documented sha256 over the JSON array, recomputed here
+    with nothing but json and hashlib."""
+    moments = [
+        datetime(2026, 11, 22, 5, 0, tzinfo=UTC),
+        datetime(2026, 11, 22, 5, 0, 0, 7, tzinfo=UTC),
+        datetime(2026, 11, 22, 5, 0, 59, 999999, tzinfo=UTC),
+    ]
+    for n, (text, moment) in enumerate(itertools.product(AWKWARD_TEXT, moments)):
+        await AuditEvent.insert(
+            AuditEvent(
+                occurred_at=moment,
+                actor_username=text[:64] or None,
+                actor_role="inspector",
+                action="finding.update",
+                object_type="finding",
+                object_id=text[-64:],
+                before=None if n % 2 else {"lý do": text, "n": n},
+                after={"text": text, "list": [text, n, None]},
+                reason=text,
+                request_id=text[:64],
+                ip=None,
+            )
+        )
+    assert await audit_chain.seal() == len(AWKWARD_TEXT) * len(moments)
+
+    rows = await AuditEvent.raw(
+        "SELECT id, seq, occurred_at, actor_username, actor_role, action, object_type,"
+        " object_id, before, after, reason, request_id, ip, prev_hash, hash"
+        " FROM audit_event ORDER BY seq"
+    )
+    prev = audit_chain.GENESIS
+    for row in rows:
+        moment = row["occurred_at"]
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+        fields = [
+            row[k]
+            for k in (
+                "actor_username",
+                "actor_role",
+                "action",
+                "object_type",
+                "object_id",
+                "before",
+                "after",
+                "reason",
+                "request_id",
+                "ip",
+            )
+        ]
+        when = moment.astimezone(UTC).isoformat(timespec="microseconds")
+        document = json.dumps(
+            [row["seq"], row["id"], when, *fields],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        assert row["prev_hash"] == prev
+        assert row["hash"] == hashlib.sha256(prev.encode() + document.encode()).hexdigest(), row
+        prev = row["hash"]
+    assert (await audit_chain.verify()).ok
+
+
 async def test_sealing_again_changes_nothing_and_new_events_extend_the_chain(clean_db) -> None:
     await write_events(3)
     await audit_chain.seal()

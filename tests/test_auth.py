@@ -139,3 +139,52 @@ async def test_each_page_renews_the_session_and_its_cookie(client, world) -> Non
     assert cookie.startswith(f"congvu_session={session_id};")
     assert "Max-Age=43200" in cookie and "HttpOnly" in cookie
     assert await sessions.expires_in(session_id) > 60
+
+
+async def test_a_session_ended_elsewhere_is_refused_within_a_second(
+    client, world, monkeypatch
+) -> None:
+    """Another process's sign-out removes the session from Redis; this process reuses a
+    session it read for at most SESSION_ACTOR_TTL, then asks Redis again."""
+    from congvu.inspect import app as app_module
+    from congvu.inspect.services import accounts
+    from congvu.inspect.ttl_cache import TtlCache
+
+    clock = Clock()
+    monkeypatch.setattr(
+        app_module, "recent_sessions", TtlCache(accounts.SESSION_ACTOR_TTL, clock=clock)
+    )
+    await login(client, "head_a")
+    assert (await client.get("/")).status_code == 200
+    await client.app.stores.get("sessions").delete(client.cookies["congvu_session"])
+    clock.now += accounts.SESSION_ACTOR_TTL
+    again = await client.get("/", follow_redirects=False)
+    assert again.status_code in (302, 303, 307)
+    assert again.headers["location"].startswith("/login")
+
+
+async def test_a_sign_out_here_ends_the_session_at_once(client, world, monkeypatch) -> None:
+    """The process that signs a session out forgets it with no wait, even with a clock
+    that never moves."""
+    from congvu.inspect import app as app_module
+    from congvu.inspect.services import accounts
+    from congvu.inspect.ttl_cache import TtlCache
+
+    monkeypatch.setattr(
+        app_module, "recent_sessions", TtlCache(accounts.SESSION_ACTOR_TTL, clock=Clock())
+    )
+    await login(client, "head_a")
+    cookie = client.cookies["congvu_session"]
+    assert (await client.get("/")).status_code == 200
+    await client.post("/logout", headers=csrf(client), follow_redirects=False)
+    client.cookies.set("congvu_session", cookie)
+    again = await client.get("/", follow_redirects=False)
+    assert again.status_code in (302, 303, 307)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now

@@ -17,6 +17,7 @@ from congvu.inspect.errors import Invalid
 from congvu.inspect.services import audit
 from congvu.inspect.settings import Settings
 from congvu.inspect.tables import Official, Role, Unit, User
+from congvu.inspect.ttl_cache import TtlCache
 from piccolo.columns import Column
 
 # ASCII only: usernames are typed on tablets with any keyboard layout.
@@ -74,26 +75,21 @@ class SessionActors:
         self, ttl: float = SESSION_ACTOR_TTL, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.ttl = ttl
-        self._clock = clock
-        self._entries: dict[str, tuple[float, Actor]] = {}
+        self._recent: TtlCache[str, Actor] = TtlCache(ttl, clock)
 
     async def actor(self, session_id: str, user_id: int) -> Actor | None:
-        now = self._clock()
-        entry = self._entries.get(session_id)
-        if entry is not None and entry[0] > now and entry[1].id == user_id:
-            return entry[1]
+        cached = self._recent.get(session_id)
+        if cached is not None and cached.id == user_id:
+            return cached
         actor = await actor_for(user_id)
         if actor is None:
-            self._entries.pop(session_id, None)
+            self._recent.forget(session_id)
             return None
-        if len(self._entries) >= 10_000:
-            self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
-        self._entries[session_id] = (now + self.ttl, actor)
+        self._recent.put(session_id, actor)
         return actor
 
     def forget(self, user_id: int) -> None:
-        for session_id in [k for k, (_, a) in self._entries.items() if a.id == user_id]:
-            del self._entries[session_id]
+        self._recent.forget_where(lambda actor: actor.id == user_id)
 
 
 session_actors = SessionActors()

@@ -12,9 +12,15 @@ at sealing rather than taken from the id because on PostgreSQL ids are drawn at
 INSERT: an event with a lower id can commit after one with a higher id has been
 sealed, and would otherwise fall outside the chain.
 
-One sealer runs at a time: a transaction-scoped advisory lock on PostgreSQL, the
-write lock of ``atomic()`` (and SQLite's own) on SQLite. The web process runs one in
-the background (``sealing``), the worker every few seconds, and the CLI before exit.
+On PostgreSQL the sealing itself is the database function ``audit_seal`` (same
+canonical form, same hash; see its migration), so a pass costs the web process one
+statement instead of reading every event back, hashing it and writing it again.
+``verify`` recomputes every hash here in Python on both engines.
+
+One sealer runs at a time: a transaction-scoped advisory lock on PostgreSQL (taken in
+``audit_seal``), the write lock of ``atomic()`` (and SQLite's own) on SQLite. The web
+process runs one in the background (``sealing``), the worker every few seconds, and the
+CLI before exit.
 
 A checkpoint is ``seq`` and head hash signed with Ed25519, so a tail cut off the
 chain (which leaves a valid, shorter chain) is caught by verifying against it. The
@@ -46,8 +52,6 @@ log = logging.getLogger("congvu.audit")
 
 GENESIS = "0" * 64
 CHECKPOINT_FORMAT = "congvu-audit-checkpoint/1"
-# Any constant shared by every congvu process; "congvu" in ASCII.
-_ADVISORY_LOCK_KEY = 0x636F6E677675
 SEAL_BATCH = 1000
 
 # Every event is read with these columns in this order; the hash covers all of them
@@ -99,20 +103,16 @@ async def _head() -> tuple[int, str]:
     return (rows[0]["seq"], rows[0]["hash"]) if rows else (0, GENESIS)
 
 
-async def _take_sealer_lock() -> bool:
-    if db.is_sqlite():
-        return True  # atomic() already holds the database's only write lock
-    rows = await AuditEvent.raw(
-        "SELECT pg_try_advisory_xact_lock({}) AS locked", _ADVISORY_LOCK_KEY
-    )
-    return bool(rows[0]["locked"])
-
-
 async def _seal_batch(limit: int) -> int | None:
     """Seal up to ``limit`` events; None when another sealer holds the lock."""
+    if not db.is_sqlite():
+        # The same computation as below, by the database (migration "audit sealing in
+        # PostgreSQL"): the events never travel to this process and back.
+        rows = await AuditEvent.raw("SELECT audit_seal({}) AS sealed", limit)
+        count = int(rows[0]["sealed"])
+        return None if count < 0 else count
+    # SQLite: atomic() holds the database's only write lock, so no other sealer runs.
     async with db.atomic():
-        if not await _take_sealer_lock():
-            return None
         pending = [
             tuple(row.values())
             for row in await AuditEvent.raw(
@@ -133,37 +133,17 @@ async def _seal_batch(limit: int) -> int | None:
                 # Hashing a full batch takes ~15 ms: let the web process's requests run
                 # in between rather than stall behind it (their p99 showed it).
                 await asyncio.sleep(0)
-        await _write_seals(sealed)
+        # One statement per batch: a row-by-row UPDATE would make sealing, not
+        # writing, the bottleneck. "seq IS NULL" keeps a second pass harmless.
+        rows_sql = ", ".join(["(CAST({} AS INTEGER), CAST({} AS INTEGER), {}, {})"] * len(sealed))
+        await AuditEvent.raw(
+            f"WITH sealed(id, seq, prev_hash, hash) AS (VALUES {rows_sql}) "
+            "UPDATE audit_event SET seq = sealed.seq, prev_hash = sealed.prev_hash, "
+            "hash = sealed.hash FROM sealed "
+            "WHERE audit_event.id = sealed.id AND audit_event.seq IS NULL",
+            *[value for entry in sealed for value in entry],
+        )
         return len(pending)
-
-
-async def _write_seals(sealed: list[tuple[int, int, str, str]]) -> None:
-    # One statement per batch: a row-by-row UPDATE would make sealing, not writing,
-    # the bottleneck. "seq IS NULL" keeps a second pass harmless.
-    update = (
-        "UPDATE audit_event SET seq = sealed.seq, prev_hash = sealed.prev_hash, "
-        "hash = sealed.hash FROM sealed "
-        "WHERE audit_event.id = sealed.id AND audit_event.seq IS NULL"
-    )
-    if db.is_sqlite():
-        rows = ", ".join(["(CAST({} AS INTEGER), CAST({} AS INTEGER), {}, {})"] * len(sealed))
-        await AuditEvent.raw(
-            f"WITH sealed(id, seq, prev_hash, hash) AS (VALUES {rows}) {update}",
-            *[value for seal in sealed for value in seal],
-        )
-    else:
-        # Four array parameters instead of four per event: building thousands of
-        # placeholders costs the web process more than hashing does.
-        ids, seqs, prevs, hashes = map(list, zip(*sealed, strict=True))
-        await AuditEvent.raw(
-            "WITH sealed(id, seq, prev_hash, hash) AS (SELECT * FROM unnest("
-            "CAST({} AS INTEGER[]), CAST({} AS INTEGER[]), CAST({} AS TEXT[]), "
-            f"CAST({{}} AS TEXT[]))) {update}",
-            ids,
-            seqs,
-            prevs,
-            hashes,
-        )
 
 
 async def seal(*, wait: bool = False, batch: int = SEAL_BATCH) -> int:
