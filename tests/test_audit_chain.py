@@ -442,6 +442,38 @@ async def test_the_application_role_cannot_change_or_delete_an_event(clean_db) -
     assert (await audit_chain.verify()).ok
 
 
+@requires_server("postgres")
+async def test_a_seal_that_also_changes_any_other_column_is_refused(clean_db) -> None:
+    """The trigger lets a sealing UPDATE through only when every other column stays as
+    it was. Each column of the table is tried, so a column added to AuditEvent without
+    being added to the trigger's comparison fails here."""
+    from piccolo.columns import JSON, Integer, Serial, Timestamptz
+
+    chain = {"seq", "prev_hash", "hash"}
+    columns = [c for c in AuditEvent._meta.columns if c._meta.db_column_name not in chain]
+    assert len(columns) == 12
+    for column in columns:
+        await write_events(1)
+        name = column._meta.db_column_name
+        if isinstance(column, (Serial, Integer)):
+            changed = f'"{name}" + 100000'
+        elif isinstance(column, Timestamptz):
+            changed = f"\"{name}\" + interval '1 second'"
+        elif isinstance(column, JSON):
+            changed = "to_json('changed'::text)"
+        else:
+            changed = "'changed'"
+        with pytest.raises(Exception, match="append-only"):
+            await AuditEvent.raw(
+                f'UPDATE audit_event SET seq = 1, prev_hash = {{}}, hash = {{}}, "{name}" = '
+                f"{changed} WHERE seq IS NULL",
+                "0" * 64,
+                "f" * 64,
+            )
+    assert await audit_chain.seal() == len(columns)
+    assert (await audit_chain.verify()).ok
+
+
 # --- history ---------------------------------------------------------------------------
 
 

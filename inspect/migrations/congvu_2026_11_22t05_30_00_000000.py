@@ -9,6 +9,12 @@ Sealing in Python cost the web process a fifth of its write throughput (P3, issu
 every event was read back, hashed in Python and written again.
 
 Returns the number sealed, or -1 when another sealer holds the lock.
+
+It also rewrites the append-only trigger's test that a sealing UPDATE changed nothing
+but the chain's columns: comparing the columns one by one instead of two ``to_jsonb``
+of the whole row halves what sealing costs the database (32 → 16 µs an event). Each
+column is now named, so a column added to ``audit_event`` must be added here too;
+``tests/test_audit_chain.py`` fails until it is.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -76,18 +82,55 @@ $$
 """
 
 
+APPEND_ONLY_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.seq IS NOT NULL OR NEW.prev_hash IS NOT NULL OR NEW.hash IS NOT NULL THEN
+            RAISE EXCEPTION 'audit_event: only the sealer sets seq, prev_hash and hash'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE'
+        AND OLD.seq IS NULL AND OLD.prev_hash IS NULL AND OLD.hash IS NULL
+        AND NEW.seq IS NOT NULL AND NEW.prev_hash IS NOT NULL AND NEW.hash IS NOT NULL
+        AND (NEW.id, NEW.occurred_at, NEW.actor_username, NEW.actor_role, NEW.action,
+             NEW.object_type, NEW.object_id, NEW.before::text, NEW.after::text,
+             NEW.reason, NEW.request_id, NEW.ip)
+            IS NOT DISTINCT FROM
+            (OLD.id, OLD.occurred_at, OLD.actor_username, OLD.actor_role, OLD.action,
+             OLD.object_type, OLD.object_id, OLD.before::text, OLD.after::text,
+             OLD.reason, OLD.request_id, OLD.ip)
+    THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'audit_event is append-only: % of event % refused', TG_OP, OLD.id
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$
+"""
+
+
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="congvu", description=DESCRIPTION)
 
     async def run():
         engine = engine_finder()
         if isinstance(engine, PostgresEngine):
+            await engine.run_ddl(APPEND_ONLY_FUNCTION)
             await engine.run_ddl(SEAL_FUNCTION)
 
     async def run_backwards():
         engine = engine_finder()
         if isinstance(engine, PostgresEngine):
+            from congvu.inspect.migrations.congvu_2026_11_22t00_18_30_000000 import (
+                TRIGGER_FUNCTION,
+            )
+
             await engine.run_ddl("DROP FUNCTION audit_seal(integer)")
+            await engine.run_ddl(TRIGGER_FUNCTION.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
 
     manager.add_raw(run)
     manager.add_raw_backwards(run_backwards)
