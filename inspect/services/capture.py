@@ -122,7 +122,10 @@ _NAMED_OFFICIALS = (
 )
 
 
-def _context_sql(named: int) -> str:
+def context_sql(named: int) -> str:
+    """The context query for ``named`` officials: its placeholders are their ids, then
+    the inspection's id. Public because ``sync`` runs it inside a query of its own,
+    with the record's receipt."""
     if not named:
         return _CONTEXT_SQL.format(official="NULL AS official", named="")
     ids = ", ".join("{}" for _ in range(named))
@@ -138,7 +141,14 @@ async def load_context(
     account is read here, not taken from the session's actor, so a disabled account
     can capture nothing more from the moment it is disabled."""
     named = sorted(set(named_officials))
-    rows = await db.raw(Inspection, _context_sql(len(named)), *named, inspection_id)
+    rows = await db.raw(Inspection, context_sql(len(named)), *named, inspection_id)
+    return context_from_rows(actor, rows, named)
+
+
+def context_from_rows(
+    actor: Actor, rows: list[dict[str, Any]], named: Collection[int]
+) -> CaptureContext:
+    """The context from the rows of ``context_sql`` (none: no such inspection)."""
     if not any(r["member"] == actor.id and r["member_active"] for r in rows):
         raise NotFound("Không tìm thấy cuộc kiểm tra được phân công.", field="inspection_id")
     row = rows[0]
@@ -602,13 +612,42 @@ _INSERT_FINDING = (
 )
 
 
+# PostgreSQL: the finding and its audit event in one statement.
+_INSERT_FINDING_AUDITED = (
+    f"WITH f AS ({_INSERT_FINDING}) {audit.about_inserted_row('f')}"
+    " RETURNING CAST(object_id AS INTEGER) AS id"
+)
+
+
 async def _insert_finding(ctx: CaptureContext, row: dict[str, Any]) -> dict[str, Any]:
     """Write a finding (``row`` holds every column of ``_FINDING_COLUMNS``) and its audit
-    event; the row is returned with its id."""
-    inserted = await db.raw(Finding, _INSERT_FINDING, *(row[c] for c in _FINDING_COLUMNS))
+    event; the row is returned with its id. A finding can end in discipline: its first
+    version and each edit are audited."""
+    values = [row[c] for c in _FINDING_COLUMNS]
+    event = ("finding_recorded", "finding")
+    if db.on_postgres(Finding):
+        inserted = await db.raw(
+            Finding,
+            _INSERT_FINDING_AUDITED,
+            *values,
+            *audit.values_about_inserted_row(*event, actor=ctx.actor, after=_audited(row)),
+        )
+        return {**row, "id": inserted[0]["id"]}
+    inserted = await db.raw(Finding, _INSERT_FINDING, *values)
     row = {**row, "id": inserted[0]["id"]}
-    await _audit_finding(ctx, row)
+    await audit.record(*event, row["id"], actor=ctx.actor, after=_audited(row))
     return row
+
+
+def _audited(row: dict[str, Any]) -> dict[str, Any]:
+    """What a finding's audit event says of it."""
+    return {
+        "violation_code": row["violation_code"],
+        "official_id": row["official"],
+        "unit_id": row["unit"],
+        "version": row["version"],
+        "replaces": str(row["replaces"]) if row["replaces"] else None,
+    }
 
 
 def _finding_json(row: dict[str, Any], kind: ViolationType, evidence: list[str]) -> dict[str, Any]:
@@ -707,23 +746,6 @@ async def finding(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
     for sha in hashes:
         await FindingEvidence.insert(FindingEvidence(finding=row["id"], evidence=by_hash[sha]))
     return _finding_json(row, kind, hashes)
-
-
-async def _audit_finding(ctx: CaptureContext, row: dict[str, Any]) -> None:
-    """A finding can end in discipline: its first version and each edit are audited."""
-    await audit.record(
-        "finding_recorded",
-        "finding",
-        row["id"],
-        actor=ctx.actor,
-        after={
-            "violation_code": row["violation_code"],
-            "official_id": row["official"],
-            "unit_id": row["unit"],
-            "version": row["version"],
-            "replaces": str(row["replaces"]) if row["replaces"] else None,
-        },
-    )
 
 
 # --- signatures ----------------------------------------------------------------------
