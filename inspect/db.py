@@ -29,6 +29,11 @@ from piccolo.table import Table
 os.environ.setdefault("PICCOLO_CONF", "congvu.inspect.piccolo_conf")
 
 _in_write = contextvars.ContextVar("congvu_in_write_transaction", default=False)
+# The writes of an open ``one_statement()`` block and the connection it holds.
+_collected: contextvars.ContextVar[list[tuple[str, tuple[Any, ...]]] | None] = (
+    contextvars.ContextVar("congvu_collected_writes", default=None)
+)
+_pinned: contextvars.ContextVar[Any] = contextvars.ContextVar("congvu_pinned", default=None)
 _locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
 
@@ -41,7 +46,10 @@ def engine_for(settings: Settings) -> Engine[Any]:
     return PostgresEngine(config={"dsn": settings.database_url}, extensions=())
 
 
+@functools.cache
 def engine() -> Engine[Any]:
+    """This process's engine, fixed once piccolo_conf is imported (finding it imports
+    and inspects that module: ~15 µs, which showed twice in the profile of a sync)."""
     found = engine_finder()
     if found is None:  # pragma: no cover - PICCOLO_CONF is set above
         raise RuntimeError("Piccolo engine not configured")
@@ -83,6 +91,53 @@ async def atomic() -> AsyncIterator[None]:
 
 
 @asynccontextmanager
+async def one_statement() -> AsyncIterator[None]:
+    """A write made of a few INSERT/UPDATE statements without results (``write``).
+
+    PostgreSQL: they are collected and sent when the block ends, as one statement of
+    data-modifying WITH queries, which is atomic on its own: no BEGIN, no COMMIT. The
+    block holds one pooled connection, used by ``raw`` and by that statement: with the
+    transaction's round trips, a second connection's acquire and reset would cost a
+    sixth of a one-finding sync (P2 bench, issue #6). A block that raises sends nothing.
+
+    The contract of a block: write only through ``write`` (Piccolo's writes would not be
+    collected) and read only through ``raw`` (a Piccolo query would wait for a second
+    pooled connection while holding one: enough such requests at once would wait for
+    each other for ever). Reads do not see the block's own writes. SQLite: ``atomic()``.
+    """
+    db = engine()
+    if not isinstance(db, PostgresEngine) or db.pool is None or _in_write.get():
+        async with atomic():
+            yield
+        return
+    writes: list[tuple[str, tuple[Any, ...]]] = []
+    async with db.pool.acquire() as connection:
+        pinned, collected = _pinned.set(connection), _collected.set(writes)
+        try:
+            yield
+        finally:
+            _collected.reset(collected)
+            _pinned.reset(pinned)
+        if writes:
+            # Placeholders stay in order: WITH w0 AS (first), w1 AS (second) … last.
+            *first, (last_sql, _) = writes
+            sql = ", ".join(f"w{n} AS ({w_sql})" for n, (w_sql, _) in enumerate(first))
+            sql = f"WITH {sql} {last_sql}" if first else last_sql
+            args = [a for _, w_args in writes for a in w_args]
+            await connection.execute(_placeholders(sql, False), *args)
+
+
+async def write(table: type[Table], sql: str, *args: Any) -> None:
+    """An INSERT/UPDATE whose result nobody reads: collected by an enclosing
+    ``one_statement()`` on PostgreSQL, else run at once like ``raw``."""
+    writes = _collected.get()
+    if writes is not None:
+        writes.append((sql, args))
+        return
+    await raw(table, sql, *args)
+
+
+@asynccontextmanager
 async def savepoint() -> AsyncIterator[None]:
     """Inside ``atomic()``: a part that is undone alone when its block raises, while the
     enclosing transaction (and its connection) carries on."""
@@ -120,9 +175,12 @@ async def raw(table: type[Table], sql: str, *args: Any) -> list[dict[str, Any]]:
     hop where Piccolo's takes four (it repeats ``PRAGMA foreign_keys`` before every
     statement, set once already when the transaction opened its connection, then runs,
     fetches and closes a cursor), and every hop is spent holding the write lock."""
-    db = table._meta.db  # the engine, cached on the table (engine() looks it up each time)
+    db = table._meta.db
     transaction = db.current_transaction.get()
     if transaction is None:
+        connection = _pinned.get()
+        if connection is not None:
+            return [dict(row) for row in await connection.fetch(_placeholders(sql, False), *args)]
         return list(await table.raw(sql, *args))
     if isinstance(db, SQLiteEngine):
         rows = await transaction.connection.execute_fetchall(_placeholders(sql, True), args)

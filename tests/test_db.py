@@ -54,3 +54,44 @@ async def test_nested_atomic_blocks_join_the_outer_transaction(clean_db) -> None
                 code="N-1", name="Phòng 1", kind="sub_unit", parent_code="N"
             )
     assert await organisation.Unit.count() == 2
+
+
+_EVENT = (
+    "INSERT INTO audit_event (occurred_at, action, object_type, object_id)"
+    " VALUES (CURRENT_TIMESTAMP, {}, 'test', {})"
+)
+
+
+async def test_one_statement_writes_all_or_nothing(clean_db) -> None:
+    """Writes collected by one_statement land together; a block that raises, or a
+    write that fails, leaves none of them (one statement on PostgreSQL, a transaction
+    on SQLite)."""
+    from congvu.inspect.tables import AuditEvent
+
+    async with db.one_statement():
+        for n in range(3):
+            await db.write(AuditEvent, _EVENT, "kept", str(n))
+    assert await AuditEvent.count().where(AuditEvent.action == "kept") == 3
+
+    with pytest.raises(RuntimeError):
+        async with db.one_statement():
+            await db.write(AuditEvent, _EVENT, "raised", "1")
+            raise RuntimeError("the record is invalid")
+    assert await AuditEvent.count().where(AuditEvent.action == "raised") == 0
+
+    with pytest.raises(Exception, match=r"(?i)null|constraint"):
+        async with db.one_statement():
+            await db.write(AuditEvent, _EVENT, "failed", "1")
+            await db.write(AuditEvent, _EVENT, "failed", None)  # object_id is NOT NULL
+    assert await AuditEvent.count().where(AuditEvent.action == "failed") == 0
+
+
+async def test_writes_are_collected_only_on_postgresql(clean_db) -> None:
+    from congvu.inspect.tables import AuditEvent
+
+    async with db.one_statement():
+        await db.write(AuditEvent, _EVENT, "seen", "1")
+        seen_inside = await AuditEvent.count().where(AuditEvent.action == "seen")
+    # On PostgreSQL the write is sent when the block ends, so a read inside does not
+    # see it; SQLite writes at once in the block's transaction.
+    assert seen_inside == (1 if get_settings().is_sqlite else 0)

@@ -20,12 +20,11 @@ from piccolo.utils.encoding import dump_json
 # Raw SQL: every write of the service appends one, and as a Piccolo row object and INSERT
 # it took ~3x the CPU (150 vs 55 µs, issue #6). The JSON columns are encoded as Piccolo
 # encodes them, so the stored text the sealer hashes is the same either way.
-_EVENT_COLUMNS = (
-    "occurred_at, actor_username, actor_role, action, object_type,"
-    " object_id, before, after, reason, request_id, ip"
+_INSERT_EVENT = (
+    "INSERT INTO audit_event (occurred_at, actor_username, actor_role, action, object_type,"
+    " object_id, before, after, reason, request_id, ip)"
+    " VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
 )
-_INSERT_EVENT = f"INSERT INTO audit_event ({_EVENT_COLUMNS}) VALUES ({', '.join(['{}'] * 11)})"
-_OBJECT_ID = 5  # the place of object_id among the columns
 
 
 # The request being served (set for every request by the app; None in the worker and the
@@ -56,50 +55,10 @@ async def record(
     request_id: str | None = None,
     ip: str | None = None,
 ) -> None:
-    await db.raw(
+    """Append an event in the caller's transaction (or its ``db.one_statement``)."""
+    await db.write(
         AuditEvent,
         _INSERT_EVENT,
-        *_values(action, object_type, object_id, actor, actor_username, before, after, reason),
-        request_id or current_request_id.get(),
-        ip,
-    )
-
-
-def about_inserted_row(cte: str) -> str:
-    """PostgreSQL only (SQLite has no INSERT inside WITH): the statement that records an
-    event about the row the preceding ``WITH cte AS (INSERT … RETURNING id)`` inserted,
-    with that id as the object's, so the row and its event are one round trip. Its
-    placeholders take ``values_about_inserted_row``."""
-    columns = ["{}"] * 11
-    columns[_OBJECT_ID] = f"CAST({cte}.id AS TEXT)"
-    return f"INSERT INTO audit_event ({_EVENT_COLUMNS}) SELECT {', '.join(columns)} FROM {cte}"
-
-
-def values_about_inserted_row(
-    action: str,
-    object_type: str,
-    *,
-    actor: Actor,
-    after: dict[str, Any] | None = None,
-) -> list[Any]:
-    """The values of ``about_inserted_row``: those of ``record`` but the object id."""
-    values = _values(action, object_type, "", actor, None, None, after, None)
-    del values[_OBJECT_ID]
-    return [*values, current_request_id.get(), None]
-
-
-def _values(
-    action: str,
-    object_type: str,
-    object_id: str | int,
-    actor: Actor | None,
-    actor_username: str | None,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    reason: str | None,
-) -> list[Any]:
-    """The first nine columns of an event, in ``_EVENT_COLUMNS`` order."""
-    return [
         datetime.now(UTC),
         actor.username if actor else actor_username,
         actor.role if actor else None,
@@ -109,4 +68,6 @@ def _values(
         None if before is None else dump_json(before),
         None if after is None else dump_json(after),
         reason,
-    ]
+        request_id or current_request_id.get(),
+        ip,
+    )

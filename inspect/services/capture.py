@@ -82,6 +82,10 @@ class CaptureContext:
     started: bool
     in_scope: dict[int, bool] = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # An id drawn for the next finding (a record sent alone on PostgreSQL): knowing it
+    # beforehand lets the finding, its evidence, its audit event and the sync receipt
+    # be written as one statement (db.one_statement).
+    finding_id: int | None = None
     _schedule: SeasonalSchedule | None = None
 
     async def has_official(self, official_id: int) -> bool:
@@ -301,22 +305,25 @@ def _hm(value: time | None) -> str | None:
 
 async def _base_version(table: Any, ctx: CaptureContext, replaces: UUID | None) -> int:
     """The version number of an edit; only the latest version may be replaced (an edit
-    made on a stale copy is a conflict, never last-write-wins)."""
+    made on a stale copy is a conflict, never last-write-wins). Raw SQL: the finding
+    handler runs in ``db.one_statement``, which reads only through ``db.raw``."""
     if replaces is None:
         return 1
-    base = (
-        await table.select(table.version, table.inspection)
-        .where(table.client_uuid == replaces)
-        .first()
+    name = table._meta.tablename
+    rows = await db.raw(
+        table,
+        f"SELECT b.version, b.inspection, EXISTS (SELECT 1 FROM {name} n"
+        f" WHERE n.replaces = b.client_uuid) AS replaced FROM {name} b WHERE b.client_uuid = {{}}",
+        replaces,
     )
-    if base is None or base["inspection"] != ctx.ref.id:
+    if not rows or rows[0]["inspection"] != ctx.ref.id:
         raise Invalid("Không tìm thấy bản ghi cần sửa trong cuộc kiểm tra này.", field="replaces")
-    if await table.exists().where(table.replaces == replaces):
+    if rows[0]["replaced"]:
         raise Conflict(
             "Bản ghi này đã có phiên bản mới hơn; hãy sửa từ phiên bản mới nhất.",
             field="replaces",
         )
-    return int(base["version"]) + 1
+    return int(rows[0]["version"]) + 1
 
 
 def _local_date(moment: datetime) -> date:
@@ -612,10 +619,9 @@ _INSERT_FINDING = (
 )
 
 
-# PostgreSQL: the finding and its audit event in one statement.
-_INSERT_FINDING_AUDITED = (
-    f"WITH f AS ({_INSERT_FINDING}) {audit.about_inserted_row('f')}"
-    " RETURNING CAST(object_id AS INTEGER) AS id"
+_INSERT_FINDING_WITH_ID = (
+    f"INSERT INTO finding (id, {', '.join(_FINDING_COLUMNS)})"
+    f" VALUES ({', '.join('{}' for _ in range(len(_FINDING_COLUMNS) + 1))})"
 )
 
 
@@ -624,18 +630,16 @@ async def _insert_finding(ctx: CaptureContext, row: dict[str, Any]) -> dict[str,
     event; the row is returned with its id. A finding can end in discipline: its first
     version and each edit are audited."""
     values = [row[c] for c in _FINDING_COLUMNS]
-    event = ("finding_recorded", "finding")
-    if db.on_postgres(Finding):
-        inserted = await db.raw(
-            Finding,
-            _INSERT_FINDING_AUDITED,
-            *values,
-            *audit.values_about_inserted_row(*event, actor=ctx.actor, after=_audited(row)),
-        )
-        return {**row, "id": inserted[0]["id"]}
-    inserted = await db.raw(Finding, _INSERT_FINDING, *values)
-    row = {**row, "id": inserted[0]["id"]}
-    await audit.record(*event, row["id"], actor=ctx.actor, after=_audited(row))
+    if ctx.finding_id is not None:
+        row = {**row, "id": ctx.finding_id}
+        ctx.finding_id = None  # one record, one finding
+        await db.write(Finding, _INSERT_FINDING_WITH_ID, row["id"], *values)
+    else:
+        inserted = await db.raw(Finding, _INSERT_FINDING, *values)
+        row = {**row, "id": inserted[0]["id"]}
+    await audit.record(
+        "finding_recorded", "finding", row["id"], actor=ctx.actor, after=_audited(row)
+    )
     return row
 
 
@@ -678,6 +682,11 @@ def _finding_json(row: dict[str, Any], kind: ViolationType, evidence: list[str])
     }
 
 
+# The finding handler writes only through db.write (see ONE_STATEMENT).
+_SUPERSEDE_FINDING = "UPDATE finding SET status = 'superseded' WHERE client_uuid = {}"
+_LINK_EVIDENCE = "INSERT INTO finding_evidence (finding, evidence) VALUES ({}, {})"
+
+
 async def finding(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
     """Phát hiện: a catalogue code against a person, or against the unit when the
     catalogue allows (facilities, postings), with facts and photos already uploaded."""
@@ -702,7 +711,13 @@ async def finding(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
             )
     hashes = list(dict.fromkeys(h.lower() for h in body.evidence))
     stored = (
-        await Evidence.select(Evidence.id, Evidence.sha256).where(Evidence.sha256.is_in(hashes))
+        await db.raw(
+            Evidence,
+            "SELECT id, sha256 FROM evidence WHERE sha256 IN ("
+            + ", ".join("{}" for _ in hashes)
+            + ")",
+            *hashes,
+        )
         if hashes
         else []
     )
@@ -714,9 +729,7 @@ async def finding(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
         )
     version = await _base_version(Finding, ctx, record.replaces)
     if record.replaces is not None:
-        await Finding.update({Finding.status: "superseded"}).where(
-            Finding.client_uuid == record.replaces
-        )
+        await db.write(Finding, _SUPERSEDE_FINDING, record.replaces)
     rule = kind.ref
     row = await _insert_finding(
         ctx,
@@ -744,7 +757,7 @@ async def finding(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
     )
     by_hash = {e["sha256"]: e["id"] for e in stored}
     for sha in hashes:
-        await FindingEvidence.insert(FindingEvidence(finding=row["id"], evidence=by_hash[sha]))
+        await db.write(FindingEvidence, _LINK_EVIDENCE, row["id"], by_hash[sha])
     return _finding_json(row, kind, hashes)
 
 
@@ -888,3 +901,7 @@ HANDLERS = {
     "signature": signature,
     "submit": submit,
 }
+# The record types whose handler writes only through ``db.write`` and reads only
+# through ``db.raw`` (the contract of ``db.one_statement``), so that a record sent alone
+# is written as one statement. The others use Piccolo and need a transaction.
+ONE_STATEMENT = frozenset({"finding"})

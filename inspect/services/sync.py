@@ -138,45 +138,56 @@ async def sync(actor: Actor, records: list[IncomingRecord]) -> list[RecordResult
 
 
 async def _sync_alone(actor: Actor, record: IncomingRecord, record_id: uuid.UUID) -> RecordResult:
-    """A record sent on its own, the tablet's most frequent request. Its transaction
-    holds nothing else, so rolling the transaction back is its undo: no savepoint, two
-    round trips fewer than in a batch. Its receipt and its inspection's context are one
-    query."""
+    """A record sent on its own, the tablet's most frequent request: its receipt and its
+    inspection's context are one query, on one connection with its writes.
+
+    A finding is then written as one statement on PostgreSQL (``db.one_statement``:
+    finding, evidence, audit event and receipt, atomic with no BEGIN or COMMIT); any
+    other record in a transaction of its own, whose rollback is its undo (no savepoint).
+    """
     digest = content_hash(record)
     named = _named_officials([record])
     officials = sorted(named.get(record.inspection_id, ()))
+    one_statement = record.type in capture.ONE_STATEMENT
+    reserve = one_statement and db.on_postgres(SyncReceipt)
     try:
-        async with atomic():
+        async with db.one_statement() if one_statement else atomic():
             rows = await db.raw(
                 SyncReceipt,
-                _RECEIPT_AND_CONTEXT.format(context=capture.context_sql(len(officials))),
+                _RECEIPT_AND_CONTEXT.format(
+                    reserve=_RESERVE_FINDING_ID if reserve else "NULL",
+                    context=capture.context_sql(len(officials)),
+                ),
                 record_id,
                 *officials,
                 record.inspection_id,
             )
             receipt = _receipt_of(record_id, rows[0])
-            if receipt is not None:
-                return await _answer_again(actor, record, receipt, digest)
-            contexts: dict[int, capture.CaptureContext] = {}
-            if record.type in capture.HANDLERS:  # else _apply says the type is wrong
-                members = [r for r in rows if r["id"] is not None]
-                contexts[record.inspection_id] = capture.context_from_rows(
-                    actor, members, officials
-                )
-            response = await _apply(actor, record, record_id, digest, contexts, named)
+            if receipt is None:
+                contexts: dict[int, capture.CaptureContext] = {}
+                if record.type in capture.HANDLERS:  # else _apply says the type is wrong
+                    members = [r for r in rows if r["id"] is not None]
+                    ctx = capture.context_from_rows(actor, members, officials)
+                    ctx.finding_id = rows[0]["finding_id"]
+                    contexts[record.inspection_id] = ctx
+                response = await _apply(actor, record, record_id, digest, contexts, named)
     except Exception as error:
         return await _answer_failure(actor, record, record_id, digest, error)
+    if receipt is not None:  # answered after the block: it may write a conflict
+        return await _answer_again(actor, record, receipt, digest)
     return RecordResult(record.uuid, "created", 201, response, None)
 
 
-# One row whatever exists: the receipt's columns (NULL when there is none) beside each
-# row of the context query (NULL when the inspection does not exist).
+# One row whatever exists: an id drawn for a new finding (or NULL), the receipt's
+# columns (NULL when there is none) beside each row of the context query (NULL when
+# the inspection does not exist).
 _RECEIPT_AND_CONTEXT = (
     'SELECT r.content_hash AS receipt_hash, r.response AS receipt_response, r."user"'
-    " AS receipt_user, c.* FROM (SELECT 1 AS one) AS one"
+    " AS receipt_user, one.finding_id, c.* FROM (SELECT {reserve} AS finding_id) AS one"
     " LEFT JOIN sync_receipt r ON r.id = {{}}"
     " LEFT JOIN ({context}) AS c ON 1 = 1"
 )
+_RESERVE_FINDING_ID = "nextval(pg_get_serial_sequence('finding', 'id'))"
 
 
 def _receipt_of(record_id: uuid.UUID, row: dict[str, Any]) -> dict[str, Any] | None:
@@ -305,7 +316,7 @@ async def _apply(
         payload=record.payload,
     )
     response = await handler(ctx, client_record)
-    await db.raw(
+    await db.write(
         SyncReceipt,
         _INSERT_RECEIPT,
         record_id,

@@ -384,17 +384,27 @@ async def test_a_record_that_loses_the_race_to_its_uuid_is_undone_and_answered_a
     await login(client, "inspector")
     taken = start_record(iw)
     assert (await send_one(client, taken))["status"] == "created"
-    real_receipts = sync._receipts
+    real_receipts, real_receipt_of = sync._receipts, sync._receipt_of
     looked = []
 
+    # A batch looks through _receipts, a record alone through _receipt_of (its query
+    # with the context): either way only the first look misses the twin.
     async def receipts_before_the_twin_committed(ids: list[uuid.UUID]) -> dict[str, object]:
         found = await real_receipts(ids)
-        if not looked:  # the first look, only: the twin is not committed yet
+        if not looked:
             looked.append(True)
             found.pop(taken["uuid"], None)
         return found
 
+    def receipt_of_before_the_twin_committed(record_id: uuid.UUID, row: dict) -> object:
+        found = real_receipt_of(record_id, row)
+        if not looked:
+            looked.append(True)
+            return None
+        return found
+
     monkeypatch.setattr(sync, "_receipts", receipts_before_the_twin_committed)
+    monkeypatch.setattr(sync, "_receipt_of", receipt_of_before_the_twin_committed)
     rival = {**unit_finding(iw), "uuid": taken["uuid"]}
     other = unit_finding(iw, 10)
     results = await send(client, rival) if alone else await send(client, rival, other)
@@ -404,3 +414,35 @@ async def test_a_record_that_loses_the_race_to_its_uuid_is_undone_and_answered_a
     assert [str(f["client_uuid"]) for f in kept] == ([] if alone else [other["uuid"]])
     audited = await AuditEvent.count().where(AuditEvent.action == "finding_recorded")
     assert audited == len(kept)
+    assert looked  # the race was staged
+
+
+async def test_a_finding_sent_alone_is_written_whole_with_its_edit_and_audit(client, iw) -> None:
+    """The path of a finding sent on its own (one statement on PostgreSQL): the edit
+    supersedes the version it names, a stale edit is 409 and writes nothing, and each
+    version has its audit event and its receipt."""
+    await login(client, "inspector")
+    await send_one(client, start_record(iw))
+    original = unit_finding(iw)
+    created = await send_one(client, original)
+    assert created["status"] == "created"
+    edit = {**unit_finding(iw, 10), "replaces": original["uuid"]}
+    edited = await send_one(client, edit)
+    assert (edited["status"], edited["record"]["version"]) == ("created", 2)
+    assert edited["record"]["id"] != created["record"]["id"]
+    stale = {**unit_finding(iw, 11), "replaces": original["uuid"]}
+    rejected = await send_one(client, stale)
+    assert (rejected["http_status"], rejected["error"]["field"]) == (409, "replaces")
+
+    findings = await Finding.select(Finding.id, Finding.status, Finding.version).order_by(
+        Finding.id
+    )
+    assert [(f["status"], f["version"]) for f in findings] == [("superseded", 1), ("recorded", 2)]
+    assert [f["id"] for f in findings] == [created["record"]["id"], edited["record"]["id"]]
+    events = await AuditEvent.select(AuditEvent.object_id).where(
+        AuditEvent.action == "finding_recorded"
+    )
+    assert sorted(e["object_id"] for e in events) == sorted(str(f["id"]) for f in findings)
+    receipts = await SyncReceipt.select(SyncReceipt.id)
+    assert {str(r["id"]) for r in receipts} >= {original["uuid"], edit["uuid"]}
+    assert stale["uuid"] not in {str(r["id"]) for r in receipts}
