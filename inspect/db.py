@@ -34,6 +34,8 @@ _collected: contextvars.ContextVar[list[tuple[str, tuple[Any, ...]]] | None] = (
     contextvars.ContextVar("congvu_collected_writes", default=None)
 )
 _pinned: contextvars.ContextVar[Any] = contextvars.ContextVar("congvu_pinned", default=None)
+# True while one_statement() hands its connection back to the pool (see _reset_connection).
+_statements_only = contextvars.ContextVar("congvu_statements_only", default=False)
 _locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
 
@@ -103,7 +105,9 @@ async def one_statement() -> AsyncIterator[None]:
     The contract of a block: write only through ``write`` (Piccolo's writes would not be
     collected) and read only through ``raw`` (a Piccolo query would wait for a second
     pooled connection while holding one: enough such requests at once would wait for
-    each other for ever). Reads do not see the block's own writes. SQLite: ``atomic()``.
+    each other for ever), and change no session state (the connection goes back to the
+    pool without asyncpg's reset). Reads do not see the block's own writes. SQLite:
+    ``atomic()``.
     """
     db = engine()
     if not isinstance(db, PostgresEngine) or db.pool is None or _in_write.get():
@@ -111,20 +115,39 @@ async def one_statement() -> AsyncIterator[None]:
             yield
         return
     writes: list[tuple[str, tuple[Any, ...]]] = []
-    async with db.pool.acquire() as connection:
-        pinned, collected = _pinned.set(connection), _collected.set(writes)
-        try:
-            yield
-        finally:
-            _collected.reset(collected)
-            _pinned.reset(pinned)
-        if writes:
-            # Placeholders stay in order: WITH w0 AS (first), w1 AS (second) … last.
-            *first, (last_sql, _) = writes
-            sql = ", ".join(f"w{n} AS ({w_sql})" for n, (w_sql, _) in enumerate(first))
-            sql = f"WITH {sql} {last_sql}" if first else last_sql
-            args = [a for _, w_args in writes for a in w_args]
-            await connection.execute(_placeholders(sql, False), *args)
+    returned_clean = None
+    try:
+        async with db.pool.acquire() as connection:
+            pinned, collected = _pinned.set(connection), _collected.set(writes)
+            try:
+                yield
+            finally:
+                _collected.reset(collected)
+                _pinned.reset(pinned)
+            if writes:
+                # Placeholders stay in order: WITH w0 AS (first), w1 AS (second) … last.
+                *first, (last_sql, _) = writes
+                sql = ", ".join(f"w{n} AS ({w_sql})" for n, (w_sql, _) in enumerate(first))
+                sql = f"WITH {sql} {last_sql}" if first else last_sql
+                args = [a for _, w_args in writes for a in w_args]
+                await connection.execute(_placeholders(sql, False), *args)
+            returned_clean = _statements_only.set(True)
+    finally:
+        if returned_clean is not None:
+            _statements_only.reset(returned_clean)
+
+
+async def _reset_connection(connection: Any) -> None:
+    """The pool's reset of a connection handed back (asyncpg has already rolled back any
+    transaction left open). One that ``one_statement`` used ran nothing but statements in
+    autocommit (its contract: reads through ``raw``, writes through ``write``), so there
+    is nothing to undo and the round trip is saved; any other gets asyncpg's own reset
+    query (advisory locks, cursors, LISTEN, settings) as before."""
+    if _statements_only.get():
+        return
+    query = connection.get_reset_query()
+    if query:
+        await connection.execute(query)
 
 
 async def write(table: type[Table], sql: str, *args: Any) -> None:
@@ -196,7 +219,7 @@ async def prepare() -> None:
     if isinstance(db, SQLiteEngine):
         await db.run_ddl("PRAGMA journal_mode=WAL;")
     elif isinstance(db, PostgresEngine) and db.pool is None:
-        await db.start_connection_pool(min_size=1, max_size=10)
+        await db.start_connection_pool(min_size=1, max_size=10, reset=_reset_connection)
 
 
 async def close() -> None:

@@ -95,3 +95,20 @@ async def test_writes_are_collected_only_on_postgresql(clean_db) -> None:
     # On PostgreSQL the write is sent when the block ends, so a read inside does not
     # see it; SQLite writes at once in the block's transaction.
     assert seen_inside == (1 if get_settings().is_sqlite else 0)
+
+
+@pytest.mark.skipif(get_settings().is_sqlite, reason="PostgreSQL's pool only")
+async def test_only_a_one_statement_connection_skips_the_pool_reset(clean_db) -> None:
+    """A connection goes back to the pool reset (settings, locks, LISTEN), except one
+    that ``one_statement`` used: its contract is autocommit statements only, so the reset
+    round trip is saved. Shown with a setting each path leaves behind on purpose; the
+    pool hands back the connection released last."""
+    from congvu.inspect.tables import AuditEvent
+
+    show = "SELECT current_setting('application_name') AS name"
+    await AuditEvent.raw("SET application_name = 'left by a request'")
+    assert (await AuditEvent.raw(show))[0]["name"] != "left by a request"
+
+    async with db.one_statement():
+        await db.raw(AuditEvent, "SET application_name = 'left by one_statement'")
+    assert (await AuditEvent.raw(show))[0]["name"] == "left by one_statement"
