@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import msgspec
 from congvu.inspect.settings import Settings
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
@@ -175,6 +176,17 @@ async def savepoint() -> AsyncIterator[None]:
         await point.release()
         raise
     await point.release()
+
+
+_JSON = msgspec.json.Encoder(enc_hook=str)
+
+
+def json_text(value: Any) -> str:
+    """The text of a JSON column written with raw SQL. Piccolo's own ``dump_json`` is
+    ``json.dumps``, five times slower, and three of them were 5% of a one-finding
+    sync's CPU (issue #6). What JSON has no type for is stored as its ``str()``, as
+    Piccolo does; the sealer hashes whatever text is stored."""
+    return _JSON.encode(value).decode()
 
 
 @functools.cache

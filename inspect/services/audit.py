@@ -15,11 +15,10 @@ from typing import Any
 from congvu.inspect import db
 from congvu.inspect.actor import Actor
 from congvu.inspect.tables import AuditEvent
-from piccolo.utils.encoding import dump_json
 
 # Raw SQL: every write of the service appends one, and as a Piccolo row object and INSERT
-# it took ~3x the CPU (150 vs 55 µs, issue #6). The JSON columns are encoded as Piccolo
-# encodes them, so the stored text the sealer hashes is the same either way.
+# it took ~3x the CPU (150 vs 55 µs, issue #6). The sealer hashes the JSON columns' text
+# as stored, whichever encoder wrote it.
 _INSERT_EVENT = (
     "INSERT INTO audit_event (occurred_at, actor_username, actor_role, action, object_type,"
     " object_id, before, after, reason, request_id, ip)"
@@ -65,8 +64,8 @@ async def record(
         action,
         object_type,
         str(object_id),
-        None if before is None else dump_json(before),
-        None if after is None else dump_json(after),
+        None if before is None else db.json_text(before),
+        None if after is None else db.json_text(after),
         reason,
         request_id or current_request_id.get(),
         ip,

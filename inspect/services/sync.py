@@ -31,7 +31,6 @@ from congvu.inspect.db import atomic, engine, savepoint
 from congvu.inspect.errors import Conflict, DomainError, Invalid, NotFound
 from congvu.inspect.inspections.tables import SyncConflict, SyncReceipt
 from congvu.inspect.services import capture, inspections
-from piccolo.utils.encoding import dump_json
 
 MAX_RECORDS = 500
 
@@ -324,7 +323,7 @@ async def _apply(
         record.inspection_id,
         digest,
         201,
-        dump_json(response),
+        db.json_text(response),
         actor.id or None,
         datetime.now(UTC),
     )
