@@ -15,7 +15,7 @@ from congvu.inspect.services import (
     dossiers,
     jobs,
     organisation,
-    review,
+    review_reminders,
 )
 
 
@@ -82,4 +82,4 @@ async def rescan_overdue(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def remind_deadlines(ctx: dict[str, Any]) -> dict[str, int]:
     """Nhắc hạn giải trình và hạn xem xét (in-app notifications; safe to run twice)."""
-    return await review.remind_deadlines()
+    return await review_reminders.remind_deadlines()

@@ -92,13 +92,14 @@ ACTION_LABELS = {
     Action.close: "Kết thúc",
 }
 
-_WINDOW = frozenset({S.notified, S.awaiting_explanation})
+# The states in which the official may still explain (giải trình).
+EXPLANATION_WINDOW = frozenset({S.notified, S.awaiting_explanation})
 TRANSITIONS: dict[Action, tuple[frozenset[ReviewState], ReviewState]] = {
     Action.notify: (frozenset({S.recorded}), S.notified),
     Action.acknowledge: (frozenset({S.notified}), S.awaiting_explanation),
-    Action.explain: (_WINDOW, S.under_review),
-    Action.waive: (_WINDOW, S.under_review),
-    Action.start_review: (_WINDOW, S.under_review),
+    Action.explain: (EXPLANATION_WINDOW, S.under_review),
+    Action.waive: (EXPLANATION_WINDOW, S.under_review),
+    Action.start_review: (EXPLANATION_WINDOW, S.under_review),
     Action.confirm: (frozenset({S.under_review}), S.confirmed),
     Action.dismiss: (frozenset({S.under_review}), S.dismissed),
     Action.decide_follow_up: (frozenset({S.confirmed}), S.follow_up_decided),
@@ -218,7 +219,9 @@ def _ref(row: dict[str, Any], review: dict[str, Any] | None) -> FindingRef:
     )
 
 
-async def _load(finding_id: int) -> FindingRef | None:
+async def load_unchecked(finding_id: int) -> FindingRef | None:
+    """A finding with its review row, or None; no access check (``_readable`` does it,
+    the reminder cron needs none)."""
     row = await Finding.select(*_COLUMNS).where(Finding.id == finding_id).first()
     if row is None:
         return None
@@ -239,7 +242,7 @@ async def _readable(actor: Actor, finding_id: int) -> FindingRef:
     Its subject once notified; admins and team leads in scope; unit heads in scope once
     the minutes are submitted (a dossier case at once); inspectors of its team, and any
     inspector in scope for a unit finding whose correction awaits verification."""
-    ref = await _load(finding_id)
+    ref = await load_unchecked(finding_id)
     if ref is None or ref.capture_status != "recorded":
         raise NotFound("Không tìm thấy phát hiện.")
     if ref.about(actor) and ref.review is not None:
@@ -995,7 +998,7 @@ class FindingItem:
 def _deadline(ref: FindingRef) -> date | None:
     if ref.review is None:
         return None
-    if ref.state in _WINDOW:
+    if ref.state in EXPLANATION_WINDOW:
         return ref.review["explanation_due"]
     return ref.review["review_due"]
 
@@ -1240,58 +1243,3 @@ async def photo(actor: Actor, finding_id: int, sha256: str) -> tuple[Path, str]:
             "finding_photo_viewed", "finding", ref.id, actor=actor, after={"sha256": sha256}
         )
     return await evidence.evidence_file(sha256)
-
-
-# --- reminders (arq cron) --------------------------------------------------------------
-
-
-async def remind_deadlines(now: datetime | None = None) -> dict[str, int]:
-    """Nhắc hạn: explanation windows ending within one working day, windows that have
-    passed without an explanation, reviews past their due day. Idempotent: each reminder
-    has a key, so running twice sends nothing new."""
-    now = now or datetime.now(UTC)
-    today = local_day(now)
-    soon = default_calendar().add_working_days(today, 1)
-    counts = {"due_soon": 0, "due_passed": 0, "review_overdue": 0}
-    rows = await FindingReview.select(
-        FindingReview.id,
-        FindingReview.finding,
-        FindingReview.state,
-        FindingReview.explanation_due,
-        FindingReview.review_due,
-    ).where(FindingReview.state.is_in([s.value for s in (*_WINDOW, S.under_review)]))
-    for row in rows:
-        ref = await _load(row["finding"])
-        if ref is None or ref.capture_status != "recorded":
-            continue
-        link = f"/findings/{ref.id}"
-        state = ReviewState(row["state"])
-        due: date = row["explanation_due"]
-        if state in _WINDOW and today <= due <= soon:
-            counts["due_soon"] += await notifications.send(
-                await subject_users(ref),
-                f"due-soon:{row['id']}:{due.isoformat()}",
-                "explanation_due_soon",
-                f"Sắp hết hạn giải trình phát hiện {ref.violation_code} (hạn cuối "
-                f"{format_date(due)}).",
-                link,
-            )
-        elif state in _WINDOW and today > due:
-            counts["due_passed"] += await notifications.send(
-                await head_users(ref.unit_path),
-                f"due-passed:{row['id']}",
-                "explanation_due_passed",
-                f"Đã hết hạn giải trình phát hiện {ref.violation_code} tại {ref.unit_name}: "
-                "có thể bắt đầu xem xét.",
-                link,
-            )
-        elif state is S.under_review and row["review_due"] and today > row["review_due"]:
-            counts["review_overdue"] += await notifications.send(
-                await head_users(ref.unit_path),
-                f"review-overdue:{row['id']}",
-                "review_overdue",
-                f"Quá hạn xem xét phát hiện {ref.violation_code} tại {ref.unit_name} (hạn "
-                f"{format_date(row['review_due'])}).",
-                link,
-            )
-    return counts

@@ -100,10 +100,15 @@ def decision_key(dossier_id: int, flags: tuple[str, ...]) -> str:
     return f"{dossier_id}:{';'.join(flags)}"
 
 
+def open_families(flags: tuple[str, ...], decided: list[str]) -> tuple[str, ...]:
+    """The fault families of ``flags`` no earlier decision (its stored flags) judged."""
+    judged = {FAMILIES[f] for text in decided for f in lateness_flags(text)}
+    return tuple(sorted({FAMILIES[f] for f in flags} - judged))
+
+
 def covered(flags: tuple[str, ...], decided: list[str]) -> bool:
     """Whether earlier decisions (their stored flags) already judged every fault."""
-    judged = {FAMILIES[f] for text in decided for f in lateness_flags(text)}
-    return {FAMILIES[f] for f in flags} <= judged
+    return not open_families(flags, decided)
 
 
 # --- loading -------------------------------------------------------------------------
@@ -339,7 +344,19 @@ async def dossier_items(
     """The flagged dossiers of the actor's subtree not yet decided (one item per dossier),
     except those the actor handled themself."""
     today = review.local_day(now or datetime.now(UTC))
-    scope = f"{actor.scope_path}%"
+    items = []
+    cache: _FactsCache = {}
+    for row, earlier in await _undecided(actor.scope_path):
+        if row.official_id is not None and row.official_id == actor.official_id:
+            continue
+        items.append(await _item(actor, me, row, earlier, today, cache))
+    return items
+
+
+async def _undecided(scope_path: str) -> list[tuple[_Row, list[dict[str, Any]]]]:
+    """The flagged dossiers of a subtree ("" for all) whose faults are not all judged yet,
+    each with its earlier decisions."""
+    scope = f"{scope_path}%"
     rows = [
         _row(r)
         for r in await Dossier.select(*_COLUMNS).where(
@@ -350,16 +367,39 @@ async def dossier_items(
     if not flagged:
         return []
     decided = await _decisions(DossierDecision.dossier._.unit._.path.like(scope))
-    items = []
-    cache: _FactsCache = {}
-    for row in flagged:
-        earlier = decided.get(row.id, [])
-        if covered(row.flags, [d["flags"] for d in earlier]):
-            continue
-        if row.official_id is not None and row.official_id == actor.official_id:
-            continue
-        items.append(await _item(actor, me, row, earlier, today, cache))
-    return items
+    return [
+        (row, decided.get(row.id, []))
+        for row in flagged
+        if not covered(row.flags, [d["flags"] for d in decided.get(row.id, [])])
+    ]
+
+
+@dataclass(frozen=True)
+class OpenReview:
+    """A flagged dossier awaiting the head's decision, as the reminder cron needs it."""
+
+    id: int
+    code: str
+    unit_path: str
+    unit_name: str
+    families: tuple[str, ...]  # the fault families no decision judged yet
+    deadline: date  # hạn xem xét, as the queue shows it
+
+
+async def open_reviews(*, now: datetime | None = None) -> list[OpenReview]:
+    """Every flagged dossier not yet decided, whoever handled it (no actor: the cron)."""
+    today = review.local_day(now or datetime.now(UTC))
+    return [
+        OpenReview(
+            id=row.id,
+            code=row.code,
+            unit_path=row.unit_path,
+            unit_name=row.unit_name,
+            families=open_families(row.flags, [d["flags"] for d in earlier]),
+            deadline=_review_deadline(row.anchor_day, today),
+        )
+        for row, earlier in await _undecided("")
+    ]
 
 
 async def _load(actor: Actor, dossier_id: int, *, lock: bool = False) -> _Row:

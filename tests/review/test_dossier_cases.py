@@ -13,7 +13,7 @@ from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.errors import Conflict, Forbidden, Invalid, NotFound
 from congvu.inspect.inspections.tables import Finding
 from congvu.inspect.review.tables import DossierDecision, FindingReview, Notification
-from congvu.inspect.services import review, review_dossiers
+from congvu.inspect.services import review, review_dossiers, review_reminders
 from congvu.inspect.services.review import Command
 from congvu.inspect.services.review_dossiers import DossierCommand
 from congvu.inspect.settings import get_settings
@@ -485,6 +485,111 @@ async def test_a_new_kind_of_fault_brings_a_dismissed_dossier_back(rw: ReviewWor
     await _take_up(rw, dossier)
     keys = [r["key"] for r in await DossierDecision.select().order_by(DossierDecision.id)]
     assert keys == [f"{dossier}:{OVERDUE}", f"{dossier}:{OVERDUE};SECOND_EXTENSION"]
+
+
+# --- reminders (arq cron) -------------------------------------------------------------------
+
+# The cron runs on Fri 13/03/2026; a review deadline is the missed date + 10 working days.
+FRIDAY_13 = datetime(2026, 3, 13, 9, 0, tzinfo=ZONE)
+# code, missed return date, commune, the head's decision before the run, who is reminded.
+REMINDER_TABLE: list[tuple[str, date, str, str | None, set[str]]] = [
+    # → Thu 12/03: passed; both heads of commune A, not B's, not the province's.
+    ("A-LATE", date(2026, 2, 26), "A", None, {"head_a", "deputy_a"}),
+    ("A-TODAY", date(2026, 2, 27), "A", None, set()),  # → Fri 13/03: due today
+    ("A-WITHIN", date(2026, 3, 5), "A", None, set()),  # → Thu 19/03
+    ("A-DISMISSED", date(2026, 2, 26), "A", "dismiss", set()),
+    ("A-TAKEN-UP", date(2026, 2, 26), "A", "take_up", set()),
+    ("B-LATE", date(2026, 2, 26), "B", None, {"head_b"}),
+]
+
+
+async def _dossier_reminders(rw: ReviewWorld) -> dict[str, set[str]]:
+    """Who was reminded about which dossier (by code), from the stored notifications."""
+    names = {user.id: name for name, user in rw.users.items()}
+    codes = {r["id"]: r["code"] for r in await Dossier.select(Dossier.id, Dossier.code)}
+    told: dict[str, set[str]] = {}
+    for n in await Notification.select().where(Notification.kind == "dossier_review_overdue"):
+        dossier = int(n["link"].removeprefix("/review/dossiers/"))
+        told.setdefault(codes[dossier], set()).add(names[n["user"]])
+    return told
+
+
+async def test_heads_are_reminded_once_of_dossiers_past_their_review_deadline(
+    rw: ReviewWorld,
+) -> None:
+    ids = {}
+    for code, due, commune, decision, _ in REMINDER_TABLE:
+        if commune == "A":
+            ids[code] = await _dossier(rw, code, due=due)
+        else:
+            ids[code] = await _dossier(
+                rw, code, due=due, official=rw.world.official_b, unit=rw.world.commune_b
+            )
+        if decision == "dismiss":
+            command = DossierCommand("dismiss", reason="Người dân xin rút hồ sơ.")
+            await review_dossiers.decide(await rw.actor("head_a"), ids[code], command)
+        elif decision == "take_up":
+            await _take_up(rw, ids[code])  # notified on MONDAY: explanation due Mon 09/03
+
+    counts = await review_reminders.remind_deadlines(FRIDAY_13)
+
+    assert await _dossier_reminders(rw) == {code: told for code, *_, told in REMINDER_TABLE if told}
+    # The case taken up is a finding now: its passed explanation window is what heads hear.
+    assert counts == {
+        "due_soon": 0,
+        "due_passed": 2,
+        "review_overdue": 0,
+        "dossier_review_overdue": 3,
+    }
+    late = ids["A-LATE"]
+    head_a = rw.users["head_a"].id
+    row = (
+        await Notification.select()
+        .where(Notification.user == head_a)
+        .where(Notification.kind == "dossier_review_overdue")
+        .first()
+    )
+    assert (row["key"], row["link"], row["message"]) == (
+        f"dossier-review-overdue:{late}:apology+late:u{head_a}",
+        f"/review/dossiers/{late}",
+        "Quá hạn xem xét hồ sơ trễ hạn A-LATE tại Trung tâm PVHCC phường An Hòa (hạn 12/03/2026).",
+    )
+    # The head's queue shows the same deadline the reminder names.
+    (queued,) = [i for i in await _items(rw, "head_a") if i.id == late]
+    assert queued.deadline == date(2026, 3, 12)
+    assert await review_reminders.remind_deadlines(FRIDAY_13) == dict.fromkeys(counts, 0)
+    assert await Notification.count().where(Notification.kind == "dossier_review_overdue") == 3
+
+
+async def test_a_restated_fault_is_not_reminded_again_a_new_kind_of_fault_is(
+    rw: ReviewWorld,
+) -> None:
+    dossier = await _dossier(rw, "D1", due=date(2026, 2, 26))  # review deadline Thu 12/03
+
+    async def reminded() -> int:
+        counts = await review_reminders.remind_deadlines(FRIDAY_13)
+        return counts["dossier_review_overdue"]
+
+    assert await reminded() == 2
+    # Resolved late, the apology sent late: the same two faults, spelt otherwise.
+    await Dossier.update({Dossier.flags: "APOLOGY_LATE;RESOLVED_LATE"}).where(Dossier.id == dossier)
+    assert await reminded() == 0
+    head = await rw.actor("head_a")
+    await review_dossiers.decide(head, dossier, DossierCommand("dismiss", reason="Trùng hồ sơ."))
+    assert await reminded() == 0
+    # A second re-set of the return date reopens the dismissed dossier: a new reminder.
+    await Dossier.update({Dossier.flags: "APOLOGY_LATE;RESOLVED_LATE;SECOND_EXTENSION"}).where(
+        Dossier.id == dossier
+    )
+    assert await reminded() == 2
+    keys = await Notification.select(Notification.key).where(
+        Notification.user == rw.users["head_a"].id,
+        Notification.kind == "dossier_review_overdue",
+    )
+    assert sorted(k["key"] for k in keys) == [
+        f"dossier-review-overdue:{dossier}:apology+late:u{rw.users['head_a'].id}",
+        f"dossier-review-overdue:{dossier}:new_date:u{rw.users['head_a'].id}",
+    ]
 
 
 # --- pages and the JSON API --------------------------------------------------------------------

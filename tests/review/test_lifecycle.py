@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from congvu.inspect.errors import Conflict, Forbidden, Invalid, NotFound
 from congvu.inspect.review.tables import Explanation, FindingReview, Notification
-from congvu.inspect.services import evidence, review
+from congvu.inspect.services import evidence, review, review_reminders
 from congvu.inspect.services.review import Command
 from congvu.inspect.tables import AuditEvent
 
@@ -380,11 +380,17 @@ async def test_reminders_are_sent_once(rw: ReviewWorld) -> None:
     await review.transition(head, overdue, Command("waive", reason="Vắng dài ngày"), now=MONDAY)
     # The Friday before "soon" is due (due = MONDAY + 21 days); everything else is past.
     friday = MONDAY + timedelta(days=18)
-    counts = await review.remind_deadlines(friday)
+    counts = await review_reminders.remind_deadlines(friday)
     # Commune A has two heads (the chairman and the deputy): both are told.
-    assert counts == {"due_soon": 1, "due_passed": 2, "review_overdue": 2}
-    assert await review.remind_deadlines(friday) == {
+    assert counts == {
+        "due_soon": 1,
+        "due_passed": 2,
+        "review_overdue": 2,
+        "dossier_review_overdue": 0,
+    }
+    assert await review_reminders.remind_deadlines(friday) == {
         "due_soon": 0,
         "due_passed": 0,
         "review_overdue": 0,
+        "dossier_review_overdue": 0,
     }
