@@ -186,7 +186,7 @@ class AuditEvent(Table, tablename="audit_event"):
     occurred_at = Timestamptz()
     actor_username = Varchar(length=64, null=True, default=None)
     actor_role = Varchar(length=20, null=True, default=None)
-    action = Varchar(length=64, index=True)
+    action = Varchar(length=64)
     object_type = Varchar(length=64)
     object_id = Varchar(length=64)
     before = JSON(null=True, default=None)

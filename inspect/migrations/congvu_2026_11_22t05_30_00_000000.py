@@ -130,7 +130,8 @@ async def forwards():
             )
 
             await engine.run_ddl("DROP FUNCTION audit_seal(integer)")
-            await engine.run_ddl(TRIGGER_FUNCTION.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
+            original = TRIGGER_FUNCTION.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
+            await engine.run_ddl(original)
 
     manager.add_raw(run)
     manager.add_raw_backwards(run_backwards)
