@@ -229,6 +229,7 @@ class Measured:
     p99: float  # seconds
     errors: int
     server_cpu: float | None  # CPU seconds of the server process per request
+    database_cpu: float | None  # CPU seconds of local PostgreSQL processes per request
 
 
 def sign_in(base: str, count: int) -> list[dict[str, str]]:
@@ -372,17 +373,40 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def database_cpu_seconds() -> float | None:
+    """CPU so far of the PostgreSQL processes on this machine (Linux; None when none):
+    the database shares the machine's cores with the servers under test, so its work
+    per request weighs on the ratio as much as Python's."""
+    total, found = 0.0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if "(postgres)" in text:
+            found = True
+            total += cpu_seconds(int(stat.parent.name)) or 0.0
+    return total if found else None
+
+
 def measure(phase: Phase, load: str, server_pid: int, warm_up: bool) -> Measured:
+    database_before = database_cpu_seconds()
     before = cpu_seconds(server_pid)
     if load == "wrk":
         rps, p99_seconds, errors = load_wrk(phase, warm_up)
     else:
         rps, p99_seconds, errors = asyncio.run(load_httpx(phase, warm_up))
     after = cpu_seconds(server_pid)
-    # The warm-up second is in the CPU figure too.
+    database_after = database_cpu_seconds()
+    # The warm-up is in the CPU figures too.
     requests = rps * (phase.seconds + (WARM_UP if warm_up else 0))
     cpu = (after - before) / requests if before is not None and after is not None else None
-    return Measured(rps, p99_seconds, errors, cpu)
+    database = (
+        (database_after - database_before) / requests
+        if database_before is not None and database_after is not None
+        else None
+    )
+    return Measured(rps, p99_seconds, errors, cpu, database)
 
 
 def p99(values: list[float]) -> float:
@@ -488,6 +512,9 @@ def main() -> int:
         p99_ms = statistics.median(m.p99 for m in measured) * 1000
         cpus = [m.server_cpu for m in measured if m.server_cpu]
         cpu = f"  server CPU {statistics.median(cpus) * 1e6:6.0f} µs/req" if cpus else ""
+        databases = [m.database_cpu for m in measured if m.database_cpu]
+        if databases and options.postgres:
+            cpu += f", PostgreSQL {statistics.median(databases) * 1e6:4.0f} µs/req"
         errors = sum(m.errors for m in measured)
         print(f"  {label + ':':9} {rps:8.1f} req/s  p99 {p99_ms:7.1f} ms  errors {errors}{cpu}")
     for label, measured in results.items():
