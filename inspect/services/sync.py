@@ -190,6 +190,7 @@ _RESERVE_FINDING_ID = "nextval(pg_get_serial_sequence('finding', 'id'))"
 
 
 def _receipt_of(record_id: uuid.UUID, row: dict[str, Any]) -> dict[str, Any] | None:
+    """The receipt in a row of ``_RECEIPT_AND_CONTEXT`` or ``_receipts``; None if none."""
     if row["receipt_hash"] is None:
         return None
     response = row["receipt_response"]
@@ -216,17 +217,13 @@ async def _receipts(record_ids: list[uuid.UUID]) -> dict[str, dict[str, Any]]:
         return {}
     rows = await db.raw(
         SyncReceipt,
-        'SELECT id, content_hash, response, "user" FROM sync_receipt WHERE id IN ('
+        "SELECT id, content_hash AS receipt_hash, response AS receipt_response,"
+        ' "user" AS receipt_user FROM sync_receipt WHERE id IN ('
         + ", ".join("{}" for _ in record_ids)
         + ")",
         *record_ids,
     )
-    return {
-        str(r["id"]): {**r, "response": json.loads(r["response"])}
-        if isinstance(r["response"], str)
-        else r
-        for r in rows
-    }
+    return {str(r["id"]): receipt for r in rows if (receipt := _receipt_of(r["id"], r))}
 
 
 async def _answer_again(
