@@ -150,7 +150,7 @@ async def seed_dossier_review_demo() -> None:
     if head is None:
         raise NotFound("Dữ liệu demo thiếu tài khoản thutruong.truongvinh.")
     rows = (
-        await Dossier.select(Dossier.id, Dossier.official, Dossier.flags)
+        await Dossier.select(Dossier.id, Dossier.code, Dossier.official, Dossier.flags)
         .where(Dossier.unit.path.like(f"{head.scope_path}%"), Dossier.flags != "")
         .order_by(Dossier.id)
     )
@@ -158,7 +158,11 @@ async def seed_dossier_review_demo() -> None:
     if len(flagged) < 2:
         return
     clerk = users["congchuc"]["official"]
-    case = next((r for r in flagged if r["official"] == clerk), flagged[0])
+    theirs = [r for r in flagged if r["official"] == clerk]
+    # The dossier planted for the clerk (DEMO-…) is the case, so the story the README
+    # tells holds whatever the generated export happens to contain.
+    planted = [r for r in theirs if r["code"].startswith("DEMO-")]
+    case = (planted or theirs or flagged)[0]
     dismissed = next(r for r in flagged if r["id"] != case["id"])
     await review_dossiers.decide(head, case["id"], review_dossiers.DossierCommand("take_up"))
     await review_dossiers.decide(

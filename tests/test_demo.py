@@ -63,7 +63,7 @@ async def test_demo_gives_the_head_and_the_official_review_items(clean_db) -> No
     official = await accounts.actor_for(users["congchuc"])
     assert official is not None and official.official_id is not None
     case = (
-        await Finding.select(Finding.id, Finding.official)
+        await Finding.select(Finding.id, Finding.official, Finding.dossier.code)
         .where(Finding.dossier.is_not_null())
         .first()
     )
@@ -74,5 +74,6 @@ async def test_demo_gives_the_head_and_the_official_review_items(clean_db) -> No
     )
     planted = [d for d in theirs if d["code"].startswith("DEMO-")]
     assert [d["flags"] for d in planted] == ["APOLOGY_MISSING;RESOLVED_LATE"]
+    assert case["dossier.code"] == planted[0]["code"]  # the planted dossier is the case
     assert case["official"] == official.official_id
     assert case["id"] in [item.id for item in await review.mine(official)]
