@@ -198,12 +198,6 @@ def _placeholders(sql: str, sqlite: bool) -> str:
     return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
 
 
-def on_postgres(table: type[Table]) -> bool:
-    """Whether ``table`` lives on PostgreSQL (its cached engine: ``engine()`` looks the
-    engine up on every call, which showed in the profile of a sync)."""
-    return isinstance(table._meta.db, PostgresEngine)
-
-
 async def raw(table: type[Table], sql: str, *args: Any) -> list[dict[str, Any]]:
     """``table.raw(sql, *args)``, sent straight on the connection of the current
     transaction when there is one. One round trip either way, but on SQLite one thread

@@ -296,3 +296,13 @@ async def login(client: Any, username: str, password: str = PASSWORD) -> Any:
 
 def csrf(client: Any) -> dict[str, str]:
     return {"x-csrftoken": client.cookies.get("csrftoken", "")}
+
+
+class Clock:
+    """A monotonic clock a test steps by hand (for the per-process TTL caches)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now

@@ -7,7 +7,7 @@ from congvu.inspect.errors import Invalid
 from congvu.inspect.services import accounts
 from congvu.inspect.tables import AuditEvent, User
 
-from tests.conftest import World
+from tests.conftest import Clock, World
 
 pytestmark = pytest.mark.anyio
 
@@ -65,14 +65,6 @@ async def test_actor_carries_the_scope_path_of_the_account(world: World) -> None
 async def test_a_disabled_account_has_no_actor(world: World) -> None:
     await User.update({User.active: False}).where(User.username == "head_a")
     assert await accounts.actor_for(world.users["head_a"].id) is None
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def test_a_session_sees_a_disabled_account_within_the_actor_ttl(world: World) -> None:

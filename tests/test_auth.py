@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from congvu.inspect.tables import AuditEvent, User
 
-from tests.conftest import PASSWORD, World, csrf, login
+from tests.conftest import PASSWORD, Clock, World, csrf, login
 
 pytestmark = pytest.mark.anyio
 
@@ -180,11 +180,3 @@ async def test_a_sign_out_here_ends_the_session_at_once(client, world, monkeypat
     client.cookies.set("congvu_session", cookie)
     again = await client.get("/", follow_redirects=False)
     assert again.status_code in (302, 303, 307)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now

@@ -148,7 +148,7 @@ async def _sync_alone(actor: Actor, record: IncomingRecord, record_id: uuid.UUID
     named = _named_officials([record])
     officials = sorted(named.get(record.inspection_id, ()))
     one_statement = record.type in capture.ONE_STATEMENT
-    reserve = one_statement and db.on_postgres(SyncReceipt)
+    reserve = one_statement and not db.is_sqlite()
     try:
         async with db.one_statement() if one_statement else atomic():
             rows = await db.raw(
