@@ -28,8 +28,16 @@ async def embedded_worker(redis_url: str, *, burst: bool = False) -> AsyncIterat
     try:
         yield worker
     finally:
-        # close() cancels the running jobs and the main loop (arq re-runs a cancelled
-        # job after its in-progress key expires; run_tracked keeps that idempotent).
-        await worker.close()
+        # Jobs still running are cancelled (arq re-runs a cancelled job after its
+        # in-progress key expires; run_tracked keeps that idempotent). They are cancelled
+        # and awaited here, not left to close(): it gathers the jobs it has just cancelled,
+        # which raised their CancelledError into the app's shutdown (in CI it broke every
+        # test after the one whose statistics job was still running at teardown).
+        jobs = list(worker.tasks.values())
+        for job in jobs:
+            job.cancel()
+        await asyncio.gather(*jobs, return_exceptions=True)
+        worker.tasks.clear()
+        await worker.close()  # stops the main loop and closes the worker's pool
         with contextlib.suppress(asyncio.CancelledError):
             await task

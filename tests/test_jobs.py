@@ -4,6 +4,7 @@ worker); job state mirrored in the database; idempotent tasks; the lost-job swee
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import time
 import uuid
@@ -85,6 +86,28 @@ async def test_embedded_mode_runs_the_job_inside_the_web_process(world: World, t
     # The lifespan stopped the embedded redis-server (it removes its pidfile on exit).
     assert not (tmp_path / "var" / "redis.pid").exists()
     assert not (tmp_path / "var" / "redis.owner").exists()
+
+
+async def test_a_job_still_running_at_shutdown_does_not_cancel_the_shutdown(
+    world: World, tmp_path
+) -> None:
+    """arq's Worker.close() cancels the running jobs and then gathers them, which raised
+    their CancelledError in whoever was shutting the app down (once, in CI, a
+    statistics job still running at a test's teardown broke every test after it)."""
+    from congvu.inspect.embedded_redis import EmbeddedRedis
+
+    settings = dataclasses.replace(get_settings(), redis_url=None, var_dir=tmp_path / "var")
+    app = create_app(settings)
+    async with app.lifespan():
+        async with embedded_worker(EmbeddedRedis(settings.var_dir).url) as worker:
+            with anyio.fail_after(10):
+                while "redis" not in worker.ctx:  # noqa: ASYNC110 (arq offers no event)
+                    await asyncio.sleep(0.01)
+            job = asyncio.create_task(asyncio.sleep(60))  # a job in the middle of its work
+            worker.tasks["still-running"] = job
+            await asyncio.sleep(0)
+        assert job.cancelled()
+        assert asyncio.current_task().cancelling() == 0  # type: ignore[union-attr]
 
 
 @requires_server("redis")
