@@ -23,25 +23,22 @@ from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from congvu.inspect import db, i18n
 from congvu.inspect.actor import Actor
-from congvu.inspect.controllers import (
-    api,
-    auth,
-    capture,
-    dossiers,
-    errors,
-    health,
-    inspections_api,
-    jobs,
-    minutes,
-    organisation,
-    pages,
-    plans,
-    review,
-)
+from congvu.inspect.audit.services import chain as audit_chain
+from congvu.inspect.audit.services import events as audit
+from congvu.inspect.background.controllers import pages as jobs
+from congvu.inspect.capture.controllers import api_v1 as inspections_api
+from congvu.inspect.capture.controllers import pages as capture
+from congvu.inspect.dossiers.controllers import pages as dossiers
 from congvu.inspect.embedded_redis import EmbeddedRedis
-from congvu.inspect.services import accounts, audit, audit_chain
+from congvu.inspect.inspections.controllers import minutes, plans
+from congvu.inspect.organisation.controllers import api_v1 as api
+from congvu.inspect.organisation.controllers import auth
+from congvu.inspect.organisation.controllers import pages as organisation
+from congvu.inspect.organisation.services import accounts
+from congvu.inspect.review.controllers import pages as review
 from congvu.inspect.settings import Settings, get_settings
 from congvu.inspect.ttl_cache import TtlCache
+from congvu.inspect.web import errors, health, pages
 from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection

@@ -7,16 +7,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from congvu.inspect.audit.services import chain as audit_chain
+from congvu.inspect.background.services import records as jobs
+from congvu.inspect.dossiers.importing import pipeline as dossier_import
+from congvu.inspect.dossiers.services import queries as dossiers
 from congvu.inspect.errors import NotFound
-from congvu.inspect.services import (
-    accounts,
-    audit_chain,
-    dossier_import,
-    dossiers,
-    jobs,
-    organisation,
-    review_reminders,
-)
+from congvu.inspect.organisation.services import accounts
+from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.review.services import reminders as review_reminders
 
 
 async def unit_statistics(ctx: dict[str, Any], job_id: str, unit_id: int) -> Any:

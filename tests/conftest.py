@@ -87,9 +87,10 @@ from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
-from congvu.inspect import db, security  # noqa: E402
+from congvu.inspect import db  # noqa: E402
+from congvu.inspect.organisation.services import passwords as security  # noqa: E402
+from congvu.inspect.organisation.tables import Official, Unit, User  # noqa: E402
 from congvu.inspect.settings import get_settings  # noqa: E402
-from congvu.inspect.tables import Official, Unit, User  # noqa: E402
 
 
 def _all_tables() -> list[Any]:
@@ -196,7 +197,8 @@ class World:
 
 @pytest.fixture
 async def world(clean_db: None) -> World:
-    from congvu.inspect.services import accounts, organisation
+    from congvu.inspect.organisation.services import accounts
+    from congvu.inspect.organisation.services import units as organisation
 
     province = await organisation.create_unit(code="P", name="Tỉnh Thử Nghiệm", kind="province")
     department = await organisation.create_unit(

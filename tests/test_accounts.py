@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.errors import Invalid
-from congvu.inspect.services import accounts
-from congvu.inspect.tables import AuditEvent, User
+from congvu.inspect.organisation.services import accounts
+from congvu.inspect.organisation.tables import User
 
 from tests.conftest import Clock, World
 

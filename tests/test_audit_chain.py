@@ -21,9 +21,10 @@ import anyio
 import anyio.lowlevel
 import pytest
 from congvu.inspect import db
-from congvu.inspect.services import audit, audit_chain
-from congvu.inspect.services.audit_chain import Checkpoint, CheckpointError
-from congvu.inspect.tables import AuditEvent
+from congvu.inspect.audit.services import chain as audit_chain
+from congvu.inspect.audit.services import events as audit
+from congvu.inspect.audit.services.chain import Checkpoint, CheckpointError
+from congvu.inspect.audit.tables import AuditEvent
 
 from tests.conftest import World, login, requires_server
 

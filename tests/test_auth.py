@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from congvu.inspect.tables import AuditEvent, User
+from congvu.inspect.audit.tables import AuditEvent
+from congvu.inspect.organisation.tables import User
 
 from tests.conftest import PASSWORD, Clock, World, csrf, login
 
@@ -147,7 +148,7 @@ async def test_a_session_ended_elsewhere_is_refused_within_a_second(
     """Another process's sign-out removes the session from Redis; this process reuses a
     session it read for at most SESSION_ACTOR_TTL, then asks Redis again."""
     from congvu.inspect import app as app_module
-    from congvu.inspect.services import accounts
+    from congvu.inspect.organisation.services import accounts
     from congvu.inspect.ttl_cache import TtlCache
 
     clock = Clock()
@@ -167,7 +168,7 @@ async def test_a_sign_out_here_ends_the_session_at_once(client, world, monkeypat
     """The process that signs a session out forgets it with no wait, even with a clock
     that never moves."""
     from congvu.inspect import app as app_module
-    from congvu.inspect.services import accounts
+    from congvu.inspect.organisation.services import accounts
     from congvu.inspect.ttl_cache import TtlCache
 
     monkeypatch.setattr(

@@ -6,9 +6,9 @@ from __future__ import annotations
 import anyio
 import pytest
 from congvu.inspect import db
-from congvu.inspect.services import organisation
+from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.organisation.tables import Official
 from congvu.inspect.settings import get_settings
-from congvu.inspect.tables import Official
 
 pytestmark = pytest.mark.anyio
 
@@ -66,7 +66,7 @@ async def test_one_statement_writes_all_or_nothing(clean_db) -> None:
     """Writes collected by one_statement land together; a block that raises, or a
     write that fails, leaves none of them (one statement on PostgreSQL, a transaction
     on SQLite)."""
-    from congvu.inspect.tables import AuditEvent
+    from congvu.inspect.audit.tables import AuditEvent
 
     async with db.one_statement():
         for n in range(3):
@@ -87,7 +87,7 @@ async def test_one_statement_writes_all_or_nothing(clean_db) -> None:
 
 
 async def test_writes_are_collected_only_on_postgresql(clean_db) -> None:
-    from congvu.inspect.tables import AuditEvent
+    from congvu.inspect.audit.tables import AuditEvent
 
     async with db.one_statement():
         await db.write(AuditEvent, _EVENT, "seen", "1")
@@ -103,7 +103,7 @@ async def test_only_a_one_statement_connection_skips_the_pool_reset(clean_db) ->
     that ``one_statement`` used: its contract is autocommit statements only, so the reset
     round trip is saved. Shown with a setting each path leaves behind on purpose; the
     pool hands back the connection released last."""
-    from congvu.inspect.tables import AuditEvent
+    from congvu.inspect.audit.tables import AuditEvent
 
     show = "SELECT current_setting('application_name') AS name"
     await AuditEvent.raw("SET application_name = 'left by a request'")

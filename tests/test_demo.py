@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from congvu.inspect.demo import DEMO_ACCOUNTS, seed_demo
-from congvu.inspect.tables import Official, Role, Unit, User, WorkSchedule
+from congvu.inspect.organisation.tables import Official, Role, Unit, User, WorkSchedule
 
 pytestmark = pytest.mark.anyio
 
@@ -44,8 +44,9 @@ async def test_demo_is_idempotent(clean_db) -> None:
 async def test_demo_gives_the_head_and_the_official_review_items(clean_db) -> None:
     from congvu.inspect.dossiers.tables import Dossier
     from congvu.inspect.inspections.tables import Finding
+    from congvu.inspect.organisation.services import accounts
+    from congvu.inspect.review.services import findings as review
     from congvu.inspect.review.tables import DossierDecision, FindingReview
-    from congvu.inspect.services import accounts, review
 
     await seed_demo()
     states = [r["state"] for r in await FindingReview.select(FindingReview.state)]

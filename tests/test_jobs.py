@@ -17,9 +17,9 @@ from arq import create_pool
 from arq.connections import RedisSettings
 from arq.worker import create_worker
 from congvu.inspect.app import create_app
-from congvu.inspect.services import jobs as job_service
+from congvu.inspect.background.services import records as job_service
+from congvu.inspect.background.tables import JobRecord
 from congvu.inspect.settings import get_settings
-from congvu.inspect.tables import JobRecord
 from congvu.jobs import tasks
 from congvu.jobs.embedded import embedded_worker
 from congvu.jobs.worker import WorkerSettings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from congvu.inspect.tables import Official, Unit
+from congvu.inspect.organisation.tables import Official, Unit
 from piccolo.apps.migrations.commands.new import AutoMigrationManager
 from piccolo.conf.apps import Finder
 
@@ -22,7 +22,7 @@ async def test_tables_match_the_committed_migrations(app_name: str) -> None:
 
 
 async def test_migrated_schema_accepts_the_organisation(clean_db) -> None:
-    from congvu.inspect.services import organisation
+    from congvu.inspect.organisation.services import units as organisation
 
     province = await organisation.create_unit(code="T", name="Tỉnh", kind="province")
     commune = await organisation.create_unit(

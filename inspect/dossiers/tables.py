@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 import congvu.inspect.db  # noqa: F401  (sets PICCOLO_CONF before any query)
-from congvu.inspect.tables import Official, Unit, User
+from congvu.inspect.organisation.tables import Official, Unit, User
 from piccolo.columns import (
     JSON,
     UUID,

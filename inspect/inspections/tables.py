@@ -11,7 +11,7 @@ from enum import StrEnum
 
 import congvu.inspect.db  # noqa: F401  (sets PICCOLO_CONF before any query)
 from congvu.inspect.dossiers.tables import Dossier
-from congvu.inspect.tables import Official, Unit, User
+from congvu.inspect.organisation.tables import Official, Unit, User
 from piccolo.columns import (
     JSON,
     UUID,

@@ -16,7 +16,7 @@ from enum import StrEnum
 import congvu.inspect.db  # noqa: F401  (sets PICCOLO_CONF before any query)
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.inspections.tables import Evidence, Finding, Inspection
-from congvu.inspect.tables import Official, User
+from congvu.inspect.organisation.tables import Official, User
 from piccolo.columns import (
     Date,
     ForeignKey,

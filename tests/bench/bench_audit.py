@@ -39,7 +39,7 @@ DEFAULT_POSTGRES = "postgresql://congvu@127.0.0.1:55432/congvu_test"
 async def _write(seconds: float) -> float:
     """Events per second committed by WRITERS request-like writers for ``seconds``."""
     from congvu.inspect import db
-    from congvu.inspect.services import audit
+    from congvu.inspect.audit.services import events as audit
 
     deadline = time.perf_counter() + seconds
     written = 0
@@ -67,7 +67,7 @@ async def _write(seconds: float) -> float:
 
 
 async def _fill(total: int) -> None:
-    from congvu.inspect.tables import AuditEvent
+    from congvu.inspect.audit.tables import AuditEvent
 
     missing = total - await AuditEvent.count()
     while missing > 0:
@@ -91,7 +91,7 @@ async def _fill(total: int) -> None:
 
 async def child(events: int, seconds: float) -> int:
     from congvu.inspect import db
-    from congvu.inspect.services import audit_chain
+    from congvu.inspect.audit.services import chain as audit_chain
 
     await db.prepare()
     await db.migrate()

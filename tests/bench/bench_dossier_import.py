@@ -45,7 +45,7 @@ def _peak_mb() -> float:
 
 
 def _generate(rows: int, path: Path) -> dict[str, Any]:
-    from congvu.inspect.dossiers.generator import ExportSpec, generate, write_csv
+    from congvu.inspect.demo.dossier_export import ExportSpec, generate, write_csv
 
     started = time.perf_counter()
     officials = {u: [f"Cán bộ {k:02d} {u}" for k in range(6)] for u in UNITS}
@@ -59,7 +59,7 @@ def _generate(rows: int, path: Path) -> dict[str, Any]:
 
 
 def _psql_copy(url: str, path: Path) -> float:
-    from congvu.inspect.dossiers.generator import HEADERS
+    from congvu.inspect.demo.dossier_export import HEADERS
 
     columns = ", ".join(f'"c{i}" text' for i in range(len(HEADERS)))
     subprocess.run(
@@ -93,8 +93,8 @@ async def _prepare_database() -> None:
     centre, in a fresh database: nothing else (the demo's dossiers and what refers to
     them would only be in the way)."""
     from congvu.inspect import db
-    from congvu.inspect.services import organisation
-    from congvu.inspect.tables import Unit
+    from congvu.inspect.organisation.services import units as organisation
+    from congvu.inspect.organisation.tables import Unit
 
     await db.migrate()
     if await Unit.exists().where(Unit.code == "NA"):
@@ -115,7 +115,7 @@ async def _prepare_database() -> None:
 async def _import_twice(path: Path) -> dict[str, Any]:
     from congvu.inspect import db
     from congvu.inspect.actor import SYSTEM
-    from congvu.inspect.services.dossier_import import ImportRequest, import_dossiers
+    from congvu.inspect.dossiers.importing.pipeline import ImportRequest, import_dossiers
 
     await db.prepare()
     try:

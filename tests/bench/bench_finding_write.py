@@ -105,7 +105,8 @@ def free_port() -> int:
 async def prepare_world() -> int:
     from congvu.inspect import db
     from congvu.inspect.inspections.tables import Inspection, InspectionMember
-    from congvu.inspect.services import accounts, organisation
+    from congvu.inspect.organisation.services import accounts
+    from congvu.inspect.organisation.services import units as organisation
     from congvu.inspect.settings import get_settings
 
     await db.prepare()

@@ -39,7 +39,8 @@ from congvu.inspect.inspections.tables import (
     SyncConflict,
     SyncReceipt,
 )
-from congvu.inspect.services import accounts, organisation
+from congvu.inspect.organisation.services import accounts
+from congvu.inspect.organisation.services import units as organisation
 from congvu.inspect.settings import get_settings
 
 PASSWORD = "mat-khau-do-hieu-nang"

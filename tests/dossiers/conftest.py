@@ -14,9 +14,9 @@ from typing import Any
 import anyio
 import pytest
 from congvu.inspect.actor import Actor
+from congvu.inspect.dossiers.importing.pipeline import ImportRequest, import_dossiers
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot
-from congvu.inspect.services import accounts
-from congvu.inspect.services.dossier_import import ImportRequest, import_dossiers
+from congvu.inspect.organisation.services import accounts
 
 from tests.conftest import World
 

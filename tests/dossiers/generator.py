@@ -1,10 +1,10 @@
 """The export generator used by these tests and the benchmark.
 
-It lives in the package (``congvu.inspect.dossiers.generator``) because ``congvu
+It lives in the package (``congvu.inspect.demo.dossier_export``) because ``congvu
 demo-dossiers`` and the demo seed use it too; this module is its name under tests/.
 """
 
-from congvu.inspect.dossiers.generator import (
+from congvu.inspect.demo.dossier_export import (
     BAD_KINDS,
     HEADERS,
     PROCEDURES,

@@ -12,12 +12,13 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from congvu.inspect.actor import Actor
+from congvu.inspect.dossiers.importing import pipeline as dossier_import
+from congvu.inspect.dossiers.importing import staging as dossier_staging
+from congvu.inspect.dossiers.importing.pipeline import ImportRequest
+from congvu.inspect.dossiers.importing.reading import detect_encoding
+from congvu.inspect.dossiers.importing.values import parse_dates
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch, RejectedRow
 from congvu.inspect.errors import Invalid
-from congvu.inspect.services import dossier_import, dossier_staging
-from congvu.inspect.services.dossier_import import ImportRequest
-from congvu.inspect.services.dossier_reading import detect_encoding
-from congvu.inspect.services.dossier_values import parse_dates
 
 from tests.conftest import World
 from tests.dossiers.conftest import HEADER, run_import, stored, table_checksum, write

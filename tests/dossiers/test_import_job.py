@@ -17,11 +17,11 @@ from arq import create_pool
 from arq.connections import RedisSettings
 from congvu.inspect import db
 from congvu.inspect.actor import Actor
+from congvu.inspect.background.services import records as jobs
+from congvu.inspect.background.tables import JobRecord
+from congvu.inspect.dossiers.importing.pipeline import ImportRequest, import_dossiers
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch, RejectedRow
-from congvu.inspect.services import jobs
-from congvu.inspect.services.dossier_import import ImportRequest, import_dossiers
 from congvu.inspect.settings import get_settings
-from congvu.inspect.tables import JobRecord
 
 from tests.conftest import World, requires_server
 from tests.dossiers.conftest import CONGVU

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from congvu.inspect.actor import Actor
+from congvu.inspect.dossiers.services import queries as dossiers
 from congvu.inspect.dossiers.tables import Dossier
-from congvu.inspect.services import dossiers
 
 from tests.conftest import World
 from tests.dossiers.conftest import HEADER, congvu, run_import, stored, write

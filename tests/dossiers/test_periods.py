@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from congvu.inspect.actor import Actor
+from congvu.inspect.dossiers.services import queries as dossiers
 from congvu.inspect.errors import Invalid
-from congvu.inspect.services import dossiers
 from congvu.inspect.settings import get_settings
 
 from tests.conftest import World, login

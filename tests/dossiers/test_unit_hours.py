@@ -13,9 +13,10 @@ from datetime import UTC, date, datetime, time
 import pandas as pd
 import pytest
 from congvu.inspect.actor import Actor
+from congvu.inspect.dossiers.services import queries as dossiers
+from congvu.inspect.dossiers.services.verdicts import evaluate_stored
 from congvu.inspect.dossiers.tables import Dossier
-from congvu.inspect.services import dossiers, organisation
-from congvu.inspect.services.dossier_verdicts import evaluate_stored
+from congvu.inspect.organisation.services import units as organisation
 
 from tests.conftest import World
 

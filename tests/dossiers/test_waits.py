@@ -14,9 +14,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from congvu.inspect.actor import Actor
+from congvu.inspect.dossiers.importing.values import combine_hashes, hash_numbers, hash_text
+from congvu.inspect.dossiers.services import queries as dossiers
 from congvu.inspect.dossiers.tables import Dossier
-from congvu.inspect.services import dossiers
-from congvu.inspect.services.dossier_values import combine_hashes, hash_numbers, hash_text
 
 from tests.conftest import World
 from tests.dossiers.conftest import HEADER, run_import, stored, table_checksum, write

@@ -16,9 +16,9 @@ from congvu.inspect.inspections.tables import (
     InspectionMember,
     InspectionStatus,
 )
-from congvu.inspect.services import accounts
+from congvu.inspect.organisation.services import accounts
+from congvu.inspect.organisation.tables import User
 from congvu.inspect.settings import get_settings
-from congvu.inspect.tables import User
 
 from tests.conftest import PASSWORD, World, csrf
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.inspections.tables import Inspection, InspectionKind, InspectionMember
-from congvu.inspect.tables import AuditEvent
 
 from tests.conftest import login
 from tests.inspections.conftest import InspectionWorld, send_one, start_record

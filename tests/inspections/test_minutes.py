@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from congvu.inspect.services.inspection_minutes import vn_date_line
+from congvu.inspect.inspections.services.minutes import vn_date_line
 
 from tests.conftest import login
 from tests.inspections.conftest import lead_signature, record, send, start_record

@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from congvu.inspect.audit.tables import AuditEvent
+from congvu.inspect.inspections.services import coverage, surprise_draws
+from congvu.inspect.inspections.services import plans as inspections
 from congvu.inspect.inspections.tables import (
     Inspection,
     InspectionMember,
     InspectionPlan,
     SurpriseDraw,
 )
-from congvu.inspect.services import accounts, coverage, inspections, surprise_draws
-from congvu.inspect.tables import AuditEvent, User
+from congvu.inspect.organisation.services import accounts
+from congvu.inspect.organisation.tables import User
 
 from tests.conftest import login
 from tests.inspections.conftest import InspectionWorld, local_today, send, start_record

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from congvu.inspect.audit.tables import AuditEvent
+from congvu.inspect.capture.services import sync
 from congvu.inspect.inspections.tables import (
     AttendanceCheck,
     Finding,
@@ -13,8 +15,7 @@ from congvu.inspect.inspections.tables import (
     SyncConflict,
     SyncReceipt,
 )
-from congvu.inspect.services import sync
-from congvu.inspect.tables import AuditEvent, User
+from congvu.inspect.organisation.tables import User
 
 from tests.conftest import login
 from tests.inspections.conftest import (

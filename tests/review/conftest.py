@@ -12,9 +12,10 @@ from datetime import datetime, time, timedelta
 import pytest
 from congvu.inspect.actor import Actor
 from congvu.inspect.inspections.tables import Finding, Inspection, InspectionMember
-from congvu.inspect.services import accounts, organisation
+from congvu.inspect.organisation.services import accounts
+from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.organisation.tables import Official, User
 from congvu.inspect.settings import get_settings
-from congvu.inspect.tables import Official, User
 
 from tests.conftest import PASSWORD, World
 
@@ -136,7 +137,7 @@ async def stored_photo(actor: Actor, colour: str = "green") -> str:
     import hashlib
     import io
 
-    from congvu.inspect.services import evidence
+    from congvu.inspect.capture.services import evidence
     from PIL import Image
 
     buffer = io.BytesIO()

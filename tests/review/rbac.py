@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from congvu.inspect.inspections.tables import InspectionMember
-from congvu.inspect.services import accounts
-from congvu.inspect.tables import User
+from congvu.inspect.organisation.services import accounts
+from congvu.inspect.organisation.tables import User
 
 from tests.conftest import PASSWORD, login
 from tests.review.conftest import ReviewWorld

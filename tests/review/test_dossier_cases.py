@@ -9,15 +9,18 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.errors import Conflict, Forbidden, Invalid, NotFound
 from congvu.inspect.inspections.tables import Finding
+from congvu.inspect.organisation.tables import Official, Unit
+from congvu.inspect.review.services import dossier_cases as review_dossiers
+from congvu.inspect.review.services import findings as review
+from congvu.inspect.review.services import reminders as review_reminders
+from congvu.inspect.review.services.dossier_cases import DossierCommand
+from congvu.inspect.review.services.findings import Command
 from congvu.inspect.review.tables import DossierDecision, FindingReview, Notification
-from congvu.inspect.services import review, review_dossiers, review_reminders
-from congvu.inspect.services.review import Command
-from congvu.inspect.services.review_dossiers import DossierCommand
 from congvu.inspect.settings import get_settings
-from congvu.inspect.tables import AuditEvent, Official, Unit
 
 from tests.conftest import csrf, login
 from tests.dossiers.conftest import HEADER, run_import, write

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from congvu.inspect.audit.tables import AuditEvent
+from congvu.inspect.capture.services import evidence
 from congvu.inspect.errors import Conflict, Forbidden, Invalid, NotFound
+from congvu.inspect.review.services import findings as review
+from congvu.inspect.review.services import reminders as review_reminders
+from congvu.inspect.review.services.findings import Command
 from congvu.inspect.review.tables import Explanation, FindingReview, Notification
-from congvu.inspect.services import evidence, review, review_reminders
-from congvu.inspect.services.review import Command
-from congvu.inspect.tables import AuditEvent
 
 from tests.review.conftest import MONDAY, ReviewWorld, head_a_official, stored_photo
 

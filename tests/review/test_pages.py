@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.inspections.tables import Finding, Inspection
+from congvu.inspect.review.services import findings as review
+from congvu.inspect.review.services.findings import Command
 from congvu.inspect.review.tables import Explanation, ExplanationEvidence
-from congvu.inspect.services import review
-from congvu.inspect.services.review import Command
-from congvu.inspect.tables import AuditEvent
 
 from tests.conftest import csrf, login
 from tests.review.conftest import ReviewWorld

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 from congvu.inspect.inspections.tables import Evidence, FindingEvidence
+from congvu.inspect.organisation.tables import User
+from congvu.inspect.review.services import findings as review
+from congvu.inspect.review.services.findings import Command
 from congvu.inspect.review.tables import FindingReview, Notification
-from congvu.inspect.services import review
-from congvu.inspect.services.review import Command
-from congvu.inspect.tables import User
 
 from tests.conftest import csrf
 from tests.review.conftest import ReviewWorld, stored_photo

@@ -15,14 +15,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from congvu.inspect.background.tables import JobRecord
 from congvu.inspect.dossiers.tables import (
     ColumnMapping,
     Dossier,
     ImportBatch,
     RejectedRow,
 )
+from congvu.inspect.organisation.tables import User
 from congvu.inspect.review.tables import DossierDecision
-from congvu.inspect.tables import JobRecord, User
 
 from tests.conftest import csrf
 from tests.review.conftest import ReviewWorld

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from congvu.inspect.capture.services import evidence
 from congvu.inspect.inspections.tables import (
     Evidence,
     FindingEvidence,
@@ -23,9 +24,9 @@ from congvu.inspect.inspections.tables import (
     InspectionPlan,
     SyncConflict,
 )
-from congvu.inspect.services import accounts, evidence
+from congvu.inspect.organisation.services import accounts
+from congvu.inspect.organisation.tables import User
 from congvu.inspect.settings import get_settings
-from congvu.inspect.tables import User
 from PIL import Image
 
 from tests.conftest import csrf

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from congvu.inspect.audit.tables import AuditEvent
+from congvu.inspect.capture.services import evidence
 from congvu.inspect.errors import NotFound
 from congvu.inspect.inspections.tables import Evidence, FindingEvidence, InspectionMember
-from congvu.inspect.services import evidence, review
-from congvu.inspect.services.review import Command
-from congvu.inspect.tables import AuditEvent
+from congvu.inspect.review.services import findings as review
+from congvu.inspect.review.services.findings import Command
 
 from tests.conftest import csrf, login
 from tests.review.conftest import ReviewWorld, stored_photo

@@ -15,13 +15,15 @@ from typing import Any
 
 from congvu.inspect import db
 from congvu.inspect.actor import Actor
+from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.errors import DomainError
 from congvu.inspect.inspections.tables import Finding, Inspection, InspectionMember
+from congvu.inspect.organisation.services import accounts
+from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.review.services import findings as review
+from congvu.inspect.review.services.findings import TRANSITIONS, Action, Command, ReviewState
 from congvu.inspect.review.tables import Explanation, FindingReview
-from congvu.inspect.services import accounts, organisation, review
-from congvu.inspect.services.review import TRANSITIONS, Action, Command, ReviewState
 from congvu.inspect.settings import get_settings
-from congvu.inspect.tables import AuditEvent
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule

@@ -9,7 +9,7 @@ from datetime import date, time
 
 import pytest
 from click.testing import CliRunner
-from congvu.inspect.cli_calendar import calendar_group
+from congvu.inspect.cli.calendar import calendar_group
 from congvu.rules.calendar import DaySessions, default_calendar
 
 VERSION = default_calendar().version
@@ -93,16 +93,16 @@ def test_due_refuses_bad_input(args: tuple[str, ...], message: str) -> None:
 
 @pytest.fixture
 def unit_hours(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, date]]:
-    """Stands in for the lead's congvu.inspect.unit_hours (unit schedules from the database)."""
+    """Stands in for organisation.services.hours (unit schedules from the database)."""
     calls: list[tuple[str, date]] = []
 
     def day_sessions_for_unit(code: str, on: date) -> DaySessions:
         calls.append((code, on))
         return DaySessions(time(7, 0), time(11, 30), time(13, 30), time(17, 0))
 
-    module = types.ModuleType("congvu.inspect.unit_hours")
+    module = types.ModuleType("congvu.inspect.organisation.services.hours")
     module.day_sessions_for_unit = day_sessions_for_unit  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "congvu.inspect.unit_hours", module)
+    monkeypatch.setitem(sys.modules, "congvu.inspect.organisation.services.hours", module)
     return calls
 
 

@@ -1,0 +1,298 @@
+"""Background jobs as the database sees them (công việc nền).
+
+Every job has a JobRecord written before it is enqueued; the arq job id is the
+record's id, so enqueueing twice is a no-op in arq, and a job that Redis lost (an
+embedded Redis restarted without its dump, a flushed server) is re-enqueued by the
+sweeper from the database. Task functions run through ``run_tracked`` so a job that
+runs twice (arq may retry after a killed worker) does its work once.
+
+A worker killed in the middle of a job (kill -9, a lost machine) leaves arq's
+in-progress lock behind, and arq would run the job again only when that lock expires
+(``job_timeout`` + 10 s: an hour). While a job runs, ``run_tracked`` keeps a heartbeat key
+alive in Redis; the sweeper releases the lock of a running job whose heartbeat has
+stopped, so the job runs again within about two minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from arq.connections import ArqRedis
+from arq.constants import in_progress_key_prefix
+from arq.jobs import Job
+from arq.jobs import JobStatus as ArqStatus
+from congvu.inspect.actor import Actor
+from congvu.inspect.background.tables import JobRecord, JobStatus
+from congvu.inspect.db import atomic
+from congvu.inspect.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+# A live job refreshes its heartbeat every HEARTBEAT_EVERY; the key lives HEARTBEAT_TTL, long
+# enough to outlast an event loop busy for a while with one chunk of a large import.
+HEARTBEAT_EVERY = timedelta(seconds=15)
+HEARTBEAT_TTL = timedelta(seconds=120)
+
+
+def heartbeat_key(job_id: str) -> str:
+    return f"congvu:job-heartbeat:{job_id}"
+
+
+def arq_lock_key(job_id: str) -> str:
+    """arq's in-progress lock: while it exists no worker starts the job."""
+    return in_progress_key_prefix + job_id
+
+
+class JobKind(StrEnum):
+    """arq function names; congvu.jobs.worker registers one function per kind."""
+
+    unit_statistics = "unit_statistics"
+    dossier_import = "dossier_import"
+
+
+@dataclass(frozen=True)
+class JobView:
+    id: uuid.UUID
+    kind: str
+    status: str
+    progress: int
+    total: int
+    message: str
+    result: Any
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.done.value, JobStatus.failed.value)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.done.value:
+            return 100
+        return int(100 * self.progress / self.total) if self.total else 0
+
+
+async def _enqueue(
+    queue: ArqRedis, kind: JobKind, arguments: dict[str, Any], actor: Actor | None
+) -> uuid.UUID:
+    now = datetime.now(UTC)
+    record = JobRecord(
+        id=uuid.uuid4(),
+        kind=kind.value,
+        arguments=arguments,
+        status=JobStatus.queued.value,
+        requested_by=actor.id if actor and actor.id else None,
+        created_at=now,
+        updated_at=now,
+    )
+    async with atomic():
+        await JobRecord.insert(record)
+    await queue.enqueue_job(kind.value, str(record.id), **arguments, _job_id=str(record.id))
+    return record.id
+
+
+async def start_unit_statistics(queue: ArqRedis, actor: Actor, unit_id: int) -> uuid.UUID:
+    """Thống kê lại đơn vị: recompute a unit's staff statistics in the background."""
+    return await _enqueue(queue, JobKind.unit_statistics, {"unit_id": unit_id}, actor)
+
+
+async def start_dossier_import(
+    queue: ArqRedis,
+    actor: Actor,
+    *,
+    path: str,
+    file_name: str,
+    unit_code: str | None = None,
+    mapping_name: str | None = None,
+    exported_at: str | None = None,
+    chunk_rows: int | None = None,
+) -> uuid.UUID:
+    """Nhập hồ sơ TTHC: import a stored export in the background (the job page shows
+    rows read / imported / rejected and the time left)."""
+    arguments = {
+        "path": path,
+        "file_name": file_name,
+        "user_id": actor.id,
+        "unit_code": unit_code,
+        "mapping_name": mapping_name,
+        "exported_at": exported_at,
+        "chunk_rows": chunk_rows,
+    }
+    return await _enqueue(queue, JobKind.dossier_import, arguments, actor)
+
+
+Progress = Callable[[int, int, str], Awaitable[None]]
+
+
+@contextlib.asynccontextmanager
+async def _heartbeat(queue: ArqRedis | None, job_id: str) -> AsyncIterator[None]:
+    if queue is None:
+        yield
+        return
+    key, ttl = heartbeat_key(job_id), int(HEARTBEAT_TTL.total_seconds() * 1000)
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_EVERY.total_seconds())
+            await queue.set(key, b"1", px=ttl)
+
+    await queue.set(key, b"1", px=ttl)
+
+    task = asyncio.create_task(beat(), name=f"congvu-heartbeat-{job_id}")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        with contextlib.suppress(Exception):  # the key expires on its own anyway
+            await queue.delete(key)
+
+
+async def run_tracked(
+    job_id: str, work: Callable[[Progress], Awaitable[Any]], queue: ArqRedis | None = None
+) -> Any:
+    """Run ``work`` for a JobRecord: running → done / failed, with progress updates.
+
+    A record already done is not run again: that makes every job idempotent at the
+    level of the record, whatever arq retries. With ``queue`` (the worker's Redis), a
+    heartbeat tells the sweeper the job is alive.
+    """
+    record_id = uuid.UUID(job_id)
+    now = datetime.now(UTC)
+    async with atomic():
+        record = (
+            await JobRecord.objects()
+            .where(JobRecord.id == record_id)
+            .output(load_json=True)
+            .first()
+        )
+        if record is None:
+            raise NotFound(f"job {job_id} has no record")
+        if record.status == JobStatus.done.value:
+            return record.result
+        await JobRecord.update(
+            {
+                JobRecord.status: JobStatus.running.value,
+                JobRecord.started_at: now,
+                JobRecord.updated_at: now,
+                JobRecord.attempts: record.attempts + 1,
+                JobRecord.error: None,
+            }
+        ).where(JobRecord.id == record_id)
+
+    async def progress(done: int, total: int, message: str = "") -> None:
+        async with atomic():
+            await JobRecord.update(
+                {
+                    JobRecord.progress: done,
+                    JobRecord.total: total,
+                    JobRecord.message: message,
+                    JobRecord.updated_at: datetime.now(UTC),
+                }
+            ).where(JobRecord.id == record_id)
+
+    try:
+        async with _heartbeat(queue, job_id):
+            result = await work(progress)
+    except Exception as error:
+        async with atomic():
+            await JobRecord.update(
+                {
+                    JobRecord.status: JobStatus.failed.value,
+                    JobRecord.error: str(error)[:4000],
+                    JobRecord.finished_at: datetime.now(UTC),
+                    JobRecord.updated_at: datetime.now(UTC),
+                }
+            ).where(JobRecord.id == record_id)
+        raise
+    async with atomic():
+        finished = datetime.now(UTC)
+        await JobRecord.update(
+            {
+                JobRecord.status: JobStatus.done.value,
+                JobRecord.result: result,
+                JobRecord.finished_at: finished,
+                JobRecord.updated_at: finished,
+            }
+        ).where(JobRecord.id == record_id)
+    return result
+
+
+async def get_job(actor: Actor, job_id: uuid.UUID) -> JobView:
+    """A job is visible to whoever started it and to an administrator whose scope holds
+    the starter's unit (a job started by no one: administrators of the whole tree)."""
+    row = (
+        await JobRecord.select(
+            *JobRecord.all_columns(), JobRecord.requested_by._.scope_unit._.path.as_alias("path")
+        )
+        .where(JobRecord.id == job_id)
+        .output(load_json=True)
+        .first()
+    )
+    if row is None or not (
+        row["requested_by"] == actor.id
+        or (actor.role == "admin" and actor.can_see_unit_path(row["path"] or ""))
+    ):
+        raise NotFound("Không tìm thấy công việc.")
+    return JobView(
+        id=row["id"],
+        kind=row["kind"],
+        status=row["status"],
+        progress=row["progress"],
+        total=row["total"],
+        message=row["message"],
+        result=row["result"],
+        error=row["error"],
+        created_at=row["created_at"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+    )
+
+
+async def requeue_lost(queue: ArqRedis, older_than: timedelta = timedelta(minutes=1)) -> int:
+    """Re-enqueue queued jobs that Redis no longer knows (sweeper, run by cron)."""
+    cutoff = datetime.now(UTC) - older_than
+    rows = (
+        await JobRecord.select(JobRecord.id, JobRecord.kind, JobRecord.arguments)
+        .where(JobRecord.status == JobStatus.queued.value, JobRecord.updated_at < cutoff)
+        .output(load_json=True)
+    )
+    requeued = 0
+    for row in rows:
+        job_id = str(row["id"])
+        if await Job(job_id, queue).status() != ArqStatus.not_found:
+            continue
+        await queue.enqueue_job(row["kind"], job_id, **row["arguments"], _job_id=job_id)
+        async with atomic():
+            await JobRecord.update({JobRecord.updated_at: datetime.now(UTC)}).where(
+                JobRecord.id == row["id"]
+            )
+        requeued += 1
+    return requeued
+
+
+async def release_stalled(queue: ArqRedis) -> int:
+    """Let arq run again the running jobs whose worker died (sweeper, run by cron): their
+    heartbeat expired while arq's in-progress lock is still held."""
+    rows = await JobRecord.select(JobRecord.id).where(JobRecord.status == JobStatus.running.value)
+    released = 0
+    for row in rows:
+        job_id = str(row["id"])
+        if await queue.exists(heartbeat_key(job_id)):
+            continue
+        if await queue.delete(arq_lock_key(job_id)):
+            log.warning("job %s: worker stopped without finishing it; released for a rerun", job_id)
+            released += 1
+    return released

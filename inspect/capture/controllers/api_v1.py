@@ -1,0 +1,134 @@
+"""JSON API of inspection capture (the tablet's and a future native app's only way in).
+
+Session cookie plus the ``x-csrftoken`` header (the csrftoken cookie's value) on every
+write. Records sent to ``/api/v1/sync`` are answered one by one: see
+``congvu.inspect.capture.services.sync`` for duplicates, conflicts and versions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from congvu.inspect.actor import Actor
+from congvu.inspect.capture.services import evidence, sync
+from congvu.inspect.capture.services import handlers as capture
+from congvu.inspect.inspections.services import plans as inspections
+from congvu.inspect.web.guards import requires_role
+from litestar import Controller, Request, Response, get, post, put
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import File
+
+CAPTURE_ROLES = ("inspector", "team_lead", "admin")
+
+
+@dataclass(frozen=True)
+class SyncBatch:
+    records: list[sync.IncomingRecord]
+
+
+@dataclass(frozen=True)
+class SyncAnswer:
+    results: list[sync.RecordResult]
+
+
+@dataclass(frozen=True)
+class EvidenceOut:
+    sha256: str
+    media_type: str
+    size_bytes: int
+    width: int
+    height: int
+    exif_taken_at: datetime | None
+    exif_lat: float | None
+    exif_lon: float | None
+    device_time: datetime | None
+    received_at: datetime
+    url: str
+
+
+async def _image_body(request: Request[Actor, Any, Any]) -> tuple[bytes, datetime | None]:
+    try:
+        body = await request.body()
+    except RequestEntityTooLarge:
+        raise evidence.TooLarge("Ảnh quá lớn (tối đa 10 MB).", field="body") from None
+    device_time = request.headers.get("x-device-time")
+    return body, capture.parse_moment(device_time, "X-Device-Time") if device_time else None
+
+
+class InspectionApi(Controller):
+    # Team membership, checked per inspection in the services, is what authorises
+    # capture: anyone else gets 404 for an inspection, whatever their role.
+    path = "/api/v1"
+    tags = ["inspections"]  # noqa: RUF012
+
+    @get("/inspections/assigned")
+    async def assigned(
+        self, request: Request[Actor, Any, Any]
+    ) -> list[inspections.AssignedInspection]:
+        """Inspections on which the caller serves (not closed): unit, roster in Vietnamese
+        name order, the conduct checklist in force on the scheduled date and the unit's
+        working hours that day. Reading a sealed surprise inspection is audited."""
+        return await inspections.assigned(request.user)
+
+    @post("/sync", status_code=200)
+    async def sync_records(
+        self, request: Request[Actor, Any, Any], data: JSONBody[SyncBatch]
+    ) -> SyncAnswer:
+        """Send captured records (start, attendance, finding, signature, submit). Each
+        gets its own result: created 201, duplicate 200 (the original answer), conflict
+        409, rejected 4xx with the field named."""
+        return SyncAnswer(await sync.sync(request.user, data.records))
+
+    @get("/sync/conflicts")
+    async def conflicts(
+        self, request: Request[Actor, Any, Any], inspection_id: FromQuery[int | None] = None
+    ) -> list[sync.ConflictView]:
+        """Rejected resends (same UUID, other content), newest first, for a reviewer."""
+        return await sync.conflicts(request.user, inspection_id)
+
+    @put(
+        "/evidence/{sha256:str}",
+        request_max_body_size=evidence.MAX_BYTES,
+        guards=[requires_role(*CAPTURE_ROLES)],
+    )
+    async def upload_evidence(
+        self, request: Request[Actor, Any, Any], sha256: FromPath[str]
+    ) -> Response[EvidenceOut]:
+        """Upload a photo: the raw body is the image, the path its sha256. JPEG, PNG or
+        WebP (by content), ≤ 10 MB, ≤ 40 MP. 201 when new, 200 when already stored.
+        Optional header X-Device-Time (ISO 8601)."""
+        body, device_time = await _image_body(request)
+        stored = await evidence.store(request.user, sha256, body, device_time)
+        return Response(_evidence_out(stored), status_code=201 if stored.created else 200)
+
+    @get(
+        "/evidence/{sha256:str}",
+        media_type="application/octet-stream",
+        guards=[requires_role(*CAPTURE_ROLES)],
+    )
+    async def evidence_file(self, request: Request[Actor, Any, Any], sha256: FromPath[str]) -> File:
+        """The stored photo (server-generated name, outside the web root), for whoever may
+        read a finding it documents, or its uploader; every read is audited."""
+        path, media_type = await evidence.read(
+            request.user, sha256, request_id=request.headers.get("x-request-id")
+        )
+        return File(path, media_type=media_type, content_disposition_type="inline")
+
+
+def _evidence_out(stored: evidence.StoredEvidence) -> EvidenceOut:
+    return EvidenceOut(
+        sha256=stored.sha256,
+        media_type=stored.media_type,
+        size_bytes=stored.size_bytes,
+        width=stored.width,
+        height=stored.height,
+        exif_taken_at=stored.exif_taken_at,
+        exif_lat=stored.exif_lat,
+        exif_lon=stored.exif_lon,
+        device_time=stored.device_time,
+        received_at=stored.received_at,
+        url=f"/api/v1/evidence/{stored.sha256}",
+    )

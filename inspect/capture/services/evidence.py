@@ -1,0 +1,275 @@
+"""Evidence photos (ảnh chứng cứ), stored once by content hash.
+
+The device computes the sha256 and names the upload by it; the server recomputes it, so
+a retried or resumed upload lands on the same name and never makes a second file. The
+type is decided by the file's magic bytes, never by the header the client sends, and a
+file only appears under its final name once it is complete (temp file + os.replace).
+
+A photo is read (``read``) by its uploader or through a finding it documents, under that
+finding's access rules; every read is audited. ``evidence_file`` is the bare lookup for
+callers that have authorised the read themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import warnings
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from congvu.inspect.actor import Actor
+from congvu.inspect.audit.services import events as audit
+from congvu.inspect.db import atomic
+from congvu.inspect.errors import DomainError, Invalid, NotFound
+from congvu.inspect.inspections.tables import Evidence, FindingEvidence
+from congvu.inspect.review.tables import ExplanationEvidence, FindingReview
+from congvu.inspect.settings import get_settings
+from PIL import Image, UnidentifiedImageError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_EXIF_IFD = 0x8769
+_GPS_IFD = 0x8825
+_DATETIME_ORIGINAL = 36867
+
+
+class TooLarge(DomainError):
+    status_code = 413
+
+
+class UnsupportedMedia(DomainError):
+    status_code = 415
+
+
+@dataclass(frozen=True)
+class Kind:
+    media_type: str
+    extension: str
+    pillow_format: str
+
+
+def sniff(head: bytes) -> Kind | None:
+    """JPEG, PNG or WebP by their signatures; anything else is refused."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return Kind("image/jpeg", "jpg", "JPEG")
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Kind("image/png", "png", "PNG")
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return Kind("image/webp", "webp", "WEBP")
+    return None
+
+
+@dataclass(frozen=True)
+class StoredEvidence:
+    sha256: str
+    media_type: str
+    size_bytes: int
+    width: int
+    height: int
+    exif_taken_at: datetime | None
+    exif_lat: float | None
+    exif_lon: float | None
+    device_time: datetime | None
+    received_at: datetime
+    created: bool
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """No reader ever sees half a file: write beside the target, fsync, rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _ratio(value: Any) -> float:
+    return float(value[0]) / float(value[1]) if isinstance(value, tuple) else float(value)
+
+
+def _degrees(dms: Any, ref: Any) -> float | None:
+    try:
+        degrees = _ratio(dms[0]) + _ratio(dms[1]) / 60 + _ratio(dms[2]) / 3600
+    except (TypeError, ValueError, ZeroDivisionError, IndexError):
+        return None
+    return -degrees if str(ref).upper() in ("S", "W") else degrees
+
+
+def _exif(image: Image.Image) -> tuple[datetime | None, float | None, float | None]:
+    """DateTimeOriginal (camera clock, no zone) and the GPS position, when present."""
+    try:
+        exif = image.getexif()
+        taken_raw = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL)
+        gps = exif.get_ifd(_GPS_IFD)
+    except Exception:  # a damaged EXIF block must not lose the photo itself
+        return None, None, None
+    taken = None
+    if isinstance(taken_raw, str):
+        try:
+            taken = datetime.strptime(taken_raw.strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+        except ValueError:
+            taken = None
+    lat = _degrees(gps.get(2), gps.get(1)) if gps.get(2) else None
+    lon = _degrees(gps.get(4), gps.get(3)) if gps.get(4) else None
+    return taken, lat, lon
+
+
+def _inspect_image(data: bytes, kind: Kind) -> tuple[int, int, Image.Image]:
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that: make it an error.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=[kind.pillow_format])
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise TooLarge(
+                    f"Ảnh quá lớn: {width}×{height} điểm ảnh (tối đa 40 megapixel).",
+                    field="body",
+                )
+            image.verify()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise TooLarge("Ảnh quá lớn (tối đa 40 megapixel).", field="body") from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise UnsupportedMedia("Tệp không phải ảnh hợp lệ.", field="body") from None
+    # verify() leaves the image unusable; reopen (lazily) for the EXIF block.
+    return width, height, Image.open(io.BytesIO(data), formats=[kind.pillow_format])
+
+
+def _view(row: dict[str, Any], created: bool) -> StoredEvidence:
+    return StoredEvidence(
+        sha256=row["sha256"],
+        media_type=row["media_type"],
+        size_bytes=row["size_bytes"],
+        width=row["width"],
+        height=row["height"],
+        exif_taken_at=row["exif_taken_at"],
+        exif_lat=row["exif_lat"],
+        exif_lon=row["exif_lon"],
+        device_time=row["device_time"],
+        received_at=row["received_at"],
+        created=created,
+    )
+
+
+async def store(
+    actor: Actor, sha256: str, data: bytes, device_time: datetime | None
+) -> StoredEvidence:
+    """Tải ảnh chứng cứ lên: check, keep once, return what is stored."""
+    sha256 = sha256.lower()
+    if not _SHA256.match(sha256):
+        raise Invalid("Mã băm sha256 phải gồm 64 ký tự hexa.", field="sha256")
+    if len(data) > MAX_BYTES:
+        raise TooLarge("Ảnh quá lớn (tối đa 10 MB).", field="body")
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise Invalid(
+            "Mã băm sha256 không khớp với nội dung tải lên (tệp bị hỏng hoặc tải dở).",
+            field="sha256",
+        )
+    existing = await Evidence.select().where(Evidence.sha256 == sha256).first()
+    if existing is not None:
+        return _view(existing, created=False)
+    kind = sniff(data[:16])
+    if kind is None:
+        raise UnsupportedMedia("Chỉ nhận ảnh JPEG, PNG hoặc WebP.", field="body")
+    width, height, image = _inspect_image(data, kind)
+    taken, lat, lon = _exif(image)
+    relative = f"evidence/{sha256[:2]}/{sha256[2:4]}/{sha256}.{kind.extension}"
+    write_atomically(get_settings().media_dir / relative, data)
+    row = Evidence(
+        sha256=sha256,
+        media_type=kind.media_type,
+        size_bytes=len(data),
+        width=width,
+        height=height,
+        exif_taken_at=taken,
+        exif_lat=lat,
+        exif_lon=lon,
+        device_time=device_time,
+        received_at=datetime.now(UTC),
+        stored_path=relative,
+        uploaded_by=actor.id or None,
+    )
+    try:
+        async with atomic():
+            await row.save()
+    except Exception:
+        # A concurrent upload of the same photo won the unique sha256: same file, same row.
+        existing = await Evidence.select().where(Evidence.sha256 == sha256).first()
+        if existing is None:
+            raise
+        return _view(existing, created=False)
+    return _view(row.to_dict(), created=True)
+
+
+async def evidence_file(sha256: str) -> tuple[Path, str]:
+    row = (
+        await Evidence.select(Evidence.stored_path, Evidence.media_type)
+        .where(Evidence.sha256 == sha256.lower())
+        .first()
+    )
+    if row is None:
+        raise NotFound("Không tìm thấy ảnh chứng cứ.", field="sha256")
+    return get_settings().media_dir / row["stored_path"], row["media_type"]
+
+
+async def read(actor: Actor, sha256: str, *, request_id: str | None = None) -> tuple[Path, str]:
+    """Xem ảnh chứng cứ: through a finding the photo documents (or whose giải trình it is
+    attached to) that the actor may read, audited on that finding exactly as the review
+    page's photo route does; otherwise only its uploader, audited on the photo. Anyone
+    else gets 404, as if it did not exist."""
+    from congvu.inspect.review.services import (
+        findings as review,  # review reads its photos through here
+    )
+
+    sha256 = sha256.lower()
+    row = (
+        await Evidence.select(Evidence.id, Evidence.uploaded_by)
+        .where(Evidence.sha256 == sha256)
+        .first()
+    )
+    if row is None:
+        raise NotFound("Không tìm thấy ảnh chứng cứ.", field="sha256")
+    for finding_id in await _findings_citing(row["id"]):
+        try:
+            return await review.photo(actor, finding_id, sha256)
+        except NotFound:
+            continue
+    if not actor.id or row["uploaded_by"] != actor.id:
+        raise NotFound("Không tìm thấy ảnh chứng cứ.", field="sha256")
+    async with atomic():
+        await audit.record(
+            "evidence_viewed", "evidence", sha256, actor=actor, request_id=request_id
+        )
+    return await evidence_file(sha256)
+
+
+async def _findings_citing(evidence_id: int) -> list[int]:
+    """Findings with the photo as evidence, as an attachment of their explanations, or as
+    the proof that closed their corrective action."""
+    direct = await FindingEvidence.select(FindingEvidence.finding).where(
+        FindingEvidence.evidence == evidence_id
+    )
+    explained = await ExplanationEvidence.select(
+        ExplanationEvidence.explanation._.review._.finding
+    ).where(ExplanationEvidence.evidence == evidence_id)
+    # A photo verifying a corrective action (the review's closing proof).
+    verified = await FindingReview.select(FindingReview.finding).where(
+        FindingReview.verified_by_evidence == evidence_id
+    )
+    found = [r["finding"] for r in direct]
+    found += [r["explanation.review.finding"] for r in explained]
+    found += [r["finding"] for r in verified]
+    return sorted(set(found))

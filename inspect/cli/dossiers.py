@@ -1,0 +1,132 @@
+"""``congvu import-dossiers``, ``congvu dossiers`` and ``congvu demo-dossiers``.
+
+The commands call the same services as the web job, directly (no worker needed), as the
+system account: whoever can run the CLI on the server can read the database anyway.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def _moment(value: str | None) -> datetime | None:
+    from congvu.inspect.dossiers.importing.pipeline import parse_moment
+    from congvu.inspect.errors import Invalid
+
+    try:
+        return parse_moment(value)
+    except Invalid as error:
+        raise click.BadParameter(error.message) from None
+
+
+def _progress_printer(quiet: bool) -> Any:
+    last = [0.0]
+
+    async def progress(done: int, total: int, message: str) -> None:
+        now = time.monotonic()
+        if quiet or (now - last[0] < 0.5 and done < total):
+            return
+        last[0] = now
+        click.echo(f"  {message}", err=True)
+
+    return progress
+
+
+@click.command("import-dossiers")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--unit", "unit_code", default=None, help="Unit code for rows without a unit.")
+@click.option("--mapping", "mapping_name", default=None, help="A saved column mapping.")
+@click.option("--exported-at", default=None, help="When the export was taken (dd/mm/yyyy [HH:MM]).")
+@click.option("--as-of", "as_of", default=None, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--force", is_flag=True, help="Read every row even if the file was just imported.")
+def import_dossiers_command(
+    file: Path,
+    unit_code: str | None,
+    mapping_name: str | None,
+    exported_at: str | None,
+    as_of: datetime | None,
+    as_json: bool,
+    force: bool,
+) -> None:
+    """Nhập hồ sơ TTHC từ tệp CSV/XLSX của hệ thống một cửa (import a one-stop export)."""
+    from congvu.inspect.actor import SYSTEM
+    from congvu.inspect.cli import _run, _settings
+    from congvu.inspect.dossiers.importing.pipeline import ImportRequest, import_dossiers
+
+    _settings()
+    request = ImportRequest(
+        path=file.resolve(),
+        file_name=file.name,
+        unit_code=unit_code,
+        mapping_name=mapping_name,
+        exported_at=_moment(exported_at),
+        as_of=as_of.date() if as_of else None,
+        force=force,
+    )
+    summary = _run(
+        lambda: import_dossiers(SYSTEM, request, progress=_progress_printer(quiet=as_json))
+    )
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"Lô {summary['batch_id']}: đọc {summary['rows_read']} dòng, nhập {summary['imported']}"
+        f" (mới {summary['inserted']}, cập nhật {summary['updated']},"
+        f" không đổi {summary['unchanged']}), loại {summary['rejected']};"
+        f" đổi hạn {summary['due_changes']}."
+    )
+    click.echo("Trạng thái: " + ", ".join(f"{k} {v}" for k, v in summary["by_status"].items()))
+    for row in summary["rejected_rows"][:20]:
+        click.echo(f"  dòng {row['row']} [{row['column']}]: {row['reason']}")
+    if summary["rejected"] > 20:
+        click.echo(f"  … và {summary['rejected'] - 20} dòng khác (tải CSV trên trang nhập).")
+
+
+@click.command("dossiers")
+@click.option("--as-of", "as_of", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option("--unit", "unit_code", default=None, help="Only this unit's subtree.")
+def dossiers_command(as_of: datetime, fmt: str, unit_code: str | None) -> None:
+    """Trạng thái hồ sơ tại một ngày: code,status,working_days_late,flags."""
+    from congvu.inspect.actor import SYSTEM
+    from congvu.inspect.cli import _run, _settings
+    from congvu.inspect.dossiers.services.queries import verdicts_at
+
+    _settings()
+    day: date = as_of.date()
+    frame = _run(lambda: verdicts_at(SYSTEM, day, unit_code))
+    if fmt == "json":
+        click.echo(json.dumps(frame.to_dict(orient="records"), ensure_ascii=False))
+        return
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["code", "status", "working_days_late", "flags"])
+    writer.writerows(frame.itertuples(index=False, name=None))
+
+
+@click.command("demo-dossiers")
+@click.argument("rows", type=click.IntRange(1, 5_000_000))
+@click.option("--seed", default=2026, show_default=True)
+def demo_dossiers_command(rows: int, seed: int) -> None:
+    """Sinh và nhập N hồ sơ mẫu cho các xã/phường demo (seeded demo export)."""
+    from congvu.inspect.cli import _run, _settings
+    from congvu.inspect.demo.dossiers import seed_demo_dossiers
+
+    _settings()
+    with tempfile.TemporaryDirectory(prefix="congvu-demo-") as folder:
+        summary = _run(lambda: seed_demo_dossiers(rows, seed=seed, folder=Path(folder)))
+    click.echo(
+        f"Đã nhập {summary['imported']} hồ sơ mẫu (loại {summary['rejected']} dòng lỗi cố ý)."
+    )
+
+
+COMMANDS = [import_dossiers_command, dossiers_command, demo_dossiers_command]

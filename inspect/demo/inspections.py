@@ -1,0 +1,62 @@
+"""Demo inspections: the inspector "kiemtra" and the team lead "truongdoan" find a
+quarterly plan with an inspection of Phường Trường Vinh (NA-TV) today, and one sealed
+surprise inspection drawn by lot for today."""
+
+from __future__ import annotations
+
+import random
+
+from congvu.inspect.errors import NotFound
+from congvu.inspect.inspections.services import plans as inspections
+from congvu.inspect.inspections.services import surprise_draws
+from congvu.inspect.inspections.services.plans import (
+    PlanForm,
+    PlannedVisit,
+    TeamMember,
+    local_today,
+)
+from congvu.inspect.inspections.services.surprise_draws import DrawForm
+from congvu.inspect.organisation.services import accounts
+from congvu.inspect.organisation.tables import Unit, User
+
+
+async def seed_inspections_demo(rng: random.Random) -> None:
+    users = {
+        u["username"]: u["id"]
+        for u in await User.select(User.id, User.username).where(
+            User.username.is_in(["truongdoan", "kiemtra"])
+        )
+    }
+    lead = await accounts.actor_for(users["truongdoan"])
+    unit = await Unit.select(Unit.id).where(Unit.code == "NA-TV").first()
+    if lead is None or unit is None:
+        raise NotFound("Dữ liệu demo thiếu tài khoản truongdoan hoặc phường NA-TV.")
+    today = local_today()
+    quarter = (today.month - 1) // 3 + 1
+    team = [
+        TeamMember(users["truongdoan"], "truong_doan"),
+        TeamMember(users["kiemtra"], "thanh_vien"),
+    ]
+    await inspections.create_plan(
+        lead,
+        PlanForm(
+            title=f"Kế hoạch kiểm tra công vụ quý {quarter}/{today.year}",
+            year=today.year,
+            quarter=quarter,
+            document_no=f"{rng.randint(10, 99)}/KH-SNV",
+            topics=["working_hours", "conduct", "one_stop"],
+            visits=[PlannedVisit(unit["id"], today)],
+            team=team,
+        ),
+    )
+    await surprise_draws.draw_surprise(
+        lead,
+        DrawForm(
+            count=1,
+            scheduled_date=today,
+            kind="SURPRISE_UNANNOUNCED",
+            topics=["working_hours", "conduct"],
+            team=team,
+        ),
+        seed=f"{rng.getrandbits(64):016x}",
+    )

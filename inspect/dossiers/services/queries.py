@@ -1,0 +1,569 @@
+"""Hồ sơ TTHC of a unit: the list, timeliness shares, 766-style estimates per period,
+flagged dossiers (trễ hạn, quá hạn, thiếu thư xin lỗi, lùi hạn …) and the nightly scan.
+
+Everything is read through the actor's unit scope. Stored verdicts (``status``,
+``flags``) are those of the last evaluation (import or nightly scan, ``evaluated_on``);
+``verdicts_at`` evaluates again at any date with the vectorised rules engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+from congvu.inspect import db
+from congvu.inspect.actor import Actor
+from congvu.inspect.dossiers.importing import pipeline as dossier_import
+from congvu.inspect.dossiers.importing import reading as dossier_reading
+from congvu.inspect.dossiers.importing.pipeline import today
+from congvu.inspect.dossiers.importing.staging import PAUSES
+from congvu.inspect.dossiers.services.verdicts import (
+    FACT_COLUMNS,
+    evaluate_stored,
+    sessions_of,
+)
+from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch
+from congvu.inspect.errors import Invalid, NotFound
+from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.organisation.tables import Unit
+from congvu.inspect.settings import get_settings
+from congvu.rules.dossiers import VIETNAM_TIME, DossierFacts, DossierStatus, evaluate_dossier
+from congvu.rules.periods import Period, PeriodKind, PeriodScheme, parse_period, period_labels
+
+STATUS_LABELS = {
+    "early": "Trước hạn",
+    "on_time": "Đúng hạn",
+    "late": "Trễ hạn",
+    "in_progress": "Đang giải quyết, trong hạn",
+    "overdue": "Đang giải quyết, quá hạn",
+}
+CHANNEL_LABELS = {"direct": "Trực tiếp", "online": "Trực tuyến", "postal": "Bưu chính công ích"}
+FLAG_LABELS = {
+    "RESOLVED_LATE": "Giải quyết trễ hạn",
+    "OVERDUE_IN_PROGRESS": "Quá hạn chưa giải quyết",
+    "APOLOGY_MISSING": "Không có văn bản xin lỗi",
+    "APOLOGY_LATE": "Xin lỗi muộn (sau 1 ngày làm việc trước hạn)",
+    "SECOND_EXTENSION": "Gia hạn lần thứ hai",
+    "DEADLINE_RESET": "Lùi hạn không có xin lỗi / sau khi quá hạn",
+    "DEADLINE_MOVED_EARLIER": "Hạn bị đổi sớm hơn",
+    "DUE_WITHIN_24H": "Sắp hết hạn (trong 24 giờ)",
+}
+# The flags a unit head must look at (DUE_WITHIN_24H is a reminder, not a fault).
+ATTENTION_FLAGS = tuple(f for f in FLAG_LABELS if f != "DUE_WITHIN_24H")
+
+
+def _utc(day: date) -> datetime:
+    return datetime.combine(day, time.min, VIETNAM_TIME).astimezone(UTC)
+
+
+def report_scheme() -> PeriodScheme:
+    """The organisation's reporting periods (``CONGVU_REPORT_PERIODS``)."""
+    return PeriodScheme(get_settings().report_periods)
+
+
+def parse_report_period(text: str) -> Period:
+    """ "2026-Q1", "2026-03" or "2026" under the organisation's scheme (NĐ 09/2019 cut-off
+    on the 15th by default, else calendar periods)."""
+    try:
+        return parse_period(text, report_scheme())
+    except ValueError:
+        raise Invalid(
+            "Kỳ không hợp lệ (ví dụ 2026-Q1, 2026-03 hoặc 2026).", field="period"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str | None = None
+    procedure: str | None = None
+    official_id: int | None = None
+    channel: str | None = None
+    period: str | None = None  # "2026-Q1", "2026-03" or "2026"
+    flagged: bool = False
+
+    def __post_init__(self) -> None:
+        if self.status and self.status not in STATUS_LABELS:
+            raise Invalid("Trạng thái không hợp lệ.", field="status")
+        if self.channel and self.channel not in CHANNEL_LABELS:
+            raise Invalid("Kênh nộp không hợp lệ.", field="channel")
+        if self.period:
+            parse_report_period(self.period)
+
+
+def _where(unit_path: str, filters: Filters) -> list[Any]:
+    clauses: list[Any] = [Dossier.unit.path.like(f"{unit_path}%")]
+    if filters.status:
+        clauses.append(Dossier.status == filters.status)
+    if filters.procedure:
+        clauses.append(Dossier.procedure == filters.procedure)
+    if filters.official_id:
+        clauses.append(Dossier.official == filters.official_id)
+    if filters.channel:
+        clauses.append(Dossier.channel == filters.channel)
+    if filters.period:
+        period = parse_report_period(filters.period)
+        clauses += [
+            Dossier.received_at >= _utc(period.first_day),
+            Dossier.received_at < _utc(period.last_day + timedelta(days=1)),
+        ]
+    if filters.flagged:
+        clauses.append(Dossier.flags != "")
+    return clauses
+
+
+@dataclass(frozen=True)
+class DossierRow:
+    id: int
+    code: str
+    procedure: str
+    sector: str
+    unit_name: str
+    official_name: str
+    channel: str | None
+    received_at: datetime
+    due_at: datetime | None
+    finished_at: datetime | None
+    status: str
+    working_days_late: int
+    flags: tuple[str, ...]
+    evaluated_on: date | None
+
+
+_ROW_COLUMNS = (
+    Dossier.id,
+    Dossier.code,
+    Dossier.procedure,
+    Dossier.sector,
+    Dossier.unit.name,
+    Dossier.official_name,
+    Dossier.official.full_name,
+    Dossier.channel,
+    Dossier.received_at,
+    Dossier.due_at,
+    Dossier.finished_at,
+    Dossier.returned_at,
+    Dossier.status,
+    Dossier.working_days_late,
+    Dossier.flags,
+    Dossier.evaluated_on,
+)
+
+
+def _row(r: dict[str, Any]) -> DossierRow:
+    return DossierRow(
+        id=r["id"],
+        code=r["code"],
+        procedure=r["procedure"],
+        sector=r["sector"],
+        unit_name=r["unit.name"],
+        official_name=r["official.full_name"] or r["official_name"],
+        channel=r["channel"],
+        received_at=r["received_at"],
+        due_at=r["due_at"],
+        finished_at=r["finished_at"] or r["returned_at"],
+        status=r["status"],
+        working_days_late=r["working_days_late"],
+        flags=tuple(f for f in r["flags"].split(";") if f),
+        evaluated_on=r["evaluated_on"],
+    )
+
+
+@dataclass(frozen=True)
+class Shares:
+    """Trước hạn / đúng hạn / trễ hạn among resolved dossiers, plus those in progress."""
+
+    counts: dict[str, int]
+    resolved: int
+    total: int
+
+    def percent(self, status: str) -> float:
+        base = self.resolved if status in ("early", "on_time", "late") else self.total
+        return round(100 * self.counts.get(status, 0) / base, 1) if base else 0.0
+
+
+@dataclass(frozen=True)
+class PeriodEstimate:
+    """766-style timeliness and channel shares of one quarter (ước tính, not the score
+    published on Cổng DVCQG): on time = resolved early or on time + in progress within
+    the deadline, over all received in the period."""
+
+    period: str
+    # "Quý I/2026 (15/12/2025 – 14/03/2026)": two schemes exist, so the bounds are shown.
+    label_vi: str
+    label_en: str
+    short_vi: str  # "Quý I/2026", for the period filter
+    short_en: str
+    received: int
+    timeliness: float
+    online: float
+    postal: float
+    direct: float
+    late: int
+    overdue: int
+
+
+@dataclass
+class UnitDossiers:
+    unit: organisation.UnitView
+    rows: list[DossierRow]
+    matching: int
+    shares: Shares
+    periods: list[PeriodEstimate]
+    procedures: list[str]
+    officials: list[tuple[int, str]]
+    flagged: int
+    page: int = 1
+    page_size: int = 100
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.matching // self.page_size))
+
+    @property
+    def period_scheme(self) -> str:
+        return report_scheme().value
+
+
+def _shares(frame: pd.DataFrame) -> Shares:
+    counts = {s.value: 0 for s in DossierStatus}
+    counts.update({str(k): int(v) for k, v in frame["status"].value_counts().items()})
+    resolved = counts["early"] + counts["on_time"] + counts["late"]
+    return Shares(counts=counts, resolved=resolved, total=len(frame))
+
+
+def _periods(frame: pd.DataFrame) -> list[PeriodEstimate]:
+    if frame.empty:
+        return []
+    received = pd.to_datetime(frame["received_at"], utc=True).dt.tz_convert(VIETNAM_TIME)
+    scheme = report_scheme()
+    quarter = period_labels(received.dt.tz_localize(None), PeriodKind.QUARTER, scheme)
+    out = []
+    for period, part in frame.groupby(quarter, sort=True):
+        n = len(part)
+        status = part["status"].value_counts()
+        channel = part["channel"].value_counts()
+
+        def pct(value: float, n: int = n) -> float:
+            return round(100 * value / n, 1)
+
+        named = parse_period(str(period), scheme)
+        out.append(
+            PeriodEstimate(
+                period=str(period),
+                label_vi=named.label("vi"),
+                label_en=named.label("en"),
+                short_vi=named.label("vi", bounds=False),
+                short_en=named.label("en", bounds=False),
+                received=n,
+                timeliness=pct(
+                    sum(int(status.get(s, 0)) for s in ("early", "on_time", "in_progress"))
+                ),
+                online=pct(int(channel.get("online", 0))),
+                postal=pct(int(channel.get("postal", 0))),
+                direct=pct(int(channel.get("direct", 0))),
+                late=int(status.get("late", 0)),
+                overdue=int(status.get("overdue", 0)),
+            )
+        )
+    return out
+
+
+async def unit_dossiers(
+    actor: Actor, unit_id: int, filters: Filters, page: int = 1, page_size: int = 100
+) -> UnitDossiers:
+    """The dossier page of a unit (its subtree): one page of rows, shares of the rows
+    matching the filters, 766-style estimates per quarter of the whole unit."""
+    unit = await organisation.unit_in_scope(actor, unit_id)
+    page = max(1, page)
+    where = _where(unit.path, filters)
+    rows = (
+        await Dossier.select(*_ROW_COLUMNS)
+        .where(*where)
+        .order_by(Dossier.received_at, ascending=False)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    matching = await Dossier.select(Dossier.status).where(*where)
+    everything = await Dossier.select(
+        Dossier.status,
+        Dossier.channel,
+        Dossier.received_at,
+        Dossier.procedure,
+        Dossier.official,
+        Dossier.official.full_name,
+        Dossier.flags,
+    ).where(Dossier.unit.path.like(f"{unit.path}%"))
+    whole = pd.DataFrame(
+        everything,
+        columns=[
+            "status",
+            "channel",
+            "received_at",
+            "procedure",
+            "official",
+            "official.full_name",
+            "flags",
+        ],
+    )
+    officials = sorted(
+        {(int(r["official"]), r["official.full_name"]) for r in everything if r["official"]},
+        key=lambda o: o[1],
+    )
+    attention = sum(
+        1 for r in everything if any(f in ATTENTION_FLAGS for f in r["flags"].split(";") if f)
+    )
+    return UnitDossiers(
+        unit=unit,
+        rows=[_row(r) for r in rows],
+        matching=len(matching),
+        shares=_shares(pd.DataFrame(matching, columns=["status"])),
+        periods=_periods(whole),
+        procedures=sorted(set(whole["procedure"])),
+        officials=officials,
+        flagged=attention,
+        page=page,
+        page_size=page_size,
+        filters=filters,
+    )
+
+
+async def flagged_dossiers(
+    actor: Actor, unit_id: int, limit: int = 500
+) -> tuple[organisation.UnitView, list[DossierRow]]:
+    """Dossiers with a flag a unit head must look at, most days late first. Each is
+    attributed to its unit and, where the export names them, its handling official; a
+    head decides what follows (nothing here punishes anyone)."""
+    unit = await organisation.unit_in_scope(actor, unit_id)
+    rows = (
+        await Dossier.select(*_ROW_COLUMNS)
+        .where(Dossier.unit.path.like(f"{unit.path}%"), Dossier.flags != "")
+        .order_by(Dossier.working_days_late, ascending=False)
+        .order_by(Dossier.received_at)
+    )
+    found = [_row(r) for r in rows]
+    return unit, [r for r in found if any(f in ATTENTION_FLAGS for f in r.flags)][:limit]
+
+
+@dataclass(frozen=True)
+class DossierDetail:
+    row: DossierRow
+    unit_id: int
+    snapshots: list[tuple[datetime, datetime]]
+    explanation: str
+    batch_file: str | None
+    explanation_en: str = ""
+
+
+async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = None) -> DossierDetail:
+    """One dossier with the rules engine's explanation in words a head can read."""
+    found = (
+        await Dossier.select(
+            *_ROW_COLUMNS,
+            Dossier.unit,
+            Dossier.unit.path,
+            Dossier.apology_at,
+            Dossier.extension_count,
+            Dossier.batch,
+            *(getattr(Dossier, m) for pair in PAUSES for m in pair),
+        )
+        .where(Dossier.id == dossier_id)
+        .first()
+    )
+    if found is None or not actor.can_see_unit_path(found["unit.path"]):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    snapshots = [
+        (s["seen_at"], s["due_at"])
+        for s in await DueSnapshot.select(DueSnapshot.seen_at, DueSnapshot.due_at)
+        .where(DueSnapshot.dossier == dossier_id)
+        .order_by(DueSnapshot.id)
+    ]
+    verdict = evaluate_dossier(
+        DossierFacts(
+            received_at=found["received_at"],
+            due_at=found["due_at"],
+            finished_at=found["finished_at"],
+            returned_at=found["returned_at"],
+            apology_at=found["apology_at"],
+            # Only the number of re-set dates is exported; distinct stand-in dates carry it.
+            extensions=[
+                date(2000, 1, 1) + timedelta(days=k) for k in range(found["extension_count"])
+            ],
+            due_snapshots=snapshots,
+            pauses=[(found[a], found[b]) for a, b in PAUSES if found[a] is not None],
+        ),
+        as_of or today(),
+        sessions=await sessions_of(found["unit"], found["received_at"]),
+    )
+    return DossierDetail(
+        row=_row(found),
+        unit_id=found["unit"],
+        snapshots=snapshots,
+        explanation=verdict.explanation_vi,
+        explanation_en=verdict.explanation_en,
+        batch_file=await _batch_file(found["batch"]),
+    )
+
+
+async def _batch_file(batch_id: int | None) -> str | None:
+    if batch_id is None:
+        return None
+    row = await ImportBatch.select(ImportBatch.file_name).where(ImportBatch.id == batch_id).first()
+    return None if row is None else str(row["file_name"])
+
+
+# --- evaluation at any date, and the nightly scan ----------------------------------------
+
+# Every fact the rules engine reads, the waits (bổ sung, tạm dừng) included.
+_FACT_COLUMNS = (Dossier.id, Dossier.code, *FACT_COLUMNS)
+
+
+async def _snapshots_of(ids: Sequence[int] | None) -> pd.DataFrame:
+    query = DueSnapshot.select(DueSnapshot.dossier, DueSnapshot.seen_at, DueSnapshot.due_at)
+    rows = await query.order_by(DueSnapshot.id)
+    frame = pd.DataFrame(rows, columns=["dossier", "seen_at", "due_at"])
+    if ids is not None:
+        frame = frame[frame["dossier"].isin(ids)]
+    return frame
+
+
+async def verdicts_at(actor: Actor, as_of: date, unit_code: str | None = None) -> pd.DataFrame:
+    """code, status, working_days_late, flags of every visible dossier at ``as_of``
+    (``congvu dossiers --as-of``), ordered by code."""
+    scope = actor.scope_path
+    if unit_code is not None:
+        unit = await Unit.select(Unit.path).where(Unit.code == unit_code).first()
+        if unit is None or not actor.can_see_unit_path(unit["path"]):
+            raise NotFound(f"Không tìm thấy đơn vị có mã {unit_code!r}.", field="unit")
+        scope = unit["path"]
+    rows = await Dossier.select(*_FACT_COLUMNS).where(Dossier.unit.path.like(f"{scope}%"))
+    columns = ["code", "status", "working_days_late", "flags"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(rows)
+    verdicts = await evaluate_stored(
+        frame.drop(columns=["code"]), await _snapshots_of(frame["id"].tolist()), as_of
+    )
+    out = pd.DataFrame(
+        {
+            "code": frame.set_index("id")["code"],
+            "status": verdicts["status"].astype(str),
+            "working_days_late": verdicts["working_days_late"],
+            "flags": verdicts["flags"].astype(str),
+        }
+    )
+    return out.sort_values("code").reset_index(drop=True)[columns]
+
+
+async def rescan_overdue(as_of: date | None = None) -> dict[str, int]:
+    """Nightly: evaluate every unresolved dossier again, so those that became overdue
+    (or are due within 24 h) are flagged without waiting for the next export."""
+    day = as_of or today()
+    rows = await Dossier.select(
+        *_FACT_COLUMNS, Dossier.status, Dossier.flags, Dossier.working_days_late
+    ).where(Dossier.finished_at.is_null(), Dossier.returned_at.is_null())
+    if not rows:
+        return {"scanned": 0, "changed": 0, "overdue": 0, "due_within_24h": 0}
+    frame = pd.DataFrame(rows)
+    verdicts = await evaluate_stored(
+        frame.drop(columns=["code", "status", "flags", "working_days_late"]),
+        await _snapshots_of(frame["id"].tolist()),
+        day,
+    )
+    before = frame.set_index("id")
+    status = verdicts["status"].astype(str)
+    flags = verdicts["flags"].astype(str)
+    late = verdicts["working_days_late"].astype(int)
+    changed = (
+        (status != before["status"])
+        | (flags != before["flags"])
+        | (late != before["working_days_late"])
+    )
+    updates = [
+        (status[i], int(late[i]), flags[i], day, int(i)) for i in verdicts.index[changed.to_numpy()]
+    ]
+    async with db.atomic():
+        # Short rows, one statement: the unresolved dossiers of a province are thousands,
+        # not millions, so executemany through the transaction is enough here.
+        for start in range(0, len(updates), 5000):
+            for values in updates[start : start + 5000]:
+                await Dossier.update(
+                    {
+                        Dossier.status: values[0],
+                        Dossier.working_days_late: values[1],
+                        Dossier.flags: values[2],
+                        Dossier.evaluated_on: values[3],
+                    }
+                ).where(Dossier.id == values[4])
+    return {
+        "scanned": len(frame),
+        "changed": len(updates),
+        "overdue": int((status == "overdue").sum()),
+        "due_within_24h": int(flags.str.contains("DUE_WITHIN_24H").sum()),
+    }
+
+
+@dataclass(frozen=True)
+class BatchView:
+    id: int
+    file_name: str
+    status: str
+    rows_read: int
+    rows_inserted: int
+    rows_updated: int
+    rows_unchanged: int
+    rows_rejected: int
+    due_changes: int
+    started_at: datetime
+    job_id: Any
+
+
+async def recent_batches(actor: Actor, limit: int = 20) -> list[BatchView]:
+    """Imports the actor started, or of units in their scope; an import of a whole-province
+    file (no unit) is shown to the administrators whose scope holds its starter's unit."""
+    query = (
+        ImportBatch.select(
+            ImportBatch.id,
+            ImportBatch.file_name,
+            ImportBatch.status,
+            ImportBatch.rows_read,
+            ImportBatch.rows_inserted,
+            ImportBatch.rows_updated,
+            ImportBatch.rows_unchanged,
+            ImportBatch.rows_rejected,
+            ImportBatch.due_changes,
+            ImportBatch.started_at,
+            ImportBatch.job_id,
+            ImportBatch.requested_by,
+            ImportBatch.unit.path,
+            ImportBatch.requested_by._.scope_unit._.path.as_alias("starter_path"),
+        )
+        .order_by(ImportBatch.id, ascending=False)
+        .limit(200)
+    )
+    out = []
+    for r in await query:
+        if not dossier_import.may_see_batch(actor, r):
+            continue
+        out.append(BatchView(**{k: r[k] for k in BatchView.__dataclass_fields__}))
+    return out[:limit]
+
+
+@dataclass(frozen=True)
+class ImportPage:
+    batches: list[BatchView]
+    mappings: list[str]
+    fields: tuple[dossier_reading.FieldSpec, ...]
+    units: list[organisation.UnitView]
+
+
+async def import_page(actor: Actor) -> ImportPage:
+    return ImportPage(
+        batches=await recent_batches(actor),
+        mappings=await dossier_import.mapping_names(),
+        fields=dossier_reading.FIELDS,
+        units=await organisation.visible_units(actor),
+    )

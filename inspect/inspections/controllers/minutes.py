@@ -1,0 +1,34 @@
+"""The printable minutes (biên bản kiểm tra) of an inspection, NĐ 30/2020 layout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from congvu.inspect.actor import Actor
+from congvu.inspect.inspections.services import minutes as inspection_minutes
+from congvu.inspect.inspections.services import plans as inspections
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+
+class MinutesPages(Controller):
+    path = "/inspections"
+    include_in_schema = False
+
+    @get("/{inspection_id:int}/minutes", name="minutes")
+    async def minutes(
+        self, request: Request[Actor, Any, Any], inspection_id: FromPath[int]
+    ) -> Template:
+        minutes = await inspection_minutes.minutes(request.user, inspection_id)
+        return Template(
+            "inspections/minutes.html",
+            context={"m": minutes, "roles": inspections.MEMBER_ROLE_LABELS},
+        )
+
+    @post("/{inspection_id:int}/close", name="close_inspection", status_code=303)
+    async def close(
+        self, request: Request[Actor, Any, Any], inspection_id: FromPath[int]
+    ) -> Redirect:
+        await inspection_minutes.close_inspection(request.user, inspection_id)
+        return Redirect(f"/inspections/{inspection_id}/minutes", status_code=303)

@@ -1,0 +1,178 @@
+"""Team leads' pages: inspection plans, coverage per quarter, surprise draws."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from congvu.inspect.actor import Actor
+from congvu.inspect.errors import Invalid
+from congvu.inspect.inspections.services import coverage, surprise_draws
+from congvu.inspect.inspections.services import plans as inspections
+from congvu.inspect.inspections.services.plans import (
+    PlanForm,
+    PlannedVisit,
+    TeamMember,
+    local_today,
+)
+from congvu.inspect.inspections.services.surprise_draws import DrawForm
+from congvu.inspect.web.guards import requires_role
+from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+LABELS = {
+    "topics": inspections.TOPIC_LABELS,
+    "kinds": inspections.KIND_LABELS,
+    "statuses": inspections.STATUS_LABELS,
+    "roles": inspections.MEMBER_ROLE_LABELS,
+}
+
+
+def _int(value: str | None, field: str, *, optional: bool = False) -> int | None:
+    if not value and optional:
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        raise Invalid("Giá trị phải là số.", field=field) from None
+
+
+def _date(value: str | None, field: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise Invalid("Chọn ngày kiểm tra.", field=field) from None
+
+
+def _team(form: FormMultiDict) -> list[TeamMember]:
+    return [
+        TeamMember(int(user_id), form.get(f"role_{user_id}", "thanh_vien"))
+        for user_id in form.getall("member", [])
+        if user_id.isdigit()
+    ]
+
+
+def _plan_form(form: FormMultiDict) -> PlanForm:
+    units = [u for u in form.getall("unit", []) if u.isdigit()]
+    return PlanForm(
+        title=form.get("title", ""),
+        year=_int(form.get("year"), "year") or 0,
+        quarter=_int(form.get("quarter"), "quarter", optional=True),
+        document_no=form.get("document_no"),
+        topics=form.getall("topic", []),
+        visits=[
+            PlannedVisit(int(u), _date(form.get(f"date_{u}"), "scheduled_date")) for u in units
+        ],
+        team=_team(form),
+    )
+
+
+def _draw_form(form: FormMultiDict) -> DrawForm:
+    return DrawForm(
+        count=_int(form.get("count"), "count") or 0,
+        scheduled_date=_date(form.get("scheduled_date"), "scheduled_date"),
+        kind=form.get("kind", ""),
+        topics=form.getall("topic", []),
+        team=_team(form),
+    )
+
+
+async def _plan_page(actor: Actor, form: dict[str, Any], error: Invalid | None) -> Template:
+    units, people = await inspections.plan_choices(actor)
+    return Template(
+        "plans/new.html",
+        context={"units": units, "people": people, "form": form, "error": error, **LABELS},
+        status_code=400 if error else 200,
+    )
+
+
+async def _draw_page(actor: Actor, form: dict[str, Any], error: Invalid | None) -> Template:
+    _, people = await inspections.plan_choices(actor)
+    return Template(
+        "plans/draw.html",
+        context={
+            "people": people,
+            "draws": await surprise_draws.list_draws(actor),
+            "surprises": await inspections.surprise_inspections(actor),
+            "form": form,
+            "error": error,
+            **LABELS,
+        },
+        status_code=400 if error else 200,
+    )
+
+
+def _echo(form: FormMultiDict) -> dict[str, Any]:
+    """What the user typed, to re-render the form next to the error message."""
+    return {key: form.getall(key) for key in form}
+
+
+class PlanPages(Controller):
+    path = "/plans"
+    include_in_schema = False
+    guards = [requires_role("team_lead", "admin")]  # noqa: RUF012
+
+    @get("/", name="plans")
+    async def list_plans(self, request: Request[Actor, Any, Any]) -> Template:
+        plans = await inspections.list_plans(request.user)
+        return Template("plans/list.html", context={"plans": plans, **LABELS})
+
+    @get("/new", name="plan_new")
+    async def new_plan(self, request: Request[Actor, Any, Any]) -> Template:
+        today = local_today()
+        defaults = {"year": [str(today.year)], "quarter": [str((today.month - 1) // 3 + 1)]}
+        return await _plan_page(request.user, defaults, None)
+
+    @post("/", name="plan_create", status_code=303)
+    async def create_plan(self, request: Request[Actor, Any, Any]) -> Template | Redirect:
+        form = await request.form()
+        try:
+            plan_id = await inspections.create_plan(request.user, _plan_form(form))
+        except Invalid as error:
+            return await _plan_page(request.user, _echo(form), error)
+        return Redirect(f"/plans/{plan_id}", status_code=303)
+
+    @post("/team-check", name="plan_team_check")
+    async def team_check(self, request: Request[Actor, Any, Any]) -> Template:
+        """htmx: warn while the form is filled in when an inspector belongs to a unit."""
+        form = await request.form()
+        warnings = await inspections.team_conflicts(
+            request.user,
+            [int(u) for u in form.getall("unit", []) if u.isdigit()],
+            [m.user_id for m in _team(form)],
+        )
+        return Template("plans/_warnings.html", context={"warnings": warnings})
+
+    @get("/{plan_id:int}", name="plan")
+    async def plan(self, request: Request[Actor, Any, Any], plan_id: FromPath[int]) -> Template:
+        detail = await inspections.plan_detail(request.user, plan_id)
+        return Template("plans/plan.html", context={"detail": detail, **LABELS})
+
+    @get("/coverage", name="coverage")
+    async def coverage(
+        self,
+        request: Request[Actor, Any, Any],
+        year: FromQuery[int | None] = None,
+        quarter: FromQuery[int | None] = None,
+        days: FromQuery[int] = 180,
+    ) -> Template:
+        today = local_today()
+        report = await coverage.coverage(
+            request.user, year or today.year, quarter or (today.month - 1) // 3 + 1, days
+        )
+        return Template("plans/coverage.html", context={"c": report})
+
+    @get("/draw", name="draw")
+    async def draw_page(self, request: Request[Actor, Any, Any]) -> Template:
+        return await _draw_page(request.user, {}, None)
+
+    @post("/draw", name="draw_create", status_code=303)
+    async def draw(self, request: Request[Actor, Any, Any]) -> Template | Redirect:
+        form = await request.form()
+        try:
+            await surprise_draws.draw_surprise(request.user, _draw_form(form))
+        except Invalid as error:
+            return await _draw_page(request.user, _echo(form), error)
+        return Redirect("/plans/draw", status_code=303)

@@ -1,0 +1,297 @@
+"""Biên bản kiểm tra: the minutes of an inspection in the NĐ 30/2020 layout, its history,
+and closing the inspection once the minutes are submitted."""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from congvu.inspect.actor import SYSTEM, Actor
+from congvu.inspect.audit.services import chain as audit_chain
+from congvu.inspect.audit.services import events as audit
+from congvu.inspect.db import atomic
+from congvu.inspect.errors import Conflict, Forbidden, NotFound
+from congvu.inspect.inspections.services.plans import (
+    KIND_LABELS,
+    TOPIC_LABELS,
+    InspectionRef,
+    MemberView,
+    audit_sealed_view,
+    inspection_views,
+    local_zone,
+    readable_inspection,
+)
+from congvu.inspect.inspections.tables import (
+    AttendanceCheck,
+    Finding,
+    FindingEvidence,
+    Inspection,
+    InspectionMember,
+    InspectionStatus,
+    MemberRole,
+    Signature,
+)
+from congvu.inspect.organisation.tables import Unit
+from congvu.inspect.settings import get_settings
+from congvu.rules.conduct import catalogue
+
+# --- minutes (biên bản kiểm tra) -----------------------------------------------------
+
+
+def vn_date_line(day: date) -> str:
+    """ "ngày 05 tháng 3 năm 2026": NĐ 30/2020 pads days below 10 and the months 1 and 2
+    (so a digit cannot be added in front of them later)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+@dataclass(frozen=True)
+class MinutesAttendance:
+    full_name: str
+    position: str
+    desk: str | None
+    status: str
+    time: str | None
+    verdict_status: str
+    explanation_vi: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class MinutesFinding:
+    subject: str
+    label_vi: str
+    facts: str
+    explanation_vi: str
+    legal_basis: str
+    rule: str
+    observed_at: datetime
+    photos: int
+
+
+@dataclass(frozen=True)
+class MinutesSignature:
+    role: str
+    name: str
+    refused: bool
+    witness_name: str | None
+    image_data_uri: str | None
+
+
+@dataclass(frozen=True)
+class InspectionEvent:
+    """One line of the inspection's history (lịch sử): its audit events."""
+
+    occurred_at: datetime
+    actor: str | None
+    action: str
+
+
+@dataclass(frozen=True)
+class Minutes:
+    inspection: InspectionRef
+    parent_body: str
+    issuing_body: str
+    number: str
+    place_name: str
+    date_line: str
+    started_at: datetime | None
+    place: str | None
+    plan_title: str | None
+    plan_document_no: str | None
+    kind_label: str
+    topics: list[str]
+    team: list[MemberView]
+    attendance: list[MinutesAttendance]
+    findings: list[MinutesFinding]
+    signatures: dict[str, MinutesSignature]
+    submitted: bool
+    history: list[InspectionEvent]
+
+
+def _place_name(province_name: str) -> str:
+    for prefix in ("Ủy ban nhân dân tỉnh ", "Ủy ban nhân dân thành phố ", "Tỉnh ", "Thành phố "):
+        if province_name.startswith(prefix):
+            return province_name[len(prefix) :]
+    return province_name
+
+
+def _latest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    replaced = {r["replaces"] for r in rows if r["replaces"] is not None}
+    return [r for r in rows if r["client_uuid"] not in replaced]
+
+
+def _signature_uri(relative: str | None) -> str | None:
+    if relative is None:
+        return None
+    path = get_settings().media_dir / relative
+    if not path.is_file():
+        return None
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+async def history(inspection_id: int) -> list[InspectionEvent]:
+    """Lịch sử: the inspection's audit events, oldest first (callers authorise)."""
+    rows = await audit_chain.history("inspection", inspection_id)
+    return [InspectionEvent(r["occurred_at"], r["actor_username"], r["action"]) for r in rows]
+
+
+async def minutes(actor: Actor, inspection_id: int) -> Minutes:
+    """Biên bản kiểm tra: everything recorded, latest versions only, in document order,
+    and the inspection's history. The findings it shows are read: each read is audited."""
+    ref = await readable_inspection(actor, inspection_id)
+    await audit_sealed_view(actor, ref, "minutes")
+    row = (
+        await Inspection.select(
+            *Inspection.all_columns(), Inspection.plan.title, Inspection.plan.document_no
+        )
+        .where(Inspection.id == inspection_id)
+        .output(load_json=True)
+        .first()
+    )
+    if row is None:  # deleted between the two reads
+        raise NotFound("Không tìm thấy cuộc kiểm tra.")
+    root_code = ref.unit_path.strip("/").split("/")[0]
+    root = await Unit.select(Unit.name).where(Unit.code == root_code).first()
+    province = root["name"] if root else ref.unit_name
+    zone = local_zone()
+    day = row["started_at"].astimezone(zone).date() if row["started_at"] else ref.scheduled_date
+    (view,) = await inspection_views(
+        SYSTEM,
+        [
+            {
+                **row,
+                "unit": ref.unit_id,
+                "unit.code": ref.unit_code,
+                "unit.name": ref.unit_name,
+                "unit.path": ref.unit_path,
+                "sealed": False,
+            }
+        ],
+    )
+    checks = _latest(
+        list(
+            await AttendanceCheck.select(
+                *AttendanceCheck.all_columns(),
+                AttendanceCheck.official.full_name,
+                AttendanceCheck.official.position,
+                AttendanceCheck.official.desk,
+                AttendanceCheck.official.sort_key,
+            ).where(AttendanceCheck.inspection == inspection_id)
+        )
+    )
+    findings = [
+        f
+        for f in await Finding.select(
+            *Finding.all_columns(), Finding.official.full_name, Finding.unit.name
+        )
+        .where(Finding.inspection == inspection_id, Finding.status == "recorded")
+        .order_by(Finding.observed_at)
+    ]
+    if findings:
+        async with atomic():
+            for f in findings:
+                await audit.record(
+                    "finding_viewed", "finding", f["id"], actor=actor, after={"where": "minutes"}
+                )
+    photos = Counter(
+        r["finding"]
+        for r in await FindingEvidence.select(FindingEvidence.finding).where(
+            FindingEvidence.finding.is_in([f["id"] for f in findings] or [0])
+        )
+    )
+    labels = {}
+    for f in findings:
+        try:
+            labels[f["id"]] = catalogue(f["observed_at"].astimezone(zone).date())[
+                f["violation_code"]
+            ].label_vi
+        except (KeyError, LookupError):
+            labels[f["id"]] = f["violation_code"]
+    signatures = _latest(
+        list(await Signature.select().where(Signature.inspection == inspection_id))
+    )
+    status_words = {
+        "present": "Có mặt",
+        "late": "Đi muộn",
+        "absent": "Vắng mặt",
+        "away": "Vắng có phép",
+    }
+    return Minutes(
+        inspection=ref,
+        parent_body=province.upper(),
+        issuing_body="ĐOÀN KIỂM TRA CÔNG VỤ",
+        number=row["minutes_number"] or "…/BB-ĐKTCV",
+        place_name=_place_name(province),
+        date_line=vn_date_line(day),
+        started_at=row["started_at"],
+        place=row["place"],
+        plan_title=row["plan.title"],
+        plan_document_no=row["plan.document_no"],
+        kind_label=KIND_LABELS[row["kind"]],
+        topics=[TOPIC_LABELS.get(t, t) for t in row["topics"] or []],
+        team=view.team,
+        attendance=[
+            MinutesAttendance(
+                full_name=c["official.full_name"],
+                position=c["official.position"],
+                desk=c["official.desk"],
+                status=status_words.get(c["status"], c["status"]),
+                time=(c["arrival_time"] or c["left_time"]).strftime("%H:%M")
+                if (c["arrival_time"] or c["left_time"])
+                else None,
+                verdict_status=c["verdict_status"],
+                explanation_vi=c["explanation_vi"],
+                rule=f"{c['rule_id']} {c['rule_version']}",
+            )
+            for c in sorted(checks, key=lambda c: c["official.sort_key"])
+        ],
+        findings=[
+            MinutesFinding(
+                subject=f["official.full_name"] or f["unit.name"],
+                label_vi=labels[f["id"]],
+                facts=f["facts"],
+                explanation_vi=f["explanation_vi"],
+                legal_basis=f["legal_basis"],
+                rule=f"{f['rule_id']} {f['rule_version']}",
+                observed_at=f["observed_at"],
+                photos=photos[f["id"]],
+            )
+            for f in findings
+        ],
+        signatures={
+            s["role"]: MinutesSignature(
+                role=s["role"],
+                name=s["name"],
+                refused=s["refused"],
+                witness_name=s["witness_name"],
+                image_data_uri=_signature_uri(s["image_path"]),
+            )
+            for s in signatures
+        },
+        submitted=row["status"] in ("submitted", "closed"),
+        history=await history(inspection_id),
+    )
+
+
+async def close_inspection(actor: Actor, inspection_id: int) -> None:
+    """Kết thúc cuộc kiểm tra: the team lead closes submitted minutes; the tablets stop
+    listing the inspection."""
+    ref = await readable_inspection(actor, inspection_id)
+    is_lead = await InspectionMember.exists().where(
+        InspectionMember.inspection == inspection_id,
+        InspectionMember.user == actor.id,
+        InspectionMember.role == MemberRole.truong_doan.value,
+    )
+    if not is_lead:
+        raise Forbidden("Chỉ Trưởng đoàn được kết thúc cuộc kiểm tra.")
+    if ref.status != InspectionStatus.submitted:
+        raise Conflict("Chỉ kết thúc được cuộc kiểm tra đã nộp biên bản.", field="status")
+    async with atomic():
+        await Inspection.update({Inspection.status: InspectionStatus.closed.value}).where(
+            Inspection.id == inspection_id
+        )
+        await audit.record("inspection_closed", "inspection", inspection_id, actor=actor)

@@ -1,0 +1,683 @@
+"""Inspections (cuộc kiểm tra công vụ): plans, teams, the tablet's list, and who may see an
+inspection. Surprise draws, coverage and the minutes build on this module
+(``surprise_draws``, ``coverage``, ``inspection_minutes``).
+
+A surprise inspection (kiểm tra đột xuất) is *sealed* until it starts: only its team
+and the approving leader see it, and every read of it while sealed is audited.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from congvu.inspect.actor import SYSTEM, Actor
+from congvu.inspect.audit.services import events as audit
+from congvu.inspect.db import atomic
+from congvu.inspect.errors import Invalid, NotFound
+from congvu.inspect.inspections.tables import (
+    Inspection,
+    InspectionKind,
+    InspectionMember,
+    InspectionPlan,
+    InspectionStatus,
+    MemberRole,
+    PeriodKind,
+)
+from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.organisation.tables import Unit, UnitKind, User
+from congvu.inspect.settings import get_settings
+from congvu.rules.conduct import catalogue
+
+TOPICS = ("working_hours", "conduct", "one_stop")
+TOPIC_LABELS = {
+    "working_hours": "Thời giờ làm việc",
+    "conduct": "Văn hóa công sở, quy tắc ứng xử",
+    "one_stop": "Cơ chế một cửa",
+}
+KIND_LABELS = {
+    "SCHEDULED": "Theo kế hoạch",
+    "SURPRISE_UNANNOUNCED": "Đột xuất không báo trước",
+    "SURPRISE_ANNOUNCED": "Đột xuất có báo trước",
+}
+STATUS_LABELS = {
+    "planned": "Chưa bắt đầu",
+    "in_progress": "Đang kiểm tra",
+    "submitted": "Đã nộp biên bản",
+    "closed": "Đã kết thúc",
+}
+MEMBER_ROLE_LABELS = {
+    "truong_doan": "Trưởng đoàn",
+    "pho_truong_doan": "Phó Trưởng đoàn",
+    "thanh_vien": "Thành viên",
+    "thu_ky": "Thư ký",
+}
+# Units an inspection team visits: bodies with staff of their own, not the province node.
+INSPECTABLE_KINDS = (UnitKind.department, UnitKind.service_centre, UnitKind.commune)
+SURPRISE_KINDS = (InspectionKind.SURPRISE_UNANNOUNCED, InspectionKind.SURPRISE_ANNOUNCED)
+
+
+def local_zone() -> Any:
+    return get_settings().zone
+
+
+def local_today() -> date:
+    return datetime.now(local_zone()).date()
+
+
+# --- access --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InspectionRef:
+    """What capture and sync need to know about an inspection, loaded once per batch."""
+
+    id: int
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    unit_path: str
+    kind: str
+    scheduled_date: date
+    status: str
+    sealed: bool
+    started_at: datetime | None
+    plan_id: int | None
+    member_ids: frozenset[int]
+    approved_by: int | None
+
+    def visible_to(self, actor: Actor) -> bool:
+        return actor.id in self.member_ids or (
+            actor.id == self.approved_by and self.approved_by is not None
+        )
+
+
+async def load_ref(inspection_id: int) -> InspectionRef | None:
+    row = (
+        await Inspection.select(
+            *Inspection.all_columns(),
+            Inspection.unit.code,
+            Inspection.unit.name,
+            Inspection.unit.path,
+        )
+        .where(Inspection.id == inspection_id)
+        .first()
+    )
+    if row is None:
+        return None
+    members = await InspectionMember.select(InspectionMember.user).where(
+        InspectionMember.inspection == inspection_id
+    )
+    return InspectionRef(
+        id=row["id"],
+        unit_id=row["unit"],
+        unit_code=row["unit.code"],
+        unit_name=row["unit.name"],
+        unit_path=row["unit.path"],
+        kind=row["kind"],
+        scheduled_date=row["scheduled_date"],
+        status=row["status"],
+        sealed=row["sealed"],
+        started_at=row["started_at"],
+        plan_id=row["plan"],
+        member_ids=frozenset(m["user"] for m in members),
+        approved_by=row["approved_by"],
+    )
+
+
+async def member_inspection(actor: Actor, inspection_id: int) -> InspectionRef:
+    """The inspection if the actor is on its team; otherwise 404, so an outsider cannot
+    even learn that a (sealed) inspection exists."""
+    ref = await load_ref(inspection_id)
+    if ref is None or actor.id not in ref.member_ids:
+        raise NotFound("Không tìm thấy cuộc kiểm tra được phân công.", field="inspection_id")
+    return ref
+
+
+async def readable_inspection(actor: Actor, inspection_id: int) -> InspectionRef:
+    """For the minutes and the plan pages: the team and the approver always; otherwise
+    team leads and admins within their scope, and the unit's head once submitted; a
+    sealed inspection only to its team and approver."""
+    ref = await load_ref(inspection_id)
+    if ref is None:
+        raise NotFound("Không tìm thấy cuộc kiểm tra.")
+    if ref.visible_to(actor):
+        return ref
+    if ref.sealed or not actor.can_see_unit_path(ref.unit_path):
+        raise NotFound("Không tìm thấy cuộc kiểm tra.")
+    if actor.has_role("admin", "team_lead"):
+        return ref
+    if actor.has_role("unit_head") and ref.status in ("submitted", "closed"):
+        return ref
+    raise NotFound("Không tìm thấy cuộc kiểm tra.")
+
+
+async def audit_sealed_view(actor: Actor, ref: InspectionRef, where: str) -> None:
+    if ref.sealed:
+        async with atomic():
+            await audit.record(
+                "sealed_inspection_viewed",
+                "inspection",
+                ref.id,
+                actor=actor,
+                after={"where": where},
+            )
+
+
+# --- the tablet's list ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    id: int
+    code: str
+    full_name: str
+    position: str
+    desk: str | None
+    unit_name: str
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    label_vi: str
+    label_en: str
+    subject: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class Sessions:
+    morning_start: str
+    morning_end: str
+    afternoon_start: str
+    afternoon_end: str
+
+
+@dataclass(frozen=True)
+class AssignedInspection:
+    id: int
+    unit: UnitRef
+    kind: str
+    scheduled_date: date
+    status: str
+    topics: list[str]
+    roster: list[RosterEntry]
+    checklist: list[ChecklistItem]
+    sessions: Sessions
+
+
+def _hm(t: time) -> str:
+    return t.strftime("%H:%M")
+
+
+async def assigned(actor: Actor) -> list[AssignedInspection]:
+    """Inspections on which the actor is a team member and that are not closed, with
+    what the tablet needs offline: roster, conduct checklist and the day's hours."""
+    inspection_ids = [
+        r["inspection"]
+        for r in await InspectionMember.select(InspectionMember.inspection).where(
+            InspectionMember.user == actor.id
+        )
+    ]
+    if not inspection_ids:
+        return []
+    rows = (
+        await Inspection.select(
+            Inspection.id,
+            Inspection.unit,
+            Inspection.unit.code,
+            Inspection.unit.name,
+            Inspection.kind,
+            Inspection.scheduled_date,
+            Inspection.status,
+            Inspection.topics,
+            Inspection.sealed,
+        )
+        .where(
+            Inspection.id.is_in(inspection_ids),
+            Inspection.status != InspectionStatus.closed.value,
+        )
+        .order_by(Inspection.scheduled_date)
+        .order_by(Inspection.id)
+        .output(load_json=True)
+    )
+    result: list[AssignedInspection] = []
+    sealed_ids: list[int] = []
+    for row in rows:
+        officials = await organisation.officials_of_unit(SYSTEM, row["unit"])
+        schedule = await organisation.seasonal_schedule(row["unit.code"])
+        day = schedule.sessions_or_default(row["scheduled_date"])
+        items = catalogue(row["scheduled_date"]).values()
+        result.append(
+            AssignedInspection(
+                id=row["id"],
+                unit=UnitRef(row["unit"], row["unit.code"], row["unit.name"]),
+                kind=row["kind"],
+                scheduled_date=row["scheduled_date"],
+                status=row["status"],
+                topics=list(row["topics"] or []),
+                roster=[
+                    RosterEntry(o.id, o.code, o.full_name, o.position, o.desk, o.unit_name)
+                    for o in officials
+                ],
+                checklist=[
+                    ChecklistItem(v.code, v.label_vi, v.label_en, v.subject, v.severity)
+                    for v in items
+                ],
+                sessions=Sessions(
+                    _hm(day.morning_start),
+                    _hm(day.morning_end),
+                    _hm(day.afternoon_start),
+                    _hm(day.afternoon_end),
+                ),
+            )
+        )
+        if row["sealed"]:
+            sealed_ids.append(row["id"])
+    if sealed_ids:
+        async with atomic():
+            for inspection_id in sealed_ids:
+                await audit.record(
+                    "sealed_inspection_viewed",
+                    "inspection",
+                    inspection_id,
+                    actor=actor,
+                    after={"where": "api.assigned"},
+                )
+    return result
+
+
+# --- plans ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    unit_id: int
+    scheduled_date: date
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    user_id: int
+    role: str
+
+
+@dataclass(frozen=True)
+class PlanForm:
+    title: str
+    year: int
+    quarter: int | None
+    document_no: str | None
+    topics: list[str]
+    visits: list[PlannedVisit]
+    team: list[TeamMember]
+
+
+def validate_topics(topics: list[str]) -> list[str]:
+    unknown = [t for t in topics if t not in TOPICS]
+    if unknown or not topics:
+        raise Invalid("Chọn ít nhất một nội dung kiểm tra hợp lệ.", field="topics")
+    return [t for t in TOPICS if t in topics]
+
+
+async def validate_team(team: list[TeamMember]) -> None:
+    if not team:
+        raise Invalid("Đoàn kiểm tra cần ít nhất một thành viên.", field="team")
+    if sum(1 for m in team if m.role == MemberRole.truong_doan) != 1:
+        raise Invalid("Đoàn kiểm tra cần đúng một Trưởng đoàn.", field="team")
+    if any(m.role not in {r.value for r in MemberRole} for m in team):
+        raise Invalid("Vai trò thành viên đoàn không hợp lệ.", field="team")
+    ids = [m.user_id for m in team]
+    if len(set(ids)) != len(ids):
+        raise Invalid("Một người chỉ giữ một vai trò trong đoàn.", field="team")
+    found = await User.select(User.id).where(
+        User.id.is_in(ids),
+        User.role.is_in(["inspector", "team_lead"]),
+        User.active.eq(True),
+    )
+    if len(found) != len(ids):
+        raise Invalid("Thành viên đoàn phải là tài khoản kiểm tra đang hoạt động.", field="team")
+
+
+async def _inspectable_unit(actor: Actor, unit_id: int) -> organisation.UnitView:
+    unit = await organisation.unit_in_scope(actor, unit_id)
+    if unit.kind not in INSPECTABLE_KINDS or unit.valid_to is not None:
+        raise Invalid(f"Không thể lập kế hoạch kiểm tra {unit.name}.", field="units")
+    return unit
+
+
+async def create_plan(actor: Actor, form: PlanForm) -> int:
+    """Lập kế hoạch kiểm tra: the plan, one scheduled inspection per visit, the team."""
+    title = form.title.strip()
+    if not title:
+        raise Invalid("Nhập tên kế hoạch.", field="title")
+    if not 2019 <= form.year <= 2100:
+        raise Invalid("Năm không hợp lệ.", field="year")
+    if form.quarter is not None and form.quarter not in (1, 2, 3, 4):
+        raise Invalid("Quý phải từ 1 đến 4.", field="quarter")
+    topics = validate_topics(form.topics)
+    if not form.visits:
+        raise Invalid("Chọn ít nhất một đơn vị được kiểm tra.", field="units")
+    first, last = period_bounds(form.year, form.quarter)
+    for visit in form.visits:
+        await _inspectable_unit(actor, visit.unit_id)
+        if not first <= visit.scheduled_date <= last:
+            raise Invalid("Ngày kiểm tra phải nằm trong kỳ của kế hoạch.", field="scheduled_date")
+    await validate_team(form.team)
+    now = datetime.now(UTC)
+    async with atomic():
+        plan = InspectionPlan(
+            title=title,
+            period_kind=PeriodKind.year if form.quarter is None else PeriodKind.quarter,
+            year=form.year,
+            quarter=form.quarter,
+            document_no=(form.document_no or "").strip() or None,
+            topics=topics,
+            created_by=actor.id or None,
+            created_at=now,
+        )
+        await plan.save()
+        for visit in form.visits:
+            await create_inspection(
+                actor,
+                unit_id=visit.unit_id,
+                kind=InspectionKind.SCHEDULED,
+                scheduled_date=visit.scheduled_date,
+                topics=topics,
+                team=form.team,
+                plan_id=plan.id,
+            )
+        await audit.record(
+            "inspection_plan_created",
+            "inspection_plan",
+            plan.id,
+            actor=actor,
+            after={
+                "title": title,
+                "year": form.year,
+                "quarter": form.quarter,
+                "units": [v.unit_id for v in form.visits],
+                "team": [m.user_id for m in form.team],
+            },
+        )
+    return int(plan.id)
+
+
+async def create_inspection(
+    actor: Actor,
+    *,
+    unit_id: int,
+    kind: InspectionKind,
+    scheduled_date: date,
+    topics: list[str],
+    team: list[TeamMember],
+    plan_id: int | None = None,
+    approved_by: int | None = None,
+    draw_id: int | None = None,
+    draw_seed: str | None = None,
+) -> int:
+    inspection = Inspection(
+        plan=plan_id,
+        unit=unit_id,
+        kind=kind.value,
+        scheduled_date=scheduled_date,
+        topics=topics,
+        status=InspectionStatus.planned.value,
+        sealed=kind in SURPRISE_KINDS,
+        approved_by=approved_by,
+        draw=draw_id,
+        draw_seed=draw_seed,
+        created_by=actor.id or None,
+        created_at=datetime.now(UTC),
+    )
+    await inspection.save()
+    for member in team:
+        await InspectionMember.insert(
+            InspectionMember(inspection=inspection.id, user=member.user_id, role=member.role)
+        )
+    return int(inspection.id)
+
+
+def period_bounds(year: int, quarter: int | None) -> tuple[date, date]:
+    if quarter is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    first = date(year, 3 * quarter - 2, 1)
+    last = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
+    return first, last
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    id: int
+    title: str
+    year: int
+    quarter: int | None
+    document_no: str | None
+    topics: list[str]
+    inspections: int
+    created_at: datetime
+
+
+async def list_plans(actor: Actor) -> list[PlanSummary]:
+    """Plans with an inspection in the actor's unit scope, counting only those: a plan
+    of other units is not shown, not even its title."""
+    counts = Counter(
+        r["plan"]
+        for r in await Inspection.select(Inspection.plan).where(
+            Inspection.plan.is_not_null(), Inspection.unit.path.like(f"{actor.scope_path}%")
+        )
+    )
+    if not counts:
+        return []
+    rows = (
+        await InspectionPlan.select()
+        .where(InspectionPlan.id.is_in(list(counts)))
+        .order_by(InspectionPlan.year, ascending=False)
+        .order_by(InspectionPlan.quarter, ascending=False)
+        .order_by(InspectionPlan.id, ascending=False)
+        .output(load_json=True)
+    )
+    return [
+        PlanSummary(
+            id=r["id"],
+            title=r["title"],
+            year=r["year"],
+            quarter=r["quarter"],
+            document_no=r["document_no"],
+            topics=list(r["topics"] or []),
+            inspections=counts[r["id"]],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class MemberView:
+    user_id: int
+    display_name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class InspectionView:
+    id: int
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    kind: str
+    scheduled_date: date
+    status: str
+    sealed: bool
+    started_at: datetime | None
+    minutes_number: str | None
+    team: list[MemberView]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PlanDetail:
+    plan: PlanSummary
+    inspections: list[InspectionView]
+
+
+async def inspection_views(actor: Actor, rows: list[dict[str, Any]]) -> list[InspectionView]:
+    if not rows:
+        return []
+    ids = [r["id"] for r in rows]
+    members = await InspectionMember.select(
+        InspectionMember.inspection,
+        InspectionMember.user,
+        InspectionMember.role,
+        InspectionMember.user.display_name,
+        InspectionMember.user._.official._.unit._.path,
+        InspectionMember.user._.official._.full_name,
+    ).where(InspectionMember.inspection.is_in(ids))
+    by_inspection: dict[int, list[dict[str, Any]]] = {}
+    for m in members:
+        by_inspection.setdefault(m["inspection"], []).append(m)
+    views: list[InspectionView] = []
+    for r in rows:
+        team = by_inspection.get(r["id"], [])
+        visible = (
+            not r["sealed"] or actor.id in {m["user"] for m in team} or r["approved_by"] == actor.id
+        )
+        if not visible:
+            continue
+        views.append(
+            InspectionView(
+                id=r["id"],
+                unit_id=r["unit"],
+                unit_code=r["unit.code"],
+                unit_name=r["unit.name"],
+                kind=r["kind"],
+                scheduled_date=r["scheduled_date"],
+                status=r["status"],
+                sealed=r["sealed"],
+                started_at=r["started_at"],
+                minutes_number=r["minutes_number"],
+                team=[
+                    MemberView(m["user"], m["user.display_name"], m["role"])
+                    for m in sorted(team, key=lambda m: list(MemberRole).index(m["role"]))
+                ],
+                warnings=[
+                    f"{m['user.display_name']} thuộc đơn vị được kiểm tra ({r['unit.name']})."
+                    for m in team
+                    if _belongs_to(m["user.official.unit.path"], r["unit.path"])
+                ],
+            )
+        )
+    return views
+
+
+def _belongs_to(official_unit_path: str | None, inspected_path: str) -> bool:
+    """An inspector whose own unit lies in the inspected unit's subtree inspects
+    themself (xung đột lợi ích)."""
+    return bool(official_unit_path) and str(official_unit_path).startswith(inspected_path)
+
+
+_VIEW_COLUMNS = (
+    Inspection.id,
+    Inspection.unit,
+    Inspection.unit.code,
+    Inspection.unit.name,
+    Inspection.unit.path,
+    Inspection.kind,
+    Inspection.scheduled_date,
+    Inspection.status,
+    Inspection.sealed,
+    Inspection.started_at,
+    Inspection.minutes_number,
+    Inspection.approved_by,
+)
+
+
+async def plan_detail(actor: Actor, plan_id: int) -> PlanDetail:
+    plan = next((p for p in await list_plans(actor) if p.id == plan_id), None)
+    if plan is None:
+        raise NotFound("Không tìm thấy kế hoạch kiểm tra.")
+    rows = (
+        await Inspection.select(*_VIEW_COLUMNS)
+        .where(Inspection.plan == plan_id, Inspection.unit.path.like(f"{actor.scope_path}%"))
+        .order_by(Inspection.scheduled_date)
+    )
+    return PlanDetail(plan, await inspection_views(actor, list(rows)))
+
+
+async def surprise_inspections(actor: Actor) -> list[InspectionView]:
+    """Đột xuất inspections the actor may see (sealed ones only as team or approver)."""
+    rows = (
+        await Inspection.select(*_VIEW_COLUMNS)
+        .where(
+            Inspection.kind.is_in([k.value for k in SURPRISE_KINDS]),
+            Inspection.unit.path.like(f"{actor.scope_path}%"),
+        )
+        .order_by(Inspection.scheduled_date, ascending=False)
+    )
+    views = await inspection_views(actor, list(rows))
+    sealed = [v.id for v in views if v.sealed]
+    if sealed:
+        async with atomic():
+            for inspection_id in sealed:
+                await audit.record(
+                    "sealed_inspection_viewed",
+                    "inspection",
+                    inspection_id,
+                    actor=actor,
+                    after={"where": "plans.draw"},
+                )
+    return views
+
+
+async def team_conflicts(actor: Actor, unit_ids: list[int], user_ids: list[int]) -> list[str]:
+    """Warnings for a team about to be assigned: members whose own unit is inside an
+    inspected unit's subtree. Units outside the actor's scope are ignored (their names
+    are not the actor's to read)."""
+    if not unit_ids or not user_ids:
+        return []
+    units = await Unit.select(Unit.name, Unit.path).where(
+        Unit.id.is_in(unit_ids), Unit.path.like(f"{actor.scope_path}%")
+    )
+    users = await User.select(User.display_name, User.official._.unit._.path).where(
+        User.id.is_in(user_ids)
+    )
+    return [
+        f"{u['display_name']} thuộc đơn vị được kiểm tra ({unit['name']})."
+        for unit in units
+        for u in users
+        if _belongs_to(u["official.unit.path"], unit["path"])
+    ]
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    label: str
+    detail: str = ""
+
+
+async def plan_choices(actor: Actor) -> tuple[list[Choice], list[Choice]]:
+    """Units that can be inspected and people who can be on a team, for the forms."""
+    units = [
+        Choice(u.id, u.name, u.code)
+        for u in await organisation.visible_units(actor)
+        if u.kind in INSPECTABLE_KINDS and u.valid_to is None
+    ]
+    people = await (
+        User.select(User.id, User.display_name, User.role, User.official._.unit._.name)
+        .where(User.role.is_in(["inspector", "team_lead"]), User.active.eq(True))
+        .order_by(User.display_name)
+    )
+    return units, [
+        Choice(p["id"], p["display_name"], p["official.unit.name"] or "") for p in people
+    ]

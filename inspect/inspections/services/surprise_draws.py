@@ -1,0 +1,167 @@
+"""Kiểm tra đột xuất: surprise inspections drawn at random, weighted by recent findings,
+with the seed recorded so anyone can re-check a draw later."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from congvu.inspect.actor import Actor
+from congvu.inspect.audit.services import events as audit
+from congvu.inspect.db import atomic
+from congvu.inspect.errors import Invalid, NotFound
+from congvu.inspect.inspections.services.plans import (
+    INSPECTABLE_KINDS,
+    SURPRISE_KINDS,
+    TeamMember,
+    create_inspection,
+    local_today,
+    local_zone,
+    validate_team,
+    validate_topics,
+)
+from congvu.inspect.inspections.tables import (
+    Finding,
+    InspectionKind,
+    SurpriseDraw,
+)
+from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.organisation.tables import Unit
+
+# --- surprise draw -------------------------------------------------------------------
+
+
+def draw_units(seed: str, weights: dict[str, int], count: int) -> list[str]:
+    """Weighted sampling without replacement, fully determined by ``seed``: the same
+    seed and weights give the same units, so a draw can be re-checked later."""
+    rng = random.Random(seed)
+    pool = sorted(weights)  # a fixed order: dict order must not change the outcome
+    chosen: list[str] = []
+    while pool and len(chosen) < count:
+        pick = rng.choices(pool, weights=[weights[c] for c in pool], k=1)[0]
+        chosen.append(pick)
+        pool.remove(pick)
+    return chosen
+
+
+async def risk_weights(actor: Actor, as_of: date, days: int = 365) -> dict[str, int]:
+    """1 + the unit's findings of the last ``days`` days: every unit can be drawn, the
+    units with recent violations more often."""
+    units = [
+        u
+        for u in await organisation.visible_units(actor)
+        if u.kind in INSPECTABLE_KINDS and u.valid_to is None
+    ]
+    since = datetime.combine(as_of - timedelta(days=days), time(0), tzinfo=local_zone())
+    findings = await Finding.select(Finding.unit.path).where(
+        Finding.status == "recorded", Finding.observed_at >= since
+    )
+    weights: dict[str, int] = {}
+    for unit in units:
+        weights[unit.code] = 1 + sum(
+            1 for f in findings if str(f["unit.path"]).startswith(unit.path)
+        )
+    return weights
+
+
+@dataclass(frozen=True)
+class DrawForm:
+    count: int
+    scheduled_date: date
+    kind: str
+    topics: list[str]
+    team: list[TeamMember]
+
+
+async def draw_surprise(actor: Actor, form: DrawForm, seed: str | None = None) -> int:
+    """Bốc thăm: pick units by risk weight and create one sealed surprise inspection per
+    unit, approved by the actor. Seed, weights and result are stored with the draw."""
+    if form.kind not in {k.value for k in SURPRISE_KINDS}:
+        raise Invalid("Hình thức kiểm tra đột xuất không hợp lệ.", field="kind")
+    if not 1 <= form.count <= 20:
+        raise Invalid("Số đơn vị bốc thăm từ 1 đến 20.", field="count")
+    if form.scheduled_date < local_today():
+        raise Invalid("Ngày kiểm tra không được ở quá khứ.", field="scheduled_date")
+    topics = validate_topics(form.topics)
+    await validate_team(form.team)
+    weights = await risk_weights(actor, local_today())
+    if not weights:
+        raise Invalid("Không có đơn vị nào trong phạm vi để bốc thăm.", field="count")
+    seed = seed or secrets.token_hex(16)
+    chosen = draw_units(seed, weights, form.count)
+    units = {
+        u["code"]: u["id"]
+        for u in await Unit.select(Unit.id, Unit.code).where(Unit.code.is_in(chosen))
+    }
+    async with atomic():
+        draw = SurpriseDraw(
+            seed=seed,
+            weights=weights,
+            result=chosen,
+            units_drawn=form.count,
+            created_by=actor.id or None,
+            created_at=datetime.now(UTC),
+        )
+        await draw.save()
+        for code in chosen:
+            await create_inspection(
+                actor,
+                unit_id=units[code],
+                kind=InspectionKind(form.kind),
+                scheduled_date=form.scheduled_date,
+                topics=topics,
+                team=form.team,
+                approved_by=actor.id or None,
+                draw_id=draw.id,
+                draw_seed=seed,
+            )
+        await audit.record(
+            "surprise_draw",
+            "surprise_draw",
+            draw.id,
+            actor=actor,
+            after={"seed": seed, "weights": weights, "result": chosen},
+        )
+    return int(draw.id)
+
+
+@dataclass(frozen=True)
+class DrawCheck:
+    id: int
+    seed: str
+    weights: dict[str, int]
+    result: list[str]
+    rerun: list[str]
+
+    @property
+    def reproducible(self) -> bool:
+        return self.result == self.rerun
+
+
+async def recheck_draw(actor: Actor, draw_id: int) -> DrawCheck:
+    """Re-run a stored draw from its seed and weights (kiểm tra lại kết quả bốc thăm)."""
+    row = (
+        await SurpriseDraw.select().where(SurpriseDraw.id == draw_id).output(load_json=True).first()
+    )
+    # The result names the units about to be visited: only the approver sees it.
+    if row is None or row["created_by"] != actor.id:
+        raise NotFound("Không tìm thấy lượt bốc thăm.")
+    weights = {str(k): int(v) for k, v in row["weights"].items()}
+    return DrawCheck(
+        id=row["id"],
+        seed=row["seed"],
+        weights=weights,
+        result=list(row["result"]),
+        rerun=draw_units(row["seed"], weights, row["units_drawn"]),
+    )
+
+
+async def list_draws(actor: Actor) -> list[DrawCheck]:
+    rows = (
+        await SurpriseDraw.select(SurpriseDraw.id)
+        .where(SurpriseDraw.created_by == actor.id)
+        .order_by(SurpriseDraw.id, ascending=False)
+    )
+    return [await recheck_draw(actor, r["id"]) for r in rows[:20]]

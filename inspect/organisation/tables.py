@@ -1,0 +1,146 @@
+"""Piccolo tables: the schema of congvu. Migrations in ``migrations/`` must match them.
+
+Table classes are the repository: services query them directly.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import congvu.inspect.db  # noqa: F401  (sets PICCOLO_CONF before any query)
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Time,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+
+class UnitKind(StrEnum):
+    """Cấp/loại đơn vị after the 2025 two-level local government reform (DOMAIN §9)."""
+
+    province = "province"  # tỉnh / thành phố trực thuộc trung ương
+    department = "department"  # sở, ban, ngành
+    service_centre = "service_centre"  # Trung tâm Phục vụ hành chính công
+    commune = "commune"  # xã / phường / đặc khu
+    sub_unit = "sub_unit"  # phòng, bộ phận
+
+
+class CommuneType(StrEnum):
+    xa = "xa"
+    phuong = "phuong"
+    dac_khu = "dac_khu"
+
+
+class OfficialCategory(StrEnum):
+    """Luật CBCC 80/2025/QH15 Art. 1 plus the groups inspections meet in practice."""
+
+    can_bo = "can_bo"
+    cong_chuc = "cong_chuc"
+    vien_chuc = "vien_chuc"
+    nguoi_lao_dong = "nguoi_lao_dong"
+    khong_chuyen_trach = "khong_chuyen_trach"
+
+
+class Gender(StrEnum):
+    nam = "nam"
+    nu = "nu"
+
+
+class Role(StrEnum):
+    admin = "admin"
+    team_lead = "team_lead"  # trưởng đoàn kiểm tra
+    inspector = "inspector"  # thành viên đoàn kiểm tra
+    unit_head = "unit_head"  # thủ trưởng đơn vị
+    official = "official"  # công chức
+    council = "council"  # hội đồng thi đua / tổ chức cán bộ
+    reporter = "reporter"  # cán bộ báo cáo
+
+
+class Unit(Table):
+    """Đơn vị: a node of the province → department / commune → sub-unit tree.
+
+    ``path`` is the materialised chain of codes ("/NA/NA-SNV/") so a unit-scope check
+    is one prefix comparison. Merged units keep their row with ``valid_to`` and
+    ``merged_into`` so pre-01/07/2025 records still point somewhere real.
+    """
+
+    id: Serial
+
+    code = Varchar(length=32, unique=True, index=True)
+    name = Varchar(length=255)
+    kind = Varchar(length=20, choices=UnitKind)
+    commune_type = Varchar(length=10, choices=CommuneType, null=True, default=None)
+    parent: ForeignKey[Unit] = ForeignKey(references="self", null=True, on_delete=OnDelete.restrict)
+    path = Varchar(length=512, index=True)
+    valid_from = Date(null=True, default=None)
+    valid_to = Date(null=True, default=None)
+    merged_into: ForeignKey[Unit] = ForeignKey(
+        references="self", null=True, on_delete=OnDelete.set_null
+    )
+
+
+class Official(Table):
+    """Cán bộ, công chức, viên chức, người lao động of a unit."""
+
+    id: Serial
+
+    code = Varchar(length=32, unique=True, index=True)
+    full_name = Varchar(length=255)
+    sort_key = Varchar(length=512, index=True)
+    gender = Varchar(length=3, choices=Gender)
+    birth_date = Date(null=True, default=None)
+    category = Varchar(length=20, choices=OfficialCategory)
+    is_leader = Boolean(default=False)
+    position = Varchar(length=255)
+    unit = ForeignKey(references=Unit, on_delete=OnDelete.restrict)
+    # Seconded staff (e.g. at a service centre) are rated by their home unit.
+    home_unit = ForeignKey(references=Unit, null=True, on_delete=OnDelete.restrict)
+    desk = Varchar(length=100, null=True, default=None)
+    active = Boolean(default=True)
+
+
+class User(Table, tablename="account"):
+    """A login. ``scope_unit`` is the root of the unit subtree the account may see."""
+
+    id: Serial
+
+    username = Varchar(length=64, unique=True, index=True)
+    display_name = Varchar(length=255)
+    password_hash = Varchar(length=255)
+    role = Varchar(length=20, choices=Role)
+    scope_unit = ForeignKey(references=Unit, null=True, on_delete=OnDelete.restrict)
+    official = ForeignKey(references=Official, null=True, on_delete=OnDelete.set_null)
+    locale = Varchar(length=5, default="vi")
+    active = Boolean(default=True)
+    failed_logins = Integer(default=0)
+    locked_until = Timestamptz(null=True, default=None)
+    last_login_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class WorkSchedule(Table, tablename="work_schedule"):
+    """Giờ làm việc of a unit for one season (UBND tỉnh announces summer/winter hours).
+
+    Seasons are month-day ranges ("04-16".."10-15") and may wrap the year end.
+    """
+
+    id: Serial
+
+    unit = ForeignKey(references=Unit, on_delete=OnDelete.cascade)
+    name = Varchar(length=64)
+    season_start = Varchar(length=5)
+    season_end = Varchar(length=5)
+    morning_start = Time()
+    morning_end = Time()
+    afternoon_start = Time()
+    afternoon_end = Time()
+    valid_from = Date(null=True, default=None)
+    valid_to = Date(null=True, default=None)
+    legal_basis = Varchar(length=255, null=True, default=None)
