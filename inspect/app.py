@@ -23,22 +23,18 @@ from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from congvu.inspect import db, i18n
 from congvu.inspect.actor import Actor
-from congvu.inspect.audit.services import chain as audit_chain
-from congvu.inspect.audit.services import events as audit
-from congvu.inspect.background.controllers import pages as jobs
-from congvu.inspect.capture.controllers import api_v1 as inspections_api
-from congvu.inspect.capture.controllers import pages as capture
-from congvu.inspect.dossiers.controllers import pages as dossiers
+from congvu.inspect.audit import api as audit
+from congvu.inspect.background.controllers import ROUTES as BACKGROUND_ROUTES
+from congvu.inspect.capture.controllers import ROUTES as CAPTURE_ROUTES
+from congvu.inspect.dossiers.controllers import ROUTES as DOSSIER_ROUTES
 from congvu.inspect.embedded_redis import EmbeddedRedis
-from congvu.inspect.inspections.controllers import minutes, plans
-from congvu.inspect.organisation.controllers import api_v1 as api
-from congvu.inspect.organisation.controllers import auth
-from congvu.inspect.organisation.controllers import pages as organisation
-from congvu.inspect.organisation.services import accounts
-from congvu.inspect.review.controllers import pages as review
+from congvu.inspect.inspections.controllers import ROUTES as INSPECTION_ROUTES
+from congvu.inspect.organisation import api as organisation
+from congvu.inspect.organisation.controllers import ROUTES as ORGANISATION_ROUTES
+from congvu.inspect.review.controllers import ROUTES as REVIEW_ROUTES
 from congvu.inspect.settings import Settings, get_settings
 from congvu.inspect.ttl_cache import TtlCache
-from congvu.inspect.web import errors, health, pages
+from congvu.inspect.web import errors, health
 from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
@@ -66,7 +62,7 @@ PUBLIC_PATHS = ["/login", "/health", "/static", "/schema", "/locale"]
 _LOADED_SESSION = "congvu_loaded_session"
 # The sessions this process read from Redis in the last second, by id (their stored
 # bytes). See RotatingSessionBackend.
-recent_sessions: TtlCache[str, bytes] = TtlCache(accounts.SESSION_ACTOR_TTL)
+recent_sessions: TtlCache[str, bytes] = TtlCache(organisation.SESSION_ACTOR_TTL)
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
@@ -168,7 +164,7 @@ async def _retrieve_actor(
     session_id = connection.get_session_id()
     if not isinstance(user_id, int) or session_id is None:
         return None
-    return await accounts.session_actors.actor(session_id, user_id)
+    return await organisation.session_actors.actor(session_id, user_id)
 
 
 def _jinja_setup(settings: Settings) -> Callable[[JinjaTemplateEngine], None]:
@@ -244,7 +240,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
                     await stack.enter_async_context(embedded_worker(redis_url))
                 # Requests only append audit events; this seals them within a second.
-                app.state.audit_sealer = await stack.enter_async_context(audit_chain.sealing())
+                app.state.audit_sealer = await stack.enter_async_context(audit.sealing())
                 _freeze_long_lived_objects()
                 yield
         finally:
@@ -269,20 +265,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     return Litestar(
         route_handlers=[
-            auth.AuthController,
-            pages.HomeController,
-            organisation.UnitPages,
-            jobs.JobPages,
             health.HealthController,
-            api.UnitApi,
-            api.JobApi,
-            capture.capture_router,
-            dossiers.dossier_router,
-            inspections_api.InspectionApi,
-            minutes.MinutesPages,
-            plans.PlanPages,
-            review.ReviewPages,
-            review.FindingApi,
+            *ORGANISATION_ROUTES,
+            *BACKGROUND_ROUTES,
+            *INSPECTION_ROUTES,
+            *CAPTURE_ROUTES,
+            *DOSSIER_ROUTES,
+            *REVIEW_ROUTES,
             create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"]),
         ],
         lifespan=[lifespan],

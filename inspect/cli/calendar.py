@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime
 
 import click
+from congvu.inspect.cli.common import run
 from congvu.rules.calendar import (
     DEFAULT_SESSIONS,
     WEEKDAY_VI,
@@ -32,11 +33,17 @@ def _parse_received(value: str) -> datetime:
 def _sessions(unit: str | None, on: date) -> DaySessions:
     if unit is None:
         return DEFAULT_SESSIONS
-    # Imported only here: unit hours live in the database side of the app, which plain
-    # calendar questions must not need.
-    from congvu.inspect.organisation.services.hours import day_sessions_for_unit
+    return unit_sessions(unit, on)
 
-    return day_sessions_for_unit(unit, on)
+
+def unit_sessions(unit_code: str, on: date) -> DaySessions:
+    """Working hours of ``unit_code`` on ``on`` (its season), read from the database."""
+    from congvu.inspect.organisation import api as organisation
+
+    async def lookup() -> DaySessions:
+        return (await organisation.seasonal_schedule(unit_code)).sessions_on(on)
+
+    return run(lookup)
 
 
 @click.group("calendar")

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import click
+from congvu.inspect.cli.common import run, settings_or_exit
 
 
 def _moment(value: str | None) -> datetime | None:
-    from congvu.inspect.dossiers.importing.pipeline import parse_moment
+    from congvu.inspect.dossiers.api import parse_moment
     from congvu.inspect.errors import Invalid
 
     try:
@@ -60,10 +61,9 @@ def import_dossiers_command(
 ) -> None:
     """Nhập hồ sơ TTHC từ tệp CSV/XLSX của hệ thống một cửa (import a one-stop export)."""
     from congvu.inspect.actor import SYSTEM
-    from congvu.inspect.cli import _run, _settings
-    from congvu.inspect.dossiers.importing.pipeline import ImportRequest, import_dossiers
+    from congvu.inspect.dossiers.api import ImportRequest, import_dossiers
 
-    _settings()
+    settings_or_exit()
     request = ImportRequest(
         path=file.resolve(),
         file_name=file.name,
@@ -73,7 +73,7 @@ def import_dossiers_command(
         as_of=as_of.date() if as_of else None,
         force=force,
     )
-    summary = _run(
+    summary = run(
         lambda: import_dossiers(SYSTEM, request, progress=_progress_printer(quiet=as_json))
     )
     if as_json:
@@ -99,12 +99,11 @@ def import_dossiers_command(
 def dossiers_command(as_of: datetime, fmt: str, unit_code: str | None) -> None:
     """Trạng thái hồ sơ tại một ngày: code,status,working_days_late,flags."""
     from congvu.inspect.actor import SYSTEM
-    from congvu.inspect.cli import _run, _settings
-    from congvu.inspect.dossiers.services.queries import verdicts_at
+    from congvu.inspect.dossiers.api import verdicts_at
 
-    _settings()
+    settings_or_exit()
     day: date = as_of.date()
-    frame = _run(lambda: verdicts_at(SYSTEM, day, unit_code))
+    frame = run(lambda: verdicts_at(SYSTEM, day, unit_code))
     if fmt == "json":
         click.echo(json.dumps(frame.to_dict(orient="records"), ensure_ascii=False))
         return
@@ -118,12 +117,11 @@ def dossiers_command(as_of: datetime, fmt: str, unit_code: str | None) -> None:
 @click.option("--seed", default=2026, show_default=True)
 def demo_dossiers_command(rows: int, seed: int) -> None:
     """Sinh và nhập N hồ sơ mẫu cho các xã/phường demo (seeded demo export)."""
-    from congvu.inspect.cli import _run, _settings
     from congvu.inspect.demo.dossiers import seed_demo_dossiers
 
-    _settings()
+    settings_or_exit()
     with tempfile.TemporaryDirectory(prefix="congvu-demo-") as folder:
-        summary = _run(lambda: seed_demo_dossiers(rows, seed=seed, folder=Path(folder)))
+        summary = run(lambda: seed_demo_dossiers(rows, seed=seed, folder=Path(folder)))
     click.echo(
         f"Đã nhập {summary['imported']} hồ sơ mẫu (loại {summary['rejected']} dòng lỗi cố ý)."
     )

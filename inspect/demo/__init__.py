@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from congvu.inspect.db import atomic
-from congvu.inspect.organisation.services import accounts
-from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.demo.dossiers import seed_demo_dossiers
+from congvu.inspect.demo.inspections import seed_inspections_demo
+from congvu.inspect.demo.review import seed_dossier_review_demo, seed_review_demo
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Official, Unit
 
 DEMO_PASSWORD = "congvu-demo-2026"
@@ -135,7 +137,7 @@ async def is_seeded() -> bool:
 
 
 async def seed_demo(seed: int = 2026) -> list[DemoAccount]:
-    """Create the demo organisation once; later calls only return the accounts."""
+    """Create the demo organisation once; later calls only return the organisation."""
     if not await is_seeded():
         await _seed(random.Random(seed))
     return DEMO_ACCOUNTS
@@ -259,7 +261,7 @@ async def _seed(rng: random.Random) -> None:
         official: Official | None,
         display_name: str | None = None,
     ) -> None:
-        await accounts.create_user(
+        await organisation.create_user(
             username=username,
             password=DEMO_PASSWORD,
             role=role,
@@ -277,19 +279,11 @@ async def _seed(rng: random.Random) -> None:
     await account("thidua", "council", "NA", council_member)
     await account("baocao", "reporter", "NA", reporter)
 
-    from congvu.inspect.demo.inspections import seed_inspections_demo
-
     await seed_inspections_demo(rng)
-
-    from congvu.inspect.demo.review import seed_review_demo
 
     await seed_review_demo(rng)
 
-    from congvu.inspect.demo.dossiers import seed_demo_dossiers
-
     await seed_demo_dossiers(late_for=staff["NA-TV"])
-
-    from congvu.inspect.demo.review import seed_dossier_review_demo
 
     await seed_dossier_review_demo()
 

@@ -10,7 +10,11 @@ from typing import Any
 import pandas as pd
 from congvu.inspect.actor import SYSTEM
 from congvu.inspect.demo.dossier_export import STATUS_DONE, ExportSpec, generate, write_csv
-from congvu.inspect.dossiers.importing.pipeline import ImportRequest, import_dossiers, today
+from congvu.inspect.dossiers.api import (
+    ImportRequest,
+    import_dossiers,
+    today,
+)
 from congvu.inspect.organisation.tables import Official, Unit
 from congvu.rules.calendar import default_calendar
 

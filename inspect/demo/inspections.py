@@ -7,16 +7,15 @@ from __future__ import annotations
 import random
 
 from congvu.inspect.errors import NotFound
-from congvu.inspect.inspections.services import plans as inspections
-from congvu.inspect.inspections.services import surprise_draws
-from congvu.inspect.inspections.services.plans import (
+from congvu.inspect.inspections import api as inspections
+from congvu.inspect.inspections.api import (
+    DrawForm,
     PlanForm,
     PlannedVisit,
     TeamMember,
     local_today,
 )
-from congvu.inspect.inspections.services.surprise_draws import DrawForm
-from congvu.inspect.organisation.services import accounts
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Unit, User
 
 
@@ -27,7 +26,7 @@ async def seed_inspections_demo(rng: random.Random) -> None:
             User.username.is_in(["truongdoan", "kiemtra"])
         )
     }
-    lead = await accounts.actor_for(users["truongdoan"])
+    lead = await organisation.actor_for(users["truongdoan"])
     unit = await Unit.select(Unit.id).where(Unit.code == "NA-TV").first()
     if lead is None or unit is None:
         raise NotFound("Dữ liệu demo thiếu tài khoản truongdoan hoặc phường NA-TV.")
@@ -49,7 +48,7 @@ async def seed_inspections_demo(rng: random.Random) -> None:
             team=team,
         ),
     )
-    await surprise_draws.draw_surprise(
+    await inspections.draw_surprise(
         lead,
         DrawForm(
             count=1,

@@ -11,23 +11,21 @@ import uuid
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from congvu.inspect.capture.services import sync
+from congvu.inspect.capture import api as capture
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.errors import NotFound
-from congvu.inspect.inspections.services import minutes as inspection_minutes
-from congvu.inspect.inspections.services import plans as inspections
-from congvu.inspect.inspections.services.plans import (
+from congvu.inspect.inspections import api as inspections
+from congvu.inspect.inspections.api import (
     PlanForm,
     PlannedVisit,
     TeamMember,
     local_today,
 )
 from congvu.inspect.inspections.tables import Finding, Inspection
-from congvu.inspect.organisation.services import accounts
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Official, Unit, User
-from congvu.inspect.review.services import dossier_cases as review_dossiers
-from congvu.inspect.review.services import findings as review
-from congvu.inspect.review.services.findings import Command
+from congvu.inspect.review import api as review
+from congvu.inspect.review.api import Command
 from congvu.rules.calendar import default_calendar
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -40,9 +38,9 @@ async def seed_review_demo(rng: random.Random) -> None:
             User.username.is_in(["truongdoan", "kiemtra", "admin", "congchuc"])
         )
     }
-    lead = await accounts.actor_for(ids["truongdoan"])
-    inspector = await accounts.actor_for(ids["kiemtra"])
-    admin = await accounts.actor_for(ids["admin"])
+    lead = await organisation.actor_for(ids["truongdoan"])
+    inspector = await organisation.actor_for(ids["kiemtra"])
+    admin = await organisation.actor_for(ids["admin"])
     unit = await Unit.select(Unit.id).where(Unit.code == "NA-TV").first()
     if lead is None or inspector is None or admin is None or unit is None:
         raise NotFound("Dữ liệu demo thiếu tài khoản hoặc phường NA-TV.")
@@ -79,15 +77,15 @@ async def seed_review_demo(rng: random.Random) -> None:
     def at(hour: int, minute: int) -> str:
         return datetime.combine(day, time(hour, minute), ZONE).isoformat()
 
-    def record(kind: str, payload: dict[str, object]) -> sync.IncomingRecord:
-        return sync.IncomingRecord(
+    def record(kind: str, payload: dict[str, object]) -> capture.IncomingRecord:
+        return capture.IncomingRecord(
             uuid=str(uuid.UUID(int=rng.getrandbits(128))),
             type=kind,
             inspection_id=visit_id,
             payload=payload,
         )
 
-    results = await sync.sync(
+    results = await capture.sync(
         inspector,
         [
             record(
@@ -134,7 +132,7 @@ async def seed_review_demo(rng: random.Random) -> None:
     if failed:
         raise NotFound(f"Demo review seed: {failed[0].error}")
     # The team lead closes the minutes, so the tablets list only today's inspection.
-    await inspection_minutes.close_inspection(lead, visit_id)
+    await inspections.close_inspection(lead, visit_id)
     findings = await Finding.select(Finding.id).where(Finding.inspection == visit_id)
     for finding in findings:
         await review.transition(admin, finding["id"], Command(action="notify"))
@@ -149,7 +147,7 @@ async def seed_dossier_review_demo() -> None:
             User.username.is_in(["thutruong.truongvinh", "congchuc"])
         )
     }
-    head = await accounts.actor_for(users["thutruong.truongvinh"]["id"])
+    head = await organisation.actor_for(users["thutruong.truongvinh"]["id"])
     if head is None:
         raise NotFound("Dữ liệu demo thiếu tài khoản thutruong.truongvinh.")
     rows = (
@@ -157,7 +155,7 @@ async def seed_dossier_review_demo() -> None:
         .where(Dossier.unit.path.like(f"{head.scope_path}%"), Dossier.flags != "")
         .order_by(Dossier.id)
     )
-    flagged = [r for r in rows if review_dossiers.lateness_flags(r["flags"]) and r["official"]]
+    flagged = [r for r in rows if review.lateness_flags(r["flags"]) and r["official"]]
     if len(flagged) < 2:
         return
     clerk = users["congchuc"]["official"]
@@ -167,11 +165,11 @@ async def seed_dossier_review_demo() -> None:
     planted = [r for r in theirs if r["code"].startswith("DEMO-")]
     case = (planted or theirs or flagged)[0]
     dismissed = next(r for r in flagged if r["id"] != case["id"])
-    await review_dossiers.decide(head, case["id"], review_dossiers.DossierCommand("take_up"))
-    await review_dossiers.decide(
+    await review.decide(head, case["id"], review.DossierCommand("take_up"))
+    await review.decide(
         head,
         dismissed["id"],
-        review_dossiers.DossierCommand(
+        review.DossierCommand(
             "dismiss",
             reason="Chậm do chờ người dân bổ sung giấy tờ theo phiếu yêu cầu bổ sung; "
             "không do cán bộ xử lý.",

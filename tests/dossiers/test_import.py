@@ -12,11 +12,11 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from congvu.inspect.actor import Actor
-from congvu.inspect.dossiers.importing import pipeline as dossier_import
-from congvu.inspect.dossiers.importing import staging as dossier_staging
-from congvu.inspect.dossiers.importing.pipeline import ImportRequest
-from congvu.inspect.dossiers.importing.reading import detect_encoding
-from congvu.inspect.dossiers.importing.values import parse_dates
+from congvu.inspect.dossiers.services.importing import pipeline as dossier_import
+from congvu.inspect.dossiers.services.importing import staging as dossier_staging
+from congvu.inspect.dossiers.services.importing.pipeline import ImportRequest
+from congvu.inspect.dossiers.services.importing.reading import detect_encoding
+from congvu.inspect.dossiers.services.importing.values import parse_dates
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch, RejectedRow
 from congvu.inspect.errors import Invalid
 

@@ -14,8 +14,12 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from congvu.inspect.actor import Actor
-from congvu.inspect.dossiers.importing.values import combine_hashes, hash_numbers, hash_text
 from congvu.inspect.dossiers.services import queries as dossiers
+from congvu.inspect.dossiers.services.importing.values import (
+    combine_hashes,
+    hash_numbers,
+    hash_text,
+)
 from congvu.inspect.dossiers.tables import Dossier
 
 from tests.conftest import World

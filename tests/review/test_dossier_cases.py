@@ -16,6 +16,7 @@ from congvu.inspect.inspections.tables import Finding
 from congvu.inspect.organisation.tables import Official, Unit
 from congvu.inspect.review.services import dossier_cases as review_dossiers
 from congvu.inspect.review.services import findings as review
+from congvu.inspect.review.services import queue as review_queue
 from congvu.inspect.review.services import reminders as review_reminders
 from congvu.inspect.review.services.dossier_cases import DossierCommand
 from congvu.inspect.review.services.findings import Command
@@ -69,7 +70,7 @@ async def _dossier(
 
 
 async def _items(rw: ReviewWorld, username: str) -> list[review_dossiers.DossierItem]:
-    items = await review.queue(await rw.actor(username))
+    items = await review_queue.queue(await rw.actor(username))
     return [i for i in items if isinstance(i, review_dossiers.DossierItem)]
 
 
@@ -106,7 +107,7 @@ async def test_flagged_dossiers_share_the_queue_sorted_by_deadline(rw: ReviewWor
     await _dossier(rw, "SOON", flags="DUE_WITHIN_24H", status="in_progress", late=0)
     await _dossier(rw, "B-1", official=rw.world.official_b, unit=rw.world.commune_b)
 
-    items = await review.queue(head)
+    items = await review_queue.queue(head)
 
     assert [(i.kind.value, i.id) for i in items] == [
         ("finding", notified),
@@ -233,7 +234,7 @@ async def test_a_case_taken_up_goes_through_the_finding_lifecycle(rw: ReviewWorl
     ]
 
     # The dossier item has left the queue; the case is in it as a finding.
-    queue = await review.queue(head)
+    queue = await review_queue.queue(head)
     assert [(i.kind.value, i.id) for i in queue] == [("finding", finding)]
     assert queue[0].dossier_code == "D1"
 
@@ -250,7 +251,7 @@ async def test_a_case_taken_up_goes_through_the_finding_lifecycle(rw: ReviewWorl
     assert (stored["outcome"], stored["suggested_follow_up"]) == ("confirmed", "REMIND")
     await review.transition(head, finding, Command("decide_follow_up", follow_up="REMIND"))
     assert await review.transition(head, finding, Command("close")) == "closed"
-    assert await review.queue(head) == []
+    assert await review_queue.queue(head) == []
 
 
 async def _events_on(kind: str, object_id: int) -> list[dict]:
@@ -285,7 +286,7 @@ async def test_a_confirmed_dossier_case_counts_in_the_escalation_window(rw: Revi
     )
     await review.transition(head, later, Command("notify"), now=MONDAY)
     await review.transition(head, later, Command("waive", reason="Cán bộ không giải trình"))
-    item = next(i for i in await review.queue(head) if i.id == later and i.kind == "finding")
+    item = next(i for i in await review_queue.queue(head) if i.id == later and i.kind == "finding")
     assert [(v.code, v.on) for v in item.prior] == [("LATE_DOSSIER_HANDLING", date(2026, 3, 5))]
     assert item.suggestion is not None and item.suggestion.follow_up == "CRITICISE"
     assert "đã có 1 vi phạm khác được xác nhận" in item.suggestion.explanation_vi
@@ -397,7 +398,7 @@ async def test_bulk_takes_up_or_dismisses_each_dossier_on_its_own(rw: ReviewWorl
     finding = await rw.finding(rw.world.official_a)
     head = await rw.actor("head_a")
 
-    results = await review.bulk(head, [finding], "take_up", None, [named, nobody, other])
+    results = await review_queue.bulk(head, [finding], "take_up", None, [named, nobody, other])
 
     assert [(r.kind.value, r.ok, r.status) for r in results] == [
         ("finding", False, 400),
@@ -406,7 +407,7 @@ async def test_bulk_takes_up_or_dismisses_each_dossier_on_its_own(rw: ReviewWorl
         ("dossier", False, 404),
     ]
     assert results[1].finding_id is not None
-    dismissed = await review.bulk(head, [], "dismiss", "Dữ liệu xuất sai ngày hẹn.", [nobody])
+    dismissed = await review_queue.bulk(head, [], "dismiss", "Dữ liệu xuất sai ngày hẹn.", [nobody])
     assert [(r.ok, r.dossier_id) for r in dismissed] == [(True, nobody)]
     assert await _items(rw, "head_a") == []
     assert await DossierDecision.count() == 2

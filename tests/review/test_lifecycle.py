@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 from congvu.inspect.audit.tables import AuditEvent
-from congvu.inspect.capture.services import evidence
 from congvu.inspect.errors import Conflict, Forbidden, Invalid, NotFound
 from congvu.inspect.review.services import findings as review
+from congvu.inspect.review.services import queue as review_queue
 from congvu.inspect.review.services import reminders as review_reminders
 from congvu.inspect.review.services.findings import Command
 from congvu.inspect.review.tables import Explanation, FindingReview, Notification
@@ -176,7 +176,7 @@ async def test_nobody_reviews_a_finding_about_themself(rw: ReviewWorld) -> None:
     with pytest.raises(Forbidden) as caught:
         await review.transition(head_a, finding, Command("confirm", reason="x"))
     assert "chính mình" in caught.value.message
-    assert all(item.id != finding for item in await review.queue(head_a))
+    assert all(item.id != finding for item in await review_queue.queue(head_a))
 
 
 async def test_nobody_reviews_a_finding_about_their_superior(rw: ReviewWorld) -> None:
@@ -190,7 +190,7 @@ async def test_nobody_reviews_a_finding_about_their_superior(rw: ReviewWorld) ->
             deputy, finding, Command("start_review"), now=MONDAY + timedelta(days=8)
         )
     assert "cấp trên" in caught.value.message
-    item = next(i for i in await review.queue(deputy) if i.id == finding)
+    item = next(i for i in await review_queue.queue(deputy) if i.id == finding)
     assert item.conflict is not None
     await review.transition(
         head_p, finding, Command("start_review"), now=MONDAY + timedelta(days=8)
@@ -264,13 +264,13 @@ async def test_a_corrective_action_is_not_closed_on_word_alone(rw: ReviewWorld) 
     # The proof of the fix is part of the finding's record: its reviewers can see it (the
     # view audited on the finding), through either photo route; an outsider cannot.
     assert (await review.photo(head_p, finding, sha))[0].exists()
-    assert (await evidence.read(head_p, sha))[0].exists()
+    assert (await review.read_evidence(head_p, sha))[0].exists()
     viewed = await AuditEvent.select(AuditEvent.object_id, AuditEvent.actor_username).where(
         AuditEvent.action == "finding_photo_viewed"
     )
     assert viewed == [{"object_id": str(finding), "actor_username": "head_p"}] * 2
     with pytest.raises(NotFound):
-        await evidence.read(await rw.actor("head_b"), sha)
+        await review.read_evidence(await rw.actor("head_b"), sha)
 
 
 async def test_a_corrective_action_closes_by_a_later_clean_inspection(rw: ReviewWorld) -> None:
@@ -311,12 +311,12 @@ async def test_queue_is_the_head_subtree_sorted_by_deadline(rw: ReviewWorld) -> 
     head = await rw.actor("head_a")
     await review.transition(head, second, Command("notify"), now=MONDAY)
     await review.transition(head, first, Command("notify"), now=MONDAY + timedelta(days=1))
-    ids = [i.id for i in await review.queue(head)]
+    ids = [i.id for i in await review_queue.queue(head)]
     assert ids == [second, first, fresh]
     assert other not in ids
-    assert all(i.kind == "finding" for i in await review.queue(head))
+    assert all(i.kind == "finding" for i in await review_queue.queue(head))
     with pytest.raises(Forbidden):
-        await review.queue(await rw.actor("official_a"))
+        await review_queue.queue(await rw.actor("official_a"))
 
 
 async def test_queue_item_shows_history_and_suggestion(rw: ReviewWorld) -> None:
@@ -326,7 +326,7 @@ async def test_queue_item_shows_history_and_suggestion(rw: ReviewWorld) -> None:
     await review.transition(head, old, Command("confirm", reason="Đúng"))
     new = await rw.finding(rw.world.official_a, "LATE_ARRIVAL")
     await _to_review(rw, new)
-    item = next(i for i in await review.queue(head) if i.id == new)
+    item = next(i for i in await review_queue.queue(head) if i.id == new)
     assert [v.code for v in item.prior] == ["NO_CARD"]
     assert item.suggestion is not None and item.suggestion.follow_up == "CRITICISE"
     assert "1 vi phạm khác" in item.suggestion.explanation_vi
@@ -340,7 +340,7 @@ async def test_bulk_confirm_of_minor_findings_audits_each(rw: ReviewWorld) -> No
     for finding in [*minor, severe]:
         await _to_review(rw, finding)
     head = await rw.actor("head_a")
-    results = await review.bulk(head, [*minor, severe], "confirm", "Đã đối chiếu ảnh.")
+    results = await review_queue.bulk(head, [*minor, severe], "confirm", "Đã đối chiếu ảnh.")
     assert [r.ok for r in results] == [True, True, False]
     assert results[2].status == 400
     events = await AuditEvent.count().where(AuditEvent.action == "finding_confirm")

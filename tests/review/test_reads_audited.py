@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from congvu.inspect.audit.tables import AuditEvent
-from congvu.inspect.capture.services import evidence
 from congvu.inspect.errors import NotFound
 from congvu.inspect.inspections.tables import Evidence, FindingEvidence, InspectionMember
 from congvu.inspect.review.services import findings as review
+from congvu.inspect.review.services import queue as review_queue
 from congvu.inspect.review.services.findings import Command
 
 from tests.conftest import csrf, login
@@ -41,7 +41,7 @@ async def test_reading_a_findings_photo_through_the_api_is_audited_on_the_findin
     sha = await stored_photo(await rw.actor("inspector"))
     await _attach(finding, sha)
 
-    path, media_type = await evidence.read(await rw.actor("admin"), sha.upper())
+    path, media_type = await review.read_evidence(await rw.actor("admin"), sha.upper())
 
     assert path.is_file() and media_type == "image/png"
     (event,) = await _events("finding_photo_viewed")
@@ -56,7 +56,7 @@ async def test_the_uploader_reads_an_unattached_photo_with_the_request_id_audite
     inspector = await rw.actor("inspector")
     sha = await stored_photo(inspector)
 
-    await evidence.read(inspector, sha, request_id="req-7f3a")
+    await review.read_evidence(inspector, sha, request_id="req-7f3a")
 
     (event,) = await _events("evidence_viewed")
     assert event["actor_username"] == "inspector"
@@ -73,9 +73,9 @@ async def test_a_photo_of_another_units_finding_is_404_and_nothing_is_audited(
 
     for reader in ("head_a", "inspector2", "official_a"):
         with pytest.raises(NotFound):
-            await evidence.read(await rw.actor(reader), sha)
+            await review.read_evidence(await rw.actor(reader), sha)
     with pytest.raises(NotFound):
-        await evidence.read(await rw.actor("head_a"), "0" * 64)
+        await review.read_evidence(await rw.actor("head_a"), "0" * 64)
 
     assert await _events("finding_photo_viewed") == []
     assert await _events("evidence_viewed") == []
@@ -94,12 +94,12 @@ async def test_an_explanations_attachment_is_read_through_its_finding(rw: Review
         now=now,
     )
 
-    await evidence.read(await rw.actor("head_a"), sha)
+    await review.read_evidence(await rw.actor("head_a"), sha)
 
     (event,) = await _events("finding_photo_viewed")
     assert (event["actor_username"], event["object_id"]) == ("head_a", str(finding))
     with pytest.raises(NotFound):
-        await evidence.read(await rw.actor("head_b"), sha)
+        await review.read_evidence(await rw.actor("head_b"), sha)
 
 
 async def test_every_finding_read_over_http_is_audited_with_actor_and_object(
@@ -175,7 +175,7 @@ async def test_the_queue_and_my_findings_lists_are_audited_as_reads(rw: ReviewWo
     finding = await rw.finding(rw.world.official_a)
     head = await rw.actor("head_a")
     await review.transition(head, finding, Command("notify"), now=datetime.now(UTC))
-    assert [i.id for i in await review.queue(head)] == [finding]
+    assert [i.id for i in await review_queue.queue(head)] == [finding]
     assert [i.id for i in await review.mine(await rw.actor("official_a"))] == [finding]
     listed = await _events("findings_listed")
     assert [(e["actor_username"], e["object_id"], e["after"]) for e in listed] == [

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 from datetime import date, time
 
 import pytest
 from click.testing import CliRunner
+from congvu.inspect.cli import calendar as calendar_cli
 from congvu.inspect.cli.calendar import calendar_group
 from congvu.rules.calendar import DaySessions, default_calendar
 
@@ -93,16 +92,14 @@ def test_due_refuses_bad_input(args: tuple[str, ...], message: str) -> None:
 
 @pytest.fixture
 def unit_hours(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, date]]:
-    """Stands in for organisation.services.hours (unit schedules from the database)."""
+    """Stands in for the unit schedules read from the database."""
     calls: list[tuple[str, date]] = []
 
     def day_sessions_for_unit(code: str, on: date) -> DaySessions:
         calls.append((code, on))
         return DaySessions(time(7, 0), time(11, 30), time(13, 30), time(17, 0))
 
-    module = types.ModuleType("congvu.inspect.organisation.services.hours")
-    module.day_sessions_for_unit = day_sessions_for_unit  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "congvu.inspect.organisation.services.hours", module)
+    monkeypatch.setattr(calendar_cli, "unit_sessions", day_sessions_for_unit)
     return calls
 
 

@@ -14,12 +14,11 @@ from typing import Any
 from congvu.inspect.actor import Actor
 from congvu.inspect.capture.services import evidence, sync
 from congvu.inspect.capture.services import handlers as capture
-from congvu.inspect.inspections.services import plans as inspections
+from congvu.inspect.inspections import api as inspections
 from congvu.inspect.web.guards import requires_role
 from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.response import File
 
 CAPTURE_ROLES = ("inspector", "team_lead", "admin")
 
@@ -103,19 +102,6 @@ class InspectionApi(Controller):
         body, device_time = await _image_body(request)
         stored = await evidence.store(request.user, sha256, body, device_time)
         return Response(_evidence_out(stored), status_code=201 if stored.created else 200)
-
-    @get(
-        "/evidence/{sha256:str}",
-        media_type="application/octet-stream",
-        guards=[requires_role(*CAPTURE_ROLES)],
-    )
-    async def evidence_file(self, request: Request[Actor, Any, Any], sha256: FromPath[str]) -> File:
-        """The stored photo (server-generated name, outside the web root), for whoever may
-        read a finding it documents, or its uploader; every read is audited."""
-        path, media_type = await evidence.read(
-            request.user, sha256, request_id=request.headers.get("x-request-id")
-        )
-        return File(path, media_type=media_type, content_disposition_type="inline")
 
 
 def _evidence_out(stored: evidence.StoredEvidence) -> EvidenceOut:

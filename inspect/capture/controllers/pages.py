@@ -17,7 +17,7 @@ from typing import Any
 
 from congvu.inspect.actor import Actor
 from congvu.inspect.i18n import gettext
-from congvu.inspect.inspections.services import plans as inspections
+from congvu.inspect.inspections import api as inspections
 from congvu.inspect.web.guards import requires_role
 from litestar import Controller, Request, Response, Router, get
 from litestar.params import FromPath

@@ -21,10 +21,10 @@ from uuid import UUID, uuid5
 import msgspec
 from congvu.inspect import db
 from congvu.inspect.actor import Actor
-from congvu.inspect.audit.services import events as audit
+from congvu.inspect.audit import api as audit
 from congvu.inspect.capture.services.evidence import write_atomically
 from congvu.inspect.errors import Conflict, Invalid, NotFound
-from congvu.inspect.inspections.services.plans import InspectionRef, local_zone
+from congvu.inspect.inspections.api import InspectionRef, local_zone
 from congvu.inspect.inspections.tables import (
     AttendanceCheck,
     Evidence,
@@ -34,7 +34,7 @@ from congvu.inspect.inspections.tables import (
     InspectionStatus,
     Signature,
 )
-from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Official
 from congvu.inspect.settings import get_settings
 from congvu.rules.conduct import ViolationType, catalogue

@@ -30,7 +30,7 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.capture.services import handlers as capture
 from congvu.inspect.db import atomic, engine, savepoint
 from congvu.inspect.errors import Conflict, DomainError, Invalid, NotFound
-from congvu.inspect.inspections.services import plans as inspections
+from congvu.inspect.inspections import api as inspections
 from congvu.inspect.inspections.tables import SyncConflict, SyncReceipt
 
 MAX_RECORDS = 500

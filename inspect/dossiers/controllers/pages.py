@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor
-from congvu.inspect.dossiers.importing import pipeline as dossier_import
-from congvu.inspect.dossiers.importing.pipeline import IMPORT_ROLES
 from congvu.inspect.dossiers.services import queries as dossiers
+from congvu.inspect.dossiers.services.importing import pipeline as dossier_import
+from congvu.inspect.dossiers.services.importing.pipeline import IMPORT_ROLES
 from congvu.inspect.errors import NotFound
-from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.web.guards import STAFF_ROLES, requires_role
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.datastructures import UploadFile

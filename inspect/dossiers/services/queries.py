@@ -16,10 +16,10 @@ from typing import Any
 import pandas as pd
 from congvu.inspect import db
 from congvu.inspect.actor import Actor
-from congvu.inspect.dossiers.importing import pipeline as dossier_import
-from congvu.inspect.dossiers.importing import reading as dossier_reading
-from congvu.inspect.dossiers.importing.pipeline import today
-from congvu.inspect.dossiers.importing.staging import PAUSES
+from congvu.inspect.dossiers.services.importing import pipeline as dossier_import
+from congvu.inspect.dossiers.services.importing import reading as dossier_reading
+from congvu.inspect.dossiers.services.importing.pipeline import today
+from congvu.inspect.dossiers.services.importing.staging import PAUSES
 from congvu.inspect.dossiers.services.verdicts import (
     FACT_COLUMNS,
     evaluate_stored,
@@ -27,7 +27,7 @@ from congvu.inspect.dossiers.services.verdicts import (
 )
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch
 from congvu.inspect.errors import Invalid, NotFound
-from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Unit
 from congvu.inspect.settings import get_settings
 from congvu.rules.dossiers import VIETNAM_TIME, DossierFacts, DossierStatus, evaluate_dossier

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
-from congvu.inspect.dossiers.importing.staging import EVALUATED_COLUMNS, evaluate_frame
+from congvu.inspect.dossiers.services.importing.staging import EVALUATED_COLUMNS, evaluate_frame
 from congvu.inspect.dossiers.tables import Dossier
-from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.organisation import api as organisation
 from congvu.rules.calendar import DEFAULT_SESSIONS, DaySessions
 from congvu.rules.dossiers import local_moment
 

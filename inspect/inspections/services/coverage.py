@@ -18,7 +18,7 @@ from congvu.inspect.inspections.tables import (
     Inspection,
     InspectionMember,
 )
-from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.organisation import api as organisation
 
 # --- coverage ------------------------------------------------------------------------
 

@@ -10,8 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from congvu.inspect.actor import SYSTEM, Actor
-from congvu.inspect.audit.services import chain as audit_chain
-from congvu.inspect.audit.services import events as audit
+from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Conflict, Forbidden, NotFound
 from congvu.inspect.inspections.services.plans import (
@@ -135,7 +134,7 @@ def _signature_uri(relative: str | None) -> str | None:
 
 async def history(inspection_id: int) -> list[InspectionEvent]:
     """Lịch sử: the inspection's audit events, oldest first (callers authorise)."""
-    rows = await audit_chain.history("inspection", inspection_id)
+    rows = await audit.history("inspection", inspection_id)
     return [InspectionEvent(r["occurred_at"], r["actor_username"], r["action"]) for r in rows]
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from congvu.inspect.actor import SYSTEM, Actor
-from congvu.inspect.audit.services import events as audit
+from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid, NotFound
 from congvu.inspect.inspections.tables import (
@@ -26,7 +26,7 @@ from congvu.inspect.inspections.tables import (
     MemberRole,
     PeriodKind,
 )
-from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Unit, UnitKind, User
 from congvu.inspect.settings import get_settings
 from congvu.rules.conduct import catalogue

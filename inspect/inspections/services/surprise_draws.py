@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from congvu.inspect.actor import Actor
-from congvu.inspect.audit.services import events as audit
+from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid, NotFound
 from congvu.inspect.inspections.services.plans import (
@@ -27,7 +27,7 @@ from congvu.inspect.inspections.tables import (
     InspectionKind,
     SurpriseDraw,
 )
-from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Unit
 
 # --- surprise draw -------------------------------------------------------------------

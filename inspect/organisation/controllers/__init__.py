@@ -1,0 +1,12 @@
+"""HTTP routes of this domain: sign-in, the home page, units and officials."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from congvu.inspect.organisation.controllers.api_v1 import UnitApi
+from congvu.inspect.organisation.controllers.auth import AuthController
+from congvu.inspect.organisation.controllers.home import HomeController
+from congvu.inspect.organisation.controllers.pages import UnitPages
+
+ROUTES: list[Any] = [AuthController, HomeController, UnitPages, UnitApi]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 import msgspec
 from congvu.inspect.actor import Actor
-from congvu.inspect.background.services import records as jobs
+from congvu.inspect.background import api as background
 from congvu.inspect.organisation.services import units as organisation
 from congvu.inspect.web.guards import STAFF_ROLES, requires_role
 from litestar import Controller, Request, get, post
@@ -36,20 +36,6 @@ class OfficialOut(msgspec.Struct):
     is_leader: bool
     desk: str | None
     unit_code: str
-
-
-class JobOut(msgspec.Struct):
-    id: UUID
-    kind: str
-    status: str
-    progress: int
-    total: int
-    message: str
-    result: Any
-    error: str | None
-    created_at: datetime
-    finished_at: datetime | None
-    url: str
 
 
 class JobStarted(msgspec.Struct):
@@ -97,27 +83,6 @@ class UnitApi(Controller):
     ) -> JobStarted:
         """Start recomputing a unit's statistics; poll the returned job."""
         await organisation.unit_in_scope(request.user, unit_id)
-        job_id = await jobs.start_unit_statistics(request.app.state.queue, request.user, unit_id)
+        queue = request.app.state.queue
+        job_id = await background.start_unit_statistics(queue, request.user, unit_id)
         return JobStarted(job_id=job_id, url=f"/api/v1/jobs/{job_id}")
-
-
-class JobApi(Controller):
-    path = "/api/v1/jobs"
-    tags = ["jobs"]  # noqa: RUF012
-
-    @get("/{job_id:uuid}")
-    async def job(self, request: Request[Actor, Any, Any], job_id: FromPath[UUID]) -> JobOut:
-        job = await jobs.get_job(request.user, job_id)
-        return JobOut(
-            id=job.id,
-            kind=job.kind,
-            status=job.status,
-            progress=job.progress,
-            total=job.total,
-            message=job.message,
-            result=job.result,
-            error=job.error,
-            created_at=job.created_at,
-            finished_at=job.finished_at,
-            url=f"/jobs/{job.id}",
-        )

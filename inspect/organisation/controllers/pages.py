@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from congvu.inspect.actor import Actor
-from congvu.inspect.background.services import records as jobs
+from congvu.inspect.background import api as background
 from congvu.inspect.organisation.services import units as organisation
 from congvu.inspect.web.guards import STAFF_ROLES, requires_role
 from litestar import Controller, Request, get, post
@@ -37,5 +37,6 @@ class UnitPages(Controller):
         self, request: Request[Actor, Any, Any], unit_id: FromPath[int]
     ) -> Redirect:
         await organisation.unit_in_scope(request.user, unit_id)
-        job_id = await jobs.start_unit_statistics(request.app.state.queue, request.user, unit_id)
+        queue = request.app.state.queue
+        job_id = await background.start_unit_statistics(queue, request.user, unit_id)
         return Redirect(f"/jobs/{job_id}", status_code=303)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from congvu.inspect.actor import SYSTEM, Actor
-from congvu.inspect.audit.services import events as audit
+from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid
 from congvu.inspect.organisation.services import passwords as security

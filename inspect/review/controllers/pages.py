@@ -1,11 +1,10 @@
 """Xem xét phát hiện: the head's queue (findings and flagged dossiers), a finding's page
 (with its history), a flagged dossier's page, the official's own findings and
-explanation, notifications; and the JSON API under /api/v1. Every permission is decided
-in ``services.review`` and ``services.review_dossiers``."""
+explanation, notifications. Every permission is decided in the services."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor
@@ -13,11 +12,12 @@ from congvu.inspect.errors import Invalid
 from congvu.inspect.review.services import dossier_cases as review_dossiers
 from congvu.inspect.review.services import findings as review
 from congvu.inspect.review.services import notifications
+from congvu.inspect.review.services import queue as review_queue
 from congvu.inspect.web.guards import requires_role
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, JSONBody
+from litestar.params import Body, FromPath
 from litestar.response import File, Redirect, Template
 
 MAX_EXPLANATION_UPLOAD = 40 * 1024 * 1024
@@ -67,7 +67,7 @@ class ReviewPages(Controller):
 
     @get("/review", name="review_queue", guards=[requires_role(*review.REVIEWER_ROLES)])
     async def queue(self, request: Request[Actor, Any, Any]) -> Template:
-        items = await review.queue(request.user)
+        items = await review_queue.queue(request.user)
         return Template("review/queue.html", context={"items": items, "labels": LABELS})
 
     @post(
@@ -78,14 +78,14 @@ class ReviewPages(Controller):
     )
     async def bulk(self, request: Request[Actor, Any, Any]) -> Template:
         form = await request.form()
-        results = await review.bulk(
+        results = await review_queue.bulk(
             request.user,
             _ids(form.getall("finding_ids", [])),
             str(form.get("action", "")),
             str(form.get("reason", "")) or None,
             dossier_ids=_ids(form.getall("dossier_ids", [])),
         )
-        items = await review.queue(request.user)
+        items = await review_queue.queue(request.user)
         context = {"items": items, "labels": LABELS, "results": results}
         return Template("review/queue.html", context=context)
 
@@ -190,132 +190,3 @@ class ReviewPages(Controller):
     ) -> Redirect:
         link = await notifications.mark_read(request.user, notification_id)
         return Redirect(link, status_code=303)
-
-
-@dataclass(frozen=True)
-class TransitionIn:
-    action: str
-    reason: str | None = None
-    follow_up: str | None = None
-    explanation: str | None = None
-    inspection_id: int | None = None
-    evidence_sha256: str | None = None
-    attachments: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class TransitionOut:
-    finding_id: int
-    state: str
-
-
-@dataclass(frozen=True)
-class BulkIn:
-    action: str
-    finding_ids: list[int] = field(default_factory=list)
-    reason: str | None = None
-    dossier_ids: list[int] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class DossierDecisionIn:
-    action: str  # take_up | dismiss
-    reason: str | None = None
-    official_id: int | None = None
-
-
-class FindingApi(Controller):
-    path = "/api/v1"
-    tags = ["review"]  # noqa: RUF012
-
-    @get("/findings/queue", guards=[requires_role(*review.REVIEWER_ROLES)])
-    async def queue(
-        self, request: Request[Actor, Any, Any]
-    ) -> list[review.FindingItem | review_dossiers.DossierItem]:
-        """The head's review queue: open findings of the unit subtree and flagged
-        dossiers not yet decided (``kind``), nearest deadline first, each with the
-        escalation rules' suggested follow-up."""
-        return await review.queue(request.user)
-
-    @get("/findings/mine")
-    async def mine(self, request: Request[Actor, Any, Any]) -> list[review.FindingItem]:
-        """Findings about the caller's own official record, once notified."""
-        return await review.mine(request.user)
-
-    @get("/findings/{finding_id:int}")
-    async def finding(
-        self, request: Request[Actor, Any, Any], finding_id: FromPath[int]
-    ) -> review.FindingItem:
-        """One finding with its history (the read is audited); 404 outside the scope."""
-        return await review.finding_detail(request.user, finding_id)
-
-    @get("/findings/{finding_id:int}/history")
-    async def history(
-        self, request: Request[Actor, Any, Any], finding_id: FromPath[int]
-    ) -> list[review.HistoryEntry]:
-        """The finding's audit events, oldest first."""
-        return await review.history(request.user, finding_id)
-
-    @post("/findings/{finding_id:int}/transitions", status_code=200)
-    async def transition(
-        self,
-        request: Request[Actor, Any, Any],
-        finding_id: FromPath[int],
-        data: JSONBody[TransitionIn],
-    ) -> TransitionOut:
-        """Move the finding through its lifecycle (notify, acknowledge, explain, waive,
-        start_review, confirm, dismiss, decide_follow_up, close). 409 lists the actions
-        allowed in the current state; 403 for separation-of-duty refusals."""
-        command = review.Command(
-            action=data.action,
-            reason=data.reason,
-            follow_up=data.follow_up,
-            explanation=data.explanation,
-            inspection_id=data.inspection_id,
-            evidence_sha256=data.evidence_sha256,
-            attachments=tuple(data.attachments),
-        )
-        state = await review.transition(request.user, finding_id, command)
-        return TransitionOut(finding_id, state.value)
-
-    @post("/findings/bulk", status_code=200, guards=[requires_role(*review.REVIEWER_ROLES)])
-    async def bulk(
-        self, request: Request[Actor, Any, Any], data: JSONBody[BulkIn]
-    ) -> list[review.BulkResult]:
-        """Notify, confirm or dismiss many minor findings, take up or dismiss many
-        flagged dossiers; one result (and one audit event) per item."""
-        return await review.bulk(
-            request.user, data.finding_ids, data.action, data.reason, data.dossier_ids
-        )
-
-    @get("/review/dossiers/{dossier_id:int}", guards=[requires_role(*review.REVIEWER_ROLES)])
-    async def dossier(
-        self, request: Request[Actor, Any, Any], dossier_id: FromPath[int]
-    ) -> review_dossiers.DossierItem:
-        """A flagged dossier of the unit subtree with its earlier decisions (the read is
-        audited); 404 outside the scope."""
-        return await review_dossiers.dossier_item(request.user, dossier_id)
-
-    @post(
-        "/review/dossiers/{dossier_id:int}/decision",
-        status_code=200,
-        guards=[requires_role(*review.REVIEWER_ROLES)],
-    )
-    async def decide(
-        self,
-        request: Request[Actor, Any, Any],
-        dossier_id: FromPath[int],
-        data: JSONBody[DossierDecisionIn],
-    ) -> review_dossiers.DecisionResult:
-        """Take up (a case about the named official, notified at once) or dismiss (reason
-        required) a flagged dossier. Repeating a decision answers with the first; 409
-        when the flags were already decided otherwise; 403 for separation of duties."""
-        command = review_dossiers.DossierCommand(data.action, data.reason, data.official_id)
-        return await review_dossiers.decide(request.user, dossier_id, command)
-
-    @get("/notifications")
-    async def notifications(
-        self, request: Request[Actor, Any, Any]
-    ) -> list[notifications.NotificationView]:
-        """The caller's in-app notifications, newest first."""
-        return await notifications.list_for(request.user)

@@ -36,8 +36,8 @@ from typing import Any
 
 from congvu.inspect import db
 from congvu.inspect.actor import Actor
-from congvu.inspect.audit.services import events as audit
-from congvu.inspect.dossiers.services import queries as dossiers
+from congvu.inspect.audit import api as audit
+from congvu.inspect.dossiers import api as dossiers
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from congvu.inspect.inspections.tables import Finding

@@ -26,13 +26,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from congvu.inspect import clock
 from congvu.inspect.actor import Actor
-from congvu.inspect.audit.services import events as audit
+from congvu.inspect.audit import api as audit
 from congvu.inspect.audit.tables import AuditEvent
-from congvu.inspect.capture.services import evidence
+from congvu.inspect.capture import api as capture
 from congvu.inspect.db import atomic
-from congvu.inspect.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from congvu.inspect.inspections.services.plans import local_zone
+from congvu.inspect.errors import Conflict, Forbidden, Invalid, NotFound
 from congvu.inspect.inspections.tables import (
     Evidence,
     Finding,
@@ -176,7 +176,7 @@ class FindingRef:
 
     @property
     def observed_on(self) -> date:
-        return self.observed_at.astimezone(local_zone()).date()
+        return self.observed_at.astimezone(clock.zone()).date()
 
     def about(self, actor: Actor) -> bool:
         return self.official_id is not None and self.official_id == actor.official_id
@@ -223,7 +223,7 @@ def _ref(row: dict[str, Any], review: dict[str, Any] | None) -> FindingRef:
 
 
 async def load_unchecked(finding_id: int) -> FindingRef | None:
-    """A finding with its review row, or None; no access check (``_readable`` does it,
+    """A finding with its review row, or None; no access check (``readable`` does it,
     the reminder cron needs none)."""
     row = await Finding.select(*_COLUMNS).where(Finding.id == finding_id).first()
     if row is None:
@@ -238,7 +238,7 @@ async def _is_member(actor: Actor, inspection_id: int) -> bool:
     )
 
 
-async def _readable(actor: Actor, finding_id: int) -> FindingRef:
+async def readable(actor: Actor, finding_id: int) -> FindingRef:
     """The current version of a finding the actor may see; 404 otherwise (scope does
     not reveal which findings exist).
 
@@ -347,7 +347,7 @@ def required_reason(reason: str | None, message: str) -> str:
 
 
 def local_day(now: datetime) -> date:
-    return now.astimezone(local_zone()).date()
+    return now.astimezone(clock.zone()).date()
 
 
 def windows(on: date) -> tuple[Any, int, int]:
@@ -382,7 +382,7 @@ async def _confirmed_before(where: Any, exclude: int) -> list[tuple[str, datetim
 async def confirmed_history(official_id: int, exclude: int = 0) -> list[ConfirmedViolation]:
     """An official's confirmed violations (tái phạm history), oldest first, whatever their
     origin (inspection or late dossier); ``exclude`` is the finding being judged."""
-    zone = local_zone()
+    zone = clock.zone()
     rows = await _confirmed_before(FindingReview.finding.official == official_id, exclude)
     return sorted(
         (ConfirmedViolation(code, moment.astimezone(zone).date()) for code, moment, _ in rows),
@@ -426,7 +426,7 @@ class EscalationFacts:
 
 async def escalation_facts(official_id: int, unit_path: str, exclude: int = 0) -> EscalationFacts:
     """Every confirmed finding, whatever its origin; ``exclude`` is the one being judged."""
-    zone = local_zone()
+    zone = clock.zone()
     unit_rows = await _confirmed_before(
         FindingReview.finding._.unit._.path.like(f"{unit_path}%"), exclude
     )
@@ -507,7 +507,7 @@ async def transition(
     action = _parse_action(command.action)
     now = now or datetime.now(UTC)
     async with atomic():
-        ref = await _readable(actor, finding_id)
+        ref = await readable(actor, finding_id)
         sources, target = TRANSITIONS[action]
         if ref.state not in sources:
             raise _illegal(action, ref.state)
@@ -842,10 +842,10 @@ async def submit_explanation(
     now: datetime | None = None,
 ) -> ReviewState:
     """Giải trình with attachments: checked before any file is kept, so a stranger cannot
-    store files through this door; photos are stored like inspection evidence."""
+    store files through this door; photos are stored like inspection capture."""
     import hashlib
 
-    ref = await _readable(actor, finding_id)
+    ref = await readable(actor, finding_id)
     if ref.state not in TRANSITIONS[Action.explain][0]:
         raise _illegal(Action.explain, ref.state)
     await _may_explain(actor, ref)
@@ -855,7 +855,7 @@ async def submit_explanation(
         if not data:
             continue
         sha = hashlib.sha256(data).hexdigest()
-        await evidence.store(actor, sha, data, None)
+        await capture.store(actor, sha, data, None)
         hashes.append(sha)
     return await transition(
         actor,
@@ -880,49 +880,7 @@ class BulkResult:
     dossier_id: int | None = None
 
 
-async def bulk(
-    actor: Actor,
-    finding_ids: Sequence[int],
-    action: str,
-    reason: str | None,
-    dossier_ids: Sequence[int] = (),
-) -> list[BulkResult]:
-    """Thông báo / xác nhận / không xác nhận nhiều phát hiện nhẹ (minor) cùng lúc, and
-    take up or dismiss many flagged dossiers: each item goes through ``transition`` or
-    ``review_dossiers.decide`` (its own transaction and audit event). An action that
-    does not apply to an item's kind fails for that item only."""
-    from congvu.inspect.review.services import dossier_cases as review_dossiers
-
-    finding_actions = {a.value for a in BULK_ACTIONS}
-    dossier_actions = {a.value for a in review_dossiers.DossierAction}
-    if action not in finding_actions | dossier_actions:
-        raise Invalid("Hành động này không làm hàng loạt được.", field="action")
-    if not actor.has_role(*REVIEWER_ROLES, *NOTIFIER_ROLES):
-        raise Forbidden("Bạn không có quyền xử lý hàng loạt.")
-    if len(finding_ids) + len(dossier_ids) > 200:
-        raise Invalid("Tối đa 200 mục mỗi lần.", field="finding_ids")
-    results = []
-    for finding_id in dict.fromkeys(finding_ids):
-        try:
-            if action not in finding_actions:
-                raise Invalid("Hành động này chỉ áp dụng cho hồ sơ trễ hạn.", field="action")
-            if action != Action.notify:
-                ref = await _readable(actor, finding_id)
-                if _severity(ref) != "minor":
-                    raise Invalid(
-                        "Chỉ xử lý hàng loạt các vi phạm nhẹ; vi phạm này cần xem xét riêng.",
-                        field="finding_ids",
-                    )
-            state = await transition(actor, finding_id, Command(action=action, reason=reason))
-            results.append(BulkResult(finding_id, True, 200, STATE_LABELS[state]))
-        except DomainError as error:
-            results.append(BulkResult(finding_id, False, error.status_code, error.message))
-    for dossier_id in dict.fromkeys(dossier_ids):
-        results.append(await review_dossiers.bulk_one(actor, dossier_id, action, reason))
-    return results
-
-
-def _severity(ref: FindingRef) -> str:
+def severity(ref: FindingRef) -> str:
     try:
         return conduct_violation(ref.violation_code, ref.observed_on).severity
     except (UnknownViolation, PackNotFound):
@@ -1055,7 +1013,7 @@ async def _item(actor: Actor, me: Person | None, ref: FindingRef) -> FindingItem
         unit_name=ref.unit_name,
         violation_code=ref.violation_code,
         violation_label=violation_label(ref),
-        severity=_severity(ref),
+        severity=severity(ref),
         facts=ref.facts,
         observed_at=ref.observed_at,
         rule_explanation=ref.explanation_vi,
@@ -1080,26 +1038,7 @@ async def _item(actor: Actor, me: Person | None, ref: FindingRef) -> FindingItem
     )
 
 
-async def queue(actor: Actor) -> list[FindingItem | DossierItem]:
-    """Hàng chờ xem xét của thủ trưởng: open findings of the actor's unit subtree (from
-    submitted minutes, or late-dossier cases) and the flagged dossiers not yet decided,
-    nearest deadline first (findings not yet notified last)."""
-    # review_dossiers builds on this module, so it is imported where it is used.
-    from congvu.inspect.review.services import dossier_cases as review_dossiers
-
-    if not actor.has_role(*REVIEWER_ROLES):
-        raise Forbidden("Chỉ thủ trưởng đơn vị hoặc quản trị mới có hàng chờ xem xét.")
-    me = await own_official(actor)
-    items: list[FindingItem | DossierItem] = [
-        *await _finding_items(actor, me),
-        *await review_dossiers.dossier_items(actor, me),
-    ]
-    items.sort(key=lambda i: (i.deadline is None, i.deadline or date.max, i.kind, i.id))
-    await _audit_listing(actor, "queue", items)
-    return items
-
-
-async def _audit_listing(
+async def audit_listing(
     actor: Actor, listing: str, items: Sequence[FindingItem | DossierItem]
 ) -> None:
     """A list shows each finding's facts, so reading it is a read of those findings: one
@@ -1119,7 +1058,7 @@ async def _audit_listing(
         )
 
 
-async def _finding_items(actor: Actor, me: Person | None) -> list[FindingItem]:
+async def finding_items(actor: Actor, me: Person | None) -> list[FindingItem]:
     rows = (
         await Finding.select(*_COLUMNS)
         .where(
@@ -1154,12 +1093,12 @@ async def finding_detail(
 ) -> FindingItem:
     """A finding with its history; the read is audited. The subject opening a notified
     finding acknowledges it (their explanation window is already counting)."""
-    ref = await _readable(actor, finding_id)
+    ref = await readable(actor, finding_id)
     async with atomic():
         await audit.record("finding_viewed", "finding", ref.id, actor=actor)
     if ref.about(actor) and ref.state is S.notified:
         await transition(actor, finding_id, Command(action="acknowledge"), now=now)
-        ref = await _readable(actor, finding_id)
+        ref = await readable(actor, finding_id)
     item = await _item(actor, await own_official(actor), ref)
     item.history = await history(actor, finding_id, audited=False)
     return item
@@ -1188,14 +1127,14 @@ async def mine(actor: Actor) -> list[FindingItem]:
     for row in rows:
         if row["id"] in reviews:
             items.append(await _item(actor, None, _ref(row, reviews[row["id"]])))
-    await _audit_listing(actor, "mine", items)
+    await audit_listing(actor, "mine", items)
     return items
 
 
 async def history(actor: Actor, finding_id: int, *, audited: bool = True) -> list[HistoryEntry]:
     """Lịch sử: the finding's AuditEvents, oldest first."""
     if audited:
-        ref = await _readable(actor, finding_id)
+        ref = await readable(actor, finding_id)
         async with atomic():
             await audit.record("finding_history_viewed", "finding", ref.id, actor=actor)
     rows = (
@@ -1229,7 +1168,7 @@ async def history(actor: Actor, finding_id: int, *, audited: bool = True) -> lis
 async def photo(actor: Actor, finding_id: int, sha256: str) -> tuple[Path, str]:
     """A photo of the finding, of its explanations or of the verification that closed its
     corrective action, through the finding's access rules; every view is audited."""
-    ref = await _readable(actor, finding_id)
+    ref = await readable(actor, finding_id)
     sha256 = sha256.lower()
     attached = (
         sha256 in await _photos(ref.id)
@@ -1245,4 +1184,52 @@ async def photo(actor: Actor, finding_id: int, sha256: str) -> tuple[Path, str]:
         await audit.record(
             "finding_photo_viewed", "finding", ref.id, actor=actor, after={"sha256": sha256}
         )
-    return await evidence.evidence_file(sha256)
+    return await capture.evidence_file(sha256)
+
+
+async def read_evidence(
+    actor: Actor, sha256: str, *, request_id: str | None = None
+) -> tuple[Path, str]:
+    """Xem ảnh chứng cứ: through a finding the photo documents (or whose giải trình it is
+    attached to) that the actor may read, audited on that finding exactly as the review
+    page's photo route does; otherwise only its uploader, audited on the photo. Anyone
+    else gets 404, as if it did not exist."""
+    sha256 = sha256.lower()
+    row = (
+        await Evidence.select(Evidence.id, Evidence.uploaded_by)
+        .where(Evidence.sha256 == sha256)
+        .first()
+    )
+    if row is None:
+        raise NotFound("Không tìm thấy ảnh chứng cứ.", field="sha256")
+    for finding_id in await _findings_citing(row["id"]):
+        try:
+            return await photo(actor, finding_id, sha256)
+        except NotFound:
+            continue
+    if not actor.id or row["uploaded_by"] != actor.id:
+        raise NotFound("Không tìm thấy ảnh chứng cứ.", field="sha256")
+    async with atomic():
+        await audit.record(
+            "evidence_viewed", "evidence", sha256, actor=actor, request_id=request_id
+        )
+    return await capture.evidence_file(sha256)
+
+
+async def _findings_citing(evidence_id: int) -> list[int]:
+    """Findings with the photo as evidence, as an attachment of their explanations, or as
+    the proof that closed their corrective action."""
+    direct = await FindingEvidence.select(FindingEvidence.finding).where(
+        FindingEvidence.evidence == evidence_id
+    )
+    explained = await ExplanationEvidence.select(
+        ExplanationEvidence.explanation._.review._.finding
+    ).where(ExplanationEvidence.evidence == evidence_id)
+    # A photo verifying a corrective action (the review's closing proof).
+    verified = await FindingReview.select(FindingReview.finding).where(
+        FindingReview.verified_by_evidence == evidence_id
+    )
+    found = [r["finding"] for r in direct]
+    found += [r["explanation.review.finding"] for r in explained]
+    found += [r["finding"] for r in verified]
+    return sorted(set(found))

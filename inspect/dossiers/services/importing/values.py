@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from congvu.inspect.dossiers.importing.reading import header_key
+from congvu.inspect.dossiers.services.importing.reading import header_key
 from congvu.rules.dossiers import VIETNAM_TIME
 
 _EXCEL_EPOCH = np.datetime64("1899-12-30")

@@ -45,8 +45,8 @@ import pyarrow.compute as pc
 from arq.connections import ArqRedis
 from congvu.inspect import db
 from congvu.inspect.actor import Actor
-from congvu.inspect.background.services import records as jobs
-from congvu.inspect.dossiers.importing.reading import (
+from congvu.inspect.background import api as background
+from congvu.inspect.dossiers.services.importing.reading import (
     DATE_FIELDS,
     FIELD_BY_NAME,
     FIELDS,
@@ -56,7 +56,7 @@ from congvu.inspect.dossiers.importing.reading import (
     header_key,
     open_source,
 )
-from congvu.inspect.dossiers.importing.staging import (
+from congvu.inspect.dossiers.services.importing.staging import (
     _MOMENTS,
     _PAUSE_MOMENTS,
     PAUSES,
@@ -71,7 +71,7 @@ from congvu.inspect.dossiers.importing.staging import (
     pause_intervals,
     utc_moments,
 )
-from congvu.inspect.dossiers.importing.values import (
+from congvu.inspect.dossiers.services.importing.values import (
     channel_of,
     clean_text,
     combine_hashes,
@@ -81,7 +81,7 @@ from congvu.inspect.dossiers.importing.values import (
 )
 from congvu.inspect.dossiers.tables import ColumnMapping, ImportBatch, ImportStatus, RejectedRow
 from congvu.inspect.errors import Forbidden, Invalid, NotFound
-from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Official, Unit
 from congvu.rules.dossiers import VIETNAM_TIME, DossierStatus
 from congvu.rules.working_hours import SeasonalSchedule
@@ -923,7 +923,7 @@ async def start_upload(
     if size == 0:
         target.unlink()
         raise Invalid("Tệp rỗng.", field="file")
-    return await jobs.start_dossier_import(
+    return await background.start_dossier_import(
         queue,
         actor,
         path=str(target),

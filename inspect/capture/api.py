@@ -1,0 +1,21 @@
+"""The tablet's write path for other domains: the sync entry point and stored photos."""
+
+from __future__ import annotations
+
+from congvu.inspect.capture.services.evidence import (
+    StoredEvidence,
+    evidence_file,
+    store,
+)
+from congvu.inspect.capture.services.sync import (
+    IncomingRecord,
+    sync,
+)
+
+__all__ = [
+    "IncomingRecord",
+    "StoredEvidence",
+    "evidence_file",
+    "store",
+    "sync",
+]

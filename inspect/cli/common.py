@@ -1,0 +1,43 @@
+"""What every command shares: strict settings, and one database coroutine run with the
+engine prepared, the audit trail sealed and the engine closed around it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+import click
+from congvu.inspect.errors import DomainError
+from congvu.inspect.settings import Settings, SettingsError, get_settings
+
+T = TypeVar("T")
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return get_settings()
+    except SettingsError as error:
+        raise click.ClickException(f"cấu hình không hợp lệ / invalid setting: {error}") from None
+
+
+def run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run one database coroutine with the engine prepared and closed around it."""
+    from congvu.inspect import db
+
+    async def main() -> T:
+        from congvu.inspect.audit import api as audit
+
+        await db.prepare()
+        try:
+            result = await factory()
+            # Nothing else may be running to seal what this command wrote.
+            await audit.seal(wait=True)
+            return result
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as error:
+        raise click.ClickException(error.message) from None

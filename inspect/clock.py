@@ -1,0 +1,42 @@
+"""One clock for the service: the moment now (UTC, as stored) and the local date and time
+in ``CONGVU_TIME_ZONE``, where every verdict, deadline and "today" is judged.
+
+Services, jobs and the CLI ask here; ``congvu.rules`` stays pure and receives local
+moments from its callers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from congvu.inspect.settings import get_settings
+
+
+def zone() -> ZoneInfo:
+    """The configured time zone (``CONGVU_TIME_ZONE``, Asia/Ho_Chi_Minh by default)."""
+    return get_settings().zone
+
+
+def now() -> datetime:
+    """This moment, aware, in UTC: what the database stores."""
+    return datetime.now(UTC)
+
+
+def local_now() -> datetime:
+    """This moment on the wall clocks of the organisation."""
+    return datetime.now(zone())
+
+
+def today() -> date:
+    """Today's date where the organisation is, not where the server is."""
+    return local_now().date()
+
+
+def local(moment: datetime) -> datetime:
+    """A stored (aware) moment on the organisation's wall clock."""
+    return moment.astimezone(zone())
+
+
+def start_of_day_utc(day: date) -> datetime:
+    """The first instant of a local day, in UTC: the lower bound of a date filter."""
+    return datetime.combine(day, time.min, zone()).astimezone(UTC)

@@ -1,0 +1,34 @@
+"""Late dossiers for other domains, the jobs and the CLI: the import's one entry point,
+verdicts on a date, a dossier's detail and the nightly rescan."""
+
+from __future__ import annotations
+
+from congvu.inspect.dossiers.services.importing.pipeline import (
+    CHUNK_ROWS,
+    ImportRequest,
+    import_dossiers,
+    parse_moment,
+    today,
+)
+from congvu.inspect.dossiers.services.queries import (
+    FLAG_LABELS,
+    STATUS_LABELS,
+    DossierDetail,
+    dossier_detail,
+    rescan_overdue,
+    verdicts_at,
+)
+
+__all__ = [
+    "CHUNK_ROWS",
+    "FLAG_LABELS",
+    "STATUS_LABELS",
+    "DossierDetail",
+    "ImportRequest",
+    "dossier_detail",
+    "import_dossiers",
+    "parse_moment",
+    "rescan_overdue",
+    "today",
+    "verdicts_at",
+]

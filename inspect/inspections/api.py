@@ -1,0 +1,48 @@
+"""Inspections for other domains: access to an inspection, the tablet's assigned list,
+plans and surprise draws (the demo uses them), closing the minutes."""
+
+from __future__ import annotations
+
+from congvu.inspect.inspections.services.minutes import (
+    close_inspection,
+)
+from congvu.inspect.inspections.services.plans import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    TOPIC_LABELS,
+    AssignedInspection,
+    InspectionRef,
+    PlanForm,
+    PlannedVisit,
+    TeamMember,
+    assigned,
+    create_plan,
+    local_today,
+    local_zone,
+    member_inspection,
+    readable_inspection,
+)
+from congvu.inspect.inspections.services.surprise_draws import (
+    DrawForm,
+    draw_surprise,
+)
+
+__all__ = [
+    "KIND_LABELS",
+    "STATUS_LABELS",
+    "TOPIC_LABELS",
+    "AssignedInspection",
+    "DrawForm",
+    "InspectionRef",
+    "PlanForm",
+    "PlannedVisit",
+    "TeamMember",
+    "assigned",
+    "close_inspection",
+    "create_plan",
+    "draw_surprise",
+    "local_today",
+    "local_zone",
+    "member_inspection",
+    "readable_inspection",
+]
