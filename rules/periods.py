@@ -1,6 +1,6 @@
 """Kỳ báo cáo: which days a reporting period covers.
 
-Two schemes, chosen by the organisation (DOMAIN §3: it is unconfirmed whether VPCP's TTHC
+Two schemes, chosen by the organisation (rules/README.md §6: it is unconfirmed whether VPCP's TTHC
 reports still use the cut-off, so both are offered):
 
 * ``nd09`` — the state reporting regime, NĐ 09/2019/NĐ-CP Điều 12 (thời gian chốt số liệu):

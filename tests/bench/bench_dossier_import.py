@@ -1,4 +1,4 @@
-"""P1: end-to-end dossier import against ``psql \\copy`` of the same file (issue 5).
+"""P1: end-to-end dossier import against ``psql \\copy`` of the same file.
 
     uv run python tests/bench/bench_dossier_import.py [--rows N]     # default 1,000,000
 

@@ -1,4 +1,4 @@
-"""Escalation of management measures (issue 3, "Escalation"; DOMAIN.md §2).
+"""Escalation of management measures (rules/README.md §8).
 
 The ladder is a policy knob (pack ``escalation``), not law; cases cite "§2" for the practice and
 "pack" for the knob's values. The window boundary follows BLDS 147-148 as tái phạm does

@@ -1,4 +1,4 @@
-"""``congvu.rules`` stays pure (issue 3, "Done when"): no web, database, queue or network
+"""``congvu.rules`` stays pure : no web, database, queue or network
 imports, no file or environment access beyond reading its own YAML, no wall clock — so a
 verdict depends only on its inputs and the packs, on any machine."""
 
