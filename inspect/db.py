@@ -101,7 +101,8 @@ async def one_statement() -> AsyncIterator[None]:
     data-modifying WITH queries, which is atomic on its own: no BEGIN, no COMMIT. The
     block holds one pooled connection, used by ``raw`` and by that statement: with the
     transaction's round trips, a second connection's acquire and reset would cost a
-    sixth of a one-finding sync (P2 bench, issue #6). A block that raises sends nothing.
+    sixth of a one-finding sync (P2, tests/bench/README.md). A block that raises sends
+    nothing.
 
     The contract of a block: write only through ``write`` (Piccolo's writes would not be
     collected) and read only through ``raw`` (a Piccolo query would wait for a second
@@ -184,7 +185,7 @@ _JSON = msgspec.json.Encoder(enc_hook=str)
 def json_text(value: Any) -> str:
     """The text of a JSON column written with raw SQL. Piccolo's own ``dump_json`` is
     ``json.dumps``, five times slower, and three of them were 5% of a one-finding
-    sync's CPU (issue #6). What JSON has no type for is stored as its ``str()``, as
+    sync's CPU (tests/bench/README.md). What JSON has no type for is stored as its ``str()``, as
     Piccolo does; the sealer hashes whatever text is stored."""
     return _JSON.encode(value).decode()
 

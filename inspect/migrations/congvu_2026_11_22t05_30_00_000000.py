@@ -5,7 +5,7 @@ It computes exactly what ``audit_chain.canonical`` and ``event_hash`` compute in
 (the SQLite sealer, and ``verify`` on both engines): to_json's string escapes are
 Python's ``ensure_ascii=False`` escapes (", \\, \\b \\f \\n \\r \\t, other controls as
 lowercase \\u00xx), the time is UTC with microseconds, and the bytes hashed are UTF-8.
-Sealing in Python cost the web process a fifth of its write throughput (P3, issue #6):
+Sealing in Python cost the web process a fifth of its write throughput (P3; tests/bench/README.md):
 every event was read back, hashed in Python and written again.
 
 Returns the number sealed, or -1 when another sealer holds the lock.

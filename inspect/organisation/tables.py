@@ -23,7 +23,8 @@ from piccolo.table import Table
 
 
 class UnitKind(StrEnum):
-    """Cấp/loại đơn vị after the 2025 two-level local government reform (DOMAIN §9)."""
+    """Cấp/loại đơn vị after the 2025 two-level local government reform: province, then
+    commune, ward or special zone (rules/README.md, glossary)."""
 
     province = "province"  # tỉnh / thành phố trực thuộc trung ương
     department = "department"  # sở, ban, ngành

@@ -17,8 +17,8 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.audit.tables import AuditEvent
 
 # Raw SQL: every write of the service appends one, and as a Piccolo row object and INSERT
-# it took ~3x the CPU (150 vs 55 µs, issue #6). The sealer hashes the JSON columns' text
-# as stored, whichever encoder wrote it.
+# it took ~3x the CPU (150 vs 55 µs; tests/bench/README.md). The sealer hashes the JSON
+# columns' text as stored, whichever encoder wrote it.
 _INSERT_EVENT = (
     "INSERT INTO audit_event (occurred_at, actor_username, actor_role, action, object_type,"
     " object_id, before, after, reason, request_id, ip)"
