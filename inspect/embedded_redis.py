@@ -85,10 +85,14 @@ class EmbeddedRedis:
                 str(self.var_dir),
                 "--dbfilename",
                 "redis.rdb",
-                # Keep sessions and queued jobs across a restart; jobs lost anyway are
-                # re-enqueued from the database by the sweeper.
+                # Keep sessions and queued jobs across a restart (a snapshot a minute after
+                # any change, and at shutdown); jobs lost anyway are re-enqueued from the
+                # database by the sweeper. Each word is its own argument: redis-server
+                # quotes an argument holding a space, and "60 1" as one word left the
+                # server with no save point at all.
                 "--save",
-                "60 1",
+                "60",
+                "1",
                 "--appendonly",
                 "no",
                 "--daemonize",

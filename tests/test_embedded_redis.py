@@ -84,3 +84,24 @@ def test_refuses_to_share_var_with_a_live_congvu(tmp_path: Path) -> None:
         sleeper.kill()
         sleeper.wait()
         first.stop()
+
+
+def test_what_it_holds_survives_a_clean_restart(tmp_path: Path) -> None:
+    """Sessions and queued jobs live in the embedded Redis: a restart keeps them."""
+    server = EmbeddedRedis(tmp_path / "var")
+    url = server.start()
+    try:
+        client = redis.Redis.from_url(url)
+        assert client.config_get("save") == {"save": "60 1"}
+        client.set("congvu:sessions:probe", b"signed in")
+        client.close()
+    finally:
+        server.stop()
+    assert (tmp_path / "var" / "redis.rdb").exists()
+    url = server.start()
+    try:
+        client = redis.Redis.from_url(url)
+        assert client.get("congvu:sessions:probe") == b"signed in"
+        client.close()
+    finally:
+        server.stop()
