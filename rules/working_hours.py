@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from congvu.rules.calendar import DEFAULT_SESSIONS, DaySessions
+from congvu.rules.calendar import (
+    DEFAULT_SESSIONS,
+    WEEKDAY_VI,
+    DaySessions,
+    WorkingCalendar,
+    default_calendar,
+)
 from congvu.rules.packs import RulePack, RuleRef, format_date, pack_for
 
 __all__ = [
@@ -153,6 +159,8 @@ class AttendanceStatus(StrEnum):
     LEFT_EARLY = "LEFT_EARLY"
     ABSENT_NO_PERMISSION = "ABSENT_NO_PERMISSION"
     AWAY_APPROVED = "AWAY_APPROVED"
+    # Not a working day, or a moment outside the unit's sessions: nobody is due at the desk.
+    NOT_ON_DUTY = "NOT_ON_DUTY"
 
 
 # Conduct catalogue codes (congvu.rules.conduct) for the statuses that are violations.
@@ -181,19 +189,32 @@ def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
+def _in_session(moment: time, sessions: DaySessions) -> bool:
+    return (
+        sessions.morning_start <= moment < sessions.morning_end
+        or sessions.afternoon_start <= moment < sessions.afternoon_end
+    )
+
+
 def judge_attendance(
     observation: Observation,
     sessions: DaySessions,
     checked_at: datetime,
     pack: RulePack | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> AttendanceVerdict:
     """Verdict on one observation at a spot check (kiểm tra đột xuất / theo kế hoạch).
 
-    An arrival is compared with the start of the session in which the check took place
-    (a check after the morning session ends is an afternoon check); a departure with the end
-    of the session it interrupts. Minutes count whole clock minutes; a delay within the pack's
-    ``grace_minutes`` is on time, beyond it the full delay is reported. ``pack`` defaults to
-    the ``working_hours`` pack in force on the day of the check.
+    On a day that is not a working day (weekend, holiday, a swapped day off; a make-up
+    Saturday is a working day) nobody is on duty, and nothing is judged. An arrival is
+    compared with the start of the session it belongs to: before the morning ends, the
+    morning's start, whenever the check took place; later, the afternoon's. A departure is
+    compared with the end of the session it interrupts. Absence counts only at a moment
+    inside a session: before opening, in the lunch break or after closing nobody is due at
+    the desk. Minutes count whole clock minutes; a delay within the pack's
+    ``grace_minutes`` is on time, beyond it the full delay is reported. ``pack`` defaults
+    to the ``working_hours`` pack in force on the day of the check, ``calendar`` to the
+    Vietnamese working-day calendar.
     """
     if pack is None:
         pack = pack_for("working_hours", checked_at.date())
@@ -209,6 +230,17 @@ def judge_attendance(
 
     def verdict(status: AttendanceStatus, minutes: int, vi: str, en: str) -> AttendanceVerdict:
         return AttendanceVerdict(status, minutes, _VIOLATION.get(status), rule, vi, en)
+
+    day = checked_at.date()
+    calendar = calendar or default_calendar()
+    if not calendar.is_working_day(day):
+        reason = calendar.holiday_name(day) or WEEKDAY_VI[day.weekday()]
+        return verdict(
+            AttendanceStatus.NOT_ON_DUTY,
+            0,
+            f"{format_date(day)} ({reason}) không phải ngày làm việc: không xét giờ giấc",
+            f"{format_date(day)} ({reason}) is not a working day: attendance is not judged",
+        )
 
     def timing(
         delay: int, late: AttendanceStatus, vi: str, en: str, word_vi: str, word_en: str
@@ -233,7 +265,7 @@ def judge_attendance(
 
     match observation:
         case PresentAt(at=arrival):
-            afternoon = checked_at.time() >= sessions.morning_end
+            afternoon = arrival >= sessions.morning_end
             start = sessions.afternoon_start if afternoon else sessions.morning_start
             return timing(
                 _minutes(arrival) - _minutes(start),
@@ -259,6 +291,15 @@ def judge_attendance(
             )
         case Absent():
             when = checked_at.strftime("%H:%M %d/%m/%Y")
+            if not _in_session(checked_at.time(), sessions):
+                return verdict(
+                    AttendanceStatus.NOT_ON_DUTY,
+                    0,
+                    f"Lúc kiểm tra {when} ngoài giờ làm việc ({sessions}): vắng mặt không"
+                    " phải vi phạm",
+                    f"The check at {when} was outside working hours ({sessions}): absence"
+                    " is not a violation",
+                )
             return verdict(
                 AttendanceStatus.ABSENT_NO_PERMISSION,
                 0,

@@ -19,6 +19,7 @@ from congvu.inspect.inspections.tables import (
 from congvu.inspect.organisation.services import accounts
 from congvu.inspect.organisation.tables import User
 from congvu.inspect.settings import get_settings
+from congvu.rules.calendar import default_calendar
 
 from tests.conftest import PASSWORD, World, csrf
 
@@ -60,8 +61,11 @@ async def iw(world: World) -> InspectionWorld:
         unit_code="P",
         display_name="inspector2",
     )
-    # Yesterday: every hour of the day is in the past whenever the suite runs.
+    # The last working day before today: every hour of it is in the past whenever the
+    # suite runs, and everyone was on duty (on a weekend or holiday nobody is judged).
     day = local_today() - timedelta(days=1)
+    while not default_calendar().is_working_day(day):
+        day -= timedelta(days=1)
     inspection = Inspection(
         unit=world.commune_a.id,
         kind=InspectionKind.SCHEDULED.value,

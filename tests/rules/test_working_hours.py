@@ -315,3 +315,66 @@ def test_a_day_no_season_covers_is_judged_by_the_national_default() -> None:
     summer_only = SeasonalSchedule([Season("Mùa hè", (5, 1), (8, 31), summer)])
     assert summer_only.sessions_or_default(date(2026, 6, 1)).morning_start == hm("07:00")
     assert summer_only.sessions_or_default(date(2026, 12, 1)) == DEFAULT_SESSIONS
+
+
+# --- the awkward days and moments: who is on duty at all (computed by hand) ----------------
+# Nghệ An winter hours 07:30–12:00 and 13:30–17:00 (NA_WINTER), unless noted.
+NOT_ON_DUTY, ABSENT = AttendanceStatus.NOT_ON_DUTY, AttendanceStatus.ABSENT_NO_PERMISSION
+ON_DUTY_TABLE = [
+    # Sunday 06/12/2026, 12:14: nobody is due at the desk; nothing is a violation.
+    (Absent(), datetime(2026, 12, 6, 12, 14), NA_WINTER, NOT_ON_DUTY, 0,
+     "06/12/2026 (Chủ nhật) không phải ngày làm việc: không xét giờ giấc"),
+    (PresentAt(hm("08:20")), datetime(2026, 12, 6, 12, 14), NA_WINTER, NOT_ON_DUTY, 0,
+     "06/12/2026 (Chủ nhật) không phải ngày làm việc: không xét giờ giấc"),
+    # Tết Bính Ngọ: Tuesday 17/02/2026 is a holiday, a weekday notwithstanding.
+    (LeftAt(hm("09:00")), datetime(2026, 2, 17, 9, 30), NA_WINTER, NOT_ON_DUTY, 0, None),
+    # Make-up Saturday 26/04/2025 is a working day (summer hours from 16/04: 07:00–11:30).
+    (Absent(), datetime(2025, 4, 26, 8, 0), NA_SUMMER, ABSENT, 0,
+     "Vắng mặt lúc kiểm tra 08:00 26/04/2025, không có lý do được chấp thuận"),
+    (PresentAt(hm("07:10")), datetime(2025, 4, 26, 8, 0), NA_SUMMER, LATE, 10,
+     "Có mặt lúc 07:10, giờ làm việc bắt đầu 07:00, muộn 10 phút"),
+    # Friday 04/12/2026, the check at 12:14 falls in the lunch break (12:00–13:30):
+    # arrivals of the morning are judged against the morning, not the afternoon.
+    (PresentAt(hm("07:50")), datetime(2026, 12, 4, 12, 14), NA_WINTER, LATE, 20,
+     "Có mặt lúc 07:50, giờ làm việc bắt đầu 07:30, muộn 20 phút"),
+    (PresentAt(hm("08:20")), datetime(2026, 12, 4, 12, 14), NA_WINTER, LATE, 50,
+     "Có mặt lúc 08:20, giờ làm việc bắt đầu 07:30, muộn 50 phút"),
+    (PresentAt(hm("07:25")), datetime(2026, 12, 4, 15, 0), NA_WINTER, ON_TIME, 0,
+     "Có mặt lúc 07:25, giờ làm việc bắt đầu 07:30, đúng giờ"),
+    (Absent(), datetime(2026, 12, 4, 12, 14), NA_WINTER, NOT_ON_DUTY, 0,
+     "Lúc kiểm tra 12:14 04/12/2026 ngoài giờ làm việc (07:30–12:00, 13:30–17:00): vắng mặt"
+     " không phải vi phạm"),
+    # Before opening and after closing nobody is absent; at opening and before closing they are.
+    (Absent(), datetime(2026, 12, 4, 7, 29), NA_WINTER, NOT_ON_DUTY, 0, None),
+    (Absent(), datetime(2026, 12, 4, 7, 30), NA_WINTER, ABSENT, 0, None),
+    (Absent(), datetime(2026, 12, 4, 16, 59), NA_WINTER, ABSENT, 0, None),
+    (Absent(), datetime(2026, 12, 4, 17, 0), NA_WINTER, NOT_ON_DUTY, 0, None),
+    # Summer vs winter: 07:15 is late on 15/10 (summer opens 07:00), on time on 16/10.
+    (PresentAt(hm("07:15")), datetime(2026, 10, 15, 12, 30), NA_SUMMER, LATE, 15, None),
+    (PresentAt(hm("07:15")), datetime(2026, 10, 16, 12, 30), NA_WINTER, ON_TIME, 0, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("observation", "checked_at", "sessions", "status", "minutes", "vi"), ON_DUTY_TABLE
+)
+def test_only_those_on_duty_are_judged(
+    observation: PresentAt | LeftAt | Absent,
+    checked_at: datetime,
+    sessions: DaySessions,
+    status: AttendanceStatus,
+    minutes: int,
+    vi: str | None,
+) -> None:
+    verdict = judge_attendance(observation, sessions, checked_at)
+    assert (verdict.status, verdict.minutes) == (status, minutes)
+    assert (verdict.violation_code is None) == (status in (ON_TIME, NOT_ON_DUTY))
+    if vi is not None:
+        assert verdict.explanation_vi == vi
+
+
+def test_a_holiday_is_named_in_the_verdict() -> None:
+    verdict = judge_attendance(Absent(), NA_WINTER, datetime(2026, 2, 17, 9, 30))
+    assert verdict.status is NOT_ON_DUTY
+    assert "17/02/2026" in verdict.explanation_vi and "Chủ nhật" not in verdict.explanation_vi
+    assert "is not a working day" in verdict.explanation_en
