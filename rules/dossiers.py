@@ -1,6 +1,7 @@
 """Dossier deadlines and lateness (hạn giải quyết hồ sơ thủ tục hành chính, hồ sơ trễ hạn).
 
-DOMAIN.md §3. One dossier in (``DossierFacts``), one explained verdict out (``DossierVerdict``);
+The law behind it: rules/README.md, "Dossier deadlines and lateness". One dossier in
+(``DossierFacts``), one explained verdict out (``DossierVerdict``);
 ``congvu.rules.dossiers_vector`` gives the same answers for whole columns.
 
 How a deadline is counted
@@ -84,7 +85,7 @@ class ProcessingUnit(StrEnum):
 
 
 class DossierStatus(StrEnum):
-    """Values are the codes of ``congvu dossiers --format csv`` (issue 5)."""
+    """Values are the codes of ``congvu dossiers --format csv``."""
 
     EARLY = "early"  # trước hạn
     ON_TIME = "on_time"  # đúng hạn

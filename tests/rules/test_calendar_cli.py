@@ -1,4 +1,4 @@
-"""``congvu calendar year|due``: what a person checking a deadline by hand sees (issue 3)."""
+"""``congvu calendar year|due``: what a person checking a deadline by hand sees."""
 
 from __future__ import annotations
 
