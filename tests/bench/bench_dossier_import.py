@@ -1,4 +1,4 @@
-"""P1: end-to-end dossier import against ``psql \\copy`` of the same file (issue 5).
+"""P1: end-to-end dossier import against ``psql \\copy`` of the same file.
 
     uv run python tests/bench/bench_dossier_import.py [--rows N]     # default 1,000,000
 
@@ -13,7 +13,8 @@ phase's own:
 
 Prints times, the ratios to COPY (targets: import ≤ 3×, re-import ≤ 1.5×) and peak memory.
 Timings only, no assertion. The PostgreSQL run uses a fresh database created on that
-server (the role needs CREATEDB) and dropped at the end.
+server (the role needs CREATEDB) and dropped at the end. Why the import is built as it is,
+and the figures measured: tests/bench/README.md.
 """
 
 from __future__ import annotations
