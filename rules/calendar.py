@@ -70,9 +70,10 @@ class DaySessions:
 # Used only when a unit has no schedule of its own. The provincial schedules listed in
 # rules/README.md ("Working hours") mostly open at 07:30 (Nghệ An winter, Thái Nguyên, Bắc
 # Giang, Phú Yên, Hà Tĩnh) and work 13:30–17:00 in the afternoon. Of the common hours we take
-# the latest opening and the earliest lunch break, so a default never makes anyone late or
-# early who was on time under their own unit's hours (this totals 7.5 h, not the 8 h of
-# QĐ 188/1999: leniency wins for a fallback).
+# the latest openings and the earliest lunch break, so a default never makes anyone late, or
+# early before lunch, who kept their own unit's hours (this totals 7.5 h, not the 8 h of
+# QĐ 188/1999: leniency wins for a fallback). Its 17:00 close is the common one, later than
+# the 16:30 of some winter schedules: such a unit needs its own schedule entered.
 DEFAULT_SESSIONS = DaySessions(time(7, 30), time(11, 30), time(13, 30), time(17, 0))
 
 
