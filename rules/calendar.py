@@ -67,11 +67,13 @@ class DaySessions:
         )
 
 
-# Used only when a unit has no schedule of its own. The provinces in rules/README.md §2 mostly open
-# at 07:30 (Nghệ An winter, Thái Nguyên, Bắc Giang, Phú Yên, Hà Tĩnh) and work 13:30–17:00 in
-# the afternoon. Of the common hours we take the latest opening and the earliest lunch break,
-# so a default never makes anyone late or early who was on time under their own unit's hours
-# (this totals 7.5 h, not the 8 h of QĐ 188/1999: leniency wins for a fallback).
+# Used only when a unit has no schedule of its own. The provincial schedules listed in
+# rules/README.md ("Working hours") mostly open at 07:30 (Nghệ An winter, Thái Nguyên, Bắc
+# Giang, Phú Yên, Hà Tĩnh) and work 13:30–17:00 in the afternoon. Of the common hours we take
+# the latest openings and the earliest lunch break, so a default never makes anyone late, or
+# early before lunch, who kept their own unit's hours (this totals 7.5 h, not the 8 h of
+# QĐ 188/1999: leniency wins for a fallback). Its 17:00 close is the common one, later than
+# the 16:30 of some winter schedules: such a unit needs its own schedule entered.
 DEFAULT_SESSIONS = DaySessions(time(7, 30), time(11, 30), time(13, 30), time(17, 0))
 
 
@@ -250,7 +252,8 @@ class WorkingCalendar:
         """The first moment at or after ``at`` inside working hours.
 
         Before opening → opening; at lunch → afternoon start; after closing or on a non-working
-        day → the next working morning (practice of one-stop software, rules/README.md §5).
+        day → the next working morning (practice of one-stop software; rules/README.md,
+        "Dossier deadlines and lateness").
         Times are naive local wall-clock times; an aware datetime is refused rather than
         silently mixed with local session times.
         """
@@ -306,8 +309,9 @@ def explain_due(
     """Due moment for a processing time in working days (ngày làm việc), with the counting shown.
 
     Counting starts at the next working moment after receipt (after closing → next working
-    morning, rules/README.md §5); that day is not counted, as a term starts the day after the event
-    (Bộ luật Dân sự 2015 Điều 147), so the due date is the n-th working day after it. The due
+    morning, as one-stop software counts); that day is not counted, as a term starts the day
+    after the event (Bộ luật Dân sự 2015 Điều 147), so the due date is the n-th working day
+    after it. The due
     time repeats the start's clock time (8 working hours = 1 day in one-stop software); zero
     days ("trong ngày") is due at closing time of the start day.
     """

@@ -4,7 +4,7 @@ The catalogue is the ``conduct`` pack in force on the day of the finding; each e
 code, labels, severity (minor / serious / severe — congvu's follow-up classification, not a
 legal category), whether it is found against a person, a unit or either, and its legal basis
 (CT 05/2008/CT-TTg, CT 26/CT-TTg 2016, QĐ 129/2007/QĐ-TTg, Luật CBCC 2025 Điều 13–14,
-NĐ 118/2025/NĐ-CP; rules/README.md §3).
+NĐ 118/2025/NĐ-CP; rules/README.md, "Conduct catalogue").
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Dossier deadlines and lateness (hạn giải quyết hồ sơ thủ tục hành chính, hồ sơ trễ hạn).
 
-See rules/README.md §5. One dossier in (``DossierFacts``), one explained verdict out
-(``DossierVerdict``); ``congvu.rules.dossiers_vector`` gives the same answers for whole columns.
+The law behind it: rules/README.md, "Dossier deadlines and lateness". One dossier in
+(``DossierFacts``), one explained verdict out (``DossierVerdict``);
+``congvu.rules.dossiers_vector`` gives the same answers for whole columns.
 
 How a deadline is counted
 -------------------------

@@ -3,8 +3,8 @@
 Nhắc nhở, phê bình and yêu cầu kiểm điểm are management measures (biện pháp quản lý), not
 legal disciplinary forms: only the competent authority disciplines, through the NĐ 172/2025
 procedure (see ``discipline``). No national text fixes this ladder; it is how inspection teams
-follow up in practice (rules/README.md §8), so the pack (topic ``escalation``) is a policy knob
-that a province may change, not law.
+follow up in practice (rules/README.md, "Escalation of repeated violations"), so the pack
+(topic ``escalation``) is a policy knob that a province may change, not law.
 
 Window boundary. A prior violation dated exactly ``window_months`` before the new one counts:
 the window is [new - 12 months, new], read the way Civil Code Art. 147-148 reads "within
@@ -27,7 +27,7 @@ from congvu.rules.packs import format_date as _d
 
 
 class FollowUp(StrEnum):
-    """Follow-up actions an inspection records (rules/README.md §8)."""
+    """Follow-up actions an inspection records (nhắc nhở, phê bình, kiểm điểm, đề nghị kỷ luật)."""
 
     REMIND = "REMIND"
     CRITICISE = "CRITICISE"

@@ -1,7 +1,7 @@
 """Kỳ báo cáo: which days a reporting period covers.
 
-Two schemes, chosen by the organisation (rules/README.md §6: it is unconfirmed whether VPCP's TTHC
-reports still use the cut-off, so both are offered):
+Two schemes, chosen by the organisation (rules/README.md, "Reporting periods": it is
+unconfirmed whether VPCP's TTHC reports still use the cut-off, so both are offered):
 
 * ``nd09`` — the state reporting regime, NĐ 09/2019/NĐ-CP Điều 12 (thời gian chốt số liệu):
   a quarter runs **from the 15th of the month before the quarter to the 14th of the quarter's

@@ -1,8 +1,8 @@
 """Working hours (thời giờ làm việc): seasonal schedules and attendance verdicts at a spot check.
 
 The provincial People's Committee fixes the clock times, often a summer and a winter schedule
-(rules/README.md §3); a unit's schedule is a :class:`SeasonalSchedule`. What a check team saw
-(có mặt lúc, về lúc, vắng mặt, nghỉ phép / đi công tác) is judged against the
+(rules/README.md, "Working hours"); a unit's schedule is a :class:`SeasonalSchedule`. What a
+check team saw (có mặt lúc, về lúc, vắng mặt, nghỉ phép / đi công tác) is judged against the
 ``working_hours`` pack in force on the day of the check.
 """
 

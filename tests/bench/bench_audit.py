@@ -15,7 +15,7 @@ the median over the pairs of neighbouring rounds. Then the
 trail is filled to EVENTS events with bulk inserts, sealed, and verified twice (the
 first read after sealing also pays for PostgreSQL's hint bits and a cold cache). Timings
 only, no assertion on them; exits non-zero only when a run fails or the chain does not
-verify.
+verify. Why sealing is built as it is, and the figures measured: tests/bench/README.md.
 """
 
 from __future__ import annotations

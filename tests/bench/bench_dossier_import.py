@@ -13,7 +13,8 @@ phase's own:
 
 Prints times, the ratios to COPY (targets: import ≤ 3×, re-import ≤ 1.5×) and peak memory.
 Timings only, no assertion. The PostgreSQL run uses a fresh database created on that
-server (the role needs CREATEDB) and dropped at the end.
+server (the role needs CREATEDB) and dropped at the end. Why the import is built as it is,
+and the figures measured: tests/bench/README.md.
 """
 
 from __future__ import annotations

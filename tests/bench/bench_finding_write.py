@@ -25,7 +25,8 @@ other load on the machine.
 Prints throughput of each, their ratio (target ≥ 0.75) and p99 against the baseline's
 (target ≤ 2×). Without --postgres it runs on a fresh SQLite file with the embedded
 Redis; with it, on a private database created on that server and dropped afterwards.
-Exits 1 when a target is missed.
+Exits 1 when a target is missed. Why the write path is built as it is, and the figures
+measured: tests/bench/README.md.
 """
 
 from __future__ import annotations

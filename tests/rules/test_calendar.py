@@ -3,7 +3,8 @@
 Sources: Bộ luật Lao động 2019 Điều 112 (public holidays); QĐ 188/1999/QĐ-TTg Điều 1 (Saturday
 and Sunday off); Thông báo 6150/TB-BLĐTBXH (Tết 2025: off 25/01–02/02/2025); 2025 swap (work
 Sat 26/04, off Fri 02/05); Tết 2026 off Sat 14/02–Sun 22/02; 2026 swap (work Sat 22/08, off
-Mon 31/08); Nghị quyết 80-NQ/TW (24/11 Ngày Văn hóa Việt Nam). rules/README.md §2.
+Mon 31/08); Nghị quyết 80-NQ/TW (24/11 Ngày Văn hóa Việt Nam). The law behind each date:
+rules/README.md, "Working-day calendar".
 """
 
 from __future__ import annotations
@@ -172,7 +173,7 @@ def test_next_working_moment(at: str, expected: str, why: str) -> None:
 
 
 def test_next_working_moment_uses_the_units_own_hours() -> None:
-    # Nghệ An summer schedule opens at 07:00 (rules/README.md §2)
+    # Nghệ An summer schedule opens at 07:00 (rules/README.md, "Working hours")
     assert CAL.next_working_moment(dt("15/10/2026 06:50"), NGHE_AN_SUMMER) == dt("15/10/2026 07:00")
 
 

@@ -1,6 +1,6 @@
 """The conduct catalogue: codes other modules rely on, their severity, subject and legal basis
-(rules/README.md §3: CT 05/2008/CT-TTg, CT 26/CT-TTg 2016, QĐ 129/2007/QĐ-TTg, Luật CBCC 2025
-Điều 13–14, NĐ 118/2025/NĐ-CP replacing NĐ 61/2018 on 01/07/2025)."""
+(rules/README.md, "Conduct catalogue": CT 05/2008/CT-TTg, CT 26/CT-TTg 2016, QĐ 129/2007/QĐ-TTg,
+Luật CBCC 2025 Điều 13–14, NĐ 118/2025/NĐ-CP replacing NĐ 61/2018 on 01/07/2025)."""
 
 from __future__ import annotations
 

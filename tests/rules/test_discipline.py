@@ -1,4 +1,4 @@
-"""Discipline of cán bộ, công chức, viên chức (rules/README.md §9).
+"""Discipline of cán bộ, công chức, viên chức (rules/README.md, "Discipline").
 
 Every case cites what it checks: "172/x.y" = NĐ 172/2025/NĐ-CP Art. x clause y; "112" = NĐ 112/2020
 as amended by NĐ 71/2023; "BLDS 147-148" = Civil Code rule for counting terms. Dates are hand

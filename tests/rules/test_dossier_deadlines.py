@@ -2,10 +2,10 @@
 
 Sources cited per case: Bộ luật Dân sự 2015 Điều 147 (a term in days starts the day after the
 event) and Điều 148 (a last day that is a day off moves to the next working day); Nghị định
-118/2025/NĐ-CP and the one-stop practice of rules/README.md §5 (after-closing receipt
-counts from the next morning, lunch → afternoon start, "same day unless received after
-15:00"); Thông báo 6150/TB-BLĐTBXH (Tết 2025: off Sat 25/01–Sun 02/02/2025); the 2025
-swap (work Sat 26/04, off Fri 02/05/2025); Tết 2026 (off Sat 14/02–Sun 22/02/2026); the
+118/2025/NĐ-CP and the one-stop practice in rules/README.md, "Dossier deadlines and lateness"
+(after-closing receipt counts from the next morning, lunch → afternoon start, "same day unless
+received after 15:00"); Thông báo 6150/TB-BLĐTBXH (Tết 2025: off Sat 25/01–Sun 02/02/2025); the
+2025 swap (work Sat 26/04, off Fri 02/05/2025); Tết 2026 (off Sat 14/02–Sun 22/02/2026); the
 2026 swap (work Sat 22/08, off Mon 31/08/2026; 01–02/09 National Day). Unit hours:
 DEFAULT_SESSIONS, 07:30–11:30 and 13:30–17:00.
 """

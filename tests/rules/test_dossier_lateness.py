@@ -3,9 +3,10 @@
 Unless a case says otherwise the dossier is received Fri 24/01/2025 10:00 with 5 working days:
 Tết 2025 (off 25/01–02/02, Thông báo 6150/TB-BLĐTBXH) is skipped and it is due Fri 07/02/2025
 10:00. Sources: status categories of one-stop statistics compared at date granularity
-(rules/README.md §5); the apology "no later than 1 working day before the due date" and "the return
-date may be re-set only once" (NĐ 61/2018, NĐ 118/2025 as restated by Lai Châu QĐ 88/2025);
-the apology forms TT 01/2018 Mẫu 04 until 14/09/2025 and TT 03/2025 Mẫu 04 from 15/09/2025.
+(rules/README.md, "Dossier deadlines and lateness"); the apology "no later than 1 working day
+before the due date" and "the return date may be re-set only once" (NĐ 61/2018, NĐ 118/2025 as
+restated by Lai Châu QĐ 88/2025); the apology forms TT 01/2018 Mẫu 04 until 14/09/2025 and TT
+03/2025 Mẫu 04 from 15/09/2025.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ RESET, EARLIER, SECOND = "DEADLINE_RESET", "DEADLINE_MOVED_EARLIER", "SECOND_EXT
 # (changes to BASE, as-of, status, working days late, flags, what it checks)
 # fmt: off
 CASES: list[tuple[dict[str, Any], date | datetime, DossierStatus, int, set[str], str]] = [
-    # Resolved: dates only (rules/README.md §5 trước hạn / đúng hạn / trễ hạn).
+    # Resolved: dates only (trước hạn / đúng hạn / trễ hạn, as one-stop statistics count).
     ({"finished_at": at("06/02/2025 16:00")}, day("20/02/2025"), EARLY, 0, set(), "trước hạn"),
     ({"finished_at": at("07/02/2025 16:00")}, day("20/02/2025"), ON_TIME, 0, set(),
      "đúng hạn: same date, later clock time"),

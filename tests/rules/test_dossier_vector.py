@@ -441,8 +441,8 @@ def test_verdicts_survive_a_zone_change_in_process(machine_zone: None) -> None:
 
 # --- each unit with its own office hours ---------------------------------------------------
 
-# Bắc Giang's winter afternoon ends at 16:30 (rules/README.md §2); Nghệ An's seasons both
-# end at 17:00.
+# Bắc Giang's winter afternoon ends at 16:30 (rules/README.md, "Working hours"); Nghệ An's
+# seasons both end at 17:00.
 WINTER_BG = DaySessions(time(7, 30), time(12), time(13), time(16, 30))
 SUMMER_BG = DaySessions(time(7), time(11, 30), time(13), time(17))
 WINTER_NA = DaySessions(time(7, 30), time(12), time(13, 30), time(17))

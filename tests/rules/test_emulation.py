@@ -1,4 +1,4 @@
-"""Emulation titles (rules/README.md §11).
+"""Emulation titles (rules/README.md, "Emulation").
 
 "L23" = Luật Thi đua, khen thưởng 06/2022 Art. 23 (CSTĐCS); "L24/L27/L28" = the LĐTT and
 collective-title articles (numbers per secondary sources); "152/4" = NĐ 152/2025 Art. 4

@@ -1,8 +1,9 @@
-"""Escalation of management measures (rules/README.md §8).
+"""Escalation of management measures (rules/README.md, "Escalation of repeated violations").
 
-The ladder is a policy knob (pack ``escalation``), not law; cases cite "§2" for the practice and
-"pack" for the knob's values. The window boundary follows BLDS 147-148 as tái phạm does
-(NĐ 172/2025 Art. 2.8): a prior violation exactly 12 months before the new one counts.
+The ladder is a policy knob (pack ``escalation``), not law; cases whose id starts with "§2"
+check the follow-up practice of inspection teams described there, "pack" the knob's values. The
+window boundary follows BLDS 147-148 as tái phạm does (NĐ 172/2025 Art. 2.8): a prior violation
+exactly 12 months before the new one counts.
 """
 
 from __future__ import annotations

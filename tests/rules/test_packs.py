@@ -298,7 +298,8 @@ def test_every_shipped_pack_loads_without_overlap() -> None:
             assert pack.legal_basis, pack.source
 
 
-# Which text is in force when (rules/README.md §1: Luật CBCC 80/2025/QH15 from 01/07/2025).
+# Which text is in force when (Luật CBCC 80/2025/QH15 from 01/07/2025; rules/README.md, "Rule
+# packs: which law is in force when").
 SHIPPED = [
     ("working_hours", date(2019, 1, 1), "2019.1"),
     ("working_hours", date(2025, 6, 30), "2019.1"),

@@ -1,4 +1,4 @@
-"""Quality rating and the HTXS quota (rules/README.md §10).
+"""Quality rating and the HTXS quota (rules/README.md, "Quality rating").
 
 "335" = NĐ 335/2025/NĐ-CP (công chức from 2026); "90/48" = NĐ 90/2020 as amended by NĐ 48/2023
 (công chức before 2026, viên chức), with the article of the level checked; "38.4" = Luật CBCC

@@ -1,6 +1,6 @@
-"""``congvu.rules`` stays pure : no web, database, queue or network
-imports, no file or environment access beyond reading its own YAML, no wall clock — so a
-verdict depends only on its inputs and the packs, on any machine."""
+"""``congvu.rules`` stays pure (rules/README.md, "The contract of the package"): no web,
+database, queue or network imports, no file or environment access beyond reading its own YAML,
+no wall clock — so a verdict depends only on its inputs and the packs, on any machine."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Attendance verdicts at a spot check (QĐ 188/1999/QĐ-TTg Điều 1; CT 05/2008/CT-TTg: be at the
 office on time, no late arrival or early leave; Luật CBCC 80/2025/QH15 Điều 14: no absence
-without permission) and seasonal schedules set by UBND tỉnh (rules/README.md §3)."""
+without permission) and seasonal schedules set by UBND tỉnh (rules/README.md, "Working hours")."""
 
 from __future__ import annotations
 
@@ -228,7 +228,7 @@ def test_an_unknown_observation_is_a_type_error() -> None:
         judge_attendance("late", DEFAULT_SESSIONS, MORNING_CHECK)  # type: ignore[arg-type]
 
 
-# --- seasonal schedules (Nghệ An, Hải Dương: rules/README.md §2) ---------------------------
+# --- seasonal schedules (Nghệ An, Hải Dương: rules/README.md, "Working hours") -------------
 
 NA_SUMMER = DaySessions(hm("07:00"), hm("11:30"), hm("13:30"), hm("17:00"))
 NA_WINTER = DaySessions(hm("07:30"), hm("12:00"), hm("13:30"), hm("17:00"))
