@@ -5,12 +5,14 @@ follow-ups decided; dismissed findings and other officials' findings never in it
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.review import api as review
 from congvu.inspect.review.api import Command, DossierCommand
 from congvu.inspect.review.services.suggestions import confirmed_history
+from congvu.inspect.review.tables import FindingReview
 from congvu.inspect.settings import get_settings
 
 from tests.review.conftest import MONDAY, ReviewWorld
@@ -180,3 +182,31 @@ async def test_the_escalation_history_is_read_from_the_record(
     without = await confirmed_history(rw.world.official_a.id, exclude=planted["march"])
     assert [v.code for v in without] == ["DRESS"]
     assert [v.code for v in await confirmed_history(rw.world.official_b.id)] == ["LATE_ARRIVAL"]
+
+
+async def test_one_official_costs_the_same_queries_however_many_findings(
+    rw: ReviewWorld, planted: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = type(FindingReview._meta.db)
+    run = engine.run_querystring
+    count = 0
+
+    async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal count
+        count += 1
+        return await run(self, *args, **kwargs)
+
+    async def queries() -> int:
+        nonlocal count
+        count = 0
+        monkeypatch.setattr(engine, "run_querystring", counted)
+        await review.official_record(rw.world.official_a.id, D(2026, 1, 1), D(2026, 12, 31))
+        monkeypatch.setattr(engine, "run_querystring", run)
+        return count
+
+    before = await queries()
+    for code in ("DRESS", "LATE_ARRIVAL", "EARLY_LEAVE"):
+        more = await rw.finding(rw.world.official_a, code)
+        await decided(rw, more, "confirm", at(D(2026, 3, 16)))
+    # Confirmed findings, follow-ups, dossier decisions and their cases' reviews.
+    assert before == await queries() == 4
