@@ -45,7 +45,7 @@ async def test_demo_gives_the_head_and_the_official_review_items(clean_db) -> No
     from congvu.inspect.dossiers.tables import Dossier
     from congvu.inspect.inspections.tables import Finding
     from congvu.inspect.organisation.services import accounts
-    from congvu.inspect.review.services import findings as review
+    from congvu.inspect.review import api as review
     from congvu.inspect.review.services import queue as review_queue
     from congvu.inspect.review.tables import DossierDecision, FindingReview
 

@@ -1,45 +1,60 @@
 """The review for other domains, the jobs and the demo: transitions of a finding,
-decisions on flagged dossiers, the queue, reminders."""
+decisions on flagged dossiers, the queue, reminders, and an official's record for a
+period (what the review established about them)."""
 
 from __future__ import annotations
 
 from congvu.inspect.review.services.dossier_cases import (
     DossierCommand,
-    DossierItem,
     decide,
-    lateness_flags,
 )
-from congvu.inspect.review.services.findings import (
-    Command,
+from congvu.inspect.review.services.dossier_flags import lateness_flags
+from congvu.inspect.review.services.dossier_items import DossierItem
+from congvu.inspect.review.services.evidence import read_evidence
+from congvu.inspect.review.services.queue import (
+    bulk,
+    queue,
+)
+from congvu.inspect.review.services.reads import (
     FindingItem,
     HistoryEntry,
     finding_detail,
     history,
     mine,
     photo,
-    read_evidence,
-    transition,
 )
-from congvu.inspect.review.services.queue import (
-    bulk,
-    queue,
+from congvu.inspect.review.services.record import (
+    ConfirmedFinding,
+    DossierCase,
+    FollowUpDecision,
+    OfficialRecord,
+    official_record,
 )
 from congvu.inspect.review.services.reminders import (
     remind_deadlines,
 )
+from congvu.inspect.review.services.transitions import (
+    Command,
+    transition,
+)
 
 __all__ = [
     "Command",
+    "ConfirmedFinding",
+    "DossierCase",
     "DossierCommand",
     "DossierItem",
     "FindingItem",
+    "FollowUpDecision",
     "HistoryEntry",
+    "OfficialRecord",
     "bulk",
     "decide",
     "finding_detail",
     "history",
     "lateness_flags",
     "mine",
+    "official_record",
     "photo",
     "queue",
     "read_evidence",

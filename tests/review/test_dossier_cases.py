@@ -14,12 +14,13 @@ from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.errors import Conflict, Forbidden, Invalid, NotFound
 from congvu.inspect.inspections.tables import Finding
 from congvu.inspect.organisation.tables import Official, Unit
+from congvu.inspect.review import api as review
+from congvu.inspect.review.api import Command
 from congvu.inspect.review.services import dossier_cases as review_dossiers
-from congvu.inspect.review.services import findings as review
+from congvu.inspect.review.services import dossier_items
 from congvu.inspect.review.services import queue as review_queue
 from congvu.inspect.review.services import reminders as review_reminders
 from congvu.inspect.review.services.dossier_cases import DossierCommand
-from congvu.inspect.review.services.findings import Command
 from congvu.inspect.review.tables import DossierDecision, FindingReview, Notification
 from congvu.inspect.settings import get_settings
 
@@ -69,9 +70,9 @@ async def _dossier(
     return int(row.id)
 
 
-async def _items(rw: ReviewWorld, username: str) -> list[review_dossiers.DossierItem]:
+async def _items(rw: ReviewWorld, username: str) -> list[dossier_items.DossierItem]:
     items = await review_queue.queue(await rw.actor(username))
-    return [i for i in items if isinstance(i, review_dossiers.DossierItem)]
+    return [i for i in items if isinstance(i, dossier_items.DossierItem)]
 
 
 async def _take_up(rw: ReviewWorld, dossier: int, username: str = "head_a") -> int:
@@ -122,13 +123,13 @@ async def test_flagged_dossiers_share_the_queue_sorted_by_deadline(rw: ReviewWor
         None,
     ]
     item = items[2]
-    assert isinstance(item, review_dossiers.DossierItem)
+    assert isinstance(item, dossier_items.DossierItem)
     assert (item.code, item.flags) == ("D-0305", ["APOLOGY_MISSING", "OVERDUE_IN_PROGRESS"])
     assert (item.official_id, item.official_name) == (rw.world.official_a.id, "Nguyễn Thị Lan")
     assert (item.status, item.working_days_late) == ("overdue", 2)
     # The queue lists stored verdicts; the item's own page explains them.
     assert item.rule_explanation == ""
-    page = await review_dossiers.dossier_item(head, march, now=MONDAY)
+    page = await dossier_items.dossier_item(head, march, now=MONDAY)
     assert "Đến ngày 09/03/2026 chưa có kết quả, quá hạn 2 ngày làm việc." in page.rule_explanation
     assert item.rule.startswith("dossier_deadlines ")
     assert item.actions == ["take_up", "dismiss"] and item.conflict is None
@@ -143,13 +144,13 @@ async def test_only_heads_and_admins_in_scope_see_or_decide_a_dossier(rw: Review
     for username in ("head_b",):
         actor = await rw.actor(username)
         with pytest.raises(NotFound):
-            await review_dossiers.dossier_item(actor, dossier)
+            await dossier_items.dossier_item(actor, dossier)
         with pytest.raises(NotFound):
             await review_dossiers.decide(actor, dossier, DossierCommand("dismiss", reason="x"))
     for username in ("official_a", "inspector", "lead", "council", "reporter"):
         actor = await rw.actor(username)
         with pytest.raises(Forbidden):
-            await review_dossiers.dossier_item(actor, dossier)
+            await dossier_items.dossier_item(actor, dossier)
         with pytest.raises(Forbidden):
             await review_dossiers.decide(actor, dossier, DossierCommand("dismiss", reason="x"))
     assert [i.id for i in await _items(rw, "admin")] == [dossier]
@@ -192,7 +193,7 @@ async def test_a_dismissal_needs_a_reason_is_audited_and_leaves_the_queue(rw: Re
     assert len(await _events("dossier_dismiss")) == 1
     with pytest.raises(Conflict):
         await review_dossiers.decide(head, dossier, DossierCommand("take_up"))
-    item = await review_dossiers.dossier_item(head, dossier)
+    item = await dossier_items.dossier_item(head, dossier)
     assert item.actions == [] and item.deadline is None
     assert [(d.outcome, d.reason) for d in item.decisions] == [("dismissed", reason)]
 
@@ -381,7 +382,7 @@ async def test_a_dossier_without_a_named_official_is_taken_up_only_by_naming_one
     with pytest.raises(Invalid) as caught:
         await review_dossiers.decide(head, dossier, DossierCommand("take_up"))
     assert caught.value.field == "official_id"
-    detail = await review_dossiers.dossier_item(head, dossier)
+    detail = await dossier_items.dossier_item(head, dossier)
     candidates = [official for official, _ in detail.candidates]
     # Commune A's people, except the head himself (he may not be named by himself).
     assert set(candidates) == {rw.world.official_a.id, rw.deputy.id}

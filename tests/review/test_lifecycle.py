@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.errors import Conflict, Forbidden, Invalid, NotFound
-from congvu.inspect.review.services import findings as review
+from congvu.inspect.review import api as review
+from congvu.inspect.review.api import Command
 from congvu.inspect.review.services import queue as review_queue
 from congvu.inspect.review.services import reminders as review_reminders
-from congvu.inspect.review.services.findings import Command
 from congvu.inspect.review.tables import Explanation, FindingReview, Notification
 
 from tests.review.conftest import MONDAY, ReviewWorld, head_a_official, stored_photo

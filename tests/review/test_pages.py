@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.inspections.tables import Finding, Inspection
-from congvu.inspect.review.services import findings as review
-from congvu.inspect.review.services.findings import Command
+from congvu.inspect.review import api as review
+from congvu.inspect.review.api import Command
 from congvu.inspect.review.tables import Explanation, ExplanationEvidence
 
 from tests.conftest import csrf, login

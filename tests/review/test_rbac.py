@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from congvu.inspect.inspections.tables import Evidence, FindingEvidence
 from congvu.inspect.organisation.tables import User
-from congvu.inspect.review.services import findings as review
-from congvu.inspect.review.services.findings import Command
+from congvu.inspect.review import api as review
+from congvu.inspect.review.api import Command
 from congvu.inspect.review.tables import FindingReview, Notification
 
 from tests.conftest import csrf

@@ -10,9 +10,9 @@ import pytest
 from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.errors import NotFound
 from congvu.inspect.inspections.tables import Evidence, FindingEvidence, InspectionMember
-from congvu.inspect.review.services import findings as review
+from congvu.inspect.review import api as review
+from congvu.inspect.review.api import Command
 from congvu.inspect.review.services import queue as review_queue
-from congvu.inspect.review.services.findings import Command
 
 from tests.conftest import csrf, login
 from tests.review.conftest import ReviewWorld, stored_photo

@@ -20,9 +20,11 @@ from congvu.inspect.errors import DomainError
 from congvu.inspect.inspections.tables import Finding, Inspection, InspectionMember
 from congvu.inspect.organisation.services import accounts
 from congvu.inspect.organisation.services import units as organisation
-from congvu.inspect.review.services import findings as review
-from congvu.inspect.review.services.findings import TRANSITIONS, Action, Command, ReviewState
-from congvu.inspect.review.tables import Explanation, FindingReview
+from congvu.inspect.review import api as review
+from congvu.inspect.review.api import Command
+from congvu.inspect.review.services.labels import FOLLOW_UP_LABELS
+from congvu.inspect.review.services.lifecycle import TRANSITIONS, Action
+from congvu.inspect.review.tables import Explanation, FindingReview, ReviewState
 from congvu.inspect.settings import get_settings
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -156,7 +158,7 @@ class FindingLifecycle(RuleBasedStateMachine):
         action=st.sampled_from(list(Action)),
         who=st.sampled_from(ACTORS),
         reason=st.sampled_from([None, "", "Có căn cứ."]),
-        follow_up=st.sampled_from([None, *review.FOLLOW_UP_LABELS]),
+        follow_up=st.sampled_from([None, *FOLLOW_UP_LABELS]),
         days=st.integers(min_value=0, max_value=3),
     )
     def act(

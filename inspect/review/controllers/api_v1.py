@@ -8,9 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from congvu.inspect.actor import Actor
-from congvu.inspect.review.services import dossier_cases as review_dossiers
-from congvu.inspect.review.services import findings as review
-from congvu.inspect.review.services import notifications
+from congvu.inspect.review.services import (
+    dossier_cases,
+    dossier_items,
+    evidence,
+    items,
+    lifecycle,
+    notifications,
+    reads,
+    transitions,
+)
 from congvu.inspect.review.services import queue as review_queue
 from congvu.inspect.web.guards import requires_role
 from litestar import Controller, Request, get, post
@@ -58,33 +65,33 @@ class FindingApi(Controller):
     path = "/api/v1"
     tags = ["review"]  # noqa: RUF012
 
-    @get("/findings/queue", guards=[requires_role(*review.REVIEWER_ROLES)])
+    @get("/findings/queue", guards=[requires_role(*lifecycle.REVIEWER_ROLES)])
     async def queue(
         self, request: Request[Actor, Any, Any]
-    ) -> list[review.FindingItem | review_dossiers.DossierItem]:
+    ) -> list[reads.FindingItem | dossier_items.DossierItem]:
         """The head's review queue: open findings of the unit subtree and flagged
         dossiers not yet decided (``kind``), nearest deadline first, each with the
         escalation rules' suggested follow-up."""
         return await review_queue.queue(request.user)
 
     @get("/findings/mine")
-    async def mine(self, request: Request[Actor, Any, Any]) -> list[review.FindingItem]:
+    async def mine(self, request: Request[Actor, Any, Any]) -> list[reads.FindingItem]:
         """Findings about the caller's own official record, once notified."""
-        return await review.mine(request.user)
+        return await reads.mine(request.user)
 
     @get("/findings/{finding_id:int}")
     async def finding(
         self, request: Request[Actor, Any, Any], finding_id: FromPath[int]
-    ) -> review.FindingItem:
+    ) -> reads.FindingItem:
         """One finding with its history (the read is audited); 404 outside the scope."""
-        return await review.finding_detail(request.user, finding_id)
+        return await reads.finding_detail(request.user, finding_id)
 
     @get("/findings/{finding_id:int}/history")
     async def history(
         self, request: Request[Actor, Any, Any], finding_id: FromPath[int]
-    ) -> list[review.HistoryEntry]:
+    ) -> list[reads.HistoryEntry]:
         """The finding's audit events, oldest first."""
-        return await review.history(request.user, finding_id)
+        return await reads.history(request.user, finding_id)
 
     @post("/findings/{finding_id:int}/transitions", status_code=200)
     async def transition(
@@ -96,7 +103,7 @@ class FindingApi(Controller):
         """Move the finding through its lifecycle (notify, acknowledge, explain, waive,
         start_review, confirm, dismiss, decide_follow_up, close). 409 lists the actions
         allowed in the current state; 403 for separation-of-duty refusals."""
-        command = review.Command(
+        command = transitions.Command(
             action=data.action,
             reason=data.reason,
             follow_up=data.follow_up,
@@ -105,43 +112,43 @@ class FindingApi(Controller):
             evidence_sha256=data.evidence_sha256,
             attachments=tuple(data.attachments),
         )
-        state = await review.transition(request.user, finding_id, command)
+        state = await transitions.transition(request.user, finding_id, command)
         return TransitionOut(finding_id, state.value)
 
-    @post("/findings/bulk", status_code=200, guards=[requires_role(*review.REVIEWER_ROLES)])
+    @post("/findings/bulk", status_code=200, guards=[requires_role(*lifecycle.REVIEWER_ROLES)])
     async def bulk(
         self, request: Request[Actor, Any, Any], data: JSONBody[BulkIn]
-    ) -> list[review.BulkResult]:
+    ) -> list[items.BulkResult]:
         """Notify, confirm or dismiss many minor findings, take up or dismiss many
         flagged dossiers; one result (and one audit event) per item."""
         return await review_queue.bulk(
             request.user, data.finding_ids, data.action, data.reason, data.dossier_ids
         )
 
-    @get("/review/dossiers/{dossier_id:int}", guards=[requires_role(*review.REVIEWER_ROLES)])
+    @get("/review/dossiers/{dossier_id:int}", guards=[requires_role(*lifecycle.REVIEWER_ROLES)])
     async def dossier(
         self, request: Request[Actor, Any, Any], dossier_id: FromPath[int]
-    ) -> review_dossiers.DossierItem:
+    ) -> dossier_items.DossierItem:
         """A flagged dossier of the unit subtree with its earlier decisions (the read is
         audited); 404 outside the scope."""
-        return await review_dossiers.dossier_item(request.user, dossier_id)
+        return await dossier_items.dossier_item(request.user, dossier_id)
 
     @post(
         "/review/dossiers/{dossier_id:int}/decision",
         status_code=200,
-        guards=[requires_role(*review.REVIEWER_ROLES)],
+        guards=[requires_role(*lifecycle.REVIEWER_ROLES)],
     )
     async def decide(
         self,
         request: Request[Actor, Any, Any],
         dossier_id: FromPath[int],
         data: JSONBody[DossierDecisionIn],
-    ) -> review_dossiers.DecisionResult:
+    ) -> dossier_cases.DecisionResult:
         """Take up (a case about the named official, notified at once) or dismiss (reason
         required) a flagged dossier. Repeating a decision answers with the first; 409
         when the flags were already decided otherwise; 403 for separation of duties."""
-        command = review_dossiers.DossierCommand(data.action, data.reason, data.official_id)
-        return await review_dossiers.decide(request.user, dossier_id, command)
+        command = dossier_cases.DossierCommand(data.action, data.reason, data.official_id)
+        return await dossier_cases.decide(request.user, dossier_id, command)
 
     @get("/notifications")
     async def notifications(
@@ -162,7 +169,7 @@ class FindingApi(Controller):
 async def evidence_photo(request: Request[Actor, Any, Any], sha256: FromPath[str]) -> File:
     """The stored photo (server-generated name, outside the web root), for whoever may
     read a finding it documents, or its uploader; every read is audited."""
-    path, media_type = await review.read_evidence(
+    path, media_type = await evidence.read_evidence(
         request.user, sha256, request_id=request.headers.get("x-request-id")
     )
     return File(path, media_type=media_type, content_disposition_type="inline")

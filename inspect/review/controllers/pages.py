@@ -9,9 +9,16 @@ from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor
 from congvu.inspect.errors import Invalid
-from congvu.inspect.review.services import dossier_cases as review_dossiers
-from congvu.inspect.review.services import findings as review
-from congvu.inspect.review.services import notifications
+from congvu.inspect.review.services import (
+    dossier_cases,
+    dossier_items,
+    explanations,
+    labels,
+    lifecycle,
+    notifications,
+    reads,
+    transitions,
+)
 from congvu.inspect.review.services import queue as review_queue
 from congvu.inspect.web.guards import requires_role
 from litestar import Controller, Request, get, post
@@ -22,10 +29,10 @@ from litestar.response import File, Redirect, Template
 
 MAX_EXPLANATION_UPLOAD = 40 * 1024 * 1024
 LABELS = {
-    "state": review.STATE_LABELS,
-    "action": review.ACTION_LABELS,
-    "follow_up": review.FOLLOW_UP_LABELS,
-    "dossier_action": review_dossiers.ACTION_LABELS,
+    "state": labels.STATE_LABELS,
+    "action": labels.ACTION_LABELS,
+    "follow_up": labels.FOLLOW_UP_LABELS,
+    "dossier_action": labels.DOSSIER_ACTION_LABELS,
 }
 
 
@@ -49,11 +56,11 @@ def _ids(values: list[Any]) -> list[int]:
     return [int(v) for v in values if str(v).isdigit()]
 
 
-def _command(form: ActionForm) -> review.Command:
+def _command(form: ActionForm) -> transitions.Command:
     inspection_id = form.inspection_id.strip()
     if inspection_id and not inspection_id.isdigit():
         raise Invalid("Số cuộc kiểm tra không hợp lệ.", field="inspection_id")
-    return review.Command(
+    return transitions.Command(
         action=form.action,
         reason=form.reason or None,
         follow_up=form.follow_up or None,
@@ -65,7 +72,7 @@ def _command(form: ActionForm) -> review.Command:
 class ReviewPages(Controller):
     path = "/"
 
-    @get("/review", name="review_queue", guards=[requires_role(*review.REVIEWER_ROLES)])
+    @get("/review", name="review_queue", guards=[requires_role(*lifecycle.REVIEWER_ROLES)])
     async def queue(self, request: Request[Actor, Any, Any]) -> Template:
         items = await review_queue.queue(request.user)
         return Template("review/queue.html", context={"items": items, "labels": LABELS})
@@ -74,7 +81,7 @@ class ReviewPages(Controller):
         "/review/bulk",
         status_code=200,
         name="review_bulk",
-        guards=[requires_role(*review.REVIEWER_ROLES)],
+        guards=[requires_role(*lifecycle.REVIEWER_ROLES)],
     )
     async def bulk(self, request: Request[Actor, Any, Any]) -> Template:
         form = await request.form()
@@ -92,19 +99,19 @@ class ReviewPages(Controller):
     @get(
         "/review/dossiers/{dossier_id:int}",
         name="review_dossier",
-        guards=[requires_role(*review.REVIEWER_ROLES)],
+        guards=[requires_role(*lifecycle.REVIEWER_ROLES)],
     )
     async def dossier(
         self, request: Request[Actor, Any, Any], dossier_id: FromPath[int]
     ) -> Template:
-        item = await review_dossiers.dossier_item(request.user, dossier_id)
+        item = await dossier_items.dossier_item(request.user, dossier_id)
         return Template("review/dossier.html", context={"d": item, "labels": LABELS})
 
     @post(
         "/review/dossiers/{dossier_id:int}/decision",
         status_code=303,
         name="review_dossier_decision",
-        guards=[requires_role(*review.REVIEWER_ROLES)],
+        guards=[requires_role(*lifecycle.REVIEWER_ROLES)],
     )
     async def decide(
         self,
@@ -115,12 +122,12 @@ class ReviewPages(Controller):
         official = data.official_id.strip()
         if official and not official.isdigit():
             raise Invalid("Cán bộ không hợp lệ.", field="official_id")
-        command = review_dossiers.DossierCommand(
+        command = dossier_cases.DossierCommand(
             action=data.action,
             reason=data.reason or None,
             official_id=int(official) if official else None,
         )
-        result = await review_dossiers.decide(request.user, dossier_id, command)
+        result = await dossier_cases.decide(request.user, dossier_id, command)
         target = f"/findings/{result.finding_id}" if result.finding_id else "/review"
         return Redirect(target, status_code=303)
 
@@ -128,7 +135,7 @@ class ReviewPages(Controller):
     async def finding(
         self, request: Request[Actor, Any, Any], finding_id: FromPath[int]
     ) -> Template:
-        item = await review.finding_detail(request.user, finding_id)
+        item = await reads.finding_detail(request.user, finding_id)
         context = {"f": item, "labels": LABELS, "actor": request.user}
         return Template("review/finding.html", context=context)
 
@@ -139,7 +146,7 @@ class ReviewPages(Controller):
         finding_id: FromPath[int],
         data: Annotated[ActionForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Redirect:
-        await review.transition(request.user, finding_id, _command(data))
+        await transitions.transition(request.user, finding_id, _command(data))
         return Redirect(f"/findings/{finding_id}", status_code=303)
 
     @post(
@@ -155,7 +162,9 @@ class ReviewPages(Controller):
         files = [
             await f.read() for f in form.getall("files") if isinstance(f, UploadFile) and f.filename
         ]
-        await review.submit_explanation(request.user, finding_id, str(form.get("text", "")), files)
+        await explanations.submit_explanation(
+            request.user, finding_id, str(form.get("text", "")), files
+        )
         return Redirect(f"/findings/{finding_id}", status_code=303)
 
     @get(
@@ -166,12 +175,12 @@ class ReviewPages(Controller):
     async def photo(
         self, request: Request[Actor, Any, Any], finding_id: FromPath[int], sha256: FromPath[str]
     ) -> File:
-        path, media_type = await review.photo(request.user, finding_id, sha256)
+        path, media_type = await reads.photo(request.user, finding_id, sha256)
         return File(path, media_type=media_type, content_disposition_type="inline")
 
     @get("/my-findings", name="my_findings")
     async def mine(self, request: Request[Actor, Any, Any]) -> Template:
-        items = await review.mine(request.user)
+        items = await reads.mine(request.user)
         return Template("review/mine.html", context={"items": items, "labels": LABELS})
 
     @get("/notifications", name="notifications")

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from congvu.inspect.review.services import dossier_cases as review_dossiers
 from congvu.inspect.review.services import notifications
-from congvu.inspect.review.services.findings import (
-    EXPLANATION_WINDOW,
-    head_users,
-    load_unchecked,
-    local_day,
-    subject_users,
-)
+from congvu.inspect.review.services.access import load_unchecked
+from congvu.inspect.review.services.announcements import head_users, subject_users
+from congvu.inspect.review.services.dossier_items import open_reviews
+from congvu.inspect.review.services.lifecycle import EXPLANATION_WINDOW, local_day
 from congvu.inspect.review.tables import FindingReview, ReviewState
 from congvu.rules.calendar import default_calendar
 from congvu.rules.packs import format_date
@@ -85,7 +81,7 @@ async def _remind_dossier_reviews(now: datetime, today: date) -> int:
     dossier, is a new reminder."""
     sent = 0
     heads: dict[str, list[int]] = {}  # one lookup per unit: a province has many dossiers
-    for item in await review_dossiers.open_reviews(now=now):
+    for item in await open_reviews(now=now):
         if today <= item.deadline:
             continue
         if item.unit_path not in heads:
