@@ -21,13 +21,12 @@ from collections.abc import Awaitable, Callable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
-from congvu.inspect.inspections.tables import InspectionMember
-from congvu.inspect.organisation.services import accounts
 from congvu.inspect.organisation.tables import User
 
-from tests.conftest import PASSWORD, login
-from tests.review.conftest import ReviewWorld
+from tests import builders
+from tests.conftest import login
 from tests.test_routes_guarded import PUBLIC
+from tests.worlds import ReviewWorld
 
 ROLES = ("admin", "team_lead", "inspector", "unit_head", "official", "council", "reporter")
 TARGETS = ("own_unit", "other_unit", "own_record")
@@ -108,20 +107,8 @@ async def matrix_users(rw: ReviewWorld) -> dict[str, User]:
     """One account per role, all scoped to commune A (two come from the review world)."""
     users = {"unit_head": rw.users["head_a"], "official": rw.users["official_a"]}
     for role in ("admin", "team_lead", "inspector", "council", "reporter"):
-        users[role] = await accounts.create_user(
-            username=f"m_{role}",
-            password=PASSWORD,
-            role=role,
-            unit_code="P-A",
-            display_name=f"m_{role}",
-        )
+        users[role] = await builders.account(f"m_{role}", role=role, unit="P-A")
     return users
-
-
-async def serve_on(inspection_id: int, user_id: int, role: str = "thanh_vien") -> None:
-    await InspectionMember.insert(
-        InspectionMember(inspection=inspection_id, user=user_id, role=role)
-    )
 
 
 Outcome = int | str

@@ -21,8 +21,8 @@ from congvu.inspect.review.services import findings as review
 from congvu.inspect.review.services.findings import Command
 from congvu.inspect.review.tables import FindingReview, Notification
 
+from tests import builders
 from tests.conftest import csrf
-from tests.review.conftest import ReviewWorld, stored_photo
 from tests.review.rbac import (
     ROLES,
     STAFF,
@@ -40,24 +40,14 @@ from tests.review.rbac import (
     run,
     same,
     scoped,
-    serve_on,
     url,
 )
+from tests.worlds import ReviewWorld
 
 pytestmark = pytest.mark.anyio
 
 
-def _png() -> bytes:
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (20, 20), "blue").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-PNG = _png()
+PNG = builders.png()
 
 
 def finding_rule(own_unit: dict[str, int], own_record: dict[str, int]) -> Expect:
@@ -260,8 +250,8 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
 
 async def test_rbac_matrix_of_review_and_organisation_routes(client, rw: ReviewWorld) -> None:
     users = await matrix_users(rw)
-    await serve_on(rw.inspection_a.id, users["inspector"].id)
-    photo = await stored_photo(await rw.actor("inspector"))
+    await builders.serve_on(rw.inspection_a.id, users["inspector"].id)
+    photo = await builders.photo(await rw.actor("inspector"))
     findings = {t: await _finding(rw, t, photo, notify=True) for t in TARGETS}
     m = ReviewMatrix(rw, users, photo, findings)
     report = await run(client, users, MATRIX, _prepare(m), _call, {}, ONCE)

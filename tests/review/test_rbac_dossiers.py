@@ -26,7 +26,6 @@ from congvu.inspect.organisation.tables import User
 from congvu.inspect.review.tables import DossierDecision
 
 from tests.conftest import csrf
-from tests.review.conftest import ReviewWorld
 from tests.review.rbac import (
     ROLES,
     STAFF,
@@ -45,6 +44,7 @@ from tests.review.rbac import (
     scoped,
     url,
 )
+from tests.worlds import ReviewWorld
 
 pytestmark = pytest.mark.anyio
 

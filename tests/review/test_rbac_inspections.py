@@ -9,7 +9,6 @@ upload. Writes get a fresh record per call and are checked on stored state as we
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -24,13 +23,11 @@ from congvu.inspect.inspections.tables import (
     InspectionPlan,
     SyncConflict,
 )
-from congvu.inspect.organisation.services import accounts
 from congvu.inspect.organisation.tables import User
 from congvu.inspect.settings import get_settings
-from PIL import Image
 
+from tests import builders
 from tests.conftest import csrf
-from tests.review.conftest import ReviewWorld
 from tests.review.rbac import (
     ROLES,
     Expect,
@@ -45,9 +42,9 @@ from tests.review.rbac import (
     roles,
     run,
     same,
-    serve_on,
     url,
 )
+from tests.worlds import ReviewWorld
 
 pytestmark = pytest.mark.anyio
 
@@ -157,11 +154,8 @@ def test_pending_cases_are_in_the_matrix() -> None:
 
 
 def _png(seed: int) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (16 + seed % 50, 16 + seed // 50), (seed % 256, 80, 160)).save(
-        buffer, format="PNG"
-    )
-    return buffer.getvalue()
+    """A photo of its own for each seed."""
+    return builders.png((seed % 256, 80, 160), (16 + seed % 50, 16 + seed // 50))
 
 
 @dataclass
@@ -188,17 +182,7 @@ class InspectionMatrix:
 
 
 async def _inspection(unit_id: int, status: str, day: date, plan: int | None = None) -> int:
-    row = Inspection(
-        plan=plan,
-        unit=unit_id,
-        kind="SCHEDULED",
-        scheduled_date=day,
-        topics=["working_hours", "conduct"],
-        status=status,
-        created_at=datetime.now(UTC),
-    )
-    await row.save()
-    return int(row.id)
+    return int((await builders.inspection(unit_id, day, status=status, plan=plan)).id)
 
 
 async def _plan(title: str) -> int:
@@ -253,9 +237,9 @@ async def _build(rw: ReviewWorld) -> InspectionMatrix:
         "own_record": await _inspection(world.desk_a.id, "submitted", day, plans["own_record"]),
         "other_unit": await _inspection(world.commune_b.id, "submitted", day, plans["other_unit"]),
     }
-    await serve_on(inspections["own_record"], users["inspector"].id)
-    await serve_on(inspections["own_record"], users["team_lead"].id, "truong_doan")
-    await serve_on(inspections["other_unit"], world.users["inspector"].id)
+    await builders.serve_on(inspections["own_record"], users["inspector"].id)
+    await builders.serve_on(inspections["own_record"], users["team_lead"].id, "truong_doan")
+    await builders.serve_on(inspections["other_unit"], world.users["inspector"].id)
     photos = {
         "own_unit": await _documenting_photo(rw, inspections["own_unit"], rw.deputy, 1),
         "other_unit": await _documenting_photo(rw, inspections["other_unit"], world.official_b, 2),
@@ -263,8 +247,7 @@ async def _build(rw: ReviewWorld) -> InspectionMatrix:
     own_photos = {}
     for seed, role in enumerate(CAPTURE, start=10):
         data = _png(seed)
-        actor = await accounts.actor_for(users[role].id)
-        assert actor is not None
+        actor = await builders.actor(users[role])
         await evidence.store(actor, hashlib.sha256(data).hexdigest(), data, None)
         own_photos[role] = data
     await _conflict(inspections["own_record"], "Bản gửi lại của đoàn")
@@ -283,7 +266,7 @@ def _prepare(m: InspectionMatrix) -> Prepare:
             values["inspection_id"] = await _inspection(unit, status, day)
             values["day"] = day
             if target == "own_record" and role in MEMBERS:
-                await serve_on(values["inspection_id"], m.users[role].id, "truong_doan")
+                await builders.serve_on(values["inspection_id"], m.users[role].id, "truong_doan")
         elif path.startswith("/api/v1/evidence"):
             if target == "own_record":
                 data = m.fresh_png() if method == "PUT" else m.own_photos.get(role, b"")
