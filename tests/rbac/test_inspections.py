@@ -28,11 +28,10 @@ from congvu.inspect.settings import get_settings
 
 from tests import builders
 from tests.conftest import csrf
-from tests.review.rbac import (
+from tests.rbac.spec import (
     ROLES,
     Expect,
     Outcome,
-    Pending,
     Prepare,
     Route,
     cross_unit_calls,
@@ -140,17 +139,9 @@ LISTS = {
 ONCE = LISTS - {("POST", "/plans/team-check")}
 UNSCOPED = {("PUT", "/api/v1/evidence/{sha256:str}")}
 
-# Known holes not yet fixed would be listed here with the answer they give today (see
-# rbac.Pending); there are none.
-PENDING: Pending = {}
-
 
 def test_every_cross_unit_case_is_denied_in_the_matrix() -> None:
     assert cross_unit_not_denied(MATRIX, LISTS | UNSCOPED) == []
-
-
-def test_pending_cases_are_in_the_matrix() -> None:
-    assert {(m, p) for (m, p, _, _) in PENDING} <= set(MATRIX)
 
 
 def _png(seed: int) -> bytes:
@@ -372,8 +363,7 @@ async def _plan_form(client: Any, path: str, target: str, v: dict[str, Any]) -> 
 
 async def test_rbac_matrix_of_inspection_routes(client, rw: ReviewWorld) -> None:
     m = await _build(rw)
-    report = await run(client, m.users, MATRIX, _prepare(m), _call, PENDING, ONCE)
+    report = await run(client, m.users, MATRIX, _prepare(m), _call, ONCE)
     assert not report.failures, "\n".join(report.failures)
-    assert report.pending_seen == set(PENDING)
     assert report.cases == len(MATRIX) * len(ROLES) * 3
-    assert report.denied >= cross_unit_calls(MATRIX, LISTS | UNSCOPED, PENDING)
+    assert report.denied >= cross_unit_calls(MATRIX, LISTS | UNSCOPED)
