@@ -82,15 +82,17 @@ os.environ["PICCOLO_CONF"] = "congvu.inspect.piccolo_conf"
 
 import asyncio  # noqa: E402
 from collections.abc import AsyncIterator, Iterator  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 from congvu.inspect import db  # noqa: E402
 from congvu.inspect.organisation.services import passwords as security  # noqa: E402
-from congvu.inspect.organisation.tables import Official, Unit, User  # noqa: E402
+from congvu.inspect.organisation.tables import Unit  # noqa: E402
 from congvu.inspect.settings import get_settings  # noqa: E402
+
+from tests.builders import PASSWORD  # noqa: E402
+from tests.worlds import ReviewWorld, World, build_review_world, build_world  # noqa: E402
 
 
 def _all_tables() -> list[Any]:
@@ -99,9 +101,6 @@ def _all_tables() -> list[Any]:
     from piccolo.table import sort_table_classes
 
     return list(reversed(sort_table_classes(Finder().get_table_classes())))
-
-
-PASSWORD = "mat-khau-thu-nghiem"
 
 
 def pytest_report_header() -> list[str]:
@@ -156,7 +155,8 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-async def _clean() -> None:
+async def empty_database() -> None:
+    """Every row of every table gone; the schema stays."""
     tables = _all_tables()
     if db.is_sqlite():
         for table in tables:
@@ -175,90 +175,21 @@ async def _clean() -> None:
 @pytest.fixture
 async def clean_db() -> AsyncIterator[None]:
     await db.prepare()
-    await _clean()
+    await empty_database()
     yield
     await db.close()
 
 
-@dataclass
-class World:
-    """A small organisation: province P with a department (the inspectors' home) and
-    two communes A and B; one account per role that the permission tests need."""
-
-    province: Unit
-    department: Unit
-    commune_a: Unit
-    desk_a: Unit
-    commune_b: Unit
-    official_a: Official
-    official_b: Official
-    users: dict[str, User]
+@pytest.fixture
+async def world(clean_db: None) -> World:
+    """The small organisation of tests/worlds.py, in an empty database."""
+    return await build_world()
 
 
 @pytest.fixture
-async def world(clean_db: None) -> World:
-    from congvu.inspect.organisation.services import accounts
-    from congvu.inspect.organisation.services import units as organisation
-
-    province = await organisation.create_unit(code="P", name="Tỉnh Thử Nghiệm", kind="province")
-    department = await organisation.create_unit(
-        code="P-SNV", name="Sở Nội vụ", kind="department", parent_code="P"
-    )
-    commune_a = await organisation.create_unit(
-        code="P-A", name="Phường An Hòa", kind="commune", parent_code="P", commune_type="phuong"
-    )
-    desk_a = await organisation.create_unit(
-        code="P-A-PVHCC",
-        name="Trung tâm PVHCC phường An Hòa",
-        kind="service_centre",
-        parent_code="P-A",
-    )
-    commune_b = await organisation.create_unit(
-        code="P-B", name="Xã Bình Minh", kind="commune", parent_code="P", commune_type="xa"
-    )
-    official_a = await organisation.add_official(
-        code="A001",
-        full_name="Nguyễn Thị Lan",
-        gender="nu",
-        category="cong_chuc",
-        position="Chuyên viên một cửa",
-        unit_id=desk_a.id,
-        desk="Quầy 01",
-    )
-    head_a = await organisation.add_official(
-        code="A002",
-        full_name="Trần Văn Hùng",
-        gender="nam",
-        category="can_bo",
-        position="Chủ tịch UBND",
-        unit_id=commune_a.id,
-        is_leader=True,
-    )
-    official_b = await organisation.add_official(
-        code="B001",
-        full_name="Lê Văn Đức",
-        gender="nam",
-        category="cong_chuc",
-        position="Chuyên viên",
-        unit_id=commune_b.id,
-    )
-    users: dict[str, User] = {}
-    for username, role, unit, official in [
-        ("admin", "admin", "P", None),
-        ("inspector", "inspector", "P", None),
-        ("head_a", "unit_head", "P-A", head_a.code),
-        ("head_b", "unit_head", "P-B", None),
-        ("official_a", "official", "P-A", official_a.code),
-    ]:
-        users[username] = await accounts.create_user(
-            username=username,
-            password=PASSWORD,
-            role=role,
-            unit_code=unit,
-            display_name=username,
-            official_code=official,
-        )
-    return World(province, department, commune_a, desk_a, commune_b, official_a, official_b, users)
+async def rw(world: World) -> ReviewWorld:
+    """The world with what review and the RBAC matrix act on (tests/worlds.py)."""
+    return await build_review_world(world)
 
 
 @pytest.fixture

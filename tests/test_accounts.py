@@ -8,7 +8,8 @@ from congvu.inspect.errors import Invalid
 from congvu.inspect.organisation.services import accounts
 from congvu.inspect.organisation.tables import User
 
-from tests.conftest import Clock, World
+from tests.conftest import Clock
+from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
 

@@ -26,7 +26,8 @@ from congvu.inspect.audit.services import events as audit
 from congvu.inspect.audit.services.chain import Checkpoint, CheckpointError
 from congvu.inspect.audit.tables import AuditEvent
 
-from tests.conftest import World, login, requires_server
+from tests.conftest import login, requires_server
+from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
 

@@ -6,7 +6,9 @@ import pytest
 from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.organisation.tables import User
 
-from tests.conftest import PASSWORD, Clock, World, csrf, login
+from tests.builders import PASSWORD
+from tests.conftest import Clock, csrf, login
+from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
 

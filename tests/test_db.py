@@ -6,9 +6,10 @@ from __future__ import annotations
 import anyio
 import pytest
 from congvu.inspect import db
-from congvu.inspect.organisation.services import units as organisation
-from congvu.inspect.organisation.tables import Official
+from congvu.inspect.organisation.tables import Official, Unit
 from congvu.inspect.settings import get_settings
+
+from tests import builders
 
 pytestmark = pytest.mark.anyio
 
@@ -20,17 +21,10 @@ async def test_sqlite_runs_in_wal_mode(clean_db) -> None:
 
 
 async def test_two_hundred_concurrent_writers_all_succeed(clean_db) -> None:
-    unit = await organisation.create_unit(code="C", name="Xã Cồn Cỏ", kind="commune")
+    unit = await builders.unit("C", "Xã Cồn Cỏ")
 
     async def write(n: int) -> None:
-        await organisation.add_official(
-            code=f"C{n:03d}",
-            full_name=f"Nguyễn Văn Số {n}",
-            gender="nam",
-            category="cong_chuc",
-            position="Chuyên viên",
-            unit_id=unit.id,
-        )
+        await builders.official(unit, f"C{n:03d}", f"Nguyễn Văn Số {n}")
 
     async with anyio.create_task_group() as group:
         for n in range(200):
@@ -41,19 +35,17 @@ async def test_two_hundred_concurrent_writers_all_succeed(clean_db) -> None:
 async def test_a_failed_write_transaction_leaves_nothing_behind(clean_db) -> None:
     with pytest.raises(RuntimeError):
         async with db.atomic():
-            await organisation.create_unit(code="R", name="Xã Rồng", kind="commune")
+            await builders.unit("R", "Xã Rồng")
             raise RuntimeError("boom")
-    assert await organisation.Unit.count() == 0
+    assert await Unit.count() == 0
 
 
 async def test_nested_atomic_blocks_join_the_outer_transaction(clean_db) -> None:
     async with db.atomic():
-        await organisation.create_unit(code="N", name="Xã Nam", kind="commune")
+        await builders.unit("N", "Xã Nam")
         async with db.atomic():
-            await organisation.create_unit(
-                code="N-1", name="Phòng 1", kind="sub_unit", parent_code="N"
-            )
-    assert await organisation.Unit.count() == 2
+            await builders.unit("N-1", "Phòng 1", kind="sub_unit", parent="N")
+    assert await Unit.count() == 2
 
 
 _EVENT = (

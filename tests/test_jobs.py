@@ -24,7 +24,8 @@ from congvu.jobs import tasks
 from congvu.jobs.embedded import embedded_worker
 from congvu.jobs.worker import WorkerSettings
 
-from tests.conftest import World, csrf, login, requires_server
+from tests.conftest import csrf, login, requires_server
+from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
 

@@ -7,6 +7,8 @@ from congvu.inspect.organisation.tables import Official, Unit
 from piccolo.apps.migrations.commands.new import AutoMigrationManager
 from piccolo.conf.apps import Finder
 
+from tests import builders
+
 pytestmark = pytest.mark.anyio
 
 
@@ -22,19 +24,10 @@ async def test_tables_match_the_committed_migrations(app_name: str) -> None:
 
 
 async def test_migrated_schema_accepts_the_organisation(clean_db) -> None:
-    from congvu.inspect.organisation.services import units as organisation
-
-    province = await organisation.create_unit(code="T", name="Tỉnh", kind="province")
-    commune = await organisation.create_unit(
-        code="T-X", name="Xã Yên Lạc", kind="commune", parent_code="T", commune_type="xa"
-    )
-    await organisation.add_official(
-        code="X1",
-        full_name="Đỗ Thị Hoa",
-        gender="nu",
-        category="vien_chuc",
-        position="Viên chức",
-        unit_id=commune.id,
+    province = await builders.unit("T", "Tỉnh", kind="province")
+    commune = await builders.unit("T-X", "Xã Yên Lạc", parent="T", commune_type="xa")
+    await builders.official(
+        commune, "X1", "Đỗ Thị Hoa", gender="nu", category="vien_chuc", position="Viên chức"
     )
     assert commune.path == "/T/T-X/"
     assert province.path == "/T/"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import World, login
+from tests.conftest import login
+from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
 

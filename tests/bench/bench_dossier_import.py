@@ -94,22 +94,21 @@ async def _prepare_database() -> None:
     centre, in a fresh database: nothing else (the demo's dossiers and what refers to
     them would only be in the way)."""
     from congvu.inspect import db
-    from congvu.inspect.organisation.services import units as organisation
     from congvu.inspect.organisation.tables import Unit
+
+    from tests import builders  # the repository root is on PYTHONPATH (see main)
 
     await db.migrate()
     if await Unit.exists().where(Unit.code == "NA"):
         return
-    await organisation.create_unit(code="NA", name="Tỉnh Nghệ An", kind="province")
+    await builders.unit("NA", "Tỉnh Nghệ An", kind="province")
     for code, name, kind in COMMUNES:
-        await organisation.create_unit(
-            code=code, name=name, kind="commune", parent_code="NA", commune_type=kind
-        )
-        await organisation.create_unit(
-            code=f"{code}-PVHCC",
-            name=f"Trung tâm Phục vụ hành chính công {name}",
+        await builders.unit(code, name, parent="NA", commune_type=kind)
+        await builders.unit(
+            f"{code}-PVHCC",
+            f"Trung tâm Phục vụ hành chính công {name}",
             kind="service_centre",
-            parent_code=code,
+            parent=code,
         )
 
 

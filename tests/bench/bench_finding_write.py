@@ -53,6 +53,8 @@ from typing import Any
 import httpx
 
 HERE = Path(__file__).resolve().parent
+# The repository root: the world is built with tests/builders.py, like the tests' own.
+sys.path.insert(0, str(HERE.parents[1]))
 PASSWORD = "mat-khau-do-hieu-nang"
 TARGET_RATIO = 0.75
 TARGET_P99 = 2.0
@@ -105,41 +107,25 @@ def free_port() -> int:
 
 async def prepare_world() -> int:
     from congvu.inspect import db
-    from congvu.inspect.inspections.tables import Inspection, InspectionMember
-    from congvu.inspect.organisation.services import accounts
-    from congvu.inspect.organisation.services import units as organisation
     from congvu.inspect.settings import get_settings
+
+    from tests import builders
 
     await db.prepare()
     await db.migrate()
-    await organisation.create_unit(code="BP", name="Tỉnh Đo Hiệu Năng", kind="province")
-    unit = await organisation.create_unit(
-        code="BP-X", name="Xã Đo Hiệu Năng", kind="commune", parent_code="BP", commune_type="xa"
-    )
-    official = await organisation.add_official(
-        code="BX0001",
-        full_name="Nguyễn Văn Đo",
-        gender="nam",
-        category="cong_chuc",
-        position="Chuyên viên",
-        unit_id=unit.id,
-    )
-    user = await accounts.create_user(
-        username="bench", password=PASSWORD, role="inspector", unit_code="BP", display_name="b"
-    )
+    await builders.unit("BP", "Tỉnh Đo Hiệu Năng", kind="province")
+    unit = await builders.unit("BP-X", "Xã Đo Hiệu Năng", parent="BP", commune_type="xa")
+    official = await builders.official(unit, "BX0001", "Nguyễn Văn Đo")
+    user = await builders.account("bench", role="inspector", unit="BP", password=PASSWORD)
     zone = get_settings().zone
-    inspection = Inspection(
-        unit=unit.id,
-        kind="SCHEDULED",
-        scheduled_date=datetime.now(zone).date() - timedelta(days=1),
-        topics=["conduct"],
+    inspection = await builders.inspection(
+        unit,
+        datetime.now(zone).date() - timedelta(days=1),
         status="in_progress",
-        started_at=datetime.now(zone) - timedelta(days=1),
+        topics=["conduct"],
+        members=[user],
         created_at=datetime.now(zone),
-    )
-    await inspection.save()
-    await InspectionMember.insert(
-        InspectionMember(inspection=inspection.id, user=user.id, role="thanh_vien")
+        started_at=datetime.now(zone) - timedelta(days=1),
     )
     await db.close()
     os.environ["BENCH_OFFICIAL"] = str(official.id)

@@ -28,6 +28,8 @@ if "CONGVU_DATABASE_URL" not in os.environ:
     _RUN = Path(tempfile.mkdtemp(prefix="congvu-bench-"))
     os.environ["CONGVU_VAR_DIR"] = str(_RUN / "var")
     os.environ["CONGVU_DATABASE_URL"] = f"sqlite:///{_RUN / 'bench.sqlite3'}"
+# The repository root: the world is built with tests/builders.py, like the tests' own.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import httpx
 from congvu.inspect import db
@@ -35,49 +37,31 @@ from congvu.inspect.app import create_app
 from congvu.inspect.inspections.tables import (
     AttendanceCheck,
     Finding,
-    Inspection,
-    InspectionMember,
     SyncConflict,
     SyncReceipt,
 )
-from congvu.inspect.organisation.services import accounts
-from congvu.inspect.organisation.services import units as organisation
 from congvu.inspect.settings import get_settings
+
+from tests import builders
 
 PASSWORD = "mat-khau-do-hieu-nang"
 TARGET_RATIO = 0.5
 
 
 async def world(officials: int) -> tuple[int, list[int]]:
-    await organisation.create_unit(code="BP", name="Tỉnh Đo Hiệu Năng", kind="province")
-    unit = await organisation.create_unit(
-        code="BP-X", name="Xã Đo Hiệu Năng", kind="commune", parent_code="BP", commune_type="xa"
-    )
+    await builders.unit("BP", "Tỉnh Đo Hiệu Năng", kind="province")
+    unit = await builders.unit("BP-X", "Xã Đo Hiệu Năng", parent="BP", commune_type="xa")
     ids = []
     for n in range(officials):
-        official = await organisation.add_official(
-            code=f"BX{n:04d}",
-            full_name=f"Nguyễn Văn Số{n}",
-            gender="nam",
-            category="cong_chuc",
-            position="Chuyên viên",
-            unit_id=unit.id,
-        )
+        official = await builders.official(unit, f"BX{n:04d}", f"Nguyễn Văn Số{n}")
         ids.append(int(official.id))
-    user = await accounts.create_user(
-        username="bench", password=PASSWORD, role="inspector", unit_code="BP", display_name="bench"
-    )
-    inspection = Inspection(
-        unit=unit.id,
-        kind="SCHEDULED",
-        scheduled_date=datetime.now(get_settings().zone).date() - timedelta(days=1),
-        topics=["working_hours", "conduct"],
-        status="planned",
-        created_at=datetime.now(get_settings().zone),
-    )
-    await inspection.save()
-    await InspectionMember.insert(
-        InspectionMember(inspection=inspection.id, user=user.id, role="thanh_vien")
+    user = await builders.account("bench", role="inspector", unit="BP", password=PASSWORD)
+    zone = get_settings().zone
+    inspection = await builders.inspection(
+        unit,
+        datetime.now(zone).date() - timedelta(days=1),
+        members=[user],
+        created_at=datetime.now(zone),
     )
     return int(inspection.id), ids
 

@@ -16,9 +16,9 @@ import pytest
 from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.services.importing.pipeline import ImportRequest, import_dossiers
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot
-from congvu.inspect.organisation.services import accounts
 
-from tests.conftest import World
+from tests import builders
+from tests.worlds import World
 
 HEADER = (
     "Mã hồ sơ,Tên thủ tục,Lĩnh vực,Đơn vị,Cán bộ xử lý,Kênh nộp,Ngày tiếp nhận,"
@@ -27,9 +27,7 @@ HEADER = (
 
 
 async def actor(world: World, username: str) -> Actor:
-    found = await accounts.actor_for(world.users[username].id)
-    assert found is not None
-    return found
+    return await builders.actor(world.users[username])
 
 
 def write(

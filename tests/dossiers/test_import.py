@@ -20,9 +20,9 @@ from congvu.inspect.dossiers.services.importing.values import parse_dates
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch, RejectedRow
 from congvu.inspect.errors import Invalid
 
-from tests.conftest import World
 from tests.dossiers.conftest import HEADER, run_import, stored, table_checksum, write
 from tests.dossiers.generator import ExportSpec, generate, write_csv, write_xlsx
+from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
 

@@ -23,9 +23,10 @@ from congvu.inspect.dossiers.services.importing.pipeline import ImportRequest, i
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch, RejectedRow
 from congvu.inspect.settings import get_settings
 
-from tests.conftest import World, requires_server
+from tests.conftest import requires_server
 from tests.dossiers.conftest import CONGVU
 from tests.dossiers.generator import ExportSpec, generate, write_csv
+from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
 

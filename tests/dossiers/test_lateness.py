@@ -16,8 +16,8 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.services import queries as dossiers
 from congvu.inspect.dossiers.tables import Dossier
 
-from tests.conftest import World
 from tests.dossiers.conftest import HEADER, congvu, run_import, stored, write
+from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
 

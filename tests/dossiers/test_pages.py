@@ -12,9 +12,10 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.tables import Dossier, ImportBatch
 from congvu.inspect.settings import get_settings
 
-from tests.conftest import World, csrf, login
+from tests.conftest import csrf, login
 from tests.dossiers.conftest import HEADER, run_import, stored, write
 from tests.test_jobs import run_worker_until_idle
+from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
 

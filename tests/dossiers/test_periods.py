@@ -14,8 +14,9 @@ from congvu.inspect.dossiers.services import queries as dossiers
 from congvu.inspect.errors import Invalid
 from congvu.inspect.settings import get_settings
 
-from tests.conftest import World, login
+from tests.conftest import login
 from tests.dossiers.conftest import HEADER, run_import, write
+from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
 

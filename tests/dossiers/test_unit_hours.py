@@ -16,9 +16,9 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.services import queries as dossiers
 from congvu.inspect.dossiers.services.verdicts import evaluate_stored
 from congvu.inspect.dossiers.tables import Dossier
-from congvu.inspect.organisation.services import units as organisation
 
-from tests.conftest import World
+from tests import builders
+from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
 
@@ -28,20 +28,14 @@ DUE = datetime(2026, 12, 8, 17, 0, tzinfo=UTC)  # 09/12/2026 00:00 in Việt Nam
 
 @pytest.fixture
 async def two_dossiers(world: World) -> dict[str, int]:
-    await organisation.add_schedule(
-        unit_id=world.commune_a.id,
-        name="Mùa đông",
+    await builders.schedule(
+        world.commune_a,
+        "Mùa đông",
         season=("10-15", "04-14"),
         morning=(time(7, 30), time(12)),
         afternoon=(time(13), time(16, 30)),
     )
-    await organisation.add_schedule(
-        unit_id=world.commune_a.id,
-        name="Mùa hè",
-        season=("04-15", "10-14"),
-        morning=(time(7), time(11, 30)),
-        afternoon=(time(13), time(17)),
-    )
+    await builders.schedule(world.commune_a, "Mùa hè")
     ids = {}
     for code, unit in (("HS-A", world.commune_a.id), ("HS-B", world.commune_b.id)):
         row = Dossier(

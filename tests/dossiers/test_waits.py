@@ -22,9 +22,9 @@ from congvu.inspect.dossiers.services.importing.values import (
 )
 from congvu.inspect.dossiers.tables import Dossier
 
-from tests.conftest import World
 from tests.dossiers.conftest import HEADER, run_import, stored, table_checksum, write
 from tests.dossiers.generator import ExportSpec, generate, write_csv
+from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
 

@@ -10,18 +10,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from congvu.inspect.inspections.tables import (
-    Inspection,
-    InspectionKind,
-    InspectionMember,
-    InspectionStatus,
-)
-from congvu.inspect.organisation.services import accounts
+from congvu.inspect.inspections.tables import Inspection
 from congvu.inspect.organisation.tables import User
 from congvu.inspect.settings import get_settings
 from congvu.rules.calendar import default_calendar
 
-from tests.conftest import PASSWORD, World, csrf
+from tests import builders
+from tests.conftest import csrf
+from tests.worlds import World
 
 
 @dataclass
@@ -51,34 +47,20 @@ def _empty_media() -> None:
 
 @pytest.fixture
 async def iw(world: World) -> InspectionWorld:
-    lead = await accounts.create_user(
-        username="lead", password=PASSWORD, role="team_lead", unit_code="P", display_name="lead"
-    )
-    outsider = await accounts.create_user(
-        username="inspector2",
-        password=PASSWORD,
-        role="inspector",
-        unit_code="P",
-        display_name="inspector2",
-    )
+    lead = await builders.account("lead", role="team_lead", unit="P")
+    outsider = await builders.account("inspector2", role="inspector", unit="P")
     # The last working day before today: every hour of it is in the past whenever the
     # suite runs, and everyone was on duty (on a weekend or holiday nobody is judged).
     day = local_today() - timedelta(days=1)
     while not default_calendar().is_working_day(day):
         day -= timedelta(days=1)
-    inspection = Inspection(
-        unit=world.commune_a.id,
-        kind=InspectionKind.SCHEDULED.value,
-        scheduled_date=day,
-        topics=["working_hours", "conduct"],
-        status=InspectionStatus.planned.value,
+    inspection = await builders.inspection(
+        world.commune_a,
+        day,
+        members=[world.users["inspector"]],
+        lead=lead,
         created_at=datetime.now(get_settings().zone),
     )
-    await inspection.save()
-    for user, role in ((world.users["inspector"], "thanh_vien"), (lead, "truong_doan")):
-        await InspectionMember.insert(
-            InspectionMember(inspection=inspection.id, user=user.id, role=role)
-        )
     return InspectionWorld(world, inspection, day, lead, outsider)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from congvu.inspect.audit.tables import AuditEvent
-from congvu.inspect.inspections.tables import Inspection, InspectionKind, InspectionMember
+from congvu.inspect.inspections.tables import Inspection, InspectionKind
 
+from tests import builders
 from tests.conftest import login
 from tests.inspections.conftest import InspectionWorld, send_one, start_record
 
@@ -13,23 +14,16 @@ pytestmark = pytest.mark.anyio
 
 
 async def sealed_surprise(iw: InspectionWorld) -> Inspection:
-    surprise = Inspection(
-        unit=iw.world.commune_b.id,
+    return await builders.inspection(
+        iw.world.commune_b,
+        iw.day,
         kind=InspectionKind.SURPRISE_UNANNOUNCED.value,
-        scheduled_date=iw.day,
         topics=["working_hours"],
-        status="planned",
+        members=[iw.world.users["inspector"]],
+        created_at=iw.inspection.created_at,
         sealed=True,
         approved_by=iw.lead.id,
-        created_at=iw.inspection.created_at,
     )
-    await surprise.save()
-    await InspectionMember.insert(
-        InspectionMember(
-            inspection=surprise.id, user=iw.world.users["inspector"].id, role="thanh_vien"
-        )
-    )
-    return surprise
 
 
 async def test_a_member_gets_roster_checklist_and_hours(client, iw) -> None:

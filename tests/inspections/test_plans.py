@@ -17,6 +17,7 @@ from congvu.inspect.inspections.tables import (
 from congvu.inspect.organisation.services import accounts
 from congvu.inspect.organisation.tables import User
 
+from tests import builders
 from tests.conftest import login
 from tests.inspections.conftest import InspectionWorld, local_today, send, start_record
 
@@ -96,13 +97,12 @@ async def test_a_date_outside_the_quarter_is_refused(client, iw) -> None:
 
 
 async def test_assigning_an_inspector_of_the_inspected_unit_warns(client, iw) -> None:
-    insider = await accounts.create_user(
-        username="insider",
-        password="mat-khau-thu-nghiem",
+    insider = await builders.account(
+        "insider",
         role="inspector",
-        unit_code="P",
+        unit="P",
         display_name="Nguyễn Thị Lan",
-        official_code="A001",  # works at commune A's service centre
+        official="A001",  # works at commune A's service centre
     )
     await login(client, "lead")
     form = plan_form(iw)
@@ -184,13 +184,7 @@ async def test_a_surprise_draw_is_reproducible_from_its_seed(client, iw) -> None
         AuditEvent.action == "sealed_inspection_viewed", AuditEvent.actor_username == "lead"
     )
     assert viewed == 2
-    other = await accounts.create_user(
-        username="lead2",
-        password="mat-khau-thu-nghiem",
-        role="team_lead",
-        unit_code="P",
-        display_name="lead2",
-    )
+    other = await builders.account("lead2", role="team_lead", unit="P")
     await login(client, "lead2")
     page = await client.get("/plans/draw")
     assert draw["seed"] not in page.text

@@ -26,7 +26,8 @@ from congvu.inspect.settings import get_settings
 
 from tests.conftest import csrf, login
 from tests.dossiers.conftest import HEADER, run_import, write
-from tests.review.conftest import MONDAY, ReviewWorld, head_a_official
+from tests.review.conftest import head_a_official
+from tests.worlds import MONDAY, ReviewWorld
 
 pytestmark = pytest.mark.anyio
 

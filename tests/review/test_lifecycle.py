@@ -14,7 +14,9 @@ from congvu.inspect.review.services import queue as review_queue
 from congvu.inspect.review.services import reminders as review_reminders
 from congvu.inspect.review.tables import Explanation, FindingReview, Notification
 
-from tests.review.conftest import MONDAY, ReviewWorld, head_a_official, stored_photo
+from tests.builders import photo
+from tests.review.conftest import head_a_official
+from tests.worlds import MONDAY, ReviewWorld, submitted_inspection
 
 pytestmark = pytest.mark.anyio
 
@@ -254,7 +256,7 @@ async def test_a_corrective_action_is_not_closed_on_word_alone(rw: ReviewWorld) 
     with pytest.raises(Invalid):
         await review.transition(head_p, finding, Command("close", reason="Đã làm xong"))
     # The inspector who recorded it cannot verify the photo of the fix.
-    sha = await stored_photo(await rw.actor("inspector2"))
+    sha = await photo(await rw.actor("inspector2"))
     recorder = await rw.actor("inspector")
     with pytest.raises(Forbidden):
         await review.transition(recorder, finding, Command("close", evidence_sha256=sha))
@@ -274,11 +276,9 @@ async def test_a_corrective_action_is_not_closed_on_word_alone(rw: ReviewWorld) 
 
 
 async def test_a_corrective_action_closes_by_a_later_clean_inspection(rw: ReviewWorld) -> None:
-    from tests.review.conftest import _inspection
-
     finding = await _corrective(rw)
     head_p = await rw.actor("head_p")
-    later = await _inspection(rw.world, rw.world.commune_a.id, MONDAY + timedelta(days=1))
+    later = await submitted_inspection(rw.world, rw.world.commune_a.id, MONDAY + timedelta(days=1))
     repeat = await rw.finding(None, "NO_NAMEPLATE", inspection=later)
     with pytest.raises(Conflict):
         await review.transition(head_p, finding, Command("close", inspection_id=later.id))

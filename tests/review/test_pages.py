@@ -6,16 +6,18 @@ from datetime import UTC, datetime
 
 import pytest
 from congvu.inspect.audit.tables import AuditEvent
-from congvu.inspect.inspections.tables import Finding, Inspection
+from congvu.inspect.inspections.tables import Finding
 from congvu.inspect.review import api as review
 from congvu.inspect.review.api import Command
 from congvu.inspect.review.tables import Explanation, ExplanationEvidence
 
+from tests import builders
 from tests.conftest import csrf, login
-from tests.review.conftest import ReviewWorld
-from tests.review.test_rbac import PNG
+from tests.worlds import ReviewWorld
 
 pytestmark = pytest.mark.anyio
+
+PNG = builders.png()
 
 
 async def _notified(rw: ReviewWorld, code: str = "LATE_ARRIVAL") -> int:
@@ -131,20 +133,13 @@ async def test_bulk_confirm_from_the_queue_page(client, rw) -> None:
 async def test_a_finding_sent_from_the_tablet_is_audited_and_shows_in_history(client, rw) -> None:
     import uuid
 
-    inspection = Inspection(
-        unit=rw.world.commune_a.id,
-        kind="SCHEDULED",
-        scheduled_date=datetime.now(UTC).date(),
-        topics=["conduct"],
+    inspection = await builders.inspection(
+        rw.world.commune_a,
+        datetime.now(UTC).date(),
         status="in_progress",
+        topics=["conduct"],
+        members=[rw.users["inspector"]],
         started_at=datetime.now(UTC),
-        created_at=datetime.now(UTC),
-    )
-    await inspection.save()
-    from congvu.inspect.inspections.tables import InspectionMember
-
-    await InspectionMember.insert(
-        InspectionMember(inspection=inspection.id, user=rw.users["inspector"].id, role="thanh_vien")
     )
     await login(client, "inspector")
     sent = await client.post(

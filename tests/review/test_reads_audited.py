@@ -14,8 +14,9 @@ from congvu.inspect.review import api as review
 from congvu.inspect.review.api import Command
 from congvu.inspect.review.services import queue as review_queue
 
+from tests.builders import photo
 from tests.conftest import csrf, login
-from tests.review.conftest import ReviewWorld, stored_photo
+from tests.worlds import ReviewWorld
 
 pytestmark = pytest.mark.anyio
 
@@ -38,7 +39,7 @@ async def test_reading_a_findings_photo_through_the_api_is_audited_on_the_findin
     rw: ReviewWorld,
 ) -> None:
     finding = await rw.finding(rw.world.official_a)
-    sha = await stored_photo(await rw.actor("inspector"))
+    sha = await photo(await rw.actor("inspector"))
     await _attach(finding, sha)
 
     path, media_type = await review.read_evidence(await rw.actor("admin"), sha.upper())
@@ -54,7 +55,7 @@ async def test_the_uploader_reads_an_unattached_photo_with_the_request_id_audite
     rw: ReviewWorld,
 ) -> None:
     inspector = await rw.actor("inspector")
-    sha = await stored_photo(inspector)
+    sha = await photo(inspector)
 
     await review.read_evidence(inspector, sha, request_id="req-7f3a")
 
@@ -68,7 +69,7 @@ async def test_a_photo_of_another_units_finding_is_404_and_nothing_is_audited(
     rw: ReviewWorld,
 ) -> None:
     finding = await rw.finding(rw.world.official_b, inspection=rw.inspection_b)
-    sha = await stored_photo(await rw.actor("inspector"))
+    sha = await photo(await rw.actor("inspector"))
     await _attach(finding, sha)
 
     for reader in ("head_a", "inspector2", "official_a"):
@@ -86,7 +87,7 @@ async def test_an_explanations_attachment_is_read_through_its_finding(rw: Review
     now = datetime.now(UTC)
     await review.transition(await rw.actor("head_p"), finding, Command("notify"), now=now)
     official = await rw.actor("official_a")
-    sha = await stored_photo(official, colour="white")
+    sha = await photo(official, colour="white")
     await review.transition(
         official,
         finding,
@@ -106,7 +107,7 @@ async def test_every_finding_read_over_http_is_audited_with_actor_and_object(
     client, rw: ReviewWorld
 ) -> None:
     finding = await rw.finding(rw.world.official_a)
-    sha = await stored_photo(await rw.actor("inspector"))
+    sha = await photo(await rw.actor("inspector"))
     await _attach(finding, sha)
     await login(client, "admin")
 

@@ -17,9 +17,7 @@ from congvu.inspect import db
 from congvu.inspect.actor import Actor
 from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.errors import DomainError
-from congvu.inspect.inspections.tables import Finding, Inspection, InspectionMember
-from congvu.inspect.organisation.services import accounts
-from congvu.inspect.organisation.services import units as organisation
+from congvu.inspect.inspections.tables import Finding
 from congvu.inspect.review import api as review
 from congvu.inspect.review.api import Command
 from congvu.inspect.review.services.labels import FOLLOW_UP_LABELS
@@ -30,7 +28,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from tests.conftest import PASSWORD, _clean
+from tests import builders
+from tests.conftest import empty_database
 
 ZONE = get_settings().zone
 START = datetime(2026, 3, 2, 9, 0, tzinfo=ZONE)
@@ -48,27 +47,12 @@ FINDINGS = ("person", "unit", "head_self")
 
 
 async def _build() -> tuple[dict[str, Actor], dict[str, int]]:
-    await _clean()
-    await organisation.create_unit(code="P", name="Tỉnh", kind="province")
-    commune = await organisation.create_unit(
-        code="P-A", name="Phường A", kind="commune", parent_code="P", commune_type="phuong"
-    )
-    x = await organisation.add_official(
-        code="X1",
-        full_name="Nguyễn Văn X",
-        gender="nam",
-        category="cong_chuc",
-        position="Chuyên viên",
-        unit_id=commune.id,
-    )
-    chief = await organisation.add_official(
-        code="H1",
-        full_name="Trần Văn Trưởng",
-        gender="nam",
-        category="can_bo",
-        position="Chủ tịch",
-        unit_id=commune.id,
-        is_leader=True,
+    await empty_database()
+    await builders.unit("P", "Tỉnh", kind="province")
+    commune = await builders.unit("P-A", "Phường A", parent="P", commune_type="phuong")
+    x = await builders.official(commune, "X1", "Nguyễn Văn X")
+    chief = await builders.official(
+        commune, "H1", "Trần Văn Trưởng", category="can_bo", position="Chủ tịch", is_leader=True
     )
     actors: dict[str, Actor] = {}
     for name, role, unit, official in [
@@ -78,29 +62,16 @@ async def _build() -> tuple[dict[str, Actor], dict[str, int]]:
         ("recorder", "inspector", "P", None),
         ("lead", "team_lead", "P", None),
     ]:
-        user = await accounts.create_user(
-            username=name,
-            password=PASSWORD,
-            role=role,
-            unit_code=unit,
-            display_name=name,
-            official_code=official,
-        )
-        actor = await accounts.actor_for(user.id)
-        assert actor is not None
-        actors[name] = actor
+        user = await builders.account(name, role=role, unit=unit, official=official)
+        actors[name] = await builders.actor(user)
     day = START - timedelta(days=7)
-    inspection = Inspection(
-        unit=commune.id,
-        kind="SCHEDULED",
-        scheduled_date=day.date(),
-        topics=["conduct"],
+    inspection = await builders.inspection(
+        commune,
+        day.date(),
         status="submitted",
+        topics=["conduct"],
+        members=[actors["recorder"].id],
         created_at=day,
-    )
-    await inspection.save()
-    await InspectionMember.insert(
-        InspectionMember(inspection=inspection.id, user=actors["recorder"].id, role="thanh_vien")
     )
     findings: dict[str, int] = {}
     for key, official, code, recorder in [
@@ -264,6 +235,6 @@ def test_random_transition_sequences_never_reach_an_illegal_state() -> None:
         FindingLifecycle.TestCase().runTest()
         assert set(ReviewState) - {ReviewState.recorded} <= FindingLifecycle.reached
     finally:
-        loop.run_until_complete(_clean())
+        loop.run_until_complete(empty_database())
         loop.run_until_complete(db.close())
         loop.close()

@@ -8,39 +8,20 @@ import re
 import uuid
 
 import pytest
-from congvu.inspect.app import create_app
+
+from tests.rbac.spec import app_routes
 
 pytestmark = pytest.mark.anyio
 
-PUBLIC = (
-    "/login",
-    "/logout",
-    "/health",
-    "/static",
-    "/schema",
-    "/locale",
-    "/sw.js",
-    "/manifest.webmanifest",
-)
 SAMPLE = {"int": "1", "uuid": str(uuid.uuid4()), "str": "x", "path": "x"}
-
-
-def _routes() -> list[tuple[str, str]]:
-    found = []
-    for route in create_app().routes:
-        if route.path.startswith(PUBLIC):
-            continue
-        for method in sorted(getattr(route, "methods", ())):
-            if method not in ("OPTIONS", "HEAD"):
-                found.append((method, route.path))
-    return found
+ROUTES = sorted(app_routes())
 
 
 def test_the_app_has_guarded_routes_to_check() -> None:
-    assert len(_routes()) > 40
+    assert len(ROUTES) > 40
 
 
-@pytest.mark.parametrize(("method", "path"), _routes())
+@pytest.mark.parametrize(("method", "path"), ROUTES)
 async def test_route_refuses_an_anonymous_request(client, method: str, path: str) -> None:
     url = re.sub(r"\{\w+:(\w+)\}", lambda m: SAMPLE[m.group(1)], path)
     response = await client.request(method, url, follow_redirects=False)

@@ -9,7 +9,6 @@ upload. Writes get a fresh record per call and are checked on stored state as we
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -24,18 +23,15 @@ from congvu.inspect.inspections.tables import (
     InspectionPlan,
     SyncConflict,
 )
-from congvu.inspect.organisation.services import accounts
 from congvu.inspect.organisation.tables import User
 from congvu.inspect.settings import get_settings
-from PIL import Image
 
+from tests import builders
 from tests.conftest import csrf
-from tests.review.conftest import ReviewWorld
-from tests.review.rbac import (
+from tests.rbac.spec import (
     ROLES,
     Expect,
     Outcome,
-    Pending,
     Prepare,
     Route,
     cross_unit_calls,
@@ -45,9 +41,9 @@ from tests.review.rbac import (
     roles,
     run,
     same,
-    serve_on,
     url,
 )
+from tests.worlds import ReviewWorld
 
 pytestmark = pytest.mark.anyio
 
@@ -143,25 +139,14 @@ LISTS = {
 ONCE = LISTS - {("POST", "/plans/team-check")}
 UNSCOPED = {("PUT", "/api/v1/evidence/{sha256:str}")}
 
-# Known holes not yet fixed would be listed here with the answer they give today (see
-# rbac.Pending); there are none.
-PENDING: Pending = {}
-
 
 def test_every_cross_unit_case_is_denied_in_the_matrix() -> None:
     assert cross_unit_not_denied(MATRIX, LISTS | UNSCOPED) == []
 
 
-def test_pending_cases_are_in_the_matrix() -> None:
-    assert {(m, p) for (m, p, _, _) in PENDING} <= set(MATRIX)
-
-
 def _png(seed: int) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (16 + seed % 50, 16 + seed // 50), (seed % 256, 80, 160)).save(
-        buffer, format="PNG"
-    )
-    return buffer.getvalue()
+    """A photo of its own for each seed."""
+    return builders.png((seed % 256, 80, 160), (16 + seed % 50, 16 + seed // 50))
 
 
 @dataclass
@@ -188,17 +173,7 @@ class InspectionMatrix:
 
 
 async def _inspection(unit_id: int, status: str, day: date, plan: int | None = None) -> int:
-    row = Inspection(
-        plan=plan,
-        unit=unit_id,
-        kind="SCHEDULED",
-        scheduled_date=day,
-        topics=["working_hours", "conduct"],
-        status=status,
-        created_at=datetime.now(UTC),
-    )
-    await row.save()
-    return int(row.id)
+    return int((await builders.inspection(unit_id, day, status=status, plan=plan)).id)
 
 
 async def _plan(title: str) -> int:
@@ -253,9 +228,9 @@ async def _build(rw: ReviewWorld) -> InspectionMatrix:
         "own_record": await _inspection(world.desk_a.id, "submitted", day, plans["own_record"]),
         "other_unit": await _inspection(world.commune_b.id, "submitted", day, plans["other_unit"]),
     }
-    await serve_on(inspections["own_record"], users["inspector"].id)
-    await serve_on(inspections["own_record"], users["team_lead"].id, "truong_doan")
-    await serve_on(inspections["other_unit"], world.users["inspector"].id)
+    await builders.serve_on(inspections["own_record"], users["inspector"].id)
+    await builders.serve_on(inspections["own_record"], users["team_lead"].id, "truong_doan")
+    await builders.serve_on(inspections["other_unit"], world.users["inspector"].id)
     photos = {
         "own_unit": await _documenting_photo(rw, inspections["own_unit"], rw.deputy, 1),
         "other_unit": await _documenting_photo(rw, inspections["other_unit"], world.official_b, 2),
@@ -263,8 +238,7 @@ async def _build(rw: ReviewWorld) -> InspectionMatrix:
     own_photos = {}
     for seed, role in enumerate(CAPTURE, start=10):
         data = _png(seed)
-        actor = await accounts.actor_for(users[role].id)
-        assert actor is not None
+        actor = await builders.actor(users[role])
         await evidence.store(actor, hashlib.sha256(data).hexdigest(), data, None)
         own_photos[role] = data
     await _conflict(inspections["own_record"], "Bản gửi lại của đoàn")
@@ -283,7 +257,7 @@ def _prepare(m: InspectionMatrix) -> Prepare:
             values["inspection_id"] = await _inspection(unit, status, day)
             values["day"] = day
             if target == "own_record" and role in MEMBERS:
-                await serve_on(values["inspection_id"], m.users[role].id, "truong_doan")
+                await builders.serve_on(values["inspection_id"], m.users[role].id, "truong_doan")
         elif path.startswith("/api/v1/evidence"):
             if target == "own_record":
                 data = m.fresh_png() if method == "PUT" else m.own_photos.get(role, b"")
@@ -389,8 +363,7 @@ async def _plan_form(client: Any, path: str, target: str, v: dict[str, Any]) -> 
 
 async def test_rbac_matrix_of_inspection_routes(client, rw: ReviewWorld) -> None:
     m = await _build(rw)
-    report = await run(client, m.users, MATRIX, _prepare(m), _call, PENDING, ONCE)
+    report = await run(client, m.users, MATRIX, _prepare(m), _call, ONCE)
     assert not report.failures, "\n".join(report.failures)
-    assert report.pending_seen == set(PENDING)
     assert report.cases == len(MATRIX) * len(ROLES) * 3
-    assert report.denied >= cross_unit_calls(MATRIX, LISTS | UNSCOPED, PENDING)
+    assert report.denied >= cross_unit_calls(MATRIX, LISTS | UNSCOPED)

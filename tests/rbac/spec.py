@@ -1,5 +1,11 @@
-"""The RBAC matrix's vocabulary, shared by the ``test_rbac*`` modules: roles, targets,
+"""The RBAC matrix's vocabulary, shared by the modules of tests/rbac/: roles, targets,
 the app's route list, and one runner that calls every route × role × target.
+
+Every route of the app is specified once, in the matrix of the part it belongs to
+(``test_review``: review, organisation and the home page; ``test_inspections``;
+``test_dossiers``: dossiers and jobs). ``test_routes`` checks that together they cover
+the app's route list, and ``test_anonymous`` that no route outside ``PUBLIC`` answers a
+request without a session.
 
 A *target* is what a route is called on:
 
@@ -21,14 +27,24 @@ from collections.abc import Awaitable, Callable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
-from congvu.inspect.inspections.tables import InspectionMember
-from congvu.inspect.organisation.services import accounts
+from congvu.inspect.app import create_app
 from congvu.inspect.organisation.tables import User
 
-from tests.conftest import PASSWORD, login
-from tests.review.conftest import ReviewWorld
-from tests.test_routes_guarded import PUBLIC
+from tests import builders
+from tests.conftest import login
+from tests.worlds import ReviewWorld
 
+# Path prefixes open without a session; every other route needs one.
+PUBLIC = (
+    "/login",
+    "/logout",
+    "/health",
+    "/static",
+    "/schema",
+    "/locale",
+    "/sw.js",
+    "/manifest.webmanifest",
+)
 ROLES = ("admin", "team_lead", "inspector", "unit_head", "official", "council", "reporter")
 TARGETS = ("own_unit", "other_unit", "own_record")
 STAFF = ("admin", "team_lead", "inspector", "unit_head", "council", "reporter")
@@ -37,10 +53,6 @@ LEAKS = ("Lê Văn Đức", "B001", "Xã Bình Minh")
 
 Route = tuple[str, str]
 Expect = dict[str, dict[str, int]]  # target -> role -> status
-# A case the matrix specifies but the code does not do yet: (method, path, target, role)
-# -> what it answers today and where the fix goes. The runner fails once it is fixed, so
-# the entry is removed together with the hole.
-Pending = Mapping[tuple[str, str, str, str], tuple[int | str, str]]
 
 
 def same(by_role: dict[str, int]) -> Expect:
@@ -62,10 +74,7 @@ def scoped(ok: int, allowed: tuple[str, ...], outside: int = 404) -> Expect:
 
 
 def app_routes() -> set[Route]:
-    """Every route of the app that needs a session (the public ones are listed once, in
-    ``tests/test_routes_guarded.py``)."""
-    from congvu.inspect.app import create_app
-
+    """Every route of the app that needs a session: (method, path) of all but ``PUBLIC``."""
     found = set()
     for route in create_app().routes:
         if route.path.startswith(PUBLIC):
@@ -91,16 +100,15 @@ def cross_unit_not_denied(matrix: Mapping[Route, Expect], lists: set[Route]) -> 
 
 
 def cross_unit_calls(
-    matrix: Mapping[Route, Expect], lists: set[Route], pending: Pending
+    matrix: Mapping[Route, Expect], lists: set[Route]
 ) -> set[tuple[str, str, str]]:
     """Every cross-unit call on a record the runner must see refused: (method, path,
-    role), pending fixes aside."""
+    role)."""
     return {
         (method, path, role)
         for method, path in matrix
         if (method, path) not in lists
         for role in ROLES
-        if (method, path, "other_unit", role) not in pending
     }
 
 
@@ -108,20 +116,8 @@ async def matrix_users(rw: ReviewWorld) -> dict[str, User]:
     """One account per role, all scoped to commune A (two come from the review world)."""
     users = {"unit_head": rw.users["head_a"], "official": rw.users["official_a"]}
     for role in ("admin", "team_lead", "inspector", "council", "reporter"):
-        users[role] = await accounts.create_user(
-            username=f"m_{role}",
-            password=PASSWORD,
-            role=role,
-            unit_code="P-A",
-            display_name=f"m_{role}",
-        )
+        users[role] = await builders.account(f"m_{role}", role=role, unit="P-A")
     return users
-
-
-async def serve_on(inspection_id: int, user_id: int, role: str = "thanh_vien") -> None:
-    await InspectionMember.insert(
-        InspectionMember(inspection=inspection_id, user=user_id, role=role)
-    )
 
 
 Outcome = int | str
@@ -137,7 +133,6 @@ class Report:
     failures: list[str] = field(default_factory=list)
     # (method, path, role) of the cross-unit calls that were refused as specified.
     denied: set[tuple[str, str, str]] = field(default_factory=set)
-    pending_seen: set[tuple[str, str, str, str]] = field(default_factory=set)
 
 
 def leak_of(text: str) -> str | None:
@@ -150,7 +145,6 @@ async def run(
     matrix: Mapping[Route, Expect],
     prepare: Prepare,
     call: Call,
-    pending: Pending,
     once: Set[Route] = frozenset(),
 ) -> Report:
     """Every route × role × target: log in once per role, call, compare the outcome
@@ -170,39 +164,24 @@ async def run(
                     shared = url(path, values), await call(client, method, path, as_target, values)
                 address, outcome = shared
                 _compare(
-                    report,
-                    pending,
-                    (method, path, target, role),
-                    address,
-                    outcome,
-                    expect[target][role],
+                    report, (method, path, target, role), address, outcome, expect[target][role]
                 )
     return report
 
 
 def _compare(
     report: Report,
-    pending: Pending,
     key: tuple[str, str, str, str],
     address: str,
     outcome: Outcome,
     wanted: int,
 ) -> None:
-    method, _, target, role = key
+    method, path, target, role = key
     report.cases += 1
-    where = f"{role} {method} {address} [{target}]"
-    if key in pending:
-        was, fix = pending[key]
-        if outcome == was:
-            report.pending_seen.add(key)
-        elif outcome == wanted:
-            report.failures.append(f"{where}: fixed ({fix}); drop it from PENDING")
-        else:
-            report.failures.append(f"{where}: {outcome} (pending {was} → {wanted})")
-    elif outcome != wanted:
-        report.failures.append(f"{where}: {outcome} != {wanted}")
+    if outcome != wanted:
+        report.failures.append(f"{role} {method} {address} [{target}]: {outcome} != {wanted}")
     elif target == "other_unit" and wanted in (403, 404):
-        report.denied.add((method, key[1], role))
+        report.denied.add((method, path, role))
 
 
 def outcome_of(response: Any) -> Outcome:

@@ -26,13 +26,11 @@ from congvu.inspect.organisation.tables import User
 from congvu.inspect.review.tables import DossierDecision
 
 from tests.conftest import csrf
-from tests.review.conftest import ReviewWorld
-from tests.review.rbac import (
+from tests.rbac.spec import (
     ROLES,
     STAFF,
     Expect,
     Outcome,
-    Pending,
     Prepare,
     Route,
     cross_unit_calls,
@@ -45,6 +43,7 @@ from tests.review.rbac import (
     scoped,
     url,
 )
+from tests.worlds import ReviewWorld
 
 pytestmark = pytest.mark.anyio
 
@@ -98,17 +97,9 @@ MATRIX: dict[Route, Expect] = {
 }
 LISTS = {("GET", "/dossiers"), ("GET", "/dossiers/import")}
 
-# Known holes not yet fixed would be listed here with the answer they give today (see
-# rbac.Pending); there are none.
-PENDING: Pending = {}
-
 
 def test_every_cross_unit_case_is_denied_in_the_matrix() -> None:
     assert cross_unit_not_denied(MATRIX, LISTS) == []
-
-
-def test_pending_cases_are_in_the_matrix() -> None:
-    assert {(m, p) for (m, p, _, _) in PENDING} <= set(MATRIX)
 
 
 @dataclass
@@ -306,8 +297,7 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
 
 async def test_rbac_matrix_of_dossier_and_job_routes(client, rw: ReviewWorld) -> None:
     m = await _build(rw)
-    report = await run(client, m.users, MATRIX, _prepare(m), _call, PENDING, LISTS)
+    report = await run(client, m.users, MATRIX, _prepare(m), _call, LISTS)
     assert not report.failures, "\n".join(report.failures)
-    assert report.pending_seen == set(PENDING)
     assert report.cases == len(MATRIX) * len(ROLES) * 3
-    assert report.denied >= cross_unit_calls(MATRIX, LISTS, PENDING)
+    assert report.denied >= cross_unit_calls(MATRIX, LISTS)

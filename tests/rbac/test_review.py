@@ -1,11 +1,8 @@
-"""The RBAC matrix: every role × every review route (and the organisation routes and
-the home page) × own unit / other unit / own record, over HTTP.
+"""The RBAC matrix of the review routes (and of the organisation routes and the home
+page): every role × route × own unit / other unit / own record, over HTTP.
 
-The matrices of the other routes are ``test_rbac_inspections`` and ``test_rbac_dossiers``;
-``test_every_route_of_the_app_has_a_matrix_entry`` takes the route list from the app, so
-a new route without a specification in one of them fails here. Every account is scoped
-to commune A, so "other unit" (commune B) is cross-unit for every role, and every
-cross-unit read and write must be refused (403/404).
+Every account is scoped to commune A, so "other unit" (commune B) is cross-unit for
+every role, and every cross-unit read and write must be refused (403/404).
 """
 
 from __future__ import annotations
@@ -21,9 +18,9 @@ from congvu.inspect.review import api as review
 from congvu.inspect.review.api import Command
 from congvu.inspect.review.tables import FindingReview, Notification
 
+from tests import builders
 from tests.conftest import csrf
-from tests.review.conftest import ReviewWorld, stored_photo
-from tests.review.rbac import (
+from tests.rbac.spec import (
     ROLES,
     STAFF,
     TARGETS,
@@ -31,7 +28,6 @@ from tests.review.rbac import (
     Outcome,
     Prepare,
     Route,
-    app_routes,
     cross_unit_calls,
     cross_unit_not_denied,
     matrix_users,
@@ -40,24 +36,14 @@ from tests.review.rbac import (
     run,
     same,
     scoped,
-    serve_on,
     url,
 )
+from tests.worlds import ReviewWorld
 
 pytestmark = pytest.mark.anyio
 
 
-def _png() -> bytes:
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (20, 20), "blue").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-PNG = _png()
+PNG = builders.png()
 
 
 def finding_rule(own_unit: dict[str, int], own_record: dict[str, int]) -> Expect:
@@ -125,30 +111,6 @@ MATRIX: dict[Route, Expect] = {
 # Routes without a record in their path: what they show of commune B (or, for the bulk
 # actions, do to it) is checked instead.
 LISTS = {key for key in MATRIX if "{" not in key[1]}
-
-
-def _matrices() -> list[dict[Route, Expect]]:
-    from tests.review.test_rbac_dossiers import MATRIX as DOSSIERS
-    from tests.review.test_rbac_inspections import MATRIX as INSPECTIONS
-
-    return [MATRIX, INSPECTIONS, DOSSIERS]
-
-
-def test_every_route_of_the_app_has_a_matrix_entry() -> None:
-    specified = [key for matrix in _matrices() for key in matrix]
-    routes = app_routes()
-    missing = sorted(routes - set(specified))
-    assert not missing, f"routes without an RBAC specification: {missing}"
-    gone = sorted(set(specified) - routes)
-    assert not gone, f"specified routes the app does not have: {gone}"
-    assert len(specified) == len(set(specified)), "a route specified twice"
-
-
-def test_every_matrix_entry_names_every_role_for_every_target() -> None:
-    for matrix in _matrices():
-        for key, expect in matrix.items():
-            assert set(expect) == set(TARGETS), key
-            assert all(set(by_role) == set(ROLES) for by_role in expect.values()), key
 
 
 def test_every_cross_unit_case_is_denied_in_the_matrix() -> None:
@@ -260,11 +222,11 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
 
 async def test_rbac_matrix_of_review_and_organisation_routes(client, rw: ReviewWorld) -> None:
     users = await matrix_users(rw)
-    await serve_on(rw.inspection_a.id, users["inspector"].id)
-    photo = await stored_photo(await rw.actor("inspector"))
+    await builders.serve_on(rw.inspection_a.id, users["inspector"].id)
+    photo = await builders.photo(await rw.actor("inspector"))
     findings = {t: await _finding(rw, t, photo, notify=True) for t in TARGETS}
     m = ReviewMatrix(rw, users, photo, findings)
-    report = await run(client, users, MATRIX, _prepare(m), _call, {}, ONCE)
+    report = await run(client, users, MATRIX, _prepare(m), _call, ONCE)
     assert not report.failures, "\n".join(report.failures)
     assert report.cases == len(MATRIX) * len(ROLES) * len(TARGETS)
-    assert report.denied >= cross_unit_calls(MATRIX, LISTS, {})
+    assert report.denied >= cross_unit_calls(MATRIX, LISTS)
