@@ -15,7 +15,7 @@ from congvu.inspect.review.services.suggestions import confirmed_history
 from congvu.inspect.review.tables import FindingReview
 from congvu.inspect.settings import get_settings
 
-from tests.review.conftest import MONDAY, ReviewWorld
+from tests.worlds import MONDAY, ReviewWorld
 
 pytestmark = pytest.mark.anyio
 
