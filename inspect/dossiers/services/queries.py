@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from congvu.inspect import db
+from congvu.inspect import clock, db
 from congvu.inspect.actor import Actor
-from congvu.inspect.dossiers.services.importing import pipeline as dossier_import
-from congvu.inspect.dossiers.services.importing import reading as dossier_reading
-from congvu.inspect.dossiers.services.importing.pipeline import today
-from congvu.inspect.dossiers.services.importing.staging import PAUSES
+from congvu.inspect.dossiers.services import importing
 from congvu.inspect.dossiers.services.verdicts import (
     FACT_COLUMNS,
     evaluate_stored,
@@ -29,9 +26,9 @@ from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch
 from congvu.inspect.errors import Invalid, NotFound
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Unit
-from congvu.inspect.settings import get_settings
-from congvu.rules.dossiers import VIETNAM_TIME, DossierFacts, DossierStatus, evaluate_dossier
-from congvu.rules.periods import Period, PeriodKind, PeriodScheme, parse_period, period_labels
+from congvu.inspect.periods import parse_report_period, report_scheme
+from congvu.rules.dossiers import DossierFacts, DossierStatus, evaluate_dossier
+from congvu.rules.periods import PeriodKind, parse_period, period_labels
 
 STATUS_LABELS = {
     "early": "Trước hạn",
@@ -53,26 +50,6 @@ FLAG_LABELS = {
 }
 # The flags a unit head must look at (DUE_WITHIN_24H is a reminder, not a fault).
 ATTENTION_FLAGS = tuple(f for f in FLAG_LABELS if f != "DUE_WITHIN_24H")
-
-
-def _utc(day: date) -> datetime:
-    return datetime.combine(day, time.min, VIETNAM_TIME).astimezone(UTC)
-
-
-def report_scheme() -> PeriodScheme:
-    """The organisation's reporting periods (``CONGVU_REPORT_PERIODS``)."""
-    return PeriodScheme(get_settings().report_periods)
-
-
-def parse_report_period(text: str) -> Period:
-    """ "2026-Q1", "2026-03" or "2026" under the organisation's scheme (NĐ 09/2019 cut-off
-    on the 15th by default, else calendar periods)."""
-    try:
-        return parse_period(text, report_scheme())
-    except ValueError:
-        raise Invalid(
-            "Kỳ không hợp lệ (ví dụ 2026-Q1, 2026-03 hoặc 2026).", field="period"
-        ) from None
 
 
 @dataclass(frozen=True)
@@ -106,8 +83,8 @@ def _where(unit_path: str, filters: Filters) -> list[Any]:
     if filters.period:
         period = parse_report_period(filters.period)
         clauses += [
-            Dossier.received_at >= _utc(period.first_day),
-            Dossier.received_at < _utc(period.last_day + timedelta(days=1)),
+            Dossier.received_at >= clock.start_of_day_utc(period.first_day),
+            Dossier.received_at < clock.start_of_day_utc(period.last_day + timedelta(days=1)),
         ]
     if filters.flagged:
         clauses.append(Dossier.flags != "")
@@ -238,7 +215,7 @@ def _shares(frame: pd.DataFrame) -> Shares:
 def _periods(frame: pd.DataFrame) -> list[PeriodEstimate]:
     if frame.empty:
         return []
-    received = pd.to_datetime(frame["received_at"], utc=True).dt.tz_convert(VIETNAM_TIME)
+    received = pd.to_datetime(frame["received_at"], utc=True).dt.tz_convert(clock.steady_zone())
     scheme = report_scheme()
     quarter = period_labels(received.dt.tz_localize(None), PeriodKind.QUARTER, scheme)
     out = []
@@ -368,7 +345,7 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
             Dossier.apology_at,
             Dossier.extension_count,
             Dossier.batch,
-            *(getattr(Dossier, m) for pair in PAUSES for m in pair),
+            *(getattr(Dossier, m) for pair in importing.PAUSES for m in pair),
         )
         .where(Dossier.id == dossier_id)
         .first()
@@ -393,9 +370,9 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
                 date(2000, 1, 1) + timedelta(days=k) for k in range(found["extension_count"])
             ],
             due_snapshots=snapshots,
-            pauses=[(found[a], found[b]) for a, b in PAUSES if found[a] is not None],
+            pauses=[(found[a], found[b]) for a, b in importing.PAUSES if found[a] is not None],
         ),
-        as_of or today(),
+        as_of or clock.today(),
         sessions=await sessions_of(found["unit"], found["received_at"]),
     )
     return DossierDetail(
@@ -461,7 +438,7 @@ async def verdicts_at(actor: Actor, as_of: date, unit_code: str | None = None) -
 async def rescan_overdue(as_of: date | None = None) -> dict[str, int]:
     """Nightly: evaluate every unresolved dossier again, so those that became overdue
     (or are due within 24 h) are flagged without waiting for the next export."""
-    day = as_of or today()
+    day = as_of or clock.today()
     rows = await Dossier.select(
         *_FACT_COLUMNS, Dossier.status, Dossier.flags, Dossier.working_days_late
     ).where(Dossier.finished_at.is_null(), Dossier.returned_at.is_null())
@@ -546,7 +523,7 @@ async def recent_batches(actor: Actor, limit: int = 20) -> list[BatchView]:
     )
     out = []
     for r in await query:
-        if not dossier_import.may_see_batch(actor, r):
+        if not importing.may_see_batch(actor, r):
             continue
         out.append(BatchView(**{k: r[k] for k in BatchView.__dataclass_fields__}))
     return out[:limit]
@@ -556,14 +533,14 @@ async def recent_batches(actor: Actor, limit: int = 20) -> list[BatchView]:
 class ImportPage:
     batches: list[BatchView]
     mappings: list[str]
-    fields: tuple[dossier_reading.FieldSpec, ...]
+    fields: tuple[importing.FieldSpec, ...]
     units: list[organisation.UnitView]
 
 
 async def import_page(actor: Actor) -> ImportPage:
     return ImportPage(
         batches=await recent_batches(actor),
-        mappings=await dossier_import.mapping_names(),
-        fields=dossier_reading.FIELDS,
+        mappings=await importing.mapping_names(),
+        fields=importing.FIELDS,
         units=await organisation.visible_units(actor),
     )
