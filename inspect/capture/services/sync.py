@@ -315,9 +315,7 @@ async def _apply(
         type=record.type,
         inspection_id=record.inspection_id,
         replaces=_uuid(record.replaces, "replaces"),
-        device_time=parse_moment(record.device_time, "device_time")
-        if record.device_time
-        else None,
+        device_time=parse_moment(record.device_time, "device_time") if record.device_time else None,
         payload=record.payload,
     )
     response = await handler(ctx, client_record)
