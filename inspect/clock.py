@@ -24,7 +24,7 @@ def now() -> datetime:
 
 def local_now() -> datetime:
     """This moment on the wall clocks of the organisation."""
-    return datetime.now(zone())
+    return now().astimezone(zone())
 
 
 def today() -> date:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 import pandas as pd
 from congvu.inspect import clock, db
@@ -360,17 +360,21 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
     ]
     verdict = evaluate_dossier(
         DossierFacts(
-            received_at=found["received_at"],
-            due_at=found["due_at"],
-            finished_at=found["finished_at"],
-            returned_at=found["returned_at"],
-            apology_at=found["apology_at"],
+            received_at=_wall_clock(found["received_at"]),
+            due_at=_wall_clock(found["due_at"]),
+            finished_at=_wall_clock(found["finished_at"]),
+            returned_at=_wall_clock(found["returned_at"]),
+            apology_at=_wall_clock(found["apology_at"]),
             # Only the number of re-set dates is exported; distinct stand-in dates carry it.
             extensions=[
                 date(2000, 1, 1) + timedelta(days=k) for k in range(found["extension_count"])
             ],
-            due_snapshots=snapshots,
-            pauses=[(found[a], found[b]) for a, b in importing.PAUSES if found[a] is not None],
+            due_snapshots=[(_wall_clock(seen), _wall_clock(due)) for seen, due in snapshots],
+            pauses=[
+                (_wall_clock(found[a]), _wall_clock(found[b]))
+                for a, b in importing.PAUSES
+                if found[a] is not None
+            ],
         ),
         as_of or clock.today(),
         sessions=await sessions_of(found["unit"], found["received_at"]),
@@ -383,6 +387,18 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
         explanation_en=verdict.explanation_en,
         batch_file=await _batch_file(found["batch"]),
     )
+
+
+@overload
+def _wall_clock(moment: datetime) -> datetime: ...
+@overload
+def _wall_clock(moment: datetime | None) -> datetime | None: ...
+def _wall_clock(moment: datetime | None) -> datetime | None:
+    """A stored moment as the naive wall-clock time in ``CONGVU_TIME_ZONE`` that the rules
+    judge (they would otherwise read an aware moment in their default zone)."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return clock.local(moment).replace(tzinfo=None)
 
 
 async def _batch_file(batch_id: int | None) -> str | None:
