@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from congvu.inspect import clock
 from congvu.inspect.inspections.tables import (
     Inspection,
     InspectionKind,
@@ -39,7 +40,7 @@ class InspectionWorld:
 
 
 def local_today() -> date:
-    return datetime.now(get_settings().zone).date()
+    return clock.today()
 
 
 @pytest.fixture(autouse=True)
