@@ -6,7 +6,7 @@ moments from its callers."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from congvu.inspect.settings import get_settings
@@ -24,7 +24,7 @@ def now() -> datetime:
 
 def local_now() -> datetime:
     """This moment on the wall clocks of the organisation."""
-    return datetime.now(zone())
+    return now().astimezone(zone())
 
 
 def today() -> date:
@@ -40,3 +40,17 @@ def local(moment: datetime) -> datetime:
 def start_of_day_utc(day: date) -> datetime:
     """The first instant of a local day, in UTC: the lower bound of a date filter."""
     return datetime.combine(day, time.min, zone()).astimezone(UTC)
+
+
+def steady_zone() -> tzinfo:
+    """The configured zone as a fixed UTC offset when it keeps one all year (Vietnam:
+    UTC+7), else the zone itself. Whole columns of wall-clock times convert with it: a
+    fixed offset is one subtraction, and a zone's offsets of long ago (Sài Gòn's before
+    1975) do not reach the dates of today's records."""
+    configured = zone()
+    year = local_now().year
+    winter = datetime(year, 1, 1, tzinfo=configured).utcoffset()
+    summer = datetime(year, 7, 1, tzinfo=configured).utcoffset()
+    if winter is None or winter != summer:
+        return configured
+    return timezone(winter, configured.key)

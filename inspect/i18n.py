@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, time
 from importlib.resources import files
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ __all__ = [
     "current_locale",
     "format_date",
     "format_datetime",
+    "format_time",
     "gettext",
     "name_sort_key",
 ]
@@ -44,6 +45,11 @@ def format_date(value: date | datetime | None, zone: ZoneInfo | None = None) -> 
     if isinstance(value, datetime) and zone is not None and value.tzinfo is not None:
         value = value.astimezone(zone)
     return value.strftime("%d/%m/%Y")
+
+
+def format_time(value: time | datetime | None) -> str:
+    """HH:MM on a 24-hour clock (giờ:phút), as attendance records and plans write it."""
+    return value.strftime("%H:%M") if value is not None else ""
 
 
 def format_datetime(value: datetime | None, zone: ZoneInfo | None = None) -> str:

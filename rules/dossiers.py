@@ -73,7 +73,9 @@ __all__ = [
 TOPIC = "dossier_deadlines"
 
 # All of Vietnam has kept UTC+7 without daylight saving since 1975: a fixed offset needs no tz
-# database and cannot depend on the machine's zone.
+# database and cannot depend on the machine's zone. It is only the default of these pure
+# functions for aware moments: the service hands them naive wall-clock times in its
+# configured zone (CONGVU_TIME_ZONE, see ``congvu.inspect.clock``).
 VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 
 

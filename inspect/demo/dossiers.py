@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from congvu.inspect import clock
 from congvu.inspect.actor import SYSTEM
 from congvu.inspect.demo.dossier_export import STATUS_DONE, ExportSpec, generate, write_csv
 from congvu.inspect.dossiers.api import (
     ImportRequest,
     import_dossiers,
-    today,
 )
 from congvu.inspect.organisation.tables import Official, Unit
 from congvu.rules.calendar import default_calendar
@@ -42,7 +42,7 @@ async def seed_demo_dossiers(
         Official.unit.code.is_in(codes)
     ):
         officials.setdefault(row["unit.code"], []).append(row["full_name"])
-    end = today()
+    end = clock.today()
     spec = ExportSpec(
         rows=rows,
         units=codes or ["NA"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+from congvu.inspect import clock
 from congvu.inspect.errors import NotFound
 from congvu.inspect.inspections import api as inspections
 from congvu.inspect.inspections.api import (
@@ -13,7 +14,6 @@ from congvu.inspect.inspections.api import (
     PlanForm,
     PlannedVisit,
     TeamMember,
-    local_today,
 )
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Unit, User
@@ -30,7 +30,7 @@ async def seed_inspections_demo(rng: random.Random) -> None:
     unit = await Unit.select(Unit.id).where(Unit.code == "NA-TV").first()
     if lead is None or unit is None:
         raise NotFound("Dữ liệu demo thiếu tài khoản truongdoan hoặc phường NA-TV.")
-    today = local_today()
+    today = clock.today()
     quarter = (today.month - 1) // 3 + 1
     team = [
         TeamMember(users["truongdoan"], "truong_doan"),

@@ -3,12 +3,11 @@ verdicts on a date, a dossier's detail and the nightly rescan."""
 
 from __future__ import annotations
 
-from congvu.inspect.dossiers.services.importing.pipeline import (
+from congvu.inspect.dossiers.services.importing import (
     CHUNK_ROWS,
     ImportRequest,
     import_dossiers,
     parse_moment,
-    today,
 )
 from congvu.inspect.dossiers.services.queries import (
     FLAG_LABELS,
@@ -29,6 +28,5 @@ __all__ = [
     "import_dossiers",
     "parse_moment",
     "rescan_overdue",
-    "today",
     "verdicts_at",
 ]

@@ -115,7 +115,7 @@ async def _prepare_database() -> None:
 async def _import_twice(path: Path) -> dict[str, Any]:
     from congvu.inspect import db
     from congvu.inspect.actor import SYSTEM
-    from congvu.inspect.dossiers.services.importing.pipeline import ImportRequest, import_dossiers
+    from congvu.inspect.dossiers.services.importing import ImportRequest, import_dossiers
 
     await db.prepare()
     try:

@@ -14,7 +14,7 @@ from typing import Any
 import anyio
 import pytest
 from congvu.inspect.actor import Actor
-from congvu.inspect.dossiers.services.importing.pipeline import ImportRequest, import_dossiers
+from congvu.inspect.dossiers.services.importing import ImportRequest, import_dossiers
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot
 
 from tests import builders

@@ -12,9 +12,9 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from congvu.inspect.actor import Actor
-from congvu.inspect.dossiers.services.importing import pipeline as dossier_import
+from congvu.inspect.dossiers.services import importing as dossier_import
+from congvu.inspect.dossiers.services.importing import ImportRequest
 from congvu.inspect.dossiers.services.importing import staging as dossier_staging
-from congvu.inspect.dossiers.services.importing.pipeline import ImportRequest
 from congvu.inspect.dossiers.services.importing.reading import detect_encoding
 from congvu.inspect.dossiers.services.importing.values import parse_dates
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch, RejectedRow

@@ -19,7 +19,7 @@ from congvu.inspect import db
 from congvu.inspect.actor import Actor
 from congvu.inspect.background.services import records as jobs
 from congvu.inspect.background.tables import JobRecord
-from congvu.inspect.dossiers.services.importing.pipeline import ImportRequest, import_dossiers
+from congvu.inspect.dossiers.services.importing import ImportRequest, import_dossiers
 from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch, RejectedRow
 from congvu.inspect.settings import get_settings
 

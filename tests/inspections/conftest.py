@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from congvu.inspect import clock
 from congvu.inspect.inspections.tables import Inspection
 from congvu.inspect.organisation.tables import User
 from congvu.inspect.settings import get_settings
@@ -36,7 +37,7 @@ class InspectionWorld:
 
 
 def local_today() -> date:
-    return datetime.now(get_settings().zone).date()
+    return clock.today()
 
 
 @pytest.fixture(autouse=True)

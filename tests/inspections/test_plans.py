@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 from congvu.inspect.audit.tables import AuditEvent
+from congvu.inspect.inspections.services import assigned as inspections
 from congvu.inspect.inspections.services import coverage, surprise_draws
-from congvu.inspect.inspections.services import plans as inspections
 from congvu.inspect.inspections.tables import (
     Inspection,
     InspectionMember,

@@ -13,7 +13,7 @@ from typing import Any
 
 from congvu.inspect.actor import Actor
 from congvu.inspect.capture.services import evidence, sync
-from congvu.inspect.capture.services import handlers as capture
+from congvu.inspect.capture.services.payloads import parse_moment
 from congvu.inspect.inspections import api as inspections
 from congvu.inspect.web.guards import requires_role
 from litestar import Controller, Request, Response, get, post, put
@@ -54,7 +54,7 @@ async def _image_body(request: Request[Actor, Any, Any]) -> tuple[bytes, datetim
     except RequestEntityTooLarge:
         raise evidence.TooLarge("Ảnh quá lớn (tối đa 10 MB).", field="body") from None
     device_time = request.headers.get("x-device-time")
-    return body, capture.parse_moment(device_time, "X-Device-Time") if device_time else None
+    return body, parse_moment(device_time, "X-Device-Time") if device_time else None
 
 
 class InspectionApi(Controller):

@@ -19,10 +19,11 @@ import re
 import tempfile
 import warnings
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from congvu.inspect import clock
 from congvu.inspect.actor import Actor
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import DomainError, Invalid, NotFound
@@ -196,7 +197,7 @@ async def store(
         exif_lat=lat,
         exif_lon=lon,
         device_time=device_time,
-        received_at=datetime.now(UTC),
+        received_at=clock.now(),
         stored_path=relative,
         uploaded_by=actor.id or None,
     )

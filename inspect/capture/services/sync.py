@@ -22,12 +22,20 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from congvu.inspect import db
+from congvu.inspect import clock, db
 from congvu.inspect.actor import Actor
-from congvu.inspect.capture.services import handlers as capture
+from congvu.inspect.capture.services.context import (
+    CaptureContext,
+    ClientRecord,
+    context_from_rows,
+    context_sql,
+    load_context,
+)
+from congvu.inspect.capture.services.handlers import HANDLERS, ONE_STATEMENT
+from congvu.inspect.capture.services.payloads import parse_moment
 from congvu.inspect.db import atomic, engine, savepoint
 from congvu.inspect.errors import Conflict, DomainError, Invalid, NotFound
 from congvu.inspect.inspections import api as inspections
@@ -115,7 +123,7 @@ async def sync(actor: Actor, records: list[IncomingRecord]) -> list[RecordResult
     # whole batch: reads reuse its connection instead of opening one each.
     async with atomic():
         receipts = await _receipts(list(set(ids.values())))
-        contexts: dict[int, capture.CaptureContext] = {}
+        contexts: dict[int, CaptureContext] = {}
         named = _named_officials(records)
         results: list[RecordResult] = []
         for record in records:
@@ -148,7 +156,7 @@ async def _sync_alone(actor: Actor, record: IncomingRecord, record_id: uuid.UUID
     digest = content_hash(record)
     named = _named_officials([record])
     officials = sorted(named.get(record.inspection_id, ()))
-    one_statement = record.type in capture.ONE_STATEMENT
+    one_statement = record.type in ONE_STATEMENT
     reserve = one_statement and not db.is_sqlite()
     try:
         async with db.one_statement() if one_statement else atomic():
@@ -156,7 +164,7 @@ async def _sync_alone(actor: Actor, record: IncomingRecord, record_id: uuid.UUID
                 SyncReceipt,
                 _RECEIPT_AND_CONTEXT.format(
                     reserve=_RESERVE_FINDING_ID if reserve else "NULL",
-                    context=capture.context_sql(len(officials)),
+                    context=context_sql(len(officials)),
                 ),
                 record_id,
                 *officials,
@@ -164,10 +172,10 @@ async def _sync_alone(actor: Actor, record: IncomingRecord, record_id: uuid.UUID
             )
             receipt = _receipt_of(record_id, rows[0])
             if receipt is None:
-                contexts: dict[int, capture.CaptureContext] = {}
-                if record.type in capture.HANDLERS:  # else _apply says the type is wrong
+                contexts: dict[int, CaptureContext] = {}
+                if record.type in HANDLERS:  # else _apply says the type is wrong
                     members = [r for r in rows if r["id"] is not None]
-                    ctx = capture.context_from_rows(actor, members, officials)
+                    ctx = context_from_rows(actor, members, officials)
                     ctx.finding_id = rows[0]["finding_id"]
                     contexts[record.inspection_id] = ctx
                 response = await _apply(actor, record, record_id, digest, contexts, named)
@@ -204,7 +212,7 @@ def _receipt_of(record_id: uuid.UUID, row: dict[str, Any]) -> dict[str, Any] | N
 
 
 # Receipts are read and written on every sync: raw SQL, like the rest of the hot path
-# (see capture._INSERT_FINDING).
+# (see findings.INSERT_FINDING).
 _INSERT_RECEIPT = (
     "INSERT INTO sync_receipt"
     ' (id, record_type, inspection_id, content_hash, http_status, response, "user", received_at)'
@@ -248,7 +256,7 @@ async def _answer_again(
                     "payload": record.payload,
                 },
                 user=actor.id or None,
-                received_at=datetime.now(UTC),
+                received_at=clock.now(),
             )
         )
     return RecordResult(
@@ -278,12 +286,12 @@ def _named_officials(records: list[IncomingRecord]) -> dict[int, set[int]]:
 async def _context(
     actor: Actor,
     inspection_id: int,
-    contexts: dict[int, capture.CaptureContext],
+    contexts: dict[int, CaptureContext],
     named: dict[int, set[int]],
-) -> capture.CaptureContext:
+) -> CaptureContext:
     ctx = contexts.get(inspection_id)
     if ctx is None:
-        ctx = contexts[inspection_id] = await capture.load_context(
+        ctx = contexts[inspection_id] = await load_context(
             actor, inspection_id, named.get(inspection_id, ())
         )
     return ctx
@@ -294,22 +302,20 @@ async def _apply(
     record: IncomingRecord,
     record_id: uuid.UUID,
     digest: str,
-    contexts: dict[int, capture.CaptureContext],
+    contexts: dict[int, CaptureContext],
     named: dict[int, set[int]],
 ) -> dict[str, Any]:
     """Write one record and its receipt in the caller's transaction; its response."""
-    handler = capture.HANDLERS.get(record.type)
+    handler = HANDLERS.get(record.type)
     if handler is None:
         raise Invalid(f"Loại bản ghi không hợp lệ: {record.type!r}.", field="type")
     ctx = await _context(actor, record.inspection_id, contexts, named)
-    client_record = capture.ClientRecord(
+    client_record = ClientRecord(
         uuid=record_id,
         type=record.type,
         inspection_id=record.inspection_id,
         replaces=_uuid(record.replaces, "replaces"),
-        device_time=capture.parse_moment(record.device_time, "device_time")
-        if record.device_time
-        else None,
+        device_time=parse_moment(record.device_time, "device_time") if record.device_time else None,
         payload=record.payload,
     )
     response = await handler(ctx, client_record)
@@ -323,7 +329,7 @@ async def _apply(
         201,
         db.json_text(response),
         actor.id or None,
-        datetime.now(UTC),
+        clock.now(),
     )
     return response
 
@@ -333,7 +339,7 @@ async def _apply_in_batch(
     record: IncomingRecord,
     record_id: uuid.UUID,
     digest: str,
-    contexts: dict[int, capture.CaptureContext],
+    contexts: dict[int, CaptureContext],
     named: dict[int, set[int]],
 ) -> tuple[RecordResult, dict[str, Any] | None]:
     """``_apply`` in a savepoint of its own, so one bad record never loses the good ones;

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor
+from congvu.inspect.dossiers.services import importing as dossier_import
 from congvu.inspect.dossiers.services import queries as dossiers
-from congvu.inspect.dossiers.services.importing import pipeline as dossier_import
-from congvu.inspect.dossiers.services.importing.pipeline import IMPORT_ROLES
+from congvu.inspect.dossiers.services.importing import IMPORT_ROLES
 from congvu.inspect.errors import NotFound
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.web.guards import STAFF_ROLES, requires_role

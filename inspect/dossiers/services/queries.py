@@ -8,18 +8,16 @@ Everything is read through the actor's unit scope. Stored verdicts (``status``,
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, overload
 
 import pandas as pd
-from congvu.inspect import db
+from congvu.inspect import clock, db
 from congvu.inspect.actor import Actor
-from congvu.inspect.dossiers.services.importing import pipeline as dossier_import
-from congvu.inspect.dossiers.services.importing import reading as dossier_reading
-from congvu.inspect.dossiers.services.importing.pipeline import today
-from congvu.inspect.dossiers.services.importing.staging import PAUSES
+from congvu.inspect.dossiers.services import importing
 from congvu.inspect.dossiers.services.verdicts import (
     FACT_COLUMNS,
     evaluate_stored,
@@ -29,9 +27,9 @@ from congvu.inspect.dossiers.tables import Dossier, DueSnapshot, ImportBatch
 from congvu.inspect.errors import Invalid, NotFound
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Unit
-from congvu.inspect.settings import get_settings
-from congvu.rules.dossiers import VIETNAM_TIME, DossierFacts, DossierStatus, evaluate_dossier
-from congvu.rules.periods import Period, PeriodKind, PeriodScheme, parse_period, period_labels
+from congvu.inspect.periods import parse_report_period, report_scheme
+from congvu.rules.dossiers import DossierFacts, DossierStatus, evaluate_dossier
+from congvu.rules.periods import PeriodKind, parse_period, period_labels
 
 STATUS_LABELS = {
     "early": "Trước hạn",
@@ -53,26 +51,6 @@ FLAG_LABELS = {
 }
 # The flags a unit head must look at (DUE_WITHIN_24H is a reminder, not a fault).
 ATTENTION_FLAGS = tuple(f for f in FLAG_LABELS if f != "DUE_WITHIN_24H")
-
-
-def _utc(day: date) -> datetime:
-    return datetime.combine(day, time.min, VIETNAM_TIME).astimezone(UTC)
-
-
-def report_scheme() -> PeriodScheme:
-    """The organisation's reporting periods (``CONGVU_REPORT_PERIODS``)."""
-    return PeriodScheme(get_settings().report_periods)
-
-
-def parse_report_period(text: str) -> Period:
-    """ "2026-Q1", "2026-03" or "2026" under the organisation's scheme (NĐ 09/2019 cut-off
-    on the 15th by default, else calendar periods)."""
-    try:
-        return parse_period(text, report_scheme())
-    except ValueError:
-        raise Invalid(
-            "Kỳ không hợp lệ (ví dụ 2026-Q1, 2026-03 hoặc 2026).", field="period"
-        ) from None
 
 
 @dataclass(frozen=True)
@@ -106,8 +84,8 @@ def _where(unit_path: str, filters: Filters) -> list[Any]:
     if filters.period:
         period = parse_report_period(filters.period)
         clauses += [
-            Dossier.received_at >= _utc(period.first_day),
-            Dossier.received_at < _utc(period.last_day + timedelta(days=1)),
+            Dossier.received_at >= clock.start_of_day_utc(period.first_day),
+            Dossier.received_at < clock.start_of_day_utc(period.last_day + timedelta(days=1)),
         ]
     if filters.flagged:
         clauses.append(Dossier.flags != "")
@@ -238,7 +216,7 @@ def _shares(frame: pd.DataFrame) -> Shares:
 def _periods(frame: pd.DataFrame) -> list[PeriodEstimate]:
     if frame.empty:
         return []
-    received = pd.to_datetime(frame["received_at"], utc=True).dt.tz_convert(VIETNAM_TIME)
+    received = pd.to_datetime(frame["received_at"], utc=True).dt.tz_convert(clock.steady_zone())
     scheme = report_scheme()
     quarter = period_labels(received.dt.tz_localize(None), PeriodKind.QUARTER, scheme)
     out = []
@@ -368,7 +346,7 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
             Dossier.apology_at,
             Dossier.extension_count,
             Dossier.batch,
-            *(getattr(Dossier, m) for pair in PAUSES for m in pair),
+            *(getattr(Dossier, m) for pair in importing.PAUSES for m in pair),
         )
         .where(Dossier.id == dossier_id)
         .first()
@@ -383,19 +361,23 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
     ]
     verdict = evaluate_dossier(
         DossierFacts(
-            received_at=found["received_at"],
-            due_at=found["due_at"],
-            finished_at=found["finished_at"],
-            returned_at=found["returned_at"],
-            apology_at=found["apology_at"],
+            received_at=_wall_clock(found["received_at"]),
+            due_at=_wall_clock(found["due_at"]),
+            finished_at=_wall_clock(found["finished_at"]),
+            returned_at=_wall_clock(found["returned_at"]),
+            apology_at=_wall_clock(found["apology_at"]),
             # Only the number of re-set dates is exported; distinct stand-in dates carry it.
             extensions=[
                 date(2000, 1, 1) + timedelta(days=k) for k in range(found["extension_count"])
             ],
-            due_snapshots=snapshots,
-            pauses=[(found[a], found[b]) for a, b in PAUSES if found[a] is not None],
+            due_snapshots=[(_wall_clock(seen), _wall_clock(due)) for seen, due in snapshots],
+            pauses=[
+                (_wall_clock(found[a]), _wall_clock(found[b]))
+                for a, b in importing.PAUSES
+                if found[a] is not None
+            ],
         ),
-        as_of or today(),
+        as_of or clock.today(),
         sessions=await sessions_of(found["unit"], found["received_at"]),
     )
     return DossierDetail(
@@ -406,6 +388,18 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
         explanation_en=verdict.explanation_en,
         batch_file=await _batch_file(found["batch"]),
     )
+
+
+@overload
+def _wall_clock(moment: datetime) -> datetime: ...
+@overload
+def _wall_clock(moment: datetime | None) -> datetime | None: ...
+def _wall_clock(moment: datetime | None) -> datetime | None:
+    """A stored moment as the naive wall-clock time in ``CONGVU_TIME_ZONE`` that the rules
+    judge (they would otherwise read an aware moment in their default zone)."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return clock.local(moment).replace(tzinfo=None)
 
 
 async def _batch_file(batch_id: int | None) -> str | None:
@@ -458,10 +452,41 @@ async def verdicts_at(actor: Actor, as_of: date, unit_code: str | None = None) -
     return out.sort_values("code").reset_index(drop=True)[columns]
 
 
+# The changed verdicts of a chunk go in one UPDATE joined to them: PostgreSQL unnests
+# one array per column, SQLite (UPDATE … FROM, 3.33 and later) reads a JSON array of
+# rows, one parameter either way however long the chunk (tests/bench/bench_rescan.py
+# measures it against one UPDATE per row).
+RESCAN_CHUNK = 5000
+_STORE_VERDICTS_PG = (
+    "UPDATE dossier AS d SET status = v.status, working_days_late = v.late, flags = v.flags,"
+    " evaluated_on = {}"
+    " FROM unnest({}::integer[], {}::text[], {}::integer[], {}::text[])"
+    " AS v(id, status, late, flags) WHERE d.id = v.id"
+)
+_STORE_VERDICTS_SQLITE = (
+    "UPDATE dossier SET status = json_extract(v.value, '$[1]'),"
+    " working_days_late = json_extract(v.value, '$[2]'),"
+    " flags = json_extract(v.value, '$[3]'), evaluated_on = {}"
+    " FROM json_each({}) AS v WHERE dossier.id = json_extract(v.value, '$[0]')"
+)
+
+
+async def store_verdicts(rows: Sequence[tuple[int, str, int, str]], day: date) -> None:
+    """Write (id, status, working days late, flags) of each dossier, evaluated on
+    ``day``, in one statement."""
+    if not rows:
+        return
+    if db.is_sqlite():
+        await db.raw(Dossier, _STORE_VERDICTS_SQLITE, day.isoformat(), json.dumps(rows))
+        return
+    ids, statuses, late, flags = (list(column) for column in zip(*rows, strict=True))
+    await db.raw(Dossier, _STORE_VERDICTS_PG, day, ids, statuses, late, flags)
+
+
 async def rescan_overdue(as_of: date | None = None) -> dict[str, int]:
     """Nightly: evaluate every unresolved dossier again, so those that became overdue
     (or are due within 24 h) are flagged without waiting for the next export."""
-    day = as_of or today()
+    day = as_of or clock.today()
     rows = await Dossier.select(
         *_FACT_COLUMNS, Dossier.status, Dossier.flags, Dossier.working_days_late
     ).where(Dossier.finished_at.is_null(), Dossier.returned_at.is_null())
@@ -483,21 +508,11 @@ async def rescan_overdue(as_of: date | None = None) -> dict[str, int]:
         | (late != before["working_days_late"])
     )
     updates = [
-        (status[i], int(late[i]), flags[i], day, int(i)) for i in verdicts.index[changed.to_numpy()]
+        (int(i), status[i], int(late[i]), flags[i]) for i in verdicts.index[changed.to_numpy()]
     ]
     async with db.atomic():
-        # Short rows, one statement: the unresolved dossiers of a province are thousands,
-        # not millions, so executemany through the transaction is enough here.
-        for start in range(0, len(updates), 5000):
-            for values in updates[start : start + 5000]:
-                await Dossier.update(
-                    {
-                        Dossier.status: values[0],
-                        Dossier.working_days_late: values[1],
-                        Dossier.flags: values[2],
-                        Dossier.evaluated_on: values[3],
-                    }
-                ).where(Dossier.id == values[4])
+        for start in range(0, len(updates), RESCAN_CHUNK):
+            await store_verdicts(updates[start : start + RESCAN_CHUNK], day)
     return {
         "scanned": len(frame),
         "changed": len(updates),
@@ -546,7 +561,7 @@ async def recent_batches(actor: Actor, limit: int = 20) -> list[BatchView]:
     )
     out = []
     for r in await query:
-        if not dossier_import.may_see_batch(actor, r):
+        if not importing.may_see_batch(actor, r):
             continue
         out.append(BatchView(**{k: r[k] for k in BatchView.__dataclass_fields__}))
     return out[:limit]
@@ -556,14 +571,14 @@ async def recent_batches(actor: Actor, limit: int = 20) -> list[BatchView]:
 class ImportPage:
     batches: list[BatchView]
     mappings: list[str]
-    fields: tuple[dossier_reading.FieldSpec, ...]
+    fields: tuple[importing.FieldSpec, ...]
     units: list[organisation.UnitView]
 
 
 async def import_page(actor: Actor) -> ImportPage:
     return ImportPage(
         batches=await recent_batches(actor),
-        mappings=await dossier_import.mapping_names(),
-        fields=dossier_reading.FIELDS,
+        mappings=await importing.mapping_names(),
+        fields=importing.FIELDS,
         units=await organisation.visible_units(actor),
     )

@@ -4,7 +4,7 @@ without a time ends at that unit's closing time: 16:30 in a Bắc Giang winter, 
 with the waits for supplements and pauses not counted against the agency.
 
 Shared by the pages (``verdicts_at``), the detail page and the nightly scan; the import
-evaluates through the same ``dossier_staging.evaluate_frame``, so the web, the worker and
+evaluates through the same ``importing.evaluate_frame``, so the web, the worker and
 the CLI give one answer."""
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
-from congvu.inspect.dossiers.services.importing.staging import EVALUATED_COLUMNS, evaluate_frame
+from congvu.inspect import clock
+from congvu.inspect.dossiers.services.importing import EVALUATED_COLUMNS, evaluate_frame
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.organisation import api as organisation
 from congvu.rules.calendar import DEFAULT_SESSIONS, DaySessions
-from congvu.rules.dossiers import local_moment
 
 # What ``evaluate_stored`` reads of a dossier: select these (with ``Dossier.id``).
 FACT_COLUMNS = tuple(getattr(Dossier, name) for name in EVALUATED_COLUMNS)
@@ -35,5 +35,5 @@ async def sessions_of(unit_id: int, received_at: datetime) -> DaySessions:
     """The hours one dossier is judged by (its unit's, in the season of receipt), with the
     same fallback to the national default as ``evaluate_dossiers_by_unit``."""
     schedule = (await organisation.schedules_by_unit([unit_id])).get(unit_id)
-    day = local_moment(received_at).date()
+    day = clock.local(received_at).date()
     return schedule.sessions_or_default(day) if schedule else DEFAULT_SESSIONS

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from congvu.inspect import clock
 from congvu.inspect.actor import Actor
 from congvu.inspect.errors import Invalid
 from congvu.inspect.inspections.services import coverage, surprise_draws
@@ -13,7 +14,6 @@ from congvu.inspect.inspections.services.plans import (
     PlanForm,
     PlannedVisit,
     TeamMember,
-    local_today,
 )
 from congvu.inspect.inspections.services.surprise_draws import DrawForm
 from congvu.inspect.web.guards import requires_role
@@ -121,7 +121,7 @@ class PlanPages(Controller):
 
     @get("/new", name="plan_new")
     async def new_plan(self, request: Request[Actor, Any, Any]) -> Template:
-        today = local_today()
+        today = clock.today()
         defaults = {"year": [str(today.year)], "quarter": [str((today.month - 1) // 3 + 1)]}
         return await _plan_page(request.user, defaults, None)
 
@@ -158,7 +158,7 @@ class PlanPages(Controller):
         quarter: FromQuery[int | None] = None,
         days: FromQuery[int] = 180,
     ) -> Template:
-        today = local_today()
+        today = clock.today()
         report = await coverage.coverage(
             request.user, year or today.year, quarter or (today.month - 1) // 3 + 1, days
         )

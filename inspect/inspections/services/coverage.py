@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from congvu.inspect import clock
 from congvu.inspect.actor import Actor
 from congvu.inspect.errors import Invalid
 from congvu.inspect.inspections.services.plans import (
     INSPECTABLE_KINDS,
-    local_today,
-    local_zone,
     period_bounds,
 )
 from congvu.inspect.inspections.tables import (
@@ -61,7 +60,7 @@ async def coverage(actor: Actor, year: int, quarter: int, stale_days: int = 180)
     if stale_days < 1:
         raise Invalid("Số ngày phải lớn hơn 0.", field="days")
     first, last = period_bounds(year, quarter)
-    as_of = min(last, local_today())
+    as_of = min(last, clock.today())
     units = [
         u
         for u in await organisation.visible_units(actor)
@@ -81,7 +80,7 @@ async def coverage(actor: Actor, year: int, quarter: int, stale_days: int = 180)
             InspectionMember.user == actor.id
         )
     }
-    zone = local_zone()
+    zone = clock.zone()
     result: list[CoverageRow] = []
     for unit in units:
         mine = [r for r in rows if r["unit"] == unit.id]

@@ -9,19 +9,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from congvu.inspect import clock
 from congvu.inspect.actor import SYSTEM, Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Conflict, Forbidden, NotFound
+from congvu.inspect.i18n import format_time
+from congvu.inspect.inspections.services.access import (
+    InspectionRef,
+    audit_sealed_view,
+    readable_inspection,
+)
 from congvu.inspect.inspections.services.plans import (
     KIND_LABELS,
     TOPIC_LABELS,
-    InspectionRef,
     MemberView,
-    audit_sealed_view,
     inspection_views,
-    local_zone,
-    readable_inspection,
 )
 from congvu.inspect.inspections.tables import (
     AttendanceCheck,
@@ -156,7 +159,7 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
     root_code = ref.unit_path.strip("/").split("/")[0]
     root = await Unit.select(Unit.name).where(Unit.code == root_code).first()
     province = root["name"] if root else ref.unit_name
-    zone = local_zone()
+    zone = clock.zone()
     day = row["started_at"].astimezone(zone).date() if row["started_at"] else ref.scheduled_date
     (view,) = await inspection_views(
         SYSTEM,
@@ -239,9 +242,7 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
                 position=c["official.position"],
                 desk=c["official.desk"],
                 status=status_words.get(c["status"], c["status"]),
-                time=(c["arrival_time"] or c["left_time"]).strftime("%H:%M")
-                if (c["arrival_time"] or c["left_time"])
-                else None,
+                time=format_time(c["arrival_time"] or c["left_time"]) or None,
                 verdict_status=c["verdict_status"],
                 explanation_vi=c["explanation_vi"],
                 rule=f"{c['rule_id']} {c['rule_version']}",

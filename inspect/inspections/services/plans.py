@@ -1,6 +1,7 @@
-"""Inspections (cuộc kiểm tra công vụ): plans, teams, the tablet's list, and who may see an
-inspection. Surprise draws, coverage and the minutes build on this module
-(``surprise_draws``, ``coverage``, ``inspection_minutes``).
+"""Inspection plans (kế hoạch kiểm tra công vụ): plans, teams, the inspections they
+schedule and the pages that list them. Who may see an inspection is ``access``, the
+tablet's list ``assigned``; surprise draws, coverage and the minutes build on this module
+(``surprise_draws``, ``coverage``, ``minutes``).
 
 A surprise inspection (kiểm tra đột xuất) is *sealed* until it starts: only its team
 and the approving leader see it, and every read of it while sealed is audited.
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from congvu.inspect.actor import SYSTEM, Actor
+from congvu.inspect import clock
+from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid, NotFound
@@ -28,8 +30,6 @@ from congvu.inspect.inspections.tables import (
 )
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Unit, UnitKind, User
-from congvu.inspect.settings import get_settings
-from congvu.rules.conduct import catalogue
 
 TOPICS = ("working_hours", "conduct", "one_stop")
 TOPIC_LABELS = {
@@ -57,247 +57,6 @@ MEMBER_ROLE_LABELS = {
 # Units an inspection team visits: bodies with staff of their own, not the province node.
 INSPECTABLE_KINDS = (UnitKind.department, UnitKind.service_centre, UnitKind.commune)
 SURPRISE_KINDS = (InspectionKind.SURPRISE_UNANNOUNCED, InspectionKind.SURPRISE_ANNOUNCED)
-
-
-def local_zone() -> Any:
-    return get_settings().zone
-
-
-def local_today() -> date:
-    return datetime.now(local_zone()).date()
-
-
-# --- access --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class InspectionRef:
-    """What capture and sync need to know about an inspection, loaded once per batch."""
-
-    id: int
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    unit_path: str
-    kind: str
-    scheduled_date: date
-    status: str
-    sealed: bool
-    started_at: datetime | None
-    plan_id: int | None
-    member_ids: frozenset[int]
-    approved_by: int | None
-
-    def visible_to(self, actor: Actor) -> bool:
-        return actor.id in self.member_ids or (
-            actor.id == self.approved_by and self.approved_by is not None
-        )
-
-
-async def load_ref(inspection_id: int) -> InspectionRef | None:
-    row = (
-        await Inspection.select(
-            *Inspection.all_columns(),
-            Inspection.unit.code,
-            Inspection.unit.name,
-            Inspection.unit.path,
-        )
-        .where(Inspection.id == inspection_id)
-        .first()
-    )
-    if row is None:
-        return None
-    members = await InspectionMember.select(InspectionMember.user).where(
-        InspectionMember.inspection == inspection_id
-    )
-    return InspectionRef(
-        id=row["id"],
-        unit_id=row["unit"],
-        unit_code=row["unit.code"],
-        unit_name=row["unit.name"],
-        unit_path=row["unit.path"],
-        kind=row["kind"],
-        scheduled_date=row["scheduled_date"],
-        status=row["status"],
-        sealed=row["sealed"],
-        started_at=row["started_at"],
-        plan_id=row["plan"],
-        member_ids=frozenset(m["user"] for m in members),
-        approved_by=row["approved_by"],
-    )
-
-
-async def member_inspection(actor: Actor, inspection_id: int) -> InspectionRef:
-    """The inspection if the actor is on its team; otherwise 404, so an outsider cannot
-    even learn that a (sealed) inspection exists."""
-    ref = await load_ref(inspection_id)
-    if ref is None or actor.id not in ref.member_ids:
-        raise NotFound("Không tìm thấy cuộc kiểm tra được phân công.", field="inspection_id")
-    return ref
-
-
-async def readable_inspection(actor: Actor, inspection_id: int) -> InspectionRef:
-    """For the minutes and the plan pages: the team and the approver always; otherwise
-    team leads and admins within their scope, and the unit's head once submitted; a
-    sealed inspection only to its team and approver."""
-    ref = await load_ref(inspection_id)
-    if ref is None:
-        raise NotFound("Không tìm thấy cuộc kiểm tra.")
-    if ref.visible_to(actor):
-        return ref
-    if ref.sealed or not actor.can_see_unit_path(ref.unit_path):
-        raise NotFound("Không tìm thấy cuộc kiểm tra.")
-    if actor.has_role("admin", "team_lead"):
-        return ref
-    if actor.has_role("unit_head") and ref.status in ("submitted", "closed"):
-        return ref
-    raise NotFound("Không tìm thấy cuộc kiểm tra.")
-
-
-async def audit_sealed_view(actor: Actor, ref: InspectionRef, where: str) -> None:
-    if ref.sealed:
-        async with atomic():
-            await audit.record(
-                "sealed_inspection_viewed",
-                "inspection",
-                ref.id,
-                actor=actor,
-                after={"where": where},
-            )
-
-
-# --- the tablet's list ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitRef:
-    id: int
-    code: str
-    name: str
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    id: int
-    code: str
-    full_name: str
-    position: str
-    desk: str | None
-    unit_name: str
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    code: str
-    label_vi: str
-    label_en: str
-    subject: str
-    severity: str
-
-
-@dataclass(frozen=True)
-class Sessions:
-    morning_start: str
-    morning_end: str
-    afternoon_start: str
-    afternoon_end: str
-
-
-@dataclass(frozen=True)
-class AssignedInspection:
-    id: int
-    unit: UnitRef
-    kind: str
-    scheduled_date: date
-    status: str
-    topics: list[str]
-    roster: list[RosterEntry]
-    checklist: list[ChecklistItem]
-    sessions: Sessions
-
-
-def _hm(t: time) -> str:
-    return t.strftime("%H:%M")
-
-
-async def assigned(actor: Actor) -> list[AssignedInspection]:
-    """Inspections on which the actor is a team member and that are not closed, with
-    what the tablet needs offline: roster, conduct checklist and the day's hours."""
-    inspection_ids = [
-        r["inspection"]
-        for r in await InspectionMember.select(InspectionMember.inspection).where(
-            InspectionMember.user == actor.id
-        )
-    ]
-    if not inspection_ids:
-        return []
-    rows = (
-        await Inspection.select(
-            Inspection.id,
-            Inspection.unit,
-            Inspection.unit.code,
-            Inspection.unit.name,
-            Inspection.kind,
-            Inspection.scheduled_date,
-            Inspection.status,
-            Inspection.topics,
-            Inspection.sealed,
-        )
-        .where(
-            Inspection.id.is_in(inspection_ids),
-            Inspection.status != InspectionStatus.closed.value,
-        )
-        .order_by(Inspection.scheduled_date)
-        .order_by(Inspection.id)
-        .output(load_json=True)
-    )
-    result: list[AssignedInspection] = []
-    sealed_ids: list[int] = []
-    for row in rows:
-        officials = await organisation.officials_of_unit(SYSTEM, row["unit"])
-        schedule = await organisation.seasonal_schedule(row["unit.code"])
-        day = schedule.sessions_or_default(row["scheduled_date"])
-        items = catalogue(row["scheduled_date"]).values()
-        result.append(
-            AssignedInspection(
-                id=row["id"],
-                unit=UnitRef(row["unit"], row["unit.code"], row["unit.name"]),
-                kind=row["kind"],
-                scheduled_date=row["scheduled_date"],
-                status=row["status"],
-                topics=list(row["topics"] or []),
-                roster=[
-                    RosterEntry(o.id, o.code, o.full_name, o.position, o.desk, o.unit_name)
-                    for o in officials
-                ],
-                checklist=[
-                    ChecklistItem(v.code, v.label_vi, v.label_en, v.subject, v.severity)
-                    for v in items
-                ],
-                sessions=Sessions(
-                    _hm(day.morning_start),
-                    _hm(day.morning_end),
-                    _hm(day.afternoon_start),
-                    _hm(day.afternoon_end),
-                ),
-            )
-        )
-        if row["sealed"]:
-            sealed_ids.append(row["id"])
-    if sealed_ids:
-        async with atomic():
-            for inspection_id in sealed_ids:
-                await audit.record(
-                    "sealed_inspection_viewed",
-                    "inspection",
-                    inspection_id,
-                    actor=actor,
-                    after={"where": "api.assigned"},
-                )
-    return result
-
-
-# --- plans ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -374,7 +133,7 @@ async def create_plan(actor: Actor, form: PlanForm) -> int:
         if not first <= visit.scheduled_date <= last:
             raise Invalid("Ngày kiểm tra phải nằm trong kỳ của kế hoạch.", field="scheduled_date")
     await validate_team(form.team)
-    now = datetime.now(UTC)
+    now = clock.now()
     async with atomic():
         plan = InspectionPlan(
             title=title,
@@ -438,7 +197,7 @@ async def create_inspection(
         draw=draw_id,
         draw_seed=draw_seed,
         created_by=actor.id or None,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     await inspection.save()
     for member in team:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from congvu.inspect import clock
 from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
@@ -17,8 +18,6 @@ from congvu.inspect.inspections.services.plans import (
     SURPRISE_KINDS,
     TeamMember,
     create_inspection,
-    local_today,
-    local_zone,
     validate_team,
     validate_topics,
 )
@@ -54,7 +53,7 @@ async def risk_weights(actor: Actor, as_of: date, days: int = 365) -> dict[str, 
         for u in await organisation.visible_units(actor)
         if u.kind in INSPECTABLE_KINDS and u.valid_to is None
     ]
-    since = datetime.combine(as_of - timedelta(days=days), time(0), tzinfo=local_zone())
+    since = datetime.combine(as_of - timedelta(days=days), time(0), tzinfo=clock.zone())
     findings = await Finding.select(Finding.unit.path).where(
         Finding.status == "recorded", Finding.observed_at >= since
     )
@@ -82,11 +81,11 @@ async def draw_surprise(actor: Actor, form: DrawForm, seed: str | None = None) -
         raise Invalid("Hình thức kiểm tra đột xuất không hợp lệ.", field="kind")
     if not 1 <= form.count <= 20:
         raise Invalid("Số đơn vị bốc thăm từ 1 đến 20.", field="count")
-    if form.scheduled_date < local_today():
+    if form.scheduled_date < clock.today():
         raise Invalid("Ngày kiểm tra không được ở quá khứ.", field="scheduled_date")
     topics = validate_topics(form.topics)
     await validate_team(form.team)
-    weights = await risk_weights(actor, local_today())
+    weights = await risk_weights(actor, clock.today())
     if not weights:
         raise Invalid("Không có đơn vị nào trong phạm vi để bốc thăm.", field="count")
     seed = seed or secrets.token_hex(16)
@@ -102,7 +101,7 @@ async def draw_surprise(actor: Actor, form: DrawForm, seed: str | None = None) -
             result=chosen,
             units_drawn=form.count,
             created_by=actor.id or None,
-            created_at=datetime.now(UTC),
+            created_at=clock.now(),
         )
         await draw.save()
         for code in chosen:

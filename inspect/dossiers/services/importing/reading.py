@@ -182,7 +182,7 @@ def header_key(text: str) -> str:
 _PRESET = {header_key(alias): f.name for f in FIELDS for alias in f.aliases}
 
 
-def _map_headers(headers: list[str], saved: dict[str, str] | None) -> dict[str, int]:
+def map_headers(headers: list[str], saved: dict[str, str] | None) -> dict[str, int]:
     """field → column position: a saved mapping first, the presets for the rest."""
     keys = [header_key(h) for h in headers]
     mapping: dict[str, int] = {}
@@ -345,7 +345,7 @@ def _as_text(column: pa.Array) -> pa.Array:
         )
 
 
-def _chunks(source: Source, columns: list[int], chunk_rows: int) -> Iterator[pa.Table]:
+def read_chunks(source: Source, columns: list[int], chunk_rows: int) -> Iterator[pa.Table]:
     """Tables of text cells (one string column per mapped position, named by it), in file
     order, ``chunk_rows`` rows each (the last one shorter)."""
     pieces: list[pa.Table] = []

@@ -12,7 +12,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -20,61 +20,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from congvu.inspect import db
+from congvu.inspect import clock, db
+from congvu.inspect.dossiers.services.importing.lateness import FACTS, evaluate_frame
+from congvu.inspect.dossiers.services.importing.rows import (
+    MOMENTS,
+    PAUSE_MOMENTS,
+    ROW_COLUMNS,
+    Rejection,
+)
 from congvu.inspect.dossiers.tables import RejectedRow
-from congvu.rules.dossiers import VIETNAM_TIME
-from congvu.rules.dossiers_vector import evaluate_dossiers_by_unit
 from congvu.rules.working_hours import SeasonalSchedule
-
-
-@dataclass
-class Rejection:
-    row_number: int
-    column: str
-    reason: str
-    cells: dict[str, str]
-
-
-# Each kind of wait as (start, end): yêu cầu bổ sung → nhận bổ sung, tạm dừng → tiếp tục.
-PAUSES = (("supplement_requested_at", "supplement_received_at"), ("paused_at", "resumed_at"))
-_PAUSE_MOMENTS = tuple(m for pair in PAUSES for m in pair)
-_MOMENTS = (
-    "received_at",
-    "due_at",
-    "finished_at",
-    "returned_at",
-    "apology_at",
-    "extended_due_at",
-    *_PAUSE_MOMENTS,
-)
-# The columns of ``dossier`` an export row fills: the good rows of a chunk, as staged.
-ROW_COLUMNS = (
-    "code",
-    "procedure",
-    "sector",
-    "unit",
-    "official",
-    "official_name",
-    "channel",
-    *_MOMENTS,
-    "extension_count",
-    "source_status",
-    "content_hash",
-    "status",
-    "working_days_late",
-    "flags",
-)
-_LOCAL_OFFSET = np.timedelta64(7, "h")  # Vietnam keeps UTC+7 all year
-
-
-def utc_moments(local: np.ndarray) -> pa.Array:
-    """Local naive datetime64 values as UTC instants (NaT → null)."""
-    seconds = np.asarray(local, dtype="datetime64[s]")
-    utc = pa.array(seconds - _LOCAL_OFFSET, mask=np.isnat(seconds), type=pa.timestamp("s"))
-    return utc.cast(pa.timestamp("s", tz="UTC"))
-
-
-# --- staging and merging ---------------------------------------------------------------
 
 # SQLite stages moments as UTC epoch seconds (its timestamps are text); PostgreSQL stages
 # the dossier's own types, so one CSV serves the stage and ``dossier`` alike.
@@ -85,7 +40,7 @@ CREATE TABLE {name} (
     extension_count INTEGER, source_status TEXT,
     content_hash BIGINT, status TEXT, working_days_late INTEGER, flags TEXT
 )
-""".replace("{moments}", ", ".join(f"{m} BIGINT" for m in _MOMENTS))
+""".replace("{moments}", ", ".join(f"{m} BIGINT" for m in MOMENTS))
 _PG_STAGE_DDL = """
 CREATE TEMP TABLE {name} (
     code TEXT, procedure TEXT, sector TEXT, unit INTEGER,
@@ -93,7 +48,7 @@ CREATE TEMP TABLE {name} (
     extension_count INTEGER, source_status TEXT,
     content_hash BIGINT, status TEXT, working_days_late INTEGER, flags TEXT
 ) ON COMMIT DROP
-""".replace("{moments}", ", ".join(f"{m} TIMESTAMPTZ" for m in _MOMENTS))
+""".replace("{moments}", ", ".join(f"{m} TIMESTAMPTZ" for m in MOMENTS))
 _UPDATED = (*ROW_COLUMNS[1:], "batch", "evaluated_on", "updated_at")
 
 
@@ -142,7 +97,7 @@ def _upsert_statement(stage: str, dialect: str) -> str:
         "batch": "$1",
         "evaluated_on": "$3",
         "updated_at": "$4",
-        **{m: _timestamp(dialect, f"s.{m}") for m in _MOMENTS},
+        **{m: _timestamp(dialect, f"s.{m}") for m in MOMENTS},
     }
     select_columns = ", ".join(("s.code", *(special.get(c, f"s.{c}") for c in _UPDATED), "$2"))
     return (
@@ -166,7 +121,7 @@ class Counts:
 
 
 @dataclass(frozen=True)
-class _Merge:
+class Merge:
     batch_id: int
     seen_at: datetime
     as_of: date
@@ -174,10 +129,10 @@ class _Merge:
     schedules: Mapping[int, SeasonalSchedule] = field(default_factory=dict)
 
     def params(self) -> dict[str, Any]:
-        return {"$1": self.batch_id, "$2": self.seen_at, "$3": self.as_of, "$4": datetime.now(UTC)}
+        return {"$1": self.batch_id, "$2": self.seen_at, "$3": self.as_of, "$4": clock.now()}
 
 
-class _Stage:
+class Stage:
     """Where good rows go before they reach ``Dossier``; one implementation per engine.
     ``good`` is an Arrow table with ``ROW_COLUMNS``. Nothing is visible to others
     before ``finish`` commits."""
@@ -215,7 +170,7 @@ async def _blocks(payload: pa.Buffer, size: int = 1 << 20) -> AsyncIterator[memo
         yield view[start : start + size]
 
 
-class _PostgresStage(_Stage):
+class PostgresStage(Stage):
     """One pooled connection and one transaction for the whole batch, serialised with
     other imports by an advisory lock, so a code found missing stays missing until the
     batch commits. Per chunk: ask which rows are new or changed (content hash), COPY the
@@ -225,7 +180,7 @@ class _PostgresStage(_Stage):
     stage = "dossier_stage"
     lock = int.from_bytes(b"dossier", "big")  # pg_advisory_xact_lock key of dossier imports
 
-    def __init__(self, merge: _Merge) -> None:
+    def __init__(self, merge: Merge) -> None:
         self.merge = merge
         self.conn: Any = None
         self.transaction: Any = None
@@ -350,17 +305,17 @@ def _records(good: pa.Table) -> list[tuple[Any, ...]]:
     columns = []
     for name in ROW_COLUMNS:
         column = good.column(name)
-        if name in _MOMENTS:
+        if name in MOMENTS:
             column = column.cast(pa.timestamp("s")).cast(pa.int64())
         columns.append(column.to_pylist())
     return list(zip(*columns, strict=True))
 
 
-class _SqliteStage(_Stage):
+class SqliteStage(Stage):
     """A per-batch table written one short IMMEDIATE transaction per chunk (SQLite has
     one writer: the web app keeps working between chunks); the merge is one more."""
 
-    def __init__(self, merge: _Merge) -> None:
+    def __init__(self, merge: Merge) -> None:
         self.merge = merge
         self.name = f"dossier_stage_b{merge.batch_id}"
         self.busy = asyncio.Lock()  # SQLite has one writer
@@ -487,9 +442,6 @@ def _finish_sql(batch_id: int, finish: dict[str, Any]) -> tuple[str, dict[str, A
     return f"UPDATE dossier_import_batch SET {', '.join(sets)} WHERE id = $1", params
 
 
-_FACTS = ("received_at", "due_at", "finished_at", "returned_at", "apology_at")
-
-
 async def _reevaluate_snapshots(
     fetch: Callable[..., Awaitable[Any]],
     executemany: Callable[..., Awaitable[Any]],
@@ -499,7 +451,7 @@ async def _reevaluate_snapshots(
 ) -> None:
     """Dossiers of this batch with a due-date history: evaluated again with it, so a due
     date moved later without an apology (or after it had passed) is flagged."""
-    columns = ", ".join(f"d.{c}" for c in ("id", "unit", *_FACTS, *_PAUSE_MOMENTS))
+    columns = ", ".join(f"d.{c}" for c in ("id", "unit", *FACTS, *PAUSE_MOMENTS))
     rows = await fetch(
         f"SELECT {columns}, d.extension_count FROM dossier d WHERE d.batch = $1 AND EXISTS"
         " (SELECT 1 FROM dossier_due_snapshot x WHERE x.dossier = d.id)",
@@ -535,77 +487,3 @@ async def _reevaluate_snapshots(
             )
         ),
     )
-
-
-def _local(values: pd.Series) -> pd.Series:
-    """Database moments (aware, or SQLite text) → naive Vietnam wall-clock time."""
-    parsed = pd.to_datetime(values, utc=True, format="ISO8601")
-    return parsed.dt.tz_convert(VIETNAM_TIME).dt.tz_localize(None)
-
-
-def pause_intervals(index: pd.Index, moments: dict[str, np.ndarray]) -> pd.DataFrame | None:
-    """``evaluate_dossiers``' pauses (dossier, start, end; NaT end = still waiting) from
-    the start and end columns of each kind of wait, local naive moments."""
-    parts = []
-    for start, end in PAUSES:
-        if start not in moments:
-            continue
-        begins = np.asarray(moments[start], dtype="datetime64[us]")
-        known = ~np.isnat(begins)
-        if known.any():
-            ends = np.asarray(moments[end], dtype="datetime64[us]")
-            parts.append(
-                pd.DataFrame({"dossier": index[known], "start": begins[known], "end": ends[known]})
-            )
-    return pd.concat(parts, ignore_index=True) if parts else None
-
-
-def evaluate_lateness(
-    facts: pd.DataFrame,
-    as_of: date,
-    *,
-    pauses: pd.DataFrame | None = None,
-    snapshots: pd.DataFrame | None = None,
-    schedules: Mapping[int, SeasonalSchedule] | None = None,
-) -> pd.DataFrame:
-    """The one call into the rules engine for imported dossiers (a chunk being imported,
-    dossiers evaluated again with their due-date history). ``facts`` has the fact columns
-    of ``evaluate_dossiers`` and ``unit``: each row is judged with its unit's office hours
-    (``schedules``; a unit missing there takes the national default)."""
-    return evaluate_dossiers_by_unit(
-        facts, as_of, schedules or {}, pauses=pauses, snapshots=snapshots
-    )
-
-
-# What ``evaluate_frame`` reads from ``dossier`` (besides ``id``): select these, or the
-# waits are not counted.
-EVALUATED_COLUMNS = ("unit", *_FACTS, "extension_count", *_PAUSE_MOMENTS)
-
-
-def evaluate_frame(
-    dossiers: pd.DataFrame,
-    snapshots: pd.DataFrame | None,
-    as_of: date,
-    schedules: Mapping[int, SeasonalSchedule] | None = None,
-) -> pd.DataFrame:
-    """Verdicts for stored dossiers (columns as in the table; ``id`` becomes the index).
-    The waits (bổ sung, tạm dừng) count when their columns are selected."""
-    frame = dossiers.set_index("id")
-    facts = pd.DataFrame({m: _local(frame[m]) for m in _FACTS}, index=frame.index)
-    facts["extension_count"] = frame["extension_count"].fillna(0).astype(np.int64)
-    if "unit" in frame:
-        facts["unit"] = frame["unit"]
-    pauses = pause_intervals(
-        frame.index, {m: _local(frame[m]).to_numpy() for m in _PAUSE_MOMENTS if m in frame}
-    )
-    snaps = None
-    if snapshots is not None and len(snapshots):
-        snaps = pd.DataFrame(
-            {
-                "dossier": snapshots["dossier"].to_numpy(),
-                "seen_at": _local(snapshots["seen_at"]).to_numpy(),
-                "due_at": _local(snapshots["due_at"]).to_numpy(),
-            }
-        )
-        snaps = snaps[snaps["dossier"].isin(frame.index)]
-    return evaluate_lateness(facts, as_of, pauses=pauses, snapshots=snaps, schedules=schedules)

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from congvu.inspect import clock
 from congvu.inspect.dossiers.services.importing.reading import header_key
-from congvu.rules.dossiers import VIETNAM_TIME
 
 _EXCEL_EPOCH = np.datetime64("1899-12-30")
 
@@ -141,9 +141,8 @@ def _slow_dates(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         zoned = rest.str.contains(_OFFSET).to_numpy(dtype=bool)
         naive = pd.to_datetime(rest[~zoned], format="ISO8601", errors="coerce")
         aware = pd.to_datetime(rest[zoned], format="ISO8601", errors="coerce", utc=True)
-        parsed = pd.concat([naive, aware.dt.tz_convert(VIETNAM_TIME).dt.tz_localize(None)]).reindex(
-            rest.index
-        )
+        local = aware.dt.tz_convert(clock.steady_zone()).dt.tz_localize(None)
+        parsed = pd.concat([naive, local]).reindex(rest.index)
         good = parsed.notna().to_numpy()
         if good.any():
             positions = np.flatnonzero(todo)[good]

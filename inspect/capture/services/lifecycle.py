@@ -1,0 +1,121 @@
+"""Bắt đầu kiểm tra and nộp biên bản: the records that move an inspection from planned
+to in progress and from in progress to submitted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from congvu.inspect import clock
+from congvu.inspect.audit import api as audit
+from congvu.inspect.capture.services.context import (
+    CaptureContext,
+    ClientRecord,
+    check_moment,
+    require_open,
+)
+from congvu.inspect.capture.services.payloads import (
+    StartPayload,
+    SubmitPayload,
+    iso,
+    parse_moment,
+    parse_payload,
+)
+from congvu.inspect.capture.services.signatures import current_signatures
+from congvu.inspect.errors import Conflict, Invalid
+from congvu.inspect.inspections.tables import Inspection, InspectionStatus
+
+
+async def start(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
+    """Bắt đầu kiểm tra: time, place and position; a sealed inspection is unsealed."""
+    body = parse_payload(record.payload, StartPayload)
+    if record.replaces is not None:
+        raise Invalid("Không thể sửa bản ghi bắt đầu kiểm tra.", field="replaces")
+    if ctx.status != InspectionStatus.planned:
+        raise Conflict("Cuộc kiểm tra đã được bắt đầu trước đó.", field="inspection_id")
+    started_at = parse_moment(body.started_at, "started_at")
+    check_moment(ctx, started_at, "started_at")
+    place = body.place.strip()
+    if not place:
+        raise Invalid("Nhập địa điểm kiểm tra.", field="place")
+    if body.latitude is not None and not -90 <= body.latitude <= 90:
+        raise Invalid("Vĩ độ không hợp lệ.", field="latitude")
+    if body.longitude is not None and not -180 <= body.longitude <= 180:
+        raise Invalid("Kinh độ không hợp lệ.", field="longitude")
+    if body.accuracy_m is not None and body.accuracy_m < 0:
+        raise Invalid("Độ chính xác không hợp lệ.", field="accuracy_m")
+    await Inspection.update(
+        {
+            Inspection.status: InspectionStatus.in_progress.value,
+            Inspection.started_at: started_at,
+            Inspection.place: place[:255],
+            Inspection.latitude: body.latitude,
+            Inspection.longitude: body.longitude,
+            Inspection.accuracy_m: body.accuracy_m,
+            Inspection.sealed: False,
+        }
+    ).where(Inspection.id == ctx.ref.id)
+    await audit.record(
+        "inspection_started",
+        "inspection",
+        ctx.ref.id,
+        actor=ctx.actor,
+        after={"started_at": iso(started_at), "place": place, "was_sealed": ctx.ref.sealed},
+    )
+    ctx.status = InspectionStatus.in_progress.value
+    ctx.started = True
+    return {
+        "type": "start",
+        "uuid": str(record.uuid),
+        "inspection_id": ctx.ref.id,
+        "status": ctx.status,
+        "started_at": iso(started_at),
+        "place": place,
+        "latitude": body.latitude,
+        "longitude": body.longitude,
+        "accuracy_m": body.accuracy_m,
+    }
+
+
+async def submit(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
+    """Nộp biên bản: needs a started inspection and the team lead's signature; the
+    minutes get their number (Số …/BB-ĐKTCV) and nothing more is captured after."""
+    parse_payload(record.payload, SubmitPayload)
+    if record.replaces is not None:
+        raise Invalid("Không thể sửa bản ghi nộp biên bản.", field="replaces")
+    require_open(ctx)
+    if not ctx.started:
+        raise Conflict("Cuộc kiểm tra chưa được bắt đầu.", field="inspection_id")
+    signatures = await current_signatures(ctx.ref.id)
+    if not any(s["role"] == "team_lead" and not s["refused"] for s in signatures):
+        raise Invalid("Cần chữ ký của Trưởng đoàn trước khi nộp biên bản.", field="signature")
+    year = ctx.now.astimezone(clock.zone()).year
+    numbered = await Inspection.count().where(
+        Inspection.minutes_number.is_not_null(),
+        Inspection.submitted_at >= datetime(year, 1, 1, tzinfo=clock.zone()),
+    )
+    number = f"{numbered + 1:02d}/BB-ĐKTCV"
+    await Inspection.update(
+        {
+            Inspection.status: InspectionStatus.submitted.value,
+            Inspection.submitted_at: ctx.now,
+            Inspection.minutes_number: number,
+        }
+    ).where(Inspection.id == ctx.ref.id)
+    await audit.record(
+        "inspection_submitted",
+        "inspection",
+        ctx.ref.id,
+        actor=ctx.actor,
+        after={"minutes_number": number},
+    )
+    ctx.status = InspectionStatus.submitted.value
+    return {
+        "type": "submit",
+        "uuid": str(record.uuid),
+        "inspection_id": ctx.ref.id,
+        "status": ctx.status,
+        "submitted_at": iso(ctx.now),
+        "minutes_number": number,
+        "minutes_url": f"/inspections/{ctx.ref.id}/minutes",
+    }
