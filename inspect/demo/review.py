@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from congvu.inspect import clock
 from congvu.inspect.capture import api as capture
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.errors import NotFound
@@ -19,7 +20,6 @@ from congvu.inspect.inspections.api import (
     PlanForm,
     PlannedVisit,
     TeamMember,
-    local_today,
 )
 from congvu.inspect.inspections.tables import Finding, Inspection
 from congvu.inspect.organisation import api as organisation
@@ -44,7 +44,7 @@ async def seed_review_demo(rng: random.Random) -> None:
     unit = await Unit.select(Unit.id).where(Unit.code == "NA-TV").first()
     if lead is None or inspector is None or admin is None or unit is None:
         raise NotFound("Dữ liệu demo thiếu tài khoản hoặc phường NA-TV.")
-    day = default_calendar().add_working_days(local_today(), -5)
+    day = default_calendar().add_working_days(clock.today(), -5)
     plan_id = await inspections.create_plan(
         lead,
         PlanForm(

@@ -3,7 +3,6 @@ plans and surprise draws (the demo uses them), closing the minutes."""
 
 from __future__ import annotations
 
-from congvu.inspect import clock
 from congvu.inspect.inspections.services.access import (
     InspectionRef,
     member_inspection,
@@ -27,11 +26,6 @@ from congvu.inspect.inspections.services.surprise_draws import (
     draw_surprise,
 )
 
-# The clock's today() and zone() under their former names here, for callers in other
-# domains still to move to congvu.inspect.clock.
-local_today = clock.today
-local_zone = clock.zone
-
 __all__ = [
     "KIND_LABELS",
     "STATUS_LABELS",
@@ -46,8 +40,6 @@ __all__ = [
     "close_inspection",
     "create_plan",
     "draw_surprise",
-    "local_today",
-    "local_zone",
     "member_inspection",
     "readable_inspection",
 ]
