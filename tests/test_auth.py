@@ -147,13 +147,13 @@ async def test_a_session_ended_elsewhere_is_refused_within_a_second(
 ) -> None:
     """Another process's sign-out removes the session from Redis; this process reuses a
     session it read for at most SESSION_ACTOR_TTL, then asks Redis again."""
-    from congvu.inspect import app as app_module
     from congvu.inspect.organisation.services import accounts
     from congvu.inspect.ttl_cache import TtlCache
+    from congvu.inspect.web import sessions as web_sessions
 
     clock = Clock()
     monkeypatch.setattr(
-        app_module, "recent_sessions", TtlCache(accounts.SESSION_ACTOR_TTL, clock=clock)
+        web_sessions, "recent_sessions", TtlCache(accounts.SESSION_ACTOR_TTL, clock=clock)
     )
     await login(client, "head_a")
     assert (await client.get("/")).status_code == 200
@@ -167,12 +167,12 @@ async def test_a_session_ended_elsewhere_is_refused_within_a_second(
 async def test_a_sign_out_here_ends_the_session_at_once(client, world, monkeypatch) -> None:
     """The process that signs a session out forgets it with no wait, even with a clock
     that never moves."""
-    from congvu.inspect import app as app_module
     from congvu.inspect.organisation.services import accounts
     from congvu.inspect.ttl_cache import TtlCache
+    from congvu.inspect.web import sessions as web_sessions
 
     monkeypatch.setattr(
-        app_module, "recent_sessions", TtlCache(accounts.SESSION_ACTOR_TTL, clock=Clock())
+        web_sessions, "recent_sessions", TtlCache(accounts.SESSION_ACTOR_TTL, clock=Clock())
     )
     await login(client, "head_a")
     cookie = client.cookies["congvu_session"]
