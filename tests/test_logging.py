@@ -17,7 +17,6 @@ import pytest
 from congvu.inspect import db, logs
 from congvu.inspect.audit import api as audit
 from congvu.inspect.audit.services import chain
-from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.background.services import records as job_service
 from congvu.inspect.background.tables import JobRecord, JobStatus
 from congvu.inspect.settings import SettingsError, get_settings, load_settings
@@ -47,7 +46,7 @@ class Lines(logging.Handler):
         return [line for line in self.json() if line["msg"] == msg]
 
 
-def _capture(log_format: str) -> Iterator[Lines]:
+def capture_lines(log_format: str) -> Iterator[Lines]:
     handler = Lines(log_format)
     root = logging.getLogger()
     levels = {name: logging.getLogger(name).level for name in ("", "congvu")}
@@ -66,12 +65,12 @@ def _capture(log_format: str) -> Iterator[Lines]:
 @pytest.fixture
 def captured() -> Iterator[Lines]:
     """Every line, as JSON (the fields of both formats are the same)."""
-    yield from _capture("json")
+    yield from capture_lines("json")
 
 
 @pytest.fixture
 def text_lines() -> Iterator[Lines]:
-    yield from _capture("text")
+    yield from capture_lines("text")
 
 
 def _settings(log_format: str = "text") -> Any:
@@ -343,18 +342,22 @@ async def test_the_sealer_warns_when_sealing_lags(
 ) -> None:
     await audit.seal(wait=True)
     await _event()
-    old = datetime.now(UTC) - timedelta(minutes=5)
-    await AuditEvent.update({AuditEvent.occurred_at: old}).where(AuditEvent.seq.is_null())
 
     async def held_elsewhere(**kwargs: object) -> int:
         return 0  # another sealer holds the lock and does not let go
 
+    class FiveMinutesLater(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+            return datetime.now(tz) + timedelta(minutes=5)
+
     monkeypatch.setattr(chain, "seal", held_elsewhere)
+    monkeypatch.setattr(chain, "datetime", FiveMinutesLater)
     sealer = chain.Sealer(report_every=0)
     await sealer.seal_once()
     (line,) = captured.having("audit sealing lags behind")
     assert line["level"] == "warning" and line["events_sealed"] == 0
-    assert 280 < line["oldest_unsealed_age_s"] < 400
+    assert 290 < line["oldest_unsealed_age_s"] < 400
     monkeypatch.undo()
     await audit.seal(wait=True)
 
