@@ -181,3 +181,10 @@ async def test_a_sign_out_here_ends_the_session_at_once(client, world, monkeypat
     client.cookies.set("congvu_session", cookie)
     again = await client.get("/", follow_redirects=False)
     assert again.status_code in (302, 303, 307)
+
+
+async def test_the_login_page_keeps_a_local_next_and_drops_any_other(client, world) -> None:
+    local = await client.get("/login", params={"next": "/dossiers"})
+    assert '<input type="hidden" name="next" value="/dossiers">' in local.text
+    away = await client.get("/login", params={"next": "//evil.example/"})
+    assert '<input type="hidden" name="next" value="/">' in away.text
