@@ -34,6 +34,7 @@ from congvu.inspect.settings import Settings, get_settings
 from congvu.inspect.web import errors, health
 from congvu.inspect.web.sessions import RotatingSessionBackend, SessionConfig, SessionStore
 from litestar import Litestar, Request
+from litestar.config.app import AppConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
@@ -44,6 +45,7 @@ from litestar.security.session_auth import SessionAuth
 from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger("congvu")
 
@@ -101,13 +103,31 @@ def _freeze_long_lived_objects() -> None:
         gc.freeze()
 
 
+def _name_requests(app: ASGIApp) -> ASGIApp:
+    """Names each request for the audit trail (every event it writes carries the id) and
+    for the log (every line written while serving it carries the id): a proxy's
+    X-Request-ID when sane, else a fresh one. Outermost, so that a request refused
+    by the session check or failing in it is named too."""
+
+    async def name_request(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            header = next((v for k, v in scope["headers"] if k == b"x-request-id"), None)
+            request_id = audit.request_id_from(header.decode("latin-1") if header else None)
+            audit.current_request_id.set(request_id)
+            logs.request_id.set(request_id)
+        await app(scope, receive, send)
+
+    return name_request
+
+
+def _outermost_request_names(app_config: AppConfig) -> AppConfig:
+    # After the session check's own on_app_init, which puts its middleware first.
+    app_config.middleware.insert(0, _name_requests)
+    return app_config
+
+
 async def _set_locale(request: Request[Any, Any, Any]) -> None:
-    """Vietnamese first: the account's choice, else the cookie, else the configured default.
-    Also names the request for the audit trail (every event it writes carries the id)
-    and for the log (every line written while serving it carries the id)."""
-    request_id = audit.request_id_from(request.headers.get("x-request-id"))
-    audit.current_request_id.set(request_id)
-    logs.request_id.set(request_id)
+    """Vietnamese first: the account's choice, else the cookie, else the configured default."""
     user = request.scope.get("user")
     locale = user.locale if isinstance(user, Actor) else request.cookies.get("congvu_locale")
     if locale not in i18n.LOCALES:
@@ -178,7 +198,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "sessions": SessionStore(redis_client, namespace="congvu:sessions"),
             "rate_limit": RedisStore(redis_client, namespace="congvu:rate_limit"),
         },
-        on_app_init=[session_auth.on_app_init],
+        on_app_init=[session_auth.on_app_init, _outermost_request_names],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,

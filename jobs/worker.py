@@ -19,8 +19,11 @@ HOUSEKEEPING = ("seal_audit_trail", "sweep_lost_jobs")
 
 
 def quiet_housekeeping(record: logging.LogRecord) -> bool:
-    """A filter for arq's logger: False for its info lines about a housekeeping run."""
+    """A filter for arq's logger: False for its info lines about a housekeeping run
+    (arq's lines about one run of a job start with its timing, ``%6.2fs``)."""
     if record.levelno >= logging.WARNING or not isinstance(record.args, tuple):
+        return True
+    if not str(record.msg).startswith("%6.2fs"):
         return True
     return not any(name in str(arg) for arg in record.args for name in HOUSEKEEPING)
 

@@ -174,6 +174,23 @@ async def test_an_unhandled_error_is_logged_with_its_traceback_and_request_id(
     assert "RuntimeError: database on fire" in line["exc"] and "Traceback" in line["exc"]
 
 
+async def test_an_error_in_the_session_check_is_named_after_its_request(
+    client, world: World, captured: Lines, monkeypatch
+) -> None:
+    from congvu.inspect.organisation import api as organisation
+
+    await login(client, "head_a")
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("database unreachable")
+
+    monkeypatch.setattr(organisation.session_actors, "actor", broken)
+    response = await client.get("/api/v1/units", headers={"x-request-id": "rid-auth"})
+    assert response.status_code == 500
+    (line,) = captured.having("unhandled error")
+    assert (line["request_id"], line["error"]) == ("rid-auth", "ConnectionError")
+
+
 async def test_a_line_written_while_serving_a_request_carries_its_id(
     client, world: World, captured: Lines
 ) -> None:
@@ -303,6 +320,16 @@ async def test_the_worker_names_each_job_and_quiets_its_housekeeping() -> None:
     assert not worker_module.quiet_housekeeping(arq_record(logging.INFO, "cron:seal_audit_trail"))
     assert worker_module.quiet_housekeeping(arq_record(logging.WARNING, "cron:sweep_lost_jobs"))
     assert worker_module.quiet_housekeeping(arq_record(logging.INFO, "abc:dossier_import"))
+    starting = logging.LogRecord(
+        "arq.worker",
+        logging.INFO,
+        "",
+        0,
+        "Starting worker for %d functions: %s",
+        (2, "sweep_lost_jobs, seal_audit_trail"),
+        None,
+    )
+    assert worker_module.quiet_housekeeping(starting)
 
 
 # --- the audit sealer ------------------------------------------------------------------
