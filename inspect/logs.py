@@ -81,15 +81,14 @@ def fields_of(record: logging.LogRecord) -> dict[str, Any]:
     fields["msg"] = record.getMessage()
     for key, value in vars(record).items():
         if key not in _STANDARD and not key.startswith("_"):
-            fields[key] = value
+            # Durations and ages to the millisecond: more is noise in a log.
+            fields[key] = round(value, 3) if isinstance(value, float) else value
     return fields
 
 
 def _text_value(value: Any) -> str:
     if value is None:
         return "-"
-    if isinstance(value, float):
-        return repr(round(value, 3))
     text = value if isinstance(value, str) else str(value)
     if text and not any(c.isspace() or c in '"=\\' for c in text):
         return text

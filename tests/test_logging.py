@@ -385,6 +385,7 @@ async def test_the_sealer_warns_when_sealing_lags(
     (line,) = captured.having("audit sealing lags behind")
     assert line["level"] == "warning" and line["events_sealed"] == 0
     assert 290 < line["oldest_unsealed_age_s"] < 400
+    assert line["oldest_unsealed_age_s"] == round(line["oldest_unsealed_age_s"], 3)
     monkeypatch.undo()
     await audit.seal(wait=True)
 

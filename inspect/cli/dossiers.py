@@ -86,11 +86,13 @@ def import_dossiers_command(
             lambda: import_dossiers(SYSTEM, request, progress=_progress_printer(quiet=as_json))
         )
     except BaseException as error:
-        log.error(
+        # A refusal (click's exception: a bad mapping, a unit not found) or an interrupt
+        # is said on the terminal already; a traceback is for what nobody anticipated.
+        expected = isinstance(error, click.ClickException | KeyboardInterrupt)
+        log.log(
+            logging.WARNING if expected else logging.ERROR,
             "dossier import failed",
-            # A refusal (click's exception: a bad mapping, a unit not found) is said on
-            # the terminal already; a traceback is for what nobody anticipated.
-            exc_info=None if isinstance(error, click.ClickException | KeyboardInterrupt) else error,
+            exc_info=None if expected else error,
             extra={**fields, "error": type(error).__name__},
         )
         raise

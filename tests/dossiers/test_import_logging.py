@@ -115,7 +115,7 @@ async def test_the_cli_logs_a_refused_import_as_json(world: World, tmp_path: Pat
     lines = [json.loads(x) for x in result.stderr.splitlines() if x.startswith("{")]
     (failed,) = [x for x in lines if x["msg"] == "dossier import failed"]
     assert (failed["level"], failed["logger"], failed["error"]) == (
-        "error",
+        "warning",
         "congvu.cli",
         "ClickException",
     )
