@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
-from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import redis.asyncio as aioredis
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
-from congvu.inspect import db, i18n
+from congvu.inspect import db, i18n, logs
 from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.background.controllers import ROUTES as BACKGROUND_ROUTES
@@ -33,128 +31,26 @@ from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.controllers import ROUTES as ORGANISATION_ROUTES
 from congvu.inspect.review.controllers import ROUTES as REVIEW_ROUTES
 from congvu.inspect.settings import Settings, get_settings
-from congvu.inspect.ttl_cache import TtlCache
 from congvu.inspect.web import errors, health
+from congvu.inspect.web.sessions import RotatingSessionBackend, SessionConfig, SessionStore
 from litestar import Litestar, Request
+from litestar.config.app import AppConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
-from litestar.contrib.jinja import JinjaTemplateEngine
-from litestar.datastructures import Cookie, MutableScopeHeaders, State
-from litestar.middleware.session.server_side import (
-    ServerSideSessionBackend,
-    ServerSideSessionConfig,
-)
+from litestar.datastructures import State
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.security.session_auth import SessionAuth
 from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
-from litestar.types import Empty, Message, ScopeSession
-from litestar.utils.dataclass import extract_dataclass_items
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger("congvu")
 
 TEMPLATES_DIR = Path(str(files("congvu.templates")))
 PUBLIC_PATHS = ["/login", "/health", "/static", "/schema", "/locale"]
-
-
-_LOADED_SESSION = "congvu_loaded_session"
-# The sessions this process read from Redis in the last second, by id (their stored
-# bytes). See RotatingSessionBackend.
-recent_sessions: TtlCache[str, bytes] = TtlCache(organisation.SESSION_ACTOR_TTL)
-
-
-class RotatingSessionBackend(ServerSideSessionBackend):
-    """Issues a fresh session id at login so a planted cookie cannot be fixed on a user.
-
-    An unchanged session is not written back: reading it renewed its expiry
-    (``renew_on_access``), so a request costs one round trip to Redis, not two, and a
-    request racing a logout in another tab can no longer write the ended session back.
-
-    A session read from Redis is reused by this process for ``SESSION_ACTOR_TTL`` (1 s),
-    the bound already set on the session's actor: reading it cost a quarter of the CPU
-    of a one-finding sync (issue #6). A session this process changes or ends is
-    forgotten at once; one ended through another process is refused here within 1 s.
-    """
-
-    def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-        if connection.scope.get("state", {}).get("rotate_session"):
-            rotated = connection.scope["state"].get("rotated_session_id")
-            if rotated is None:
-                rotated = connection.scope["state"]["rotated_session_id"] = (
-                    self.generate_session_id()
-                )
-            return str(rotated)
-        return super().get_session_id(connection)
-
-    async def load_from_connection(
-        self, connection: ASGIConnection[Any, Any, Any, Any]
-    ) -> dict[str, Any]:
-        if session_id := connection.cookies.get(self.config.key):
-            data = recent_sessions.get(session_id)
-            if data is None:
-                store = self.config.get_store_from_app(connection.scope["app"])
-                data = await self.get(session_id, store=store)
-                if data is not None:
-                    recent_sessions.put(session_id, data)
-            if data is not None:
-                connection.scope.setdefault("state", {})[_LOADED_SESSION] = data
-                return self.deserialize_data(data)
-        return {}
-
-    async def store_in_message(
-        self,
-        scope_session: ScopeSession,
-        message: Message,
-        connection: ASGIConnection[Any, Any, Any, Any],
-    ) -> None:
-        state = connection.scope.get("state", {})
-        loaded = state.get(_LOADED_SESSION)
-        if (
-            loaded is None
-            or scope_session is Empty
-            or state.get("rotate_session")
-            or self.serialize_data(scope_session, connection.scope) != loaded
-        ):
-            recent_sessions.forget(connection.cookies.get(self.config.key, ""))
-            recent_sessions.forget(self.get_session_id(connection))
-            await super().store_in_message(scope_session, message, connection)
-            return
-        # The cookie's own max-age slides with the stored session, as before.
-        header = self._cookie_header(self.get_session_id(connection))
-        MutableScopeHeaders.from_message(message).add("Set-Cookie", header)
-
-    @functools.cached_property
-    def _cookie_header(self) -> Callable[[str], str]:
-        """The Set-Cookie value of a session id (built once per session: it showed in
-        the profile of every request)."""
-        params = dict(
-            extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
-        )
-
-        @functools.lru_cache(maxsize=4096)
-        def header(session_id: str) -> str:
-            return Cookie(value=session_id, key=self.config.key, **params).to_header(header="")
-
-        return header
-
-
-class SessionConfig(ServerSideSessionConfig):
-    _backend_class = RotatingSessionBackend
-
-
-class SessionStore(RedisStore):
-    """Reads and renews a session with one GETEX (Redis ≥ 6.2) where Litestar's store
-    runs a Lua script of GET, TTL and EXPIRE: the same round trip, less work on both
-    ends. Every session is written with an expiry, so the script's "only if it has
-    one" never mattered here."""
-
-    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        if not renew_for:
-            return await super().get(key)
-        seconds = int(renew_for.total_seconds()) if isinstance(renew_for, timedelta) else renew_for
-        return cast("bytes | None", await self._redis.getex(self._make_key(key), ex=seconds))
 
 
 async def _retrieve_actor(
@@ -197,7 +93,7 @@ _heap_frozen = False
 def _freeze_long_lived_objects() -> None:
     """Hide what lives as long as the process (modules, routes, templates, pools) from
     the garbage collector. A full collection walked all of it: 60 ms pauses every few
-    seconds under load, most of a sync's p99 (issue #6). Once per process: objects
+    seconds under load, most of a sync's p99. Once per process: objects
     frozen are never scanned again, so freezing at every app start (the tests start
     hundreds) would keep any garbage cycle alive at those moments."""
     global _heap_frozen
@@ -207,10 +103,31 @@ def _freeze_long_lived_objects() -> None:
         gc.freeze()
 
 
+def _name_requests(app: ASGIApp) -> ASGIApp:
+    """Names each request for the audit trail (every event it writes carries the id) and
+    for the log (every line written while serving it carries the id): a proxy's
+    X-Request-ID when sane, else a fresh one. Outermost, so that a request refused
+    by the session check or failing in it is named too."""
+
+    async def name_request(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            header = next((v for k, v in scope["headers"] if k == b"x-request-id"), None)
+            request_id = audit.request_id_from(header.decode("latin-1") if header else None)
+            audit.current_request_id.set(request_id)
+            logs.request_id.set(request_id)
+        await app(scope, receive, send)
+
+    return name_request
+
+
+def _outermost_request_names(app_config: AppConfig) -> AppConfig:
+    # After the session check's own on_app_init, which puts its middleware first.
+    app_config.middleware.insert(0, _name_requests)
+    return app_config
+
+
 async def _set_locale(request: Request[Any, Any, Any]) -> None:
-    """Vietnamese first: the account's choice, else the cookie, else the configured default.
-    Also names the request for the audit trail (every event it writes carries the id)."""
-    audit.current_request_id.set(audit.request_id_from(request.headers.get("x-request-id")))
+    """Vietnamese first: the account's choice, else the cookie, else the configured default."""
     user = request.scope.get("user")
     locale = user.locale if isinstance(user, Actor) else request.cookies.get("congvu_locale")
     if locale not in i18n.LOCALES:
@@ -220,6 +137,7 @@ async def _set_locale(request: Request[Any, Any, Any]) -> None:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    logs.configure(settings)
     embedded = EmbeddedRedis(settings.var_dir) if settings.embedded else None
     redis_url = settings.redis_url or embedded.url  # type: ignore[union-attr]
     redis_client = aioredis.Redis.from_url(redis_url)
@@ -280,7 +198,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "sessions": SessionStore(redis_client, namespace="congvu:sessions"),
             "rate_limit": RedisStore(redis_client, namespace="congvu:rate_limit"),
         },
-        on_app_init=[session_auth.on_app_init],
+        on_app_init=[session_auth.on_app_init, _outermost_request_names],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,
@@ -295,6 +213,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         before_request=_set_locale,
         exception_handlers=errors.HANDLERS,
+        # congvu.inspect.logs configures logging: Litestar's own config would add a second
+        # handler on the root logger, and the 500 handler logs unhandled errors itself.
+        logging_config=None,
         openapi_config=OpenAPIConfig(
             title="congvu API",
             version="1",

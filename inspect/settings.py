@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 LOCALES = ("vi", "en")
 # Kỳ báo cáo: NĐ 09/2019 cut-off on the 15th, or calendar quarters (congvu.rules.periods).
 REPORT_PERIOD_SCHEMES = ("nd09", "calendar")
+# How log lines are written: key=value text for a terminal, or JSON lines for a collector.
+LOG_FORMATS = ("text", "json")
 MIN_SECRET_LENGTH = 32
 
 
@@ -43,6 +45,7 @@ class Settings:
     login_max_failures: int
     login_lockout_minutes: int
     report_periods: str = "nd09"
+    log_format: str = "text"
 
     @property
     def embedded(self) -> bool:
@@ -136,6 +139,14 @@ def _report_periods(value: str) -> str:
     return value
 
 
+def _log_format(value: str) -> str:
+    if value not in LOG_FORMATS:
+        raise SettingsError(
+            "CONGVU_LOG_FORMAT", f"expected one of {', '.join(LOG_FORMATS)}, got {value!r}"
+        )
+    return value
+
+
 def _public_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme in ("http", "https") and parts.hostname:
@@ -179,6 +190,7 @@ KNOWN_VARIABLES = frozenset(
         "CONGVU_LOGIN_MAX_FAILURES",
         "CONGVU_LOGIN_LOCKOUT_MINUTES",
         "CONGVU_REPORT_PERIODS",
+        "CONGVU_LOG_FORMAT",
         # Read by the test suite and CI only, never by the product.
         "CONGVU_TEST_DATABASE_URL",
         "CONGVU_TEST_REDIS_URL",
@@ -216,6 +228,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "CONGVU_LOGIN_LOCKOUT_MINUTES", env.get("CONGVU_LOGIN_LOCKOUT_MINUTES", "15")
         ),
         report_periods=_report_periods(env.get("CONGVU_REPORT_PERIODS", "nd09")),
+        log_format=_log_format(env.get("CONGVU_LOG_FORMAT", "text")),
     )
 
 

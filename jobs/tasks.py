@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +14,21 @@ from congvu.inspect.dossiers import api as dossiers
 from congvu.inspect.errors import NotFound
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.review import api as review
+
+log = logging.getLogger("congvu.jobs")
+
+
+def import_counts(summary: dict[str, Any]) -> dict[str, Any]:
+    """A dossier import's summary as log fields: its batch and how many rows were read,
+    new, changed, unchanged and rejected."""
+    return {
+        "batch_id": summary.get("batch_id"),
+        "rows_read": summary.get("rows_read"),
+        "new": summary.get("inserted"),
+        "changed": summary.get("updated"),
+        "unchanged": summary.get("unchanged"),
+        "rejected": summary.get("rejected"),
+    }
 
 
 async def unit_statistics(ctx: dict[str, Any], job_id: str, unit_id: int) -> Any:
@@ -49,10 +65,25 @@ async def dossier_import_task(
     chunk_rows: int | None = None,
 ) -> Any:
     async def work(progress: background.Progress) -> dict[str, Any]:
+        # The file's name is left out: it is whatever the uploader called it.
+        fields = {"user_id": user_id, "unit_code": unit_code, "mapping": mapping_name}
+        log.info("dossier import started", extra=fields)
+        try:
+            summary = await run_import(progress)
+        except Exception as error:
+            # run_tracked logs the traceback with the job's failure.
+            log.warning("dossier import failed", extra={**fields, "error": type(error).__name__})
+            raise
+        log.info("dossier import finished", extra={**fields, **import_counts(summary)})
+        # The job record keeps a sample; every rejected row is in the batch's CSV.
+        summary["rejected_rows"] = summary["rejected_rows"][:100]
+        return summary
+
+    async def run_import(progress: background.Progress) -> dict[str, Any]:
         actor = await organisation.actor_for(user_id)
         if actor is None:
             raise NotFound("Tài khoản yêu cầu nhập không còn hoạt động.")
-        summary = await dossiers.import_dossiers(
+        return await dossiers.import_dossiers(
             actor,
             dossiers.ImportRequest(
                 path=Path(path),
@@ -65,9 +96,6 @@ async def dossier_import_task(
             job_id=uuid.UUID(job_id),
             chunk_rows=chunk_rows or dossiers.CHUNK_ROWS,
         )
-        # The job record keeps a sample; every rejected row is in the batch's CSV.
-        summary["rejected_rows"] = summary["rejected_rows"][:100]
-        return summary
 
     return await background.run_tracked(job_id, work, ctx.get("redis"))
 

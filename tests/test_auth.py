@@ -149,13 +149,13 @@ async def test_a_session_ended_elsewhere_is_refused_within_a_second(
 ) -> None:
     """Another process's sign-out removes the session from Redis; this process reuses a
     session it read for at most SESSION_ACTOR_TTL, then asks Redis again."""
-    from congvu.inspect import app as app_module
     from congvu.inspect.organisation.services import accounts
     from congvu.inspect.ttl_cache import TtlCache
+    from congvu.inspect.web import sessions as web_sessions
 
     clock = Clock()
     monkeypatch.setattr(
-        app_module, "recent_sessions", TtlCache(accounts.SESSION_ACTOR_TTL, clock=clock)
+        web_sessions, "recent_sessions", TtlCache(accounts.SESSION_ACTOR_TTL, clock=clock)
     )
     await login(client, "head_a")
     assert (await client.get("/")).status_code == 200
@@ -169,12 +169,12 @@ async def test_a_session_ended_elsewhere_is_refused_within_a_second(
 async def test_a_sign_out_here_ends_the_session_at_once(client, world, monkeypatch) -> None:
     """The process that signs a session out forgets it with no wait, even with a clock
     that never moves."""
-    from congvu.inspect import app as app_module
     from congvu.inspect.organisation.services import accounts
     from congvu.inspect.ttl_cache import TtlCache
+    from congvu.inspect.web import sessions as web_sessions
 
     monkeypatch.setattr(
-        app_module, "recent_sessions", TtlCache(accounts.SESSION_ACTOR_TTL, clock=Clock())
+        web_sessions, "recent_sessions", TtlCache(accounts.SESSION_ACTOR_TTL, clock=Clock())
     )
     await login(client, "head_a")
     cookie = client.cookies["congvu_session"]
@@ -183,3 +183,10 @@ async def test_a_sign_out_here_ends_the_session_at_once(client, world, monkeypat
     client.cookies.set("congvu_session", cookie)
     again = await client.get("/", follow_redirects=False)
     assert again.status_code in (302, 303, 307)
+
+
+async def test_the_login_page_keeps_a_local_next_and_drops_any_other(client, world) -> None:
+    local = await client.get("/login", params={"next": "/dossiers"})
+    assert '<input type="hidden" name="next" value="/dossiers">' in local.text
+    away = await client.get("/login", params={"next": "//evil.example/"})
+    assert '<input type="hidden" name="next" value="/">' in away.text

@@ -64,7 +64,9 @@ def serve(with_demo: bool, host: str, port: int) -> None:
     started = time.monotonic()
     settings = settings_or_exit()
     import uvicorn
-    from congvu.inspect import db
+    from congvu.inspect import db, logs
+
+    logs.configure(settings)
     from congvu.inspect.app import create_app
 
     async def prepare() -> None:
@@ -85,7 +87,8 @@ def serve(with_demo: bool, host: str, port: int) -> None:
         f"congvu ({mode}) tại / at http://{host}:{port}/login "
         f"— chuẩn bị / prepared in {time.monotonic() - started:.1f}s"
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # log_config=None: uvicorn's lines go through congvu's handler, in congvu's format.
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=None)
 
 
 @cli.command()
@@ -99,7 +102,11 @@ def worker() -> None:
             "runs inside `congvu serve`."
         )
     from arq.worker import run_worker
+    from congvu.inspect import logs
     from congvu.jobs.worker import WorkerSettings, redis_settings
+
+    # A process of its own in production: its job lines (and arq's) need the handler.
+    logs.configure(settings)
 
     run_worker(WorkerSettings, redis_settings=redis_settings(settings.redis_url))  # type: ignore[arg-type]
 

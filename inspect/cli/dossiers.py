@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import sys
 import tempfile
 import time
@@ -17,6 +18,8 @@ from typing import Any
 
 import click
 from congvu.inspect.cli.common import run, settings_or_exit
+
+log = logging.getLogger("congvu.cli")
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -60,10 +63,11 @@ def import_dossiers_command(
     force: bool,
 ) -> None:
     """Nhập hồ sơ TTHC từ tệp CSV/XLSX của hệ thống một cửa (import a one-stop export)."""
+    from congvu.inspect import logs
     from congvu.inspect.actor import SYSTEM
     from congvu.inspect.dossiers.api import ImportRequest, import_dossiers
 
-    settings_or_exit()
+    logs.configure(settings_or_exit())
     request = ImportRequest(
         path=file.resolve(),
         file_name=file.name,
@@ -73,8 +77,37 @@ def import_dossiers_command(
         as_of=as_of.date() if as_of else None,
         force=force,
     )
-    summary = run(
-        lambda: import_dossiers(SYSTEM, request, progress=_progress_printer(quiet=as_json))
+    # The file's name is left out, as in the job's lines: it is whatever it was saved as.
+    fields = {"unit_code": unit_code, "mapping": mapping_name, "force": force}
+    log.info("dossier import started", extra=fields)
+    started = time.monotonic()
+    try:
+        summary = run(
+            lambda: import_dossiers(SYSTEM, request, progress=_progress_printer(quiet=as_json))
+        )
+    except BaseException as error:
+        # A refusal (click's exception: a bad mapping, a unit not found) or an interrupt
+        # is said on the terminal already; a traceback is for what nobody anticipated.
+        expected = isinstance(error, click.ClickException | KeyboardInterrupt)
+        log.log(
+            logging.WARNING if expected else logging.ERROR,
+            "dossier import failed",
+            exc_info=None if expected else error,
+            extra={**fields, "error": type(error).__name__},
+        )
+        raise
+    log.info(
+        "dossier import finished",
+        extra={
+            **fields,
+            "duration_s": time.monotonic() - started,
+            "batch_id": summary["batch_id"],
+            "rows_read": summary["rows_read"],
+            "new": summary["inserted"],
+            "changed": summary["updated"],
+            "unchanged": summary["unchanged"],
+            "rejected": summary["rejected"],
+        },
     )
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))

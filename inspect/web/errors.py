@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from congvu.inspect.errors import DomainError
@@ -9,6 +10,8 @@ from congvu.inspect.i18n import gettext
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
+
+log = logging.getLogger("congvu.web")
 
 _TITLES = {
     400: "Yêu cầu không hợp lệ",
@@ -62,7 +65,12 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    request.logger.exception("unhandled error on %s", request.url.path)
+    # The path, not the query string: a query may carry what someone typed.
+    log.error(
+        "unhandled error",
+        exc_info=exc,
+        extra={"method": request.method, "path": request.url.path, "error": type(exc).__name__},
+    )
     if _wants_json(request):
         return _problem(500, gettext("Đã xảy ra lỗi"))
     return _page(request, 500, "Đã xảy ra lỗi")

@@ -165,14 +165,49 @@ async def seal(*, wait: bool = False, batch: int = SEAL_BATCH) -> int:
             return total
 
 
+async def oldest_unsealed_age() -> float | None:
+    """Seconds since the oldest event still unsealed was written; None when all are
+    sealed. One probe of the partial index of unsealed events."""
+    rows = await AuditEvent.raw(
+        "SELECT occurred_at FROM audit_event WHERE seq IS NULL ORDER BY id LIMIT 1"
+    )
+    if not rows:
+        return None
+    moment = rows[0]["occurred_at"]
+    if isinstance(moment, str):  # SQLite's stored text
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (datetime.now(UTC) - moment).total_seconds())
+
+
+# The sealer reports at most once a REPORT_EVERY (seconds), and only when it sealed
+# something or the oldest unsealed event is older than LAG_WARNING: a quiet process
+# writes no lines, a stuck lock holder shows within a minute.
+REPORT_EVERY = 60.0
+LAG_WARNING = 60.0
+
+
 class Sealer:
     """The web process's background sealer: wakes every ``interval`` seconds or when
     poked, seals what has been committed, and never lets an error stop it."""
 
-    def __init__(self, interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        interval: float = 1.0,
+        *,
+        report_every: float = REPORT_EVERY,
+        lag_warning: float = LAG_WARNING,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.interval = interval
+        self.report_every = report_every
+        self.lag_warning = lag_warning
+        self._clock = clock
         self._wake = asyncio.Event()
         self._stopping = False
+        self._sealed_since_report = 0
+        self._last_report = clock()
 
     def poke(self) -> None:
         self._wake.set()
@@ -184,10 +219,31 @@ class Sealer:
         self._stopping = True
         self._wake.set()
 
+    async def seal_once(self) -> int:
+        """One pass: seal what is committed, then report if a report is due."""
+        sealed = await seal()
+        if sealed:
+            log.debug("audit events sealed", extra={"events": sealed})
+        self._sealed_since_report += sealed
+        if self._clock() - self._last_report >= self.report_every:
+            await self._report()
+        return sealed
+
+    async def _report(self) -> None:
+        period = self._clock() - self._last_report
+        sealed, self._sealed_since_report = self._sealed_since_report, 0
+        self._last_report = self._clock()
+        age = await oldest_unsealed_age()
+        fields = {"events_sealed": sealed, "period_s": period, "oldest_unsealed_age_s": age}
+        if age is not None and age > self.lag_warning:
+            log.warning("audit sealing lags behind", extra=fields)
+        elif sealed:
+            log.info("audit sealer progress", extra=fields)
+
     async def run(self) -> None:
         while not self._stopping:
             try:
-                await seal()
+                await self.seal_once()
             except Exception:
                 # A failed pass (database restarting, a migration running) is retried
                 # on the next wake; the events wait unsealed, nothing is lost.

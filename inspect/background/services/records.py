@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -29,12 +30,13 @@ from arq.connections import ArqRedis
 from arq.constants import in_progress_key_prefix
 from arq.jobs import Job
 from arq.jobs import JobStatus as ArqStatus
+from congvu.inspect import logs
 from congvu.inspect.actor import Actor
 from congvu.inspect.background.tables import JobRecord, JobStatus
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import NotFound
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("congvu.jobs")
 
 # A live job refreshes its heartbeat every HEARTBEAT_EVERY; the key lives HEARTBEAT_TTL, long
 # enough to outlast an event loop busy for a while with one chunk of a large import.
@@ -169,6 +171,16 @@ async def run_tracked(
     level of the record, whatever arq retries. With ``queue`` (the worker's Redis), a
     heartbeat tells the sweeper the job is alive.
     """
+    token = logs.job_id.set(job_id)
+    try:
+        return await _run_tracked(job_id, work, queue)
+    finally:
+        logs.job_id.reset(token)
+
+
+async def _run_tracked(
+    job_id: str, work: Callable[[Progress], Awaitable[Any]], queue: ArqRedis | None
+) -> Any:
     record_id = uuid.UUID(job_id)
     now = datetime.now(UTC)
     async with atomic():
@@ -181,6 +193,7 @@ async def run_tracked(
         if record is None:
             raise NotFound(f"job {job_id} has no record")
         if record.status == JobStatus.done.value:
+            log.info("job already done, not run again", extra={"kind": record.kind})
             return record.result
         await JobRecord.update(
             {
@@ -191,6 +204,9 @@ async def run_tracked(
                 JobRecord.error: None,
             }
         ).where(JobRecord.id == record_id)
+    fields = {"kind": record.kind, "attempt": record.attempts + 1}
+    log.info("job started", extra=fields)
+    started = time.monotonic()
 
     async def progress(done: int, total: int, message: str = "") -> None:
         async with atomic():
@@ -206,7 +222,16 @@ async def run_tracked(
     try:
         async with _heartbeat(queue, job_id):
             result = await work(progress)
+    except asyncio.CancelledError:
+        # arq runs it again later (see the module's docstring): not a failure.
+        log.warning("job cancelled", extra={**fields, "duration_s": time.monotonic() - started})
+        raise
     except Exception as error:
+        log.error(
+            "job failed",
+            exc_info=error,
+            extra={**fields, "duration_s": time.monotonic() - started},
+        )
         async with atomic():
             await JobRecord.update(
                 {
@@ -227,6 +252,10 @@ async def run_tracked(
                 JobRecord.updated_at: finished,
             }
         ).where(JobRecord.id == record_id)
+    log.info(
+        "job finished",
+        extra={**fields, "duration_s": time.monotonic() - started, **logs.counts(result)},
+    )
     return result
 
 
@@ -293,6 +322,9 @@ async def release_stalled(queue: ArqRedis) -> int:
         if await queue.exists(heartbeat_key(job_id)):
             continue
         if await queue.delete(arq_lock_key(job_id)):
-            log.warning("job %s: worker stopped without finishing it; released for a rerun", job_id)
+            log.warning(
+                "job's worker stopped without finishing it; released for a rerun",
+                extra={"stalled_job_id": job_id},
+            )
             released += 1
     return released

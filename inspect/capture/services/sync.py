@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +43,8 @@ from congvu.inspect.inspections import api as inspections
 from congvu.inspect.inspections.tables import SyncConflict, SyncReceipt
 
 MAX_RECORDS = 500
+
+log = logging.getLogger("congvu.sync")
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,32 @@ def _rejected(record_uuid: str, error: DomainError) -> RecordResult:
     )
 
 
+def _record_fields(actor: Actor, record: IncomingRecord) -> dict[str, Any]:
+    """What a log line says about a record: ids and its type, never its content (a
+    payload or an error message may quote what was typed on the device). The uuid and
+    type are the device's own strings, cut short."""
+    return {
+        "client_uuid": str(record.uuid)[:64],
+        "record_type": str(record.type)[:32],
+        "inspection_id": record.inspection_id,
+        "user_id": actor.id,
+    }
+
+
+def _logged(actor: Actor, record: IncomingRecord, result: RecordResult) -> RecordResult:
+    """A refused record (4xx), logged for the operator who hears "my tablet won't sync"."""
+    log.info(
+        "sync record refused",
+        extra={
+            **_record_fields(actor, record),
+            "status": result.status,
+            "http_status": result.http_status,
+            "field": result.error.field if result.error else None,
+        },
+    )
+    return result
+
+
 async def sync(actor: Actor, records: list[IncomingRecord]) -> list[RecordResult]:
     """Apply a batch of client records in order; one result per record, same order."""
     if len(records) > MAX_RECORDS:
@@ -129,7 +158,8 @@ async def sync(actor: Actor, records: list[IncomingRecord]) -> list[RecordResult
         for record in records:
             key = str(ids[record.uuid]) if record.uuid in ids else None
             if key is None:
-                results.append(_rejected(record.uuid, Invalid("UUID không hợp lệ.", field="uuid")))
+                invalid = _rejected(record.uuid, Invalid("UUID không hợp lệ.", field="uuid"))
+                results.append(_logged(actor, record, invalid))
                 continue
             digest = content_hash(record)
             receipt = receipts.get(key)
@@ -259,7 +289,7 @@ async def _answer_again(
                 received_at=clock.now(),
             )
         )
-    return RecordResult(
+    conflict = RecordResult(
         record.uuid,
         "conflict",
         409,
@@ -269,6 +299,7 @@ async def _answer_again(
             "Mã bản ghi đã được dùng cho một nội dung khác; bản đã lưu được giữ nguyên.",
         ),
     )
+    return _logged(actor, record, conflict)
 
 
 def _named_officials(records: list[IncomingRecord]) -> dict[int, set[int]]:
@@ -363,20 +394,25 @@ async def _answer_failure(
 ) -> RecordResult:
     """The answer to a record whose writes were undone."""
     if isinstance(error, DomainError):
-        return _rejected(record.uuid, error)
+        return _logged(actor, record, _rejected(record.uuid, error))
     if not _is_unique_violation(error):
         raise error
     # A concurrent resend (or a concurrent edit of the same base) won the race.
     existing = await _receipt(record_id)
+    log.warning(
+        "sync race lost",
+        extra={
+            **_record_fields(actor, record),
+            "winner": "same record" if existing is not None else "another version",
+            "answer": "stored receipt" if existing is not None else "conflict",
+        },
+    )
     if existing is not None:
         return await _answer_again(actor, record, existing, digest)
-    return _rejected(
-        record.uuid,
-        Conflict(
-            "Bản ghi này đã có phiên bản mới hơn; hãy sửa từ phiên bản mới nhất.",
-            field="replaces",
-        ),
+    newer = Conflict(
+        "Bản ghi này đã có phiên bản mới hơn; hãy sửa từ phiên bản mới nhất.", field="replaces"
     )
+    return _logged(actor, record, _rejected(record.uuid, newer))
 
 
 async def _receipt(record_id: uuid.UUID) -> dict[str, Any] | None:

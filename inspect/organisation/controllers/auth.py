@@ -12,7 +12,7 @@ from congvu.inspect.organisation.services.accounts import RequestInfo
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa."
@@ -42,7 +42,7 @@ def request_info(request: Request[Any, Any, Any]) -> RequestInfo:
 
 class AuthController(Controller):
     @get("/login", name="login")
-    async def login_page(self, next: str = "/") -> Template:
+    async def login_page(self, next: FromQuery[str] = "/") -> Template:
         return Template("auth/login.html", context={"next": _safe_next(next), "error": None})
 
     @post("/login", status_code=303, middleware=[LOGIN_RATE_LIMIT.middleware])
