@@ -177,7 +177,8 @@ async def _seed(rng: random.Random) -> None:
         async with atomic():
             await Unit.update({Unit.merged_into: ids[target]}).where(Unit.id == old.id)
 
-    # UBND tỉnh Nghệ An announces summer and winter hours every year (rules/README.md §2).
+    # UBND tỉnh Nghệ An announces summer and winter hours every year (rules/README.md,
+    # Working hours).
     await organisation.add_schedule(
         unit_id=ids["NA"],
         name="Mùa hè",

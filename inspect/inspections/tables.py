@@ -37,7 +37,7 @@ class PeriodKind(StrEnum):
 
 
 class InspectionKind(StrEnum):
-    """Thường xuyên (theo kế hoạch) or đột xuất, announced or not (rules/README.md §8)."""
+    """Thường xuyên (theo kế hoạch) or đột xuất, announced or not (rules/README.md, Glossary)."""
 
     SCHEDULED = "SCHEDULED"
     SURPRISE_UNANNOUNCED = "SURPRISE_UNANNOUNCED"

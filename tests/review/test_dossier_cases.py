@@ -1,4 +1,4 @@
-"""Late dossiers in the head's queue (issues 5 and 6): a flagged dossier is an item of its
+"""Late dossiers in the head's queue: a flagged dossier is an item of its
 own kind, sorted by deadline with the findings; the head dismisses it with a reason or
 takes it up as a case about an official, which then goes through the finding lifecycle
 and counts in the escalation window like an inspection finding."""

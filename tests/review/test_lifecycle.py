@@ -1,5 +1,5 @@
 """The finding lifecycle through the services: each transition, each refusal, and the
-separation-of-duty rules (issue 6)."""
+separation-of-duty rules."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The review pages and the JSON API as people use them (issue 6)."""
+"""The review pages and the JSON API as people use them."""
 
 from __future__ import annotations
 

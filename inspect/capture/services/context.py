@@ -72,7 +72,7 @@ _OFFICIAL_IN_SCOPE_SQL = (
 # The inspection, its unit, its team with each member's account state and the officials
 # named by the batch who belong to the unit's subtree, in one round trip (a row per
 # member and named official). It replaces four Piccolo selects (inspection, team,
-# roster, working hours) that took over a third of a one-finding sync (issue #6).
+# roster, working hours) that took over a third of a one-finding sync (tests/bench/README.md).
 _CONTEXT_SQL = (
     "SELECT i.id, i.unit, u.code AS unit_code, u.name AS unit_name, u.path AS unit_path,"
     " i.kind, i.scheduled_date, i.status, i.sealed, i.started_at, i.plan, i.approved_by,"

@@ -36,7 +36,7 @@ AUTO_FINDING_NS = UUID("6f1c1e5e-3c2a-4f0e-9d8b-0b7a3c1d2e4f")
 
 # Every column of a finding captured here (``dossier`` stays NULL). Raw SQL, like the
 # rest of the sync's hot path: Piccolo's query building was a quarter of a one-finding
-# sync's CPU, more than the statements' own round trips (profile in issue #6).
+# sync's CPU, more than the statements' own round trips (P2 profile, tests/bench/README.md).
 FINDING_COLUMNS = (
     "client_uuid",
     "inspection",
