@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What an account may do; its unit scope says where. The one vocabulary of roles:
+    guards, services and templates name roles through it, never as bare strings."""
+
+    ADMIN = "admin"  # quản trị hệ thống
+    TEAM_LEAD = "team_lead"  # trưởng đoàn kiểm tra
+    INSPECTOR = "inspector"  # thành viên đoàn kiểm tra
+    UNIT_HEAD = "unit_head"  # thủ trưởng đơn vị
+    OFFICIAL = "official"  # công chức, viên chức
+    COUNCIL = "council"  # hội đồng thi đua – khen thưởng, tổ chức cán bộ
+    REPORTER = "reporter"  # cán bộ báo cáo
 
 
 @dataclass(frozen=True)
@@ -10,7 +24,7 @@ class Actor:
     id: int
     username: str
     display_name: str
-    role: str
+    role: Role
     # Materialised path of the scope unit ("/NA/NA-X01/"); "" means the whole tree.
     scope_path: str
     scope_unit_id: int | None
@@ -21,7 +35,7 @@ class Actor:
         """Unit scope: a unit head sees only their unit's subtree."""
         return unit_path.startswith(self.scope_path)
 
-    def has_role(self, *roles: str) -> bool:
+    def has_role(self, *roles: Role) -> bool:
         return self.role in roles
 
 
@@ -29,7 +43,7 @@ SYSTEM = Actor(
     id=0,
     username="system",
     display_name="Hệ thống",
-    role="admin",
+    role=Role.ADMIN,
     scope_path="",
     scope_unit_id=None,
     official_id=None,

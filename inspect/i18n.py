@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from importlib.resources import files
 from zoneinfo import ZoneInfo
 
+from congvu.inspect.actor import Role
 from congvu.inspect.settings import LOCALES
 
 __all__ = [
@@ -112,13 +113,13 @@ def name_sort_key(full_name: str) -> str:
 
 
 ROLE_LABELS = {
-    "admin": "Quản trị hệ thống",
-    "team_lead": "Trưởng đoàn kiểm tra",
-    "inspector": "Thành viên đoàn kiểm tra",
-    "unit_head": "Thủ trưởng đơn vị",
-    "official": "Công chức",
-    "council": "Hội đồng thi đua - khen thưởng",
-    "reporter": "Cán bộ báo cáo",
+    Role.ADMIN: "Quản trị hệ thống",
+    Role.TEAM_LEAD: "Trưởng đoàn kiểm tra",
+    Role.INSPECTOR: "Thành viên đoàn kiểm tra",
+    Role.UNIT_HEAD: "Thủ trưởng đơn vị",
+    Role.OFFICIAL: "Công chức",
+    Role.COUNCIL: "Hội đồng thi đua - khen thưởng",
+    Role.REPORTER: "Cán bộ báo cáo",
 }
 
 CATEGORY_LABELS = {

@@ -11,6 +11,7 @@ import sys
 import time
 
 import click
+from congvu.inspect.actor import Role
 from congvu.inspect.cli import audit as cli_audit
 from congvu.inspect.cli.calendar import calendar_group
 from congvu.inspect.cli.common import run, settings_or_exit
@@ -116,9 +117,7 @@ def worker() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(
-        ["admin", "team_lead", "inspector", "unit_head", "official", "council", "reporter"]
-    ),
+    type=click.Choice([role.value for role in Role]),
 )
 @click.option("--unit", "unit_code", default=None, help="Unit code of the account's scope.")
 @click.option("--name", "display_name", default=None, help="Display name (default: username).")

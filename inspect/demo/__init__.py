@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, time
 
+from congvu.inspect.actor import Role
 from congvu.inspect.db import atomic
 from congvu.inspect.demo.dossiers import seed_demo_dossiers
 from congvu.inspect.demo.inspections import seed_inspections_demo
@@ -271,14 +272,14 @@ async def _seed(rng: random.Random) -> None:
             official_code=official.code if official else None,
         )
 
-    await account("admin", "admin", "NA", None, "Quản trị hệ thống")
-    await account("truongdoan", "team_lead", "NA", chief_inspector)
-    await account("kiemtra", "inspector", "NA", inspector)
-    await account("thutruong.truongvinh", "unit_head", "NA-TV", heads["NA-TV"])
-    await account("thutruong.thanhvinh", "unit_head", "NA-TVI", heads["NA-TVI"])
-    await account("congchuc", "official", "NA-TV", staff["NA-TV"])
-    await account("thidua", "council", "NA", council_member)
-    await account("baocao", "reporter", "NA", reporter)
+    await account("admin", Role.ADMIN, "NA", None, "Quản trị hệ thống")
+    await account("truongdoan", Role.TEAM_LEAD, "NA", chief_inspector)
+    await account("kiemtra", Role.INSPECTOR, "NA", inspector)
+    await account("thutruong.truongvinh", Role.UNIT_HEAD, "NA-TV", heads["NA-TV"])
+    await account("thutruong.thanhvinh", Role.UNIT_HEAD, "NA-TVI", heads["NA-TVI"])
+    await account("congchuc", Role.OFFICIAL, "NA-TV", staff["NA-TV"])
+    await account("thidua", Role.COUNCIL, "NA", council_member)
+    await account("baocao", Role.REPORTER, "NA", reporter)
 
     await seed_inspections_demo(rng)
 
@@ -290,12 +291,12 @@ async def _seed(rng: random.Random) -> None:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("admin", "admin", "NA", "Quản trị hệ thống"),
-    DemoAccount("truongdoan", "team_lead", "NA", "Trưởng đoàn kiểm tra"),
-    DemoAccount("kiemtra", "inspector", "NA", "Thành viên đoàn kiểm tra"),
-    DemoAccount("thutruong.truongvinh", "unit_head", "NA-TV", "Thủ trưởng: Phường Trường Vinh"),
-    DemoAccount("thutruong.thanhvinh", "unit_head", "NA-TVI", "Thủ trưởng: Phường Thành Vinh"),
-    DemoAccount("congchuc", "official", "NA-TV", "Công chức một cửa: Phường Trường Vinh"),
-    DemoAccount("thidua", "council", "NA", "Hội đồng thi đua - khen thưởng"),
-    DemoAccount("baocao", "reporter", "NA", "Cán bộ báo cáo"),
+    DemoAccount("admin", Role.ADMIN, "NA", "Quản trị hệ thống"),
+    DemoAccount("truongdoan", Role.TEAM_LEAD, "NA", "Trưởng đoàn kiểm tra"),
+    DemoAccount("kiemtra", Role.INSPECTOR, "NA", "Thành viên đoàn kiểm tra"),
+    DemoAccount("thutruong.truongvinh", Role.UNIT_HEAD, "NA-TV", "Thủ trưởng: Phường Trường Vinh"),
+    DemoAccount("thutruong.thanhvinh", Role.UNIT_HEAD, "NA-TVI", "Thủ trưởng: Phường Thành Vinh"),
+    DemoAccount("congchuc", Role.OFFICIAL, "NA-TV", "Công chức một cửa: Phường Trường Vinh"),
+    DemoAccount("thidua", Role.COUNCIL, "NA", "Hội đồng thi đua - khen thưởng"),
+    DemoAccount("baocao", Role.REPORTER, "NA", "Cán bộ báo cáo"),
 ]

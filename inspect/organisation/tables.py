@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 import congvu.inspect.db  # noqa: F401  (sets PICCOLO_CONF before any query)
+from congvu.inspect.actor import Role
 from piccolo.columns import (
     Boolean,
     Date,
@@ -52,16 +53,6 @@ class OfficialCategory(StrEnum):
 class Gender(StrEnum):
     nam = "nam"
     nu = "nu"
-
-
-class Role(StrEnum):
-    admin = "admin"
-    team_lead = "team_lead"  # trưởng đoàn kiểm tra
-    inspector = "inspector"  # thành viên đoàn kiểm tra
-    unit_head = "unit_head"  # thủ trưởng đơn vị
-    official = "official"  # công chức
-    council = "council"  # hội đồng thi đua / tổ chức cán bộ
-    reporter = "reporter"  # cán bộ báo cáo
 
 
 class Unit(Table):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
@@ -13,7 +13,7 @@ from litestar.handlers.base import BaseRouteHandler
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 
 
-def requires_role(*roles: str) -> Guard:
+def requires_role(*roles: Role) -> Guard:
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = connection.user
         if not isinstance(user, Actor) or not user.has_role(*roles):
@@ -24,4 +24,11 @@ def requires_role(*roles: str) -> Guard:
 
 
 # Who may read the organisation: everyone but a plain official (who sees only self).
-STAFF_ROLES = ("admin", "team_lead", "inspector", "unit_head", "council", "reporter")
+STAFF_ROLES = (
+    Role.ADMIN,
+    Role.TEAM_LEAD,
+    Role.INSPECTOR,
+    Role.UNIT_HEAD,
+    Role.COUNCIL,
+    Role.REPORTER,
+)

@@ -31,7 +31,7 @@ from arq.constants import in_progress_key_prefix
 from arq.jobs import Job
 from arq.jobs import JobStatus as ArqStatus
 from congvu.inspect import logs
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.background.tables import JobRecord, JobStatus
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import NotFound
@@ -272,7 +272,7 @@ async def get_job(actor: Actor, job_id: uuid.UUID) -> JobView:
     )
     if row is None or not (
         row["requested_by"] == actor.id
-        or (actor.role == "admin" and actor.can_see_unit_path(row["path"] or ""))
+        or (actor.role == Role.ADMIN and actor.can_see_unit_path(row["path"] or ""))
     ):
         raise NotFound("Không tìm thấy công việc.")
     return JobView(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.capture.services import evidence, sync
 from congvu.inspect.capture.services.payloads import parse_moment
 from congvu.inspect.inspections import api as inspections
@@ -20,7 +20,7 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery, JSONBody
 
-CAPTURE_ROLES = ("inspector", "team_lead", "admin")
+CAPTURE_ROLES = (Role.INSPECTOR, Role.TEAM_LEAD, Role.ADMIN)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.i18n import gettext
 from congvu.inspect.inspections import api as inspections
 from congvu.inspect.web.guards import requires_role
@@ -35,7 +35,7 @@ SHELL_ASSETS = (
     "vendor/htmx.min.js",
     "img/icon.svg",
 )
-CAPTURE_ROLES = ("inspector", "team_lead", "admin")
+CAPTURE_ROLES = (Role.INSPECTOR, Role.TEAM_LEAD, Role.ADMIN)
 
 
 @cache

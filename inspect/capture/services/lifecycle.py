@@ -23,7 +23,7 @@ from congvu.inspect.capture.services.payloads import (
 )
 from congvu.inspect.capture.services.signatures import current_signatures
 from congvu.inspect.errors import Conflict, Invalid
-from congvu.inspect.inspections.tables import Inspection, InspectionStatus
+from congvu.inspect.inspections.tables import Inspection, InspectionStatus, SignatureRole
 
 
 async def start(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
@@ -87,7 +87,7 @@ async def submit(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
     if not ctx.started:
         raise Conflict("Cuộc kiểm tra chưa được bắt đầu.", field="inspection_id")
     signatures = await current_signatures(ctx.ref.id)
-    if not any(s["role"] == "team_lead" and not s["refused"] for s in signatures):
+    if not any(s["role"] == SignatureRole.team_lead and not s["refused"] for s in signatures):
         raise Invalid("Cần chữ ký của Trưởng đoàn trước khi nộp biên bản.", field="signature")
     year = ctx.now.astimezone(clock.zone()).year
     numbered = await Inspection.count().where(

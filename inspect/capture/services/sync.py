@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from congvu.inspect import clock, db
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.capture.services.context import (
     CaptureContext,
     ClientRecord,
@@ -445,7 +445,7 @@ async def conflicts(actor: Actor, inspection_id: int | None = None) -> list[Conf
     if inspection_id is not None:
         await inspections.readable_inspection(actor, inspection_id)
         query = query.where(SyncConflict.inspection_id == inspection_id)
-    elif not actor.has_role("admin", "team_lead"):
+    elif not actor.has_role(Role.ADMIN, Role.TEAM_LEAD):
         raise NotFound("Không tìm thấy cuộc kiểm tra.", field="inspection_id")
     rows = await query.order_by(SyncConflict.id, ascending=False).output(load_json=True)
     if inspection_id is None:
@@ -455,7 +455,7 @@ async def conflicts(actor: Actor, inspection_id: int | None = None) -> list[Conf
             key = r["inspection_id"]
             if key not in readable:
                 if key is None:  # a record naming no inspection: the whole tree's admins
-                    readable[key] = actor.role == "admin" and not actor.scope_path
+                    readable[key] = actor.role == Role.ADMIN and not actor.scope_path
                     continue
                 try:
                     readable[key] = bool(await inspections.readable_inspection(actor, key))

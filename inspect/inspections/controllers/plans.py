@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from congvu.inspect import clock
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.errors import Invalid
 from congvu.inspect.inspections.services import coverage, surprise_draws
 from congvu.inspect.inspections.services import plans as inspections
@@ -112,7 +112,7 @@ def _echo(form: FormMultiDict) -> dict[str, Any]:
 class PlanPages(Controller):
     path = "/plans"
     include_in_schema = False
-    guards = [requires_role("team_lead", "admin")]  # noqa: RUF012
+    guards = [requires_role(Role.TEAM_LEAD, Role.ADMIN)]  # noqa: RUF012
 
     @get("/", name="plans")
     async def list_plans(self, request: Request[Actor, Any, Any]) -> Template:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import NotFound
@@ -92,9 +92,9 @@ async def readable_inspection(actor: Actor, inspection_id: int) -> InspectionRef
         return ref
     if ref.sealed or not actor.can_see_unit_path(ref.unit_path):
         raise NotFound("Không tìm thấy cuộc kiểm tra.")
-    if actor.has_role("admin", "team_lead"):
+    if actor.has_role(Role.ADMIN, Role.TEAM_LEAD):
         return ref
-    if actor.has_role("unit_head") and ref.status in ("submitted", "closed"):
+    if actor.has_role(Role.UNIT_HEAD) and ref.status in ("submitted", "closed"):
         return ref
     raise NotFound("Không tìm thấy cuộc kiểm tra.")
 

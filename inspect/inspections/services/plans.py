@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from congvu.inspect import clock
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid, NotFound
@@ -101,7 +101,7 @@ async def validate_team(team: list[TeamMember]) -> None:
         raise Invalid("Một người chỉ giữ một vai trò trong đoàn.", field="team")
     found = await User.select(User.id).where(
         User.id.is_in(ids),
-        User.role.is_in(["inspector", "team_lead"]),
+        User.role.is_in([Role.INSPECTOR, Role.TEAM_LEAD]),
         User.active.eq(True),
     )
     if len(found) != len(ids):
@@ -434,7 +434,7 @@ async def plan_choices(actor: Actor) -> tuple[list[Choice], list[Choice]]:
     ]
     people = await (
         User.select(User.id, User.display_name, User.role, User.official._.unit._.name)
-        .where(User.role.is_in(["inspector", "team_lead"]), User.active.eq(True))
+        .where(User.role.is_in([Role.INSPECTOR, Role.TEAM_LEAD]), User.active.eq(True))
         .order_by(User.display_name)
     )
     return units, [

@@ -53,7 +53,7 @@ async def actor_for(user_id: int) -> Actor | None:
         id=row["id"],
         username=row["username"],
         display_name=row["display_name"],
-        role=row["role"],
+        role=Role(row["role"]),
         scope_path=row["scope_path"] or "",
         scope_unit_id=row["scope_unit"],
         official_id=row["official"],
@@ -218,7 +218,7 @@ async def create_user(
         if unit is None:
             raise Invalid(f"Không tìm thấy đơn vị có mã {unit_code!r}.", field="unit")
         scope_unit_id = unit["id"]
-    elif role != Role.admin.value:
+    elif role != Role.ADMIN:
         raise Invalid("Tài khoản không phải quản trị phải gắn với một đơn vị.", field="unit")
     official_id: int | None = None
     if official_code is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.review.services import (
     dossier_cases,
     dossier_items,
@@ -58,7 +58,7 @@ class DossierDecisionIn:
 
 
 # Who may ask for a stored photo by its hash; the finding's rules decide the rest.
-EVIDENCE_READERS = ("inspector", "team_lead", "admin")
+EVIDENCE_READERS = (Role.INSPECTOR, Role.TEAM_LEAD, Role.ADMIN)
 
 
 class FindingApi(Controller):

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from congvu.inspect import clock
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.errors import Forbidden, Invalid, NotFound
 from congvu.inspect.inspections.tables import Finding, InspectionMember
 from congvu.inspect.organisation.tables import Official
@@ -134,19 +134,19 @@ async def readable(actor: Actor, finding_id: int) -> FindingRef:
     if ref.about(actor) and ref.review is not None:
         return ref
     in_scope = actor.can_see_unit_path(ref.unit_path)
-    if in_scope and actor.has_role("admin", "team_lead"):
+    if in_scope and actor.has_role(Role.ADMIN, Role.TEAM_LEAD):
         return ref
-    if in_scope and actor.has_role("unit_head") and ref.ready:
+    if in_scope and actor.has_role(Role.UNIT_HEAD) and ref.ready:
         return ref
     if (
         ref.inspection_id is not None
-        and actor.has_role("inspector", "team_lead")
+        and actor.has_role(Role.INSPECTOR, Role.TEAM_LEAD)
         and await _is_member(actor, ref.inspection_id)
     ):
         return ref
     if (
         in_scope
-        and actor.has_role("inspector")
+        and actor.has_role(Role.INSPECTOR)
         and ref.official_id is None
         and ref.state is S.follow_up_decided
     ):

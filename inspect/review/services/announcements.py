@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from congvu.inspect.actor import Role
 from congvu.inspect.organisation.tables import User
 from congvu.inspect.review.services import notifications
 from congvu.inspect.review.services.access import FindingRef
@@ -25,7 +26,7 @@ async def subject_users(ref: FindingRef) -> list[int]:
 async def head_users(unit_path: str) -> list[int]:
     """The nearest unit heads above (or of) the unit: their scope is the longest prefix."""
     rows = await User.select(User.id, User.scope_unit.path).where(
-        User.role == "unit_head", User.active.eq(True)
+        User.role == Role.UNIT_HEAD, User.active.eq(True)
     )
     covering = [
         r for r in rows if r["scope_unit.path"] and unit_path.startswith(r["scope_unit.path"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from congvu.inspect import clock
+from congvu.inspect.actor import Role
 from congvu.inspect.review.tables import ReviewState
 from congvu.rules import review as rules
 from congvu.rules.review import Action
@@ -35,9 +36,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[ReviewState], ReviewState]] = {
     for action, (sources, target) in rules.TRANSITIONS.items()
 }
 
-REVIEWER_ROLES = ("unit_head", "admin")
-NOTIFIER_ROLES = ("unit_head", "admin", "team_lead")
-VERIFIER_ROLES = ("inspector", "team_lead", "admin")
+REVIEWER_ROLES = (Role.UNIT_HEAD, Role.ADMIN)
+NOTIFIER_ROLES = (Role.UNIT_HEAD, Role.ADMIN, Role.TEAM_LEAD)
+VERIFIER_ROLES = (Role.INSPECTOR, Role.TEAM_LEAD, Role.ADMIN)
 BULK_ACTIONS = (Action.notify, Action.confirm, Action.dismiss)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Conflict, Forbidden, Invalid
@@ -154,7 +154,7 @@ async def may_explain(actor: Actor, ref: FindingRef) -> None:
     job, but the unit's answer)."""
     if ref.about(actor):
         return
-    if ref.official_id is None and actor.has_role("unit_head"):
+    if ref.official_id is None and actor.has_role(Role.UNIT_HEAD):
         return
     raise Forbidden("Chỉ người bị ghi nhận vi phạm mới được giải trình.")
 
@@ -305,7 +305,7 @@ async def _close(actor: Actor, ref: FindingRef, command: Command, now: datetime)
         await require_reviewer(actor, ref)
         return changes, (command.reason or "").strip() or None
     if command.inspection_id is not None:
-        if not actor.has_role(*REVIEWER_ROLES, "team_lead"):
+        if not actor.has_role(*REVIEWER_ROLES, Role.TEAM_LEAD):
             raise Forbidden("Bạn không được kết thúc phát hiện này.")
         changes["verified_by_inspection"] = await _later_inspection(ref, command.inspection_id)
         return changes, None

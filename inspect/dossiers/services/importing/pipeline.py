@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from congvu.inspect import clock, db
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.dossiers.services.importing.chunking import (
     Chunk,
     Directory,
@@ -69,7 +69,7 @@ Progress = Callable[[int, int, str], Awaitable[None]]
 # parsed, two being written) stay small; larger ones were no faster.
 CHUNK_ROWS = 25_000
 _IN_FLIGHT = 2
-IMPORT_ROLES = ("admin", "reporter", "unit_head")
+IMPORT_ROLES = (Role.ADMIN, Role.REPORTER, Role.UNIT_HEAD)
 
 
 @dataclass(frozen=True)

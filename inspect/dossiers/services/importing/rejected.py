@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.dossiers.tables import ImportBatch, RejectedRow
 from congvu.inspect.errors import NotFound
 
@@ -60,4 +60,4 @@ def may_see_batch(actor: Actor, batch: dict[str, Any]) -> bool:
     path = batch.get("unit.path")
     if path is not None:
         return actor.can_see_unit_path(path)
-    return actor.role == "admin" and actor.can_see_unit_path(batch.get("starter_path") or "")
+    return actor.role == Role.ADMIN and actor.can_see_unit_path(batch.get("starter_path") or "")
