@@ -19,8 +19,9 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -86,7 +87,7 @@ def _congvu(database_url: str, *argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
-def _upgrade_and_read(database_url: str, count: Any) -> None:
+def _upgrade_and_read(database_url: str, count: Callable[[], dict[str, int]]) -> None:
     """Migrate, compare every table's rows with ``count()`` before, read back, verify."""
     before = count()
     assert before, "the fixture has no tables"
@@ -130,7 +131,7 @@ def test_a_sqlite_database_of_the_previous_release_upgrades_in_place(tmp_path: P
     shutil.copyfile(SQLITE_FIXTURE, path)
 
     def count() -> dict[str, int]:
-        with sqlite3.connect(path) as connection:
+        with closing(sqlite3.connect(path)) as connection:
             tables = [
                 name
                 for (name,) in connection.execute(
