@@ -115,7 +115,7 @@ class ReviewWorld:
             explanation_en=f"{code}: arrived 08:10, start 07:30",
             facts="Ghi nhận tại quầy",
             observed_at=moment,
-            status="recorded",
+            version_state="current",
             recorded_by=self.users[recorded_by].id,
             created_at=moment,
         )

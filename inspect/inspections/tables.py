@@ -58,6 +58,16 @@ class MemberRole(StrEnum):
     thu_ky = "thu_ky"
 
 
+class FindingVersion(StrEnum):
+    """Which version of a finding this row is, on the capture side: the current one, one
+    an edit from the tablet replaced, or one withdrawn because a corrected observation no
+    longer shows a violation. Not the review's state (``ReviewState``)."""
+
+    CURRENT = "current"
+    SUPERSEDED = "superseded"
+    WITHDRAWN = "withdrawn"
+
+
 class SignatureRole(StrEnum):
     team_lead = "team_lead"
     unit_representative = "unit_representative"
@@ -185,7 +195,9 @@ class Finding(Table):
     device_time = Timestamptz(null=True, default=None)
     version = Integer(default=1)
     replaces = UUID(null=True, default=None, unique=True)
-    status = Varchar(length=16, default="recorded", index=True)
+    version_state = Varchar(
+        length=16, choices=FindingVersion, default=FindingVersion.CURRENT, index=True
+    )
     recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
 

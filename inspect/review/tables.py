@@ -1,6 +1,6 @@
 """Review tables (giải trình, quyết định, thông báo).
 
-``Finding.status`` stays the capture-side status (recorded / superseded / withdrawn);
+``Finding.version_state`` stays the capture-side version (current / superseded / withdrawn);
 the due-process state of a finding lives here, one ``FindingReview`` per finding, made
 when the finding is notified. A finding without one is in the state "recorded".
 

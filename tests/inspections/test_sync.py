@@ -143,10 +143,10 @@ async def test_an_edit_names_the_latest_version_and_a_stale_edit_is_409(client, 
     rejected = await send_one(client, stale)
     assert (rejected["status"], rejected["http_status"]) == ("conflict", 409)
     assert rejected["error"]["field"] == "replaces"
-    findings = await Finding.select(Finding.status, Finding.version).order_by(Finding.id)
-    assert [(f["status"], f["version"]) for f in findings] == [
+    findings = await Finding.select(Finding.version_state, Finding.version).order_by(Finding.id)
+    assert [(f["version_state"], f["version"]) for f in findings] == [
         ("superseded", 1),
-        ("recorded", 2),
+        ("current", 2),
     ]
 
 
@@ -245,7 +245,7 @@ async def test_a_person_finding_stores_the_rule_and_its_legal_basis(client, iw) 
     assert stored["rule_id"] == "conduct.NO_CARD"
     assert stored["rule_version"] == "2025.1"
     assert "CT 26" in stored["legal_basis"]
-    assert stored["status"] == "recorded"
+    assert stored["version_state"] == "current"
 
 
 async def test_a_finding_with_a_photo_not_uploaded_yet_is_rejected(client, iw) -> None:
@@ -427,10 +427,13 @@ async def test_a_finding_sent_alone_is_written_whole_with_its_edit_and_audit(cli
     rejected = await send_one(client, stale)
     assert (rejected["http_status"], rejected["error"]["field"]) == (409, "replaces")
 
-    findings = await Finding.select(Finding.id, Finding.status, Finding.version).order_by(
-        Finding.id
-    )
-    assert [(f["status"], f["version"]) for f in findings] == [("superseded", 1), ("recorded", 2)]
+    findings = await Finding.select(
+        Finding.id, Finding.version_state, Finding.version
+    ).order_by(Finding.id)
+    assert [(f["version_state"], f["version"]) for f in findings] == [
+        ("superseded", 1),
+        ("current", 2),
+    ]
     assert [f["id"] for f in findings] == [created["record"]["id"], edited["record"]["id"]]
     events = await AuditEvent.select(AuditEvent.object_id).where(
         AuditEvent.action == "finding_recorded"

@@ -286,7 +286,7 @@ async def test_a_corrective_action_closes_by_a_later_clean_inspection(rw: Review
         await review.transition(head_p, finding, Command("close", inspection_id=rw.inspection_b.id))
     from congvu.inspect.inspections.tables import Finding
 
-    await Finding.update({Finding.status: "withdrawn"}).where(Finding.id == repeat)
+    await Finding.update({Finding.version_state: "withdrawn"}).where(Finding.id == repeat)
     await review.transition(head_p, finding, Command("close", inspection_id=later.id))
     assert await _state(finding) == "closed"
 

@@ -93,7 +93,7 @@ async def _build() -> tuple[dict[str, Actor], dict[str, int]]:
             explanation_en=code,
             facts="",
             observed_at=moment,
-            status="recorded",
+            version_state="current",
             recorded_by=actors[recorder].id,
             created_at=moment,
         )

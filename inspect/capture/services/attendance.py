@@ -31,7 +31,7 @@ from congvu.inspect.capture.services.payloads import (
 )
 from congvu.inspect.errors import Invalid
 from congvu.inspect.i18n import format_time
-from congvu.inspect.inspections.tables import AttendanceCheck, Finding
+from congvu.inspect.inspections.tables import AttendanceCheck, Finding, FindingVersion
 from congvu.rules.packs import PackNotFound, pack_for
 from congvu.rules.working_hours import (
     Absent,
@@ -187,17 +187,20 @@ async def _attendance_finding(
         if base is not None:
             previous = (
                 await Finding.select(Finding.client_uuid, Finding.version)
-                .where(Finding.attendance == base["id"], Finding.status == "recorded")
+                .where(
+                    Finding.attendance == base["id"],
+                    Finding.version_state == FindingVersion.CURRENT,
+                )
                 .first()
             )
     if verdict.violation_code is None:
         if previous is not None:
-            await Finding.update({Finding.status: "withdrawn"}).where(
+            await Finding.update({Finding.version_state: FindingVersion.WITHDRAWN}).where(
                 Finding.client_uuid == previous["client_uuid"]
             )
         return None
     if previous is not None:
-        await Finding.update({Finding.status: "superseded"}).where(
+        await Finding.update({Finding.version_state: FindingVersion.SUPERSEDED}).where(
             Finding.client_uuid == previous["client_uuid"]
         )
     kind = violation(verdict.violation_code, check.observed_at)
@@ -221,7 +224,7 @@ async def _attendance_finding(
             "device_time": record.device_time,
             "version": previous["version"] + 1 if previous else 1,
             "replaces": previous["client_uuid"] if previous else None,
-            "status": "recorded",
+            "version_state": FindingVersion.CURRENT,
             "recorded_by": ctx.actor.id,
             "created_at": ctx.now,
         },

@@ -25,7 +25,7 @@ from congvu.inspect.capture.services.payloads import (
     parse_payload,
 )
 from congvu.inspect.errors import Invalid
-from congvu.inspect.inspections.tables import Evidence, Finding, FindingEvidence
+from congvu.inspect.inspections.tables import Evidence, Finding, FindingEvidence, FindingVersion
 from congvu.rules.conduct import ViolationType, catalogue
 from congvu.rules.packs import PackNotFound
 
@@ -54,7 +54,7 @@ FINDING_COLUMNS = (
     "device_time",
     "version",
     "replaces",
-    "status",
+    "version_state",
     "recorded_by",
     "created_at",
 )
@@ -123,12 +123,12 @@ def finding_json(row: dict[str, Any], kind: ViolationType, evidence: list[str]) 
         "evidence": evidence,
         "version": row["version"],
         "replaces": str(row["replaces"]) if row["replaces"] else None,
-        "status": row["status"],
+        "version_state": row["version_state"],
     }
 
 
 # The finding handler writes only through db.write (see ONE_STATEMENT).
-_SUPERSEDE_FINDING = "UPDATE finding SET status = 'superseded' WHERE client_uuid = {}"
+_SUPERSEDE_FINDING = "UPDATE finding SET version_state = 'superseded' WHERE client_uuid = {}"
 _LINK_EVIDENCE = "INSERT INTO finding_evidence (finding, evidence) VALUES ({}, {})"
 
 
@@ -195,7 +195,7 @@ async def finding(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
             "device_time": record.device_time,
             "version": version,
             "replaces": record.replaces,
-            "status": "recorded",
+            "version_state": FindingVersion.CURRENT,
             "recorded_by": ctx.actor.id,
             "created_at": ctx.now,
         },

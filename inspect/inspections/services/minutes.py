@@ -30,6 +30,7 @@ from congvu.inspect.inspections.tables import (
     AttendanceCheck,
     Finding,
     FindingEvidence,
+    FindingVersion,
     Inspection,
     InspectionMember,
     InspectionStatus,
@@ -190,7 +191,7 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
         for f in await Finding.select(
             *Finding.all_columns(), Finding.official.full_name, Finding.unit.name
         )
-        .where(Finding.inspection == inspection_id, Finding.status == "recorded")
+        .where(Finding.inspection == inspection_id, Finding.version_state == FindingVersion.CURRENT)
         .order_by(Finding.observed_at)
     ]
     if findings:

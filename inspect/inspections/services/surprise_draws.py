@@ -23,6 +23,7 @@ from congvu.inspect.inspections.services.plans import (
 )
 from congvu.inspect.inspections.tables import (
     Finding,
+    FindingVersion,
     InspectionKind,
     SurpriseDraw,
 )
@@ -55,7 +56,7 @@ async def risk_weights(actor: Actor, as_of: date, days: int = 365) -> dict[str, 
     ]
     since = datetime.combine(as_of - timedelta(days=days), time(0), tzinfo=clock.zone())
     findings = await Finding.select(Finding.unit.path).where(
-        Finding.status == "recorded", Finding.observed_at >= since
+        Finding.version_state == FindingVersion.CURRENT, Finding.observed_at >= since
     )
     weights: dict[str, int] = {}
     for unit in units:

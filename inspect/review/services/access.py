@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from congvu.inspect import clock
 from congvu.inspect.actor import Actor, Role
 from congvu.inspect.errors import Forbidden, Invalid, NotFound
-from congvu.inspect.inspections.tables import Finding, InspectionMember
+from congvu.inspect.inspections.tables import Finding, FindingVersion, InspectionMember
 from congvu.inspect.organisation.tables import Official
 from congvu.inspect.review.services.lifecycle import REVIEWER_ROLES
 from congvu.inspect.review.tables import FindingReview, ReviewState
@@ -98,7 +98,7 @@ def finding_ref(row: dict[str, Any], review: dict[str, Any] | None) -> FindingRe
         facts=row["facts"],
         observed_at=row["observed_at"],
         recorded_by=row["recorded_by"],
-        capture_status=row["status"],
+        capture_status=row["version_state"],
         review=review,
         dossier_id=row["dossier"],
         dossier_code=row["dossier.code"],
@@ -129,7 +129,7 @@ async def readable(actor: Actor, finding_id: int) -> FindingRef:
     the minutes are submitted (a dossier case at once); inspectors of its team, and any
     inspector in scope for a unit finding whose correction awaits verification."""
     ref = await load_unchecked(finding_id)
-    if ref is None or ref.capture_status != "recorded":
+    if ref is None or ref.capture_status != FindingVersion.CURRENT:
         raise NotFound("Không tìm thấy phát hiện.")
     if ref.about(actor) and ref.review is not None:
         return ref

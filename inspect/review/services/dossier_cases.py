@@ -38,7 +38,7 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.dossiers import api as dossiers
 from congvu.inspect.errors import Conflict, DomainError, Forbidden, Invalid
-from congvu.inspect.inspections.tables import Finding
+from congvu.inspect.inspections.tables import Finding, FindingVersion
 from congvu.inspect.organisation.tables import Official
 from congvu.inspect.review.services.access import duty_conflict, own_official, required_reason
 from congvu.inspect.review.services.dossier_flags import (
@@ -137,7 +137,7 @@ async def _record_case(
         ),
         facts=_facts(row, detail),
         observed_at=row.anchor,
-        status="recorded",
+        version_state=FindingVersion.CURRENT,
         recorded_by=None,  # the rules engine flagged it; the head's take-up is audited
         created_at=now,
     )

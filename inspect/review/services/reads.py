@@ -16,7 +16,7 @@ from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.capture import api as capture
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import NotFound
-from congvu.inspect.inspections.tables import Finding, FindingEvidence
+from congvu.inspect.inspections.tables import Finding, FindingEvidence, FindingVersion
 from congvu.inspect.review.services.access import (
     FINDING_COLUMNS,
     FindingRef,
@@ -218,7 +218,7 @@ async def finding_items(actor: Actor, me: Person | None) -> list[FindingItem]:
         await Finding.select(*FINDING_COLUMNS)
         .where(
             Finding.unit.path.like(f"{actor.scope_path}%"),
-            Finding.status == "recorded",
+            Finding.version_state == FindingVersion.CURRENT,
             Finding.inspection.status.is_in(["submitted", "closed"])
             | Finding.dossier.is_not_null(),
         )
@@ -256,7 +256,10 @@ async def mine(actor: Actor) -> list[FindingItem]:
         return []
     rows = (
         await Finding.select(*FINDING_COLUMNS)
-        .where(Finding.official == actor.official_id, Finding.status == "recorded")
+        .where(
+            Finding.official == actor.official_id,
+            Finding.version_state == FindingVersion.CURRENT,
+        )
         .order_by(Finding.observed_at, ascending=False)
     )
     reviews = await _reviews_of(rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from congvu.inspect.inspections.tables import FindingVersion
 from congvu.inspect.review.services import notifications
 from congvu.inspect.review.services.access import load_unchecked
 from congvu.inspect.review.services.announcements import head_users, subject_users
@@ -39,7 +40,7 @@ async def remind_deadlines(now: datetime | None = None) -> dict[str, int]:
     ).where(FindingReview.state.is_in([s.value for s in (*EXPLANATION_WINDOW, S.under_review)]))
     for row in rows:
         ref = await load_unchecked(row["finding"])
-        if ref is None or ref.capture_status != "recorded":
+        if ref is None or ref.capture_status != FindingVersion.CURRENT:
             continue
         link = f"/findings/{ref.id}"
         state = ReviewState(row["state"])

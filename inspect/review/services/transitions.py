@@ -19,7 +19,7 @@ from congvu.inspect.actor import Actor, Role
 from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Conflict, Forbidden, Invalid
-from congvu.inspect.inspections.tables import Evidence, Finding, Inspection
+from congvu.inspect.inspections.tables import Evidence, Finding, FindingVersion, Inspection
 from congvu.inspect.review.services.access import (
     FindingRef,
     readable,
@@ -286,7 +286,7 @@ async def _later_inspection(ref: FindingRef, inspection_id: int) -> int:
         )
     repeated = await Finding.exists().where(
         Finding.inspection == inspection_id,
-        Finding.status == "recorded",
+        Finding.version_state == FindingVersion.CURRENT,
         Finding.violation_code == ref.violation_code,
         Finding.official.is_null(),
     )
