@@ -47,8 +47,8 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 class WorkerSettings:
     functions: ClassVar[list[Function]] = [
-        func(tasks.unit_statistics, name=JobKind.unit_statistics.value),
-        func(tasks.dossier_import_task, name=JobKind.dossier_import.value),
+        func(tasks.unit_statistics, name=JobKind.UNIT_STATISTICS.value),
+        func(tasks.dossier_import_task, name=JobKind.DOSSIER_IMPORT.value),
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(tasks.sweep_lost_jobs, name="sweep_lost_jobs", second=30, unique=True),

@@ -264,7 +264,7 @@ async def _job_record(kind: str = "unit_statistics") -> str:
         id=uuid.uuid4(),
         kind=kind,
         arguments={},
-        status=JobStatus.queued.value,
+        status=JobStatus.QUEUED.value,
         created_at=now,
         updated_at=now,
     )

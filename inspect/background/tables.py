@@ -11,10 +11,10 @@ from piccolo.table import Table
 
 
 class JobStatus(StrEnum):
-    queued = "queued"
-    running = "running"
-    done = "done"
-    failed = "failed"
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class JobRecord(Table, tablename="job_record"):

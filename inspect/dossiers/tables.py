@@ -32,15 +32,15 @@ from piccolo.table import Table
 class Channel(StrEnum):
     """Kênh nộp hồ sơ."""
 
-    direct = "direct"  # trực tiếp
-    online = "online"  # trực tuyến
-    postal = "postal"  # dịch vụ bưu chính công ích (BCCI)
+    DIRECT = "direct"  # trực tiếp
+    ONLINE = "online"  # trực tuyến
+    POSTAL = "postal"  # dịch vụ bưu chính công ích (BCCI)
 
 
 class ImportStatus(StrEnum):
-    running = "running"
-    done = "done"
-    failed = "failed"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class ColumnMapping(Table, tablename="dossier_column_mapping"):

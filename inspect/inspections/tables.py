@@ -32,8 +32,8 @@ from piccolo.table import Table
 
 
 class PeriodKind(StrEnum):
-    quarter = "quarter"
-    year = "year"
+    QUARTER = "quarter"
+    YEAR = "year"
 
 
 class InspectionKind(StrEnum):
@@ -45,17 +45,17 @@ class InspectionKind(StrEnum):
 
 
 class InspectionStatus(StrEnum):
-    planned = "planned"
-    in_progress = "in_progress"
-    submitted = "submitted"
-    closed = "closed"
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    CLOSED = "closed"
 
 
 class MemberRole(StrEnum):
-    truong_doan = "truong_doan"
-    pho_truong_doan = "pho_truong_doan"
-    thanh_vien = "thanh_vien"
-    thu_ky = "thu_ky"
+    TRUONG_DOAN = "truong_doan"
+    PHO_TRUONG_DOAN = "pho_truong_doan"
+    THANH_VIEN = "thanh_vien"
+    THU_KY = "thu_ky"
 
 
 class FindingVersion(StrEnum):
@@ -69,8 +69,8 @@ class FindingVersion(StrEnum):
 
 
 class SignatureRole(StrEnum):
-    team_lead = "team_lead"
-    unit_representative = "unit_representative"
+    TEAM_LEAD = "team_lead"
+    UNIT_REPRESENTATIVE = "unit_representative"
 
 
 class InspectionPlan(Table, tablename="inspection_plan"):

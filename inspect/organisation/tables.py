@@ -27,32 +27,32 @@ class UnitKind(StrEnum):
     """Cấp/loại đơn vị after the 2025 two-level local government reform: province, then
     commune, ward or special zone (rules/README.md, glossary)."""
 
-    province = "province"  # tỉnh / thành phố trực thuộc trung ương
-    department = "department"  # sở, ban, ngành
-    service_centre = "service_centre"  # Trung tâm Phục vụ hành chính công
-    commune = "commune"  # xã / phường / đặc khu
-    sub_unit = "sub_unit"  # phòng, bộ phận
+    PROVINCE = "province"  # tỉnh / thành phố trực thuộc trung ương
+    DEPARTMENT = "department"  # sở, ban, ngành
+    SERVICE_CENTRE = "service_centre"  # Trung tâm Phục vụ hành chính công
+    COMMUNE = "commune"  # xã / phường / đặc khu
+    SUB_UNIT = "sub_unit"  # phòng, bộ phận
 
 
 class CommuneType(StrEnum):
-    xa = "xa"
-    phuong = "phuong"
-    dac_khu = "dac_khu"
+    XA = "xa"
+    PHUONG = "phuong"
+    DAC_KHU = "dac_khu"
 
 
 class OfficialCategory(StrEnum):
     """Luật CBCC 80/2025/QH15 Art. 1 plus the groups inspections meet in practice."""
 
-    can_bo = "can_bo"
-    cong_chuc = "cong_chuc"
-    vien_chuc = "vien_chuc"
-    nguoi_lao_dong = "nguoi_lao_dong"
-    khong_chuyen_trach = "khong_chuyen_trach"
+    CAN_BO = "can_bo"
+    CONG_CHUC = "cong_chuc"
+    VIEN_CHUC = "vien_chuc"
+    NGUOI_LAO_DONG = "nguoi_lao_dong"
+    KHONG_CHUYEN_TRACH = "khong_chuyen_trach"
 
 
 class Gender(StrEnum):
-    nam = "nam"
-    nu = "nu"
+    NAM = "nam"
+    NU = "nu"
 
 
 class Unit(Table):

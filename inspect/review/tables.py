@@ -30,14 +30,14 @@ from piccolo.table import Table
 
 
 class ReviewState(StrEnum):
-    recorded = "recorded"
-    notified = "notified"
-    awaiting_explanation = "awaiting_explanation"
-    under_review = "under_review"
-    confirmed = "confirmed"
-    dismissed = "dismissed"
-    follow_up_decided = "follow_up_decided"
-    closed = "closed"
+    RECORDED = "recorded"
+    NOTIFIED = "notified"
+    AWAITING_EXPLANATION = "awaiting_explanation"
+    UNDER_REVIEW = "under_review"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+    FOLLOW_UP_DECIDED = "follow_up_decided"
+    CLOSED = "closed"
 
 
 class FindingReview(Table, tablename="finding_review"):
@@ -97,8 +97,8 @@ class ExplanationEvidence(Table, tablename="explanation_evidence"):
 
 
 class DossierOutcome(StrEnum):
-    taken_up = "taken_up"  # a Finding about the named official now goes through review
-    dismissed = "dismissed"  # no case: e.g. the delay was the citizen's
+    TAKEN_UP = "taken_up"  # a Finding about the named official now goes through review
+    DISMISSED = "dismissed"  # no case: e.g. the delay was the citizen's
 
 
 class DossierDecision(Table, tablename="dossier_decision"):

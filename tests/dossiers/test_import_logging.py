@@ -41,7 +41,7 @@ async def _job() -> str:
         id=uuid.uuid4(),
         kind="dossier_import",
         arguments={},
-        status=JobStatus.queued.value,
+        status=JobStatus.QUEUED.value,
         created_at=now,
         updated_at=now,
     )

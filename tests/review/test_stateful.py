@@ -34,13 +34,13 @@ from tests.conftest import empty_database
 ZONE = get_settings().zone
 START = datetime(2026, 3, 2, 9, 0, tzinfo=ZONE)
 _HAPPY = {
-    ReviewState.recorded: (Action.notify, "head_p"),
-    ReviewState.notified: (Action.acknowledge, "head_p"),
-    ReviewState.awaiting_explanation: (Action.waive, "head_p"),
-    ReviewState.under_review: (Action.confirm, "head_a"),
-    ReviewState.confirmed: (Action.decide_follow_up, "head_p"),
-    ReviewState.dismissed: (Action.close, "head_p"),
-    ReviewState.follow_up_decided: (Action.close, "head_p"),
+    ReviewState.RECORDED: (Action.notify, "head_p"),
+    ReviewState.NOTIFIED: (Action.acknowledge, "head_p"),
+    ReviewState.AWAITING_EXPLANATION: (Action.waive, "head_p"),
+    ReviewState.UNDER_REVIEW: (Action.confirm, "head_a"),
+    ReviewState.CONFIRMED: (Action.decide_follow_up, "head_p"),
+    ReviewState.DISMISSED: (Action.close, "head_p"),
+    ReviewState.FOLLOW_UP_DECIDED: (Action.close, "head_p"),
 }
 ACTORS = ("head_a", "head_p", "official_x", "recorder", "lead")
 FINDINGS = ("person", "unit", "head_self")
@@ -112,7 +112,7 @@ class FindingLifecycle(RuleBasedStateMachine):
     @initialize()
     def setup(self) -> None:
         self.actors, self.findings = self.run(_build())
-        self.model = {key: ReviewState.recorded for key in FINDINGS}
+        self.model = {key: ReviewState.RECORDED for key in FINDINGS}
         self.transitions = 0
         self.clock = START
 
@@ -122,7 +122,7 @@ class FindingLifecycle(RuleBasedStateMachine):
             .where(FindingReview.finding == finding_id)
             .first()
         )
-        return ReviewState(row["state"]) if row else ReviewState.recorded
+        return ReviewState(row["state"]) if row else ReviewState.RECORDED
 
     @rule(
         finding=st.sampled_from(FINDINGS),
@@ -159,7 +159,7 @@ class FindingLifecycle(RuleBasedStateMachine):
         """The next step a diligent reviewer would take, so walks also go deep."""
         self.clock += timedelta(days=days)
         state = self.model[finding]
-        if state is ReviewState.closed:
+        if state is ReviewState.CLOSED:
             return
         action, who = _HAPPY[state]
         if action is Action.confirm and dismiss:
@@ -204,9 +204,9 @@ class FindingLifecycle(RuleBasedStateMachine):
             if row["outcome"] is not None:
                 assert row["decision_reason"], "a decision without a reason"
             if state not in (
-                ReviewState.recorded,
-                ReviewState.notified,
-                ReviewState.awaiting_explanation,
+                ReviewState.RECORDED,
+                ReviewState.NOTIFIED,
+                ReviewState.AWAITING_EXPLANATION,
             ):
                 explained = self.run(Explanation.exists().where(Explanation.review == row["id"]))
                 waited = self.clock.date() > row["explanation_due"]
@@ -233,7 +233,7 @@ def test_random_transition_sequences_never_reach_an_illegal_state() -> None:
             suppress_health_check=[HealthCheck.too_slow],
         )
         FindingLifecycle.TestCase().runTest()
-        assert set(ReviewState) - {ReviewState.recorded} <= FindingLifecycle.reached
+        assert set(ReviewState) - {ReviewState.RECORDED} <= FindingLifecycle.reached
     finally:
         loop.run_until_complete(empty_database())
         loop.run_until_complete(db.close())

@@ -56,8 +56,8 @@ def arq_lock_key(job_id: str) -> str:
 class JobKind(StrEnum):
     """arq function names; congvu.jobs.worker registers one function per kind."""
 
-    unit_statistics = "unit_statistics"
-    dossier_import = "dossier_import"
+    UNIT_STATISTICS = "unit_statistics"
+    DOSSIER_IMPORT = "dossier_import"
 
 
 @dataclass(frozen=True)
@@ -76,11 +76,11 @@ class JobView:
 
     @property
     def finished(self) -> bool:
-        return self.status in (JobStatus.done.value, JobStatus.failed.value)
+        return self.status in (JobStatus.DONE.value, JobStatus.FAILED.value)
 
     @property
     def percent(self) -> int:
-        if self.status == JobStatus.done.value:
+        if self.status == JobStatus.DONE.value:
             return 100
         return int(100 * self.progress / self.total) if self.total else 0
 
@@ -93,7 +93,7 @@ async def _enqueue(
         id=uuid.uuid4(),
         kind=kind.value,
         arguments=arguments,
-        status=JobStatus.queued.value,
+        status=JobStatus.QUEUED.value,
         requested_by=actor.id if actor and actor.id else None,
         created_at=now,
         updated_at=now,
@@ -106,7 +106,7 @@ async def _enqueue(
 
 async def start_unit_statistics(queue: ArqRedis, actor: Actor, unit_id: int) -> uuid.UUID:
     """Thống kê lại đơn vị: recompute a unit's staff statistics in the background."""
-    return await _enqueue(queue, JobKind.unit_statistics, {"unit_id": unit_id}, actor)
+    return await _enqueue(queue, JobKind.UNIT_STATISTICS, {"unit_id": unit_id}, actor)
 
 
 async def start_dossier_import(
@@ -131,7 +131,7 @@ async def start_dossier_import(
         "exported_at": exported_at,
         "chunk_rows": chunk_rows,
     }
-    return await _enqueue(queue, JobKind.dossier_import, arguments, actor)
+    return await _enqueue(queue, JobKind.DOSSIER_IMPORT, arguments, actor)
 
 
 Progress = Callable[[int, int, str], Awaitable[None]]
@@ -192,12 +192,12 @@ async def _run_tracked(
         )
         if record is None:
             raise NotFound(f"job {job_id} has no record")
-        if record.status == JobStatus.done.value:
+        if record.status == JobStatus.DONE.value:
             log.info("job already done, not run again", extra={"kind": record.kind})
             return record.result
         await JobRecord.update(
             {
-                JobRecord.status: JobStatus.running.value,
+                JobRecord.status: JobStatus.RUNNING.value,
                 JobRecord.started_at: now,
                 JobRecord.updated_at: now,
                 JobRecord.attempts: record.attempts + 1,
@@ -235,7 +235,7 @@ async def _run_tracked(
         async with atomic():
             await JobRecord.update(
                 {
-                    JobRecord.status: JobStatus.failed.value,
+                    JobRecord.status: JobStatus.FAILED.value,
                     JobRecord.error: str(error)[:4000],
                     JobRecord.finished_at: datetime.now(UTC),
                     JobRecord.updated_at: datetime.now(UTC),
@@ -246,7 +246,7 @@ async def _run_tracked(
         finished = datetime.now(UTC)
         await JobRecord.update(
             {
-                JobRecord.status: JobStatus.done.value,
+                JobRecord.status: JobStatus.DONE.value,
                 JobRecord.result: result,
                 JobRecord.finished_at: finished,
                 JobRecord.updated_at: finished,
@@ -295,7 +295,7 @@ async def requeue_lost(queue: ArqRedis, older_than: timedelta = timedelta(minute
     cutoff = datetime.now(UTC) - older_than
     rows = (
         await JobRecord.select(JobRecord.id, JobRecord.kind, JobRecord.arguments)
-        .where(JobRecord.status == JobStatus.queued.value, JobRecord.updated_at < cutoff)
+        .where(JobRecord.status == JobStatus.QUEUED.value, JobRecord.updated_at < cutoff)
         .output(load_json=True)
     )
     requeued = 0
@@ -315,7 +315,7 @@ async def requeue_lost(queue: ArqRedis, older_than: timedelta = timedelta(minute
 async def release_stalled(queue: ArqRedis) -> int:
     """Let arq run again the running jobs whose worker died (sweeper, run by cron): their
     heartbeat expired while arq's in-progress lock is still held."""
-    rows = await JobRecord.select(JobRecord.id).where(JobRecord.status == JobStatus.running.value)
+    rows = await JobRecord.select(JobRecord.id).where(JobRecord.status == JobStatus.RUNNING.value)
     released = 0
     for row in rows:
         job_id = str(row["id"])

@@ -158,7 +158,7 @@ def check_moment(ctx: CaptureContext, moment: datetime, field_name: str) -> None
 
 
 def require_open(ctx: CaptureContext) -> None:
-    if ctx.status in (InspectionStatus.submitted, InspectionStatus.closed):
+    if ctx.status in (InspectionStatus.SUBMITTED, InspectionStatus.CLOSED):
         raise Conflict(
             "Biên bản đã được nộp; cuộc kiểm tra không nhận thêm bản ghi.", field="inspection_id"
         )

@@ -31,7 +31,7 @@ async def start(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
     body = parse_payload(record.payload, StartPayload)
     if record.replaces is not None:
         raise Invalid("Không thể sửa bản ghi bắt đầu kiểm tra.", field="replaces")
-    if ctx.status != InspectionStatus.planned:
+    if ctx.status != InspectionStatus.PLANNED:
         raise Conflict("Cuộc kiểm tra đã được bắt đầu trước đó.", field="inspection_id")
     started_at = parse_moment(body.started_at, "started_at")
     check_moment(ctx, started_at, "started_at")
@@ -46,7 +46,7 @@ async def start(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
         raise Invalid("Độ chính xác không hợp lệ.", field="accuracy_m")
     await Inspection.update(
         {
-            Inspection.status: InspectionStatus.in_progress.value,
+            Inspection.status: InspectionStatus.IN_PROGRESS.value,
             Inspection.started_at: started_at,
             Inspection.place: place[:255],
             Inspection.latitude: body.latitude,
@@ -62,7 +62,7 @@ async def start(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
         actor=ctx.actor,
         after={"started_at": iso(started_at), "place": place, "was_sealed": ctx.ref.sealed},
     )
-    ctx.status = InspectionStatus.in_progress.value
+    ctx.status = InspectionStatus.IN_PROGRESS.value
     ctx.started = True
     return {
         "type": "start",
@@ -87,7 +87,7 @@ async def submit(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
     if not ctx.started:
         raise Conflict("Cuộc kiểm tra chưa được bắt đầu.", field="inspection_id")
     signatures = await current_signatures(ctx.ref.id)
-    if not any(s["role"] == SignatureRole.team_lead and not s["refused"] for s in signatures):
+    if not any(s["role"] == SignatureRole.TEAM_LEAD and not s["refused"] for s in signatures):
         raise Invalid("Cần chữ ký của Trưởng đoàn trước khi nộp biên bản.", field="signature")
     year = ctx.now.astimezone(clock.zone()).year
     numbered = await Inspection.count().where(
@@ -97,7 +97,7 @@ async def submit(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
     number = f"{numbered + 1:02d}/BB-ĐKTCV"
     await Inspection.update(
         {
-            Inspection.status: InspectionStatus.submitted.value,
+            Inspection.status: InspectionStatus.SUBMITTED.value,
             Inspection.submitted_at: ctx.now,
             Inspection.minutes_number: number,
         }
@@ -109,7 +109,7 @@ async def submit(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
         actor=ctx.actor,
         after={"minutes_number": number},
     )
-    ctx.status = InspectionStatus.submitted.value
+    ctx.status = InspectionStatus.SUBMITTED.value
     return {
         "type": "submit",
         "uuid": str(record.uuid),

@@ -87,7 +87,7 @@ async def assigned(actor: Actor) -> list[AssignedInspection]:
         )
         .where(
             Inspection.id.is_in(inspection_ids),
-            Inspection.status != InspectionStatus.closed.value,
+            Inspection.status != InspectionStatus.CLOSED.value,
         )
         .order_by(Inspection.scheduled_date)
         .order_by(Inspection.id)

@@ -285,14 +285,14 @@ async def close_inspection(actor: Actor, inspection_id: int) -> None:
     is_lead = await InspectionMember.exists().where(
         InspectionMember.inspection == inspection_id,
         InspectionMember.user == actor.id,
-        InspectionMember.role == MemberRole.truong_doan.value,
+        InspectionMember.role == MemberRole.TRUONG_DOAN.value,
     )
     if not is_lead:
         raise Forbidden("Chỉ Trưởng đoàn được kết thúc cuộc kiểm tra.")
-    if ref.status != InspectionStatus.submitted:
+    if ref.status != InspectionStatus.SUBMITTED:
         raise Conflict("Chỉ kết thúc được cuộc kiểm tra đã nộp biên bản.", field="status")
     async with atomic():
-        await Inspection.update({Inspection.status: InspectionStatus.closed.value}).where(
+        await Inspection.update({Inspection.status: InspectionStatus.CLOSED.value}).where(
             Inspection.id == inspection_id
         )
         await audit.record("inspection_closed", "inspection", inspection_id, actor=actor)

@@ -55,7 +55,7 @@ MEMBER_ROLE_LABELS = {
     "thu_ky": "Thư ký",
 }
 # Units an inspection team visits: bodies with staff of their own, not the province node.
-INSPECTABLE_KINDS = (UnitKind.department, UnitKind.service_centre, UnitKind.commune)
+INSPECTABLE_KINDS = (UnitKind.DEPARTMENT, UnitKind.SERVICE_CENTRE, UnitKind.COMMUNE)
 SURPRISE_KINDS = (InspectionKind.SURPRISE_UNANNOUNCED, InspectionKind.SURPRISE_ANNOUNCED)
 
 
@@ -92,7 +92,7 @@ def validate_topics(topics: list[str]) -> list[str]:
 async def validate_team(team: list[TeamMember]) -> None:
     if not team:
         raise Invalid("Đoàn kiểm tra cần ít nhất một thành viên.", field="team")
-    if sum(1 for m in team if m.role == MemberRole.truong_doan) != 1:
+    if sum(1 for m in team if m.role == MemberRole.TRUONG_DOAN) != 1:
         raise Invalid("Đoàn kiểm tra cần đúng một Trưởng đoàn.", field="team")
     if any(m.role not in {r.value for r in MemberRole} for m in team):
         raise Invalid("Vai trò thành viên đoàn không hợp lệ.", field="team")
@@ -137,7 +137,7 @@ async def create_plan(actor: Actor, form: PlanForm) -> int:
     async with atomic():
         plan = InspectionPlan(
             title=title,
-            period_kind=PeriodKind.year if form.quarter is None else PeriodKind.quarter,
+            period_kind=PeriodKind.YEAR if form.quarter is None else PeriodKind.QUARTER,
             year=form.year,
             quarter=form.quarter,
             document_no=(form.document_no or "").strip() or None,
@@ -191,7 +191,7 @@ async def create_inspection(
         kind=kind.value,
         scheduled_date=scheduled_date,
         topics=topics,
-        status=InspectionStatus.planned.value,
+        status=InspectionStatus.PLANNED.value,
         sealed=kind in SURPRISE_KINDS,
         approved_by=approved_by,
         draw=draw_id,

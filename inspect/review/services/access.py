@@ -53,7 +53,7 @@ class FindingRef:
 
     @property
     def state(self) -> ReviewState:
-        return ReviewState(self.review["state"]) if self.review else S.recorded
+        return ReviewState(self.review["state"]) if self.review else S.RECORDED
 
     @property
     def observed_on(self) -> date:
@@ -148,7 +148,7 @@ async def readable(actor: Actor, finding_id: int) -> FindingRef:
         in_scope
         and actor.has_role(Role.INSPECTOR)
         and ref.official_id is None
-        and ref.state is S.follow_up_decided
+        and ref.state is S.FOLLOW_UP_DECIDED
     ):
         return ref
     raise NotFound("Không tìm thấy phát hiện.")

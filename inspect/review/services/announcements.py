@@ -69,7 +69,7 @@ async def announce(
             f"{ref.official_name or ref.unit_name} đã gửi giải trình; chờ xem xét.",
             link,
         )
-    elif target in (ReviewState.confirmed, ReviewState.dismissed):
+    elif target in (ReviewState.CONFIRMED, ReviewState.DISMISSED):
         await notifications.send(
             await subject_users(ref),
             f"decided:{ref.id}",

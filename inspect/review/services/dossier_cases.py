@@ -185,10 +185,10 @@ async def decide(
         problem = duty_conflict(actor, me, row, DOSSIER_CONFLICTS)
         if problem:
             raise Forbidden(problem)
-        if action is DossierAction.dismiss:
+        if action is DossierAction.DISMISS:
             why = required_reason(command.reason, "Bỏ qua cảnh báo phải ghi rõ lý do.")
-            await _store(actor, row, key, DossierOutcome.dismissed, why, row.official_id, None, now)
-            return DecisionResult(row.id, DossierOutcome.dismissed.value, None)
+            await _store(actor, row, key, DossierOutcome.DISMISSED, why, row.official_id, None, now)
+            return DecisionResult(row.id, DossierOutcome.DISMISSED.value, None)
         named = await _named(actor, command.official_id or row.official_id)
         problem = duty_conflict(actor, me, named)
         if problem:
@@ -201,20 +201,20 @@ async def decide(
             )
         finding_id = await _record_case(actor, row, named.official_id, key, now)
         await _store(
-            actor, row, key, DossierOutcome.taken_up, reason, named.official_id, finding_id, now
+            actor, row, key, DossierOutcome.TAKEN_UP, reason, named.official_id, finding_id, now
         )
         # The same lifecycle as an inspection finding, from its first step.
         await transition(actor, finding_id, Command(action="notify"), now=now)
-    return DecisionResult(row.id, DossierOutcome.taken_up.value, finding_id)
+    return DecisionResult(row.id, DossierOutcome.TAKEN_UP.value, finding_id)
 
 
 def _repeats(
     earlier: dict[str, Any], action: DossierAction, command: DossierCommand, row: DossierRow
 ) -> bool:
-    if action is DossierAction.dismiss:
-        return bool(earlier["outcome"] == DossierOutcome.dismissed)
+    if action is DossierAction.DISMISS:
+        return bool(earlier["outcome"] == DossierOutcome.DISMISSED)
     wanted = command.official_id or row.official_id
-    return bool(earlier["outcome"] == DossierOutcome.taken_up and earlier["official"] == wanted)
+    return bool(earlier["outcome"] == DossierOutcome.TAKEN_UP and earlier["official"] == wanted)
 
 
 async def _store(
@@ -241,7 +241,7 @@ async def _store(
         )
     )
     await audit.record(
-        f"dossier_{'take_up' if outcome is DossierOutcome.taken_up else 'dismiss'}",
+        f"dossier_{'take_up' if outcome is DossierOutcome.TAKEN_UP else 'dismiss'}",
         "dossier",
         row.id,
         actor=actor,
@@ -262,8 +262,8 @@ async def bulk_one(actor: Actor, dossier_id: int, action: str, reason: str | Non
             raise Invalid("Hành động này chỉ áp dụng cho phát hiện.", field="action")
         result = await decide(actor, dossier_id, DossierCommand(action=action, reason=reason))
         label = DOSSIER_OUTCOME_LABELS[DossierOutcome(result.outcome)]
-        return BulkResult(result.finding_id, True, 200, label, ItemKind.dossier, dossier_id)
+        return BulkResult(result.finding_id, True, 200, label, ItemKind.DOSSIER, dossier_id)
     except DomainError as error:
         return BulkResult(
-            None, False, error.status_code, error.message, ItemKind.dossier, dossier_id
+            None, False, error.status_code, error.message, ItemKind.DOSSIER, dossier_id
         )

@@ -30,8 +30,8 @@ DOSSIER_CONFLICTS = (
 
 
 class DossierAction(StrEnum):
-    take_up = "take_up"
-    dismiss = "dismiss"
+    TAKE_UP = "take_up"
+    DISMISS = "dismiss"
 
 
 def lateness_flags(stored: str) -> tuple[str, ...]:

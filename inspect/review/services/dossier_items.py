@@ -239,7 +239,7 @@ async def _item(
     open_ = bool(row.flags) and not covered(row.flags, [d["flags"] for d in decided])
     rule = deadline_rules(row.anchor_day).pack.ref()
     return DossierItem(
-        kind=ItemKind.dossier,
+        kind=ItemKind.DOSSIER,
         id=row.id,
         code=row.code,
         procedure=row.procedure,

@@ -17,8 +17,8 @@ from congvu.inspect.db import atomic
 class ItemKind(StrEnum):
     """What a queue item is: a finding, or a flagged dossier not yet decided."""
 
-    finding = "finding"
-    dossier = "dossier"
+    FINDING = "finding"
+    DOSSIER = "dossier"
 
 
 class Listed(Protocol):
@@ -39,7 +39,7 @@ class BulkResult:
     ok: bool
     status: int
     message: str
-    kind: ItemKind = ItemKind.finding
+    kind: ItemKind = ItemKind.FINDING
     dossier_id: int | None = None
 
 
@@ -55,7 +55,7 @@ async def audit_listing(actor: Actor, listing: str, items: Sequence[Listed]) -> 
             listing,
             actor=actor,
             after={
-                "findings": [i.id for i in items if i.kind == ItemKind.finding],
-                "dossiers": [i.id for i in items if i.kind == ItemKind.dossier],
+                "findings": [i.id for i in items if i.kind == ItemKind.FINDING],
+                "dossiers": [i.id for i in items if i.kind == ItemKind.DOSSIER],
             },
         )

@@ -15,14 +15,14 @@ from congvu.rules.review import Action
 S = ReviewState
 
 STATE_LABELS = {
-    S.recorded: "Mới ghi nhận",
-    S.notified: "Đã thông báo",
-    S.awaiting_explanation: "Chờ giải trình",
-    S.under_review: "Đang xem xét",
-    S.confirmed: "Đã xác nhận vi phạm",
-    S.dismissed: "Không xác nhận vi phạm",
-    S.follow_up_decided: "Đã quyết định biện pháp",
-    S.closed: "Đã kết thúc",
+    S.RECORDED: "Mới ghi nhận",
+    S.NOTIFIED: "Đã thông báo",
+    S.AWAITING_EXPLANATION: "Chờ giải trình",
+    S.UNDER_REVIEW: "Đang xem xét",
+    S.CONFIRMED: "Đã xác nhận vi phạm",
+    S.DISMISSED: "Không xác nhận vi phạm",
+    S.FOLLOW_UP_DECIDED: "Đã quyết định biện pháp",
+    S.CLOSED: "Đã kết thúc",
 }
 
 ACTION_LABELS = {
@@ -49,10 +49,10 @@ FOLLOW_UP_LABELS = {
 }
 
 DOSSIER_ACTION_LABELS = {
-    DossierAction.take_up: "Đưa vào xem xét trách nhiệm cán bộ",
-    DossierAction.dismiss: "Bỏ qua cảnh báo (không xem xét)",
+    DossierAction.TAKE_UP: "Đưa vào xem xét trách nhiệm cán bộ",
+    DossierAction.DISMISS: "Bỏ qua cảnh báo (không xem xét)",
 }
 DOSSIER_OUTCOME_LABELS = {
-    DossierOutcome.taken_up: "Đã đưa vào xem xét",
-    DossierOutcome.dismissed: "Đã bỏ qua cảnh báo",
+    DossierOutcome.TAKEN_UP: "Đã đưa vào xem xét",
+    DossierOutcome.DISMISSED: "Đã bỏ qua cảnh báo",
 }

@@ -169,7 +169,7 @@ async def _item(actor: Actor, me: Person | None, ref: FindingRef) -> FindingItem
     review = ref.review or {}
     conflict = duty_conflict(actor, me, ref)
     return FindingItem(
-        kind=ItemKind.finding,
+        kind=ItemKind.FINDING,
         id=ref.id,
         state=ref.state,
         state_label=STATE_LABELS[ref.state],
@@ -187,7 +187,7 @@ async def _item(actor: Actor, me: Person | None, ref: FindingRef) -> FindingItem
         photos=await _photos(ref.id),
         explanations=await explanations(ref),
         prior=await prior_violations(ref),
-        suggestion=await suggestion_for(ref) if ref.state is not S.closed else None,
+        suggestion=await suggestion_for(ref) if ref.state is not S.CLOSED else None,
         decision_reason=review.get("decision_reason"),
         outcome=review.get("outcome"),
         follow_up=review.get("follow_up"),
@@ -228,7 +228,7 @@ async def finding_items(actor: Actor, me: Person | None) -> list[FindingItem]:
     items = []
     for row in rows:
         ref = finding_ref(row, reviews.get(row["id"]))
-        if ref.state is S.closed or ref.about(actor):
+        if ref.state is S.CLOSED or ref.about(actor):
             continue
         items.append(await _item(actor, me, ref))
     return items
@@ -242,7 +242,7 @@ async def finding_detail(
     ref = await readable(actor, finding_id)
     async with atomic():
         await audit.record("finding_viewed", "finding", ref.id, actor=actor)
-    if ref.about(actor) and ref.state is S.notified:
+    if ref.about(actor) and ref.state is S.NOTIFIED:
         await transition(actor, finding_id, Command(action="acknowledge"), now=now)
         ref = await readable(actor, finding_id)
     item = await _item(actor, await own_official(actor), ref)

@@ -182,7 +182,7 @@ async def _dossier_cases(official_id: int, start: date, end: date) -> tuple[Doss
         )
         .where(
             DossierDecision.official == official_id,
-            DossierDecision.outcome == DossierOutcome.taken_up.value,
+            DossierDecision.outcome == DossierOutcome.TAKEN_UP.value,
             *_within(DossierDecision.decided_at, start, end),
         )
         .order_by(DossierDecision.decided_at)
@@ -208,7 +208,7 @@ async def _dossier_cases(official_id: int, start: date, end: date) -> tuple[Doss
                 finding_id=d["finding"],
                 flags=tuple(f for f in d["flags"].split(";") if f),
                 taken_up_on=_local(d["decided_at"]),
-                state=ReviewState(review["state"]) if review else ReviewState.recorded,
+                state=ReviewState(review["state"]) if review else ReviewState.RECORDED,
                 outcome=review["outcome"] if review else None,
             )
         )

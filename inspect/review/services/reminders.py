@@ -37,7 +37,7 @@ async def remind_deadlines(now: datetime | None = None) -> dict[str, int]:
         FindingReview.state,
         FindingReview.explanation_due,
         FindingReview.review_due,
-    ).where(FindingReview.state.is_in([s.value for s in (*EXPLANATION_WINDOW, S.under_review)]))
+    ).where(FindingReview.state.is_in([s.value for s in (*EXPLANATION_WINDOW, S.UNDER_REVIEW)]))
     for row in rows:
         ref = await load_unchecked(row["finding"])
         if ref is None or ref.capture_status != FindingVersion.CURRENT:
@@ -63,7 +63,7 @@ async def remind_deadlines(now: datetime | None = None) -> dict[str, int]:
                 "có thể bắt đầu xem xét.",
                 link,
             )
-        elif state is S.under_review and row["review_due"] and today > row["review_due"]:
+        elif state is S.UNDER_REVIEW and row["review_due"] and today > row["review_due"]:
             counts["review_overdue"] += await notifications.send(
                 await head_users(ref.unit_path),
                 f"review-overdue:{row['id']}",

@@ -113,7 +113,7 @@ async def _batch_for(
                 await RejectedRow.delete().where(RejectedRow.batch == row["id"])
                 await ImportBatch.update(
                     {
-                        ImportBatch.status: ImportStatus.running.value,
+                        ImportBatch.status: ImportStatus.RUNNING.value,
                         ImportBatch.started_at: clock.now(),
                         ImportBatch.error: None,
                     }
@@ -130,7 +130,7 @@ async def _batch_for(
         unit=unit_id,
         exported_at=exported_at,
         as_of=as_of,
-        status=ImportStatus.running.value,
+        status=ImportStatus.RUNNING.value,
         requested_by=actor.id or None,
         started_at=clock.now(),
     )
@@ -182,7 +182,7 @@ async def _replay(
             unit=previous["unit"],
             exported_at=exported_at,
             as_of=as_of,
-            status=ImportStatus.done.value,
+            status=ImportStatus.DONE.value,
             rows_read=previous["rows_read"],
             rows_unchanged=unchanged,
             rows_rejected=previous["rows_rejected"],
@@ -347,7 +347,7 @@ async def import_dossiers(
             counts,
             rejected,
             {
-                "status": ImportStatus.done.value,
+                "status": ImportStatus.DONE.value,
                 "rows_read": counts.read,
                 "rows_rejected": counts.rejected,
                 "by_status": by_status,
@@ -366,7 +366,7 @@ async def import_dossiers(
             async with db.atomic():
                 await ImportBatch.update(
                     {
-                        ImportBatch.status: ImportStatus.failed.value,
+                        ImportBatch.status: ImportStatus.FAILED.value,
                         ImportBatch.error: str(error)[:4000],
                         ImportBatch.finished_at: clock.now(),
                     }
