@@ -202,6 +202,23 @@ async def test_sweeper_requeues_a_job_that_redis_lost(client, world: World) -> N
             await anyio.sleep(0.05)
 
 
+async def test_sweeper_reruns_a_running_job_that_redis_forgot(client, world: World) -> None:
+    """A job the database says is running, with no heartbeat and nothing of it left in
+    Redis (its worker died and Redis restarted without its dump), is enqueued again under
+    its own id and finishes; a second sweep finds nothing to do."""
+    job_id = await _queued_record(world.commune_a.id, age=timedelta(minutes=5))
+    await JobRecord.update({JobRecord.status: "running"}).where(JobRecord.id == job_id)
+    settings = get_settings()
+    queue = client.app.state.queue  # type: ignore[attr-defined]
+    assert await job_service.release_stalled(queue) == 1
+    assert await job_service.release_stalled(queue) == 0  # arq knows it again
+    if not settings.embedded:
+        await run_worker_until_idle(settings.redis_url or "")
+    with anyio.fail_after(20):
+        while await _status(job_id) != "done":  # noqa: ASYNC110
+            await anyio.sleep(0.05)
+
+
 async def _status(job_id: uuid.UUID) -> str:
     row = await JobRecord.select(JobRecord.status).where(JobRecord.id == job_id).first()
     return str(row["status"])

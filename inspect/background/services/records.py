@@ -314,8 +314,18 @@ async def requeue_lost(queue: ArqRedis, older_than: timedelta = timedelta(minute
 
 async def release_stalled(queue: ArqRedis) -> int:
     """Let arq run again the running jobs whose worker died (sweeper, run by cron): their
-    heartbeat expired while arq's in-progress lock is still held."""
-    rows = await JobRecord.select(JobRecord.id).where(JobRecord.status == JobStatus.RUNNING.value)
+    heartbeat expired while arq's in-progress lock is still held. A running job Redis
+    forgot altogether (restarted without its dump, flushed) has no lock to release: the
+    record is the truth, so it is enqueued again under its own id once the record has
+    been still for a heartbeat's life (a job just marked running may not beat yet)."""
+    still_since = datetime.now(UTC) - HEARTBEAT_TTL
+    rows = (
+        await JobRecord.select(
+            JobRecord.id, JobRecord.kind, JobRecord.arguments, JobRecord.updated_at
+        )
+        .where(JobRecord.status == JobStatus.RUNNING.value)
+        .output(load_json=True)
+    )
     released = 0
     for row in rows:
         job_id = str(row["id"])
@@ -325,6 +335,15 @@ async def release_stalled(queue: ArqRedis) -> int:
             log.warning(
                 "job's worker stopped without finishing it; released for a rerun",
                 extra={"stalled_job_id": job_id},
+            )
+            released += 1
+        elif (
+            row["updated_at"] < still_since
+            and await Job(job_id, queue).status() == ArqStatus.not_found
+        ):
+            await queue.enqueue_job(row["kind"], job_id, **row["arguments"], _job_id=job_id)
+            log.warning(
+                "running job unknown to Redis; enqueued again", extra={"stalled_job_id": job_id}
             )
             released += 1
     return released
