@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from congvu.inspect.capture.services.evidence import (
+    EvidenceView,
     StoredEvidence,
     evidence_file,
     store,
@@ -13,6 +14,7 @@ from congvu.inspect.capture.services.sync import (
 )
 
 __all__ = [
+    "EvidenceView",
     "IncomingRecord",
     "StoredEvidence",
     "evidence_file",

@@ -17,7 +17,7 @@ from congvu.inspect.inspections.tables import (
 )
 from congvu.inspect.organisation.tables import User
 
-from tests.conftest import login
+from tests.conftest import csrf, login
 from tests.inspections.conftest import (
     InspectionWorld,
     lead_signature,
@@ -442,3 +442,42 @@ async def test_a_finding_sent_alone_is_written_whole_with_its_edit_and_audit(cli
     receipts = await SyncReceipt.select(SyncReceipt.id)
     assert {str(r["id"]) for r in receipts} >= {original["uuid"], edit["uuid"]}
     assert stale["uuid"] not in {str(r["id"]) for r in receipts}
+
+
+
+async def test_a_duplicate_answers_the_original_record_byte_for_byte(client, iw) -> None:
+    # The receipt's JSON is replayed as stored: same keys, same order, same values as
+    # the answer the record got when it was created (nested verdict and finding too).
+    await login(client, "inspector")
+    body = {"records": [attendance(iw, status="late", arrival_time="08:21")]}
+    first = await client.post("/api/v1/sync", json=body, headers=csrf(client))
+    again = await client.post("/api/v1/sync", json=body, headers=csrf(client))
+    created = first.text.replace('"status":"created","http_status":201', "")
+    duplicate = again.text.replace('"status":"duplicate","http_status":200', "")
+    assert '"violation_code":"' in created
+    assert duplicate == created
+
+
+async def test_the_schema_names_each_record_type_and_its_fields(client) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    components = schema["components"]["schemas"]
+    answer = schema["paths"]["/api/v1/sync"]["post"]["responses"]["200"]["content"]
+    assert answer["application/json"]["schema"] == {"$ref": "#/components/schemas/SyncAnswer"}
+    record = components["RecordResult"]["properties"]["record"]["oneOf"]
+    assert {r.get("$ref", "").rpartition("/")[2] for r in record} == {
+        "StartRecord",
+        "AttendanceRecord",
+        "FindingRecord",
+        "SignatureRecord",
+        "SubmitRecord",
+        "",  # null: a refused record has none
+    }
+    finding = components["FindingRecord"]["properties"]
+    assert finding["type"] == {"type": "string", "const": "finding"}
+    assert finding["violation_code"] == {"type": "string"}
+    assert finding["rule"] == {"$ref": "#/components/schemas/RuleRecord"}
+    assert set(components["RuleRecord"]["properties"]) == {"id", "version", "legal_basis"}
+    verdict = components["AttendanceRecord"]["properties"]["verdict"]
+    assert verdict == {"$ref": "#/components/schemas/VerdictRecord"}
+    assert "minutes" in components["VerdictRecord"]["properties"]
+    assert "minutes_number" in components["SubmitRecord"]["properties"]

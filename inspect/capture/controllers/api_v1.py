@@ -33,21 +33,6 @@ class SyncAnswer:
     results: list[sync.RecordResult]
 
 
-@dataclass(frozen=True)
-class EvidenceOut:
-    sha256: str
-    media_type: str
-    size_bytes: int
-    width: int
-    height: int
-    exif_taken_at: datetime | None
-    exif_lat: float | None
-    exif_lon: float | None
-    device_time: datetime | None
-    received_at: datetime
-    url: str
-
-
 async def _image_body(request: Request[Actor, Any, Any]) -> tuple[bytes, datetime | None]:
     try:
         body = await request.body()
@@ -95,26 +80,10 @@ class InspectionApi(Controller):
     )
     async def upload_evidence(
         self, request: Request[Actor, Any, Any], sha256: FromPath[str]
-    ) -> Response[EvidenceOut]:
+    ) -> Response[evidence.EvidenceView]:
         """Upload a photo: the raw body is the image, the path its sha256. JPEG, PNG or
         WebP (by content), ≤ 10 MB, ≤ 40 MP. 201 when new, 200 when already stored.
         Optional header X-Device-Time (ISO 8601)."""
         body, device_time = await _image_body(request)
         stored = await evidence.store(request.user, sha256, body, device_time)
-        return Response(_evidence_out(stored), status_code=201 if stored.created else 200)
-
-
-def _evidence_out(stored: evidence.StoredEvidence) -> EvidenceOut:
-    return EvidenceOut(
-        sha256=stored.sha256,
-        media_type=stored.media_type,
-        size_bytes=stored.size_bytes,
-        width=stored.width,
-        height=stored.height,
-        exif_taken_at=stored.exif_taken_at,
-        exif_lat=stored.exif_lat,
-        exif_lon=stored.exif_lon,
-        device_time=stored.device_time,
-        received_at=stored.received_at,
-        url=f"/api/v1/evidence/{stored.sha256}",
-    )
+        return Response(stored.evidence, status_code=201 if stored.created else 200)

@@ -4,7 +4,6 @@ finding a violating verdict creates (or withdraws, when an edit clears the perso
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
 from uuid import uuid5
 
 from congvu.inspect import clock
@@ -28,6 +27,11 @@ from congvu.inspect.capture.services.payloads import (
     parse_clock,
     parse_moment,
     parse_payload,
+)
+from congvu.inspect.capture.services.records import (
+    AttendanceRecord,
+    FindingRecord,
+    VerdictRecord,
 )
 from congvu.inspect.errors import Invalid
 from congvu.inspect.i18n import format_time
@@ -83,7 +87,7 @@ def _present_at_check(checked_at: datetime) -> AttendanceVerdict:
     )
 
 
-def verdict_json(verdict: AttendanceVerdict) -> dict[str, Any]:
+def verdict_json(verdict: AttendanceVerdict) -> VerdictRecord:
     return {
         "status": verdict.status.value,
         "minutes": verdict.minutes,
@@ -98,7 +102,7 @@ def verdict_json(verdict: AttendanceVerdict) -> dict[str, Any]:
     }
 
 
-async def attendance(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
+async def attendance(ctx: CaptureContext, record: ClientRecord) -> AttendanceRecord:
     """Điểm danh: judged at once by the working-hours rules for the unit's hours that
     day; a violation becomes a Finding bound to the rule version then in force."""
     body = parse_payload(record.payload, AttendancePayload)
@@ -174,7 +178,7 @@ async def _attendance_finding(
     record: ClientRecord,
     check: AttendanceCheck,
     verdict: AttendanceVerdict,
-) -> dict[str, Any] | None:
+) -> FindingRecord | None:
     """The Finding a violating verdict creates; an edited attendance carries its
     finding forward as a new version, or withdraws it when the edit clears the person."""
     previous = None

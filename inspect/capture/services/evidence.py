@@ -66,7 +66,10 @@ def sniff(head: bytes) -> Kind | None:
 
 
 @dataclass(frozen=True)
-class StoredEvidence:
+class EvidenceView:
+    """Ảnh chứng cứ as the API shows it: what was read from the file, never where it
+    is kept; ``url`` is where an authorised reader fetches it."""
+
     sha256: str
     media_type: str
     size_bytes: int
@@ -77,6 +80,15 @@ class StoredEvidence:
     exif_lon: float | None
     device_time: datetime | None
     received_at: datetime
+    url: str
+
+
+@dataclass(frozen=True)
+class StoredEvidence:
+    """What an upload did: the photo, and whether this upload stored it (``created``)
+    or found it already kept (a retry, or another device's copy of the same photo)."""
+
+    evidence: EvidenceView
     created: bool
 
 
@@ -148,7 +160,7 @@ def _inspect_image(data: bytes, kind: Kind) -> tuple[int, int, Image.Image]:
 
 
 def _view(row: dict[str, Any], created: bool) -> StoredEvidence:
-    return StoredEvidence(
+    view = EvidenceView(
         sha256=row["sha256"],
         media_type=row["media_type"],
         size_bytes=row["size_bytes"],
@@ -159,8 +171,9 @@ def _view(row: dict[str, Any], created: bool) -> StoredEvidence:
         exif_lon=row["exif_lon"],
         device_time=row["device_time"],
         received_at=row["received_at"],
-        created=created,
+        url=f"/api/v1/evidence/{row['sha256']}",
     )
+    return StoredEvidence(view, created)
 
 
 async def store(

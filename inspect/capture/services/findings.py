@@ -24,6 +24,7 @@ from congvu.inspect.capture.services.payloads import (
     parse_moment,
     parse_payload,
 )
+from congvu.inspect.capture.services.records import FindingRecord
 from congvu.inspect.errors import Invalid
 from congvu.inspect.inspections.tables import Evidence, Finding, FindingEvidence, FindingVersion
 from congvu.rules.conduct import ViolationType, catalogue
@@ -99,7 +100,7 @@ def _audited(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def finding_json(row: dict[str, Any], kind: ViolationType, evidence: list[str]) -> dict[str, Any]:
+def finding_json(row: dict[str, Any], kind: ViolationType, evidence: list[str]) -> FindingRecord:
     return {
         "type": "finding",
         "uuid": str(row["client_uuid"]),
@@ -132,7 +133,7 @@ _SUPERSEDE_FINDING = "UPDATE finding SET version_state = 'superseded' WHERE clie
 _LINK_EVIDENCE = "INSERT INTO finding_evidence (finding, evidence) VALUES ({}, {})"
 
 
-async def finding(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
+async def finding(ctx: CaptureContext, record: ClientRecord) -> FindingRecord:
     """Phát hiện: a catalogue code against a person, or against the unit when the
     catalogue allows (facilities, postings), with facts and photos already uploaded."""
     body = parse_payload(record.payload, FindingPayload)

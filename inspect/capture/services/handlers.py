@@ -10,15 +10,15 @@ rewrites what the team recorded.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from congvu.inspect.capture.services.attendance import attendance
 from congvu.inspect.capture.services.context import CaptureContext, ClientRecord
 from congvu.inspect.capture.services.findings import finding
 from congvu.inspect.capture.services.lifecycle import start, submit
+from congvu.inspect.capture.services.records import SyncedRecord
 from congvu.inspect.capture.services.signatures import signature
 
-Handler = Callable[[CaptureContext, ClientRecord], Awaitable[dict[str, Any]]]
+Handler = Callable[[CaptureContext, ClientRecord], Awaitable[SyncedRecord]]
 
 HANDLERS: dict[str, Handler] = {
     "start": start,

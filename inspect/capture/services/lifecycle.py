@@ -4,7 +4,6 @@ to in progress and from in progress to submitted."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from congvu.inspect import clock
 from congvu.inspect.audit import api as audit
@@ -21,12 +20,13 @@ from congvu.inspect.capture.services.payloads import (
     parse_moment,
     parse_payload,
 )
+from congvu.inspect.capture.services.records import StartRecord, SubmitRecord
 from congvu.inspect.capture.services.signatures import current_signatures
 from congvu.inspect.errors import Conflict, Invalid
 from congvu.inspect.inspections.tables import Inspection, InspectionStatus, SignatureRole
 
 
-async def start(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
+async def start(ctx: CaptureContext, record: ClientRecord) -> StartRecord:
     """Bắt đầu kiểm tra: time, place and position; a sealed inspection is unsealed."""
     body = parse_payload(record.payload, StartPayload)
     if record.replaces is not None:
@@ -77,7 +77,7 @@ async def start(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
     }
 
 
-async def submit(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
+async def submit(ctx: CaptureContext, record: ClientRecord) -> SubmitRecord:
     """Nộp biên bản: needs a started inspection and the team lead's signature; the
     minutes get their number (Số …/BB-ĐKTCV) and nothing more is captured after."""
     parse_payload(record.payload, SubmitPayload)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, time
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 import msgspec
 from congvu.inspect import clock
@@ -98,5 +98,9 @@ def parse_clock(value: str | None, field_name: str) -> time | None:
         raise Invalid(f"Giờ không hợp lệ: {value!r}.", field=field_name) from None
 
 
+@overload
+def iso(value: datetime) -> str: ...
+@overload
+def iso(value: datetime | None) -> str | None: ...
 def iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None

@@ -15,6 +15,7 @@ from congvu.inspect.capture.services.context import (
 )
 from congvu.inspect.capture.services.evidence import write_atomically
 from congvu.inspect.capture.services.payloads import SignaturePayload, parse_payload
+from congvu.inspect.capture.services.records import SignatureRecord
 from congvu.inspect.errors import Conflict, Invalid
 from congvu.inspect.inspections.tables import Signature
 from congvu.inspect.settings import get_settings
@@ -23,7 +24,7 @@ MAX_SIGNATURE_BYTES = 512 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-async def signature(ctx: CaptureContext, record: ClientRecord) -> dict[str, Any]:
+async def signature(ctx: CaptureContext, record: ClientRecord) -> SignatureRecord:
     """Chữ ký of the team lead or the unit's representative; a refusal to sign is
     recorded with a witness (người làm chứng) instead of an image."""
     body = parse_payload(record.payload, SignaturePayload)

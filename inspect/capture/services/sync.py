@@ -37,6 +37,7 @@ from congvu.inspect.capture.services.context import (
 )
 from congvu.inspect.capture.services.handlers import HANDLERS, ONE_STATEMENT
 from congvu.inspect.capture.services.payloads import parse_moment
+from congvu.inspect.capture.services.records import SyncedRecord
 from congvu.inspect.db import atomic, engine, savepoint
 from congvu.inspect.errors import Conflict, DomainError, Invalid, NotFound
 from congvu.inspect.inspections import api as inspections
@@ -70,7 +71,7 @@ class RecordResult:
     uuid: str
     status: str  # created | duplicate | conflict | rejected
     http_status: int
-    record: dict[str, Any] | None
+    record: SyncedRecord | None
     error: RecordError | None
 
 
@@ -335,7 +336,7 @@ async def _apply(
     digest: str,
     contexts: dict[int, CaptureContext],
     named: dict[int, set[int]],
-) -> dict[str, Any]:
+) -> SyncedRecord:
     """Write one record and its receipt in the caller's transaction; its response."""
     handler = HANDLERS.get(record.type)
     if handler is None:
