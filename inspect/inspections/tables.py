@@ -36,6 +36,14 @@ class PeriodKind(StrEnum):
     year = "year"
 
 
+class Topic(StrEnum):
+    """Nội dung kiểm tra: what an inspection looks at (stored in ``topics``, a JSON list)."""
+
+    working_hours = "working_hours"  # thời giờ làm việc
+    conduct = "conduct"  # văn hóa công sở, quy tắc ứng xử
+    one_stop = "one_stop"  # cơ chế một cửa
+
+
 class InspectionKind(StrEnum):
     """Thường xuyên (theo kế hoạch) or đột xuất, announced or not (rules/README.md, Glossary)."""
 
