@@ -12,6 +12,7 @@ from enum import StrEnum
 import congvu.inspect.db  # noqa: F401  (sets PICCOLO_CONF before any query)
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.organisation.tables import Official, Unit, User
+from congvu.rules.periods import PeriodKind
 from piccolo.columns import (
     JSON,
     UUID,
@@ -29,11 +30,6 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.table import Table
-
-
-class PeriodKind(StrEnum):
-    quarter = "quarter"
-    year = "year"
 
 
 class Topic(StrEnum):
@@ -82,7 +78,8 @@ class SignatureRole(StrEnum):
 
 
 class InspectionPlan(Table, tablename="inspection_plan"):
-    """Kế hoạch kiểm tra công vụ of a quarter or a year."""
+    """Kế hoạch kiểm tra công vụ of a quarter or a year (never a month: plans.py derives
+    the kind from whether the plan names a quarter)."""
 
     id: Serial
 

@@ -26,11 +26,11 @@ from congvu.inspect.inspections.tables import (
     InspectionPlan,
     InspectionStatus,
     MemberRole,
-    PeriodKind,
     Topic,
 )
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Unit, UnitKind, User
+from congvu.rules.periods import PeriodKind
 
 # Plain strings: the order a plan lists its topics in, as stored in the JSON column.
 TOPICS = tuple(topic.value for topic in Topic)
@@ -117,7 +117,7 @@ async def create_plan(actor: Actor, form: PlanForm) -> int:
     async with atomic():
         plan = InspectionPlan(
             title=title,
-            period_kind=PeriodKind.year if form.quarter is None else PeriodKind.quarter,
+            period_kind=PeriodKind.YEAR if form.quarter is None else PeriodKind.QUARTER,
             year=form.year,
             quarter=form.quarter,
             document_no=(form.document_no or "").strip() or None,
