@@ -9,9 +9,8 @@ from congvu.inspect.dossiers.services.importing import (
     import_dossiers,
     parse_moment,
 )
+from congvu.inspect.dossiers.services.labels import FLAG_LABELS, STATUS_LABELS
 from congvu.inspect.dossiers.services.queries import (
-    FLAG_LABELS,
-    STATUS_LABELS,
     DossierDetail,
     dossier_detail,
     rescan_overdue,

@@ -9,13 +9,11 @@ from congvu.inspect.inspections.services.access import (
     readable_inspection,
 )
 from congvu.inspect.inspections.services.assigned import AssignedInspection, assigned
+from congvu.inspect.inspections.services.labels import KIND_LABELS, STATUS_LABELS, TOPIC_LABELS
 from congvu.inspect.inspections.services.minutes import (
     close_inspection,
 )
 from congvu.inspect.inspections.services.plans import (
-    KIND_LABELS,
-    STATUS_LABELS,
-    TOPIC_LABELS,
     PlanForm,
     PlannedVisit,
     TeamMember,

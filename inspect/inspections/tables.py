@@ -12,6 +12,7 @@ from enum import StrEnum
 import congvu.inspect.db  # noqa: F401  (sets PICCOLO_CONF before any query)
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.organisation.tables import Official, Unit, User
+from congvu.rules.periods import PeriodKind
 from piccolo.columns import (
     JSON,
     UUID,
@@ -31,9 +32,12 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 
-class PeriodKind(StrEnum):
-    QUARTER = "quarter"
-    YEAR = "year"
+class Topic(StrEnum):
+    """Nội dung kiểm tra: what an inspection looks at (stored in ``topics``, a JSON list)."""
+
+    working_hours = "working_hours"  # thời giờ làm việc
+    conduct = "conduct"  # văn hóa công sở, quy tắc ứng xử
+    one_stop = "one_stop"  # cơ chế một cửa
 
 
 class InspectionKind(StrEnum):
@@ -74,7 +78,8 @@ class SignatureRole(StrEnum):
 
 
 class InspectionPlan(Table, tablename="inspection_plan"):
-    """Kế hoạch kiểm tra công vụ of a quarter or a year."""
+    """Kế hoạch kiểm tra công vụ of a quarter or a year (never a month: plans.py derives
+    the kind from whether the plan names a quarter)."""
 
     id: Serial
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.services import importing as dossier_import
+from congvu.inspect.dossiers.services import labels
 from congvu.inspect.dossiers.services import queries as dossiers
 from congvu.inspect.dossiers.services.importing import IMPORT_ROLES
 from congvu.inspect.errors import NotFound
@@ -19,9 +20,9 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 LABELS = {
-    "status": dossiers.STATUS_LABELS,
-    "channel": dossiers.CHANNEL_LABELS,
-    "flag": dossiers.FLAG_LABELS,
+    "status": labels.STATUS_LABELS,
+    "channel": labels.CHANNEL_LABELS,
+    "flag": labels.FLAG_LABELS,
 }
 MAX_UPLOAD = 512 * 1024 * 1024  # a year of a province's dossiers as CSV
 

@@ -18,6 +18,7 @@ import pandas as pd
 from congvu.inspect import clock, db
 from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.services import importing
+from congvu.inspect.dossiers.services.labels import CHANNEL_LABELS, FLAG_LABELS, STATUS_LABELS
 from congvu.inspect.dossiers.services.verdicts import (
     FACT_COLUMNS,
     evaluate_stored,
@@ -28,29 +29,11 @@ from congvu.inspect.errors import Invalid, NotFound
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Unit
 from congvu.inspect.periods import parse_report_period, report_scheme
-from congvu.rules.dossiers import DossierFacts, DossierStatus, evaluate_dossier
+from congvu.rules.dossiers import DossierFacts, DossierFlag, DossierStatus, evaluate_dossier
 from congvu.rules.periods import PeriodKind, parse_period, period_labels
 
-STATUS_LABELS = {
-    "early": "Trước hạn",
-    "on_time": "Đúng hạn",
-    "late": "Trễ hạn",
-    "in_progress": "Đang giải quyết, trong hạn",
-    "overdue": "Đang giải quyết, quá hạn",
-}
-CHANNEL_LABELS = {"direct": "Trực tiếp", "online": "Trực tuyến", "postal": "Bưu chính công ích"}
-FLAG_LABELS = {
-    "RESOLVED_LATE": "Giải quyết trễ hạn",
-    "OVERDUE_IN_PROGRESS": "Quá hạn chưa giải quyết",
-    "APOLOGY_MISSING": "Không có văn bản xin lỗi",
-    "APOLOGY_LATE": "Xin lỗi muộn (sau 1 ngày làm việc trước hạn)",
-    "SECOND_EXTENSION": "Gia hạn lần thứ hai",
-    "DEADLINE_RESET": "Lùi hạn không có xin lỗi / sau khi quá hạn",
-    "DEADLINE_MOVED_EARLIER": "Hạn bị đổi sớm hơn",
-    "DUE_WITHIN_24H": "Sắp hết hạn (trong 24 giờ)",
-}
 # The flags a unit head must look at (DUE_WITHIN_24H is a reminder, not a fault).
-ATTENTION_FLAGS = tuple(f for f in FLAG_LABELS if f != "DUE_WITHIN_24H")
+ATTENTION_FLAGS = tuple(f for f in FLAG_LABELS if f != DossierFlag.DUE_WITHIN_24H)
 
 
 @dataclass(frozen=True)

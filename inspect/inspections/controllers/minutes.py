@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from congvu.inspect.actor import Actor
+from congvu.inspect.inspections.services import labels
 from congvu.inspect.inspections.services import minutes as inspection_minutes
-from congvu.inspect.inspections.services import plans as inspections
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -23,7 +23,7 @@ class MinutesPages(Controller):
         minutes = await inspection_minutes.minutes(request.user, inspection_id)
         return Template(
             "inspections/minutes.html",
-            context={"m": minutes, "roles": inspections.MEMBER_ROLE_LABELS},
+            context={"m": minutes, "roles": labels.MEMBER_ROLE_LABELS},
         )
 
     @post("/{inspection_id:int}/close", name="close_inspection", status_code=303)

@@ -8,7 +8,7 @@ from typing import Any
 from congvu.inspect import clock
 from congvu.inspect.actor import Actor, Role
 from congvu.inspect.errors import Invalid
-from congvu.inspect.inspections.services import coverage, surprise_draws
+from congvu.inspect.inspections.services import coverage, labels, surprise_draws
 from congvu.inspect.inspections.services import plans as inspections
 from congvu.inspect.inspections.services.plans import (
     PlanForm,
@@ -23,10 +23,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 LABELS = {
-    "topics": inspections.TOPIC_LABELS,
-    "kinds": inspections.KIND_LABELS,
-    "statuses": inspections.STATUS_LABELS,
-    "roles": inspections.MEMBER_ROLE_LABELS,
+    "topics": labels.TOPIC_LABELS,
+    "kinds": labels.KIND_LABELS,
+    "statuses": labels.STATUS_LABELS,
+    "roles": labels.MEMBER_ROLE_LABELS,
 }
 
 

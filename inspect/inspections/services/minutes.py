@@ -20,9 +20,8 @@ from congvu.inspect.inspections.services.access import (
     audit_sealed_view,
     readable_inspection,
 )
+from congvu.inspect.inspections.services.labels import KIND_LABELS, TOPIC_LABELS
 from congvu.inspect.inspections.services.plans import (
-    KIND_LABELS,
-    TOPIC_LABELS,
     MemberView,
     inspection_views,
 )

@@ -26,34 +26,14 @@ from congvu.inspect.inspections.tables import (
     InspectionPlan,
     InspectionStatus,
     MemberRole,
-    PeriodKind,
+    Topic,
 )
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Unit, UnitKind, User
+from congvu.rules.periods import PeriodKind
 
-TOPICS = ("working_hours", "conduct", "one_stop")
-TOPIC_LABELS = {
-    "working_hours": "Thời giờ làm việc",
-    "conduct": "Văn hóa công sở, quy tắc ứng xử",
-    "one_stop": "Cơ chế một cửa",
-}
-KIND_LABELS = {
-    "SCHEDULED": "Theo kế hoạch",
-    "SURPRISE_UNANNOUNCED": "Đột xuất không báo trước",
-    "SURPRISE_ANNOUNCED": "Đột xuất có báo trước",
-}
-STATUS_LABELS = {
-    "planned": "Chưa bắt đầu",
-    "in_progress": "Đang kiểm tra",
-    "submitted": "Đã nộp biên bản",
-    "closed": "Đã kết thúc",
-}
-MEMBER_ROLE_LABELS = {
-    "truong_doan": "Trưởng đoàn",
-    "pho_truong_doan": "Phó Trưởng đoàn",
-    "thanh_vien": "Thành viên",
-    "thu_ky": "Thư ký",
-}
+# Plain strings: the order a plan lists its topics in, as stored in the JSON column.
+TOPICS = tuple(topic.value for topic in Topic)
 # Units an inspection team visits: bodies with staff of their own, not the province node.
 INSPECTABLE_KINDS = (UnitKind.DEPARTMENT, UnitKind.SERVICE_CENTRE, UnitKind.COMMUNE)
 SURPRISE_KINDS = (InspectionKind.SURPRISE_UNANNOUNCED, InspectionKind.SURPRISE_ANNOUNCED)

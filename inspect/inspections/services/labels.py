@@ -1,0 +1,35 @@
+"""Nhãn hiển thị of the inspections domain: the Vietnamese label of each topic, kind of
+inspection, status and team role, as pages, the minutes and the tablet show them.
+
+The Vietnamese text is the message id of the i18n catalogue; its English translation is
+in ``templates/i18n/inspections.en.yaml`` (a test checks that every label here has one).
+Keyed by the enum members, typed by ``str``: stored rows and forms look them up by the
+plain code, which a ``StrEnum`` member equals.
+"""
+
+from __future__ import annotations
+
+from congvu.inspect.inspections.tables import InspectionKind, InspectionStatus, MemberRole, Topic
+
+TOPIC_LABELS: dict[str, str] = {
+    Topic.working_hours: "Thời giờ làm việc",
+    Topic.conduct: "Văn hóa công sở, quy tắc ứng xử",
+    Topic.one_stop: "Cơ chế một cửa",
+}
+KIND_LABELS: dict[str, str] = {
+    InspectionKind.SCHEDULED: "Theo kế hoạch",
+    InspectionKind.SURPRISE_UNANNOUNCED: "Đột xuất không báo trước",
+    InspectionKind.SURPRISE_ANNOUNCED: "Đột xuất có báo trước",
+}
+STATUS_LABELS: dict[str, str] = {
+    InspectionStatus.planned: "Chưa bắt đầu",
+    InspectionStatus.in_progress: "Đang kiểm tra",
+    InspectionStatus.submitted: "Đã nộp biên bản",
+    InspectionStatus.closed: "Đã kết thúc",
+}
+MEMBER_ROLE_LABELS: dict[str, str] = {
+    MemberRole.truong_doan: "Trưởng đoàn",
+    MemberRole.pho_truong_doan: "Phó Trưởng đoàn",
+    MemberRole.thanh_vien: "Thành viên",
+    MemberRole.thu_ky: "Thư ký",
+}
