@@ -35,9 +35,9 @@ from piccolo.table import Table
 class Topic(StrEnum):
     """Nội dung kiểm tra: what an inspection looks at (stored in ``topics``, a JSON list)."""
 
-    working_hours = "working_hours"  # thời giờ làm việc
-    conduct = "conduct"  # văn hóa công sở, quy tắc ứng xử
-    one_stop = "one_stop"  # cơ chế một cửa
+    WORKING_HOURS = "working_hours"  # thời giờ làm việc
+    CONDUCT = "conduct"  # văn hóa công sở, quy tắc ứng xử
+    ONE_STOP = "one_stop"  # cơ chế một cửa
 
 
 class InspectionKind(StrEnum):

@@ -20,9 +20,9 @@ STATUS_LABELS: dict[str, str] = {
     DossierStatus.OVERDUE: "Đang giải quyết, quá hạn",
 }
 CHANNEL_LABELS: dict[str, str] = {
-    Channel.direct: "Trực tiếp",
-    Channel.online: "Trực tuyến",
-    Channel.postal: "Bưu chính công ích",
+    Channel.DIRECT: "Trực tiếp",
+    Channel.ONLINE: "Trực tuyến",
+    Channel.POSTAL: "Bưu chính công ích",
 }
 # In the order the pages list them: faults first, the 24-hour reminder last.
 FLAG_LABELS: dict[str, str] = {

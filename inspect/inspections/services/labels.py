@@ -12,9 +12,9 @@ from __future__ import annotations
 from congvu.inspect.inspections.tables import InspectionKind, InspectionStatus, MemberRole, Topic
 
 TOPIC_LABELS: dict[str, str] = {
-    Topic.working_hours: "Thời giờ làm việc",
-    Topic.conduct: "Văn hóa công sở, quy tắc ứng xử",
-    Topic.one_stop: "Cơ chế một cửa",
+    Topic.WORKING_HOURS: "Thời giờ làm việc",
+    Topic.CONDUCT: "Văn hóa công sở, quy tắc ứng xử",
+    Topic.ONE_STOP: "Cơ chế một cửa",
 }
 KIND_LABELS: dict[str, str] = {
     InspectionKind.SCHEDULED: "Theo kế hoạch",
@@ -22,14 +22,14 @@ KIND_LABELS: dict[str, str] = {
     InspectionKind.SURPRISE_ANNOUNCED: "Đột xuất có báo trước",
 }
 STATUS_LABELS: dict[str, str] = {
-    InspectionStatus.planned: "Chưa bắt đầu",
-    InspectionStatus.in_progress: "Đang kiểm tra",
-    InspectionStatus.submitted: "Đã nộp biên bản",
-    InspectionStatus.closed: "Đã kết thúc",
+    InspectionStatus.PLANNED: "Chưa bắt đầu",
+    InspectionStatus.IN_PROGRESS: "Đang kiểm tra",
+    InspectionStatus.SUBMITTED: "Đã nộp biên bản",
+    InspectionStatus.CLOSED: "Đã kết thúc",
 }
 MEMBER_ROLE_LABELS: dict[str, str] = {
-    MemberRole.truong_doan: "Trưởng đoàn",
-    MemberRole.pho_truong_doan: "Phó Trưởng đoàn",
-    MemberRole.thanh_vien: "Thành viên",
-    MemberRole.thu_ky: "Thư ký",
+    MemberRole.TRUONG_DOAN: "Trưởng đoàn",
+    MemberRole.PHO_TRUONG_DOAN: "Phó Trưởng đoàn",
+    MemberRole.THANH_VIEN: "Thành viên",
+    MemberRole.THU_KY: "Thư ký",
 }
