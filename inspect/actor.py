@@ -19,6 +19,13 @@ class Role(StrEnum):
     REPORTER = "reporter"  # cán bộ báo cáo
 
 
+# How long a process reuses what it read of a session (from Redis) and of its account
+# (the Actor): the bound on how late a disabled account, an ended session or a changed
+# role or scope takes effect on a page (tests/bench/README.md, P2). Here, below both the
+# web's session backend and the organisation's accounts, so neither imports the other.
+SESSION_REUSE_TTL = 1.0
+
+
 @dataclass(frozen=True)
 class Actor:
     id: int

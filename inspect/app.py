@@ -33,6 +33,10 @@ from congvu.inspect.review.controllers import ROUTES as REVIEW_ROUTES
 from congvu.inspect.settings import Settings, get_settings
 from congvu.inspect.web import errors, health
 from congvu.inspect.web.sessions import RotatingSessionBackend, SessionConfig, SessionStore
+
+# The app factory is the composition root: with the CLI, the only place in
+# congvu.inspect that reaches into congvu.jobs (a lint-imports contract).
+from congvu.jobs.embedded import embedded_worker
 from litestar import Litestar, Request
 from litestar.config.app import AppConfig
 from litestar.config.csrf import CSRFConfig
@@ -152,10 +156,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             async with contextlib.AsyncExitStack() as stack:
                 if embedded is not None:
-                    # The app factory is the composition root: the only place in
-                    # congvu.inspect that reaches into congvu.jobs.
-                    from congvu.jobs.embedded import embedded_worker
-
                     await stack.enter_async_context(embedded_worker(redis_url))
                 # Requests only append audit events; this seals them within a second.
                 app.state.audit_sealer = await stack.enter_async_context(audit.sealing())

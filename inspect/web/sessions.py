@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, cast
 
+from congvu.inspect.actor import SESSION_REUSE_TTL
 from congvu.inspect.ttl_cache import TtlCache
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
@@ -18,11 +19,6 @@ from litestar.middleware.session.server_side import (
 from litestar.stores.redis import RedisStore
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
-
-# How long a session read from Redis is reused by this process. The organisation
-# domain reuses a session's actor for the same bound (its SESSION_ACTOR_TTL), so a
-# disabled account or an ended session takes effect on a page within this much.
-SESSION_REUSE_TTL = 1.0
 
 _LOADED_SESSION = "congvu_loaded_session"
 # The sessions this process read from Redis in the last second, by id (their stored

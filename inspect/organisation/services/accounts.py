@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from congvu.inspect.actor import SYSTEM, Actor
+from congvu.inspect.actor import SESSION_REUSE_TTL, SYSTEM, Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid
@@ -19,7 +19,6 @@ from congvu.inspect.organisation.services import passwords as security
 from congvu.inspect.organisation.tables import Official, Role, Unit, User
 from congvu.inspect.settings import Settings
 from congvu.inspect.ttl_cache import TtlCache
-from congvu.inspect.web.sessions import SESSION_REUSE_TTL
 from piccolo.columns import Column
 
 log = logging.getLogger("congvu.accounts")
@@ -64,7 +63,6 @@ async def actor_for(user_id: int) -> Actor | None:
 # How long a session's actor is reused before its account is read again: the bound on
 # how late a disabled account, a changed role or scope takes effect on a page. Capture
 # writes do not wait for it: sync re-reads the account with the inspection's team.
-# The same bound as the web's reuse of a session read from Redis.
 SESSION_ACTOR_TTL = SESSION_REUSE_TTL
 
 
