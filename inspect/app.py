@@ -24,7 +24,7 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.background.controllers import ROUTES as BACKGROUND_ROUTES
 from congvu.inspect.capture.controllers import ROUTES as CAPTURE_ROUTES
-from congvu.inspect.dossiers.controllers import ROUTES as DOSSIER_ROUTES
+from congvu.inspect.dossiers.controllers import routes as dossier_routes
 from congvu.inspect.embedded_redis import EmbeddedRedis
 from congvu.inspect.inspections.controllers import ROUTES as INSPECTION_ROUTES
 from congvu.inspect.organisation import api as organisation
@@ -188,7 +188,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *BACKGROUND_ROUTES,
             *INSPECTION_ROUTES,
             *CAPTURE_ROUTES,
-            *DOSSIER_ROUTES,
+            *dossier_routes(settings.max_upload_mb),
             *REVIEW_ROUTES,
             create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"]),
         ],

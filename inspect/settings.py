@@ -46,6 +46,14 @@ class Settings:
     login_lockout_minutes: int
     report_periods: str = "nd09"
     log_format: str = "text"
+    # Uploaded exports (MB = 2**20 bytes). A 1,000,000-row one-stop CSV is about 215 MB,
+    # as XLSX 66 MB zipped and 525 MB unpacked (the demo export generator).
+    max_upload_mb: int = 256
+    # An XLSX is looked into before it is parsed: what it unpacks to, its cells (as its
+    # sheets' dimensions say) and its sheets; its shared strings never outnumber its cells.
+    xlsx_max_unpacked_mb: int = 1024
+    xlsx_max_cells: int = 25_000_000
+    xlsx_max_sheets: int = 50
 
     @property
     def embedded(self) -> bool:
@@ -191,6 +199,10 @@ KNOWN_VARIABLES = frozenset(
         "CONGVU_LOGIN_LOCKOUT_MINUTES",
         "CONGVU_REPORT_PERIODS",
         "CONGVU_LOG_FORMAT",
+        "CONGVU_MAX_UPLOAD_MB",
+        "CONGVU_XLSX_MAX_UNPACKED_MB",
+        "CONGVU_XLSX_MAX_CELLS",
+        "CONGVU_XLSX_MAX_SHEETS",
         # Read by the test suite and CI only, never by the product.
         "CONGVU_TEST_DATABASE_URL",
         "CONGVU_TEST_REDIS_URL",
@@ -229,6 +241,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         report_periods=_report_periods(env.get("CONGVU_REPORT_PERIODS", "nd09")),
         log_format=_log_format(env.get("CONGVU_LOG_FORMAT", "text")),
+        max_upload_mb=_positive_int("CONGVU_MAX_UPLOAD_MB", env.get("CONGVU_MAX_UPLOAD_MB", "256")),
+        xlsx_max_unpacked_mb=_positive_int(
+            "CONGVU_XLSX_MAX_UNPACKED_MB", env.get("CONGVU_XLSX_MAX_UNPACKED_MB", "1024")
+        ),
+        xlsx_max_cells=_positive_int(
+            "CONGVU_XLSX_MAX_CELLS", env.get("CONGVU_XLSX_MAX_CELLS", "25000000")
+        ),
+        xlsx_max_sheets=_positive_int(
+            "CONGVU_XLSX_MAX_SHEETS", env.get("CONGVU_XLSX_MAX_SHEETS", "50")
+        ),
     )
 
 

@@ -71,8 +71,10 @@ async def dossier_import_task(
         try:
             summary = await run_import(progress)
         except Exception as error:
-            # run_tracked logs the traceback with the job's failure.
+            # run_tracked logs the traceback with the job's failure. arq does not run a
+            # failed job again: its upload goes (a cancelled one is kept for the rerun).
             log.warning("dossier import failed", extra={**fields, "error": type(error).__name__})
+            dossiers.discard_upload(Path(path))
             raise
         log.info("dossier import finished", extra={**fields, **import_counts(summary)})
         # The job record keeps a sample; every rejected row is in the batch's CSV.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from congvu.inspect.dossiers.services.importing import (
     CHUNK_ROWS,
     ImportRequest,
+    discard_upload,
     import_dossiers,
     parse_moment,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "STATUS_LABELS",
     "DossierDetail",
     "ImportRequest",
+    "discard_upload",
     "dossier_detail",
     "import_dossiers",
     "parse_moment",

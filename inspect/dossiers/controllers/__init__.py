@@ -1,9 +1,8 @@
-"""HTTP routes of this domain: dossier pages and the import."""
+"""HTTP routes of this domain: dossier pages and the import (``routes``, built per app
+with its upload limit)."""
 
 from __future__ import annotations
 
-from typing import Any
+from congvu.inspect.dossiers.controllers.pages import routes
 
-from congvu.inspect.dossiers.controllers.pages import dossier_router
-
-ROUTES: list[Any] = [dossier_router]
+__all__ = ["routes"]

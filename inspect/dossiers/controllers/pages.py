@@ -10,12 +10,15 @@ from congvu.inspect.dossiers.services import importing as dossier_import
 from congvu.inspect.dossiers.services import labels
 from congvu.inspect.dossiers.services import queries as dossiers
 from congvu.inspect.dossiers.services.importing import IMPORT_ROLES
-from congvu.inspect.errors import NotFound
+from congvu.inspect.errors import DomainError, NotFound
+from congvu.inspect.i18n import gettext
 from congvu.inspect.organisation import api as organisation
+from congvu.inspect.web import errors
 from congvu.inspect.web.guards import STAFF_ROLES, requires_role
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -24,7 +27,6 @@ LABELS = {
     "channel": labels.CHANNEL_LABELS,
     "flag": labels.FLAG_LABELS,
 }
-MAX_UPLOAD = 512 * 1024 * 1024  # a year of a province's dossiers as CSV
 
 
 @dataclass
@@ -33,6 +35,21 @@ class UploadForm:
     unit_code: str = ""
     mapping_name: str = ""
     exported_at: str = ""
+
+
+class TooLarge(DomainError):
+    status_code = 413
+
+
+TOO_LARGE = (
+    "Tệp tải lên lớn hơn giới hạn {limit} MB; hãy xuất từng quý"
+    " hoặc từng đơn vị thành các tệp nhỏ hơn."
+)
+
+
+def _too_large(request: Request[Any, Any, Any], exc: RequestEntityTooLarge) -> Response[Any]:
+    limit = request.app.state.settings.max_upload_mb
+    return errors.domain_error(request, TooLarge(gettext(TOO_LARGE).format(limit=limit)))
 
 
 class DossierPages(Controller):
@@ -85,26 +102,35 @@ class DossierImportPages(Controller):
         page = await dossiers.import_page(request.user)
         return Template("dossiers/import.html", context={"page": page})
 
-    @post("/", status_code=303, request_max_body_size=MAX_UPLOAD, name="dossier_upload")
+    @post(
+        "/",
+        status_code=303,
+        name="dossier_upload",
+        # The body limit is the app's (CONGVU_MAX_UPLOAD_MB, ``routes``).
+        exception_handlers={RequestEntityTooLarge: _too_large},
+    )
     async def upload(
         self,
         request: Request[Actor, Any, Any],
         data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Redirect:
         unit_code = await _unit_code_in_scope(request.user, data.unit_code.strip())
+        settings = request.app.state.settings
         job_id = await dossier_import.start_upload(
             request.app.state.queue,
             request.user,
-            media_dir=request.app.state.settings.media_dir,
+            media_dir=settings.media_dir,
             file_name=data.file.filename,
             read=data.file.read,
             unit_code=unit_code,
             mapping_name=data.mapping_name.strip(),
             exported_at=data.exported_at,
+            limits=dossier_import.UploadLimits.of(settings),
         )
         return Redirect(f"/jobs/{job_id}", status_code=303)
 
-    @post("/mappings", status_code=303, name="dossier_mapping")
+    # The app's default body limit, as before this router raised it for the upload.
+    @post("/mappings", status_code=303, request_max_body_size=10_000_000, name="dossier_mapping")
     async def save_mapping(
         self,
         request: Request[Actor, Any, Any],
@@ -136,4 +162,13 @@ def _attachment(batch_id: int) -> dict[str, str]:
     return {"content-disposition": f'attachment; filename="lo-{batch_id}-dong-bi-loai.csv"'}
 
 
-dossier_router = Router(path="/", route_handlers=[DossierImportPages, DossierPages])
+def routes(max_upload_mb: int) -> list[Any]:
+    """This domain's routes for one app: an upload may be up to its CONGVU_MAX_UPLOAD_MB
+    (refused beyond with 413 and a sentence saying the limit)."""
+    return [
+        Router(
+            path="/",
+            route_handlers=[DossierImportPages, DossierPages],
+            request_max_body_size=max_upload_mb << 20,
+        )
+    ]

@@ -52,6 +52,7 @@ from congvu.inspect.dossiers.services.importing.reading import (
     read_chunks,
 )
 from congvu.inspect.dossiers.services.importing.rows import Rejection
+from congvu.inspect.dossiers.services.importing.screening import UploadLimits, screen
 from congvu.inspect.dossiers.services.importing.staging import (
     Counts,
     Merge,
@@ -61,6 +62,7 @@ from congvu.inspect.dossiers.services.importing.staging import (
 )
 from congvu.inspect.dossiers.tables import ImportBatch, ImportStatus, RejectedRow
 from congvu.inspect.errors import Invalid, NotFound
+from congvu.inspect.settings import get_settings
 from congvu.rules.dossiers import DossierStatus
 
 Progress = Callable[[int, int, str], Awaitable[None]]
@@ -249,7 +251,13 @@ async def import_dossiers(
         raise NotFound("Không tìm thấy trang.")
     if not request.path.exists():
         raise Invalid("Không tìm thấy tệp cần nhập.", field="file")
-    source = open_source(request.path)
+    # Looking into the file and reading its header are CPU work (an XLSX's shared strings
+    # are all parsed on opening): in a thread, so the web process (and, in embedded mode,
+    # the worker inside it) keeps answering.
+    await asyncio.to_thread(
+        screen, request.path, request.file_name, UploadLimits.of(get_settings())
+    )
+    source = await asyncio.to_thread(open_source, request.path, request.file_name)
     mapping = map_headers(source.headers, await saved_mapping(request.mapping_name))
     missing = [
         FIELD_BY_NAME[name].label

@@ -19,6 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from congvu.inspect.dossiers.services.importing.screening import refuse
 
 # --- fields and header presets ---------------------------------------------------------
 
@@ -236,6 +237,7 @@ class Source:
     headers: list[str]
     estimated_rows: int
     width: int = 0  # cells in most data rows (a header may have one more or one less)
+    name: str = ""  # as its sender called it
 
 
 def _find_header(rows: list[list[str]]) -> int:
@@ -259,18 +261,42 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def open_source(path: Path) -> Source:
+SAMPLE_BYTES = 1 << 20  # the header is found within the first MB
+BLOCK_BYTES = 1 << 21  # the CSV parser's block: no row may be longer
+
+HEADER_TOO_LONG = (
+    "Tệp {file}: dòng tiêu đề (dòng {row}) dài hơn 1 MB, không phải tiêu đề của tệp xuất"
+    " một cửa; không nhập dòng nào."
+)
+CELL_TOO_LONG = (
+    "Tệp {file}: một ô trong 40 dòng đầu dài hơn 128 KB, không phải tệp xuất một cửa;"
+    " không nhập dòng nào."
+)
+
+
+def open_source(path: Path, file_name: str | None = None) -> Source:
+    """The export's kind, encoding, delimiter and header (``file_name``, the name its
+    sender gave it, names it in a refusal). Blocking and CPU-bound: run it in a thread."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _open_xlsx(path)
+        return _open_xlsx(path, file_name or path.name)
     with path.open("rb") as handle:
-        sample = handle.read(1 << 20)
+        sample = handle.read(SAMPLE_BYTES)
     encoding = detect_encoding(sample)
     text = sample.decode(encoding, errors="ignore")
     lines = text.splitlines()[:40]
+    if len(sample) == SAMPLE_BYTES and "\n" not in text and "\r" not in text:
+        raise refuse(HEADER_TOO_LONG, file=file_name or path.name, row=1)
     first = next((line for line in lines if line.count(",") + line.count(";") >= 2), "")
     delimiter = max((",", ";", "\t"), key=first.count) if first else ","
-    rows = list(csv.reader(lines, delimiter=delimiter))
+    try:
+        rows = list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error:  # a field over the csv module's limit
+        raise refuse(CELL_TOO_LONG, file=file_name or path.name) from None
     header_row = _find_header(rows)
+    if len(sample) == SAMPLE_BYTES and header_row >= len(text.splitlines(keepends=True)) - 1:
+        # The header does not end within the sample: cut here, it would leave the parser
+        # no row at all (an import "done, 0 rows" that silently dropped the file).
+        raise refuse(HEADER_TOO_LONG, file=file_name or path.name, row=header_row + 1)
     headers = [unicodedata.normalize("NFC", h).strip() for h in rows[header_row]] if rows else []
     widths = collections.Counter(len(row) for row in rows[header_row + 1 :] if row)
     bytes_per_row = max(1, len(sample) // max(1, text.count("\n")))
@@ -284,10 +310,11 @@ def open_source(path: Path) -> Source:
         headers,
         size // bytes_per_row - header_row,
         widths.most_common(1)[0][0] if widths else len(headers),
+        name=file_name or path.name,
     )
 
 
-def _open_xlsx(path: Path) -> Source:
+def _open_xlsx(path: Path, name: str) -> Source:
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
@@ -303,7 +330,7 @@ def _open_xlsx(path: Path) -> Source:
         total = (sheet.max_row or 0) - header_row - 1
     finally:
         book.close()
-    return Source(path, "xlsx", "xlsx", "", header_row, headers, max(total, 0))
+    return Source(path, "xlsx", "xlsx", "", header_row, headers, max(total, 0), name=name)
 
 
 class _Utf8File(io.RawIOBase):
@@ -411,7 +438,7 @@ def _csv_pieces(source: Source, columns: list[int]) -> Iterator[pa.Table]:
                 # One thread keeps the parser's row numbers (to put misfits back); parsing
                 # still runs in C++ while Python works on the previous chunk.
                 use_threads=False,
-                block_size=1 << 21,
+                block_size=BLOCK_BYTES,
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=source.delimiter,
@@ -425,10 +452,14 @@ def _csv_pieces(source: Source, columns: list[int]) -> Iterator[pa.Table]:
                 quoted_strings_can_be_null=False,
             ),
         )
-    except pa.ArrowInvalid:
-        # The file ends within the header rows: nothing to import.
+    except pa.ArrowInvalid as error:
         if not utf8:
             handle.close()
+        if "larger than block size" in str(error):
+            # Title rows and header longer than a block: never an export's, and skipping
+            # them silently would import nothing.
+            raise refuse(HEADER_TOO_LONG, file=source.name, row=source.header_row + 1) from None
+        # The file ends within the header rows: nothing to import.
         return
     position = 0  # data row index of the next row to hand out
     try:

@@ -38,17 +38,28 @@ async def rejected_rows_csv(actor: Actor, batch_id: int) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(["dòng", *headers, "cột", "lý do"])
+    writer.writerow(["dòng", *(inert(h) for h in headers), "cột", "lý do"])
     for row in rows:
         writer.writerow(
             [
                 row["row_number"],
-                *(row["cells"].get(h, "") for h in headers),
-                row["column"],
+                *(inert(row["cells"].get(h, "")) for h in headers),
+                inert(row["column"]),
                 row["reason"],
             ]
         )
     return out.getvalue()
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: object) -> str:
+    """A cell from the uploaded file as a spreadsheet shows it but never runs it: one
+    starting like a formula (= + - @, or a tab or carriage return before one) gets the
+    apostrophe spreadsheets read as "text follows"."""
+    value = "" if text is None else str(text)
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
 def may_see_batch(actor: Actor, batch: dict[str, Any]) -> bool:

@@ -1,0 +1,183 @@
+"""No upload freezes or fools the server: each hostile upload goes through the real form
+route while ``/health/live`` is polled beside it, and every answer comes within 200 ms;
+what is refused says which file and why, and leaves nothing stored."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import time
+from collections.abc import AsyncIterator, Awaitable
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+from congvu.inspect.app import create_app
+from congvu.inspect.background.tables import JobRecord
+from congvu.inspect.dossiers.tables import Dossier, ImportBatch
+from congvu.inspect.settings import get_settings
+
+from tests.conftest import csrf, login
+from tests.dossiers import hostile
+from tests.test_jobs import run_worker_until_idle
+from tests.worlds import World
+
+pytestmark = pytest.mark.anyio
+
+HEALTH_LIMIT = 0.2
+
+
+def _uploads() -> list[Path]:
+    folder = get_settings().media_dir / "dossier-imports"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture(autouse=True)
+def _no_uploads_yet() -> None:
+    """The media folder is the test run's: earlier tests' uploads are not this one's."""
+    for path in _uploads():
+        path.unlink()
+
+
+async def _upload(client: Any, name: str, content: bytes) -> httpx.Response:
+    return await client.post(
+        "/dossiers/import",
+        files={"file": (name, content, "application/octet-stream")},
+        data={"unit_code": "", "mapping_name": "", "exported_at": "01/04/2026 08:00"},
+        headers=csrf(client),
+        follow_redirects=False,
+    )
+
+
+async def _finished(client: Any, job_url: str, limit: float = 120) -> dict[str, Any]:
+    """The job's JSON once it ends; outside embedded mode a worker runs in this process
+    (as the embedded one would) so that its work competes with the web requests."""
+    settings = get_settings()
+    worker = (
+        None
+        if settings.embedded
+        else asyncio.create_task(run_worker_until_idle(settings.redis_url or ""))
+    )
+    try:
+        with anyio.fail_after(limit):
+            while True:
+                body = (await client.get(f"/api/v1{job_url}")).json()
+                if body["status"] in ("done", "failed"):
+                    return body
+                await anyio.sleep(0.05)
+    finally:
+        if worker is not None:
+            await worker
+
+
+async def _health_while(client: Any, work: Awaitable[Any]) -> tuple[Any, list[float]]:
+    """``work``'s result, and for each /health/live asked every 20 ms while it ran how
+    late its answer came after it was due (a loop blocked between two asks counts)."""
+    task = asyncio.ensure_future(work)
+    latencies: list[float] = []
+    due = time.perf_counter()
+    while not task.done():
+        answer = await client.get("/health/live")
+        latencies.append(time.perf_counter() - due)
+        assert answer.status_code == 200
+        due = time.perf_counter() + 0.02
+        await asyncio.sleep(0.02)
+    return await task, latencies
+
+
+async def _upload_and_import(client: Any, name: str, content: bytes) -> httpx.Response | dict:
+    """The upload's answer when refused, else its job once it has ended."""
+    answer = await _upload(client, name, content)
+    if answer.status_code != 303:
+        return answer
+    return await _finished(client, answer.headers["location"])
+
+
+async def test_a_shared_strings_bomb_is_refused_and_health_keeps_answering(
+    client: Any, world: World
+) -> None:
+    await login(client, "admin")
+    bomb = await anyio.to_thread.run_sync(hostile.shared_strings_bomb, 1_500_000)
+    assert len(bomb) < 5 << 20  # a few MB on the wire
+    answer, latencies = await _health_while(
+        client, _upload_and_import(client, "bao-cao.xlsx", bomb)
+    )
+    assert max(latencies) < HEALTH_LIMIT, sorted(latencies)[-5:]
+    assert isinstance(answer, httpx.Response), answer  # refused at once, no job
+    assert answer.status_code == 400, answer.text
+    assert "Tệp bao-cao.xlsx bị từ chối" in answer.text
+    assert "nhiều hơn số ô của các trang tính (4 ô)" in answer.text
+    assert _uploads() == []
+    assert await JobRecord.count() == 0
+
+
+async def test_a_jpeg_renamed_csv_is_refused_by_name(client: Any, world: World) -> None:
+    await login(client, "admin")
+    answer = await _upload(client, "anh-the.csv", hostile.jpeg())
+    assert answer.status_code == 400
+    assert "Tệp anh-the.csv không phải tệp CSV: nội dung là ảnh JPEG." in answer.text
+    assert _uploads() == []
+    assert await JobRecord.count() == 0
+
+
+async def test_a_zip_bomb_is_refused(client: Any, world: World) -> None:
+    await login(client, "admin")
+    answer = await _upload(client, "bom.xlsx", hostile.zip_bomb(64))
+    assert answer.status_code == 400
+    assert "Tệp bom.xlsx bị từ chối: phần xl/media/padding.xml nén" in answer.text
+    assert _uploads() == []
+
+
+async def test_a_failed_import_deletes_its_upload_and_keeps_what_was_imported(
+    client: Any, world: World
+) -> None:
+    await login(client, "admin")
+    good = "\r\n".join(
+        [
+            "Mã hồ sơ,Tên thủ tục,Đơn vị,Ngày tiếp nhận,Ngày hẹn trả",
+            "H-1,Đăng ký khai sinh,P-A,23/01/2025 09:00,24/01/2025",
+        ]
+    )
+    first = await _upload(client, "dot-1.csv", good.encode())
+    assert (await _finished(client, first.headers["location"]))["status"] == "done"
+    kept = _uploads()
+    assert len(kept) == 1  # an import that succeeded keeps its file, as before
+    wrong = "Số thứ tự,Ghi chú,Người lập\r\n1,abc,Lan\r\n".encode()
+    second = await _upload(client, "sai-mau.csv", wrong)
+    assert second.status_code == 303
+    failed = await _finished(client, second.headers["location"])
+    assert failed["status"] == "failed"
+    assert "Không tìm thấy cột: Mã hồ sơ" in failed["error"]
+    assert _uploads() == kept
+    assert await Dossier.count() == 1
+    assert await ImportBatch.count() == 1
+
+
+@contextlib.asynccontextmanager
+async def _client_with(**changes: Any) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(dataclasses.replace(get_settings(), **changes))
+    async with app.lifespan():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as c:
+            yield c
+
+
+async def test_an_upload_over_the_limit_is_refused_with_413(world: World) -> None:
+    async with _client_with(max_upload_mb=1) as small:
+        await login(small, "admin")
+        answer = await _upload(small, "ca-nam.csv", b"Ma ho so\r\n" + b"x" * (2 << 20))
+        assert answer.status_code == 413
+        assert "lớn hơn giới hạn 1 MB; hãy xuất từng quý" in answer.text
+        api = await small.post(
+            "/dossiers/import",
+            files={"file": ("ca-nam.csv", b"x" * (2 << 20), "text/csv")},
+            headers={**csrf(small), "accept": "application/json"},
+        )
+        assert api.status_code == 413
+        assert api.json()["detail"].startswith("Tệp tải lên lớn hơn giới hạn 1 MB")
+        fits = await _upload(small, "nho.csv", hostile.jpeg())
+        assert fits.status_code == 400  # under the limit: read, then refused for what it is
+    assert _uploads() == []
