@@ -154,6 +154,14 @@ async def test_a_failed_import_deletes_its_upload_and_keeps_what_was_imported(
     assert _uploads() == kept
     assert await Dossier.count() == 1
     assert await ImportBatch.count() == 1
+    # The job pages say it in words (the JSON API keeps the result as it was).
+    done_page = (await client.get(first.headers["location"])).text
+    assert "Kết quả nhập hồ sơ" in done_page and "dot-1.csv" in done_page
+    assert "Hồ sơ mới</th><td>1</td>" in done_page
+    assert '"inserted"' not in done_page and "\\u" not in done_page
+    failed_page = (await client.get(second.headers["location"])).text
+    assert "Không tìm thấy cột: Mã hồ sơ" in failed_page
+    assert "dữ liệu đã nhập trước đó vẫn giữ nguyên" in failed_page
 
 
 @contextlib.asynccontextmanager
