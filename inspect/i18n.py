@@ -120,6 +120,7 @@ ROLE_LABELS = {
     Role.OFFICIAL: "Công chức",
     Role.COUNCIL: "Hội đồng thi đua - khen thưởng",
     Role.REPORTER: "Cán bộ báo cáo",
+    Role.PERSONNEL: "Cán bộ tổ chức",
 }
 
 CATEGORY_LABELS = {
@@ -242,6 +243,7 @@ EN: dict[str, str] = {
             ("Công chức", "Civil servant"),
             ("Hội đồng thi đua - khen thưởng", "Emulation council"),
             ("Cán bộ báo cáo", "Reporting officer"),
+            ("Cán bộ tổ chức", "Personnel officer"),
             ("Cán bộ", "Cadre"),
             ("Viên chức", "Public employee"),
             ("Người lao động", "Contract worker"),

@@ -227,7 +227,9 @@ async def _seed(rng: random.Random) -> None:
     chief_inspector = await person("NA-SNV-TTR", "Chánh Thanh tra", leader=True, gender="nam")
     inspector = await person("NA-SNV-TTR", "Thanh tra viên", gender="nu")
     await person("NA-SNV-TTR", "Thanh tra viên")
-    await person("NA-SNV-CCVC", "Trưởng phòng", leader=True)
+    # The head of the personnel office (phòng Công chức, viên chức) runs rating periods
+    # and discipline cases.
+    personnel_officer = await person("NA-SNV-CCVC", "Trưởng phòng", leader=True)
     council_member = await person("NA-SNV-CCVC", "Chuyên viên chính")
     reporter = await person("NA-SNV-CCVC", "Chuyên viên")
     await person("NA-PVHCC", "Giám đốc Trung tâm", leader=True)
@@ -280,6 +282,7 @@ async def _seed(rng: random.Random) -> None:
     await account("congchuc", Role.OFFICIAL, "NA-TV", staff["NA-TV"])
     await account("thidua", Role.COUNCIL, "NA", council_member)
     await account("baocao", Role.REPORTER, "NA", reporter)
+    await account("tochuc", Role.PERSONNEL, "NA", personnel_officer)
 
     await seed_inspections_demo(rng)
 
@@ -299,4 +302,5 @@ DEMO_ACCOUNTS = [
     DemoAccount("congchuc", Role.OFFICIAL, "NA-TV", "Công chức một cửa: Phường Trường Vinh"),
     DemoAccount("thidua", Role.COUNCIL, "NA", "Hội đồng thi đua - khen thưởng"),
     DemoAccount("baocao", Role.REPORTER, "NA", "Cán bộ báo cáo"),
+    DemoAccount("tochuc", Role.PERSONNEL, "NA", "Cán bộ tổ chức"),
 ]
