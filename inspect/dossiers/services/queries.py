@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, overload
 
 import pandas as pd
@@ -469,10 +469,25 @@ async def store_verdicts(rows: Sequence[tuple[int, str, int, str]], day: date) -
 async def rescan_overdue(as_of: date | None = None) -> dict[str, int]:
     """Nightly: evaluate every unresolved dossier again, so those that became overdue
     (or are due within 24 h) are flagged without waiting for the next export."""
-    day = as_of or clock.today()
+    unresolved = (Dossier.finished_at.is_null(), Dossier.returned_at.is_null())
+    return await _judge_again(unresolved, as_of or clock.today())
+
+
+async def rejudge_received_since(since: date, as_of: date | None = None) -> dict[str, int]:
+    """Evaluate again every dossier received on or after ``since``, resolved or not.
+
+    The nightly scan leaves resolved dossiers alone, so a verdict counted under an earlier
+    revision of the working-day calendar (a swap day added, a holiday removed: rules/README.md,
+    "Working-day calendar") stays wrong until this runs from the first day the revision
+    changes."""
+    start = datetime.combine(since, time.min, clock.zone())
+    return await _judge_again((Dossier.received_at >= start,), as_of or clock.today())
+
+
+async def _judge_again(where: Sequence[Any], day: date) -> dict[str, int]:
     rows = await Dossier.select(
         *_FACT_COLUMNS, Dossier.status, Dossier.flags, Dossier.working_days_late
-    ).where(Dossier.finished_at.is_null(), Dossier.returned_at.is_null())
+    ).where(*where)
     if not rows:
         return {"scanned": 0, "changed": 0, "overdue": 0, "due_within_24h": 0}
     frame = pd.DataFrame(rows)
