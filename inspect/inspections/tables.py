@@ -129,6 +129,9 @@ class Inspection(Table):
     draw_seed = Varchar(length=40, null=True, default=None)
     submitted_at = Timestamptz(null=True, default=None)
     minutes_number = Varchar(length=32, null=True, default=None)
+    # Why the check was planned on a day off or started outside the unit's hours; empty
+    # when it was not. Nobody is judged by the clock then, so the choice is on record.
+    off_hours_reason = Varchar(length=500, default="")
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
 

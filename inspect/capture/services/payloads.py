@@ -18,6 +18,7 @@ class StartPayload(msgspec.Struct, forbid_unknown_fields=True):
     latitude: float | None = None
     longitude: float | None = None
     accuracy_m: float | None = None
+    off_hours_reason: str | None = None
 
 
 class AttendancePayload(msgspec.Struct, forbid_unknown_fields=True):

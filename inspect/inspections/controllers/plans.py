@@ -66,6 +66,7 @@ def _plan_form(form: FormMultiDict) -> PlanForm:
             PlannedVisit(int(u), _date(form.get(f"date_{u}"), "scheduled_date")) for u in units
         ],
         team=_team(form),
+        off_day_reason=form.get("off_day_reason", ""),
     )
 
 
@@ -76,6 +77,7 @@ def _draw_form(form: FormMultiDict) -> DrawForm:
         kind=form.get("kind", ""),
         topics=form.getall("topic", []),
         team=_team(form),
+        off_day_reason=form.get("off_day_reason", ""),
     )
 
 
