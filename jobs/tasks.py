@@ -14,6 +14,7 @@ from congvu.inspect.dossiers import api as dossiers
 from congvu.inspect.errors import NotFound
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.review import api as review
+from congvu.inspect.settings import get_settings
 
 log = logging.getLogger("congvu.jobs")
 
@@ -51,6 +52,16 @@ async def sweep_lost_jobs(ctx: dict[str, Any]) -> dict[str, int]:
 async def seal_audit_trail(ctx: dict[str, Any]) -> int:
     """Seals events written by jobs when no web process is up to do it."""
     return await audit.seal()
+
+
+async def checkpoint_audit_trail(ctx: dict[str, Any]) -> int | None:
+    """Ký mốc kiểm chứng: the hourly signed checkpoint (and the worker's last one at
+    shutdown); the seq it vouches for, or None when refused (logged as an error)."""
+    settings = get_settings()
+    taken = await audit.checkpoint_quietly(
+        settings.checkpoint_dir, settings.checkpoint_key, settings.checkpoint_keep
+    )
+    return taken.checkpoint.seq if taken else None
 
 
 async def dossier_import_task(

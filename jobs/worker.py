@@ -11,6 +11,7 @@ from arq.connections import RedisSettings
 from arq.worker import Function, func
 from congvu.inspect import db, logs
 from congvu.inspect.background.api import JobKind
+from congvu.inspect.settings import get_settings
 from congvu.jobs import tasks
 
 # Housekeeping crons run every few seconds: arq's line per run of them would bury the
@@ -42,6 +43,10 @@ async def job_start(ctx: dict[str, Any]) -> None:
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    # The last checkpoint covers what this worker's jobs wrote. In embedded mode the
+    # web process, which this worker runs inside, takes it after its own last seal.
+    if not get_settings().embedded:
+        await tasks.checkpoint_audit_trail(ctx)
     await db.close()
 
 
@@ -60,6 +65,14 @@ class WorkerSettings:
             name="remind_deadlines",
             hour=set(range(1, 11)),
             minute=5,
+            unique=True,
+        ),
+        # Hourly; unique: with two workers the tick's one job id runs once.
+        cron(
+            tasks.checkpoint_audit_trail,
+            name="checkpoint_audit_trail",
+            minute=0,
+            second=0,
             unique=True,
         ),
         cron(
