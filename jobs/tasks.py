@@ -15,6 +15,7 @@ from congvu.inspect.errors import NotFound
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.review import api as review
 from congvu.inspect.settings import get_settings
+from congvu.inspect.web import metrics
 
 log = logging.getLogger("congvu.jobs")
 
@@ -85,7 +86,10 @@ async def dossier_import_task(
             # run_tracked logs the traceback with the job's failure.
             log.warning("dossier import failed", extra={**fields, "error": type(error).__name__})
             raise
-        log.info("dossier import finished", extra={**fields, **import_counts(summary)})
+        counts = import_counts(summary)
+        log.info("dossier import finished", extra={**fields, **counts})
+        for outcome in ("new", "changed", "unchanged", "rejected"):
+            metrics.IMPORT_ROWS.labels(outcome).inc(counts[outcome] or 0)
         # The job record keeps a sample; every rejected row is in the batch's CSV.
         summary["rejected_rows"] = summary["rejected_rows"][:100]
         return summary

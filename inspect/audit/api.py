@@ -10,8 +10,10 @@ from congvu.inspect.audit.services.chain import (
     check_signature,
     history,
     make_checkpoint,
+    oldest_unsealed_age,
     seal,
     sealing,
+    unsealed_count,
     verify,
 )
 from congvu.inspect.audit.services.checkpoints import (
@@ -41,11 +43,13 @@ __all__ = [
     "history",
     "latest_file",
     "make_checkpoint",
+    "oldest_unsealed_age",
     "read_checkpoint",
     "record",
     "request_id_from",
     "seal",
     "sealing",
     "take_checkpoint",
+    "unsealed_count",
     "verify",
 ]

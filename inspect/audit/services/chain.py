@@ -183,6 +183,11 @@ async def oldest_unsealed_age() -> float | None:
     return max(0.0, (datetime.now(UTC) - moment).total_seconds())
 
 
+async def unsealed_count() -> int:
+    """Events written but not sealed yet (the partial index of unsealed events)."""
+    return await AuditEvent.count().where(AuditEvent.seq.is_null())
+
+
 # The sealer reports at most once a REPORT_EVERY (seconds), and only when it sealed
 # something or the oldest unsealed event is older than LAG_WARNING: a quiet process
 # writes no lines, a stuck lock holder shows within a minute.
