@@ -5,11 +5,13 @@ grew passes; a tampered checkpoint file is refused."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -150,6 +152,22 @@ def test_the_worker_takes_one_every_hour_once_per_tick() -> None:
     assert job.unique  # one job id per tick: two workers run it once
     assert (job.minute, job.second) == (0, 0)
     assert job.hour is None
+
+
+async def test_two_workers_at_the_same_tick_enqueue_one_checkpoint_job(client) -> None:
+    from arq.constants import default_queue_name
+    from arq.worker import Worker
+
+    queue = client.app.state.queue
+    template = next(c for c in WorkerSettings.cron_jobs if c.name == "checkpoint_audit_trail")
+    tick = datetime(2030, 1, 1, 5, 0, tzinfo=UTC)
+    workers = []
+    for _ in range(2):
+        job = dataclasses.replace(template, next_run=tick)
+        workers.append(Worker(cron_jobs=[job], redis_pool=queue, handle_signals=False))
+    for worker in workers:
+        await worker.run_cron(tick, delay=0.5)
+    assert await queue.zcard(default_queue_name) == 1
 
 
 async def test_the_cron_task_takes_a_checkpoint_into_the_configured_directory(clean_db) -> None:
