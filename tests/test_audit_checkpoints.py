@@ -179,6 +179,20 @@ async def test_the_cron_task_takes_a_checkpoint_into_the_configured_directory(cl
     assert checkpoints.read_checkpoint(kept, settings.checkpoint_key).seq == 2
 
 
+async def test_the_production_worker_takes_one_when_it_shuts_down(
+    clean_db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from congvu.jobs import worker
+
+    settings = get_settings()
+    production = dataclasses.replace(settings, redis_url="redis://127.0.0.1:6379/0")
+    monkeypatch.setattr(worker, "get_settings", lambda: production)
+    await write_events(2)
+    await worker.shutdown({})
+    (kept,) = checkpoints.checkpoint_files(settings.checkpoint_dir)
+    assert checkpoints.read_checkpoint(kept, settings.checkpoint_key).seq == 2
+
+
 async def test_the_web_process_takes_one_when_it_shuts_down(clean_db) -> None:
     from congvu.inspect.app import create_app
 
