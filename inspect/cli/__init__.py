@@ -1,5 +1,5 @@
 """The ``congvu`` command line: serve, worker, migrate, demo, create-user, and the groups
-of ``audit``, ``calendar`` and ``dossiers``.
+of ``audit``, ``backup``, ``calendar`` and ``dossiers``.
 
 Commands import what they need when they run: ``congvu calendar`` and ``--help`` answer
 without loading the web app, the database drivers or pandas."""
@@ -13,6 +13,7 @@ import time
 import click
 from congvu.inspect.actor import Role
 from congvu.inspect.cli import audit as cli_audit
+from congvu.inspect.cli.backup import COMMANDS as backup_commands
 from congvu.inspect.cli.calendar import calendar_group
 from congvu.inspect.cli.common import run, settings_or_exit
 from congvu.inspect.cli.dossiers import COMMANDS as dossier_commands
@@ -160,6 +161,8 @@ cli.add_command(calendar_group)
 for command in dossier_commands:
     cli.add_command(command)
 cli_audit.register(cli)
+for command in backup_commands:
+    cli.add_command(command)
 
 
 def main() -> None:

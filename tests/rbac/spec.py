@@ -44,6 +44,8 @@ PUBLIC = (
     "/locale",
     "/sw.js",
     "/manifest.webmanifest",
+    # A scraper's bearer token, not a session, opens it (tests/test_metrics.py).
+    "/metrics",
 )
 ROLES = ("admin", "team_lead", "inspector", "unit_head", "official", "council", "reporter")
 TARGETS = ("own_unit", "other_unit", "own_record")
