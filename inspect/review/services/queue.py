@@ -98,7 +98,8 @@ async def queue_page(
     if filters.unit is not None and filters.unit not in {u.id for u in units}:
         raise Invalid("Đơn vị không hợp lệ.", field="unit")
     matcher = Matcher(filters, {u.id: u.path for u in units}, today)
-    matching = [e for e in everything if matcher.matches(e)]
+    classified = matcher.classify(everything)
+    matching = [e for e, (_, misses) in zip(everything, classified, strict=True) if not misses]
     cut = window(
         matching,
         filters,
@@ -110,7 +111,7 @@ async def queue_page(
     return QueuePage(
         items=items,
         filters=filters,
-        facets=facets(everything, matcher, units),
+        facets=facets(everything, classified, units),
         in_scope=len(everything),
         total=cut.total,
         number=cut.number,

@@ -167,40 +167,63 @@ class FacetOption:
     depth: int = 0
 
 
+DIMENSIONS = ("unit", "kind", "official", "state", "severity", "due")
+
+
 @dataclass
 class Matcher:
+    """Which filters each entry fails, worked out once per entry: a page, its filters'
+    counts and the number of matches then cost one pass over bit masks."""
+
     filters: QueueFilters
     units: dict[int, str]  # unit id → path, of the actor's scope
     today: date
 
-    def values(self, e: Entry) -> dict[str, str]:
-        return {
-            "kind": e.kind.value,
-            "official": str(e.official_id) if e.official_id is not None else "",
-            "state": e.state,
-            "severity": e.severity,
-            "due": due_bucket(e.deadline, self.today),
-        }
+    def values(self, e: Entry) -> tuple[str, ...]:
+        """The entry's value of each dimension (its unit's path for "unit")."""
+        return (
+            e.unit_path,
+            e.kind.value,
+            str(e.official_id) if e.official_id is not None else "",
+            e.state,
+            e.severity,
+            due_bucket(e.deadline, self.today),
+        )
 
-    def matches(self, e: Entry, *, without: str = "") -> bool:
+    def misses(self, values: tuple[str, ...]) -> int:
+        """A bit per filter (in DIMENSIONS order) the values fail."""
         f = self.filters
-        if f.unit is not None and without != "unit":
+        mask = 0
+        if f.unit is not None:
             path = self.units.get(f.unit)
-            if path is None or not e.unit_path.startswith(path):
-                return False
-        mine = self.values(e)
-        for name in ("kind", "official", "state", "severity", "due"):
-            wanted = getattr(f, name)
-            if name != without and wanted is not None and mine[name] != str(wanted):
-                return False
-        return True
+            if path is None or not values[0].startswith(path):
+                mask |= 1
+        for bit, wanted in enumerate((f.kind, f.official, f.state, f.severity, f.due), 1):
+            if wanted is not None and values[bit] != str(wanted):
+                mask |= 1 << bit
+        return mask
+
+    def classify(self, entries: Sequence[Entry]) -> list[tuple[tuple[str, ...], int]]:
+        out = []
+        for e in entries:
+            values = self.values(e)
+            out.append((values, self.misses(values)))
+        return out
 
 
 def facets(
-    entries: Sequence[Entry], matcher: Matcher, units: Sequence[UnitView]
+    entries: Sequence[Entry],
+    classified: Sequence[tuple[tuple[str, ...], int]],
+    units: Sequence[UnitView],
 ) -> dict[str, list[FacetOption]]:
     """For each filter, its values with how many items each would show together with
     the other filters chosen."""
+    counts: list[dict[str, int]] = [{} for _ in DIMENSIONS]
+    for values, mask in classified:
+        for bit in range(len(DIMENSIONS)):
+            if mask & ~(1 << bit) == 0:
+                found = counts[bit]
+                found[values[bit]] = found.get(values[bit], 0) + 1
     out: dict[str, list[FacetOption]] = {}
     for name, labels in (
         ("kind", KIND_LABELS),
@@ -208,26 +231,16 @@ def facets(
         ("severity", SEVERITY_LABELS),
         ("due", DUE_LABELS),
     ):
-        counts: dict[str, int] = {}
-        for e in entries:
-            if matcher.matches(e, without=name):
-                value = matcher.values(e)[name]
-                counts[value] = counts.get(value, 0) + 1
-        out[name] = [FacetOption(v, label, counts.get(v, 0)) for v, label in labels.items()]
-    names: dict[int, str] = {}
-    official_counts: dict[int, int] = {}
-    by_unit: dict[str, int] = {}
-    for e in entries:
-        if e.official_id is not None and e.official_name:
-            names[e.official_id] = e.official_name
-        if matcher.matches(e, without="official") and e.official_id is not None:
-            official_counts[e.official_id] = official_counts.get(e.official_id, 0) + 1
-        if matcher.matches(e, without="unit"):
-            by_unit[e.unit_path] = by_unit.get(e.unit_path, 0) + 1
+        found = counts[DIMENSIONS.index(name)]
+        out[name] = [FacetOption(v, label, found.get(v, 0)) for v, label in labels.items()]
+    names = {e.official_id: e.official_name for e in entries if e.official_id and e.official_name}
+    by_official = counts[DIMENSIONS.index("official")]
     out["official"] = [
-        FacetOption(str(i), name, official_counts.get(i, 0))
-        for i, name in sorted(names.items(), key=lambda o: name_sort_key(o[1]))
+        FacetOption(str(i), name, by_official.get(str(i), 0))
+        for i, name in sorted(names.items(), key=lambda o: name_sort_key(o[1] or ""))
+        if name
     ]
+    by_unit = counts[DIMENSIONS.index("unit")]
     out["unit"] = [
         FacetOption(
             str(u.id),
