@@ -18,6 +18,7 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.i18n import name_sort_key
 from congvu.inspect.inspections.tables import Finding, FindingVersion
+from congvu.inspect.organisation.tables import Official, Unit
 from congvu.inspect.review.services.dossier_flags import LATE_CODE, covered, lateness_flags
 from congvu.inspect.review.services.dossier_items import review_deadline
 from congvu.inspect.review.services.items import ItemKind
@@ -130,45 +131,68 @@ def _finding_deadline(state: ReviewState, review: dict[str, Any] | None) -> date
 
 async def _dossier_entries(actor: Actor, today: date) -> list[Entry]:
     scope = f"{actor.scope_path}%"
+    # A province holds tens of thousands of flagged dossiers: their rows carry ids only,
+    # the units' and officials' names are read once each.
     rows = await Dossier.select(
         Dossier.id,
         Dossier.unit,
-        Dossier.unit.path,
-        Dossier.unit.name,
         Dossier.official,
-        Dossier.official.full_name,
         Dossier.official_name,
         Dossier.received_at,
         Dossier.due_at,
         Dossier.flags,
     ).where(Dossier.unit.path.like(scope), Dossier.flags != "")
+    units = {
+        u["id"]: (u["path"], u["name"])
+        for u in await Unit.select(Unit.id, Unit.path, Unit.name).where(Unit.path.like(scope))
+    }
+    named = sorted({r["official"] for r in rows if r["official"] is not None})
+    officials = (
+        {
+            o["id"]: o["full_name"]
+            for o in await Official.select(Official.id, Official.full_name).where(
+                Official.id.is_in(named)
+            )
+        }
+        if named
+        else {}
+    )
     decided: dict[int, list[str]] = {}
     for d in await DossierDecision.select(DossierDecision.dossier, DossierDecision.flags).where(
         DossierDecision.dossier._.unit._.path.like(scope)
     ):
         decided.setdefault(d["dossier"], []).append(d["flags"])
+    judged: dict[str, tuple[str, ...]] = {}
     deadlines: dict[date, date] = {}
     severities: dict[tuple[str, date], str] = {}
     found = []
     for row in rows:
-        flags = lateness_flags(row["flags"])
-        if not flags or covered(flags, decided.get(row["id"], [])):
+        stored = row["flags"]
+        if stored not in judged:
+            judged[stored] = lateness_flags(stored)
+        flags = judged[stored]
+        if not flags:
             continue
-        if row["official"] is not None and row["official"] == actor.official_id:
+        earlier = decided.get(row["id"])
+        if earlier and covered(flags, earlier):
+            continue
+        official = row["official"]
+        if official is not None and official == actor.official_id:
             continue
         # When the fault arose: the missed return date (receipt when there is none).
         anchor = (row["due_at"] or row["received_at"]).astimezone(VIETNAM_TIME).date()
         if anchor not in deadlines:
             deadlines[anchor] = review_deadline(anchor, today)
+        unit_path, unit_name = units[row["unit"]]
         found.append(
             Entry(
                 kind=ItemKind.DOSSIER,
                 id=row["id"],
                 unit_id=row["unit"],
-                unit_path=row["unit.path"],
-                unit_name=row["unit.name"],
-                official_id=row["official"],
-                official_name=row["official.full_name"] or row["official_name"] or None,
+                unit_path=unit_path,
+                unit_name=unit_name,
+                official_id=official,
+                official_name=officials.get(official) or row["official_name"] or None,
                 state=DOSSIER_STATE,
                 severity=_severity(severities, LATE_CODE, anchor),
                 deadline=deadlines[anchor],

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -43,7 +44,8 @@ DEFAULT_PAGE_SIZE = 25
 
 
 def _deadline_key(e: Entry) -> tuple[Any, ...]:
-    return (e.deadline is None, e.deadline.isoformat() if e.deadline else "", e.kind.value, e.id)
+    # Ordinal days and plain strings: a cursor carries the key as JSON.
+    return (e.deadline is None, e.deadline.toordinal() if e.deadline else 0, str(e.kind), e.id)
 
 
 # The table's orders: every key ends with the deadline's and the item's own, so that two
@@ -53,7 +55,7 @@ SORTS: dict[str, Callable[[Entry], tuple[Any, ...]]] = {
     "unit": lambda e: (e.unit_path, *_deadline_key(e)),
     "official": lambda e: (e.official_name is None, e.official_key, *_deadline_key(e)),
     "severity": lambda e: (SEVERITY_RANK.get(e.severity, 3), *_deadline_key(e)),
-    "kind": lambda e: (e.kind.value, *_deadline_key(e)),
+    "kind": lambda e: (str(e.kind), *_deadline_key(e)),
 }
 
 
@@ -183,7 +185,7 @@ class Matcher:
         """The entry's value of each dimension (its unit's path for "unit")."""
         return (
             e.unit_path,
-            e.kind.value,
+            e.kind,  # a StrEnum: equal to, and hashed as, its value
             str(e.official_id) if e.official_id is not None else "",
             e.state,
             e.severity,
@@ -218,12 +220,14 @@ def facets(
 ) -> dict[str, list[FacetOption]]:
     """For each filter, its values with how many items each would show together with
     the other filters chosen."""
-    counts: list[dict[str, int]] = [{} for _ in DIMENSIONS]
+    # An entry counts for a filter when it misses no other filter: those that miss none
+    # count everywhere (Counter, column by column), those that miss one count for it.
+    kept = [values for values, mask in classified if not mask]
+    counts = [Counter(values[bit] for values in kept) for bit in range(len(DIMENSIONS))]
     for values, mask in classified:
-        for bit in range(len(DIMENSIONS)):
-            if mask & ~(1 << bit) == 0:
-                found = counts[bit]
-                found[values[bit]] = found.get(values[bit], 0) + 1
+        if mask and not mask & (mask - 1):
+            bit = mask.bit_length() - 1
+            counts[bit][values[bit]] += 1
     out: dict[str, list[FacetOption]] = {}
     for name, labels in (
         ("kind", KIND_LABELS),
