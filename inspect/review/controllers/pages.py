@@ -20,11 +20,14 @@ from congvu.inspect.review.services import (
     transitions,
 )
 from congvu.inspect.review.services import queue as review_queue
+from congvu.inspect.review.services.items import BulkResult
+from congvu.inspect.review.services.queue import QueuePage
+from congvu.inspect.review.services.queue_view import QueueFilters
 from congvu.inspect.web.guards import requires_role
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import File, Redirect, Template
 
 MAX_EXPLANATION_UPLOAD = 40 * 1024 * 1024
@@ -33,6 +36,7 @@ LABELS = {
     "action": labels.ACTION_LABELS,
     "follow_up": labels.FOLLOW_UP_LABELS,
     "dossier_action": labels.DOSSIER_ACTION_LABELS,
+    "severity": labels.SEVERITY_LABELS,
 }
 
 
@@ -56,6 +60,31 @@ def _ids(values: list[Any]) -> list[int]:
     return [int(v) for v in values if str(v).isdigit()]
 
 
+QUEUE_PARAMS = ("kind", "unit", "official", "state", "severity", "due", "sort", "size")
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _queue_template(
+    page: QueuePage,
+    *,
+    after: str | None,
+    before: str | None,
+    results: list[BulkResult] | None = None,
+) -> Template:
+    context = {
+        "page": page,
+        "items": page.items,
+        "labels": LABELS,
+        "results": results,
+        "after": after or "",
+        "before": before or "",
+    }
+    return Template("review/queue.html", context=context)
+
+
 def _command(form: ActionForm) -> transitions.Command:
     inspection_id = form.inspection_id.strip()
     if inspection_id and not inspection_id.isdigit():
@@ -73,9 +102,34 @@ class ReviewPages(Controller):
     path = "/"
 
     @get("/review", name="review_queue", guards=[requires_role(*lifecycle.REVIEWER_ROLES)])
-    async def queue(self, request: Request[Actor, Any, Any]) -> Template:
-        items = await review_queue.queue(request.user)
-        return Template("review/queue.html", context={"items": items, "labels": LABELS})
+    async def queue(
+        self,
+        request: Request[Actor, Any, Any],
+        kind: FromQuery[str | None] = None,
+        unit: FromQuery[str | None] = None,
+        official: FromQuery[str | None] = None,
+        # "state" is Litestar's reserved name for the application state.
+        review_state: Annotated[str | None, QueryParameter(name="state")] = None,
+        severity: FromQuery[str | None] = None,
+        due: FromQuery[str | None] = None,
+        sort: FromQuery[str | None] = None,
+        size: FromQuery[str | None] = None,
+        after: FromQuery[str | None] = None,
+        before: FromQuery[str | None] = None,
+    ) -> Template:
+        # Every parameter is read as text: an empty select (``official=``) means "any".
+        filters = QueueFilters.parse(
+            kind=kind,
+            unit=unit,
+            official=official,
+            state=review_state,
+            severity=severity,
+            due=due,
+            sort=sort,
+            size=size,
+        )
+        page = await review_queue.queue_page(request.user, filters, after=after, before=before)
+        return _queue_template(page, after=after, before=before)
 
     @post(
         "/review/bulk",
@@ -92,9 +146,11 @@ class ReviewPages(Controller):
             str(form.get("reason", "")) or None,
             dossier_ids=_ids(form.getall("dossier_ids", [])),
         )
-        items = await review_queue.queue(request.user)
-        context = {"items": items, "labels": LABELS, "results": results}
-        return Template("review/queue.html", context=context)
+        # The page the head acted from, with its filters, shown again with the results.
+        filters = QueueFilters.parse(**{name: _text(form.get(name)) for name in QUEUE_PARAMS})
+        after, before = _text(form.get("after")), _text(form.get("before"))
+        page = await review_queue.queue_page(request.user, filters, after=after, before=before)
+        return _queue_template(page, after=after, before=before, results=results)
 
     @get(
         "/review/dossiers/{dossier_id:int}",
