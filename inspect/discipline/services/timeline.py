@@ -114,6 +114,10 @@ class Timeline:
     def stage_label(self) -> str:
         return STAGE_LABELS[self.file.stage]
 
+    @property
+    def next_label(self) -> str | None:
+        return STAGE_LABELS[self.next] if self.next is not None else None
+
 
 def step_deadline_for(
     file: CaseFile, stage: CaseStage, done_on: date | None, event_on: date | None = None
