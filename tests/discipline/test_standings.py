@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from congvu.inspect.discipline import api as discipline
 from congvu.inspect.discipline.api import AppealOutcome, CaseStage, OpenCase
+from congvu.inspect.discipline.tables import DisciplineCase
 from congvu.inspect.errors import Conflict, Forbidden, Invalid
 from congvu.rules.discipline import Form
 from congvu.rules.discipline_standing import DisciplineStanding, rating_facts
@@ -103,3 +104,24 @@ async def test_a_direct_case_needs_a_description(dw: DisciplineWorld) -> None:
             OpenCase(official_id=dw.rw.world.official_a.id, violation_on=D(2026, 3, 1)),
             today=D(2026, 3, 5),
         )
+
+
+async def test_a_constant_number_of_queries(
+    dw: DisciplineWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = await opened(dw)
+    await walk_to(dw, case, CaseStage.DECIDED)
+    calls = []
+    select = DisciplineCase.select
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return select(*args, **kwargs)
+
+    monkeypatch.setattr(DisciplineCase, "select", counted)
+    few = await discipline.standings([dw.rw.world.official_a.id], D(2026, 1, 1), D(2026, 12, 31))
+    queries = len(calls)
+    many = [*range(1, 400), dw.rw.world.official_a.id]
+    found = await discipline.standings(many, D(2026, 1, 1), D(2026, 12, 31))
+    assert len(calls) - queries == queries == 2
+    assert set(found) == set(many) and found[dw.rw.world.official_a.id] == next(iter(few.values()))

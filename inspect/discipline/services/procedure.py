@@ -31,7 +31,6 @@ from congvu.inspect.discipline.services.timeline import (
     limitation_of,
     next_stage,
     party_of,
-    step_deadline_for,
 )
 from congvu.inspect.discipline.tables import CaseStage, CaseStep, CouncilMember, DisciplineCase
 from congvu.inspect.errors import Conflict, Forbidden, Invalid
@@ -379,9 +378,3 @@ async def close(
             after={"stage": CaseStage.CLOSED.value},
             reason=reason.strip(),
         )
-
-
-def deadline_message(file: CaseFile, stage: CaseStage) -> str | None:
-    """The deadline of the next step, as the case page shows it beside its form."""
-    view = step_deadline_for(file, stage, None)
-    return view.explanation_vi if view else None

@@ -85,6 +85,7 @@ class StepDeadlineView:
     paused_days: int
     on_time: bool | None
     explanation_vi: str
+    explanation_en: str
 
 
 @dataclass(frozen=True)
@@ -149,13 +150,12 @@ def step_deadline_for(
         deadline, paused = verdict.deadline, 0
     else:
         deadline, paused = extend_by_pauses(start, verdict.deadline, file.pauses)
-    explanation = verdict.explanation_vi
+    vi, en = verdict.explanation_vi, verdict.explanation_en
     if paused:
-        explanation += (
-            f" Không tính {paused} ngày tạm hoãn: hạn lùi đến ngày {format_date(deadline)}."
-        )
+        vi += f" Không tính {paused} ngày tạm hoãn: hạn lùi đến ngày {format_date(deadline)}."
+        en += f" {paused} deferred days not counted: due by {format_date(deadline)}."
     on_time = None if done_on is None else done_on <= deadline
-    return StepDeadlineView(deadline, paused, on_time, explanation)
+    return StepDeadlineView(deadline, paused, on_time, vi, en)
 
 
 def limitation_of(file: CaseFile) -> LimitationVerdict:
