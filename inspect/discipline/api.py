@@ -9,6 +9,8 @@ from datetime import date
 from congvu.inspect import clock
 from congvu.inspect.actor import Actor
 from congvu.inspect.discipline.services.appeals import decide_appeal, submit_appeal
+from congvu.inspect.discipline.services.documents import KINDS as DOCUMENT_KINDS
+from congvu.inspect.discipline.services.documents import document
 from congvu.inspect.discipline.services.listing import CaseFilter, cases
 from congvu.inspect.discipline.services.loading import CaseFile, load, may_manage
 from congvu.inspect.discipline.services.opening import OpenCase, join_findings, open_case
@@ -46,6 +48,7 @@ async def case_timeline(actor: Actor, case_id: int, today: date | None = None) -
 __all__ = [
     "COUNCIL_SIZE",
     "DEFERRAL_REASONS",
+    "DOCUMENT_KINDS",
     "STAGE_LABELS",
     "STEPS",
     "AppealOutcome",
@@ -63,6 +66,7 @@ __all__ = [
     "decide",
     "decide_appeal",
     "defer",
+    "document",
     "hold_review_meeting",
     "join_findings",
     "may_manage",

@@ -75,6 +75,7 @@ MATRIX: dict[Route, Expect] = {
         "other_unit": NOBODY,
     },
     ("POST", "/discipline/{case_id:int}/appeals/{appeal_id:int}"): managed(303),
+    ("GET", "/discipline/{case_id:int}/documents/{kind:str}"): managed(200),
     ("GET", "/my-discipline"): same(roles(200, ("official",))),
 }
 LISTS = {("GET", "/discipline"), ("GET", "/my-discipline")}
@@ -137,7 +138,11 @@ class DisciplineMatrix:
 
 def _prepare(m: DisciplineMatrix) -> Prepare:
     async def prepare(role: str, method: str, path: str, target: str) -> dict[str, Any]:
-        values: dict[str, Any] = {"case_id": m.cases[target], "stage": "review_meeting"}
+        values: dict[str, Any] = {
+            "case_id": m.cases[target],
+            "stage": "review_meeting",
+            "kind": "thong-bao-hop-kiem-diem",
+        }
         if method == "POST" and path == "/discipline":
             values["official_id"] = m.officials[target]
         elif method == "POST" and "/steps/" in path:

@@ -16,10 +16,11 @@ from congvu.rules.discipline import Form
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 MANAGERS = (Role.PERSONNEL, Role.ADMIN)
 FORM_LABELS = {f.value: f.label_vi for f in Form}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _day(form: FormMultiDict, name: str, *, required: bool = True) -> date | None:
@@ -72,6 +73,7 @@ async def _case_page(
             "manage": discipline.may_manage(actor),
             "mine": actor.official_id == t.file.case["official"],
             "stages": discipline.STAGE_LABELS,
+            "stages_enum": discipline.CaseStage,
             "form_labels": FORM_LABELS,
             "deferral_reasons": discipline.DEFERRAL_REASONS,
             "council_size": discipline.COUNCIL_SIZE,
@@ -267,6 +269,22 @@ class DisciplinePages(Controller):
             echo = {"reason": str(form.get("reason", "")), "_stage": f"appeal-{appeal_id}"}
             return await _case_page(request.user, case_id, error, echo, error.status_code)
         return Redirect(f"/discipline/{case_id}", status_code=303)
+
+    @get(
+        "/discipline/{case_id:int}/documents/{kind:str}",
+        name="discipline_document",
+        guards=[requires_role(*MANAGERS)],
+        media_type=DOCX,
+    )
+    async def document(
+        self, request: Request[Actor, Any, Any], case_id: FromPath[int], kind: FromPath[str]
+    ) -> Response[bytes]:
+        name, content = await discipline.document(request.user, case_id, kind)
+        return Response(
+            content,
+            media_type=DOCX,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @get("/my-discipline", name="my_discipline", guards=[requires_role(Role.OFFICIAL)])
     async def mine(self, request: Request[Actor, Any, Any]) -> Template:
