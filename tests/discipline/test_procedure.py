@@ -329,3 +329,23 @@ async def test_who_sees_a_case(dw: DisciplineWorld) -> None:
     mine = await discipline.cases(dw.subject, today=D(2026, 3, 6))
     assert [t.file.id for t in mine] == [case]
     assert await discipline.cases(dw.other, today=D(2026, 3, 6)) == []
+
+
+async def test_one_level_higher_during_an_earlier_decision(dw: DisciplineWorld) -> None:
+    first = await opened(dw)
+    await walk_to(dw, first, CaseStage.DECIDED)  # khiển trách, effective 27/03/2026
+    t = await discipline.case_timeline(dw.personnel, first, today=D(2026, 3, 27))
+    assert t.suggestion is not None and t.suggestion.form is Form.KHIEN_TRACH
+    second = await discipline.open_case(
+        dw.personnel,
+        OpenCase(
+            official_id=dw.rw.world.official_a.id,
+            description="Lại đi muộn",
+            violation_on=D(2026, 4, 6),
+        ),
+        today=D(2026, 4, 8),
+    )
+    later = await discipline.case_timeline(dw.personnel, second, today=D(2026, 4, 8))
+    # A reprimand in force when the new act fell: one level above it, a warning.
+    assert later.suggestion is not None and later.suggestion.form is Form.CANH_CAO
+    assert "nặng hơn một mức" in later.suggestion.explanation_vi

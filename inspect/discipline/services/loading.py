@@ -74,6 +74,17 @@ class AppealRow:
 
 
 @dataclass(frozen=True)
+class PriorDecision:
+    """Another decision (not annulled) about the same official."""
+
+    case_id: int
+    form: str
+    decided_on: date
+    effective_on: date
+    party_decided_on: date | None
+
+
+@dataclass(frozen=True)
 class CaseFile:
     """A case as stored: its row (``case``, a dict of columns plus the official's name
     and the unit's path and name) and its children."""
@@ -84,6 +95,7 @@ class CaseFile:
     deferrals: tuple[DeferralRow, ...]
     sources: tuple[Source, ...]
     appeals: tuple[AppealRow, ...]
+    prior: tuple[PriorDecision, ...] = ()
 
     @property
     def id(self) -> int:
@@ -154,6 +166,22 @@ async def complete(case: dict[str, Any]) -> CaseFile:
         await CaseSource.select().where(CaseSource.case == case_id).order_by(CaseSource.observed_on)
     )
     appeals = await Appeal.select().where(Appeal.case == case_id).order_by(Appeal.id)
+    prior = (
+        await DisciplineCase.select(
+            DisciplineCase.id,
+            DisciplineCase.decided_form,
+            DisciplineCase.decided_on,
+            DisciplineCase.effective_on,
+            DisciplineCase.party_decided_on,
+        )
+        .where(
+            DisciplineCase.official == case["official"],
+            DisciplineCase.id != case_id,
+            DisciplineCase.decided_form.is_not_null(),
+            DisciplineCase.annulled_on.is_null(),
+        )
+        .order_by(DisciplineCase.decided_on)
+    )
     return CaseFile(
         case=case,
         steps={
@@ -183,5 +211,15 @@ async def complete(case: dict[str, Any]) -> CaseFile:
                 a["outcome_reason"],
             )
             for a in appeals
+        ),
+        prior=tuple(
+            PriorDecision(
+                p["id"],
+                p["decided_form"],
+                p["decided_on"],
+                p["effective_on"],
+                p["party_decided_on"],
+            )
+            for p in prior
         ),
     )

@@ -14,11 +14,14 @@ from congvu.rules.discipline import (
     AllowedForms,
     Category,
     Form,
+    FormVerdict,
+    InForceDecision,
     LimitationVerdict,
     PartyDecisionVerdict,
     ProcedureStep,
     ProcessingVerdict,
     allowed_forms,
+    decide_form,
     extend_by_pauses,
     limitation,
     party_decision_check,
@@ -110,6 +113,7 @@ class Timeline:
     processing: ProcessingVerdict
     party: PartyDecisionVerdict | None
     forms: AllowedForms
+    suggestion: FormVerdict | None = None
 
     @property
     def stage_label(self) -> str:
@@ -202,6 +206,32 @@ def forms_of(file: CaseFile) -> AllowedForms:
     )
 
 
+def suggestion_of(file: CaseFile) -> FormVerdict | None:
+    """The form the engine derives for the case: the highest of its violations (one
+    decision for several, NĐ 172/2025 Art. 2.2) and one level higher when the act fell
+    while an earlier decision was in force (Art. 2.3); None when the merited level is
+    not a form for this person."""
+    c = file.case
+    merited = [file.merited] * max(1, len(file.sources))
+    earlier = [p for p in file.prior if p.effective_on <= c["violation_on"]]
+    in_force = None
+    if earlier:
+        last = earlier[-1]
+        start = last.party_decided_on or last.effective_on
+        in_force = InForceDecision(Form(last.form), start)
+    try:
+        return decide_form(
+            merited,
+            category=file.category,
+            leader=c["leader"],
+            on=c["opened_on"],
+            in_force=in_force,
+            new_violation_on=c["violation_on"],
+        )
+    except ValueError:
+        return None
+
+
 def timeline(file: CaseFile, today: date) -> Timeline:
     rows = []
     for stage in STEPS:
@@ -238,4 +268,5 @@ def timeline(file: CaseFile, today: date) -> Timeline:
         processing=processing,
         party=party_of(file),
         forms=forms_of(file),
+        suggestion=suggestion_of(file),
     )
