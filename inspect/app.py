@@ -26,6 +26,7 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.background.controllers import ROUTES as BACKGROUND_ROUTES
 from congvu.inspect.capture.controllers import ROUTES as CAPTURE_ROUTES
+from congvu.inspect.discipline.controllers import ROUTES as DISCIPLINE_ROUTES
 from congvu.inspect.dossiers.controllers import ROUTES as DOSSIER_ROUTES
 from congvu.inspect.embedded_redis import EmbeddedRedis
 from congvu.inspect.inspections.controllers import ROUTES as INSPECTION_ROUTES
@@ -216,6 +217,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *CAPTURE_ROUTES,
             *DOSSIER_ROUTES,
             *REVIEW_ROUTES,
+            *DISCIPLINE_ROUTES,
             create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"]),
         ],
         lifespan=[lifespan],
