@@ -126,6 +126,16 @@ async def test_same_uuid_with_other_content_is_a_conflict_and_kept(client, iw) -
     await login(client, "lead")
     listed = (await client.get(f"/api/v1/sync/conflicts?inspection_id={iw.inspection.id}")).json()
     assert [c["client_uuid"] for c in listed] == [rec["uuid"]]
+    # Reading them is audited: who read which conflicts, of which inspection.
+    read = await (
+        AuditEvent.select()
+        .where(AuditEvent.action == "sync_conflicts_viewed")
+        .output(load_json=True)
+        .first()
+    )
+    assert (read["actor_username"], read["object_type"]) == ("lead", "inspection")
+    assert read["object_id"] == str(iw.inspection.id)
+    assert read["after"] == {"conflict_ids": [conflict["id"]]}
 
 
 async def test_an_edit_names_the_latest_version_and_a_stale_edit_is_409(client, iw) -> None:
@@ -427,9 +437,9 @@ async def test_a_finding_sent_alone_is_written_whole_with_its_edit_and_audit(cli
     rejected = await send_one(client, stale)
     assert (rejected["http_status"], rejected["error"]["field"]) == (409, "replaces")
 
-    findings = await Finding.select(
-        Finding.id, Finding.version_state, Finding.version
-    ).order_by(Finding.id)
+    findings = await Finding.select(Finding.id, Finding.version_state, Finding.version).order_by(
+        Finding.id
+    )
     assert [(f["version_state"], f["version"]) for f in findings] == [
         ("superseded", 1),
         ("current", 2),
@@ -442,7 +452,6 @@ async def test_a_finding_sent_alone_is_written_whole_with_its_edit_and_audit(cli
     receipts = await SyncReceipt.select(SyncReceipt.id)
     assert {str(r["id"]) for r in receipts} >= {original["uuid"], edit["uuid"]}
     assert stale["uuid"] not in {str(r["id"]) for r in receipts}
-
 
 
 async def test_a_duplicate_answers_the_original_record_byte_for_byte(client, iw) -> None:
