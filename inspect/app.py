@@ -31,7 +31,7 @@ from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.controllers import ROUTES as ORGANISATION_ROUTES
 from congvu.inspect.review.controllers import ROUTES as REVIEW_ROUTES
 from congvu.inspect.settings import Settings, get_settings
-from congvu.inspect.web import errors, health, params
+from congvu.inspect.web import errors, headers, health, params
 from congvu.inspect.web.sessions import RotatingSessionBackend, SessionConfig, SessionStore
 
 # The app factory is the composition root: with the CLI, the only place in
@@ -234,4 +234,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=settings.debug,
     )
+    # Around the router itself, not per route as a Litestar middleware is: a 404 for an
+    # unknown path, a 405 and the session check's redirects get the headers too.
+    app.asgi_handler = headers.security_headers(settings.secure_cookies)(app.asgi_handler)
     return app
