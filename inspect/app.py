@@ -34,7 +34,7 @@ from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.controllers import ROUTES as ORGANISATION_ROUTES
 from congvu.inspect.review.controllers import ROUTES as REVIEW_ROUTES
 from congvu.inspect.settings import Settings, get_settings
-from congvu.inspect.web import errors, health, metrics
+from congvu.inspect.web import errors, headers, health, metrics, params
 from congvu.inspect.web.sessions import RotatingSessionBackend, SessionConfig, SessionStore
 
 # The app factory is the composition root: with the CLI, the only place in
@@ -78,8 +78,12 @@ def _jinja_setup(settings: Settings) -> Callable[[JinjaTemplateEngine], None]:
 def _configure_jinja(engine: JinjaTemplateEngine, settings: Settings) -> None:
     env = engine.engine
     env.add_extension("jinja2.ext.i18n")
+    # Old-style callables: ``_(text)`` returns plain text, escaped like any other value.
+    # The new style %-formats every result (a '%' in a message, often the user's own
+    # input, raised an error) and marks it safe HTML (input in a message went out as
+    # markup). No template formats a translation.
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n.gettext, i18n.ngettext, newstyle=True
+        i18n.gettext, i18n.ngettext, newstyle=False
     )
     zone = settings.zone
     env.filters["vn_date"] = lambda value: i18n.format_date(value, zone)
@@ -157,6 +161,11 @@ async def _set_locale(request: Request[Any, Any, Any]) -> None:
     i18n.current_locale.set(locale)
 
 
+async def _before_request(request: Request[Any, Any, Any]) -> None:
+    await _set_locale(request)  # first: a refusal below is worded in the user's language
+    await params.check_whole_numbers(request)
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     logs.configure(settings)
@@ -207,7 +216,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         exclude=[f"^{p}" for p in PUBLIC_PATHS],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health.HealthController,
             metrics.metrics,
@@ -239,7 +248,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             engine_callback=_jinja_setup(settings),
         ),
         plugins=[HTMXPlugin()],
-        before_request=_set_locale,
+        before_request=_before_request,
         exception_handlers=errors.HANDLERS,
         # congvu.inspect.logs configures logging: Litestar's own config would add a second
         # handler on the root logger, and the 500 handler logs unhandled errors itself.
@@ -253,3 +262,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=settings.debug,
     )
+    # Around the router itself, not per route as a Litestar middleware is: a 404 for an
+    # unknown path, a 405 and the session check's redirects get the headers too.
+    app.asgi_handler = headers.security_headers(settings.secure_cookies)(app.asgi_handler)
+    return app

@@ -230,6 +230,19 @@ class Evidence(Table):
     uploaded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
 
 
+class EvidenceUpload(Table, tablename="evidence_upload"):
+    """Who uploaded a stored photo: one row per account that sent its bytes. A photo is
+    attached (to a finding, a giải trình, a closing proof) only by an account that
+    uploaded it, because its sha256 is a content address, not a capability: knowing a
+    hash must not let anyone cite, and then read, another unit's photo."""
+
+    id: Serial
+
+    evidence = ForeignKey(references=Evidence, on_delete=OnDelete.cascade, index=True)
+    uploaded_by = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    uploaded_at = Timestamptz()
+
+
 class FindingEvidence(Table, tablename="finding_evidence"):
     id: Serial
 

@@ -77,7 +77,10 @@ async def test_submitted_minutes_show_header_attendance_findings_and_signatures(
     assert vn_date_line(iw.day) in html
     assert "TỈNH THỬ NGHIỆM" in html
     assert "BIÊN BẢN KIỂM TRA" in html
-    assert "Times New Roman" in html and "size: A4" in html
+    # The A4 layout is in its own stylesheet (the CSP allows no inline style).
+    assert '<link rel="stylesheet" href="/static/css/minutes.css">' in html
+    css = (await client.get("/static/css/minutes.css")).text
+    assert "Times New Roman" in css and "size: A4" in css
     assert "Nguyễn Thị Lan" in html
     assert "muộn 51 phút" in html
     assert "Không niêm yết số điện thoại đường dây nóng" in html

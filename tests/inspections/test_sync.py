@@ -172,6 +172,16 @@ async def test_same_uuid_with_other_content_is_a_conflict_and_kept(client, iw) -
     await login(client, "lead")
     listed = (await client.get(f"/api/v1/sync/conflicts?inspection_id={iw.inspection.id}")).json()
     assert [c["client_uuid"] for c in listed] == [rec["uuid"]]
+    # Reading them is audited: who read which conflicts, of which inspection.
+    read = await (
+        AuditEvent.select()
+        .where(AuditEvent.action == "sync_conflicts_viewed")
+        .output(load_json=True)
+        .first()
+    )
+    assert (read["actor_username"], read["object_type"]) == ("lead", "inspection")
+    assert read["object_id"] == str(iw.inspection.id)
+    assert read["after"] == {"conflict_ids": [conflict["id"]]}
 
 
 async def test_an_edit_names_the_latest_version_and_a_stale_edit_is_409(client, iw) -> None:

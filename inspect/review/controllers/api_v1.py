@@ -22,6 +22,7 @@ from congvu.inspect.review.services import (
 from congvu.inspect.review.services import queue as review_queue
 from congvu.inspect.review.services.queue_view import QueueFilters
 from congvu.inspect.web.guards import requires_role
+from congvu.inspect.web.params import Line, Reason
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import File, Response
@@ -29,13 +30,13 @@ from litestar.response import File, Response
 
 @dataclass(frozen=True)
 class TransitionIn:
-    action: str
-    reason: str | None = None
-    follow_up: str | None = None
-    explanation: str | None = None
+    action: Line
+    reason: Reason | None = None
+    follow_up: Line | None = None
+    explanation: str | None = None  # at most 20,000 characters (the service says so)
     inspection_id: int | None = None
-    evidence_sha256: str | None = None
-    attachments: list[str] = field(default_factory=list)
+    evidence_sha256: Line | None = None
+    attachments: list[Line] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -46,16 +47,16 @@ class TransitionOut:
 
 @dataclass(frozen=True)
 class BulkIn:
-    action: str
+    action: Line
     finding_ids: list[int] = field(default_factory=list)
-    reason: str | None = None
+    reason: Reason | None = None
     dossier_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class DossierDecisionIn:
-    action: str  # take_up | dismiss
-    reason: str | None = None
+    action: Line  # take_up | dismiss
+    reason: Reason | None = None
     official_id: int | None = None
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor
-from congvu.inspect.errors import Invalid
 from congvu.inspect.review.services import (
     dossier_cases,
     dossier_items,
@@ -24,6 +23,7 @@ from congvu.inspect.review.services.items import BulkResult
 from congvu.inspect.review.services.queue import QueuePage
 from congvu.inspect.review.services.queue_view import QueueFilters
 from congvu.inspect.web.guards import requires_role
+from congvu.inspect.web.params import Line, Reason, form_id
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -42,22 +42,22 @@ LABELS = {
 
 @dataclass
 class ActionForm:
-    action: str
-    reason: str = ""
-    follow_up: str = ""
-    inspection_id: str = ""
-    evidence_sha256: str = ""
+    action: Line
+    reason: Reason = ""
+    follow_up: Line = ""
+    inspection_id: Line = ""
+    evidence_sha256: Line = ""
 
 
 @dataclass
 class DossierForm:
-    action: str
-    reason: str = ""
-    official_id: str = ""
+    action: Line
+    reason: Reason = ""
+    official_id: Line = ""
 
 
-def _ids(values: list[Any]) -> list[int]:
-    return [int(v) for v in values if str(v).isdigit()]
+def _ids(values: list[Any], field: str) -> list[int]:
+    return [i for v in values if (i := form_id(v, field)) is not None]
 
 
 QUEUE_PARAMS = ("kind", "unit", "official", "state", "severity", "due", "sort", "size")
@@ -86,14 +86,11 @@ def _queue_template(
 
 
 def _command(form: ActionForm) -> transitions.Command:
-    inspection_id = form.inspection_id.strip()
-    if inspection_id and not inspection_id.isdigit():
-        raise Invalid("Số cuộc kiểm tra không hợp lệ.", field="inspection_id")
     return transitions.Command(
         action=form.action,
         reason=form.reason or None,
         follow_up=form.follow_up or None,
-        inspection_id=int(inspection_id) if inspection_id else None,
+        inspection_id=form_id(form.inspection_id, "inspection_id"),
         evidence_sha256=form.evidence_sha256.strip() or None,
     )
 
@@ -141,10 +138,10 @@ class ReviewPages(Controller):
         form = await request.form()
         results = await review_queue.bulk(
             request.user,
-            _ids(form.getall("finding_ids", [])),
+            _ids(form.getall("finding_ids", []), "finding_ids"),
             str(form.get("action", "")),
             str(form.get("reason", "")) or None,
-            dossier_ids=_ids(form.getall("dossier_ids", [])),
+            dossier_ids=_ids(form.getall("dossier_ids", []), "dossier_ids"),
         )
         # The page the head acted from, with its filters, shown again with the results.
         filters = QueueFilters.parse(**{name: _text(form.get(name)) for name in QUEUE_PARAMS})
@@ -175,13 +172,10 @@ class ReviewPages(Controller):
         dossier_id: FromPath[int],
         data: Annotated[DossierForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Redirect:
-        official = data.official_id.strip()
-        if official and not official.isdigit():
-            raise Invalid("Cán bộ không hợp lệ.", field="official_id")
         command = dossier_cases.DossierCommand(
             action=data.action,
             reason=data.reason or None,
-            official_id=int(official) if official else None,
+            official_id=form_id(data.official_id, "official_id"),
         )
         result = await dossier_cases.decide(request.user, dossier_id, command)
         target = f"/findings/{result.finding_id}" if result.finding_id else "/review"
@@ -215,8 +209,11 @@ class ReviewPages(Controller):
         self, request: Request[Actor, Any, Any], finding_id: FromPath[int]
     ) -> Redirect:
         form = await request.form()
+        # A form without any file may omit the field altogether.
         files = [
-            await f.read() for f in form.getall("files") if isinstance(f, UploadFile) and f.filename
+            await f.read()
+            for f in form.getall("files", [])
+            if isinstance(f, UploadFile) and f.filename
         ]
         await explanations.submit_explanation(
             request.user, finding_id, str(form.get("text", "")), files
