@@ -65,6 +65,15 @@ class OfficialFacts:
     contests: dict[str, str]  # source -> the official's reason
     standing: DisciplineStanding
 
+    @property
+    def agency(self) -> str:
+        """The agency (cơ quan, đơn vị) whose HTXS quota the official counts in: the
+        department or commune directly under the province, its offices and one-stop centre
+        included (the decree counts the quota within one agency); the province's own staff
+        count in the province."""
+        parts = [p for p in self.unit_path.split("/") if p]
+        return parts[1] if len(parts) > 1 else parts[0]
+
 
 async def unit_by_code(code: str) -> dict[str, object]:
     row = (

@@ -1,7 +1,8 @@
 """Đề xuất xếp loại quý: from each official's facts to the proposed level, in the order the
 decree and the unit work in — the sheet (head's scores less the suggested deductions), the
-discipline cap (``rating_facts`` → ``rate_by_score``), then the HTXS quota per unit and per
-task group (``apply_htxs_quota``). Pure over the facts: no query here."""
+discipline cap (``rating_facts`` → ``rate_by_score``), then the HTXS quota per agency (the
+unit under the province, its offices included) and per task group (``apply_htxs_quota``).
+Pure over the facts: no query here."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ class Proposal:
     @property
     def group(self) -> str:
         sheet = self.facts.head_sheet
-        return f"{self.facts.unit_code}/{sheet.task_group if sheet else ''}"
+        return f"{self.facts.agency}/{sheet.task_group if sheet else ''}"
 
 
 @dataclass(frozen=True)

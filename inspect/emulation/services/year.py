@@ -102,7 +102,7 @@ def propose_year(
             row["reasons_vi"].append(verdict.explanation_vi)
             if verdict.level is not None:
                 entries.append(
-                    RatedEntry(str(f.official_id), verdict.level, total, None, f.unit_code)
+                    RatedEntry(str(f.official_id), verdict.level, total, None, f.agency)
                 )
         elif f.category != RATED_CATEGORY:
             row["reasons_vi"].append(
