@@ -86,6 +86,11 @@ def _show(value: Fraction) -> str:
     return f"{float(value):g}"
 
 
+def _show_vi(value: Fraction) -> str:
+    """0,5: Vietnamese writes a decimal comma."""
+    return _show(value).replace(".", ",")
+
+
 def suggest(violations: Iterable[ConfirmedViolation], *, on: date) -> DeductionSheet:
     """The suggested deductions of ``violations`` under the pack in force ``on`` (the last
     day of the period rated), oldest decision first, then by source."""
@@ -105,7 +110,7 @@ def suggest(violations: Iterable[ConfirmedViolation], *, on: date) -> DeductionS
                     per_case,
                     v,
                     pack.ref(),
-                    f"Trừ {_show(per_case)} điểm phần trăm tỷ lệ đúng hạn (c): {cause_vi}.",
+                    f"Trừ {_show_vi(per_case)} điểm phần trăm tỷ lệ đúng hạn (c): {cause_vi}.",
                     f"{_show(per_case)} percentage points off timeliness (c): {cause_en}.",
                 )
             )
@@ -120,7 +125,7 @@ def suggest(violations: Iterable[ConfirmedViolation], *, on: date) -> DeductionS
                 points,
                 v,
                 pack.ref(),
-                f"Trừ {_show(points)} điểm tiêu chí {criterion} ({label['vi']}): {cause_vi}.",
+                f"Trừ {_show_vi(points)} điểm tiêu chí {criterion} ({label['vi']}): {cause_vi}.",
                 f"{_show(points)} points off {criterion} ({label['en']}): {cause_en}.",
             )
         )

@@ -98,6 +98,10 @@ async def test_a_quarter_from_findings_to_a_locked_version(
         {"source": f"finding:{early}", "explanation_due": mine["held_back"][0]["explanation_due"]}
     ]
     assert mine["score"]["total"] == 99.5 and mine["merited"] == "HTXS"
+    assert (
+        "Kỳ đến 14/09/2026: 99,5 điểm, thuộc mức Hoàn thành xuất sắc nhiệm vụ. Kết quả:"
+        in " ".join(mine["reasons_vi"])
+    )
     # Alone in her unit's group: 20% of no HTT is no HTXS.
     assert mine["level"] == "HTT" and "ngoài hạn mức 0 người" in mine["quota"]
 
@@ -106,7 +110,7 @@ async def test_a_quarter_from_findings_to_a_locked_version(
     own = (await client.get("/api/v1/ratings/2026-Q3/me")).json()
     assert own["me"]["official_id"] == lan.id and len(own["officials"]) == 1
     page = await client.get("/ratings/2026-Q3/me")
-    assert page.status_code == 200 and "Trừ 0.5 điểm tiêu chí I.2" in page.text
+    assert page.status_code == 200 and "Trừ 0,5 điểm tiêu chí I.2" in page.text
     empty = await post(client, "/ratings/2026-Q3/me/contests", source=f"finding:{late}", reason=" ")
     assert empty.status_code == 400 and f'id="error-reason-finding:{late}"' in empty.text
     assert (

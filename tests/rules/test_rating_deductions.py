@@ -117,6 +117,7 @@ def test_each_suggestion_carries_its_source_and_is_ordered_by_decision() -> None
         "ngày 02/08/2026 (conduct.RUDE_ATTITUDE 2025.1)."
     )
     assert "0.5 points off I.2" in sheet.deductions[1].explanation_en
+    assert sheet.deductions[1].explanation_vi.startswith("Trừ 0,5 điểm tiêu chí I.2")
 
 
 def test_a_dossier_case_explains_the_timeliness_deduction() -> None:

@@ -36,7 +36,9 @@ class RatingPages(Controller):
             p["versions"] = await emulation.versions(p["name"])
         units = [
             u
-            for u in await Unit.select(Unit.code, Unit.name, Unit.path).order_by(Unit.path)
+            for u in await Unit.select(Unit.code, Unit.name, Unit.path)
+            .where(Unit.valid_to.is_null())
+            .order_by(Unit.path)
             if request.user.can_see_unit_path(u["path"])
         ]
         return Template(

@@ -10,7 +10,7 @@ import json
 from datetime import date
 from typing import Any
 
-from congvu.inspect import clock, db
+from congvu.inspect import clock, db, i18n
 from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.emulation.services.access import require_manager
@@ -191,5 +191,11 @@ async def version_proposals(actor: Actor, text: str, version: int) -> dict[str, 
     return {**proposals, "officials": mine}
 
 
+def period_label(name: str) -> str:
+    """ "Quý III/2026" or "Năm 2026" (English: "Q3 2026"), in the reader's language."""
+    return parse_report_period(name).label(i18n.current_locale.get(), bounds=False)
+
+
 async def all_periods() -> list[dict[str, Any]]:
-    return await RatingPeriod.select().order_by(RatingPeriod.starts_on, ascending=False)
+    rows = await RatingPeriod.select().order_by(RatingPeriod.starts_on, ascending=False)
+    return [{**r, "label": period_label(r["name"])} for r in rows]

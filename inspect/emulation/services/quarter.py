@@ -63,6 +63,20 @@ def standing_until(standing: DisciplineStanding, end: date) -> DisciplineStandin
     )
 
 
+def vi_number(value: Fraction) -> str:
+    """85,3 — two decimals at most, a decimal comma, as Vietnamese documents write."""
+    return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def explanation_vi(verdict: RatingVerdict, total: Fraction, year: int, end: date) -> str:
+    """The verdict's explanation with its first sentence said for a quarter: the engine
+    words it for a year and prints the exact fraction."""
+    merited = verdict.merited.label_vi if verdict.merited else ""
+    engine_head = f"Năm {year}: {total} điểm, thuộc mức {merited}."
+    head = f"Kỳ đến {end:%d/%m/%Y}: {vi_number(total)} điểm, thuộc mức {merited}."
+    return head + verdict.explanation_vi.removeprefix(engine_head)
+
+
 def _results(values: dict[str, Fraction], leader: bool) -> TaskResults:
     if leader:
         return TaskResults(**{k: values[k] for k in ("a", "b", "c", "d", "dd", "e")})
@@ -92,7 +106,7 @@ def _one(facts: OfficialFacts, year: int, end: date) -> Proposal:
         f"{h.explanation_due:%d/%m/%Y}."
         for h in facts.held_back
     )
-    reasons.append(verdict.explanation_vi)
+    reasons.append(explanation_vi(verdict, score.total, year, end))
     return Proposal(facts, deductions, score, verdict, verdict.level, "", tuple(reasons))
 
 
