@@ -21,7 +21,9 @@ from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 
-from congvu.rules.packs import RulePack, RuleRef, pack_for
+from congvu.rules.conduct import UnknownViolation
+from congvu.rules.conduct import violation as conduct_violation
+from congvu.rules.packs import PackNotFound, RulePack, RuleRef, pack_for
 
 
 class SourceKind(StrEnum):
@@ -91,6 +93,16 @@ def _show_vi(value: Fraction) -> str:
     return _show(value).replace(".", ",")
 
 
+def _labels(v: ConfirmedViolation) -> tuple[str, str]:
+    """The conduct catalogue's name of the violation; its code when the catalogue in force
+    that day does not know it (a reader sees the rule id in the source either way)."""
+    try:
+        kind = conduct_violation(v.violation_code, v.decided_on)
+    except (UnknownViolation, PackNotFound):
+        return v.violation_code, v.violation_code
+    return kind.label_vi, kind.label_en
+
+
 def suggest(violations: Iterable[ConfirmedViolation], *, on: date) -> DeductionSheet:
     """The suggested deductions of ``violations`` under the pack in force ``on`` (the last
     day of the period rated), oldest decision first, then by source."""
@@ -101,8 +113,9 @@ def suggest(violations: Iterable[ConfirmedViolation], *, on: date) -> DeductionS
     per_case = _points(p["timeliness_points_per_case"])
     found: list[Deduction] = []
     for v in sorted(violations, key=lambda v: (v.decided_on, v.kind, v.source_id)):
-        cause_vi = f"vi phạm xác nhận ngày {v.decided_on:%d/%m/%Y} ({v.rule_id} {v.rule_version})"
-        cause_en = f"violation confirmed on {v.decided_on:%d/%m/%Y} ({v.rule_id} {v.rule_version})"
+        label_vi, label_en = _labels(v)
+        cause_vi = f"{label_vi}, vi phạm xác nhận ngày {v.decided_on:%d/%m/%Y}"
+        cause_en = f"{label_en}, violation confirmed on {v.decided_on:%d/%m/%Y}"
         if v.kind is SourceKind.DOSSIER or v.violation_code == late_code:
             found.append(
                 Deduction(

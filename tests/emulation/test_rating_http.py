@@ -102,6 +102,9 @@ async def test_a_quarter_from_findings_to_a_locked_version(
         "Kỳ đến 14/09/2026: 99,5 điểm, thuộc mức Hoàn thành xuất sắc nhiệm vụ. Kết quả:"
         in " ".join(mine["reasons_vi"])
     )
+    assert f"Chưa tính phát hiện #{early}: còn trong thời hạn giải trình" in " ".join(
+        mine["reasons_vi"]
+    )
     # Alone in her unit's group: 20% of no HTT is no HTXS.
     assert mine["level"] == "HTT" and "ngoài hạn mức 0 người" in mine["quota"]
 
@@ -118,7 +121,15 @@ async def test_a_quarter_from_findings_to_a_locked_version(
             client, "/ratings/2026-Q3/me/contests", source=f"finding:{late}", reason="Đã xin phép"
         )
     ).status_code == 303
+    assert (
+        await post(client, "/ratings/2026-Q3/me/sheet", a=100, b=95, c=90, note="Vượt kế hoạch")
+    ).status_code == 303
     assert (await client.get("/api/v1/ratings/2026-Q3/units/P-A")).status_code == 403
+
+    await as_user(client, "head_a")
+    seen = row(await board(client, "2026-Q3", "P-A"), lan)
+    assert seen["deductions"][0]["contested"] == "Đã xin phép"
+    assert seen["self_results"] == {"a": 100, "b": 95, "c": 90}
 
     # Commune C: a duty-related khiển trách decided in the quarter caps its holder at KHT.
     capped = commune_c.y[5]

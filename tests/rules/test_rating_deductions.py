@@ -112,10 +112,11 @@ def test_each_suggestion_carries_its_source_and_is_ordered_by_decision() -> None
     first = sheet.deductions[0]
     assert (first.criterion, first.points) == ("II.4", 1)
     assert first.rule.id == "rating_deductions"
-    assert first.explanation_vi == (
-        "Trừ 1 điểm tiêu chí II.4 (Thái độ phục vụ người dân, doanh nghiệp): vi phạm xác nhận "
-        "ngày 02/08/2026 (conduct.RUDE_ATTITUDE 2025.1)."
+    assert first.explanation_vi.startswith(
+        "Trừ 1 điểm tiêu chí II.4 (Thái độ phục vụ người dân, doanh nghiệp): "
     )
+    assert first.explanation_vi.endswith(", vi phạm xác nhận ngày 02/08/2026.")
+    assert first.source.rule_id == "conduct.RUDE_ATTITUDE"
     assert "0.5 points off I.2" in sheet.deductions[1].explanation_en
     assert sheet.deductions[1].explanation_vi.startswith("Trừ 0,5 điểm tiêu chí I.2")
 
@@ -126,6 +127,13 @@ def test_a_dossier_case_explains_the_timeliness_deduction() -> None:
     assert d.criterion == "c" and d.points == 5
     assert d.explanation_vi.startswith("Trừ 5 điểm phần trăm tỷ lệ đúng hạn (c)")
     assert d.explanation_en.startswith("5 percentage points off timeliness (c)")
+
+
+def test_a_code_the_catalogue_does_not_know_is_named_by_its_code() -> None:
+    (d,) = suggest([v("UNLISTED_CODE")], on=END_Q3).deductions
+    assert "(Ý thức kỷ luật, kỷ cương): UNLISTED_CODE, vi phạm xác nhận" in d.explanation_vi
+    (d,) = suggest([v("LATE_ARRIVAL")], on=END_Q3).deductions
+    assert ": Đi làm muộn, vi phạm xác nhận ngày 01/08/2026." in d.explanation_vi
 
 
 # --- the sheet ------------------------------------------------------------------------------

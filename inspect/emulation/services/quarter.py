@@ -83,6 +83,12 @@ def _results(values: dict[str, Fraction], leader: bool) -> TaskResults:
     return TaskResults(values["a"], values["b"], values["c"])
 
 
+def _source_vi(key: str) -> str:
+    """ "finding:12" -> "phát hiện #12", "dossier:7" -> "hồ sơ trễ hạn #7"."""
+    kind, _, number = key.partition(":")
+    return f"{'hồ sơ trễ hạn' if kind == 'dossier' else 'phát hiện'} #{number}"
+
+
 def _one(facts: OfficialFacts, year: int, end: date) -> Proposal:
     deductions = suggest(facts.violations, on=end)
     reasons: list[str] = []
@@ -102,7 +108,7 @@ def _one(facts: OfficialFacts, year: int, end: date) -> Proposal:
     )
     reasons.extend(d.explanation_vi for d in deductions.deductions)
     reasons.extend(
-        f"Chưa tính {h.source}: còn trong thời hạn giải trình đến hết ngày "
+        f"Chưa tính {_source_vi(h.source)}: còn trong thời hạn giải trình đến hết ngày "
         f"{h.explanation_due:%d/%m/%Y}."
         for h in facts.held_back
     )

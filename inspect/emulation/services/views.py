@@ -61,6 +61,9 @@ def proposal_json(p: Proposal) -> dict[str, Any]:
             "results": rounded(score.results),
             "timeliness_c": rounded(score.timeliness),
         },
+        "self_results": None
+        if f.self_sheet is None
+        else {k: rounded(v) for k, v in f.self_sheet.results.items()},
         "deductions": [deduction_json(d, f.contests) for d in p.deductions.deductions],
         "held_back": [
             {"source": h.source, "explanation_due": h.explanation_due.isoformat()}
