@@ -233,3 +233,9 @@ async def test_the_year_titles_and_the_collective(
     ldtt = next(t for t in blocked["collective"]["titles"] if t["title"] == "TAP_THE_LDTT")
     assert not ldtt["eligible"] and "MEMBER_DISCIPLINED" in ldtt["reasons"]
     assert "có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên" in ldtt["explanation_vi"]
+
+    await as_user(client, "official_a")
+    own_year = await client.get("/ratings/2026/me")
+    assert own_year.status_code == 200
+    assert "Chưa có đủ điểm các quý để xếp loại năm." in own_year.text
+    assert "Lao động tiên tiến, kỳ 01/01/2026–31/12/2026: chưa đủ điều kiện" in own_year.text
