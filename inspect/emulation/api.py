@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from congvu.inspect.emulation.services.boards import board, period_row
 from congvu.inspect.emulation.services.discipline_source import standings
+from congvu.inspect.emulation.services.kpi_import import import_sheets
 from congvu.inspect.emulation.services.periods import (
     all_periods,
     data_hash,
@@ -32,6 +33,7 @@ __all__ = [
     "board",
     "contest",
     "data_hash",
+    "import_sheets",
     "lock_period",
     "my_sheet",
     "open_period",

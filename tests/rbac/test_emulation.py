@@ -51,6 +51,7 @@ MATRIX: dict[Route, Expect] = {
     ("GET", "/ratings/{name:str}/units/{code:str}"): scoped(200, READERS),
     ("GET", "/api/v1/ratings/{name:str}/units/{code:str}"): scoped(200, READERS),
     ("POST", "/ratings/{name:str}/units/{code:str}/sheets/{official_id:int}"): scoped(303, SCORERS),
+    ("POST", "/ratings/{name:str}/units/{code:str}/import"): scoped(200, SCORERS),
     ("GET", "/ratings/{name:str}/me"): same(roles(200, SELF)),
     ("GET", "/api/v1/ratings/{name:str}/me"): same(roles(200, SELF)),
     ("POST", "/ratings/{name:str}/me/sheet"): same(roles(303, SELF)),
@@ -127,6 +128,11 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
             "decided_on": "2026-05-01",
         }
         response = await client.post(address, json=body, headers=headers)
+    elif path.endswith("/import"):
+        csv = b"M\xc3\xa3 c\xc3\xa1n b\xe1\xbb\x99,a,b,c\nA003,90,90,90\n"
+        response = await client.post(
+            address, files=[("file", ("kpi.csv", csv, "text/csv"))], headers=headers
+        )
     elif method == "PUT":
         response = await client.put(address, json={"level": "HTT"}, headers=headers)
     else:

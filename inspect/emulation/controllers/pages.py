@@ -14,10 +14,12 @@ from congvu.inspect.errors import Conflict, Invalid
 from congvu.inspect.organisation.tables import Unit
 from congvu.rules.rating_sheet import GENERAL_MAX
 from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 CRITERIA = list(GENERAL_MAX)
+MAX_IMPORT = 10 * 1024 * 1024
 
 
 def _form(data: Any) -> dict[str, str]:
@@ -92,6 +94,7 @@ class RatingPages(Controller):
         error: Invalid | Conflict | None = None,
         official_id: int | None = None,
         values: dict[str, str] | None = None,
+        imported: dict[str, Any] | None = None,
     ) -> Template:
         board = await emulation.unit_board(request.user, name, code)
         return Template(
@@ -102,6 +105,7 @@ class RatingPages(Controller):
                 "error": error,
                 "error_official": official_id,
                 "values": values or {},
+                "imported": imported,
             },
             status_code=400 if error else 200,
         )
@@ -132,6 +136,26 @@ class RatingPages(Controller):
         except (Invalid, Conflict) as error:
             return await self._board(request, name, code, error, official_id, form)
         return Redirect(f"/ratings/{name}/units/{code}#o{official_id}", status_code=303)
+
+    @post(
+        "/{name:str}/units/{code:str}/import",
+        status_code=200,
+        name="rating_import",
+        request_max_body_size=MAX_IMPORT,
+    )
+    async def import_file(
+        self, request: Request[Actor, Any, Any], name: FromPath[str], code: FromPath[str]
+    ) -> Template:
+        form = await request.form()
+        upload = form.get("file")
+        data, file_name = b"", ""
+        if isinstance(upload, UploadFile) and upload.filename:
+            data, file_name = await upload.read(), upload.filename
+        try:
+            result = await emulation.import_sheets(request.user, name, code, file_name, data)
+        except (Invalid, Conflict) as error:
+            return await self._board(request, name, code, error)
+        return await self._board(request, name, code, imported=result)
 
     async def _mine(
         self,

@@ -24,9 +24,13 @@ def require_board(actor: Actor, unit_path: str) -> None:
         raise NotFound("Không có đơn vị này trong phạm vi của bạn.", field="unit")
 
 
-def require_scorer(actor: Actor, unit_path: str, official_id: int) -> None:
+def require_scorer_role(actor: Actor) -> None:
     if not actor.has_role(Role.UNIT_HEAD, *MANAGERS):
         raise Forbidden("Chỉ thủ trưởng đơn vị được chấm điểm kết quả nhiệm vụ.")
+
+
+def require_scorer(actor: Actor, unit_path: str, official_id: int) -> None:
+    require_scorer_role(actor)
     if not actor.can_see_unit_path(unit_path):
         raise NotFound("Không có cán bộ này trong phạm vi của bạn.", field="official")
     if actor.official_id == official_id:
