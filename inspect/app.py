@@ -29,6 +29,7 @@ from congvu.inspect.capture.controllers import ROUTES as CAPTURE_ROUTES
 from congvu.inspect.discipline.controllers import ROUTES as DISCIPLINE_ROUTES
 from congvu.inspect.dossiers.controllers import ROUTES as DOSSIER_ROUTES
 from congvu.inspect.embedded_redis import EmbeddedRedis
+from congvu.inspect.emulation.controllers import ROUTES as EMULATION_ROUTES
 from congvu.inspect.inspections.controllers import ROUTES as INSPECTION_ROUTES
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.controllers import ROUTES as ORGANISATION_ROUTES
@@ -227,6 +228,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *DOSSIER_ROUTES,
             *REVIEW_ROUTES,
             *DISCIPLINE_ROUTES,
+            *EMULATION_ROUTES,
             create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"]),
         ],
         lifespan=[lifespan],

@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "congvu.inspect.dossiers.piccolo_app",
         "congvu.inspect.review.piccolo_app",
         "congvu.inspect.discipline.piccolo_app",
+        "congvu.inspect.emulation.piccolo_app",
     ]
 )

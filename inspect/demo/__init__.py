@@ -12,6 +12,7 @@ from congvu.inspect.actor import Role
 from congvu.inspect.db import atomic
 from congvu.inspect.demo.discipline import seed_discipline_demo
 from congvu.inspect.demo.dossiers import seed_demo_dossiers
+from congvu.inspect.demo.emulation import seed_emulation_demo
 from congvu.inspect.demo.inspections import seed_inspections_demo
 from congvu.inspect.demo.review import seed_dossier_review_demo, seed_review_demo
 from congvu.inspect.organisation import api as organisation
@@ -294,6 +295,7 @@ async def _seed(rng: random.Random) -> None:
     await seed_dossier_review_demo()
 
     await seed_discipline_demo()
+    await seed_emulation_demo(rng)
 
 
 DEMO_ACCOUNTS = [

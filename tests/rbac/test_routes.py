@@ -4,7 +4,13 @@ what every role gets on every target."""
 
 from __future__ import annotations
 
-from tests.rbac import test_discipline, test_dossiers, test_inspections, test_review
+from tests.rbac import (
+    test_discipline,
+    test_dossiers,
+    test_emulation,
+    test_inspections,
+    test_review,
+)
 from tests.rbac.spec import ROLES, TARGETS, app_routes
 
 MATRICES = [
@@ -12,6 +18,7 @@ MATRICES = [
     test_inspections.MATRIX,
     test_dossiers.MATRIX,
     test_discipline.MATRIX,
+    test_emulation.MATRIX,
 ]
 
 
