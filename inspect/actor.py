@@ -17,6 +17,7 @@ class Role(StrEnum):
     OFFICIAL = "official"  # công chức, viên chức
     COUNCIL = "council"  # hội đồng thi đua – khen thưởng, tổ chức cán bộ
     REPORTER = "reporter"  # cán bộ báo cáo
+    PERSONNEL = "personnel"  # cán bộ tổ chức: kỳ đánh giá, hồ sơ kỷ luật
 
 
 # How long a process reuses what it read of a session (from Redis) and of its account

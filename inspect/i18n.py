@@ -120,6 +120,7 @@ ROLE_LABELS = {
     Role.OFFICIAL: "Công chức",
     Role.COUNCIL: "Hội đồng thi đua - khen thưởng",
     Role.REPORTER: "Cán bộ báo cáo",
+    Role.PERSONNEL: "Cán bộ tổ chức",
 }
 
 CATEGORY_LABELS = {
@@ -146,6 +147,8 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/review", "Hàng chờ xem xét", ("unit_head", "admin")),
     ("/dossiers", "Hồ sơ thủ tục hành chính", ("unit_head", "reporter", "admin", "council")),
     ("/my-findings", "Phát hiện của tôi", ("official",)),
+    ("/discipline", "Hồ sơ kỷ luật", ("personnel", "admin")),
+    ("/my-discipline", "Hồ sơ kỷ luật của tôi", ("official",)),
 ]
 
 JOB_STATUS_LABELS = {
@@ -242,6 +245,7 @@ EN: dict[str, str] = {
             ("Công chức", "Civil servant"),
             ("Hội đồng thi đua - khen thưởng", "Emulation council"),
             ("Cán bộ báo cáo", "Reporting officer"),
+            ("Cán bộ tổ chức", "Personnel officer"),
             ("Cán bộ", "Cadre"),
             ("Viên chức", "Public employee"),
             ("Người lao động", "Contract worker"),

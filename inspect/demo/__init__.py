@@ -10,7 +10,9 @@ from datetime import date, time
 
 from congvu.inspect.actor import Role
 from congvu.inspect.db import atomic
+from congvu.inspect.demo.discipline import seed_discipline_demo
 from congvu.inspect.demo.dossiers import seed_demo_dossiers
+from congvu.inspect.demo.emulation import seed_emulation_demo
 from congvu.inspect.demo.inspections import seed_inspections_demo
 from congvu.inspect.demo.review import seed_dossier_review_demo, seed_review_demo
 from congvu.inspect.organisation import api as organisation
@@ -227,7 +229,9 @@ async def _seed(rng: random.Random) -> None:
     chief_inspector = await person("NA-SNV-TTR", "Chánh Thanh tra", leader=True, gender="nam")
     inspector = await person("NA-SNV-TTR", "Thanh tra viên", gender="nu")
     await person("NA-SNV-TTR", "Thanh tra viên")
-    await person("NA-SNV-CCVC", "Trưởng phòng", leader=True)
+    # The head of the personnel office (phòng Công chức, viên chức) runs rating periods
+    # and discipline cases.
+    personnel_officer = await person("NA-SNV-CCVC", "Trưởng phòng", leader=True)
     council_member = await person("NA-SNV-CCVC", "Chuyên viên chính")
     reporter = await person("NA-SNV-CCVC", "Chuyên viên")
     await person("NA-PVHCC", "Giám đốc Trung tâm", leader=True)
@@ -280,6 +284,7 @@ async def _seed(rng: random.Random) -> None:
     await account("congchuc", Role.OFFICIAL, "NA-TV", staff["NA-TV"])
     await account("thidua", Role.COUNCIL, "NA", council_member)
     await account("baocao", Role.REPORTER, "NA", reporter)
+    await account("tochuc", Role.PERSONNEL, "NA", personnel_officer)
 
     await seed_inspections_demo(rng)
 
@@ -288,6 +293,9 @@ async def _seed(rng: random.Random) -> None:
     await seed_demo_dossiers(late_for=staff["NA-TV"])
 
     await seed_dossier_review_demo()
+
+    await seed_discipline_demo()
+    await seed_emulation_demo(rng)
 
 
 DEMO_ACCOUNTS = [
@@ -299,4 +307,5 @@ DEMO_ACCOUNTS = [
     DemoAccount("congchuc", Role.OFFICIAL, "NA-TV", "Công chức một cửa: Phường Trường Vinh"),
     DemoAccount("thidua", Role.COUNCIL, "NA", "Hội đồng thi đua - khen thưởng"),
     DemoAccount("baocao", Role.REPORTER, "NA", "Cán bộ báo cáo"),
+    DemoAccount("tochuc", Role.PERSONNEL, "NA", "Cán bộ tổ chức"),
 ]

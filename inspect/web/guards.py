@@ -31,4 +31,5 @@ STAFF_ROLES = (
     Role.UNIT_HEAD,
     Role.COUNCIL,
     Role.REPORTER,
+    Role.PERSONNEL,
 )

@@ -1,0 +1,1 @@
+"""Ratings and emulation: Piccolo tables, app and migrations of this domain."""

@@ -1,0 +1,203 @@
+"""Pages of ratings: the personnel office's period control (open, lock, reopen with a
+reason, versions), a unit's rating board with the head's score form per official, and the
+official's own sheet (self-score, contest a deduction). A refused form is shown again with
+the error beside its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from congvu.inspect.actor import Actor
+from congvu.inspect.emulation import api as emulation
+from congvu.inspect.emulation.services.access import require_manager
+from congvu.inspect.errors import Conflict, Invalid
+from congvu.inspect.organisation.tables import Unit
+from congvu.rules.rating_sheet import GENERAL_MAX
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+CRITERIA = list(GENERAL_MAX)
+MAX_IMPORT = 10 * 1024 * 1024
+
+
+def _form(data: Any) -> dict[str, str]:
+    return {k: str(v) for k, v in data.items() if k != "_csrf_token"}
+
+
+class RatingPages(Controller):
+    path = "/ratings"
+
+    async def _control(
+        self, request: Request[Actor, Any, Any], error: Invalid | Conflict | None = None
+    ) -> Template:
+        require_manager(request.user)
+        periods = await emulation.all_periods()
+        for p in periods:
+            p["versions"] = await emulation.versions(p["name"])
+        units = [
+            u
+            for u in await Unit.select(Unit.code, Unit.name, Unit.path)
+            .where(Unit.valid_to.is_null())
+            .order_by(Unit.path)
+            if request.user.can_see_unit_path(u["path"])
+        ]
+        return Template(
+            "emulation/periods.html",
+            context={"periods": periods, "units": units, "error": error},
+            status_code=400 if error else 200,
+        )
+
+    @get("/", name="rating_periods")
+    async def periods(self, request: Request[Actor, Any, Any]) -> Template:
+        return await self._control(request)
+
+    @post("/periods", status_code=303, name="rating_period_open")
+    async def open(self, request: Request[Actor, Any, Any]) -> Redirect | Template:
+        form = _form(await request.form())
+        try:
+            await emulation.open_period(
+                request.user, form.get("period", ""), year_method=form.get("year_method", "MEAN")
+            )
+        except (Invalid, Conflict) as error:
+            return await self._control(request, error)
+        return Redirect("/ratings", status_code=303)
+
+    @post("/periods/{name:str}/lock", status_code=303, name="rating_period_lock")
+    async def lock(
+        self, request: Request[Actor, Any, Any], name: FromPath[str]
+    ) -> Redirect | Template:
+        try:
+            await emulation.lock_period(request.user, name)
+        except Conflict as error:
+            return await self._control(request, error)
+        return Redirect("/ratings", status_code=303)
+
+    @post("/periods/{name:str}/reopen", status_code=303, name="rating_period_reopen")
+    async def reopen(
+        self, request: Request[Actor, Any, Any], name: FromPath[str]
+    ) -> Redirect | Template:
+        form = _form(await request.form())
+        try:
+            await emulation.reopen_period(request.user, name, form.get("reason"))
+        except (Invalid, Conflict) as error:
+            error.field = f"reason-{name}" if error.field == "reason" else error.field
+            return await self._control(request, error)
+        return Redirect("/ratings", status_code=303)
+
+    async def _board(
+        self,
+        request: Request[Actor, Any, Any],
+        name: str,
+        code: str,
+        error: Invalid | Conflict | None = None,
+        official_id: int | None = None,
+        values: dict[str, str] | None = None,
+        imported: dict[str, Any] | None = None,
+    ) -> Template:
+        board = await emulation.unit_board(request.user, name, code)
+        return Template(
+            "emulation/board.html",
+            context={
+                "b": board,
+                "criteria": CRITERIA,
+                "error": error,
+                "error_official": official_id,
+                "values": values or {},
+                "imported": imported,
+            },
+            status_code=400 if error else 200,
+        )
+
+    @get("/{name:str}/units/{code:str}", name="rating_board")
+    async def board(
+        self, request: Request[Actor, Any, Any], name: FromPath[str], code: FromPath[str]
+    ) -> Template:
+        return await self._board(request, name, code)
+
+    @post(
+        "/{name:str}/units/{code:str}/sheets/{official_id:int}",
+        status_code=303,
+        name="rating_sheet",
+    )
+    async def sheet(
+        self,
+        request: Request[Actor, Any, Any],
+        name: FromPath[str],
+        code: FromPath[str],
+        official_id: FromPath[int],
+    ) -> Redirect | Template:
+        form = _form(await request.form())
+        try:
+            await emulation.save_sheet(
+                request.user, name, official_id, form, author=emulation.SheetAuthor.HEAD
+            )
+        except (Invalid, Conflict) as error:
+            return await self._board(request, name, code, error, official_id, form)
+        return Redirect(f"/ratings/{name}/units/{code}#o{official_id}", status_code=303)
+
+    @post(
+        "/{name:str}/units/{code:str}/import",
+        status_code=200,
+        name="rating_import",
+        request_max_body_size=MAX_IMPORT,
+    )
+    async def import_file(
+        self, request: Request[Actor, Any, Any], name: FromPath[str], code: FromPath[str]
+    ) -> Template:
+        form = await request.form()
+        upload = form.get("file")
+        data, file_name = b"", ""
+        if isinstance(upload, UploadFile) and upload.filename:
+            data, file_name = await upload.read(), upload.filename
+        try:
+            result = await emulation.import_sheets(request.user, name, code, file_name, data)
+        except (Invalid, Conflict) as error:
+            return await self._board(request, name, code, error)
+        return await self._board(request, name, code, imported=result)
+
+    async def _mine(
+        self,
+        request: Request[Actor, Any, Any],
+        name: str,
+        error: Invalid | Conflict | None = None,
+        values: dict[str, str] | None = None,
+    ) -> Template:
+        sheet = await emulation.my_sheet(request.user, name)
+        return Template(
+            "emulation/mine.html",
+            context={"s": sheet, "criteria": CRITERIA, "error": error, "values": values or {}},
+            status_code=400 if error else 200,
+        )
+
+    @get("/{name:str}/me", name="rating_mine")
+    async def mine(self, request: Request[Actor, Any, Any], name: FromPath[str]) -> Template:
+        return await self._mine(request, name)
+
+    @post("/{name:str}/me/sheet", status_code=303, name="rating_self_sheet")
+    async def self_sheet(
+        self, request: Request[Actor, Any, Any], name: FromPath[str]
+    ) -> Redirect | Template:
+        form = _form(await request.form())
+        me = request.user.official_id or 0
+        try:
+            await emulation.save_sheet(
+                request.user, name, me, form, author=emulation.SheetAuthor.SELF
+            )
+        except (Invalid, Conflict) as error:
+            return await self._mine(request, name, error, form)
+        return Redirect(f"/ratings/{name}/me", status_code=303)
+
+    @post("/{name:str}/me/contests", status_code=303, name="rating_contest")
+    async def contest(
+        self, request: Request[Actor, Any, Any], name: FromPath[str]
+    ) -> Redirect | Template:
+        form = _form(await request.form())
+        try:
+            await emulation.contest(request.user, name, form.get("source", ""), form.get("reason"))
+        except (Invalid, Conflict) as error:
+            if error.field == "reason":
+                error.field = f"reason-{form.get('source', '')}"
+            return await self._mine(request, name, error, form)
+        return Redirect(f"/ratings/{name}/me", status_code=303)

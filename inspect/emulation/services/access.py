@@ -1,0 +1,43 @@
+"""Who may do what with ratings. The personnel office (cán bộ tổ chức) opens, locks and
+reopens periods and records the competent head's decision by locking; a unit head scores
+the officials of their unit subtree (never themself: the superior rates the head); the
+council reads; an official sees and self-scores only their own sheet."""
+
+from __future__ import annotations
+
+from congvu.inspect.actor import Actor, Role
+from congvu.inspect.errors import Forbidden, NotFound
+
+MANAGERS = (Role.PERSONNEL, Role.ADMIN)
+BOARD_READERS = (Role.UNIT_HEAD, Role.PERSONNEL, Role.COUNCIL, Role.ADMIN)
+
+
+def require_manager(actor: Actor) -> None:
+    if not actor.has_role(*MANAGERS):
+        raise Forbidden("Chỉ cán bộ tổ chức được mở, khóa hoặc mở lại kỳ đánh giá.")
+
+
+def require_board(actor: Actor, unit_path: str) -> None:
+    if not actor.has_role(*BOARD_READERS):
+        raise Forbidden("Bạn không được xem bảng xếp loại của đơn vị.")
+    if not actor.can_see_unit_path(unit_path):
+        raise NotFound("Không có đơn vị này trong phạm vi của bạn.", field="unit")
+
+
+def require_scorer_role(actor: Actor) -> None:
+    if not actor.has_role(Role.UNIT_HEAD, *MANAGERS):
+        raise Forbidden("Chỉ thủ trưởng đơn vị được chấm điểm kết quả nhiệm vụ.")
+
+
+def require_scorer(actor: Actor, unit_path: str, official_id: int) -> None:
+    require_scorer_role(actor)
+    if not actor.can_see_unit_path(unit_path):
+        raise NotFound("Không có cán bộ này trong phạm vi của bạn.", field="official")
+    if actor.official_id == official_id:
+        raise Forbidden("Thủ trưởng không tự chấm điểm cho mình: cấp trên đánh giá thủ trưởng.")
+
+
+def own_official(actor: Actor) -> int:
+    if actor.official_id is None:
+        raise Forbidden("Tài khoản này không gắn với một cán bộ, công chức.")
+    return actor.official_id

@@ -1,0 +1,201 @@
+"""Kỳ đánh giá: open, lock, reopen. Locking freezes a version — parameters, the rule-pack
+versions, the proposals of the whole organisation and a SHA-256 of them — so a later change
+of a finding never changes it; reopening needs a written reason and the next lock writes the
+next version, the old one staying readable. Every step is audited."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+from congvu.inspect import clock, db, i18n
+from congvu.inspect.actor import Actor
+from congvu.inspect.audit import api as audit
+from congvu.inspect.emulation.services.access import require_manager
+from congvu.inspect.emulation.services.boards import compute_quarter, compute_year, period_row
+from congvu.inspect.emulation.tables import PeriodState, PeriodVersion, RatingPeriod
+from congvu.inspect.errors import Conflict, Invalid, NotFound
+from congvu.inspect.periods import parse_report_period, report_scheme
+from congvu.rules.packs import PackNotFound, pack_for
+from congvu.rules.periods import PeriodKind
+from congvu.rules.rating_sheet import YearMethod
+
+
+def period_name(text: str) -> str:
+    """ "2026Q3", "2026-q3" or "2026-Q3" -> "2026-Q3"; "2026" -> "2026"."""
+    value = text.strip().upper()
+    if len(value) == 6 and value[4] == "Q":
+        value = f"{value[:4]}-{value[4:]}"
+    period = parse_report_period(value)
+    if period.kind is PeriodKind.MONTH:
+        raise Invalid("Kỳ đánh giá là một quý (2026-Q3) hoặc một năm (2026).", field="period")
+    return period.name
+
+
+def _packs(on: date) -> dict[str, str]:
+    found = {}
+    for topic in ("rating_cong_chuc", "rating_deductions", "emulation"):
+        try:
+            found[topic] = pack_for(topic, on).version
+        except PackNotFound:
+            found[topic] = ""
+    return found
+
+
+async def open_period(actor: Actor, text: str, *, year_method: str = "MEAN") -> dict[str, Any]:
+    require_manager(actor)
+    name = period_name(text)
+    try:
+        method = YearMethod(year_method)
+    except ValueError:
+        raise Invalid("Cách tính điểm năm không hợp lệ.", field="year_method") from None
+    period = parse_report_period(name)
+    if await RatingPeriod.exists().where(RatingPeriod.name == name):
+        raise Conflict(f"Kỳ đánh giá {name} đã được mở.", field="period")
+    parameters = {"scheme": str(report_scheme()), "year_method": method.value}
+    async with db.atomic():
+        row = RatingPeriod(
+            name=name,
+            kind=period.kind.value,
+            year=period.year,
+            starts_on=period.first_day,
+            ends_on=period.last_day,
+            state=PeriodState.OPEN.value,
+            version=1,
+            parameters=json.dumps(parameters),
+            opened_by=actor.id or None,
+            opened_at=clock.now(),
+        )
+        await row.save()
+        await audit.record(
+            "rating_period.open", "rating_period", row.id, actor=actor, after=parameters
+        )
+    return await period_row(name)
+
+
+def data_hash(parameters: dict[str, Any], packs: dict[str, str], proposals: dict[str, Any]) -> str:
+    text = json.dumps(
+        {"parameters": parameters, "packs": packs, "proposals": proposals},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+async def lock_period(actor: Actor, text: str) -> dict[str, Any]:
+    """Khóa kỳ: the competent head's decision, recorded by the personnel office."""
+    require_manager(actor)
+    period = await period_row(period_name(text))
+    if period["state"] == PeriodState.LOCKED.value:
+        raise Conflict(f"Kỳ đánh giá {period['name']} đã khóa.", field="period")
+    if period["kind"] == "quarter":
+        proposals = await compute_quarter(period, "")
+    else:
+        proposals = await compute_year(period, "", None)
+    parameters = json.loads(period["parameters"])
+    packs = _packs(period["ends_on"])
+    digest = data_hash(parameters, packs, proposals)
+    version = int(period["version"])
+    async with db.atomic():
+        await PeriodVersion(
+            key=f"{period['id']}:{version}",
+            period=period["id"],
+            version=version,
+            locked_by=actor.id or None,
+            locked_at=clock.now(),
+            parameters=json.dumps(parameters),
+            packs=json.dumps(packs),
+            proposals=json.dumps(proposals, ensure_ascii=False),
+            data_hash=digest,
+        ).save()
+        await RatingPeriod.update({RatingPeriod.state: PeriodState.LOCKED.value}).where(
+            RatingPeriod.id == period["id"]
+        )
+        await audit.record(
+            "rating_period.lock",
+            "rating_period",
+            period["id"],
+            actor=actor,
+            after={"version": version, "data_hash": digest, "packs": packs},
+        )
+    # Notifying each official is left to the review's notifications once they are public.
+    return await period_row(period["name"])
+
+
+async def reopen_period(actor: Actor, text: str, reason: str | None) -> dict[str, Any]:
+    require_manager(actor)
+    period = await period_row(period_name(text))
+    why = (reason or "").strip()
+    if not why:
+        raise Invalid("Mở lại kỳ đã khóa phải ghi rõ lý do.", field="reason")
+    if period["state"] != PeriodState.LOCKED.value:
+        raise Conflict(f"Kỳ đánh giá {period['name']} đang mở.", field="period")
+    version = int(period["version"])
+    async with db.atomic():
+        await PeriodVersion.update(
+            {
+                PeriodVersion.reopened_by: actor.id or None,
+                PeriodVersion.reopened_at: clock.now(),
+                PeriodVersion.reopen_reason: why,
+            }
+        ).where(PeriodVersion.key == f"{period['id']}:{version}")
+        await RatingPeriod.update(
+            {RatingPeriod.state: PeriodState.OPEN.value, RatingPeriod.version: version + 1}
+        ).where(RatingPeriod.id == period["id"])
+        await audit.record(
+            "rating_period.reopen",
+            "rating_period",
+            period["id"],
+            actor=actor,
+            before={"version": version},
+            after={"version": version + 1},
+            reason=why,
+        )
+    return await period_row(period["name"])
+
+
+async def versions(text: str) -> list[dict[str, Any]]:
+    period = await period_row(period_name(text))
+    rows = (
+        await PeriodVersion.select(
+            PeriodVersion.version,
+            PeriodVersion.locked_at,
+            PeriodVersion.locked_by.display_name,
+            PeriodVersion.data_hash,
+            PeriodVersion.packs,
+            PeriodVersion.reopened_at,
+            PeriodVersion.reopen_reason,
+        )
+        .where(PeriodVersion.period == period["id"])
+        .order_by(PeriodVersion.version)
+    )
+    return rows
+
+
+async def version_proposals(actor: Actor, text: str, version: int) -> dict[str, Any]:
+    """A locked version's proposals, the officials of the actor's unit scope only."""
+    require_manager(actor)
+    period = await period_row(period_name(text))
+    row = (
+        await PeriodVersion.select(PeriodVersion.proposals)
+        .where(PeriodVersion.period == period["id"], PeriodVersion.version == version)
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"Kỳ {period['name']} không có phiên bản {version}.", field="version")
+    proposals = json.loads(row["proposals"])
+    mine = [o for o in proposals["officials"] if actor.can_see_unit_path(o["unit_path"])]
+    return {**proposals, "officials": mine}
+
+
+def period_label(name: str) -> str:
+    """ "Quý III/2026" or "Năm 2026" (English: "Q3 2026"), in the reader's language."""
+    return parse_report_period(name).label(i18n.current_locale.get(), bounds=False)
+
+
+async def all_periods() -> list[dict[str, Any]]:
+    rows = await RatingPeriod.select().order_by(RatingPeriod.starts_on, ascending=False)
+    return [{**r, "label": period_label(r["name"])} for r in rows]

@@ -1,0 +1,137 @@
+"""Rating and emulation tables (đánh giá, xếp loại chất lượng; bình xét thi đua).
+
+A ``RatingPeriod`` (kỳ đánh giá: a quarter or a year) is opened by the personnel office and
+locked; locking writes a ``PeriodVersion``, a frozen snapshot (parameters, rule-pack
+versions, the proposals and a hash of them). Reopening needs a written reason and the next
+lock writes the next version; earlier versions stay readable.
+
+A ``RatingSheet`` is one official's Mẫu số 01 for a quarter, as entered by the unit head
+(``author`` "head") or self-scored by the official (``author`` "self"): numbers are kept as
+decimal text so that 2.5 stays exactly 2.5 on every engine.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import congvu.inspect.db  # noqa: F401  (sets PICCOLO_CONF before any query)
+from congvu.inspect.organisation.tables import Official, Unit, User
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+
+class PeriodState(StrEnum):
+    OPEN = "open"
+    LOCKED = "locked"
+
+
+class RatingPeriod(Table, tablename="rating_period"):
+    """Kỳ đánh giá: ``name`` is "2026-Q3" or "2026"; ``version`` is the version the next
+    lock writes (1 until the first reopening)."""
+
+    id: Serial
+
+    name = Varchar(length=8, unique=True)
+    kind = Varchar(length=8)  # "quarter" | "year"
+    year = Integer()
+    starts_on = Date()
+    ends_on = Date()
+    state = Varchar(length=8, choices=PeriodState)
+    version = Integer(default=1)
+    parameters = Text()  # JSON: period scheme, year method, quota percent
+    opened_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    opened_at = Timestamptz()
+
+
+class PeriodVersion(Table, tablename="rating_period_version"):
+    """A locked period's frozen snapshot; a reopening records its reason on the version it
+    reopened."""
+
+    id: Serial
+
+    key = Varchar(length=32, unique=True)  # "<period id>:<version>"
+    period = ForeignKey(references=RatingPeriod, on_delete=OnDelete.cascade, index=True)
+    version = Integer()
+    locked_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    locked_at = Timestamptz()
+    parameters = Text()  # JSON
+    packs = Text()  # JSON: topic -> version
+    proposals = Text()  # JSON: the proposals as they were locked
+    data_hash = Varchar(length=64)
+    reopened_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    reopened_at = Timestamptz(null=True, default=None)
+    reopen_reason = Text(null=True, default=None)
+
+
+class SheetAuthor(StrEnum):
+    HEAD = "head"  # thủ trưởng chấm
+    SELF = "self"  # cá nhân tự chấm
+
+
+class RatingSheet(Table, tablename="rating_sheet"):
+    """Phiếu Mẫu số 01 of one official for one quarter, by one author."""
+
+    id: Serial
+
+    key = Varchar(length=64, unique=True)  # "<period id>:<official id>:<author>"
+    period = ForeignKey(references=RatingPeriod, on_delete=OnDelete.cascade, index=True)
+    official = ForeignKey(references=Official, on_delete=OnDelete.cascade, index=True)
+    author = Varchar(length=4, choices=SheetAuthor)
+    task_group = Varchar(length=64, default="")
+    general = Text()  # JSON: criterion -> decimal text; a missing one is at its maximum
+    results = Text()  # JSON: a, b, c (and d, dd, e for a leader) -> decimal text
+    note = Text(null=True, default=None)
+    entered_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    entered_at = Timestamptz()
+
+
+class Contest(Table, tablename="rating_contest"):
+    """The official contests a suggested deduction, with a reason (ý kiến của cá nhân)."""
+
+    id: Serial
+
+    period = ForeignKey(references=RatingPeriod, on_delete=OnDelete.cascade, index=True)
+    official = ForeignKey(references=Official, on_delete=OnDelete.cascade)
+    source = Varchar(length=40)  # "finding:<id>" or "dossier:<id>"
+    reason = Text()
+    by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    at = Timestamptz()
+
+
+class Initiative(Table, tablename="emulation_initiative"):
+    """Sáng kiến được công nhận, with the number of the recognising decision."""
+
+    id: Serial
+
+    official = ForeignKey(references=Official, on_delete=OnDelete.cascade, index=True)
+    year = Integer()
+    title = Text()
+    decision_number = Varchar(length=64)
+    decided_on = Date()
+    entered_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    entered_at = Timestamptz()
+
+
+class CollectiveRating(Table, tablename="emulation_collective"):
+    """A collective's level for a year as its superior rated it, and whether it ran a
+    regular emulation movement (inputs of the collective titles)."""
+
+    id: Serial
+
+    key = Varchar(length=48, unique=True)  # "<unit id>:<year>"
+    unit = ForeignKey(references=Unit, on_delete=OnDelete.cascade)
+    year = Integer()
+    level = Varchar(length=4)
+    movement = Boolean(default=True)
+    entered_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    entered_at = Timestamptz()

@@ -1,0 +1,163 @@
+"""The RBAC matrix of the rating and emulation routes: every role × route × own unit /
+other unit / own record, over HTTP. The personnel officer is not one of the matrix's
+roles; its rights are exercised in tests/emulation/. Every matrix account is scoped to
+commune A, so the administrator is the only one here who manages periods, and only
+within commune A."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from congvu.inspect.actor import SYSTEM
+from congvu.inspect.emulation import api as emulation
+
+from tests.conftest import csrf
+from tests.rbac.spec import (
+    ROLES,
+    TARGETS,
+    Expect,
+    Outcome,
+    Prepare,
+    Route,
+    cross_unit_calls,
+    cross_unit_not_denied,
+    matrix_users,
+    outcome_of,
+    roles,
+    run,
+    same,
+    scoped,
+    url,
+)
+from tests.worlds import ReviewWorld
+
+pytestmark = pytest.mark.anyio
+
+READERS = ("admin", "unit_head", "council")
+SCORERS = ("admin", "unit_head")
+SELF = ("unit_head", "official")  # accounts bound to an official (head_a is A002)
+
+MATRIX: dict[Route, Expect] = {
+    ("GET", "/ratings"): same(roles(200, ("admin",))),
+    ("POST", "/ratings/periods"): same(roles(303, ("admin",))),
+    ("POST", "/ratings/periods/{name:str}/lock"): same(roles(303, ("admin",))),
+    ("POST", "/ratings/periods/{name:str}/reopen"): same(roles(303, ("admin",))),
+    ("GET", "/api/v1/ratings/periods/{name:str}/versions/{version:int}"): same(
+        roles(200, ("admin",))
+    ),
+    ("GET", "/ratings/{name:str}/units/{code:str}"): scoped(200, READERS),
+    ("GET", "/api/v1/ratings/{name:str}/units/{code:str}"): scoped(200, READERS),
+    ("POST", "/ratings/{name:str}/units/{code:str}/sheets/{official_id:int}"): scoped(303, SCORERS),
+    ("POST", "/ratings/{name:str}/units/{code:str}/import"): scoped(200, SCORERS),
+    ("GET", "/ratings/{name:str}/me"): same(roles(200, SELF)),
+    ("GET", "/api/v1/ratings/{name:str}/me"): same(roles(200, SELF)),
+    ("POST", "/ratings/{name:str}/me/sheet"): same(roles(303, SELF)),
+    ("POST", "/ratings/{name:str}/me/contests"): same(roles(303, SELF)),
+    ("POST", "/api/v1/emulation/initiatives"): scoped(201, ("admin",)),
+    ("PUT", "/api/v1/emulation/collectives/{code:str}/{year:int}"): scoped(200, ("admin",)),
+}
+
+# Routes on a period or on the actor's own sheet, not on a unit's record: what they show
+# of commune B is checked instead (``LEAKS``).
+LISTS = {
+    key
+    for key in MATRIX
+    if "{code" not in key[1]
+    and "{official_id" not in key[1]
+    and key[1] != "/api/v1/emulation/initiatives"
+}
+ONCE = LISTS
+
+
+def test_every_cross_unit_case_is_denied_in_the_matrix() -> None:
+    assert cross_unit_not_denied(MATRIX, LISTS) == []
+
+
+@dataclass
+class RatingMatrix:
+    rw: ReviewWorld
+    names: Any  # fresh period names: opened, then locked, by the calls that change them
+
+
+def _prepare(m: RatingMatrix) -> Prepare:
+    units = {"own_unit": "P-A", "own_record": "P-A-PVHCC", "other_unit": "P-B"}
+    officials = {
+        "own_unit": m.rw.deputy.id,
+        "own_record": m.rw.world.official_a.id,
+        "other_unit": m.rw.world.official_b.id,
+    }
+
+    async def prepare(role: str, method: str, path: str, target: str) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "name": "2026-Q3",
+            "code": units[target],
+            "official_id": officials[target],
+            "version": 1,
+            "year": 2026,
+        }
+        if path == "/ratings/periods":
+            values["period"] = next(m.names)
+        elif path.endswith("/lock"):
+            values["name"] = next(m.names)
+            await emulation.open_period(SYSTEM, values["name"])
+        elif path.endswith("/reopen"):
+            values["name"] = next(m.names)
+            await emulation.open_period(SYSTEM, values["name"])
+            await emulation.lock_period(SYSTEM, values["name"])
+        elif "/versions/" in path:
+            values["name"] = "2026-Q2"
+        return values
+
+    return prepare
+
+
+async def _call(client: Any, method: str, path: str, target: str, v: dict[str, Any]) -> Outcome:
+    address = url(path, v)
+    headers = csrf(client)
+    if method == "GET":
+        return outcome_of(await client.get(address, follow_redirects=False))
+    if path == "/api/v1/emulation/initiatives":
+        body = {
+            "official_id": v["official_id"],
+            "year": 2026,
+            "title": "Sáng kiến thử",
+            "decision_number": "1/QĐ",
+            "decided_on": "2026-05-01",
+        }
+        response = await client.post(address, json=body, headers=headers)
+    elif path.endswith("/import"):
+        csv = b"M\xc3\xa3 c\xc3\xa1n b\xe1\xbb\x99,a,b,c\nA003,90,90,90\n"
+        response = await client.post(
+            address, files=[("file", ("kpi.csv", csv, "text/csv"))], headers=headers
+        )
+    elif method == "PUT":
+        response = await client.put(address, json={"level": "HTT"}, headers=headers)
+    else:
+        data = {
+            "period": v.get("period", ""),
+            "reason": "Bổ sung số liệu",
+            "source": "finding:1",
+            "a": "90",
+            "b": "90",
+            "c": "90",
+            "d": "90",
+            "dd": "90",
+            "e": "90",
+        }
+        response = await client.post(address, data=data, headers=headers, follow_redirects=False)
+    return int(response.status_code)
+
+
+async def test_rbac_matrix_of_rating_routes(client: Any, rw: ReviewWorld) -> None:
+    users = await matrix_users(rw)
+    for name in ("2026-Q3", "2026-Q2"):
+        await emulation.open_period(SYSTEM, name)
+    await emulation.lock_period(SYSTEM, "2026-Q2")
+    names = (f"{year}-Q{q}" for year, q in itertools.product(range(2030, 2099), range(1, 5)))
+    report = await run(client, users, MATRIX, _prepare(RatingMatrix(rw, names)), _call, ONCE)
+    assert not report.failures, "\n".join(report.failures)
+    assert report.cases == len(MATRIX) * len(ROLES) * len(TARGETS)
+    assert report.denied >= cross_unit_calls(MATRIX, LISTS)
