@@ -8,7 +8,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from congvu.inspect.actor import SESSION_REUSE_TTL, SYSTEM, Actor
@@ -16,6 +16,7 @@ from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid
 from congvu.inspect.organisation.services import passwords as security
+from congvu.inspect.organisation.services import pauses
 from congvu.inspect.organisation.tables import Official, Role, Unit, User
 from congvu.inspect.settings import Settings
 from congvu.inspect.ttl_cache import TtlCache
@@ -98,54 +99,81 @@ class SessionActors:
 session_actors = SessionActors()
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A sign-in refused: wrong credentials (``paused_until`` None), or sign-in under
+    this name is paused until then, whatever the password."""
+
+    paused_until: datetime | None = None
+
+
 async def authenticate(
     username: str, password: str, settings: Settings, info: RequestInfo
-) -> Actor | None:
-    """Check a login. Every failure looks the same to the caller (unknown user, wrong
-    password, locked or disabled account) and a failure is counted toward lockout."""
+) -> Actor | Refused:
+    """Check a login. A wrong password, an unknown user and a disabled account look the
+    same to the caller; each failure counts toward a pause of sign-in under the typed
+    name, and a paused name is answered alike whether an account has it or not."""
     now = datetime.now(UTC)
-    user = await User.objects().where(User.username == username.strip()).first()
+    name = pauses.key_of(username)
+    user = await User.objects().where(User.username == name).first()
+    paused = await pauses.paused_until(name, now)
+    if paused is not None:
+        # No password check while paused: a guess could not succeed, and argon2's cost
+        # is what a flood would be spending.
+        await audit.record(
+            "login_failed",
+            "account",
+            user.id if user else "-",
+            actor_username=username[:64],
+            after={"locked": True},
+            request_id=info.request_id,
+            ip=info.ip,
+        )
+        _log_failure(user, locked=True, ip=info.ip)
+        return Refused(paused)
     # Always verify, even for unknown users, so timing does not reveal accounts.
     # argon2 is deliberately slow: keep it off the event loop.
     password_ok = await asyncio.to_thread(
         security.verify_password, user.password_hash if user else None, password
     )
-    locked = user is not None and user.locked_until is not None and user.locked_until > now
-    if user is None or not user.active or locked or not password_ok:
-        locks_now = False
+    if user is None or not user.active or not password_ok:
         async with atomic():
-            if user is not None and not locked:
-                failures = user.failed_logins + 1
-                values: dict[Column | str, Any] = {User.failed_logins: failures}
-                if failures >= settings.login_max_failures:
-                    values[User.locked_until] = now + timedelta(
-                        minutes=settings.login_lockout_minutes
-                    )
-                    values[User.failed_logins] = 0
-                    locks_now = True
-                await User.update(values).where(User.id == user.id)
+            pause = await pauses.count_failure(name, settings, now)
             await audit.record(
                 "login_failed",
                 "account",
                 user.id if user else "-",
                 actor_username=username[:64],
-                after={"locked": locked},
+                after={"locked": False},
                 request_id=info.request_id,
                 ip=info.ip,
             )
-        _log_failure(user, locked=locked, ip=info.ip)
-        if locks_now and user is not None:
+            if pause is not None:
+                await audit.record(
+                    "account_locked",
+                    "account",
+                    user.id if user else "-",
+                    actor_username=username[:64],
+                    after={"paused_until": pause.isoformat()},
+                    reason=f"Tạm dừng đăng nhập {settings.login_lockout_minutes} phút sau "
+                    f"{settings.login_max_failures} lần đăng nhập sai liên tiếp.",
+                    request_id=info.request_id,
+                    ip=info.ip,
+                )
+        _log_failure(user, locked=False, ip=info.ip)
+        if pause is not None:
             log.warning(
                 "account locked",
                 extra={
-                    "account_id": user.id,
+                    "account_id": user.id if user else None,
                     "ip": info.ip,
                     "failures": settings.login_max_failures,
                     "minutes": settings.login_lockout_minutes,
                 },
             )
-        return None
+        return Refused(pause)
     async with atomic():
+        await pauses.clear(name)
         success: dict[Column | str, Any] = {
             User.failed_logins: 0,
             User.locked_until: None,
@@ -162,7 +190,8 @@ async def authenticate(
             request_id=info.request_id,
             ip=info.ip,
         )
-    return await actor_for(user.id)
+    actor = await actor_for(user.id)
+    return actor if actor is not None else Refused()
 
 
 def _log_failure(user: User | None, *, locked: bool, ip: str | None) -> None:

@@ -1,0 +1,146 @@
+"""Sign-in pauses (tạm dừng đăng nhập): failed sign-ins counted per typed username,
+known or not, in a window that decays; enough of them pause sign-in under that name
+for a while, and an administrator may end a pause early (mở khóa)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from congvu.inspect.actor import Actor
+from congvu.inspect.audit import api as audit
+from congvu.inspect.db import atomic
+from congvu.inspect.errors import NotFound
+from congvu.inspect.organisation.tables import SignInPause, User
+from congvu.inspect.settings import Settings
+
+# A row is kept at least this long after its window and pause end, then swept.
+_KEEP = timedelta(days=1)
+
+
+def key_of(username: str) -> str:
+    """What a pause is keyed by: the name as the login compares it."""
+    return username.strip()[:64]
+
+
+def minutes_left(until: datetime, now: datetime) -> int:
+    """Whole minutes, rounded up: "1 minute" until the very end."""
+    return max(1, math.ceil((until - now).total_seconds() / 60))
+
+
+async def paused_until(username: str, now: datetime) -> datetime | None:
+    """When sign-in under this name may resume, or None when it is not paused. A pause
+    set on the account itself (before pauses were kept per name) counts too."""
+    name = key_of(username)
+    row = (
+        await SignInPause.select(SignInPause.paused_until)
+        .where(SignInPause.username == name)
+        .first()
+    )
+    account = await User.select(User.locked_until).where(User.username == name).first()
+    candidates: list[datetime | None] = [
+        row["paused_until"] if row else None,
+        account["locked_until"] if account else None,
+    ]
+    ends = [until for until in candidates if until is not None and until > now]
+    return max(ends) if ends else None
+
+
+async def count_failure(username: str, settings: Settings, now: datetime) -> datetime | None:
+    """Count one failed sign-in; returns the end of the pause it starts, if it does.
+    The count restarts once ``login_lockout_minutes`` have passed since the first
+    failure of its window, so failures spread over days never add up to a pause.
+    Called inside the caller's transaction."""
+    name = key_of(username)
+    window = timedelta(minutes=settings.login_lockout_minutes)
+    await SignInPause.delete().where(
+        SignInPause.window_start < now - window - _KEEP,
+        (SignInPause.paused_until.is_null()) | (SignInPause.paused_until < now - _KEEP),
+    )
+    row = await SignInPause.objects().where(SignInPause.username == name).first()
+    if row is None:
+        row = SignInPause(username=name, failures=0, window_start=now)
+    if row.window_start <= now - window:
+        row.failures, row.window_start = 0, now
+    row.failures += 1
+    pause: datetime | None = None
+    if row.failures >= settings.login_max_failures:
+        pause = now + window
+        row.paused_until, row.failures, row.window_start = pause, 0, now
+        await User.update({User.locked_until: pause, User.failed_logins: 0}).where(
+            User.username == name
+        )
+    else:
+        await User.update({User.failed_logins: row.failures}).where(User.username == name)
+    await row.save()
+    return pause
+
+
+async def clear(username: str) -> None:
+    """A successful sign-in forgets the failures before it."""
+    await SignInPause.delete().where(SignInPause.username == key_of(username))
+
+
+@dataclass(frozen=True)
+class PausedAccount:
+    id: int
+    username: str
+    display_name: str
+    paused_until: datetime
+
+
+async def paused_accounts(now: datetime) -> list[PausedAccount]:
+    """Accounts whose sign-in is paused now, the longest pause first. Pauses of names
+    no account has are not listed: there is nothing to unlock for them."""
+    rows = await User.select(User.id, User.username, User.display_name, User.locked_until).where(
+        User.locked_until > now
+    )
+    by_name = {row["username"]: row for row in rows}
+    pauses = await SignInPause.select(SignInPause.username, SignInPause.paused_until).where(
+        SignInPause.paused_until > now
+    )
+    for pause in pauses:
+        known = by_name.get(pause["username"])
+        if known is None:
+            account = (
+                await User.select(User.id, User.username, User.display_name)
+                .where(User.username == pause["username"])
+                .first()
+            )
+            if account is None:
+                continue
+            known = by_name[pause["username"]] = account | {"locked_until": None}
+        ends = [t for t in (known["locked_until"], pause["paused_until"]) if t is not None]
+        known["locked_until"] = max(ends)
+    accounts = [
+        PausedAccount(r["id"], r["username"], r["display_name"], r["locked_until"])
+        for r in by_name.values()
+    ]
+    return sorted(accounts, key=lambda a: (-a.paused_until.timestamp(), a.username))
+
+
+async def unlock(username: str, actor: Actor, now: datetime, ip: str | None = None) -> datetime:
+    """End the pause of an account now (an administrator's decision, audited); returns
+    the end the pause had. NotFound when no such account is paused."""
+    name = key_of(username)
+    until = await paused_until(name, now)
+    user = await User.select(User.id).where(User.username == name).first()
+    if user is None or until is None:
+        raise NotFound(f"Tài khoản {name!r} không bị tạm dừng đăng nhập.")
+    async with atomic():
+        await SignInPause.delete().where(SignInPause.username == name)
+        await User.update({User.locked_until: None, User.failed_logins: 0}).where(
+            User.id == user["id"]
+        )
+        await audit.record(
+            "account_unlocked",
+            "account",
+            user["id"],
+            actor=actor,
+            before={"paused_until": until.isoformat()},
+            reason=f"{actor.display_name} mở khóa đăng nhập cho tài khoản {name} "
+            f"trước hạn (còn {minutes_left(until, now)} phút).",
+            ip=ip,
+        )
+    return until
