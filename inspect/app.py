@@ -61,10 +61,13 @@ async def _retrieve_actor(
     session: dict[str, Any], connection: ASGIConnection[Any, Any, Any, Any]
 ) -> Actor | None:
     user_id = session.get("user_id")
+    # The stamp of the password the session was opened with: a changed password ends it
+    # (and a session from before stamps, too).
+    stamp = session.get("stamp")
     session_id = connection.get_session_id()
-    if not isinstance(user_id, int) or session_id is None:
+    if not isinstance(user_id, int) or not isinstance(stamp, str) or session_id is None:
         return None
-    return await organisation.session_actors.actor(session_id, user_id)
+    return await organisation.session_actors.actor(session_id, user_id, stamp)
 
 
 def _jinja_setup(settings: Settings) -> Callable[[JinjaTemplateEngine], None]:

@@ -146,6 +146,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/review", "Hàng chờ xem xét", ("unit_head", "admin")),
     ("/dossiers", "Hồ sơ thủ tục hành chính", ("unit_head", "reporter", "admin", "council")),
     ("/my-findings", "Phát hiện của tôi", ("official",)),
+    ("/accounts/paused", "Tài khoản tạm dừng đăng nhập", ("admin",)),
 ]
 
 JOB_STATUS_LABELS = {

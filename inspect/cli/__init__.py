@@ -1,5 +1,5 @@
 """The ``congvu`` command line: serve, worker, migrate, demo, create-user, and the groups
-of ``audit``, ``calendar`` and ``dossiers``.
+of ``accounts``, ``audit``, ``calendar`` and ``dossiers``.
 
 Commands import what they need when they run: ``congvu calendar`` and ``--help`` answer
 without loading the web app, the database drivers or pandas."""
@@ -14,6 +14,7 @@ from typing import Any
 import click
 from congvu.inspect.actor import Role
 from congvu.inspect.cli import audit as cli_audit
+from congvu.inspect.cli.accounts import accounts_group
 from congvu.inspect.cli.calendar import calendar_group
 from congvu.inspect.cli.common import run, settings_or_exit
 from congvu.inspect.cli.dossiers import COMMANDS as dossier_commands
@@ -174,6 +175,7 @@ def create_user(
 
 
 cli.add_command(calendar_group)
+cli.add_command(accounts_group)
 for command in dossier_commands:
     cli.add_command(command)
 cli_audit.register(cli)

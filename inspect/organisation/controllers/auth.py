@@ -83,7 +83,7 @@ class AuthController(Controller):
                 headers={"Retry-After": str(seconds)},
             )
         sessions.rotate_session(request.scope)
-        request.set_session({"user_id": outcome.id})
+        request.set_session(await accounts.session_data(outcome))
         return Redirect(_safe_next(data.next), status_code=303)
 
     @post("/logout", status_code=303, name="logout")

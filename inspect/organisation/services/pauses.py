@@ -90,34 +90,29 @@ class PausedAccount:
     paused_until: datetime
 
 
-async def paused_accounts(now: datetime) -> list[PausedAccount]:
-    """Accounts whose sign-in is paused now, the longest pause first. Pauses of names
-    no account has are not listed: there is nothing to unlock for them."""
-    rows = await User.select(User.id, User.username, User.display_name, User.locked_until).where(
-        User.locked_until > now
-    )
-    by_name = {row["username"]: row for row in rows}
+async def paused_accounts(actor: Actor, now: datetime) -> list[PausedAccount]:
+    """Accounts of the actor's scope whose sign-in is paused now, the longest pause
+    first. Pauses of names no account has are not listed: there is nothing to unlock
+    for them, and they end by themselves."""
     pauses = await SignInPause.select(SignInPause.username, SignInPause.paused_until).where(
         SignInPause.paused_until > now
     )
-    for pause in pauses:
-        known = by_name.get(pause["username"])
-        if known is None:
-            account = (
-                await User.select(User.id, User.username, User.display_name)
-                .where(User.username == pause["username"])
-                .first()
-            )
-            if account is None:
-                continue
-            known = by_name[pause["username"]] = account | {"locked_until": None}
-        ends = [t for t in (known["locked_until"], pause["paused_until"]) if t is not None]
-        known["locked_until"] = max(ends)
-    accounts = [
-        PausedAccount(r["id"], r["username"], r["display_name"], r["locked_until"])
-        for r in by_name.values()
-    ]
-    return sorted(accounts, key=lambda a: (-a.paused_until.timestamp(), a.username))
+    ends = {row["username"]: row["paused_until"] for row in pauses}
+    rows = await User.select(
+        User.id,
+        User.username,
+        User.display_name,
+        User.locked_until,
+        User.scope_unit.path.as_alias("unit_path"),
+    ).where((User.locked_until > now) | User.username.is_in([*ends, ""]))
+    found = []
+    for row in rows:
+        if row["unit_path"] is not None and not actor.can_see_unit_path(row["unit_path"]):
+            continue
+        candidates = [ends.get(row["username"]), row["locked_until"]]
+        until = max(t for t in candidates if t is not None)
+        found.append(PausedAccount(row["id"], row["username"], row["display_name"], until))
+    return sorted(found, key=lambda a: (-a.paused_until.timestamp(), a.username))
 
 
 async def unlock(username: str, actor: Actor, now: datetime, ip: str | None = None) -> datetime:
@@ -125,8 +120,15 @@ async def unlock(username: str, actor: Actor, now: datetime, ip: str | None = No
     the end the pause had. NotFound when no such account is paused."""
     name = key_of(username)
     until = await paused_until(name, now)
-    user = await User.select(User.id).where(User.username == name).first()
-    if user is None or until is None:
+    user = (
+        await User.select(User.id, User.scope_unit.path.as_alias("unit_path"))
+        .where(User.username == name)
+        .first()
+    )
+    outside = user is not None and (
+        user["unit_path"] is not None and not actor.can_see_unit_path(user["unit_path"])
+    )
+    if user is None or until is None or outside:
         raise NotFound(f"Tài khoản {name!r} không bị tạm dừng đăng nhập.")
     async with atomic():
         await SignInPause.delete().where(SignInPause.username == name)
