@@ -125,3 +125,10 @@ async def test_changing_the_password_ends_the_other_sessions(client, world: Worl
         assert ended.status_code in (302, 303, 307)
         assert ended.headers["location"].startswith("/login")
     assert (await client.get("/", follow_redirects=False)).status_code == 200
+
+
+async def test_guessing_the_current_password_is_rate_limited(client, world: World) -> None:
+    await login(client, "head_a")
+    statuses = [(await _change(client, f"doan-{i}-mat-khau", NEW)).status_code for i in range(11)]
+    assert statuses[:10] == [400] * 10
+    assert statuses[10] == 429

@@ -47,7 +47,8 @@ class Rule:
 
 def rules_from(settings: Settings) -> tuple[Rule, ...]:
     """Sign-in per address (a known or unknown username is paused after repeated
-    failures by the accounts service), sync and uploads per address and per account."""
+    failures by the accounts service), the own-password form per account, sync and
+    uploads per address and per account."""
     login = Limit("login", settings.login_per_minute_address, "address")
     sync = (
         Limit("sync", settings.sync_per_minute_address, "address"),
@@ -59,6 +60,8 @@ def rules_from(settings: Settings) -> tuple[Rule, ...]:
     )
     return (
         Rule("POST", re.compile(r"/login/?"), (login,)),
+        # Guessing the current password from a session left open (the form proves it).
+        Rule("POST", re.compile(r"/account/password/?"), (Limit("password", 10, "account"),)),
         Rule("POST", re.compile(r"/api/v1/sync/?"), sync),
         Rule("PUT", re.compile(r"/api/v1/evidence/[^/]+/?"), uploads),
         Rule("POST", re.compile(r"/dossiers/import/?"), uploads),
