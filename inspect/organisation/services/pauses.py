@@ -58,9 +58,12 @@ async def count_failure(username: str, settings: Settings, now: datetime) -> dat
         SignInPause.window_start < now - window - _KEEP,
         (SignInPause.paused_until.is_null()) | (SignInPause.paused_until < now - _KEEP),
     )
+    # Two first failures at once must not both insert: the second finds the first's row.
+    await SignInPause.insert(SignInPause(username=name, failures=0, window_start=now)).on_conflict(
+        target=SignInPause.username, action="DO NOTHING"
+    )
     row = await SignInPause.objects().where(SignInPause.username == name).first()
-    if row is None:
-        row = SignInPause(username=name, failures=0, window_start=now)
+    assert row is not None, "inserted or already there"
     if row.window_start <= now - window:
         row.failures, row.window_start = 0, now
     row.failures += 1
