@@ -35,7 +35,7 @@ from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.controllers import ROUTES as ORGANISATION_ROUTES
 from congvu.inspect.review.controllers import ROUTES as REVIEW_ROUTES
 from congvu.inspect.settings import Settings, get_settings
-from congvu.inspect.web import errors, headers, health, metrics, params
+from congvu.inspect.web import csrf, errors, headers, health, metrics, params, throttle
 from congvu.inspect.web.sessions import RotatingSessionBackend, SessionConfig, SessionStore
 
 # The app factory is the composition root: with the CLI, the only place in
@@ -46,12 +46,12 @@ from litestar.config.app import AppConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.security.session_auth import SessionAuth
 from litestar.static_files import create_static_files_router
-from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -66,10 +66,13 @@ async def _retrieve_actor(
     session: dict[str, Any], connection: ASGIConnection[Any, Any, Any, Any]
 ) -> Actor | None:
     user_id = session.get("user_id")
+    # The stamp of the password the session was opened with: a changed password ends it
+    # (and a session from before stamps, too).
+    stamp = session.get("stamp")
     session_id = connection.get_session_id()
-    if not isinstance(user_id, int) or session_id is None:
+    if not isinstance(user_id, int) or not isinstance(stamp, str) or session_id is None:
         return None
-    return await organisation.session_actors.actor(session_id, user_id)
+    return await organisation.session_actors.actor(session_id, user_id, stamp)
 
 
 def _jinja_setup(settings: Settings) -> Callable[[JinjaTemplateEngine], None]:
@@ -235,15 +238,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings, "metrics_probe": _metrics_probe}),
         stores={
             "sessions": SessionStore(redis_client, namespace="congvu:sessions"),
-            "rate_limit": RedisStore(redis_client, namespace="congvu:rate_limit"),
+            throttle.STORE: throttle.ThrottleStore(redis_client, namespace="congvu:rate_limit"),
         },
         on_app_init=[session_auth.on_app_init, _outermost_request_names],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_secure=settings.secure_cookies,
-            cookie_samesite="lax",
-            exclude=["/health"],
-        ),
+        # Inside the session check, so that a limit per account knows the account; the
+        # CSRF check binds its token to the session (it replaces csrf_config=).
+        middleware=[
+            DefineMiddleware(throttle.Throttle, rules=throttle.rules_from(settings)),
+            DefineMiddleware(
+                csrf.SessionBoundCSRFMiddleware,
+                config=CSRFConfig(
+                    secret=settings.secret_key,
+                    cookie_secure=settings.secure_cookies,
+                    cookie_samesite="lax",
+                    exclude=["/health"],
+                ),
+            ),
+        ],
         template_config=TemplateConfig(
             directory=TEMPLATES_DIR,
             engine=JinjaTemplateEngine,

@@ -149,6 +149,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/my-findings", "Phát hiện của tôi", ("official",)),
     ("/discipline", "Hồ sơ kỷ luật", ("personnel", "admin")),
     ("/my-discipline", "Hồ sơ kỷ luật của tôi", ("official",)),
+    ("/accounts/paused", "Tài khoản tạm dừng đăng nhập", ("admin",)),
 ]
 
 JOB_STATUS_LABELS = {

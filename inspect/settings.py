@@ -11,6 +11,7 @@ operator believing the other is in use.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -65,6 +66,15 @@ class Settings:
     checkpoint_dir: Path = Path("var/checkpoints")
     checkpoint_keep: int = 168
     metrics_token: str | None = None
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed; empty: none.
+    trusted_proxies: tuple[str, ...] = ()
+    password_min_length: int = 10
+    # Requests a minute before 429, per client address and per account.
+    login_per_minute_address: int = 30
+    sync_per_minute_address: int = 600
+    sync_per_minute_account: int = 120
+    uploads_per_minute_address: int = 1200
+    uploads_per_minute_account: int = 300
 
     @property
     def embedded(self) -> bool:
@@ -131,6 +141,20 @@ def _positive_int(variable: str, value: str) -> int:
     if number < 1:
         raise SettingsError(variable, f"must be at least 1, got {number}")
     return number
+
+
+def _trusted_proxies(value: str) -> tuple[str, ...]:
+    """Addresses or networks (CIDR), comma-separated; uvicorn takes them as they are."""
+    proxies = tuple(part.strip() for part in value.split(",") if part.strip())
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise SettingsError(
+                "CONGVU_TRUSTED_PROXIES",
+                f"expected IP addresses or networks (10.0.0.0/8), comma-separated, got {proxy!r}",
+            ) from None
+    return proxies
 
 
 def _time_zone(value: str) -> str:
@@ -268,6 +292,13 @@ KNOWN_VARIABLES = frozenset(
         "CONGVU_XLSX_MAX_UNPACKED_MB",
         "CONGVU_XLSX_MAX_CELLS",
         "CONGVU_XLSX_MAX_SHEETS",
+        "CONGVU_TRUSTED_PROXIES",
+        "CONGVU_PASSWORD_MIN_LENGTH",
+        "CONGVU_LOGIN_PER_MINUTE_ADDRESS",
+        "CONGVU_SYNC_PER_MINUTE_ADDRESS",
+        "CONGVU_SYNC_PER_MINUTE_ACCOUNT",
+        "CONGVU_UPLOADS_PER_MINUTE_ADDRESS",
+        "CONGVU_UPLOADS_PER_MINUTE_ACCOUNT",
         # Read by the test suite and CI only, never by the product.
         "CONGVU_TEST_DATABASE_URL",
         "CONGVU_TEST_REDIS_URL",
@@ -327,7 +358,24 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "CONGVU_CHECKPOINT_KEEP", env.get("CONGVU_CHECKPOINT_KEEP", "168")
         ),
         metrics_token=_metrics_token(env.get("CONGVU_METRICS_TOKEN")),
+        trusted_proxies=_trusted_proxies(env.get("CONGVU_TRUSTED_PROXIES", "")),
+        password_min_length=_positive_int(
+            "CONGVU_PASSWORD_MIN_LENGTH", env.get("CONGVU_PASSWORD_MIN_LENGTH", "10")
+        ),
+        login_per_minute_address=_per_minute(env, "CONGVU_LOGIN_PER_MINUTE_ADDRESS", 30),
+        sync_per_minute_address=_per_minute(env, "CONGVU_SYNC_PER_MINUTE_ADDRESS", 600),
+        sync_per_minute_account=_per_minute(env, "CONGVU_SYNC_PER_MINUTE_ACCOUNT", 120),
+        uploads_per_minute_address=_per_minute(env, "CONGVU_UPLOADS_PER_MINUTE_ADDRESS", 1200),
+        uploads_per_minute_account=_per_minute(env, "CONGVU_UPLOADS_PER_MINUTE_ACCOUNT", 300),
     )
+
+
+def _per_minute(env: Mapping[str, str], variable: str, default: int) -> int:
+    """A rate limit in requests a minute. The defaults leave room: a tablet sends its
+    queue in batches of 100 records and each photo once, so a day of offline work sent
+    at once stays far below them, and one address may be a whole one-stop centre
+    behind one NAT."""
+    return _positive_int(variable, env.get(variable, str(default)))
 
 
 @lru_cache(maxsize=1)

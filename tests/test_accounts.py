@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
+
 import pytest
 from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.errors import Invalid
-from congvu.inspect.organisation.services import accounts
-from congvu.inspect.organisation.tables import User
+from congvu.inspect.organisation.services import accounts, pauses
+from congvu.inspect.organisation.tables import SignInPause, User
+from congvu.inspect.settings import get_settings
 
 from tests.conftest import Clock
 from tests.worlds import World
@@ -100,3 +104,13 @@ async def test_a_changed_scope_shows_after_the_ttl_and_a_locale_at_once(
     await accounts.set_locale(head.id, "en")
     switched = await actors.actor("s", head.id)
     assert switched is not None and switched.locale == "en"
+
+
+async def test_first_failures_under_one_name_at_once_do_not_collide(world: World) -> None:
+    """Two sign-ins failing together under a new name: one row, no unique violation."""
+    now = datetime.now(UTC)
+    await asyncio.gather(
+        *(pauses.count_failure("dong-thoi", get_settings(), now) for _ in range(3))
+    )
+    rows = await SignInPause.select().where(SignInPause.username == "dong-thoi")
+    assert len(rows) == 1 and 1 <= rows[0]["failures"] <= 3

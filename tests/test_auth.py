@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.organisation.tables import User
@@ -55,18 +57,75 @@ async def test_failed_login_is_audited(client, world) -> None:
     assert events[0]["actor_username"] == "head_a"
 
 
-async def test_account_locks_after_repeated_failures_even_for_the_right_password(
-    client, world
-) -> None:
-    for _ in range(5):
+PAUSED = "Đăng nhập tạm dừng vì nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau 15 phút."
+
+
+async def test_repeated_failures_pause_sign_in_and_say_for_how_long(client, world) -> None:
+    for _ in range(4):
         assert (await login(client, "head_a", "sai-mat-khau")).status_code == 401
+    fifth = await login(client, "head_a", "sai-mat-khau")
+    assert fifth.status_code == 429
+    assert PAUSED in fifth.text
     user = await User.objects().where(User.username == "head_a").first()
     assert user.locked_until is not None
+    # The right password is refused too, and the answer says so and for how long.
     locked = await login(client, "head_a", PASSWORD)
-    assert locked.status_code == 401
-    assert UNIFORM in locked.text
+    assert locked.status_code == 429
+    assert PAUSED in locked.text
+    assert UNIFORM not in locked.text
+    assert 14 * 60 < int(locked.headers["retry-after"]) <= 15 * 60
     # Another account is not affected.
     assert (await login(client, "head_b")).status_code == 303
+
+
+async def test_a_pause_reads_the_same_for_an_unknown_username(client, world) -> None:
+    """Pauses are kept per typed name, so the answer reveals no account."""
+    answers = {}
+    for name in ("head_a", "khong-ton-tai"):
+        for _ in range(5):
+            await login(client, name, "sai-mat-khau")
+        answers[name] = await login(client, name, PASSWORD)
+    known, unknown = answers["head_a"], answers["khong-ton-tai"]
+    assert known.status_code == unknown.status_code == 429
+    assert PAUSED in known.text and PAUSED in unknown.text
+    assert known.headers["retry-after"][:2] == unknown.headers["retry-after"][:2]
+    assert known.text.replace("head_a", "khong-ton-tai") == unknown.text
+
+
+async def test_failures_decay_so_that_a_slow_trickle_never_pauses(client, world) -> None:
+    """The count restarts once a lockout window has passed since its first failure:
+    a person mistyping now and then over a day is never paused."""
+    from congvu.inspect.organisation.tables import SignInPause
+
+    for _ in range(4):
+        await login(client, "head_a", "sai-mat-khau")
+    await SignInPause.update(
+        {SignInPause.window_start: SignInPause.window_start - timedelta(minutes=16)}
+    ).where(SignInPause.username == "head_a")
+    for _ in range(4):
+        assert (await login(client, "head_a", "sai-mat-khau")).status_code == 401
+    assert (await login(client, "head_a")).status_code == 303
+
+
+async def test_a_pause_ends_by_itself(client, world) -> None:
+    from congvu.inspect.organisation.tables import SignInPause
+
+    for _ in range(5):
+        await login(client, "khong-ton-tai", "sai-mat-khau")
+    await SignInPause.update({SignInPause.paused_until: datetime.now(UTC)}).where(
+        SignInPause.username == "khong-ton-tai"
+    )
+    assert (await login(client, "khong-ton-tai", "sai-mat-khau")).status_code == 401
+
+
+async def test_a_pause_and_its_end_are_audited_in_vietnamese(client, world) -> None:
+    for _ in range(5):
+        await login(client, "head_a", "sai-mat-khau")
+    event = await AuditEvent.select().where(AuditEvent.action == "account_locked").first()
+    assert event is not None
+    assert event["actor_username"] == "head_a"
+    assert event["object_id"] == str(world.users["head_a"].id)
+    assert event["reason"] == "Tạm dừng đăng nhập 15 phút sau 5 lần đăng nhập sai liên tiếp."
 
 
 async def test_login_form_without_csrf_token_is_refused(client, world) -> None:
@@ -111,18 +170,35 @@ async def test_logout_ends_the_session(client, world) -> None:
 
 
 async def test_login_form_is_rate_limited_per_client(client, world) -> None:
-    statuses = [(await login(client, "nobody", "x")).status_code for _ in range(31)]
+    # A new name each time: the pause per name is not what is tested here.
+    statuses = [(await login(client, f"nobody-{i}", "x")).status_code for i in range(31)]
     assert statuses[:30] == [401] * 30
     assert statuses[30] == 429
 
 
 async def test_english_is_the_second_locale(client, world) -> None:
     await login(client, "head_a")
-    await client.get("/locale/en", follow_redirects=False)
+    switched = await client.post(
+        "/locale", data={"code": "en"}, headers=csrf(client), follow_redirects=False
+    )
+    assert switched.status_code == 303
     home = await client.get("/")
     assert "Sign out" in home.text
     user = await User.objects().where(User.username == "head_a").first()
     assert user.locale == "en"
+
+
+async def test_the_language_switch_is_a_form_with_the_csrf_token(client, world) -> None:
+    """Changing the stored language is a state change: no GET, no missing token."""
+    await login(client, "head_a")
+    home = await client.get("/")
+    assert '<form method="post" action="/locale" class="inline">' in home.text
+    assert 'name="_csrf_token"' in home.text.split('action="/locale"')[1].split("</form>")[0]
+    assert (await client.get("/locale/en", follow_redirects=False)).status_code in (404, 405)
+    refused = await client.post("/locale", data={"code": "en"}, follow_redirects=False)
+    assert refused.status_code == 403
+    user = await User.objects().where(User.username == "head_a").first()
+    assert user.locale == "vi"
 
 
 async def test_each_page_renews_the_session_and_its_cookie(client, world) -> None:
@@ -190,3 +266,51 @@ async def test_the_login_page_keeps_a_local_next_and_drops_any_other(client, wor
     assert '<input type="hidden" name="next" value="/dossiers">' in local.text
     away = await client.get("/login", params={"next": "//evil.example/"})
     assert '<input type="hidden" name="next" value="/">' in away.text
+
+
+async def test_a_csrf_token_taken_from_another_session_is_refused(client, world) -> None:
+    """The token is bound to the session: a planted cookie and header pair that is
+    valid in the attacker's own session fails in the victim's."""
+    await login(client, "head_b")
+    planted = client.cookies["csrftoken"]
+    client.cookies.clear()
+    await login(client, "head_a")
+    own = client.cookies["csrftoken"]
+    assert own != planted
+    client.cookies.set("csrftoken", planted, domain="testserver.local")
+    target = f"/units/{world.commune_a.id}/statistics"
+    by_header = await client.post(target, headers={"x-csrftoken": planted}, follow_redirects=False)
+    assert by_header.status_code == 403
+    by_form = await client.post(target, data={"_csrf_token": planted}, follow_redirects=False)
+    assert by_form.status_code == 403
+    # A page puts the session's own token back in the cookie, and that one works.
+    await client.get("/")
+    assert client.cookies["csrftoken"] == own
+    accepted = await client.post(target, headers=csrf(client), follow_redirects=False)
+    assert accepted.status_code == 303
+
+
+async def test_the_login_form_refuses_a_token_of_another_visitor(client, world) -> None:
+    await client.get("/login")
+    planted = client.cookies["csrftoken"]
+    client.cookies.clear()
+    await client.get("/login")
+    client.cookies.set("csrftoken", planted, domain="testserver.local")
+    response = await client.post(
+        "/login", data={"username": "head_a", "password": PASSWORD, "_csrf_token": planted}
+    )
+    assert response.status_code == 403
+
+
+async def test_login_gives_a_new_csrf_token_and_the_old_one_dies(client, world) -> None:
+    await client.get("/login")
+    before = client.cookies["csrftoken"]
+    response = await login(client, "head_a")
+    assert response.status_code == 303
+    after = client.cookies["csrftoken"]
+    assert after != before
+    target = f"/units/{world.commune_a.id}/statistics"
+    stale = await client.post(target, headers={"x-csrftoken": before}, follow_redirects=False)
+    assert stale.status_code == 403
+    fresh = await client.post(target, headers={"x-csrftoken": after}, follow_redirects=False)
+    assert fresh.status_code == 303

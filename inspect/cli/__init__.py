@@ -1,6 +1,6 @@
 """The ``congvu`` command line: serve, worker, migrate, demo, create-user, and the groups
-of ``audit``, ``backup``, ``calendar``, ``discipline``, ``dossiers``, ``emulation`` and
-``rating``.
+of ``accounts``, ``audit``, ``backup``, ``calendar``, ``discipline``, ``dossiers``,
+``emulation`` and ``rating``.
 
 Commands import what they need when they run: ``congvu calendar`` and ``--help`` answer
 without loading the web app, the database drivers or pandas."""
@@ -10,10 +10,12 @@ from __future__ import annotations
 import getpass
 import sys
 import time
+from typing import Any
 
 import click
 from congvu.inspect.actor import Role
 from congvu.inspect.cli import audit as cli_audit
+from congvu.inspect.cli.accounts import accounts_group
 from congvu.inspect.cli.backup import COMMANDS as backup_commands
 from congvu.inspect.cli.calendar import calendar_group
 from congvu.inspect.cli.common import run, settings_or_exit
@@ -21,6 +23,7 @@ from congvu.inspect.cli.discipline import discipline_group
 from congvu.inspect.cli.dossiers import COMMANDS as dossier_commands
 from congvu.inspect.cli.emulation import emulation_group
 from congvu.inspect.cli.rating import rating_group
+from congvu.inspect.settings import Settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,8 +96,23 @@ def serve(with_demo: bool, host: str, port: int) -> None:
         f"congvu ({mode}) tại / at http://{host}:{port}/login "
         f"— chuẩn bị / prepared in {time.monotonic() - started:.1f}s"
     )
-    # log_config=None: uvicorn's lines go through congvu's handler, in congvu's format.
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=None)
+    uvicorn.run(create_app(settings), **server_options(settings, host, port))
+
+
+def server_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
+    """How ``serve`` runs uvicorn. X-Forwarded-For and -Proto are believed only from the
+    proxies of ``CONGVU_TRUSTED_PROXIES``: uvicorn's own default trusts 127.0.0.1, so
+    anyone on the same host (or a proxy that passes the header on) could choose the
+    address that rate limits count and the audit trail records."""
+    return {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        # uvicorn's lines go through congvu's handler, in congvu's format.
+        "log_config": None,
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": list(settings.trusted_proxies),
+    }
 
 
 @cli.command()
@@ -165,6 +183,7 @@ cli.add_command(calendar_group)
 cli.add_command(discipline_group)
 cli.add_command(rating_group)
 cli.add_command(emulation_group)
+cli.add_command(accounts_group)
 for command in dossier_commands:
     cli.add_command(command)
 cli_audit.register(cli)

@@ -9,6 +9,8 @@ from congvu.inspect.organisation.services.accounts import (
     create_user,
     session_actors,
 )
+from congvu.inspect.organisation.services.credentials import reset_password
+from congvu.inspect.organisation.services.pauses import PausedAccount, paused_accounts, unlock
 from congvu.inspect.organisation.services.units import (
     UnitView,
     add_official,
@@ -25,6 +27,7 @@ from congvu.inspect.organisation.services.units import (
 
 __all__ = [
     "SESSION_ACTOR_TTL",
+    "PausedAccount",
     "UnitView",
     "actor_for",
     "add_official",
@@ -32,11 +35,14 @@ __all__ = [
     "create_unit",
     "create_user",
     "officials_of_unit",
+    "paused_accounts",
+    "reset_password",
     "schedules_by_unit",
     "seasonal_schedule",
     "seasonal_schedule_for_path",
     "session_actors",
     "unit_in_scope",
     "unit_statistics",
+    "unlock",
     "visible_units",
 ]

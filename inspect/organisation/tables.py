@@ -117,6 +117,21 @@ class User(Table, tablename="account"):
     created_at = Timestamptz()
 
 
+class SignInPause(Table, tablename="sign_in_pause"):
+    """Failed sign-ins per typed username, known or not, and the pause (tạm dừng đăng
+    nhập) they led to. Keyed by what was typed, so that a pause answers the same for a
+    stranger's name as for a real account and reveals nothing of which accounts exist.
+    A row whose window and pause are over means nothing and is deleted by a later
+    failure."""
+
+    id: Serial
+
+    username = Varchar(length=64, unique=True, index=True)
+    failures = Integer(default=0)
+    window_start = Timestamptz()
+    paused_until = Timestamptz(null=True, default=None)
+
+
 class WorkSchedule(Table, tablename="work_schedule"):
     """Giờ làm việc of a unit for one season (UBND tỉnh announces summer/winter hours).
 

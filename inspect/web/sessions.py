@@ -4,6 +4,7 @@ login, one round trip per request."""
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, cast
@@ -17,13 +18,45 @@ from litestar.middleware.session.server_side import (
     ServerSideSessionConfig,
 )
 from litestar.stores.redis import RedisStore
-from litestar.types import Empty, Message, ScopeSession
+from litestar.types import Empty, Message, Scope, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
 _LOADED_SESSION = "congvu_loaded_session"
+# The cookie that carries the session id (read by the CSRF check, which binds to it).
+SESSION_COOKIE = "congvu_session"
+SESSION_ID_BYTES = 32
 # The sessions this process read from Redis in the last second, by id (their stored
 # bytes). See RotatingSessionBackend.
 recent_sessions: TtlCache[str, bytes] = TtlCache(SESSION_REUSE_TTL)
+
+
+def rotate_session(scope: Scope) -> str:
+    """Give this request's session a fresh id when its response is sent (at login, so
+    that a planted cookie cannot be fixed on a user, and the CSRF token bound to the
+    old id dies with it); returns the new id."""
+    state = scope.setdefault("state", {})
+    state["rotate_session"] = True
+    rotated = state.get("rotated_session_id")
+    if rotated is None:
+        rotated = state["rotated_session_id"] = secrets.token_hex(SESSION_ID_BYTES)
+    return str(rotated)
+
+
+def session_id_for(scope: Scope, cookies: dict[str, str]) -> str:
+    """The id of the session this request's response will carry: its cookie's, or the
+    fresh one the backend gives a request without one (Litestar's backend reads the
+    "null" of a cleared cookie as none) and which is chosen here, now."""
+    current = cookies.get(SESSION_COOKIE)
+    if current and current != "null" and not scope.get("state", {}).get("rotate_session"):
+        return current
+    return rotate_session(scope)
+
+
+def rotated_session_id(scope: Scope) -> str | None:
+    """The id this request's session will have once its response is sent, when it
+    changes (see ``rotate_session``)."""
+    state = scope.get("state", {})
+    return str(state["rotated_session_id"]) if state.get("rotate_session") else None
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
@@ -41,12 +74,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         if connection.scope.get("state", {}).get("rotate_session"):
-            rotated = connection.scope["state"].get("rotated_session_id")
-            if rotated is None:
-                rotated = connection.scope["state"]["rotated_session_id"] = (
-                    self.generate_session_id()
-                )
-            return str(rotated)
+            return rotate_session(connection.scope)
         return super().get_session_id(connection)
 
     async def load_from_connection(

@@ -67,7 +67,7 @@ async def test_flagged_dossiers_name_the_official_and_explain(client, world, imp
     detail = await client.get(f"/dossiers/{(await stored('A-LATE'))['id']}")
     assert "trễ hạn 1 ngày làm việc" in detail.text
     assert f'href="/review/dossiers/{(await stored("A-LATE"))["id"]}"' in detail.text
-    await client.get("/locale/en")
+    await client.post("/locale", data={"code": "en"}, headers=csrf(client))
     english = await client.get(f"/dossiers/units/{world.commune_a.id}/flagged")
     assert "Resolved late" in english.text
     english_detail = await client.get(f"/dossiers/{(await stored('A-LATE'))['id']}")

@@ -104,6 +104,12 @@ MATRIX: dict[Route, Expect] = {
     ("GET", "/api/v1/units/{unit_id:int}/officials"): scoped(200, STAFF),
     ("POST", "/api/v1/units/{unit_id:int}/statistics-jobs"): scoped(202, STAFF),
     ("GET", "/inspections"): same(roles(200, ("inspector", "team_lead", "admin"))),
+    # Every account changes its own password (an empty form is refused as invalid);
+    # only administrators see and end sign-in pauses.
+    ("GET", "/account/password"): same(roles(200, ROLES)),
+    ("POST", "/account/password"): same(roles(400, ROLES)),
+    ("GET", "/accounts/paused"): same(roles(200, ("admin",))),
+    ("POST", "/accounts/paused/unlock"): same(roles(400, ("admin",))),
     ("GET", "/api/v1/inspections/assigned"): same(roles(200, ROLES)),
 }
 

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from congvu.inspect.organisation.controllers.account import AccountPages
+from congvu.inspect.organisation.controllers.admin import PausedAccountPages
 from congvu.inspect.organisation.controllers.api_v1 import UnitApi
 from congvu.inspect.organisation.controllers.auth import AuthController
 from congvu.inspect.organisation.controllers.home import HomeController
 from congvu.inspect.organisation.controllers.pages import UnitPages
 
-ROUTES: list[Any] = [AuthController, HomeController, UnitPages, UnitApi]
+ROUTES: list[Any] = [
+    AuthController,
+    HomeController,
+    UnitPages,
+    UnitApi,
+    AccountPages,
+    PausedAccountPages,
+]

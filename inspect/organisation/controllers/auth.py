@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor
-from congvu.inspect.i18n import LOCALES
-from congvu.inspect.organisation.services import accounts
+from congvu.inspect.i18n import LOCALES, gettext
+from congvu.inspect.organisation.services import accounts, pauses
 from congvu.inspect.organisation.services.accounts import RequestInfo
+from congvu.inspect.web import sessions
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
 LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa."
-# Only the login form is throttled, per client address (lockout per account is in the
-# service). Set on its route so that no other request pays for the check.
-LOGIN_RATE_LIMIT = RateLimitConfig(rate_limit=("minute", 30))
+# The same words for every name, an account's or not: a pause reveals no account.
+LOGIN_PAUSED = (
+    "Đăng nhập tạm dừng vì nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau {minutes} phút."
+)
 
 
 @dataclass
@@ -34,10 +37,17 @@ def _safe_next(target: str) -> str:
 
 
 def request_info(request: Request[Any, Any, Any]) -> RequestInfo:
+    """The connection's address: the server rewrote it from X-Forwarded-For only for a
+    trusted proxy (``CONGVU_TRUSTED_PROXIES``), so a client cannot choose it."""
     return RequestInfo(
         ip=request.client.host if request.client else None,
         request_id=request.headers.get("x-request-id"),
     )
+
+
+@dataclass
+class LocaleForm:
+    code: str
 
 
 class AuthController(Controller):
@@ -45,28 +55,35 @@ class AuthController(Controller):
     async def login_page(self, next: FromQuery[str] = "/") -> Template:
         return Template("auth/login.html", context={"next": _safe_next(next), "error": None})
 
-    @post("/login", status_code=303, middleware=[LOGIN_RATE_LIMIT.middleware])
+    # Throttled per client address by congvu.inspect.web.throttle; per typed name by
+    # the pauses of the accounts service.
+    @post("/login", status_code=303)
     async def login(
         self,
         request: Request[Any, Any, Any],
         data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template | Redirect:
         settings = request.app.state.settings
-        actor = await accounts.authenticate(
+        outcome = await accounts.authenticate(
             data.username, data.password, settings, request_info(request)
         )
-        if actor is None:
+        if isinstance(outcome, accounts.Refused):
+            context = {"next": _safe_next(data.next), "username": data.username}
+            if outcome.paused_until is None:
+                return Template(
+                    "auth/login.html", context=context | {"error": LOGIN_FAILED}, status_code=401
+                )
+            now = datetime.now(UTC)
+            minutes = pauses.minutes_left(outcome.paused_until, now)
+            seconds = max(1, math.ceil((outcome.paused_until - now).total_seconds()))
             return Template(
                 "auth/login.html",
-                context={
-                    "next": _safe_next(data.next),
-                    "error": LOGIN_FAILED,
-                    "username": data.username,
-                },
-                status_code=401,
+                context=context | {"error": gettext(LOGIN_PAUSED).format(minutes=minutes)},
+                status_code=429,
+                headers={"Retry-After": str(seconds)},
             )
-        request.scope.setdefault("state", {})["rotate_session"] = True
-        request.set_session({"user_id": actor.id})
+        sessions.rotate_session(request.scope)
+        request.set_session(await accounts.session_data(outcome))
         return Redirect(_safe_next(data.next), status_code=303)
 
     @post("/logout", status_code=303, name="logout")
@@ -74,9 +91,15 @@ class AuthController(Controller):
         request.clear_session()
         return Redirect("/login", status_code=303)
 
-    @get("/locale/{code:str}", name="set_locale")
-    async def set_locale(self, request: Request[Any, Any, Any], code: FromPath[str]) -> Redirect:
-        locale = code if code in LOCALES else "vi"
+    @post("/locale", status_code=303, name="set_locale")
+    async def set_locale(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[LocaleForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Redirect:
+        """The language switch: a POST (with the CSRF token), since it changes the
+        account's stored choice."""
+        locale = data.code if data.code in LOCALES else "vi"
         # /locale is public (the login page has the switch), so find the account
         # through the session rather than the auth middleware.
         user_id = request.session.get("user_id") if request.session else None
@@ -84,6 +107,6 @@ class AuthController(Controller):
             await accounts.set_locale(user_id, locale)
         referer = request.headers.get("referer", "/")
         target = referer if referer.startswith(str(request.base_url)) else "/"
-        response = Redirect(target)
+        response = Redirect(target, status_code=303)
         response.set_cookie("congvu_locale", locale, max_age=365 * 24 * 3600, samesite="lax")
         return response

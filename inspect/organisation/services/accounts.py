@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from congvu.inspect.actor import SESSION_REUSE_TTL, SYSTEM, Actor
@@ -16,8 +18,9 @@ from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid
 from congvu.inspect.organisation.services import passwords as security
+from congvu.inspect.organisation.services import pauses
 from congvu.inspect.organisation.tables import Official, Role, Unit, User
-from congvu.inspect.settings import Settings
+from congvu.inspect.settings import Settings, get_settings
 from congvu.inspect.ttl_cache import TtlCache
 from piccolo.columns import Column
 
@@ -37,17 +40,26 @@ class RequestInfo:
 # CPU (360 vs 100 µs).
 _ACTOR_SQL = (
     "SELECT a.id, a.username, a.display_name, a.role, a.scope_unit, u.path AS scope_path,"
-    " a.official, a.locale, a.active"
+    " a.official, a.locale, a.active, a.password_hash"
     " FROM account a LEFT JOIN unit u ON u.id = a.scope_unit WHERE a.id = {}"
 )
 
 
-async def actor_for(user_id: int) -> Actor | None:
-    """The Actor of a session, or None when the account is gone or disabled."""
+def password_stamp(password_hash: str) -> str:
+    """What a session keeps of the password it was opened with: a new password (its
+    hash has a new salt) ends every session opened before it."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+async def actor_for(user_id: int, stamp: str | None = None) -> Actor | None:
+    """The Actor of a session, or None when the account is gone or disabled, or, given
+    the session's ``stamp``, when the password has changed since it was opened."""
     rows = await User.raw(_ACTOR_SQL, user_id)
     if not rows or not rows[0]["active"]:
         return None
     row = rows[0]
+    if stamp is not None and not hmac.compare_digest(stamp, password_stamp(row["password_hash"])):
+        return None
     return Actor(
         id=row["id"],
         username=row["username"],
@@ -80,11 +92,11 @@ class SessionActors:
         self.ttl = ttl
         self._recent: TtlCache[str, Actor] = TtlCache(ttl, clock)
 
-    async def actor(self, session_id: str, user_id: int) -> Actor | None:
+    async def actor(self, session_id: str, user_id: int, stamp: str | None = None) -> Actor | None:
         cached = self._recent.get(session_id)
         if cached is not None and cached.id == user_id:
             return cached
-        actor = await actor_for(user_id)
+        actor = await actor_for(user_id, stamp)
         if actor is None:
             self._recent.forget(session_id)
             return None
@@ -98,54 +110,81 @@ class SessionActors:
 session_actors = SessionActors()
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A sign-in refused: wrong credentials (``paused_until`` None), or sign-in under
+    this name is paused until then, whatever the password."""
+
+    paused_until: datetime | None = None
+
+
 async def authenticate(
     username: str, password: str, settings: Settings, info: RequestInfo
-) -> Actor | None:
-    """Check a login. Every failure looks the same to the caller (unknown user, wrong
-    password, locked or disabled account) and a failure is counted toward lockout."""
+) -> Actor | Refused:
+    """Check a login. A wrong password, an unknown user and a disabled account look the
+    same to the caller; each failure counts toward a pause of sign-in under the typed
+    name, and a paused name is answered alike whether an account has it or not."""
     now = datetime.now(UTC)
-    user = await User.objects().where(User.username == username.strip()).first()
+    name = pauses.key_of(username)
+    user = await User.objects().where(User.username == name).first()
+    paused = await pauses.paused_until(name, now)
+    if paused is not None:
+        # No password check while paused: a guess could not succeed, and argon2's cost
+        # is what a flood would be spending.
+        await audit.record(
+            "login_failed",
+            "account",
+            user.id if user else "-",
+            actor_username=username[:64],
+            after={"locked": True},
+            request_id=info.request_id,
+            ip=info.ip,
+        )
+        _log_failure(user, locked=True, ip=info.ip)
+        return Refused(paused)
     # Always verify, even for unknown users, so timing does not reveal accounts.
     # argon2 is deliberately slow: keep it off the event loop.
     password_ok = await asyncio.to_thread(
         security.verify_password, user.password_hash if user else None, password
     )
-    locked = user is not None and user.locked_until is not None and user.locked_until > now
-    if user is None or not user.active or locked or not password_ok:
-        locks_now = False
+    if user is None or not user.active or not password_ok:
         async with atomic():
-            if user is not None and not locked:
-                failures = user.failed_logins + 1
-                values: dict[Column | str, Any] = {User.failed_logins: failures}
-                if failures >= settings.login_max_failures:
-                    values[User.locked_until] = now + timedelta(
-                        minutes=settings.login_lockout_minutes
-                    )
-                    values[User.failed_logins] = 0
-                    locks_now = True
-                await User.update(values).where(User.id == user.id)
+            pause = await pauses.count_failure(name, settings, now)
             await audit.record(
                 "login_failed",
                 "account",
                 user.id if user else "-",
                 actor_username=username[:64],
-                after={"locked": locked},
+                after={"locked": False},
                 request_id=info.request_id,
                 ip=info.ip,
             )
-        _log_failure(user, locked=locked, ip=info.ip)
-        if locks_now and user is not None:
+            if pause is not None:
+                await audit.record(
+                    "account_locked",
+                    "account",
+                    user.id if user else "-",
+                    actor_username=username[:64],
+                    after={"paused_until": pause.isoformat()},
+                    reason=f"Tạm dừng đăng nhập {settings.login_lockout_minutes} phút sau "
+                    f"{settings.login_max_failures} lần đăng nhập sai liên tiếp.",
+                    request_id=info.request_id,
+                    ip=info.ip,
+                )
+        _log_failure(user, locked=False, ip=info.ip)
+        if pause is not None:
             log.warning(
                 "account locked",
                 extra={
-                    "account_id": user.id,
+                    "account_id": user.id if user else None,
                     "ip": info.ip,
                     "failures": settings.login_max_failures,
                     "minutes": settings.login_lockout_minutes,
                 },
             )
-        return None
+        return Refused(pause)
     async with atomic():
+        await pauses.clear(name)
         success: dict[Column | str, Any] = {
             User.failed_logins: 0,
             User.locked_until: None,
@@ -162,7 +201,14 @@ async def authenticate(
             request_id=info.request_id,
             ip=info.ip,
         )
-    return await actor_for(user.id)
+    actor = await actor_for(user.id)
+    return actor if actor is not None else Refused()
+
+
+async def session_data(actor: Actor) -> dict[str, Any]:
+    """What a new session stores: the account, and the stamp of its password."""
+    row = await User.select(User.password_hash).where(User.id == actor.id).first()
+    return {"user_id": actor.id, "stamp": password_stamp(row["password_hash"] if row else "")}
 
 
 def _log_failure(user: User | None, *, locked: bool, ip: str | None) -> None:
@@ -206,10 +252,8 @@ async def create_user(
             f"Vai trò không hợp lệ: {role!r} (hợp lệ: {', '.join(r.value for r in Role)})",
             field="role",
         )
-    if len(password) < security.MIN_PASSWORD_LENGTH:
-        raise Invalid(
-            f"Mật khẩu phải có ít nhất {security.MIN_PASSWORD_LENGTH} ký tự.", field="password"
-        )
+    if problem := security.weakness(password, get_settings().password_min_length):
+        raise Invalid(problem, field="password")
     scope_unit_id: int | None = None
     if unit_code is not None:
         unit = await Unit.select(Unit.id).where(Unit.code == unit_code).first()
