@@ -186,16 +186,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.queue = queue
         try:
             async with contextlib.AsyncExitStack() as stack:
-                if embedded is not None:
-                    await stack.enter_async_context(embedded_worker(redis_url))
-                # At shutdown, after the sealer's last pass (the stack unwinds in reverse):
-                # a signed checkpoint of everything this process wrote.
+                # Last at shutdown (the stack unwinds in reverse), once the sealer and
+                # the embedded worker have stopped: a signed checkpoint of everything
+                # this process and its jobs wrote.
                 stack.push_async_callback(
                     audit.checkpoint_quietly,
                     settings.checkpoint_dir,
                     settings.checkpoint_key,
                     settings.checkpoint_keep,
                 )
+                if embedded is not None:
+                    await stack.enter_async_context(embedded_worker(redis_url))
                 # Requests only append audit events; this seals them within a second.
                 app.state.audit_sealer = await stack.enter_async_context(audit.sealing())
                 _freeze_long_lived_objects()
