@@ -1,5 +1,5 @@
 """The ``congvu`` command line: serve, worker, migrate, demo, create-user, and the groups
-of ``audit``, ``calendar`` and ``dossiers``.
+of ``audit``, ``calendar`` and ``dossiers``, and ``report``.
 
 Commands import what they need when they run: ``congvu calendar`` and ``--help`` answer
 without loading the web app, the database drivers or pandas."""
@@ -16,6 +16,7 @@ from congvu.inspect.cli import audit as cli_audit
 from congvu.inspect.cli.calendar import calendar_group
 from congvu.inspect.cli.common import run, settings_or_exit
 from congvu.inspect.cli.dossiers import COMMANDS as dossier_commands
+from congvu.inspect.cli.report import report
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -159,6 +160,7 @@ def create_user(
 cli.add_command(calendar_group)
 for command in dossier_commands:
     cli.add_command(command)
+cli.add_command(report)
 cli_audit.register(cli)
 
 
