@@ -49,6 +49,7 @@ class WorkerSettings:
     functions: ClassVar[list[Function]] = [
         func(tasks.unit_statistics, name=JobKind.UNIT_STATISTICS.value),
         func(tasks.dossier_import_task, name=JobKind.DOSSIER_IMPORT.value),
+        func(tasks.build_report_task, name=JobKind.BUILD_REPORT.value),
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(tasks.sweep_lost_jobs, name="sweep_lost_jobs", second=30, unique=True),
