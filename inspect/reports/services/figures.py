@@ -267,10 +267,10 @@ def _handling(violations: pd.DataFrame) -> pd.DataFrame:
 
 
 def _remedies(violations: pd.DataFrame) -> dict[str, int]:
-    """Khắc phục: a confirmed violation's corrective action is done once a later check or
-    a verified photo closed it."""
+    """Khắc phục: a confirmed violation's follow-up is done once the finding is closed
+    (a unit's fix: once a later check or a verified photo closed it)."""
     confirmed = violations[violations["outcome"].fillna("") == "confirmed"]
-    done = int((confirmed["verified"] == 1).sum())
+    done = int(((confirmed["verified"] == 1) | confirmed["closed_at"].notna()).sum())
     return {"confirmed": len(confirmed), "done": done, "open": len(confirmed) - done}
 
 

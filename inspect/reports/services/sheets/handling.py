@@ -75,7 +75,7 @@ def write(book: Book, ctx: ReportContext, figures: Figures) -> None:
     remedies = figures.remedies
     items = (
         ("Vi phạm đã được xác nhận (1 = 2 + 3)", "confirmed"),
-        ("Đã khắc phục (có xác minh)", "done"),
+        ("Đã khắc phục, kết thúc", "done"),
         ("Chưa khắc phục", "open"),
     )
     for number, (label, key) in enumerate(items, start=1):

@@ -19,6 +19,8 @@ DEFINITIONS = [
     " một bộ phận được tính cho đơn vị trực thuộc chứa nó.",
     "Hành vi vi phạm: phát hiện còn hiệu lực trong kỳ, trừ trường hợp kết luận không vi phạm;"
     " đã xử lý khi đã quyết định biện pháp hoặc đã kết thúc.",
+    "Khắc phục: vi phạm đã xác nhận được tính là đã khắc phục khi đã kết thúc (với đơn vị:"
+    " khi lần kiểm tra sau hoặc ảnh đã xác minh xác nhận việc khắc phục).",
     "Tái phạm: cán bộ có từ 02 hành vi vi phạm trong 12 tháng tính đến cuối kỳ.",
     "Hồ sơ đã giải quyết trong kỳ: ngày có kết quả thuộc kỳ; tình trạng theo lần đánh giá gần"
     " nhất của hệ thống.",
