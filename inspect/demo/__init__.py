@@ -11,6 +11,7 @@ from datetime import date, time
 from congvu.inspect.actor import Role
 from congvu.inspect.db import atomic
 from congvu.inspect.demo.dossiers import seed_demo_dossiers
+from congvu.inspect.demo.history import seed_history
 from congvu.inspect.demo.inspections import seed_inspections_demo
 from congvu.inspect.demo.review import seed_dossier_review_demo, seed_review_demo
 from congvu.inspect.organisation import api as organisation
@@ -291,6 +292,8 @@ async def _seed(rng: random.Random) -> None:
     await seed_demo_dossiers(late_for=staff["NA-TV"])
 
     await seed_dossier_review_demo()
+
+    await seed_history(rng)
 
 
 DEMO_ACCOUNTS = [

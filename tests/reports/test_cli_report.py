@@ -1,9 +1,11 @@
 """``congvu report`` on a fresh demo database writes the full workbook of the current
-quarter, and a second run on the same data answers the same frozen version."""
+quarter, and a second run on the same data answers the same frozen version; the demo has
+checks in that quarter and the four before it."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from congvu.inspect import clock
+from congvu.inspect.demo.history import past_quarters
 from congvu.rules.periods import PeriodKind, PeriodScheme, period_of
 
 from tests.reports.test_workbook import SHEETS
@@ -46,3 +49,12 @@ def test_report_on_a_fresh_demo_writes_the_current_quarter(tmp_path: Path) -> No
     assert "phiên bản 1, số liệu không đổi" in again.stdout
     unknown = _run(tmp_path, "report", "--quarter", "2026-13", "--out", str(out))
     assert unknown.returncode == 1 and "Traceback" not in unknown.stderr
+    # The demo history: checks done in the current quarter and in each of the four before.
+    with sqlite3.connect(tmp_path / "var" / "congvu.sqlite3") as database:
+        for period in past_quarters(clock.today()):
+            done = database.execute(
+                "SELECT COUNT(*) FROM inspection WHERE status = 'closed'"
+                " AND scheduled_date BETWEEN ? AND ?",
+                (period.first_day.isoformat(), period.last_day.isoformat()),
+            ).fetchone()[0]
+            assert done >= 2, period.name
