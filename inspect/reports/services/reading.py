@@ -281,7 +281,9 @@ async def _read(queries: dict[str, Query]) -> dict[str, pd.DataFrame]:
     if isinstance(engine, SQLiteEngine):
         return await asyncio.to_thread(_sqlite_read, engine.path, queries)
     frames = {}
-    async with db.atomic():  # one transaction: one consistent state for the hash
+    async with db.atomic():
+        # One snapshot of the database for every query, so the hash is of one state.
+        await db.raw(Unit, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         for name, (sql, args, columns) in queries.items():
             rows = await db.raw(Unit, sql, *args)
             frames[name] = pd.DataFrame.from_records(rows, columns=columns)
