@@ -28,11 +28,11 @@ RUN uv pip install --system --no-deps . \
     && cd / && rm -rf /src \
     && python -c "import inspect, congvu.inspect, congvu.rules, congvu.jobs, congvu.templates; assert inspect.getfile(inspect).startswith('/usr/local/lib/')"
 
-# Non-root runtime user; /data/media is the media volume's mount point (a named volume
-# starts with this directory's owner, so the app can write to it).
+# Non-root runtime user; /data/media and /data/checkpoints are the volumes' mount points
+# (a named volume starts with its directory's owner, so the app can write to it).
 RUN useradd --system --user-group --uid 10001 --home-dir /home/congvu --create-home \
         --shell /usr/sbin/nologin congvu \
-    && mkdir -p /data/media \
+    && mkdir -p /data/media /data/checkpoints \
     && chown -R congvu:congvu /data
 
 USER congvu

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from importlib.resources import files
 from pathlib import Path
@@ -19,11 +20,13 @@ from typing import Any
 import redis.asyncio as aioredis
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
+from arq.constants import default_queue_name
 from congvu.inspect import db, i18n, logs
 from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.background.controllers import ROUTES as BACKGROUND_ROUTES
 from congvu.inspect.capture.controllers import ROUTES as CAPTURE_ROUTES
+from congvu.inspect.discipline.controllers import ROUTES as DISCIPLINE_ROUTES
 from congvu.inspect.dossiers.controllers import ROUTES as DOSSIER_ROUTES
 from congvu.inspect.embedded_redis import EmbeddedRedis
 from congvu.inspect.inspections.controllers import ROUTES as INSPECTION_ROUTES
@@ -32,7 +35,7 @@ from congvu.inspect.organisation.controllers import ROUTES as ORGANISATION_ROUTE
 from congvu.inspect.reports.controllers import ROUTES as REPORT_ROUTES
 from congvu.inspect.review.controllers import ROUTES as REVIEW_ROUTES
 from congvu.inspect.settings import Settings, get_settings
-from congvu.inspect.web import errors, health
+from congvu.inspect.web import errors, headers, health, metrics, params
 from congvu.inspect.web.sessions import RotatingSessionBackend, SessionConfig, SessionStore
 
 # The app factory is the composition root: with the CLI, the only place in
@@ -55,7 +58,8 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 log = logging.getLogger("congvu")
 
 TEMPLATES_DIR = Path(str(files("congvu.templates")))
-PUBLIC_PATHS = ["/login", "/health", "/static", "/schema", "/locale"]
+# /metrics answers a scraper's bearer token, not a session (congvu.inspect.web.metrics).
+PUBLIC_PATHS = ["/login", "/health", "/static", "/schema", "/locale", metrics.PATH]
 
 
 async def _retrieve_actor(
@@ -75,8 +79,12 @@ def _jinja_setup(settings: Settings) -> Callable[[JinjaTemplateEngine], None]:
 def _configure_jinja(engine: JinjaTemplateEngine, settings: Settings) -> None:
     env = engine.engine
     env.add_extension("jinja2.ext.i18n")
+    # Old-style callables: ``_(text)`` returns plain text, escaped like any other value.
+    # The new style %-formats every result (a '%' in a message, often the user's own
+    # input, raised an error) and marks it safe HTML (input in a message went out as
+    # markup). No template formats a translation.
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n.gettext, i18n.ngettext, newstyle=True
+        i18n.gettext, i18n.ngettext, newstyle=False
     )
     zone = settings.zone
     env.filters["vn_date"] = lambda value: i18n.format_date(value, zone)
@@ -126,9 +134,23 @@ def _name_requests(app: ASGIApp) -> ASGIApp:
 
 
 def _outermost_request_names(app_config: AppConfig) -> AppConfig:
-    # After the session check's own on_app_init, which puts its middleware first.
+    # After the session check's own on_app_init, which puts its middleware first; the
+    # timing of requests inside it, so that the session check's time counts too.
+    app_config.middleware.insert(0, metrics.measure_requests)
     app_config.middleware.insert(0, _name_requests)
     return app_config
+
+
+async def _metrics_probe(request: Request[Any, Any, Any]) -> None:
+    """What a scrape reads at that moment: the queue's depth, the sealer's lag and the
+    age of the latest checkpoint (one probe of an index each)."""
+    settings: Settings = request.app.state.settings
+    metrics.QUEUE_DEPTH.set(await request.app.state.queue.zcard(default_queue_name))
+    metrics.AUDIT_UNSEALED.set(await audit.unsealed_count())
+    metrics.AUDIT_SEAL_LAG.set(await audit.oldest_unsealed_age() or 0.0)
+    latest = audit.latest_file(settings.checkpoint_dir)
+    age = time.time() - latest.stat().st_mtime if latest is not None else -1.0
+    metrics.AUDIT_CHECKPOINT_AGE.set(age)
 
 
 async def _set_locale(request: Request[Any, Any, Any]) -> None:
@@ -138,6 +160,11 @@ async def _set_locale(request: Request[Any, Any, Any]) -> None:
     if locale not in i18n.LOCALES:
         locale = request.app.state.settings.locale
     i18n.current_locale.set(locale)
+
+
+async def _before_request(request: Request[Any, Any, Any]) -> None:
+    await _set_locale(request)  # first: a refusal below is worded in the user's language
+    await params.check_whole_numbers(request)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -158,6 +185,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             async with contextlib.AsyncExitStack() as stack:
                 if embedded is not None:
                     await stack.enter_async_context(embedded_worker(redis_url))
+                # At shutdown, after the sealer's last pass (the stack unwinds in reverse):
+                # a signed checkpoint of everything this process wrote.
+                stack.push_async_callback(
+                    audit.checkpoint_quietly,
+                    settings.checkpoint_dir,
+                    settings.checkpoint_key,
+                    settings.checkpoint_keep,
+                )
                 # Requests only append audit events; this seals them within a second.
                 app.state.audit_sealer = await stack.enter_async_context(audit.sealing())
                 _freeze_long_lived_objects()
@@ -182,20 +217,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         exclude=[f"^{p}" for p in PUBLIC_PATHS],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health.HealthController,
+            metrics.metrics,
             *ORGANISATION_ROUTES,
             *BACKGROUND_ROUTES,
             *INSPECTION_ROUTES,
             *CAPTURE_ROUTES,
             *DOSSIER_ROUTES,
             *REVIEW_ROUTES,
+            *DISCIPLINE_ROUTES,
             *REPORT_ROUTES,
             create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"]),
         ],
         lifespan=[lifespan],
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "metrics_probe": _metrics_probe}),
         stores={
             "sessions": SessionStore(redis_client, namespace="congvu:sessions"),
             "rate_limit": RedisStore(redis_client, namespace="congvu:rate_limit"),
@@ -213,7 +250,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             engine_callback=_jinja_setup(settings),
         ),
         plugins=[HTMXPlugin()],
-        before_request=_set_locale,
+        before_request=_before_request,
         exception_handlers=errors.HANDLERS,
         # congvu.inspect.logs configures logging: Litestar's own config would add a second
         # handler on the root logger, and the 500 handler logs unhandled errors itself.
@@ -227,3 +264,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=settings.debug,
     )
+    # Around the router itself, not per route as a Litestar middleware is: a 404 for an
+    # unknown path, a 405 and the session check's redirects get the headers too.
+    app.asgi_handler = headers.security_headers(settings.secure_cookies)(app.asgi_handler)
+    return app

@@ -14,6 +14,7 @@ APP_REGISTRY = AppRegistry(
         "congvu.inspect.inspections.piccolo_app",
         "congvu.inspect.dossiers.piccolo_app",
         "congvu.inspect.review.piccolo_app",
+        "congvu.inspect.discipline.piccolo_app",
         "congvu.inspect.reports.piccolo_app",
     ]
 )

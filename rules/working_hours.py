@@ -31,10 +31,13 @@ __all__ = [
     "LeftAt",
     "NoSeasonForDate",
     "Observation",
+    "OutsideHours",
     "PresentAt",
     "Season",
     "SeasonalSchedule",
     "judge_attendance",
+    "outside_working_day",
+    "outside_working_hours",
 ]
 
 MonthDay = tuple[int, int]
@@ -314,3 +317,59 @@ def judge_attendance(
                 f"Away with approval ({_AWAY_EN[kind]}): {reason}",
             )
     raise TypeError(f"not an attendance observation: {observation!r}")
+
+
+# --- when a check may be held -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutsideHours:
+    """Why a day or a moment is outside the unit's working time. A check may still be held
+    then (an evening duty, a weekend one-stop shift), but it judges nobody by the clock and
+    the team records why it went ahead, so a reviewer can tell a mistake from a choice."""
+
+    explanation_vi: str
+    explanation_en: str
+
+
+def outside_working_day(day: date, calendar: WorkingCalendar | None = None) -> OutsideHours | None:
+    """The reason ``day`` is not a working day (a weekend, a holiday, a swapped day off), or
+    None on a working day (a make-up Saturday included)."""
+    calendar = calendar or default_calendar()
+    if calendar.is_working_day(day):
+        return None
+    reason = calendar.holiday_name(day) or WEEKDAY_VI[day.weekday()]
+    return OutsideHours(
+        f"{format_date(day)} ({reason}) không phải ngày làm việc",
+        f"{format_date(day)} ({reason}) is not a working day",
+    )
+
+
+def outside_working_hours(
+    at: datetime, sessions: DaySessions, calendar: WorkingCalendar | None = None
+) -> OutsideHours | None:
+    """Why the local moment ``at`` is outside working time: not a working day, before
+    opening, in the lunch break or after closing; None inside a session."""
+    day_off = outside_working_day(at.date(), calendar)
+    if day_off is not None:
+        return day_off
+    moment = at.time()
+    if _in_session(moment, sessions):
+        return None
+    when = f"{_hm(moment)} ngày {format_date(at.date())}"
+    when_en = f"{_hm(moment)} on {format_date(at.date())}"
+    if moment < sessions.morning_start:
+        return OutsideHours(
+            f"{when} trước giờ làm việc (bắt đầu {_hm(sessions.morning_start)})",
+            f"{when_en} is before opening ({_hm(sessions.morning_start)})",
+        )
+    if moment < sessions.afternoon_start:
+        lunch = f"{_hm(sessions.morning_end)}–{_hm(sessions.afternoon_start)}"
+        return OutsideHours(
+            f"{when} trong giờ nghỉ trưa ({lunch})",
+            f"{when_en} is in the lunch break ({lunch})",
+        )
+    return OutsideHours(
+        f"{when} sau giờ làm việc (kết thúc {_hm(sessions.afternoon_end)})",
+        f"{when_en} is after closing ({_hm(sessions.afternoon_end)})",
+    )

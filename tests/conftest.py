@@ -78,6 +78,7 @@ os.environ["CONGVU_DATABASE_URL"] = _TEST_DB or f"sqlite:///{_RUN_DIR / 'test.sq
 if _TEST_REDIS:
     os.environ["CONGVU_REDIS_URL"] = _TEST_REDIS
     os.environ["CONGVU_SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
+    os.environ["CONGVU_CHECKPOINT_KEY"] = "test-checkpoint-key-that-is-long-enough-012345"
 os.environ["PICCOLO_CONF"] = "congvu.inspect.piccolo_conf"
 
 import asyncio  # noqa: E402
@@ -156,7 +157,10 @@ def anyio_backend() -> str:
 
 
 async def empty_database() -> None:
-    """Every row of every table gone; the schema stays."""
+    """Every row of every table gone; the schema stays. The audit checkpoints kept so
+    far vouched for the trail just emptied: they go too."""
+    for checkpoint in get_settings().checkpoint_dir.glob("audit-checkpoint-*"):
+        checkpoint.unlink(missing_ok=True)
     tables = _all_tables()
     if db.is_sqlite():
         for table in tables:

@@ -37,6 +37,7 @@ PRODUCT_VARIABLES = KNOWN_VARIABLES - TEST_ONLY
 REQUIRED_FILL = {
     "POSTGRES_PASSWORD": "ciPassw0rdForComposeConfig",
     "CONGVU_SECRET_KEY": "x" * 48,
+    "CONGVU_CHECKPOINT_KEY": "c" * 48,
 }
 
 _CONGVU_NAME = re.compile(r"\bCONGVU_[A-Z0-9_]+\b")
@@ -261,7 +262,7 @@ def rendered(compose: list[str], tmp_path_factory: pytest.TempPathFactory) -> di
 @needs_compose
 def test_compose_config_is_valid_with_the_example_env(rendered: dict[str, Any]) -> None:
     assert set(rendered["services"]) == SERVICES
-    assert {"pgdata", "redisdata", "media"} <= set(rendered["volumes"])
+    assert {"pgdata", "redisdata", "media", "checkpoints"} <= set(rendered["volumes"])
 
 
 @needs_compose
@@ -307,3 +308,18 @@ def test_compose_refuses_to_start_without_a_secret_key(compose: list[str], tmp_p
     done = _run_compose(compose, env_file, "config", "-q")
     assert done.returncode != 0
     assert "CONGVU_SECRET_KEY" in done.stderr or "POSTGRES_PASSWORD" in done.stderr
+
+
+def test_redis_keeps_its_data_in_an_append_only_file_on_a_volume() -> None:
+    redis = _compose_yaml()["services"]["redis"]
+    command = redis["command"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert any(str(volume).endswith(":/data") for volume in redis["volumes"])
+
+
+def test_app_containers_keep_checkpoints_on_their_own_volume() -> None:
+    services = _compose_yaml()["services"]
+    for name in APP_SERVICES:
+        volumes = [str(v) for v in services[name]["volumes"]]
+        assert "checkpoints:${CONGVU_CHECKPOINT_DIR:-/data/checkpoints}" in volumes, name
+    assert "/data/checkpoints" in DOCKERFILE.read_text(encoding="utf-8")

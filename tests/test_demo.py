@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from congvu.inspect import clock
 from congvu.inspect.demo import DEMO_ACCOUNTS, seed_demo
+from congvu.inspect.inspections.tables import Inspection
 from congvu.inspect.organisation.tables import Official, Role, Unit, User, WorkSchedule
 
 pytestmark = pytest.mark.anyio
@@ -88,3 +89,17 @@ async def test_demo_gives_the_head_and_the_official_review_items(clean_db) -> No
     assert case["dossier.code"] == planted[0]["code"]  # the planted dossier is the case
     assert case["official"] == official.official_id
     assert case["id"] in [item.id for item in await review.mine(official)]
+
+
+async def test_the_demo_seeds_on_a_sunday_lunchtime_and_says_why(
+    clean_db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo plans today's inspection; on a day off it records why, as a team must."""
+    # Sunday 06/12/2026, 12:14 in Hà Nội.
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 6, 5, 14, tzinfo=UTC))
+    await seed_demo()
+    today = await Inspection.select(Inspection.kind, Inspection.off_hours_reason).where(
+        Inspection.scheduled_date == clock.today()
+    )
+    assert {row["kind"] for row in today} == {"SCHEDULED", "SURPRISE_UNANNOUNCED"}
+    assert all("ngày nghỉ" in row["off_hours_reason"] for row in today)

@@ -90,3 +90,76 @@ def test_the_cli_refuses_to_start_and_names_the_variable(tmp_path) -> None:
     assert result.returncode != 0
     assert "CONGVU_TIME_ZONE" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- secrets from files (Docker secrets) ------------------------------------------------
+
+PRODUCTION = {"CONGVU_REDIS_URL": "redis://127.0.0.1:6379/0"}
+
+
+def test_every_secret_can_be_read_from_a_file(tmp_path) -> None:
+    values = {
+        "CONGVU_DATABASE_URL": "postgresql://congvu:mật-khẩu@db:5432/congvu",
+        "CONGVU_REDIS_URL": "redis://:pw@redis:6379/0",
+        "CONGVU_SECRET_KEY": "s" * 40,
+        "CONGVU_CHECKPOINT_KEY": "c" * 40,
+        "CONGVU_METRICS_TOKEN": "m" * 40,
+    }
+    files = {}
+    for name, value in values.items():
+        path = tmp_path / name.lower()
+        path.write_text(value + "\n", encoding="utf-8")  # as `echo` writes it
+        files[f"{name}_FILE"] = str(path)
+
+    settings = load_settings(env(tmp_path, **files))
+
+    assert settings.database_url == values["CONGVU_DATABASE_URL"]
+    assert settings.redis_url == values["CONGVU_REDIS_URL"]
+    assert settings.secret_key == values["CONGVU_SECRET_KEY"]
+    assert settings.checkpoint_key == values["CONGVU_CHECKPOINT_KEY"]
+    assert settings.metrics_token == values["CONGVU_METRICS_TOKEN"]
+
+
+def test_a_secret_given_twice_or_from_a_missing_file_is_refused(tmp_path) -> None:
+    key_file = tmp_path / "key"
+    key_file.write_text("k" * 40)
+    with pytest.raises(SettingsError, match="not both") as both:
+        load_settings(
+            env(tmp_path, CONGVU_SECRET_KEY="k" * 40, CONGVU_SECRET_KEY_FILE=str(key_file))
+        )
+    assert both.value.variable == "CONGVU_SECRET_KEY_FILE"
+    with pytest.raises(SettingsError, match="cannot read") as missing:
+        load_settings(env(tmp_path, CONGVU_CHECKPOINT_KEY_FILE=str(tmp_path / "nowhere")))
+    assert missing.value.variable == "CONGVU_CHECKPOINT_KEY_FILE"
+    (tmp_path / "empty").write_text("\n")
+    with pytest.raises(SettingsError, match="empty"):
+        load_settings(env(tmp_path, CONGVU_METRICS_TOKEN_FILE=str(tmp_path / "empty")))
+    # A file setting for something that is no secret is a typo like any other.
+    with pytest.raises(SettingsError, match="unknown"):
+        load_settings(env(tmp_path, CONGVU_LOCALE_FILE=str(key_file)))
+
+
+def test_a_file_secret_is_checked_like_the_variable(tmp_path) -> None:
+    short = tmp_path / "short"
+    short.write_text("short\n")
+    with pytest.raises(SettingsError) as error:
+        load_settings(env(tmp_path, **PRODUCTION, CONGVU_SECRET_KEY_FILE=str(short)))
+    assert error.value.variable == "CONGVU_SECRET_KEY"
+
+
+def test_the_checkpoint_key_is_generated_in_embedded_mode_and_required_in_production(
+    tmp_path,
+) -> None:
+    first = load_settings(env(tmp_path))
+    assert len(first.checkpoint_key) >= 32
+    assert first.checkpoint_key != first.secret_key
+    assert load_settings(env(tmp_path)).checkpoint_key == first.checkpoint_key
+    assert first.checkpoint_dir == tmp_path / "var" / "checkpoints"
+    assert first.checkpoint_keep == 168
+    assert first.metrics_token is None
+    with pytest.raises(SettingsError) as error:
+        load_settings(env(tmp_path, **PRODUCTION, CONGVU_SECRET_KEY="s" * 40))
+    assert error.value.variable == "CONGVU_CHECKPOINT_KEY"
+    with pytest.raises(SettingsError) as keep:
+        load_settings(env(tmp_path, CONGVU_CHECKPOINT_KEEP="0"))
+    assert keep.value.variable == "CONGVU_CHECKPOINT_KEEP"

@@ -1,5 +1,6 @@
 """The audit trail for every other domain: record an event, read a finding's history,
-seal and verify the hash chain, sign and check a checkpoint."""
+seal and verify the hash chain, sign and check a checkpoint, take and keep them
+automatically."""
 
 from __future__ import annotations
 
@@ -9,9 +10,20 @@ from congvu.inspect.audit.services.chain import (
     check_signature,
     history,
     make_checkpoint,
+    oldest_unsealed_age,
     seal,
     sealing,
+    unsealed_count,
     verify,
+)
+from congvu.inspect.audit.services.checkpoints import (
+    ChainDiverged,
+    CheckpointFile,
+    checkpoint_files,
+    checkpoint_quietly,
+    latest_file,
+    read_checkpoint,
+    take_checkpoint,
 )
 from congvu.inspect.audit.services.events import (
     current_request_id,
@@ -20,15 +32,24 @@ from congvu.inspect.audit.services.events import (
 )
 
 __all__ = [
+    "ChainDiverged",
     "Checkpoint",
     "CheckpointError",
+    "CheckpointFile",
     "check_signature",
+    "checkpoint_files",
+    "checkpoint_quietly",
     "current_request_id",
     "history",
+    "latest_file",
     "make_checkpoint",
+    "oldest_unsealed_age",
+    "read_checkpoint",
     "record",
     "request_id_from",
     "seal",
     "sealing",
+    "take_checkpoint",
+    "unsealed_count",
     "verify",
 ]

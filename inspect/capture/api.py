@@ -6,6 +6,7 @@ from congvu.inspect.capture.services.evidence import (
     EvidenceView,
     StoredEvidence,
     evidence_file,
+    owned,
     store,
 )
 from congvu.inspect.capture.services.sync import (
@@ -18,6 +19,7 @@ __all__ = [
     "IncomingRecord",
     "StoredEvidence",
     "evidence_file",
+    "owned",
     "store",
     "sync",
 ]

@@ -1,5 +1,5 @@
 """The ``congvu`` command line: serve, worker, migrate, demo, create-user, and the groups
-of ``audit``, ``calendar`` and ``dossiers``, and ``report``.
+of ``audit``, ``backup``, ``calendar``, ``discipline`` and ``dossiers``, and ``report``.
 
 Commands import what they need when they run: ``congvu calendar`` and ``--help`` answer
 without loading the web app, the database drivers or pandas."""
@@ -13,8 +13,10 @@ import time
 import click
 from congvu.inspect.actor import Role
 from congvu.inspect.cli import audit as cli_audit
+from congvu.inspect.cli.backup import COMMANDS as backup_commands
 from congvu.inspect.cli.calendar import calendar_group
 from congvu.inspect.cli.common import run, settings_or_exit
+from congvu.inspect.cli.discipline import discipline_group
 from congvu.inspect.cli.dossiers import COMMANDS as dossier_commands
 from congvu.inspect.cli.report import report
 
@@ -158,10 +160,13 @@ def create_user(
 
 
 cli.add_command(calendar_group)
+cli.add_command(discipline_group)
 for command in dossier_commands:
     cli.add_command(command)
 cli.add_command(report)
 cli_audit.register(cli)
+for command in backup_commands:
+    cli.add_command(command)
 
 
 def main() -> None:

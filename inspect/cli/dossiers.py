@@ -145,6 +145,30 @@ def dossiers_command(as_of: datetime, fmt: str, unit_code: str | None) -> None:
     writer.writerows(frame.itertuples(index=False, name=None))
 
 
+@click.command("rejudge-dossiers")
+@click.option(
+    "--since",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
+    help="First day of receipt to judge again (dd/mm/yyyy or yyyy-mm-dd).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def rejudge_dossiers_command(since: datetime, as_json: bool) -> None:
+    """Chấm lại hồ sơ tiếp nhận từ một ngày theo lịch hiện hành (sau khi lịch đổi phiên bản)."""
+    from congvu.inspect.dossiers.api import rejudge_received_since
+    from congvu.rules.calendar import default_calendar
+
+    settings_or_exit()
+    counts = run(lambda: rejudge_received_since(since.date()))
+    if as_json:
+        click.echo(json.dumps(counts))
+        return
+    click.echo(
+        f"Đã chấm lại {counts['scanned']} hồ sơ tiếp nhận từ {since:%d/%m/%Y}, "
+        f"{counts['changed']} hồ sơ đổi kết quả (lịch {default_calendar().version})."
+    )
+
+
 @click.command("demo-dossiers")
 @click.argument("rows", type=click.IntRange(1, 5_000_000))
 @click.option("--seed", default=2026, show_default=True)
@@ -160,4 +184,9 @@ def demo_dossiers_command(rows: int, seed: int) -> None:
     )
 
 
-COMMANDS = [import_dossiers_command, dossiers_command, demo_dossiers_command]
+COMMANDS = [
+    import_dossiers_command,
+    dossiers_command,
+    rejudge_dossiers_command,
+    demo_dossiers_command,
+]

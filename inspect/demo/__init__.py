@@ -10,6 +10,7 @@ from datetime import date, time
 
 from congvu.inspect.actor import Role
 from congvu.inspect.db import atomic
+from congvu.inspect.demo.discipline import seed_discipline_demo
 from congvu.inspect.demo.dossiers import seed_demo_dossiers
 from congvu.inspect.demo.history import seed_history
 from congvu.inspect.demo.inspections import seed_inspections_demo
@@ -293,6 +294,7 @@ async def _seed(rng: random.Random) -> None:
 
     await seed_dossier_review_demo()
 
+    await seed_discipline_demo()
     await seed_history(rng)
 
 

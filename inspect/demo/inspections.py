@@ -32,6 +32,9 @@ async def seed_inspections_demo(rng: random.Random) -> None:
         raise NotFound("Dữ liệu demo thiếu tài khoản truongdoan hoặc phường NA-TV.")
     today = clock.today()
     quarter = (today.month - 1) // 3 + 1
+    # The demo's inspection is today so the tablet can start it; on a day off the team
+    # records why, as a real team must (a weekend one-stop shift).
+    off_day = "Kiểm tra việc trực tiếp nhận hồ sơ ngày nghỉ theo lịch trực của UBND phường"
     team = [
         TeamMember(users["truongdoan"], "truong_doan"),
         TeamMember(users["kiemtra"], "thanh_vien"),
@@ -46,6 +49,7 @@ async def seed_inspections_demo(rng: random.Random) -> None:
             topics=["working_hours", "conduct", "one_stop"],
             visits=[PlannedVisit(unit["id"], today)],
             team=team,
+            off_day_reason=off_day,
         ),
     )
     await inspections.draw_surprise(
@@ -56,6 +60,7 @@ async def seed_inspections_demo(rng: random.Random) -> None:
             kind="SURPRISE_UNANNOUNCED",
             topics=["working_hours", "conduct"],
             team=team,
+            off_day_reason=off_day,
         ),
         seed=f"{rng.getrandbits(64):016x}",
     )

@@ -13,6 +13,7 @@ from congvu.inspect.dossiers.services.labels import FLAG_LABELS, STATUS_LABELS
 from congvu.inspect.dossiers.services.queries import (
     DossierDetail,
     dossier_detail,
+    rejudge_received_since,
     rescan_overdue,
     verdicts_at,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "dossier_detail",
     "import_dossiers",
     "parse_moment",
+    "rejudge_received_since",
     "rescan_overdue",
     "verdicts_at",
 ]

@@ -129,6 +129,9 @@ class Inspection(Table):
     draw_seed = Varchar(length=40, null=True, default=None)
     submitted_at = Timestamptz(null=True, default=None)
     minutes_number = Varchar(length=32, null=True, default=None)
+    # Why the check was planned on a day off or started outside the unit's hours; empty
+    # when it was not. Nobody is judged by the clock then, so the choice is on record.
+    off_hours_reason = Varchar(length=500, default="")
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
 
@@ -225,6 +228,19 @@ class Evidence(Table):
     received_at = Timestamptz()
     stored_path = Varchar(length=255)
     uploaded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+
+
+class EvidenceUpload(Table, tablename="evidence_upload"):
+    """Who uploaded a stored photo: one row per account that sent its bytes. A photo is
+    attached (to a finding, a giải trình, a closing proof) only by an account that
+    uploaded it, because its sha256 is a content address, not a capability: knowing a
+    hash must not let anyone cite, and then read, another unit's photo."""
+
+    id: Serial
+
+    evidence = ForeignKey(references=Evidence, on_delete=OnDelete.cascade, index=True)
+    uploaded_by = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    uploaded_at = Timestamptz()
 
 
 class FindingEvidence(Table, tablename="finding_evidence"):

@@ -1,14 +1,20 @@
-"""Map errors once: an HTML page for the browser, problem details for the JSON API."""
+"""Map errors once: an HTML page for the browser, problem details for the JSON API.
+
+No input answers 500: a value that fails Python's own parsing or arithmetic (a date
+beyond year 9999, a number a driver cannot bind, JSON nested deeper than the decoder
+recurses) is the request's fault, answered 400; the field is named where the request
+says which one it was (a validation error's ``key``)."""
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from congvu.inspect.errors import DomainError
 from congvu.inspect.i18n import gettext
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect, Template
 
 log = logging.getLogger("congvu.web")
@@ -38,9 +44,12 @@ def _problem(status: int, detail: str, field: str | None = None) -> Response[Any
 
 
 def _page(request: Request[Any, Any, Any], status: int, detail: str) -> Response[Any]:
+    # Translated here, shown as text there: Jinja's gettext %-formats what it returns, so
+    # a '%' in a message (often the user's own input) broke the error page itself.
+    title = gettext(_TITLES.get(status, "Đã xảy ra lỗi"))
     return Template(
         "errors/error.html",
-        context={"status": status, "title": _TITLES.get(status, "Đã xảy ra lỗi"), "detail": detail},
+        context={"status": status, "title": title, "detail": gettext(detail) if detail else ""},
         status_code=status,
         media_type=MediaType.HTML,
     )
@@ -59,9 +68,54 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         return Redirect(f"/login?next={request.url.path}")
     if status == 403 and "CSRF" in detail:
         detail = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
+    if isinstance(exc, ValidationException):
+        detail = _validation_detail(exc)
     if _wants_json(request):
-        return _problem(status, gettext(detail))
+        return _problem(status, gettext(detail), _validation_field(exc))
     return _page(request, status, detail)
+
+
+_TOO_LONG = re.compile(r"`str` of length <= (\d+)")
+
+
+def _validation_detail(exc: ValidationException) -> str:
+    """In the user's words, not the framework's ("Validation failed for POST /…")."""
+    message = next(
+        (e.get("message", "") for e in exc.extra if isinstance(e, dict))
+        if isinstance(exc.extra, list)
+        else iter(()),
+        "",
+    )
+    limit = _TOO_LONG.search(str(message))
+    if limit:
+        return f"Nội dung quá dài (tối đa {int(limit.group(1)):,} ký tự).".replace(",", ".")
+    return "Dữ liệu gửi lên không hợp lệ."
+
+
+def _validation_field(exc: HTTPException) -> str | None:
+    """The parameter a validation error names (``key`` of its first entry)."""
+    if not isinstance(exc, ValidationException) or not isinstance(exc.extra, list):
+        return None
+    for entry in exc.extra:
+        if isinstance(entry, dict) and isinstance(entry.get("key"), str):
+            return str(entry["key"])
+    return None
+
+
+def bad_value(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A value Python could not parse or compute with: the request's fault, 400."""
+    log.warning(
+        "value refused",
+        exc_info=exc,
+        extra={"method": request.method, "path": request.url.path, "error": type(exc).__name__},
+    )
+    if isinstance(exc, RecursionError):
+        detail, field = "Dữ liệu JSON lồng nhau quá sâu.", "body"
+    else:
+        detail, field = "Giá trị nhập vào nằm ngoài phạm vi cho phép.", None
+    if _wants_json(request):
+        return _problem(400, gettext(detail), field)
+    return _page(request, 400, detail)
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -80,5 +134,10 @@ HANDLERS: dict[Any, Any] = {
     DomainError: domain_error,
     HTTPException: http_error,
     NotAuthorizedException: http_error,
+    # ValueError covers the drivers' own: asyncpg's DataError for a number beyond
+    # ``integer`` is one; SQLite's 64-bit limit is an OverflowError.
+    ValueError: bad_value,
+    OverflowError: bad_value,
+    RecursionError: bad_value,
     500: server_error,
 }

@@ -13,12 +13,16 @@ class HealthController(Controller):
     path = "/health"
     include_in_schema = False
 
-    @get("/live")
+    @get(["/", "/live"])
     async def live(self) -> dict[str, str]:
+        """Liveness: the process answers. No database, no Redis: a restart would not
+        bring them back, so a liveness probe must not fail with them (that is /ready's)."""
         return {"status": "ok"}
 
     @get("/ready")
     async def ready(self, request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
+        """Readiness: the database and Redis (the queue) answer within 3 s each; 503
+        naming the failing part otherwise."""
         checks: dict[str, str] = {}
         try:
             await asyncio.wait_for(db.ping(), timeout=3)

@@ -110,8 +110,18 @@ def test_inspector_captures_offline_and_each_record_reaches_the_server_once(
     # From here on the service worker serves the page, its scripts and the roster.
     page.wait_for_function("navigator.serviceWorker.controller !== null")
 
-    # Start, then attendance: one present, one late.
+    # Start at 00:01, outside working time whatever the day: the tablet asks why first.
+    page.fill("#start-time", "00:01")
     page.get_by_role("button", name="Bắt đầu kiểm tra").click()
+    warning = page.locator("#start-off-hours")
+    expect(warning).to_be_visible()
+    expect(page.locator("#start-off-hours-why")).to_contain_text("ghi lý do vẫn tiến hành")
+    expect(page.locator('[data-panel="attendance"]')).to_be_hidden()
+    page.screenshot(path=str(ARTIFACTS / "capture-start-outside-hours-1024x768.png"))
+    reason = "Kiểm tra đột xuất việc trực ca đêm tại bộ phận một cửa"
+    page.fill("#start-reason", reason)
+    page.get_by_role("button", name="Bắt đầu kiểm tra").click()
+    # Then attendance: one present, one late.
     expect(page.locator('[data-panel="attendance"]')).to_be_visible()
     present, late, person_a, person_b = inspection["roster"][:4]
     row = page.locator(f'.official[data-official-id="{present["id"]}"]')
@@ -182,6 +192,11 @@ def test_inspector_captures_offline_and_each_record_reaches_the_server_once(
     assert len(stored) == 3 + auto_findings
     assert _rows(demo_server.database, "SELECT sha256 FROM evidence") == [(photo_sha256,)]
     before = _stored_counts(demo_server.database)
+    assert _rows(
+        demo_server.database,
+        "SELECT off_hours_reason FROM inspection WHERE id = ?",
+        inspection["id"],
+    ) == [(reason,)]
 
     # The same queue sent again creates nothing.
     replay = page.evaluate(REPLAY, records)

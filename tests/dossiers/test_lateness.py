@@ -149,3 +149,40 @@ async def test_the_nightly_scan_flags_what_became_overdue(world: World, admin: A
     assert await Dossier.count().where(Dossier.evaluated_on == date(2026, 2, 11)) == 3
     again = await dossiers.rescan_overdue(date(2026, 2, 24))
     assert again["changed"] == 0
+
+
+# Stored as revision 1 of the 2026 calendar judged them (02/01/2026 and 10/01/2026 as
+# ordinary days, 24/11/2026 off), and what revision 2 makes of them (rules/calendars/vn-2026.yaml).
+CALENDAR_REVISION_2 = [
+    # due Wed 31/12/2025, resolved Mon 05/01/2026: 02/01 was a working day (2 late), now the
+    # swap day off (1 late: 05/01)
+    (_line("CAL-SWAP-OFF", "29/12/2025 09:00", "31/12/2025", "05/01/2026 09:00"), 2, 1),
+    # due Fri 09/01/2026, resolved Mon 12/01: Sat 10/01 is now worked (1 late → 2)
+    (_line("CAL-MAKE-UP", "07/01/2026 09:00", "09/01/2026", "12/01/2026 09:00"), 1, 2),
+    # due Mon 23/11/2026, resolved Wed 25/11: 24/11 is now worked (1 late → 2)
+    (_line("CAL-24-11", "20/11/2026 09:00", "23/11/2026", "25/11/2026 09:00"), 1, 2),
+]
+
+
+async def test_rejudging_after_a_calendar_revision_fixes_resolved_dossiers(
+    world: World, admin: Actor, tmp_path: Path
+) -> None:
+    path = write(tmp_path, [HEADER, *(c[0] for c in CALENDAR_REVISION_2)])
+    await run_import(admin, path, as_of=date(2026, 12, 1))
+    for line, old, new in CALENDAR_REVISION_2:
+        code = line.split(",")[0]
+        assert (await stored(code))["working_days_late"] == new, code
+        # What the previous revision stored: the nightly scan never looks at it again.
+        await Dossier.update({Dossier.working_days_late: old}).where(Dossier.code == code)
+    assert (await dossiers.rescan_overdue(date(2026, 12, 1)))["changed"] == 0
+    # Received before the day asked for: left alone.
+    result = await dossiers.rejudge_received_since(date(2026, 1, 1), date(2026, 12, 1))
+    assert (result["scanned"], result["changed"]) == (2, 2)
+    assert (await stored("CAL-SWAP-OFF"))["working_days_late"] == 2
+    result = await congvu("rejudge-dossiers", "--since", "15/12/2025", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["changed"] == 1
+    for line, _, new in CALENDAR_REVISION_2:
+        code = line.split(",")[0]
+        row = await stored(code)
+        assert (row["status"], row["working_days_late"]) == ("late", new), code

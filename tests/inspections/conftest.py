@@ -40,6 +40,37 @@ def local_today() -> date:
     return clock.today()
 
 
+def working_day_this_quarter() -> date:
+    """A working day of the current quarter, today or the next if possible: plans are for
+    the quarter, and a day off needs a written reason (tested on its own)."""
+    today = local_today()
+    calendar = default_calendar()
+    day = today
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    if (day.month - 1) // 3 == (today.month - 1) // 3:
+        return day
+    day = today
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def next_working_day() -> date:
+    """Today when it is a working day, else the next one: a draw is never in the past."""
+    day = local_today()
+    while not default_calendar().is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def next_day_off() -> date:
+    day = local_today() + timedelta(days=1)
+    while default_calendar().is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
 @pytest.fixture(autouse=True)
 def _empty_media() -> None:
     """Files outlive the database rows between tests; start each test without them."""

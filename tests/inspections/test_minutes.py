@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 
 import pytest
+from congvu.inspect import clock
 from congvu.inspect.inspections.services.minutes import vn_date_line
 
 from tests.conftest import login
@@ -75,7 +77,10 @@ async def test_submitted_minutes_show_header_attendance_findings_and_signatures(
     assert vn_date_line(iw.day) in html
     assert "TỈNH THỬ NGHIỆM" in html
     assert "BIÊN BẢN KIỂM TRA" in html
-    assert "Times New Roman" in html and "size: A4" in html
+    # The A4 layout is in its own stylesheet (the CSP allows no inline style).
+    assert '<link rel="stylesheet" href="/static/css/minutes.css">' in html
+    css = (await client.get("/static/css/minutes.css")).text
+    assert "Times New Roman" in css and "size: A4" in css
     assert "Nguyễn Thị Lan" in html
     assert "muộn 51 phút" in html
     assert "Không niêm yết số điện thoại đường dây nóng" in html
@@ -83,6 +88,40 @@ async def test_submitted_minutes_show_header_attendance_findings_and_signatures(
     assert "Phạm Văn Trưởng" in html
     assert "Từ chối ký; người làm chứng: Lê Thị Mai" in html
     assert "Bản nháp" not in html
+
+
+async def test_the_minutes_state_the_verdict_and_when_they_were_finished(client, iw) -> None:
+    await login(client, "inspector")
+    results = await send(
+        client,
+        start_record(iw),
+        # Marked "late" on the tablet, but 07:25 is before the 07:30 start: on time.
+        record(
+            "attendance",
+            iw.inspection.id,
+            {
+                "official_id": iw.world.official_a.id,
+                "status": "late",
+                "arrival_time": "07:25",
+                "observed_at": iw.at(8, 30),
+            },
+        ),
+        lead_signature(iw),
+        record("submit", iw.inspection.id, {}),
+    )
+    assert [r["status"] for r in results] == ["created"] * 4, results
+    html = (await client.get(f"/inspections/{iw.inspection.id}/minutes")).text
+    row = re.search(r"<tr><td class=\"n\">1</td>.*?</tr>", html, re.S)
+    assert row is not None
+    assert "<td>Có mặt</td>" in row.group(0)
+    assert "đúng giờ" in row.group(0)
+    assert "Đi muộn" not in row.group(0)
+    submitted = datetime.fromisoformat(results[-1]["record"]["submitted_at"])
+    local = submitted.astimezone(clock.zone())
+    finished = f"lập xong hồi {local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
+    assert finished in html
+    assert "….. giờ" not in html
+    assert "ngoài ngày, giờ làm việc" not in html
 
 
 async def test_the_unit_head_reads_the_minutes_once_submitted_but_not_a_draft(client, iw) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from congvu.inspect.audit.tables import AuditEvent
@@ -19,7 +19,15 @@ from congvu.inspect.organisation.tables import User
 
 from tests import builders
 from tests.conftest import login
-from tests.inspections.conftest import InspectionWorld, local_today, send, start_record
+from tests.inspections.conftest import (
+    InspectionWorld,
+    local_today,
+    next_day_off,
+    next_working_day,
+    send,
+    start_record,
+    working_day_this_quarter,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -36,7 +44,7 @@ def plan_form(iw: InspectionWorld, **extra: object) -> dict[str, object]:
         "document_no": "12/KH-SNV",
         "topic": ["working_hours", "conduct"],
         "unit": [str(unit)],
-        f"date_{unit}": today.isoformat(),
+        f"date_{unit}": working_day_this_quarter().isoformat(),
         "member": [str(iw.lead.id), str(inspector)],
         f"role_{iw.lead.id}": "truong_doan",
         f"role_{inspector}": "thanh_vien",
@@ -87,6 +95,61 @@ async def test_a_plan_without_a_team_lead_re_renders_with_the_message(client, iw
     assert await InspectionPlan.count() == 0
 
 
+async def test_a_plan_on_a_day_off_needs_a_written_reason(client, iw) -> None:
+    await login(client, "lead")
+    unit = iw.world.commune_b.id
+    today = local_today()
+    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    sunday = quarter_start + timedelta(days=(6 - quarter_start.weekday()) % 7)
+    form = plan_form(iw, **{f"date_{unit}": sunday.isoformat()})
+    refused = await post_form(client, "/plans/", form)
+    assert refused.status_code == 400
+    expected = f"{sunday:%d/%m/%Y} (Chủ nhật) không phải ngày làm việc."
+    assert expected in refused.text
+    # The form comes back as typed, with the field for the reason.
+    assert 'name="off_day_reason"' in refused.text
+    assert 'value="Kế hoạch kiểm tra công vụ quý này"' in refused.text
+    assert await InspectionPlan.count() == 0
+    reason = "Kiểm tra ca trực một cửa ngày Chủ nhật theo lịch của UBND phường"
+    created = await post_form(client, "/plans/", {**form, "off_day_reason": reason})
+    assert created.status_code == 303, created.text
+    stored = await Inspection.select(Inspection.off_hours_reason).where(
+        Inspection.plan.is_not_null()
+    )
+    assert [s["off_hours_reason"] for s in stored] == [reason]
+    event = (
+        await AuditEvent.select(AuditEvent.after)
+        .where(AuditEvent.action == "inspection_plan_created")
+        .output(load_json=True)
+        .first()
+    )
+    assert event["after"]["off_day_reason"] == reason
+
+
+async def test_a_surprise_draw_on_a_day_off_needs_a_written_reason(client, iw) -> None:
+    await login(client, "lead")
+    inspector = iw.world.users["inspector"].id
+    form = {
+        "count": "1",
+        "scheduled_date": next_day_off().isoformat(),
+        "kind": "SURPRISE_UNANNOUNCED",
+        "topic": ["working_hours"],
+        "member": [str(iw.lead.id), str(inspector)],
+        f"role_{iw.lead.id}": "truong_doan",
+        f"role_{inspector}": "thanh_vien",
+    }
+    refused = await post_form(client, "/plans/draw", form)
+    assert refused.status_code == 400
+    assert "không phải ngày làm việc" in refused.text
+    assert await SurpriseDraw.count() == 0
+    drawn = await post_form(client, "/plans/draw", {**form, "off_day_reason": "Trực Tết"})
+    assert drawn.status_code == 303, drawn.text
+    stored = await Inspection.select(Inspection.off_hours_reason).where(
+        Inspection.draw.is_not_null()
+    )
+    assert [s["off_hours_reason"] for s in stored] == ["Trực Tết"]
+
+
 async def test_a_date_outside_the_quarter_is_refused(client, iw) -> None:
     await login(client, "lead")
     unit = iw.world.commune_b.id
@@ -110,7 +173,7 @@ async def test_assigning_an_inspector_of_the_inspected_unit_warns(client, iw) ->
     form.update(
         {
             "unit": [str(unit_a)],
-            f"date_{unit_a}": local_today().isoformat(),
+            f"date_{unit_a}": working_day_this_quarter().isoformat(),
             "member": [str(iw.lead.id), str(insider.id)],
             f"role_{insider.id}": "thanh_vien",
         }
@@ -157,7 +220,7 @@ async def test_a_surprise_draw_is_reproducible_from_its_seed(client, iw) -> None
         "/plans/draw",
         {
             "count": "2",
-            "scheduled_date": local_today().isoformat(),
+            "scheduled_date": next_working_day().isoformat(),
             "kind": "SURPRISE_UNANNOUNCED",
             "topic": ["working_hours"],
             "member": [str(iw.lead.id), str(inspector)],

@@ -21,6 +21,7 @@ from tests.conftest import csrf, login
 from tests.inspections.conftest import (
     InspectionWorld,
     lead_signature,
+    new_uuid,
     record,
     send,
     send_one,
@@ -45,6 +46,51 @@ async def test_start_moves_the_inspection_to_in_progress_and_is_audited(client, 
     assert row["place"] == "Trụ sở UBND phường An Hòa"
     assert row["accuracy_m"] == 12.5
     assert await AuditEvent.exists().where(AuditEvent.action == "inspection_started")
+
+
+async def test_a_start_outside_working_hours_needs_a_reason(client, iw) -> None:
+    await login(client, "inspector")
+    # 12:14 is in the lunch break of the default hours (11:30–13:30).
+    lunch = start_record(iw, 12, 14)
+    refused = await send_one(client, lunch)
+    assert (refused["status"], refused["error"]["field"]) == ("rejected", "off_hours_reason")
+    assert f"12:14 ngày {iw.day:%d/%m/%Y} trong giờ nghỉ trưa" in refused["error"]["message"]
+    assert (await Inspection.select().where(Inspection.id == iw.inspection.id).first())[
+        "status"
+    ] == "planned"
+    lunch["uuid"] = new_uuid()
+    lunch["payload"]["off_hours_reason"] = "Kiểm tra việc trực trưa tại bộ phận một cửa"
+    started = await send_one(client, lunch)
+    assert started["status"] == "created", started
+    assert started["record"]["off_hours_reason"] == lunch["payload"]["off_hours_reason"]
+    row = await Inspection.select().where(Inspection.id == iw.inspection.id).first()
+    assert row["off_hours_reason"] == "Kiểm tra việc trực trưa tại bộ phận một cửa"
+    event = (
+        await AuditEvent.select(AuditEvent.after)
+        .where(AuditEvent.action == "inspection_started")
+        .output(load_json=True)
+        .first()
+    )
+    assert event["after"]["off_hours_reason"] == row["off_hours_reason"]
+
+
+async def test_a_start_inside_working_hours_records_no_reason(client, iw) -> None:
+    await login(client, "inspector")
+    record = start_record(iw, 7, 30)  # the opening minute is inside the morning
+    record["payload"]["off_hours_reason"] = "   "
+    started = await send_one(client, record)
+    assert started["status"] == "created", started
+    assert started["record"]["off_hours_reason"] == ""
+
+
+async def test_a_reason_recorded_when_planning_covers_the_start(client, iw) -> None:
+    await Inspection.update({Inspection.off_hours_reason: "Ca trực tối"}).where(
+        Inspection.id == iw.inspection.id
+    )
+    await login(client, "inspector")
+    started = await send_one(client, start_record(iw, 18, 5))  # after closing (17:00)
+    assert started["status"] == "created", started
+    assert started["record"]["off_hours_reason"] == "Ca trực tối"
 
 
 async def test_starting_twice_is_a_conflict(client, iw) -> None:
@@ -126,6 +172,16 @@ async def test_same_uuid_with_other_content_is_a_conflict_and_kept(client, iw) -
     await login(client, "lead")
     listed = (await client.get(f"/api/v1/sync/conflicts?inspection_id={iw.inspection.id}")).json()
     assert [c["client_uuid"] for c in listed] == [rec["uuid"]]
+    # Reading them is audited: who read which conflicts, of which inspection.
+    read = await (
+        AuditEvent.select()
+        .where(AuditEvent.action == "sync_conflicts_viewed")
+        .output(load_json=True)
+        .first()
+    )
+    assert (read["actor_username"], read["object_type"]) == ("lead", "inspection")
+    assert read["object_id"] == str(iw.inspection.id)
+    assert read["after"] == {"conflict_ids": [conflict["id"]]}
 
 
 async def test_an_edit_names_the_latest_version_and_a_stale_edit_is_409(client, iw) -> None:
@@ -427,9 +483,9 @@ async def test_a_finding_sent_alone_is_written_whole_with_its_edit_and_audit(cli
     rejected = await send_one(client, stale)
     assert (rejected["http_status"], rejected["error"]["field"]) == (409, "replaces")
 
-    findings = await Finding.select(
-        Finding.id, Finding.version_state, Finding.version
-    ).order_by(Finding.id)
+    findings = await Finding.select(Finding.id, Finding.version_state, Finding.version).order_by(
+        Finding.id
+    )
     assert [(f["version_state"], f["version"]) for f in findings] == [
         ("superseded", 1),
         ("current", 2),
@@ -442,7 +498,6 @@ async def test_a_finding_sent_alone_is_written_whole_with_its_edit_and_audit(cli
     receipts = await SyncReceipt.select(SyncReceipt.id)
     assert {str(r["id"]) for r in receipts} >= {original["uuid"], edit["uuid"]}
     assert stale["uuid"] not in {str(r["id"]) for r in receipts}
-
 
 
 async def test_a_duplicate_answers_the_original_record_byte_for_byte(client, iw) -> None:

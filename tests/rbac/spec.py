@@ -44,10 +44,21 @@ PUBLIC = (
     "/locale",
     "/sw.js",
     "/manifest.webmanifest",
+    # A scraper's bearer token, not a session, opens it (tests/test_metrics.py).
+    "/metrics",
 )
-ROLES = ("admin", "team_lead", "inspector", "unit_head", "official", "council", "reporter")
+ROLES = (
+    "admin",
+    "team_lead",
+    "inspector",
+    "unit_head",
+    "official",
+    "council",
+    "reporter",
+    "personnel",
+)
 TARGETS = ("own_unit", "other_unit", "own_record")
-STAFF = ("admin", "team_lead", "inspector", "unit_head", "council", "reporter")
+STAFF = ("admin", "team_lead", "inspector", "unit_head", "council", "reporter", "personnel")
 # What a page seen from commune A must never show: commune B's official, code and name.
 LEAKS = ("Lê Văn Đức", "B001", "Xã Bình Minh")
 
@@ -115,7 +126,7 @@ def cross_unit_calls(
 async def matrix_users(rw: ReviewWorld) -> dict[str, User]:
     """One account per role, all scoped to commune A (two come from the review world)."""
     users = {"unit_head": rw.users["head_a"], "official": rw.users["official_a"]}
-    for role in ("admin", "team_lead", "inspector", "council", "reporter"):
+    for role in ("admin", "team_lead", "inspector", "council", "reporter", "personnel"):
         users[role] = await builders.account(f"m_{role}", role=role, unit="P-A")
     return users
 

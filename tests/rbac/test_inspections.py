@@ -315,7 +315,12 @@ async def _sync(client: Any, v: dict[str, Any]) -> Outcome:
         "uuid": str(uuid.uuid4()),
         "type": "start",
         "inspection_id": v["inspection_id"],
-        "payload": {"started_at": (moment + timedelta(hours=8)).isoformat(), "place": "Trụ sở"},
+        "payload": {
+            "started_at": (moment + timedelta(hours=8)).isoformat(),
+            "place": "Trụ sở",
+            # Yesterday may be a day off; who may start is what this matrix checks.
+            "off_hours_reason": "Ca trực",
+        },
     }
     response = await client.post("/api/v1/sync", json={"records": [start]}, headers=csrf(client))
     if response.status_code != 200:
@@ -350,6 +355,8 @@ async def _plan_form(client: Any, path: str, target: str, v: dict[str, Any]) -> 
             "unit": [str(v["unit"])],
             f"date_{v['unit']}": today.isoformat(),
         }
+    # Today may be a day off; who may plan is what this matrix checks.
+    form["off_day_reason"] = "Ca trực"
     response = await client.post(
         path, data={**form, **v["team"]}, headers=csrf(client), follow_redirects=False
     )

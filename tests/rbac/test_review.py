@@ -59,7 +59,7 @@ READ = finding_rule(
 def act(ok: int) -> Expect:
     # acknowledge on a notified finding: reviewers and the subject; readers without the
     # role 403; those who cannot see it 404.
-    base = {"team_lead": 403, "inspector": 403, "council": 404, "reporter": 404}
+    base = {"team_lead": 403, "inspector": 403, "council": 404, "reporter": 404, "personnel": 404}
     return finding_rule(
         own_unit={**base, "admin": ok, "unit_head": ok, "official": 404},
         own_record={**base, "admin": ok, "unit_head": ok, "official": ok},

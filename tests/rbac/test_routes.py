@@ -4,10 +4,22 @@ what every role gets on every target."""
 
 from __future__ import annotations
 
-from tests.rbac import test_dossiers, test_inspections, test_reports, test_review
+from tests.rbac import (
+    test_discipline,
+    test_dossiers,
+    test_inspections,
+    test_reports,
+    test_review,
+)
 from tests.rbac.spec import ROLES, TARGETS, app_routes
 
-MATRICES = [test_review.MATRIX, test_inspections.MATRIX, test_dossiers.MATRIX, test_reports.MATRIX]
+MATRICES = [
+    test_review.MATRIX,
+    test_inspections.MATRIX,
+    test_dossiers.MATRIX,
+    test_discipline.MATRIX,
+    test_reports.MATRIX,
+]
 
 
 def test_every_route_of_the_app_has_a_matrix_entry() -> None:

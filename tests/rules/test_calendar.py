@@ -75,7 +75,11 @@ WORKING_DAYS = [
     ("01/09/2026", False, "Quốc khánh, adjacent day"),
     ("02/09/2026", False, "Quốc khánh"),
     ("03/09/2026", True, "after Quốc khánh 2026"),
-    ("24/11/2026", False, "Ngày Văn hóa Việt Nam (NQ 80-NQ/TW; holidays 0.109)"),
+    ("24/11/2026", True, "Ngày Văn hóa Việt Nam: no text made it a day off in 2026"),
+    ("02/01/2026", False, "Tết Dương lịch swap day off (Công văn 12729/VPCP-KGVX)"),
+    ("03/01/2026", False, "Saturday of the New Year break"),
+    ("10/01/2026", True, "make-up Saturday for 02/01/2026"),
+    ("17/01/2026", False, "ordinary Saturday after the swap"),
     ("25/11/2026", True, "ordinary Wednesday"),
 ]
 
@@ -93,7 +97,9 @@ HOLIDAY_NAMES = [
     ("25/01/2025", "Thứ Bảy"),
     ("02/02/2025", "Chủ nhật"),
     ("27/04/2026", "Ngày Giỗ Tổ Hùng Vương (nghỉ bù)"),
-    ("24/11/2026", "Ngày Văn hóa Việt Nam"),
+    ("24/11/2026", None),  # worked in 2026 (vn-2026.yaml revision 2)
+    ("02/01/2026", "Nghỉ Tết Dương lịch (hoán đổi với thứ Bảy 10/01/2026)"),
+    ("10/01/2026", None),  # make-up Saturday
     ("22/08/2026", None),  # make-up Saturday is a working day
     ("24/01/2025", None),
 ]
@@ -117,8 +123,10 @@ ADD_WORKING_DAYS = [
     ("29/04/2025", 1, "05/05/2025", "30/04, 01/05, 02/05 off, then weekend"),
     ("21/08/2026", 1, "22/08/2026", "make-up Saturday 2026 counts"),
     ("28/08/2026", 1, "03/09/2026", "29/08–02/09/2026 off"),
-    ("20/11/2026", 2, "25/11/2026", "24/11/2026 off"),
-    ("31/12/2025", 1, "02/01/2026", "01/01/2026 off, across the year end"),
+    ("20/11/2026", 2, "24/11/2026", "24/11/2026 worked in 2026"),
+    ("31/12/2025", 1, "05/01/2026", "01/01 and the swap day 02/01/2026 off, then a weekend"),
+    ("09/01/2026", 1, "10/01/2026", "the make-up Saturday 10/01/2026 counts"),
+    ("05/01/2026", -1, "31/12/2025", "backwards across New Year 2026"),
     ("03/02/2025", -1, "24/01/2025", "backwards across Tết 2025"),
     ("23/02/2026", -1, "13/02/2026", "backwards across Tết 2026"),
     ("24/08/2026", -1, "22/08/2026", "backwards onto the make-up Saturday"),
@@ -141,8 +149,9 @@ BETWEEN = [
     ("20/11/2026", "20/11/2026", 0),
     # 2025: 261 weekdays − 12 weekday holidays + 1 make-up Saturday = 250
     ("01/01/2025", "31/12/2025", 250),
-    # 2026: 261 weekdays − 13 weekday holidays (24/11 included) + 1 make-up Saturday = 249
-    ("01/01/2026", "31/12/2026", 249),
+    # 2026: 261 weekdays − 13 weekday holidays (02/01 in, 24/11 out) + 2 make-up Saturdays
+    # (10/01, 22/08); start 01/01 itself is not counted and is a holiday anyway = 250
+    ("01/01/2026", "31/12/2026", 250),
 ]
 
 
@@ -205,6 +214,7 @@ def test_non_working_days_2026_match_the_announcements() -> None:
     days = dict(CAL.non_working_days(2026))
     assert [day.strftime("%d/%m") for day in days] == [
         "01/01",
+        "02/01",
         "16/02",
         "17/02",
         "18/02",
@@ -217,10 +227,13 @@ def test_non_working_days_2026_match_the_announcements() -> None:
         "31/08",
         "01/09",
         "02/09",
-        "24/11",
     ]
     assert days[D(2026, 8, 31)] == "Ngày nghỉ (thay cho ngày 22/08/2026)"
-    assert CAL.make_up_days(2026) == [(D(2026, 8, 22), "Làm bù cho ngày nghỉ 31/08/2026")]
+    assert days[D(2026, 1, 2)] == "Nghỉ Tết Dương lịch (hoán đổi với thứ Bảy 10/01/2026)"
+    assert CAL.make_up_days(2026) == [
+        (D(2026, 1, 10), "Làm bù cho ngày nghỉ 02/01/2026"),
+        (D(2026, 8, 22), "Làm bù cho ngày nghỉ 31/08/2026"),
+    ]
 
 
 def test_a_make_up_day_without_its_pair_in_the_same_year_keeps_a_plain_name() -> None:
@@ -229,7 +242,7 @@ def test_a_make_up_day_without_its_pair_in_the_same_year_keeps_a_plain_name() ->
 
 
 def test_version_names_the_package_and_each_override() -> None:
-    assert CAL.version == f"holidays-{holidays.__version__}+vn-2025.1+vn-2026.1"
+    assert CAL.version == f"holidays-{holidays.__version__}+vn-2025.1+vn-2026.2"
     assert default_calendar() is CAL
     assert WorkingCalendar().version == CAL.version
 
@@ -379,7 +392,9 @@ def test_due_across_tet_2025_is_counted_day_by_day() -> None:
 
 DUE = [
     ("24/01/2025 17:30", 1, "04/02/2025 07:30", "after closing → next working morning 03/02"),
-    ("20/11/2026 12:00", 2, "25/11/2026 13:30", "lunch receipt; 24/11/2026 off"),
+    ("20/11/2026 12:00", 2, "24/11/2026 13:30", "lunch receipt; 24/11/2026 worked"),
+    ("31/12/2025 16:00", 1, "05/01/2026 16:00", "New Year 01–04/01/2026 skipped"),
+    ("09/01/2026 10:00", 1, "10/01/2026 10:00", "the make-up Saturday counts"),
     ("14/02/2026 09:00", 1, "24/02/2026 07:30", "received during Tết 2026"),
     ("21/08/2026 17:30", 2, "25/08/2026 07:30", "starts on make-up Saturday 22/08/2026"),
     ("28/08/2026 10:00", 1, "03/09/2026 10:00", "Quốc khánh 2026 and swap day 31/08"),

@@ -24,8 +24,13 @@ def test_year_lists_holidays_swap_days_and_the_calendar_version() -> None:
     assert code == 0
     assert "  17/02/2026 Thứ Ba      Tết Nguyên Đán\n" in out
     assert "  31/08/2026 Thứ Hai     Ngày nghỉ (thay cho ngày 22/08/2026)\n" in out
-    assert "  24/11/2026 Thứ Ba      Ngày Văn hóa Việt Nam\n" in out
-    assert "Ngày làm bù:\n  22/08/2026 Thứ Bảy     Làm bù cho ngày nghỉ 31/08/2026\n" in out
+    assert "  02/01/2026 Thứ Sáu     Nghỉ Tết Dương lịch (hoán đổi với thứ Bảy 10/01/2026)\n" in out
+    assert "24/11/2026" not in out  # worked in 2026: no text made it a day off
+    assert (
+        "Ngày làm bù:\n"
+        "  10/01/2026 Thứ Bảy     Làm bù cho ngày nghỉ 02/01/2026\n"
+        "  22/08/2026 Thứ Bảy     Làm bù cho ngày nghỉ 31/08/2026\n"
+    ) in out
     assert out.endswith(f"Lịch: {VERSION}\n")
 
 

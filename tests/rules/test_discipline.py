@@ -22,8 +22,10 @@ from congvu.rules.discipline import (
     allowed_forms,
     decide_form,
     decision_effect,
+    extend_by_pauses,
     is_repeat,
     limitation,
+    party_decision_check,
     processing_deadline,
     step_deadline,
 )
@@ -750,3 +752,99 @@ def test_the_form_for_several_acts_is_never_lighter_than_any_of_them(merited: li
     verdict = decide_form(merited, category=CC, leader=False, on=AFTER)
     assert all(ladder.index(verdict.form) >= ladder.index(m) for m in merited)
     assert verdict.form == max(merited, key=ladder.index)  # 172/2.2: the highest, no more
+
+
+# --- forced termination after a conviction (172/21.2) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("received", "deadline"),
+    [
+        pytest.param(D(2026, 3, 2), D(2026, 3, 23), id="172/21.2-15wd-three-weeks"),
+        pytest.param(D(2026, 2, 5), D(2026, 3, 5), id="172/21.2-15wd-across-Tet"),
+    ],
+)
+def test_conviction_termination_deadline(received: date, deadline: date) -> None:
+    verdict = step_deadline(ProcedureStep.CONVICTION_TERMINATION, received, done_on=deadline)
+    assert verdict.deadline == deadline and verdict.working_days == 15 and verdict.on_time
+    assert "Điều 21 khoản 2 Nghị định 172/2025/NĐ-CP" in verdict.explanation_vi
+    assert "buộc thôi việc" in verdict.explanation_vi
+
+
+# --- a Party decision first (172/2.6, 2.9) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("started", "form", "in_time", "form_ok", "ok"),
+    [
+        pytest.param(None, None, None, None, True, id="172/2.6-nothing-yet"),
+        pytest.param(D(2026, 4, 9), CAO, True, True, True, id="172/2.6-30th-day-same-form"),
+        pytest.param(D(2026, 4, 10), CAO, False, True, False, id="172/2.6-31st-day-late"),
+        pytest.param(D(2026, 3, 20), KT, True, False, False, id="172/2.6-lighter-form"),
+        pytest.param(D(2026, 3, 20), BTV, True, True, True, id="172/2.6-heavier-form"),
+    ],
+)
+def test_party_decision_check(
+    started: date | None, form: Form | None, in_time: bool | None, form_ok: bool | None, ok: bool
+) -> None:
+    verdict = party_decision_check(
+        category=CC, party_form=CAO, announced_on=D(2026, 3, 10), started_on=started, form=form
+    )
+    assert verdict.start_by == D(2026, 4, 9) and verdict.start_days == 30
+    assert (verdict.started_in_time, verdict.form_ok, verdict.ok) == (in_time, form_ok, ok)
+    assert verdict.explanation_vi.endswith("(Điều 2 khoản 6 Nghị định 172/2025/NĐ-CP).")
+
+
+def test_party_decision_explanations() -> None:
+    late = party_decision_check(
+        category=CC,
+        party_form=CAO,
+        announced_on=D(2026, 3, 10),
+        started_on=D(2026, 4, 10),
+        form=KT,
+    )
+    assert late.explanation_vi == (
+        "Đã có quyết định kỷ luật Đảng (tương ứng cảnh cáo) công bố ngày 10/03/2026: phải bắt "
+        "đầu xử lý kỷ luật hành chính trong 30 ngày, chậm nhất ngày 09/04/2026. Bắt đầu ngày "
+        "10/04/2026: quá hạn. Hình thức khiển trách nhẹ hơn kỷ luật Đảng: không được áp dụng "
+        "(Điều 2 khoản 6 Nghị định 172/2025/NĐ-CP)."
+    )
+    assert "late." in late.explanation_en and "lighter" in late.explanation_en
+    good = party_decision_check(
+        category=CC,
+        party_form=CAO,
+        announced_on=D(2026, 3, 10),
+        started_on=D(2026, 3, 11),
+        form=CAO,
+    )
+    assert "đúng hạn" in good.explanation_vi and "không nhẹ hơn" in good.explanation_vi
+    assert "in time." in good.explanation_en and "not lighter" in good.explanation_en
+
+
+def test_party_decision_rule_is_not_encoded_for_nd_112() -> None:
+    with pytest.raises(LookupError, match="encodes no Party-decision rule"):
+        party_decision_check(category=VC, party_form=KT, announced_on=D(2026, 3, 10))
+
+
+@pytest.mark.parametrize(
+    ("on", "in_force"),
+    [
+        pytest.param(D(2027, 1, 15), True, id="172/2.9-last-day-from-Party-date"),
+        pytest.param(D(2027, 1, 16), False, id="172/2.9-lapsed-though-admin-later"),
+    ],
+)
+def test_effect_runs_from_the_party_decision(on: date, in_force: bool) -> None:
+    verdict = decision_effect(D(2026, 2, 20), category=CC, on=on, party_decided_on=D(2026, 1, 15))
+    assert (verdict.effective_on, verdict.ends_on, verdict.in_force) == (
+        D(2026, 1, 15),
+        D(2027, 1, 15),
+        in_force,
+    )
+    assert "tính từ ngày có quyết định kỷ luật Đảng 15/01/2026" in verdict.explanation_vi
+    assert "counted from the Party decision of 15/01/2026" in verdict.explanation_en
+
+
+def test_a_deferral_pauses_the_clock() -> None:
+    pause = [DateRange(D(2026, 3, 10), D(2026, 3, 19))]
+    assert extend_by_pauses(D(2026, 3, 1), D(2026, 3, 30), pause) == (D(2026, 4, 9), 10)
+    assert extend_by_pauses(D(2026, 3, 1), D(2026, 3, 30), []) == (D(2026, 3, 30), 0)

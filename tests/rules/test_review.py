@@ -4,7 +4,8 @@ explanation / review windows.
 Windows are counted by hand from the shipped calendar (rules/calendars/vn-2026.yaml and
 holidays 0.109): Tết Bính Ngọ 2026 is off Mon 16/02–Fri 20/02 (with the weekends around
 it, Sat 14/02–Sun 22/02); Giỗ Tổ 26/04/2026 falls on a Sunday, nghỉ bù Mon 27/04;
-Sat 22/08/2026 is a make-up working day for Mon 31/08; 01–02/09/2026 Quốc khánh. The
+Sat 22/08/2026 is a make-up working day for Mon 31/08; 01–02/09/2026 Quốc khánh;
+Fri 02/01/2026 is off, swapped with Sat 10/01/2026; 24/11/2026 is worked. The
 review pack (rules/packs/review--2025-07-01.yaml) gives 5 working days to explain and
 10 to review.
 """
@@ -169,10 +170,14 @@ def test_no_window_before_the_pack() -> None:
         # Wed 26/08/2026: Thu 27, Fri 28, Sat 29 is no make-up day, (Sun 30, Mon 31 swap,
         # 01–02/09 Quốc khánh), Thu 03, Fri 04, Mon 07
         (date(2026, 8, 26), date(2026, 9, 7)),
-        # Thu 19/11/2026: Fri 20, Mon 23, (Tue 24 Ngày Văn hóa Việt Nam), Wed 25, Thu 26, Fri 27
-        (date(2026, 11, 19), date(2026, 11, 27)),
-        # Tết Dương lịch: Wed 31/12/2025 → Fri 02/01, Mon 05, Tue 06, Wed 07, Thu 08
-        (date(2025, 12, 31), date(2026, 1, 8)),
+        # Thu 19/11/2026: Fri 20, Mon 23, Tue 24 (worked: no text made it a day off in
+        # 2026), Wed 25, Thu 26
+        (date(2026, 11, 19), date(2026, 11, 26)),
+        # Tết Dương lịch: Wed 31/12/2025 → (Thu 01/01, Fri 02/01 swapped off by Công văn
+        # 12729/VPCP-KGVX, weekend) Mon 05, Tue 06, Wed 07, Thu 08, Fri 09
+        (date(2025, 12, 31), date(2026, 1, 9)),
+        # Fri 09/01/2026: Sat 10 (worked in exchange for 02/01) counts, Mon 12 … Thu 15
+        (date(2026, 1, 9), date(2026, 1, 15)),
     ],
 )
 def test_explanation_due(notified_on: date, due: date) -> None:

@@ -21,6 +21,8 @@ from congvu.rules.working_hours import (
     Season,
     SeasonalSchedule,
     judge_attendance,
+    outside_working_day,
+    outside_working_hours,
 )
 
 ON_TIME, LATE, LEFT_EARLY = (
@@ -378,3 +380,94 @@ def test_a_holiday_is_named_in_the_verdict() -> None:
     assert verdict.status is NOT_ON_DUTY
     assert "17/02/2026" in verdict.explanation_vi and "Chủ nhật" not in verdict.explanation_vi
     assert "is not a working day" in verdict.explanation_en
+
+
+# --- when a check may be held: hand-computed from rules/calendars and the default hours ---------
+
+NGHE_AN_WINTER = DaySessions(hm("07:30"), hm("11:30"), hm("13:30"), hm("17:00"))
+NGHE_AN_SUMMER = DaySessions(hm("07:00"), hm("11:30"), hm("13:30"), hm("17:00"))
+
+
+@pytest.mark.parametrize(
+    ("at", "sessions", "vi"),
+    [
+        # Sunday 06/12/2026 at 12:14: the day comes first, whatever the hour.
+        (
+            datetime(2026, 12, 6, 12, 14),
+            NGHE_AN_WINTER,
+            "06/12/2026 (Chủ nhật) không phải ngày làm việc",
+        ),
+        # Tết Bính Ngọ, Tuesday 17/02/2026, in office hours.
+        (
+            datetime(2026, 2, 17, 9, 0),
+            NGHE_AN_WINTER,
+            "17/02/2026 (Tết Nguyên Đán) không phải ngày làm việc",
+        ),
+        # Friday 02/01/2026, swapped off (Công văn 12729/VPCP-KGVX).
+        (
+            datetime(2026, 1, 2, 9, 0),
+            NGHE_AN_WINTER,
+            "02/01/2026 (Nghỉ Tết Dương lịch (hoán đổi với thứ Bảy 10/01/2026))"
+            " không phải ngày làm việc",
+        ),
+        # Make-up Saturday 26/04/2025 at 09:00: a working day, inside the morning.
+        (datetime(2025, 4, 26, 9, 0), NGHE_AN_SUMMER, None),
+        (datetime(2025, 4, 26, 7, 10), NGHE_AN_SUMMER, None),  # summer opens at 07:00
+        # The same 07:10 on a winter Monday is before opening.
+        (
+            datetime(2026, 12, 7, 7, 10),
+            NGHE_AN_WINTER,
+            "07:10 ngày 07/12/2026 trước giờ làm việc (bắt đầu 07:30)",
+        ),
+        (datetime(2026, 12, 7, 7, 30), NGHE_AN_WINTER, None),  # opening minute is inside
+        (
+            datetime(2026, 12, 7, 11, 30),  # the morning ends at 11:30: lunch has begun
+            NGHE_AN_WINTER,
+            "11:30 ngày 07/12/2026 trong giờ nghỉ trưa (11:30–13:30)",
+        ),
+        (
+            datetime(2026, 12, 7, 12, 14),
+            NGHE_AN_WINTER,
+            "12:14 ngày 07/12/2026 trong giờ nghỉ trưa (11:30–13:30)",
+        ),
+        (datetime(2026, 12, 7, 13, 30), NGHE_AN_WINTER, None),
+        (datetime(2026, 12, 7, 16, 59), NGHE_AN_WINTER, None),
+        (
+            datetime(2026, 12, 7, 17, 0),
+            NGHE_AN_WINTER,
+            "17:00 ngày 07/12/2026 sau giờ làm việc (kết thúc 17:00)",
+        ),
+    ],
+)
+def test_outside_working_hours(at: datetime, sessions: DaySessions, vi: str | None) -> None:
+    found = outside_working_hours(at, sessions)
+    assert (found.explanation_vi if found else None) == vi
+
+
+def test_outside_working_hours_in_english() -> None:
+    lunch = outside_working_hours(datetime(2026, 12, 7, 12, 14), NGHE_AN_WINTER)
+    assert lunch is not None
+    assert lunch.explanation_en == "12:14 on 07/12/2026 is in the lunch break (11:30–13:30)"
+    early = outside_working_hours(datetime(2026, 12, 7, 6, 0), NGHE_AN_WINTER)
+    assert early is not None
+    assert early.explanation_en == "06:00 on 07/12/2026 is before opening (07:30)"
+    late = outside_working_hours(datetime(2026, 12, 7, 18, 0), NGHE_AN_WINTER)
+    assert late is not None
+    assert late.explanation_en == "18:00 on 07/12/2026 is after closing (17:00)"
+    sunday = outside_working_day(date(2026, 12, 13))
+    assert sunday is not None
+    assert sunday.explanation_en == "13/12/2026 (Chủ nhật) is not a working day"
+
+
+@pytest.mark.parametrize(
+    ("day", "off"),
+    [
+        (date(2026, 12, 13), True),  # Sunday: the surprise draw of the demo
+        (date(2026, 12, 12), True),  # Saturday
+        (date(2026, 8, 22), False),  # make-up Saturday
+        (date(2026, 12, 14), False),  # Monday
+        (date(2026, 11, 24), False),  # worked in 2026
+    ],
+)
+def test_outside_working_day(day: date, off: bool) -> None:
+    assert (outside_working_day(day) is not None) is off

@@ -19,6 +19,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -82,8 +83,15 @@ EXTENDED = {
 
 
 def _congvu(database_url: str, *argv: str) -> subprocess.CompletedProcess[str]:
-    """A command of this code against ``database_url`` (the rest of the test's settings)."""
-    env = {**os.environ, "CONGVU_DATABASE_URL": database_url}
+    """A command of this code against ``database_url`` (the rest of the test's settings).
+    The checkpoints the suite's own database left in the shared directory vouch for
+    another trail: each command gets an empty checkpoint directory of its own."""
+    checkpoints = tempfile.mkdtemp(prefix="congvu-upgrade-checkpoints-")
+    env = {
+        **os.environ,
+        "CONGVU_DATABASE_URL": database_url,
+        "CONGVU_CHECKPOINT_DIR": checkpoints,
+    }
     return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 

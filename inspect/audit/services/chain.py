@@ -23,8 +23,10 @@ process runs one in the background (``sealing``), the worker every few seconds, 
 CLI before exit.
 
 A checkpoint is ``seq`` and head hash signed with Ed25519, so a tail cut off the
-chain (which leaves a valid, shorter chain) is caught by verifying against it. The
-signing key is derived from CONGVU_SECRET_KEY (see ``_signing_key``).
+chain (which leaves a valid, shorter chain), or a rewrite that recomputed every later
+hash, is caught by verifying against it. The signing key is derived from
+CONGVU_CHECKPOINT_KEY (see ``_signing_key``); ``checkpoints`` takes them on its own
+and keeps them in a directory.
 """
 
 from __future__ import annotations
@@ -181,6 +183,11 @@ async def oldest_unsealed_age() -> float | None:
     return max(0.0, (datetime.now(UTC) - moment).total_seconds())
 
 
+async def unsealed_count() -> int:
+    """Events written but not sealed yet (the partial index of unsealed events)."""
+    return await AuditEvent.count().where(AuditEvent.seq.is_null())
+
+
 # The sealer reports at most once a REPORT_EVERY (seconds), and only when it sealed
 # something or the oldest unsealed event is older than LAG_WARNING: a quiet process
 # writes no lines, a stuck lock holder shows within a minute.
@@ -294,6 +301,18 @@ class Verification:
 
 Fetch = Callable[[int, int], Awaitable[Sequence[Row]]]
 
+# What verification found, Vietnamese first: the CLI prints them as they are.
+_MISSING = "thiếu sự kiện / event missing (the next one is seq {seq})"
+_UNLINKED = (
+    "prev_hash không khớp sự kiện liền trước / prev_hash is not the hash of the event before it"
+)
+_CHANGED = "sự kiện {id} bị sửa sau khi niêm phong / event {id} was changed after sealing"
+_DIFFERS = "chuỗi khác mốc tại seq của mốc / the chain differs from the checkpoint at its seq"
+_DIFFERS_PREVIOUS = (
+    "chuỗi khác mốc trước tại seq của mốc / "
+    "the chain differs from the previous checkpoint at its seq"
+)
+
 
 @contextlib.asynccontextmanager
 async def _snapshot() -> AsyncIterator[Fetch]:
@@ -326,14 +345,26 @@ async def _snapshot() -> AsyncIterator[Fetch]:
             await lite.close()
 
 
-async def verify(checkpoint: Checkpoint | None = None, *, batch: int = 20_000) -> Verification:
+async def verify(
+    checkpoint: Checkpoint | None = None,
+    *,
+    since: Checkpoint | None = None,
+    batch: int = 20_000,
+) -> Verification:
     """Recompute the chain from seq 1; stop at the first seq that does not hold.
 
     Against a checkpoint, the chain must also reach the checkpoint's seq with the
     same hash: a chain rewritten or cut short since the export fails there.
+
+    ``since`` (a checkpoint already trusted) starts the recomputation at its seq
+    instead of seq 1: the event there must still carry its hash, and everything after
+    it must chain from it. Taking the hourly checkpoint costs an hour of events so.
     """
     started = time.perf_counter()
     expected_seq, prev, rows = 1, GENESIS, 0
+    anchor = since if since is not None and since.seq > 0 else None
+    if anchor is not None:
+        expected_seq = anchor.seq
     bad: tuple[int, str] | None = None
     async with _snapshot() as fetch:
         following: asyncio.Future[Sequence[Row]] | None
@@ -348,28 +379,36 @@ async def verify(checkpoint: Checkpoint | None = None, *, batch: int = 20_000) -
             )
             for row in chunk:
                 seq = row[_SEQ]
+                if anchor is not None and seq == anchor.seq:
+                    if row[_HASH] != anchor.hash:
+                        bad = (seq, _DIFFERS_PREVIOUS)
+                        break
+                    prev, expected_seq = anchor.hash, seq + 1
+                    continue
                 if seq != expected_seq:
-                    bad = (expected_seq, f"event missing (the next one is seq {seq})")
+                    bad = (expected_seq, _MISSING.format(seq=seq))
                     break
                 if row[_PREV_HASH] != prev:
-                    bad = (seq, "prev_hash is not the hash of the event before it")
+                    bad = (seq, _UNLINKED)
                     break
                 digest = event_hash(prev, seq, row)
                 if row[_HASH] != digest:
-                    bad = (seq, f"event {row[_ID]} was changed after sealing")
+                    bad = (seq, _CHANGED.format(id=row[_ID]))
                     break
                 if checkpoint and seq == checkpoint.seq and digest != checkpoint.hash:
-                    bad = (seq, "the chain differs from the checkpoint at its seq")
+                    bad = (seq, _DIFFERS)
                     break
                 prev, expected_seq, rows = digest, seq + 1, rows + 1
         if following is not None:
             await following  # the snapshot's connection must be idle before it closes
     head_seq = expected_seq - 1
-    if bad is None and checkpoint is not None and head_seq < checkpoint.seq:
+    vouched = max((c.seq for c in (checkpoint, anchor) if c is not None), default=0)
+    if bad is None and head_seq < vouched:
         bad = (
             head_seq + 1,
-            f"the chain ends at seq {head_seq} but the checkpoint vouches for seq "
-            f"{checkpoint.seq}: events were removed from its end",
+            f"chuỗi dừng ở seq {head_seq} nhưng mốc xác nhận đến seq {vouched}, các sự kiện "
+            f"cuối đã bị xóa / the chain ends at seq {head_seq} but the checkpoint vouches "
+            f"for seq {vouched}: events were removed from its end",
         )
     unsealed = await AuditEvent.count().where(AuditEvent.seq.is_null())
     return Verification(
@@ -426,13 +465,15 @@ def _signed_message(seq: int, head_hash: str) -> bytes:
 
 
 def _signing_key(secret_key: str) -> Any:
-    """Ed25519 key derived from CONGVU_SECRET_KEY (HMAC-SHA256 with a purpose label).
+    """Ed25519 key derived from CONGVU_CHECKPOINT_KEY (HMAC-SHA256 with a purpose label).
 
-    Derived rather than kept in its own file: production has one secret to provision
-    already, embedded mode already generates and keeps that secret under var/, and a
-    second key file would be one more thing to lose in a restore. The label keeps the
-    derived key independent of the secret's other uses (sessions, CSRF). Rotating
-    CONGVU_SECRET_KEY changes the key: export a fresh checkpoint right after.
+    Ed25519 rather than the HMAC itself: a checkpoint carries its public key, so an
+    outside auditor given that key can check checkpoints without being able to make
+    one. The key has its own setting, apart from CONGVU_SECRET_KEY, so that rotating
+    the session secret does not orphan the checkpoints kept so far; embedded mode
+    generates it under var/ like the session secret. Rotating it changes the key:
+    take a fresh checkpoint right after, and keep the old public key with the old
+    checkpoints.
     """
     # Imported here: only signing and checking checkpoints need the library.
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -470,7 +511,7 @@ def check_signature(checkpoint: Checkpoint, secret_key: str) -> None:
 
     if not hmac.compare_digest(checkpoint.public_key, public_key_hex(secret_key)):
         raise CheckpointError(
-            "the checkpoint was signed with another key (was CONGVU_SECRET_KEY changed?)"
+            "the checkpoint was signed with another key (was CONGVU_CHECKPOINT_KEY changed?)"
         )
     try:
         _signing_key(secret_key).public_key().verify(

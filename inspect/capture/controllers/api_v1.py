@@ -15,12 +15,20 @@ from congvu.inspect.actor import Actor, Role
 from congvu.inspect.capture.services import evidence, sync
 from congvu.inspect.capture.services.payloads import parse_moment
 from congvu.inspect.inspections import api as inspections
+from congvu.inspect.web import metrics
 from congvu.inspect.web.guards import requires_role
 from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery, JSONBody
 
 CAPTURE_ROLES = (Role.INSPECTOR, Role.TEAM_LEAD, Role.ADMIN)
+# The sync's own words for a result, as the operators' dashboards name them.
+SYNC_OUTCOMES = {
+    "created": "created",
+    "duplicate": "replayed",
+    "conflict": "conflict",
+    "rejected": "refused",
+}
 
 
 @dataclass(frozen=True)
@@ -64,7 +72,11 @@ class InspectionApi(Controller):
         """Send captured records (start, attendance, finding, signature, submit). Each
         gets its own result: created 201, duplicate 200 (the original answer), conflict
         409, rejected 4xx with the field named."""
-        return SyncAnswer(await sync.sync(request.user, data.records))
+        results = await sync.sync(request.user, data.records)
+        # Counted once the batch is committed: a batch rolled back counted nothing.
+        for result in results:
+            metrics.SYNC_RECORDS.labels(SYNC_OUTCOMES.get(result.status, result.status)).inc()
+        return SyncAnswer(results)
 
     @get("/sync/conflicts")
     async def conflicts(

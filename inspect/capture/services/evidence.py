@@ -8,6 +8,11 @@ file only appears under its final name once it is complete (temp file + os.repla
 A photo is read (``read``) by its uploader or through a finding it documents, under that
 finding's access rules; every read is audited. ``evidence_file`` is the bare lookup for
 callers that have authorised the read themselves.
+
+A sha256 is a content address, not a capability: every upload records its account
+(``evidence_upload``), and a photo is attached to a finding, a giải trình or a closing
+proof only by an account that uploaded it (``owned``). Sending the same bytes again
+gives the sender their own record even when the file is already kept.
 """
 
 from __future__ import annotations
@@ -23,11 +28,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from congvu.inspect import clock
+from congvu.inspect import clock, db
 from congvu.inspect.actor import Actor
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import DomainError, Invalid, NotFound
-from congvu.inspect.inspections.tables import Evidence
+from congvu.inspect.inspections.tables import Evidence, EvidenceUpload
 from congvu.inspect.settings import get_settings
 from PIL import Image, UnidentifiedImageError
 
@@ -192,6 +197,7 @@ async def store(
         )
     existing = await Evidence.select().where(Evidence.sha256 == sha256).first()
     if existing is not None:
+        await _record_upload(actor, existing["id"])
         return _view(existing, created=False)
     kind = sniff(data[:16])
     if kind is None:
@@ -222,8 +228,61 @@ async def store(
         existing = await Evidence.select().where(Evidence.sha256 == sha256).first()
         if existing is None:
             raise
+        await _record_upload(actor, existing["id"])
         return _view(existing, created=False)
+    await _record_upload(actor, row.id)
     return _view(row.to_dict(), created=True)
+
+
+async def _record_upload(actor: Actor, evidence_id: int) -> None:
+    """This account sent these bytes: once per account and photo."""
+    if not actor.id:
+        return
+    async with atomic():
+        known = await EvidenceUpload.exists().where(
+            (EvidenceUpload.evidence == evidence_id) & (EvidenceUpload.uploaded_by == actor.id)
+        )
+        if not known:
+            await EvidenceUpload.insert(
+                EvidenceUpload(evidence=evidence_id, uploaded_by=actor.id, uploaded_at=clock.now())
+            )
+
+
+# Read only through db.raw, so the sync's one-statement finding write may call it.
+_OWNED = (
+    "SELECT e.id, e.sha256 FROM evidence e WHERE e.sha256 IN ({hashes}) AND "
+    "(e.uploaded_by = {{}} OR EXISTS (SELECT 1 FROM evidence_upload u "
+    "WHERE u.evidence = e.id AND u.uploaded_by = {{}}))"
+)
+
+
+async def owned(actor_id: int | None, hashes: list[str], *, field: str) -> dict[str, int]:
+    """The ids of photos ``hashes`` that ``actor_id`` uploaded, by hash; a photo never
+    stored and a photo only others uploaded are refused alike (the answer must not tell
+    whether someone else holds those bytes): upload it from this account, then retry.
+    ``evidence.uploaded_by`` counts too: it names the first uploader of photos kept before
+    uploads were recorded one by one."""
+    hashes = list(dict.fromkeys(h.lower() for h in hashes))
+    if not hashes:
+        return {}
+    rows = (
+        await db.raw(
+            Evidence,
+            _OWNED.format(hashes=", ".join("{}" for _ in hashes)),
+            *hashes,
+            actor_id,
+            actor_id,
+        )
+        if actor_id
+        else []
+    )
+    found = {r["sha256"]: r["id"] for r in rows}
+    if len(found) != len(hashes):
+        raise Invalid(
+            "Ảnh chưa được tải lên máy chủ từ tài khoản này; tải lại tệp ảnh rồi gửi lại.",
+            field=field,
+        )
+    return found
 
 
 async def evidence_file(sha256: str) -> tuple[Path, str]:

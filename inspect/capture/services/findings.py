@@ -18,6 +18,7 @@ from congvu.inspect.capture.services.context import (
     require_official,
     require_open,
 )
+from congvu.inspect.capture.services.evidence import owned
 from congvu.inspect.capture.services.payloads import (
     FindingPayload,
     iso,
@@ -26,7 +27,7 @@ from congvu.inspect.capture.services.payloads import (
 )
 from congvu.inspect.capture.services.records import FindingRecord
 from congvu.inspect.errors import Invalid
-from congvu.inspect.inspections.tables import Evidence, Finding, FindingEvidence, FindingVersion
+from congvu.inspect.inspections.tables import Finding, FindingEvidence, FindingVersion
 from congvu.rules.conduct import ViolationType, catalogue
 from congvu.rules.packs import PackNotFound
 
@@ -156,23 +157,8 @@ async def finding(ctx: CaptureContext, record: ClientRecord) -> FindingRecord:
                 field="official_id",
             )
     hashes = list(dict.fromkeys(h.lower() for h in body.evidence))
-    stored = (
-        await db.raw(
-            Evidence,
-            "SELECT id, sha256 FROM evidence WHERE sha256 IN ("
-            + ", ".join("{}" for _ in hashes)
-            + ")",
-            *hashes,
-        )
-        if hashes
-        else []
-    )
-    missing = set(hashes) - {e["sha256"] for e in stored}
-    if missing:
-        raise Invalid(
-            "Ảnh chứng cứ chưa được tải lên máy chủ; tải ảnh trước rồi gửi lại.",
-            field="evidence",
-        )
+    # Photos the syncing account uploaded itself: a hash alone proves nothing.
+    by_hash = await owned(ctx.actor.id, hashes, field="evidence")
     version = await base_version(Finding, ctx, record.replaces)
     if record.replaces is not None:
         await db.write(Finding, _SUPERSEDE_FINDING, record.replaces)
@@ -201,7 +187,6 @@ async def finding(ctx: CaptureContext, record: ClientRecord) -> FindingRecord:
             "created_at": ctx.now,
         },
     )
-    by_hash = {e["sha256"]: e["id"] for e in stored}
     for sha in hashes:
         await db.write(FindingEvidence, _LINK_EVIDENCE, row["id"], by_hash[sha])
     return finding_json(row, kind, hashes)

@@ -24,6 +24,39 @@ from congvu.inspect.capture.services.records import StartRecord, SubmitRecord
 from congvu.inspect.capture.services.signatures import current_signatures
 from congvu.inspect.errors import Conflict, Invalid
 from congvu.inspect.inspections.tables import Inspection, InspectionStatus, SignatureRole
+from congvu.rules.working_hours import outside_working_hours
+
+# The column's width (inspections.tables.Inspection.off_hours_reason).
+OFF_HOURS_REASON_MAX = 500
+
+
+async def off_hours_reason(ctx: CaptureContext, started_at: datetime, given: str | None) -> str:
+    """The reason recorded for a start outside the unit's working time, or "" inside it.
+
+    Outside it (a day off, before opening, the lunch break, after closing) the team must
+    say why it went ahead, unless the plan already recorded why the check falls on a day
+    off. The tablet asks before sending; this is the server's word on it."""
+    local = clock.local(started_at).replace(tzinfo=None)
+    sessions = (await ctx.schedule()).sessions_or_default(local.date())
+    outside = outside_working_hours(local, sessions)
+    reason = (given or "").strip()
+    if len(reason) > OFF_HOURS_REASON_MAX:
+        raise Invalid(f"Lý do dài quá {OFF_HOURS_REASON_MAX} ký tự.", field="off_hours_reason")
+    if outside is None:
+        return ""
+    if not reason:
+        planned = (
+            await Inspection.select(Inspection.off_hours_reason)
+            .where(Inspection.id == ctx.ref.id)
+            .first()
+        )
+        reason = planned["off_hours_reason"] if planned else ""
+    if not reason:
+        raise Invalid(
+            f"Bắt đầu lúc {outside.explanation_vi}: ghi lý do vẫn tiến hành kiểm tra.",
+            field="off_hours_reason",
+        )
+    return reason
 
 
 async def start(ctx: CaptureContext, record: ClientRecord) -> StartRecord:
@@ -44,6 +77,7 @@ async def start(ctx: CaptureContext, record: ClientRecord) -> StartRecord:
         raise Invalid("Kinh độ không hợp lệ.", field="longitude")
     if body.accuracy_m is not None and body.accuracy_m < 0:
         raise Invalid("Độ chính xác không hợp lệ.", field="accuracy_m")
+    reason = await off_hours_reason(ctx, started_at, body.off_hours_reason)
     await Inspection.update(
         {
             Inspection.status: InspectionStatus.IN_PROGRESS.value,
@@ -53,6 +87,7 @@ async def start(ctx: CaptureContext, record: ClientRecord) -> StartRecord:
             Inspection.longitude: body.longitude,
             Inspection.accuracy_m: body.accuracy_m,
             Inspection.sealed: False,
+            Inspection.off_hours_reason: reason,
         }
     ).where(Inspection.id == ctx.ref.id)
     await audit.record(
@@ -60,7 +95,12 @@ async def start(ctx: CaptureContext, record: ClientRecord) -> StartRecord:
         "inspection",
         ctx.ref.id,
         actor=ctx.actor,
-        after={"started_at": iso(started_at), "place": place, "was_sealed": ctx.ref.sealed},
+        after={
+            "started_at": iso(started_at),
+            "place": place,
+            "was_sealed": ctx.ref.sealed,
+            **({"off_hours_reason": reason} if reason else {}),
+        },
     )
     ctx.status = InspectionStatus.IN_PROGRESS.value
     ctx.started = True
@@ -74,6 +114,7 @@ async def start(ctx: CaptureContext, record: ClientRecord) -> StartRecord:
         "latitude": body.latitude,
         "longitude": body.longitude,
         "accuracy_m": body.accuracy_m,
+        "off_hours_reason": reason,
     }
 
 

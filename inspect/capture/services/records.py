@@ -70,6 +70,7 @@ class StartRecord(TypedDict):
     latitude: float | None
     longitude: float | None
     accuracy_m: float | None
+    off_hours_reason: str  # "" when started inside working hours
 
 
 class AttendanceRecord(TypedDict):

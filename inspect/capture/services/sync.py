@@ -28,6 +28,7 @@ from typing import Any
 
 from congvu.inspect import clock, db
 from congvu.inspect.actor import Actor, Role
+from congvu.inspect.audit import api as audit
 from congvu.inspect.capture.services.context import (
     CaptureContext,
     ClientRecord,
@@ -42,6 +43,7 @@ from congvu.inspect.db import atomic, engine, savepoint
 from congvu.inspect.errors import Conflict, DomainError, Invalid, NotFound
 from congvu.inspect.inspections import api as inspections
 from congvu.inspect.inspections.tables import SyncConflict, SyncReceipt
+from congvu.inspect.web.params import MAX_ID
 
 MAX_RECORDS = 500
 
@@ -310,7 +312,7 @@ def _named_officials(records: list[IncomingRecord]) -> dict[int, set[int]]:
     named: dict[int, set[int]] = {}
     for record in records:
         official_id = record.payload.get("official_id")
-        if type(official_id) is int:
+        if type(official_id) is int and 0 < official_id <= MAX_ID:
             named.setdefault(record.inspection_id, set()).add(official_id)
     return named
 
@@ -341,6 +343,8 @@ async def _apply(
     handler = HANDLERS.get(record.type)
     if handler is None:
         raise Invalid(f"Loại bản ghi không hợp lệ: {record.type!r}.", field="type")
+    if not 0 < record.inspection_id <= MAX_ID:  # no such id, and no driver would take it
+        raise NotFound("Không tìm thấy cuộc kiểm tra.", field="inspection_id")
     ctx = await _context(actor, record.inspection_id, contexts, named)
     client_record = ClientRecord(
         uuid=record_id,
@@ -463,6 +467,16 @@ async def conflicts(actor: Actor, inspection_id: int | None = None) -> list[Conf
                 except NotFound:
                     readable[key] = False
         rows = [r for r in rows if readable[r["inspection_id"]]]
+    rows = rows[:500]
+    # Rejected payloads may name officials and what they did: who read which is audited.
+    async with atomic():
+        await audit.record(
+            "sync_conflicts_viewed",
+            "inspection" if inspection_id is not None else "sync_conflict",
+            inspection_id if inspection_id is not None else "*",
+            actor=actor,
+            after={"conflict_ids": [r["id"] for r in rows]},
+        )
     return [
         ConflictView(
             id=r["id"],
@@ -475,5 +489,5 @@ async def conflicts(actor: Actor, inspection_id: int | None = None) -> list[Conf
             username=r["user.username"],
             received_at=r["received_at"],
         )
-        for r in rows[:500]
+        for r in rows
     ]

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor
+from congvu.inspect.dossiers.services import flagged as flagged_dossiers
 from congvu.inspect.dossiers.services import importing as dossier_import
 from congvu.inspect.dossiers.services import labels
 from congvu.inspect.dossiers.services import queries as dossiers
 from congvu.inspect.dossiers.services.importing import IMPORT_ROLES
-from congvu.inspect.errors import NotFound
+from congvu.inspect.errors import Invalid, NotFound
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.web.guards import STAFF_ROLES, requires_role
 from litestar import Controller, Request, Response, Router, get, post
@@ -51,19 +52,36 @@ class DossierPages(Controller):
         unit_id: FromPath[int],
         status: FromQuery[str | None] = None,
         procedure: FromQuery[str | None] = None,
-        official: FromQuery[int | None] = None,
+        official: FromQuery[str | None] = None,
         channel: FromQuery[str | None] = None,
         period: FromQuery[str | None] = None,
-        page: FromQuery[int] = 1,
+        page: FromQuery[str | None] = None,
     ) -> Template:
-        filters = dossiers.Filters(status, procedure, official, channel, period)
-        view = await dossiers.unit_dossiers(request.user, unit_id, filters, page)
+        # Every parameter is read as text: the filter form sends an empty select as
+        # ``official=`` and the pager repeats it, and an empty value means "any".
+        filters = dossiers.Filters(
+            _blank(status),
+            _blank(procedure),
+            _number(official, "official", "Cán bộ không hợp lệ."),
+            _blank(channel),
+            _blank(period),
+        )
+        number = _number(page, "page", "Số trang không hợp lệ.") or 1
+        view = await dossiers.unit_dossiers(request.user, unit_id, filters, number)
         return Template("dossiers/unit.html", context={"view": view, "labels": LABELS})
 
     @get("/units/{unit_id:int}/flagged", name="flagged_dossiers")
-    async def flagged(self, request: Request[Actor, Any, Any], unit_id: FromPath[int]) -> Template:
-        unit, rows = await dossiers.flagged_dossiers(request.user, unit_id)
-        context = {"unit": unit, "rows": rows, "labels": LABELS}
+    async def flagged(
+        self,
+        request: Request[Actor, Any, Any],
+        unit_id: FromPath[int],
+        after: FromQuery[str | None] = None,
+        before: FromQuery[str | None] = None,
+    ) -> Template:
+        page = await flagged_dossiers.flagged_page(
+            request.user, unit_id, after=after, before=before
+        )
+        context = {"unit": page.unit, "rows": page.rows, "page": page, "labels": LABELS}
         return Template("dossiers/flagged.html", context=context)
 
     @get("/{dossier_id:int}", name="dossier")
@@ -120,6 +138,19 @@ class DossierImportPages(Controller):
     ) -> Response[str]:
         text = await dossier_import.rejected_rows_csv(request.user, batch_id)
         return Response(text, media_type="text/csv; charset=utf-8", headers=_attachment(batch_id))
+
+
+def _blank(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def _number(value: str | None, name: str, message: str) -> int | None:
+    text = _blank(value)
+    if text is None:
+        return None
+    if not text.isdigit():
+        raise Invalid(message, field=name)
+    return int(text)
 
 
 async def _unit_code_in_scope(actor: Actor, code: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, overload
 
 import pandas as pd
@@ -93,7 +93,7 @@ class DossierRow:
     evaluated_on: date | None
 
 
-_ROW_COLUMNS = (
+ROW_COLUMNS = (
     Dossier.id,
     Dossier.code,
     Dossier.procedure,
@@ -113,7 +113,7 @@ _ROW_COLUMNS = (
 )
 
 
-def _row(r: dict[str, Any]) -> DossierRow:
+def dossier_row(r: dict[str, Any]) -> DossierRow:
     return DossierRow(
         id=r["id"],
         code=r["code"],
@@ -242,7 +242,7 @@ async def unit_dossiers(
     page = max(1, page)
     where = _where(unit.path, filters)
     rows = (
-        await Dossier.select(*_ROW_COLUMNS)
+        await Dossier.select(*ROW_COLUMNS)
         .where(*where)
         .order_by(Dossier.received_at, ascending=False)
         .limit(page_size)
@@ -279,7 +279,7 @@ async def unit_dossiers(
     )
     return UnitDossiers(
         unit=unit,
-        rows=[_row(r) for r in rows],
+        rows=[dossier_row(r) for r in rows],
         matching=len(matching),
         shares=_shares(pd.DataFrame(matching, columns=["status"])),
         periods=_periods(whole),
@@ -290,23 +290,6 @@ async def unit_dossiers(
         page_size=page_size,
         filters=filters,
     )
-
-
-async def flagged_dossiers(
-    actor: Actor, unit_id: int, limit: int = 500
-) -> tuple[organisation.UnitView, list[DossierRow]]:
-    """Dossiers with a flag a unit head must look at, most days late first. Each is
-    attributed to its unit and, where the export names them, its handling official; a
-    head decides what follows (nothing here punishes anyone)."""
-    unit = await organisation.unit_in_scope(actor, unit_id)
-    rows = (
-        await Dossier.select(*_ROW_COLUMNS)
-        .where(Dossier.unit.path.like(f"{unit.path}%"), Dossier.flags != "")
-        .order_by(Dossier.working_days_late, ascending=False)
-        .order_by(Dossier.received_at)
-    )
-    found = [_row(r) for r in rows]
-    return unit, [r for r in found if any(f in ATTENTION_FLAGS for f in r.flags)][:limit]
 
 
 @dataclass(frozen=True)
@@ -323,7 +306,7 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
     """One dossier with the rules engine's explanation in words a head can read."""
     found = (
         await Dossier.select(
-            *_ROW_COLUMNS,
+            *ROW_COLUMNS,
             Dossier.unit,
             Dossier.unit.path,
             Dossier.apology_at,
@@ -364,7 +347,7 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
         sessions=await sessions_of(found["unit"], found["received_at"]),
     )
     return DossierDetail(
-        row=_row(found),
+        row=dossier_row(found),
         unit_id=found["unit"],
         snapshots=snapshots,
         explanation=verdict.explanation_vi,
@@ -469,10 +452,25 @@ async def store_verdicts(rows: Sequence[tuple[int, str, int, str]], day: date) -
 async def rescan_overdue(as_of: date | None = None) -> dict[str, int]:
     """Nightly: evaluate every unresolved dossier again, so those that became overdue
     (or are due within 24 h) are flagged without waiting for the next export."""
-    day = as_of or clock.today()
+    unresolved = (Dossier.finished_at.is_null(), Dossier.returned_at.is_null())
+    return await _judge_again(unresolved, as_of or clock.today())
+
+
+async def rejudge_received_since(since: date, as_of: date | None = None) -> dict[str, int]:
+    """Evaluate again every dossier received on or after ``since``, resolved or not.
+
+    The nightly scan leaves resolved dossiers alone, so a verdict counted under an earlier
+    revision of the working-day calendar (a swap day added, a holiday removed: rules/README.md,
+    "Working-day calendar") stays wrong until this runs from the first day the revision
+    changes."""
+    start = datetime.combine(since, time.min, clock.zone())
+    return await _judge_again((Dossier.received_at >= start,), as_of or clock.today())
+
+
+async def _judge_again(where: Sequence[Any], day: date) -> dict[str, int]:
     rows = await Dossier.select(
         *_FACT_COLUMNS, Dossier.status, Dossier.flags, Dossier.working_days_late
-    ).where(Dossier.finished_at.is_null(), Dossier.returned_at.is_null())
+    ).where(*where)
     if not rows:
         return {"scanned": 0, "changed": 0, "overdue": 0, "due_within_24h": 0}
     frame = pd.DataFrame(rows)

@@ -10,6 +10,7 @@ from congvu.inspect.actor import Actor, Role
 from congvu.inspect.errors import Invalid
 from congvu.inspect.inspections.services import coverage, labels, surprise_draws
 from congvu.inspect.inspections.services import plans as inspections
+from congvu.inspect.inspections.services.coverage import FIRST_YEAR, LAST_YEAR
 from congvu.inspect.inspections.services.plans import (
     PlanForm,
     PlannedVisit,
@@ -17,6 +18,7 @@ from congvu.inspect.inspections.services.plans import (
 )
 from congvu.inspect.inspections.services.surprise_draws import DrawForm
 from congvu.inspect.web.guards import requires_role
+from congvu.inspect.web.params import MAX_ID, form_id, form_text, out_of_range
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery
@@ -34,38 +36,50 @@ def _int(value: str | None, field: str, *, optional: bool = False) -> int | None
     if not value and optional:
         return None
     try:
-        return int(str(value))
+        number = int(str(value))
     except ValueError:
         raise Invalid("Giá trị phải là số.", field=field) from None
+    if abs(number) > MAX_ID:
+        raise out_of_range(field)
+    return number
 
 
 def _date(value: str | None, field: str) -> date:
     try:
-        return date.fromisoformat(str(value))
+        day = date.fromisoformat(str(value))
     except ValueError:
         raise Invalid("Chọn ngày kiểm tra.", field=field) from None
+    # Years 1 and 9999 are the calendar's ends: a week or a quarter past them overflows.
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise Invalid(f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}.", field=field)
+    return day
+
+
+def _ids(form: FormMultiDict, name: str) -> list[tuple[int, str]]:
+    """The ids a form lists under ``name``, each with the text it was sent as."""
+    return [(i, u) for u in form.getall(name, []) if (i := form_id(u, name)) is not None]
 
 
 def _team(form: FormMultiDict) -> list[TeamMember]:
     return [
-        TeamMember(int(user_id), form.get(f"role_{user_id}", "thanh_vien"))
-        for user_id in form.getall("member", [])
-        if user_id.isdigit()
+        TeamMember(user_id, form.get(f"role_{raw}", "thanh_vien"))
+        for user_id, raw in _ids(form, "member")
     ]
 
 
 def _plan_form(form: FormMultiDict) -> PlanForm:
-    units = [u for u in form.getall("unit", []) if u.isdigit()]
+    units = _ids(form, "unit")
     return PlanForm(
-        title=form.get("title", ""),
+        title=form_text(form.get("title"), "title"),
         year=_int(form.get("year"), "year") or 0,
         quarter=_int(form.get("quarter"), "quarter", optional=True),
-        document_no=form.get("document_no"),
+        document_no=form_text(form.get("document_no"), "document_no") or None,
         topics=form.getall("topic", []),
         visits=[
-            PlannedVisit(int(u), _date(form.get(f"date_{u}"), "scheduled_date")) for u in units
+            PlannedVisit(u, _date(form.get(f"date_{raw}"), "scheduled_date")) for u, raw in units
         ],
         team=_team(form),
+        off_day_reason=form.get("off_day_reason", ""),
     )
 
 
@@ -76,6 +90,7 @@ def _draw_form(form: FormMultiDict) -> DrawForm:
         kind=form.get("kind", ""),
         topics=form.getall("topic", []),
         team=_team(form),
+        off_day_reason=form.get("off_day_reason", ""),
     )
 
 
@@ -140,7 +155,7 @@ class PlanPages(Controller):
         form = await request.form()
         warnings = await inspections.team_conflicts(
             request.user,
-            [int(u) for u in form.getall("unit", []) if u.isdigit()],
+            [u for u, _ in _ids(form, "unit")],
             [m.user_id for m in _team(form)],
         )
         return Template("plans/_warnings.html", context={"warnings": warnings})

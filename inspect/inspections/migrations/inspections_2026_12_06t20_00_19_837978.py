@@ -12,9 +12,7 @@ DESCRIPTION = "Enum members in upper case"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="inspections", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="inspections", description=DESCRIPTION)
 
     manager.alter_column(
         table_class_name="Inspection",
@@ -85,12 +83,8 @@ async def forwards():
         tablename="inspection_plan",
         column_name="period_kind",
         db_column_name="period_kind",
-        params={
-            "choices": Enum("PeriodKind", {"QUARTER": "quarter", "YEAR": "year"})
-        },
-        old_params={
-            "choices": Enum("PeriodKind", {"quarter": "quarter", "year": "year"})
-        },
+        params={"choices": Enum("PeriodKind", {"QUARTER": "quarter", "YEAR": "year"})},
+        old_params={"choices": Enum("PeriodKind", {"quarter": "quarter", "year": "year"})},
         column_class=Varchar,
         old_column_class=Varchar,
         schema=None,

@@ -12,9 +12,7 @@ DESCRIPTION = "Plan period kind from the rules"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="inspections", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="inspections", description=DESCRIPTION)
 
     manager.alter_column(
         table_class_name="InspectionPlan",
@@ -27,9 +25,7 @@ async def forwards():
                 {"MONTH": "month", "QUARTER": "quarter", "YEAR": "year"},
             )
         },
-        old_params={
-            "choices": Enum("PeriodKind", {"QUARTER": "quarter", "YEAR": "year"})
-        },
+        old_params={"choices": Enum("PeriodKind", {"QUARTER": "quarter", "YEAR": "year"})},
         column_class=Varchar,
         old_column_class=Varchar,
         schema=None,

@@ -13,6 +13,7 @@ from congvu.inspect.i18n import format_time
 from congvu.inspect.inspections.tables import Inspection, InspectionMember, InspectionStatus
 from congvu.inspect.organisation import api as organisation
 from congvu.rules.conduct import catalogue
+from congvu.rules.working_hours import outside_working_day
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,11 @@ class AssignedInspection:
     roster: list[RosterEntry]
     checklist: list[ChecklistItem]
     sessions: Sessions
+    # Why the scheduled day is not a working day (None on a working day), and the reason
+    # recorded when the check was planned anyway: the tablet asks for one before a start
+    # outside working time, offline.
+    day_off: str | None
+    off_hours_reason: str
 
 
 async def assigned(actor: Actor) -> list[AssignedInspection]:
@@ -84,6 +90,7 @@ async def assigned(actor: Actor) -> list[AssignedInspection]:
             Inspection.status,
             Inspection.topics,
             Inspection.sealed,
+            Inspection.off_hours_reason,
         )
         .where(
             Inspection.id.is_in(inspection_ids),
@@ -122,6 +129,10 @@ async def assigned(actor: Actor) -> list[AssignedInspection]:
                     format_time(day.afternoon_start),
                     format_time(day.afternoon_end),
                 ),
+                day_off=off.explanation_vi
+                if (off := outside_working_day(row["scheduled_date"]))
+                else None,
+                off_hours_reason=row["off_hours_reason"],
             )
         )
         if row["sealed"]:

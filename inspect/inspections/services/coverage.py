@@ -52,6 +52,10 @@ class Coverage:
         ]
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+MAX_STALE_DAYS = 36_500
+
+
 async def coverage(actor: Actor, year: int, quarter: int, stale_days: int = 180) -> Coverage:
     """Độ bao phủ: per unit, what the quarter plans and what was actually inspected, the
     last inspection ever, and how long ago (as of the quarter's end or today)."""
@@ -59,6 +63,11 @@ async def coverage(actor: Actor, year: int, quarter: int, stale_days: int = 180)
         raise Invalid("Quý phải từ 1 đến 4.", field="quarter")
     if stale_days < 1:
         raise Invalid("Số ngày phải lớn hơn 0.", field="days")
+    # Beyond these, date arithmetic overflows (years 1 and 9999 are the calendar's ends).
+    if stale_days > MAX_STALE_DAYS:
+        raise Invalid("Số ngày tối đa là 36.500 (100 năm).", field="days")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Invalid(f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}.", field="year")
     first, last = period_bounds(year, quarter)
     as_of = min(last, clock.today())
     units = [

@@ -39,6 +39,7 @@ from congvu.inspect.inspections.tables import (
 from congvu.inspect.organisation.tables import Unit
 from congvu.inspect.settings import get_settings
 from congvu.rules.conduct import catalogue
+from congvu.rules.working_hours import AttendanceStatus
 
 # --- minutes (biên bản kiểm tra) -----------------------------------------------------
 
@@ -101,6 +102,8 @@ class Minutes:
     place_name: str
     date_line: str
     started_at: datetime | None
+    submitted_at: datetime | None
+    off_hours_reason: str
     place: str | None
     plan_title: str | None
     plan_document_no: str | None
@@ -216,11 +219,22 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
     signatures = _latest(
         list(await Signature.select().where(Signature.inspection == inspection_id))
     )
-    status_words = {
+    # The column states the verdict, not the button pressed on the tablet: a person marked
+    # "late" who arrived within the session's start is present on time, and the minutes
+    # must not say "Đi muộn" beside "đúng giờ".
+    marked_words = {
         "present": "Có mặt",
         "late": "Đi muộn",
         "absent": "Vắng mặt",
         "away": "Vắng có phép",
+    }
+    verdict_words = {
+        AttendanceStatus.ON_TIME: "Có mặt",
+        AttendanceStatus.LATE: "Đi muộn",
+        AttendanceStatus.LEFT_EARLY: "Về sớm",
+        AttendanceStatus.ABSENT_NO_PERMISSION: "Vắng mặt không có lý do",
+        AttendanceStatus.AWAY_APPROVED: "Vắng có lý do",
+        AttendanceStatus.NOT_ON_DUTY: "Ngoài giờ làm việc",
     }
     return Minutes(
         inspection=ref,
@@ -230,6 +244,8 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
         place_name=_place_name(province),
         date_line=vn_date_line(day),
         started_at=row["started_at"],
+        submitted_at=row["submitted_at"],
+        off_hours_reason=row["off_hours_reason"],
         place=row["place"],
         plan_title=row["plan.title"],
         plan_document_no=row["plan.document_no"],
@@ -241,7 +257,9 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
                 full_name=c["official.full_name"],
                 position=c["official.position"],
                 desk=c["official.desk"],
-                status=status_words.get(c["status"], c["status"]),
+                status=verdict_words.get(
+                    c["verdict_status"], marked_words.get(c["status"], c["status"])
+                ),
                 time=format_time(c["arrival_time"] or c["left_time"]) or None,
                 verdict_status=c["verdict_status"],
                 explanation_vi=c["explanation_vi"],

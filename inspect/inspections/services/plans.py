@@ -10,6 +10,7 @@ and the approving leader see it, and every read of it while sealed is audited.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -31,6 +32,10 @@ from congvu.inspect.inspections.tables import (
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Unit, UnitKind, User
 from congvu.rules.periods import PeriodKind
+from congvu.rules.working_hours import outside_working_day
+
+# Long enough for a sentence or two; the column holds 500 characters.
+OFF_HOURS_REASON_MAX = 500
 
 # Plain strings: the order a plan lists its topics in, as stored in the JSON column.
 TOPICS = tuple(topic.value for topic in Topic)
@@ -60,6 +65,26 @@ class PlanForm:
     topics: list[str]
     visits: list[PlannedVisit]
     team: list[TeamMember]
+    off_day_reason: str = ""
+
+
+def off_day_reason(days: Iterable[date], reason: str) -> str:
+    """The reason to record for checks scheduled on days off, or "" when every day is a
+    working day. A day off needs a written reason: planning one by mistake is the common
+    case (a weekend picked in the date field), a weekend shift the rare one."""
+    off = [found for day in sorted(set(days)) if (found := outside_working_day(day))]
+    if not off:
+        return ""
+    reason = reason.strip()
+    if not reason:
+        listed = "; ".join(o.explanation_vi for o in off)
+        raise Invalid(
+            f"{listed}. Chọn ngày làm việc, hoặc ghi lý do vẫn kiểm tra vào ngày này.",
+            field="off_day_reason",
+        )
+    if len(reason) > OFF_HOURS_REASON_MAX:
+        raise Invalid(f"Lý do dài quá {OFF_HOURS_REASON_MAX} ký tự.", field="off_day_reason")
+    return reason
 
 
 def validate_topics(topics: list[str]) -> list[str]:
@@ -113,6 +138,7 @@ async def create_plan(actor: Actor, form: PlanForm) -> int:
         if not first <= visit.scheduled_date <= last:
             raise Invalid("Ngày kiểm tra phải nằm trong kỳ của kế hoạch.", field="scheduled_date")
     await validate_team(form.team)
+    reason = off_day_reason((v.scheduled_date for v in form.visits), form.off_day_reason)
     now = clock.now()
     async with atomic():
         plan = InspectionPlan(
@@ -135,6 +161,7 @@ async def create_plan(actor: Actor, form: PlanForm) -> int:
                 topics=topics,
                 team=form.team,
                 plan_id=plan.id,
+                off_hours_reason=reason if outside_working_day(visit.scheduled_date) else "",
             )
         await audit.record(
             "inspection_plan_created",
@@ -147,6 +174,7 @@ async def create_plan(actor: Actor, form: PlanForm) -> int:
                 "quarter": form.quarter,
                 "units": [v.unit_id for v in form.visits],
                 "team": [m.user_id for m in form.team],
+                **({"off_day_reason": reason} if reason else {}),
             },
         )
     return int(plan.id)
@@ -164,6 +192,7 @@ async def create_inspection(
     approved_by: int | None = None,
     draw_id: int | None = None,
     draw_seed: str | None = None,
+    off_hours_reason: str = "",
 ) -> int:
     inspection = Inspection(
         plan=plan_id,
@@ -176,6 +205,7 @@ async def create_inspection(
         approved_by=approved_by,
         draw=draw_id,
         draw_seed=draw_seed,
+        off_hours_reason=off_hours_reason,
         created_by=actor.id or None,
         created_at=clock.now(),
     )

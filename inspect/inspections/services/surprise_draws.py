@@ -18,6 +18,7 @@ from congvu.inspect.inspections.services.plans import (
     SURPRISE_KINDS,
     TeamMember,
     create_inspection,
+    off_day_reason,
     validate_team,
     validate_topics,
 )
@@ -73,6 +74,7 @@ class DrawForm:
     kind: str
     topics: list[str]
     team: list[TeamMember]
+    off_day_reason: str = ""
 
 
 async def draw_surprise(actor: Actor, form: DrawForm, seed: str | None = None) -> int:
@@ -86,6 +88,7 @@ async def draw_surprise(actor: Actor, form: DrawForm, seed: str | None = None) -
         raise Invalid("Ngày kiểm tra không được ở quá khứ.", field="scheduled_date")
     topics = validate_topics(form.topics)
     await validate_team(form.team)
+    reason = off_day_reason([form.scheduled_date], form.off_day_reason)
     weights = await risk_weights(actor, clock.today())
     if not weights:
         raise Invalid("Không có đơn vị nào trong phạm vi để bốc thăm.", field="count")
@@ -116,13 +119,19 @@ async def draw_surprise(actor: Actor, form: DrawForm, seed: str | None = None) -
                 approved_by=actor.id or None,
                 draw_id=draw.id,
                 draw_seed=seed,
+                off_hours_reason=reason,
             )
         await audit.record(
             "surprise_draw",
             "surprise_draw",
             draw.id,
             actor=actor,
-            after={"seed": seed, "weights": weights, "result": chosen},
+            after={
+                "seed": seed,
+                "weights": weights,
+                "result": chosen,
+                **({"off_day_reason": reason} if reason else {}),
+            },
         )
     return int(draw.id)
 

@@ -5,7 +5,8 @@ decided in the services."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from congvu.inspect.actor import Actor, Role
 from congvu.inspect.review.services import (
@@ -19,21 +20,23 @@ from congvu.inspect.review.services import (
     transitions,
 )
 from congvu.inspect.review.services import queue as review_queue
+from congvu.inspect.review.services.queue_view import QueueFilters
 from congvu.inspect.web.guards import requires_role
+from congvu.inspect.web.params import Line, Reason
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody
-from litestar.response import File
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.response import File, Response
 
 
 @dataclass(frozen=True)
 class TransitionIn:
-    action: str
-    reason: str | None = None
-    follow_up: str | None = None
-    explanation: str | None = None
+    action: Line
+    reason: Reason | None = None
+    follow_up: Line | None = None
+    explanation: str | None = None  # at most 20,000 characters (the service says so)
     inspection_id: int | None = None
-    evidence_sha256: str | None = None
-    attachments: list[str] = field(default_factory=list)
+    evidence_sha256: Line | None = None
+    attachments: list[Line] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -44,16 +47,16 @@ class TransitionOut:
 
 @dataclass(frozen=True)
 class BulkIn:
-    action: str
+    action: Line
     finding_ids: list[int] = field(default_factory=list)
-    reason: str | None = None
+    reason: Reason | None = None
     dossier_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class DossierDecisionIn:
-    action: str  # take_up | dismiss
-    reason: str | None = None
+    action: Line  # take_up | dismiss
+    reason: Reason | None = None
     official_id: int | None = None
 
 
@@ -67,12 +70,51 @@ class FindingApi(Controller):
 
     @get("/findings/queue", guards=[requires_role(*lifecycle.REVIEWER_ROLES)])
     async def queue(
-        self, request: Request[Actor, Any, Any]
-    ) -> list[reads.FindingItem | dossier_items.DossierItem]:
-        """The head's review queue: open findings of the unit subtree and flagged
-        dossiers not yet decided (``kind``), nearest deadline first, each with the
-        escalation rules' suggested follow-up."""
-        return await review_queue.queue(request.user)
+        self,
+        request: Request[Actor, Any, Any],
+        kind: FromQuery[str | None] = None,
+        unit: FromQuery[str | None] = None,
+        official: FromQuery[str | None] = None,
+        # "state" is Litestar's reserved name for the application state.
+        review_state: Annotated[str | None, QueryParameter(name="state")] = None,
+        severity: FromQuery[str | None] = None,
+        due: FromQuery[str | None] = None,
+        sort: FromQuery[str | None] = None,
+        size: FromQuery[str | None] = None,
+        after: FromQuery[str | None] = None,
+        before: FromQuery[str | None] = None,
+    ) -> Response[list[reads.FindingItem | dossier_items.DossierItem]]:
+        """One page of the head's review queue: open findings of the unit subtree and
+        flagged dossiers not yet decided (``kind``), nearest deadline first, each with the
+        escalation rules' suggested follow-up. The same filters as the page (kind, unit,
+        official, state, severity, due = overdue | week | later | none; empty = any),
+        ``sort`` (deadline, unit, official, severity, kind; "-" for descending), ``size``
+        (10, 25, 50, 100). The next and previous pages are in the ``Link`` header
+        (keyset cursors ``after`` / ``before``); ``X-Total-Count`` counts what the
+        filters keep."""
+        filters = QueueFilters.parse(
+            kind=kind,
+            unit=unit,
+            official=official,
+            state=review_state,
+            severity=severity,
+            due=due,
+            sort=sort,
+            size=size,
+        )
+        page = await review_queue.queue_page(request.user, filters, after=after, before=before)
+        links = [
+            f'</api/v1/findings/queue?{urlencode(filters.query(**{name: cursor}))}>; rel="{rel}"'
+            for name, cursor, rel in (
+                ("after", page.next_cursor, "next"),
+                ("before", page.previous_cursor, "prev"),
+            )
+            if cursor
+        ]
+        headers = {"x-total-count": str(page.total)}
+        if links:
+            headers["link"] = ", ".join(links)
+        return Response(page.items, headers=headers)
 
     @get("/findings/mine")
     async def mine(self, request: Request[Actor, Any, Any]) -> list[reads.FindingItem]:

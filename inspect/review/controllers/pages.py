@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor
-from congvu.inspect.errors import Invalid
 from congvu.inspect.review.services import (
     dossier_cases,
     dossier_items,
@@ -20,11 +19,15 @@ from congvu.inspect.review.services import (
     transitions,
 )
 from congvu.inspect.review.services import queue as review_queue
+from congvu.inspect.review.services.items import BulkResult
+from congvu.inspect.review.services.queue import QueuePage
+from congvu.inspect.review.services.queue_view import QueueFilters
 from congvu.inspect.web.guards import requires_role
+from congvu.inspect.web.params import Line, Reason, form_id
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import File, Redirect, Template
 
 MAX_EXPLANATION_UPLOAD = 40 * 1024 * 1024
@@ -33,38 +36,61 @@ LABELS = {
     "action": labels.ACTION_LABELS,
     "follow_up": labels.FOLLOW_UP_LABELS,
     "dossier_action": labels.DOSSIER_ACTION_LABELS,
+    "severity": labels.SEVERITY_LABELS,
 }
 
 
 @dataclass
 class ActionForm:
-    action: str
-    reason: str = ""
-    follow_up: str = ""
-    inspection_id: str = ""
-    evidence_sha256: str = ""
+    action: Line
+    reason: Reason = ""
+    follow_up: Line = ""
+    inspection_id: Line = ""
+    evidence_sha256: Line = ""
 
 
 @dataclass
 class DossierForm:
-    action: str
-    reason: str = ""
-    official_id: str = ""
+    action: Line
+    reason: Reason = ""
+    official_id: Line = ""
 
 
-def _ids(values: list[Any]) -> list[int]:
-    return [int(v) for v in values if str(v).isdigit()]
+def _ids(values: list[Any], field: str) -> list[int]:
+    return [i for v in values if (i := form_id(v, field)) is not None]
+
+
+QUEUE_PARAMS = ("kind", "unit", "official", "state", "severity", "due", "sort", "size")
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _queue_template(
+    page: QueuePage,
+    *,
+    after: str | None,
+    before: str | None,
+    results: list[BulkResult] | None = None,
+) -> Template:
+    context = {
+        "page": page,
+        "items": page.items,
+        "labels": LABELS,
+        "results": results,
+        "after": after or "",
+        "before": before or "",
+    }
+    return Template("review/queue.html", context=context)
 
 
 def _command(form: ActionForm) -> transitions.Command:
-    inspection_id = form.inspection_id.strip()
-    if inspection_id and not inspection_id.isdigit():
-        raise Invalid("Số cuộc kiểm tra không hợp lệ.", field="inspection_id")
     return transitions.Command(
         action=form.action,
         reason=form.reason or None,
         follow_up=form.follow_up or None,
-        inspection_id=int(inspection_id) if inspection_id else None,
+        inspection_id=form_id(form.inspection_id, "inspection_id"),
         evidence_sha256=form.evidence_sha256.strip() or None,
     )
 
@@ -73,9 +99,34 @@ class ReviewPages(Controller):
     path = "/"
 
     @get("/review", name="review_queue", guards=[requires_role(*lifecycle.REVIEWER_ROLES)])
-    async def queue(self, request: Request[Actor, Any, Any]) -> Template:
-        items = await review_queue.queue(request.user)
-        return Template("review/queue.html", context={"items": items, "labels": LABELS})
+    async def queue(
+        self,
+        request: Request[Actor, Any, Any],
+        kind: FromQuery[str | None] = None,
+        unit: FromQuery[str | None] = None,
+        official: FromQuery[str | None] = None,
+        # "state" is Litestar's reserved name for the application state.
+        review_state: Annotated[str | None, QueryParameter(name="state")] = None,
+        severity: FromQuery[str | None] = None,
+        due: FromQuery[str | None] = None,
+        sort: FromQuery[str | None] = None,
+        size: FromQuery[str | None] = None,
+        after: FromQuery[str | None] = None,
+        before: FromQuery[str | None] = None,
+    ) -> Template:
+        # Every parameter is read as text: an empty select (``official=``) means "any".
+        filters = QueueFilters.parse(
+            kind=kind,
+            unit=unit,
+            official=official,
+            state=review_state,
+            severity=severity,
+            due=due,
+            sort=sort,
+            size=size,
+        )
+        page = await review_queue.queue_page(request.user, filters, after=after, before=before)
+        return _queue_template(page, after=after, before=before)
 
     @post(
         "/review/bulk",
@@ -87,14 +138,16 @@ class ReviewPages(Controller):
         form = await request.form()
         results = await review_queue.bulk(
             request.user,
-            _ids(form.getall("finding_ids", [])),
+            _ids(form.getall("finding_ids", []), "finding_ids"),
             str(form.get("action", "")),
             str(form.get("reason", "")) or None,
-            dossier_ids=_ids(form.getall("dossier_ids", [])),
+            dossier_ids=_ids(form.getall("dossier_ids", []), "dossier_ids"),
         )
-        items = await review_queue.queue(request.user)
-        context = {"items": items, "labels": LABELS, "results": results}
-        return Template("review/queue.html", context=context)
+        # The page the head acted from, with its filters, shown again with the results.
+        filters = QueueFilters.parse(**{name: _text(form.get(name)) for name in QUEUE_PARAMS})
+        after, before = _text(form.get("after")), _text(form.get("before"))
+        page = await review_queue.queue_page(request.user, filters, after=after, before=before)
+        return _queue_template(page, after=after, before=before, results=results)
 
     @get(
         "/review/dossiers/{dossier_id:int}",
@@ -119,13 +172,10 @@ class ReviewPages(Controller):
         dossier_id: FromPath[int],
         data: Annotated[DossierForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Redirect:
-        official = data.official_id.strip()
-        if official and not official.isdigit():
-            raise Invalid("Cán bộ không hợp lệ.", field="official_id")
         command = dossier_cases.DossierCommand(
             action=data.action,
             reason=data.reason or None,
-            official_id=int(official) if official else None,
+            official_id=form_id(data.official_id, "official_id"),
         )
         result = await dossier_cases.decide(request.user, dossier_id, command)
         target = f"/findings/{result.finding_id}" if result.finding_id else "/review"
@@ -159,8 +209,11 @@ class ReviewPages(Controller):
         self, request: Request[Actor, Any, Any], finding_id: FromPath[int]
     ) -> Redirect:
         form = await request.form()
+        # A form without any file may omit the field altogether.
         files = [
-            await f.read() for f in form.getall("files") if isinstance(f, UploadFile) and f.filename
+            await f.read()
+            for f in form.getall("files", [])
+            if isinstance(f, UploadFile) and f.filename
         ]
         await explanations.submit_explanation(
             request.user, finding_id, str(form.get("text", "")), files

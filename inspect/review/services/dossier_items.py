@@ -31,6 +31,7 @@ from congvu.inspect.review.services.dossier_flags import (
 from congvu.inspect.review.services.items import ItemKind
 from congvu.inspect.review.services.labels import DOSSIER_OUTCOME_LABELS
 from congvu.inspect.review.services.lifecycle import REVIEWER_ROLES, local_day
+from congvu.inspect.review.services.record import severity_of
 from congvu.inspect.review.services.suggestions import (
     EscalationFacts,
     Suggestion,
@@ -184,6 +185,8 @@ class DossierItem:
     decisions: list[DecisionView] = field(default_factory=list)
     # Officials the head may name (the export's first); filled on the item's own page.
     candidates: list[tuple[int, str]] = field(default_factory=list)
+    # The conduct catalogue's severity of the case a head would open (LATE_DOSSIER_HANDLING).
+    severity: str = "serious"
 
 
 def review_deadline(anchor: date, today: date) -> date:
@@ -207,35 +210,22 @@ def _decision_view(r: dict[str, Any]) -> DecisionView:
     )
 
 
-_FactsCache = dict[tuple[int, str], EscalationFacts]
-
-
-async def _item(
+def dossier_item_from(
     actor: Actor,
     me: Person | None,
     row: DossierRow,
     decided: list[dict[str, Any]],
     today: date,
-    cache: _FactsCache,
-    *,
-    explain: bool = False,
+    facts: EscalationFacts | None,
+    explanation: tuple[str, str] = ("", ""),
 ) -> DossierItem:
-    # The queue lists the stored verdicts (a province can have thousands of flagged
-    # dossiers); the item's own page adds the rules engine's explanation, from the dossier
-    # pages' evaluation at the date the stored flags were computed, so the two agree.
-    explanation = explanation_en = ""
-    if explain:
-        detail = await dossiers.dossier_detail(actor, row.id, row.evaluated_on or today)
-        explanation, explanation_en = detail.explanation, detail.explanation_en
+    """The item of a flagged dossier, from its row, its earlier decisions and the handling
+    official's escalation facts (None when no official is matched)."""
     prior: list[ConfirmedViolation] = []
     suggestion = None
-    if row.official_id is not None:
-        # One official's dossiers share their history: read it once per queue.
-        key = (row.official_id, row.unit_path)
-        if key not in cache:
-            cache[key] = await escalation_facts(row.official_id, row.unit_path)
-        prior = cache[key].history
-        suggestion = suggestion_from(cache[key], LATE_CODE, row.anchor_day)
+    if facts is not None:
+        prior = facts.history
+        suggestion = suggestion_from(facts, LATE_CODE, row.anchor_day)
     open_ = bool(row.flags) and not covered(row.flags, [d["flags"] for d in decided])
     rule = deadline_rules(row.anchor_day).pack.ref()
     return DossierItem(
@@ -257,30 +247,16 @@ async def _item(
         working_days_late=row.working_days_late,
         evaluated_on=row.evaluated_on,
         deadline=review_deadline(row.anchor_day, today) if open_ else None,
-        rule_explanation=explanation,
-        rule_explanation_en=explanation_en,
+        rule_explanation=explanation[0],
+        rule_explanation_en=explanation[1],
         rule=f"{rule.id} {rule.version}",
         prior=prior,
         suggestion=suggestion,
         conflict=duty_conflict(actor, me, row, DOSSIER_CONFLICTS),
         actions=list(DossierAction) if open_ else [],
         decisions=[_decision_view(d) for d in decided],
+        severity=severity_of(LATE_CODE, row.anchor_day),
     )
-
-
-async def dossier_items(
-    actor: Actor, me: Person | None, *, now: datetime | None = None
-) -> list[DossierItem]:
-    """The flagged dossiers of the actor's subtree not yet decided (one item per dossier),
-    except those the actor handled themself."""
-    today = local_day(now or datetime.now(UTC))
-    items = []
-    cache: _FactsCache = {}
-    for row, earlier in await _undecided(actor.scope_path):
-        if row.official_id is not None and row.official_id == actor.official_id:
-            continue
-        items.append(await _item(actor, me, row, earlier, today, cache))
-    return items
 
 
 async def _undecided(scope_path: str) -> list[tuple[DossierRow, list[dict[str, Any]]]]:
@@ -360,7 +336,14 @@ async def dossier_item(
     )
     today = local_day(now or datetime.now(UTC))
     me = await own_official(actor)
-    item = await _item(actor, me, row, decided, today, {}, explain=True)
+    # The item's own page adds the rules engine's explanation, from the dossier pages'
+    # evaluation at the date the stored flags were computed, so the two agree.
+    detail = await dossiers.dossier_detail(actor, row.id, row.evaluated_on or today)
+    facts = (
+        None if row.official_id is None else await escalation_facts(row.official_id, row.unit_path)
+    )
+    explanation = (detail.explanation, detail.explanation_en)
+    item = dossier_item_from(actor, me, row, decided, today, facts, explanation)
     item.candidates = await _candidates(actor, me, row)
     async with db.atomic():
         await audit.record("dossier_review_viewed", "dossier", dossier_id, actor=actor)

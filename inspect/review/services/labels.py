@@ -56,3 +56,10 @@ DOSSIER_OUTCOME_LABELS = {
     DossierOutcome.TAKEN_UP: "Đã đưa vào xem xét",
     DossierOutcome.DISMISSED: "Đã bỏ qua cảnh báo",
 }
+
+# The conduct catalogue's severities, as the queue's filter shows them.
+SEVERITY_LABELS = {
+    "minor": "Nhẹ",
+    "serious": "Nghiêm trọng",
+    "severe": "Rất nghiêm trọng",
+}

@@ -7,14 +7,16 @@ every item keeps its own transaction and audit event."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from congvu.inspect.actor import Actor
 from congvu.inspect.errors import DomainError, Forbidden, Invalid
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.review.services.access import own_official, readable
 from congvu.inspect.review.services.dossier_cases import bulk_one
 from congvu.inspect.review.services.dossier_flags import DossierAction
-from congvu.inspect.review.services.dossier_items import DossierItem, dossier_items
+from congvu.inspect.review.services.dossier_items import DossierItem
 from congvu.inspect.review.services.items import BulkResult, audit_listing
 from congvu.inspect.review.services.labels import STATE_LABELS
 from congvu.inspect.review.services.lifecycle import (
@@ -22,25 +24,105 @@ from congvu.inspect.review.services.lifecycle import (
     NOTIFIER_ROLES,
     REVIEWER_ROLES,
     Action,
+    local_day,
 )
-from congvu.inspect.review.services.reads import FindingItem, finding_items, severity
+from congvu.inspect.review.services.queue_batch import queue_items
+from congvu.inspect.review.services.queue_index import entries
+from congvu.inspect.review.services.queue_view import (
+    SORTS,
+    FacetOption,
+    Matcher,
+    QueueFilters,
+    decode_cursor,
+    due_bucket,
+    encode_cursor,
+    facets,
+    window,
+)
+from congvu.inspect.review.services.reads import FindingItem, severity
 from congvu.inspect.review.services.transitions import Command, transition
 
 
-async def queue(actor: Actor) -> list[FindingItem | DossierItem]:
-    """Hàng chờ xem xét của thủ trưởng: open findings of the actor's unit subtree (from
-    submitted minutes, or late-dossier cases) and the flagged dossiers not yet decided,
-    nearest deadline first (findings not yet notified last)."""
+def _require_reviewer(actor: Actor) -> None:
     if not actor.has_role(*REVIEWER_ROLES):
         raise Forbidden("Chỉ thủ trưởng đơn vị hoặc quản trị mới có hàng chờ xem xét.")
-    me = await own_official(actor)
-    items: list[FindingItem | DossierItem] = [
-        *await finding_items(actor, me),
-        *await dossier_items(actor, me),
-    ]
-    items.sort(key=lambda i: (i.deadline is None, i.deadline or date.max, i.kind, i.id))
+
+
+async def queue(actor: Actor, *, now: datetime | None = None) -> list[FindingItem | DossierItem]:
+    """Hàng chờ xem xét của thủ trưởng, every item: open findings of the actor's unit
+    subtree (from submitted minutes, or late-dossier cases) and the flagged dossiers not
+    yet decided, nearest deadline first (findings not yet notified last). The pages and
+    the API show it a page at a time (``queue_page``)."""
+    _require_reviewer(actor)
+    today = local_day(now or datetime.now(UTC))
+    found = sorted(await entries(actor, now=now), key=SORTS["deadline"])
+    items = await queue_items(actor, await own_official(actor), found, today)
     await audit_listing(actor, "queue", items)
     return items
+
+
+@dataclass
+class QueuePage:
+    """One page of the queue, with what the filters would show and the links around it."""
+
+    items: list[FindingItem | DossierItem]
+    filters: QueueFilters
+    facets: dict[str, list[FacetOption]]
+    in_scope: int  # every item of the queue, whatever the filters
+    total: int  # the items the filters keep
+    number: int  # page number, from 1
+    pages: int
+    first: int  # the position of the page's first item, from 1
+    next_cursor: str | None
+    previous_cursor: str | None
+    today: date
+
+    def overdue(self, deadline: date | None) -> bool:
+        return due_bucket(deadline, self.today) == "overdue"
+
+
+async def queue_page(
+    actor: Actor,
+    filters: QueueFilters,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    now: datetime | None = None,
+) -> QueuePage:
+    """One page of the queue the filters keep, in their order, after (or before) the item
+    a cursor names; only the page's items are read in full, and only they are audited."""
+    _require_reviewer(actor)
+    today = local_day(now or datetime.now(UTC))
+    everything = await entries(actor, now=now)
+    units = await organisation.visible_units(actor)
+    if filters.unit is not None and filters.unit not in {u.id for u in units}:
+        raise Invalid("Đơn vị không hợp lệ.", field="unit")
+    matcher = Matcher(filters, {u.id: u.path for u in units}, today)
+    classified = matcher.classify(everything)
+    matching = [e for e, (_, misses) in zip(everything, classified, strict=True) if not misses]
+    cut = window(
+        matching,
+        filters,
+        decode_cursor(after, filters, "after"),
+        decode_cursor(before, filters, "before"),
+    )
+    items = await queue_items(actor, await own_official(actor), cut.entries, today)
+    await audit_listing(actor, "queue", items)
+    return QueuePage(
+        items=items,
+        filters=filters,
+        facets=facets(everything, classified, units),
+        in_scope=len(everything),
+        total=cut.total,
+        number=cut.number,
+        pages=cut.pages,
+        first=cut.start + 1,
+        next_cursor=None if cut.next_key is None else encode_cursor(filters, cut.next_key),
+        previous_cursor=(
+            None if cut.previous_key is None else encode_cursor(filters, cut.previous_key)
+        ),
+        today=today,
+    )
 
 
 async def bulk(

@@ -165,7 +165,21 @@ async def _photos(finding_id: int) -> list[str]:
     return [r["evidence.sha256"] for r in rows]
 
 
-async def _item(actor: Actor, me: Person | None, ref: FindingRef) -> FindingItem:
+@dataclass(frozen=True)
+class FindingParts:
+    """What a finding's item shows beyond its row: read one finding at a time by
+    ``_item``, or for a whole page at once by ``queue_batch``."""
+
+    photos: list[str]
+    explanations: list[ExplanationView]
+    prior: list[ConfirmedViolation]
+    suggestion: Suggestion | None
+
+
+def finding_item(
+    actor: Actor, me: Person | None, ref: FindingRef, parts: FindingParts
+) -> FindingItem:
+    """The item of a finding, from its row, its review and its parts."""
     review = ref.review or {}
     conflict = duty_conflict(actor, me, ref)
     return FindingItem(
@@ -184,10 +198,10 @@ async def _item(actor: Actor, me: Person | None, ref: FindingRef) -> FindingItem
         rule_explanation=ref.explanation_vi,
         legal_basis=ref.legal_basis,
         rule=f"{ref.rule_id} {ref.rule_version}",
-        photos=await _photos(ref.id),
-        explanations=await explanations(ref),
-        prior=await prior_violations(ref),
-        suggestion=await suggestion_for(ref) if ref.state is not S.CLOSED else None,
+        photos=parts.photos,
+        explanations=parts.explanations,
+        prior=parts.prior,
+        suggestion=parts.suggestion if ref.state is not S.CLOSED else None,
         decision_reason=review.get("decision_reason"),
         outcome=review.get("outcome"),
         follow_up=review.get("follow_up"),
@@ -203,6 +217,16 @@ async def _item(actor: Actor, me: Person | None, ref: FindingRef) -> FindingItem
     )
 
 
+async def _item(actor: Actor, me: Person | None, ref: FindingRef) -> FindingItem:
+    parts = FindingParts(
+        photos=await _photos(ref.id),
+        explanations=await explanations(ref),
+        prior=await prior_violations(ref),
+        suggestion=await suggestion_for(ref) if ref.state is not S.CLOSED else None,
+    )
+    return finding_item(actor, me, ref, parts)
+
+
 async def _reviews_of(rows: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     if not rows:
         return {}
@@ -210,28 +234,6 @@ async def _reviews_of(rows: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
         FindingReview.finding.is_in([row["id"] for row in rows])
     )
     return {r["finding"]: r for r in found}
-
-
-async def finding_items(actor: Actor, me: Person | None) -> list[FindingItem]:
-    """The open findings of the actor's subtree the queue shows (not those about them)."""
-    rows = (
-        await Finding.select(*FINDING_COLUMNS)
-        .where(
-            Finding.unit.path.like(f"{actor.scope_path}%"),
-            Finding.version_state == FindingVersion.CURRENT,
-            Finding.inspection.status.is_in(["submitted", "closed"])
-            | Finding.dossier.is_not_null(),
-        )
-        .order_by(Finding.id)
-    )
-    reviews = await _reviews_of(rows)
-    items = []
-    for row in rows:
-        ref = finding_ref(row, reviews.get(row["id"]))
-        if ref.state is S.CLOSED or ref.about(actor):
-            continue
-        items.append(await _item(actor, me, ref))
-    return items
 
 
 async def finding_detail(

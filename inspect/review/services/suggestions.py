@@ -103,14 +103,98 @@ async def suggestion_for(ref: FindingRef) -> Suggestion | None:
     """The escalation rules' follow-up, with their explanation; None when the rules have
     nothing to say (a code outside the conduct catalogue)."""
     if ref.official_id is None:
-        return Suggestion(
-            follow_up=FIX_DEADLINE,
-            label=FOLLOW_UP_LABELS[FIX_DEADLINE],
-            head_action=None,
-            explanation_vi="Vi phạm của đơn vị: yêu cầu thủ trưởng khắc phục ngay; chỉ kết "
-            "thúc khi một cuộc kiểm tra sau hoặc ảnh do kiểm tra viên khác xác minh cho "
-            "thấy đã khắc phục.",
-            rule="",
-        )
+        return unit_suggestion()
     facts = await escalation_facts(ref.official_id, ref.unit_path, ref.id)
     return suggestion_from(facts, ref.violation_code, ref.observed_on)
+
+
+@dataclass(frozen=True)
+class ScopeFacts:
+    """The escalation facts of many officials of one scope, read at once (a page of the
+    queue): each official's confirmed findings, the scope's confirmed findings by unit and
+    the days each unit's head was asked for a review."""
+
+    by_official: dict[int, list[tuple[int, ConfirmedViolation]]]  # (finding id, violation)
+    by_unit: dict[str, list[tuple[int, ConfirmedViolation]]]  # unit path → (finding id, …)
+    head_reviews: dict[str, list[date]]  # unit path → days
+
+    def facts(self, official_id: int, unit_path: str, exclude: int = 0) -> EscalationFacts:
+        """What ``escalation_facts`` reads for one official in one unit's subtree."""
+        return EscalationFacts(
+            history=[v for f, v in self.by_official.get(official_id, []) if f != exclude],
+            unit_history=[
+                v
+                for path, found in self.by_unit.items()
+                if path.startswith(unit_path)
+                for f, v in found
+                if f != exclude
+            ],
+            head_reviews=[
+                day
+                for path, days in self.head_reviews.items()
+                if path.startswith(unit_path)
+                for day in days
+            ],
+        )
+
+
+async def scope_facts(scope_path: str, official_ids: set[int]) -> ScopeFacts:
+    """The escalation facts of ``official_ids`` and of every unit under ``scope_path``,
+    in three queries whatever their number."""
+    zone = clock.zone()
+    by_official: dict[int, list[tuple[int, ConfirmedViolation]]] = {}
+    if official_ids:
+        rows = (
+            await FindingReview.select(
+                FindingReview.finding,
+                FindingReview.finding.official,
+                FindingReview.finding.violation_code,
+                FindingReview.finding.observed_at,
+            )
+            .where(
+                FindingReview.outcome == "confirmed",
+                FindingReview.finding._.official.is_in(sorted(official_ids)),
+            )
+            .order_by(FindingReview.finding)
+        )
+        for r in rows:
+            day = r["finding.observed_at"].astimezone(zone).date()
+            by_official.setdefault(r["finding.official"], []).append(
+                (r["finding"], ConfirmedViolation(r["finding.violation_code"], day))
+            )
+        for found in by_official.values():
+            found.sort(key=lambda pair: pair[1].on)  # oldest first, as confirmed_history
+    in_scope = FindingReview.finding._.unit._.path.like(f"{scope_path}%")
+    by_unit: dict[str, list[tuple[int, ConfirmedViolation]]] = {}
+    for r in await FindingReview.select(
+        FindingReview.finding,
+        FindingReview.finding._.unit._.path,
+        FindingReview.finding.violation_code,
+        FindingReview.finding.observed_at,
+    ).where(FindingReview.outcome == "confirmed", in_scope):
+        day = r["finding.observed_at"].astimezone(zone).date()
+        by_unit.setdefault(r["finding.unit.path"], []).append(
+            (r["finding"], ConfirmedViolation(r["finding.violation_code"], day))
+        )
+    head_reviews: dict[str, list[date]] = {}
+    for r in await FindingReview.select(
+        FindingReview.finding._.unit._.path, FindingReview.follow_up_at
+    ).where(in_scope, FindingReview.follow_up == FollowUp.REQUEST_HEAD_REVIEW.value):
+        if r["follow_up_at"]:
+            head_reviews.setdefault(r["finding.unit.path"], []).append(
+                r["follow_up_at"].astimezone(zone).date()
+            )
+    return ScopeFacts(by_official, by_unit, head_reviews)
+
+
+def unit_suggestion() -> Suggestion:
+    """A unit finding's follow-up: there is no official to follow up with."""
+    return Suggestion(
+        follow_up=FIX_DEADLINE,
+        label=FOLLOW_UP_LABELS[FIX_DEADLINE],
+        head_action=None,
+        explanation_vi="Vi phạm của đơn vị: yêu cầu thủ trưởng khắc phục ngay; chỉ kết "
+        "thúc khi một cuộc kiểm tra sau hoặc ảnh do kiểm tra viên khác xác minh cho "
+        "thấy đã khắc phục.",
+        rule="",
+    )

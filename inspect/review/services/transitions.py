@@ -17,9 +17,10 @@ from typing import Any
 
 from congvu.inspect.actor import Actor, Role
 from congvu.inspect.audit import api as audit
+from congvu.inspect.capture import api as capture
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Conflict, Forbidden, Invalid
-from congvu.inspect.inspections.tables import Evidence, Finding, FindingVersion, Inspection
+from congvu.inspect.inspections.tables import Finding, FindingVersion, Inspection
 from congvu.inspect.review.services.access import (
     FindingRef,
     readable,
@@ -178,22 +179,16 @@ async def _explain(actor: Actor, ref: FindingRef, command: Command, now: datetim
         raise Invalid("Nhập nội dung giải trình.", field="explanation")
     if len(text) > 20_000:
         raise Invalid("Nội dung giải trình quá dài (tối đa 20.000 ký tự).", field="explanation")
-    hashes = list(dict.fromkeys(h.lower() for h in command.attachments))
-    stored = (
-        await Evidence.select(Evidence.id, Evidence.sha256).where(Evidence.sha256.is_in(hashes))
-        if hashes
-        else []
-    )
-    if len(stored) != len(hashes):
-        raise Invalid("Tệp đính kèm chưa được tải lên.", field="attachments")
+    # Only photos this account uploaded: a hash alone is no right to another's photo.
+    stored = await capture.owned(actor.id, list(command.attachments), field="attachments")
     assert ref.review is not None
     explanation = Explanation(
         review=ref.review["id"], text=text, submitted_by=actor.id or None, submitted_at=now
     )
     await explanation.save()
-    for row in stored:
+    for evidence_id in stored.values():
         await ExplanationEvidence.insert(
-            ExplanationEvidence(explanation=explanation.id, evidence=row["id"])
+            ExplanationEvidence(explanation=explanation.id, evidence=evidence_id)
         )
     return {"review_due": _review_due(now)}, None
 
@@ -314,14 +309,8 @@ async def _close(actor: Actor, ref: FindingRef, command: Command, now: datetime)
             raise Forbidden("Ảnh khắc phục phải do một kiểm tra viên xác minh.")
         if ref.recorded_by is not None and actor.id == ref.recorded_by:
             raise Forbidden("Ảnh khắc phục phải do kiểm tra viên khác với người ghi nhận xác minh.")
-        photo = (
-            await Evidence.select(Evidence.id)
-            .where(Evidence.sha256 == command.evidence_sha256.lower())
-            .first()
-        )
-        if photo is None:
-            raise Invalid("Ảnh khắc phục chưa được tải lên.", field="evidence_sha256")
-        changes["verified_by_evidence"] = photo["id"]
+        photo = await capture.owned(actor.id, [command.evidence_sha256], field="evidence_sha256")
+        changes["verified_by_evidence"] = next(iter(photo.values()))
         changes["verified_by"] = actor.id or None
         return changes, None
     raise Invalid(

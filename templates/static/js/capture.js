@@ -205,6 +205,26 @@ function newest(type, match) {
   return versions.length ? versions[versions.length - 1] : null;
 }
 
+/** Why a start at ``started`` (a local Date) falls outside the unit's working time, or
+ * null. The server says the same and refuses a start without a reason; asking here keeps
+ * the team from finding out only when the tablet syncs. */
+function outsideHours(started) {
+  const day = `${started.getFullYear()}-${pad(started.getMonth() + 1)}-${pad(started.getDate())}`;
+  // The calendar's verdict is known offline for the scheduled day only.
+  if (inspection.day_off && day === inspection.scheduled_date) return inspection.day_off;
+  const s = inspection.sessions;
+  const t = hhmm(started);
+  if ((s.morning_start <= t && t < s.morning_end) || (s.afternoon_start <= t && t < s.afternoon_end)) {
+    return null;
+  }
+  const when = `${t} ${today()}`;
+  if (t < s.morning_start) return `${when} ${fill(T.before_opening, { time: s.morning_start })}`;
+  if (t < s.afternoon_start) {
+    return `${when} ${fill(T.lunch_break, { from: s.morning_end, to: s.afternoon_start })}`;
+  }
+  return `${when} ${fill(T.after_closing, { time: s.afternoon_end })}`;
+}
+
 function isStarted() {
   return Boolean(latest("start", () => true)) || inspection.status !== "planned";
 }
@@ -279,6 +299,16 @@ function setupStart() {
     const started = new Date();
     started.setHours(h, m, 0, 0);
     const payload = { started_at: started.toISOString(), place };
+    const outside = outsideHours(started);
+    const reason = $("#start-reason").value.trim() || (outside ? inspection.off_hours_reason : "");
+    if (outside && !reason) {
+      $("#start-off-hours").hidden = false;
+      $("#start-off-hours-why").textContent = fill(T.outside_hours, { when: outside });
+      $("[data-error]", form).textContent = T.enter_reason;
+      $("#start-reason").focus();
+      return;
+    }
+    if (outside) payload.off_hours_reason = reason;
     if (position) {
       payload.latitude = position.latitude;
       payload.longitude = position.longitude;

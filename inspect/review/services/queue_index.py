@@ -1,0 +1,201 @@
+"""Mục lục hàng chờ xem xét: every item of a head's queue as a few light columns (kind,
+unit, official, state, severity, review deadline), read in a constant number of queries
+whatever the scope holds, so the queue can be filtered, counted and cut into pages before
+any item's facts are read (``queue_batch`` reads those, for one page at a time).
+
+A province after a year's one-stop import holds tens of thousands of flagged dossiers:
+the light rows are what a filter and its counts need, nothing more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from congvu.inspect import clock
+from congvu.inspect.actor import Actor
+from congvu.inspect.dossiers.tables import Dossier
+from congvu.inspect.i18n import name_sort_key
+from congvu.inspect.inspections.tables import Finding, FindingVersion
+from congvu.inspect.organisation.tables import Official, Unit
+from congvu.inspect.review.services.dossier_flags import LATE_CODE, covered, lateness_flags
+from congvu.inspect.review.services.dossier_items import review_deadline
+from congvu.inspect.review.services.items import ItemKind
+from congvu.inspect.review.services.lifecycle import EXPLANATION_WINDOW, local_day
+from congvu.inspect.review.services.record import severity_of
+from congvu.inspect.review.tables import DossierDecision, FindingReview, ReviewState
+from congvu.rules.dossiers import VIETNAM_TIME
+
+# A flagged dossier has no review state of its own until the head decides: the queue's
+# state filter shows it as this one.
+DOSSIER_STATE = "dossier_flagged"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One queue item as filters, counts and sorting see it."""
+
+    kind: ItemKind
+    id: int
+    unit_id: int
+    unit_path: str
+    unit_name: str
+    official_id: int | None
+    official_name: str | None
+    state: str  # a ReviewState value, or DOSSIER_STATE
+    severity: str
+    deadline: date | None  # hạn: the explanation's, the review's or the dossier's review
+
+    @property
+    def official_key(self) -> str:
+        return name_sort_key(self.official_name or "")
+
+
+async def entries(actor: Actor, *, now: datetime | None = None) -> list[Entry]:
+    """Every item of the actor's queue (the open findings of their subtree and the flagged
+    dossiers not yet decided, none about themself), in no particular order."""
+    today = local_day(now or datetime.now(UTC))
+    return [*await _finding_entries(actor), *await _dossier_entries(actor, today)]
+
+
+def _severity(cache: dict[tuple[str, date], str], code: str, on: date) -> str:
+    key = (code, on)
+    if key not in cache:
+        cache[key] = severity_of(code, on)
+    return cache[key]
+
+
+async def _finding_entries(actor: Actor) -> list[Entry]:
+    scope = f"{actor.scope_path}%"
+    rows = await Finding.select(
+        Finding.id,
+        Finding.unit,
+        Finding.unit.path,
+        Finding.unit.name,
+        Finding.official,
+        Finding.official.full_name,
+        Finding.violation_code,
+        Finding.observed_at,
+    ).where(
+        Finding.unit.path.like(scope),
+        Finding.version_state == FindingVersion.CURRENT,
+        Finding.inspection.status.is_in(["submitted", "closed"]) | Finding.dossier.is_not_null(),
+    )
+    reviews = {
+        r["finding"]: r
+        for r in await FindingReview.select(
+            FindingReview.finding,
+            FindingReview.state,
+            FindingReview.explanation_due,
+            FindingReview.review_due,
+        ).where(FindingReview.finding._.unit._.path.like(scope))
+    }
+    zone = clock.zone()
+    severities: dict[tuple[str, date], str] = {}
+    found = []
+    for row in rows:
+        review = reviews.get(row["id"])
+        state = ReviewState(review["state"]) if review else ReviewState.RECORDED
+        if state is ReviewState.CLOSED:
+            continue
+        if row["official"] is not None and row["official"] == actor.official_id:
+            continue
+        found.append(
+            Entry(
+                kind=ItemKind.FINDING,
+                id=row["id"],
+                unit_id=row["unit"],
+                unit_path=row["unit.path"],
+                unit_name=row["unit.name"],
+                official_id=row["official"],
+                official_name=row["official.full_name"],
+                state=state.value,
+                severity=_severity(
+                    severities,
+                    row["violation_code"],
+                    row["observed_at"].astimezone(zone).date(),
+                ),
+                deadline=_finding_deadline(state, review),
+            )
+        )
+    return found
+
+
+def _finding_deadline(state: ReviewState, review: dict[str, Any] | None) -> date | None:
+    if review is None:
+        return None
+    due = review["explanation_due"] if state in EXPLANATION_WINDOW else review["review_due"]
+    return due if isinstance(due, date) else None
+
+
+async def _dossier_entries(actor: Actor, today: date) -> list[Entry]:
+    scope = f"{actor.scope_path}%"
+    # A province holds tens of thousands of flagged dossiers: their rows carry ids only,
+    # the units' and officials' names are read once each.
+    rows = await Dossier.select(
+        Dossier.id,
+        Dossier.unit,
+        Dossier.official,
+        Dossier.official_name,
+        Dossier.received_at,
+        Dossier.due_at,
+        Dossier.flags,
+    ).where(Dossier.unit.path.like(scope), Dossier.flags != "")
+    units = {
+        u["id"]: (u["path"], u["name"])
+        for u in await Unit.select(Unit.id, Unit.path, Unit.name).where(Unit.path.like(scope))
+    }
+    named = sorted({r["official"] for r in rows if r["official"] is not None})
+    officials = (
+        {
+            o["id"]: o["full_name"]
+            for o in await Official.select(Official.id, Official.full_name).where(
+                Official.id.is_in(named)
+            )
+        }
+        if named
+        else {}
+    )
+    decided: dict[int, list[str]] = {}
+    for d in await DossierDecision.select(DossierDecision.dossier, DossierDecision.flags).where(
+        DossierDecision.dossier._.unit._.path.like(scope)
+    ):
+        decided.setdefault(d["dossier"], []).append(d["flags"])
+    judged: dict[str, tuple[str, ...]] = {}
+    deadlines: dict[date, date] = {}
+    severities: dict[tuple[str, date], str] = {}
+    found = []
+    for row in rows:
+        stored = row["flags"]
+        if stored not in judged:
+            judged[stored] = lateness_flags(stored)
+        flags = judged[stored]
+        if not flags:
+            continue
+        earlier = decided.get(row["id"])
+        if earlier and covered(flags, earlier):
+            continue
+        official = row["official"]
+        if official is not None and official == actor.official_id:
+            continue
+        # When the fault arose: the missed return date (receipt when there is none).
+        anchor = (row["due_at"] or row["received_at"]).astimezone(VIETNAM_TIME).date()
+        if anchor not in deadlines:
+            deadlines[anchor] = review_deadline(anchor, today)
+        unit_path, unit_name = units[row["unit"]]
+        found.append(
+            Entry(
+                kind=ItemKind.DOSSIER,
+                id=row["id"],
+                unit_id=row["unit"],
+                unit_path=unit_path,
+                unit_name=unit_name,
+                official_id=official,
+                official_name=officials.get(official) or row["official_name"] or None,
+                state=DOSSIER_STATE,
+                severity=_severity(severities, LATE_CODE, anchor),
+                deadline=deadlines[anchor],
+            )
+        )
+    return found

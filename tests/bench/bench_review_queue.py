@@ -1,0 +1,264 @@
+"""The head's review queue with a province's flagged dossiers in scope: one page of
+``/review`` against the bare keyset SELECT of the same page's rows, in the same run.
+
+    uv run python tests/bench/bench_review_queue.py [--items N] [--rounds R] [--skip-sqlite]
+
+Builds, in a fresh database (SQLite in a temporary folder, then a throw-away database on
+the PostgreSQL server of CONGVU_TEST_DATABASE_URL, else the dev server on
+127.0.0.1:55432; the role needs CREATEDB), a province of four communes with 40 officials,
+N flagged dossiers not yet decided (default 12,000, about what a 40,000-row one-stop
+export leaves) and 300 notified findings, all in the scope of one head. Then, in
+alternating rounds: the baseline (the keyset SELECT of the 25 dossier rows of the first
+page, nothing else), the page through HTTP (``GET /review``: index, filters and their
+counts, the page's facts, the audit event, the HTML), the next page (its cursor), a
+filtered page (one official, through the form's empty selects) and the JSON page of 100.
+Prints each one's median time, its ratio to the baseline's and the HTML size. Timings
+only: nothing is asserted on them (see tests/bench/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+DEFAULT_PG = "postgresql://congvu@127.0.0.1:55432/congvu_test"
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+COMMUNES = ("NA-01", "NA-02", "NA-03", "NA-04")
+
+
+async def _build(items: int) -> dict[str, Any]:
+    from congvu.inspect import db
+    from congvu.inspect.dossiers.tables import Dossier
+    from congvu.inspect.inspections.tables import Finding
+    from congvu.inspect.review import api as review
+
+    from tests import builders
+
+    await db.migrate()
+    await builders.unit("NA", "Tỉnh Nghệ An", kind="province")
+    officials = []
+    desks = []
+    for n, code in enumerate(COMMUNES):
+        await builders.unit(code, f"Phường {n + 1}", parent="NA", commune_type="phuong")
+        desk = await builders.unit(
+            f"{code}-PVHCC", f"Trung tâm PVHCC phường {n + 1}", kind="service_centre", parent=code
+        )
+        desks.append(desk)
+        for k in range(10):
+            officials.append(
+                await builders.official(desk, f"{code}-{k:02d}", f"Nguyễn Văn Cán Bộ {n}{k}")
+            )
+    await builders.account("truong", role="unit_head", unit="NA")
+    await builders.account("kiemtra", role="inspector", unit="NA")
+    monday = datetime(2026, 11, 2, 9, 0, tzinfo=ZONE)
+    rows = []
+    for n in range(items):
+        person = officials[n % len(officials)]
+        due = date(2026, 6, 1) + timedelta(days=n % 180)
+        rows.append(
+            Dossier(
+                code=f"BQ-{n:06d}",
+                procedure="Chứng thực bản sao từ bản chính",
+                sector="Chứng thực",
+                unit=person.unit,
+                official=person.id,
+                official_name="",
+                received_at=datetime.combine(due - timedelta(days=10), clock_time(8), ZONE),
+                due_at=datetime.combine(due, clock_time(17), ZONE),
+                status="overdue",
+                working_days_late=n % 20,
+                flags="APOLOGY_MISSING;OVERDUE_IN_PROGRESS",
+                evaluated_on=date(2026, 12, 1),
+                updated_at=monday,
+            )
+        )
+    for start in range(0, len(rows), 500):  # PostgreSQL takes at most 32,767 parameters
+        await Dossier.insert(*rows[start : start + 500])
+    inspector = await builders.actor(await _user("kiemtra"))
+    for n, desk in enumerate(desks):
+        inspection = await builders.inspection(
+            desk, monday.date(), status="submitted", created_at=monday
+        )
+        found = []
+        for k in range(75):
+            person = officials[n * 10 + k % 10]
+            found.append(
+                Finding(
+                    client_uuid=uuid.uuid4(),
+                    inspection=inspection.id,
+                    official=person.id,
+                    unit=desk.id,
+                    violation_code="LATE_ARRIVAL",
+                    rule_id="conduct.LATE_ARRIVAL",
+                    rule_version="2025.1",
+                    legal_basis="CT 05/2008/CT-TTg",
+                    explanation_vi="Đến 08:10, giờ bắt đầu 07:30",
+                    explanation_en="Arrived 08:10, start 07:30",
+                    facts="Ghi nhận tại quầy",
+                    observed_at=monday,
+                    version_state="current",
+                    recorded_by=inspector.id,
+                    created_at=monday,
+                )
+            )
+        await Finding.insert(*found)
+    head = await builders.actor(await _user("truong"))
+    for row in await Finding.select(Finding.id):
+        await review.transition(head, row["id"], review.Command("notify"), now=monday)
+    return {"official": officials[7].id, "head": head}
+
+
+async def _user(username: str) -> Any:
+    from congvu.inspect.organisation.tables import User
+
+    return await User.objects().where(User.username == username).first()
+
+
+async def _baseline(size: int) -> int:
+    """The keyset SELECT of one page of flagged dossiers in scope: the floor of any page."""
+    from congvu.inspect.dossiers.tables import Dossier
+    from congvu.inspect.review.services.dossier_items import DOSSIER_COLUMNS
+
+    rows = await (
+        Dossier.select(*DOSSIER_COLUMNS)
+        .where(Dossier.unit.path.like("/%"), Dossier.flags != "", Dossier.id > 0)
+        .order_by(Dossier.due_at, Dossier.id)
+        .limit(size)
+    )
+    return len(rows)
+
+
+async def _measure(items: int, rounds: int) -> dict[str, Any]:
+    import httpx
+    from congvu.inspect import db
+    from congvu.inspect.app import create_app
+    from congvu.inspect.settings import get_settings
+
+    from tests.builders import PASSWORD
+
+    await db.prepare()
+    try:
+        built = await _build(items)
+        app = create_app(get_settings())
+        async with app.lifespan():
+            logging.disable(logging.INFO)  # the access log of every round
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                await client.get("/login")
+                await client.post(
+                    "/login",
+                    data={
+                        "username": "truong",
+                        "password": PASSWORD,
+                        "_csrf_token": client.cookies.get("csrftoken"),
+                    },
+                )
+                first = await client.get("/review")
+                assert first.status_code == 200, first.text[:500]
+                following = first.text.split('rel="next" href="')[1].split('"')[0]
+                following = following.replace("&amp;", "&")
+                official = built["official"]
+                filtered = f"/review?kind=&unit=&official={official}&state=&severity=&due=&size="
+
+                async def get(url: str) -> Callable[[], Awaitable[int]]:
+                    async def call() -> int:
+                        response = await client.get(url)
+                        assert response.status_code == 200, (url, response.status_code)
+                        return len(response.content)
+
+                    return call
+
+                subjects: dict[str, Callable[[], Awaitable[int]]] = {
+                    "baseline: keyset SELECT of 25 rows": lambda: _baseline(25),
+                    "GET /review (page 1 of 25)": await get("/review"),
+                    "GET /review, next page (cursor)": await get(following),
+                    "GET /review, one official (form)": await get(filtered),
+                    "GET /api/v1/findings/queue size=100": await get(
+                        "/api/v1/findings/queue?size=100"
+                    ),
+                }
+                times: dict[str, list[float]] = {name: [] for name in subjects}
+                sizes: dict[str, int] = {}
+                for _ in range(rounds):
+                    for name, call in subjects.items():
+                        started = time.perf_counter()
+                        sizes[name] = await call()
+                        times[name].append(time.perf_counter() - started)
+                scope_text = first.text.split('id="queue-summary">')[1].split("</p>")[0]
+        return {"times": times, "sizes": sizes, "summary": " ".join(scope_text.split())}
+    finally:
+        await db.close()
+
+
+def _report(engine: str, result: dict[str, Any]) -> None:
+    times, sizes = result["times"], result["sizes"]
+    names = list(times)
+    base = statistics.median(times[names[0]])
+    print(f"{engine}: {result['summary']}")
+    for name in names:
+        median = statistics.median(times[name])
+        size = "" if name == names[0] else f"  {sizes[name] / 1024:7.1f} KiB"
+        ratio = "" if name == names[0] else f"  {median / base:7.1f}× baseline"
+        print(f"  {name:40s} {median * 1000:8.1f} ms{ratio}{size}")
+
+
+def _run_engine(url: str | None, folder: Path, items: int, rounds: int) -> dict[str, Any]:
+    for key in [k for k in os.environ if k.startswith("CONGVU_")]:
+        del os.environ[key]
+    os.environ["CONGVU_VAR_DIR"] = str(folder / "var")
+    if url:
+        os.environ["CONGVU_DATABASE_URL"] = url
+    return asyncio.run(_measure(items, rounds))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--items", type=int, default=12_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--database", help=argparse.SUPPRESS)  # one engine, in a child
+    args = parser.parse_args()
+    if args.database is not None:
+        with tempfile.TemporaryDirectory(prefix="congvu-bench-") as folder:
+            url = None if args.database == "sqlite" else args.database
+            engine = "SQLite" if url is None else f"PostgreSQL ({url.split('@')[-1]})"
+            _report(engine, _run_engine(url, Path(folder), args.items, args.rounds))
+        return
+    pg_url = os.environ.get("CONGVU_TEST_DATABASE_URL", DEFAULT_PG)
+    server, _, _ = pg_url.rpartition("/")
+    print(f"{args.items:,} flagged dossiers and 300 findings in one head's scope", flush=True)
+    # Each engine in its own process: the ORM's engine is chosen once per process.
+    child = [sys.executable, __file__, "--items", str(args.items), "--rounds", str(args.rounds)]
+    if not args.skip_sqlite:
+        subprocess.run([*child, "--database", "sqlite"], check=True)
+    if not args.skip_postgres:
+        name = f"congvu_bench_queue_{os.getpid()}"
+        subprocess.run(["psql", pg_url, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+        try:
+            subprocess.run([*child, "--database", f"{server}/{name}"], check=True)
+        finally:
+            subprocess.run(["psql", pg_url, "-q", "-c", f"DROP DATABASE {name}"], check=True)
+
+
+if __name__ == "__main__":
+    main()
