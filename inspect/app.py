@@ -33,6 +33,7 @@ from congvu.inspect.emulation.controllers import ROUTES as EMULATION_ROUTES
 from congvu.inspect.inspections.controllers import ROUTES as INSPECTION_ROUTES
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.controllers import ROUTES as ORGANISATION_ROUTES
+from congvu.inspect.reports.controllers import ROUTES as REPORT_ROUTES
 from congvu.inspect.review.controllers import ROUTES as REVIEW_ROUTES
 from congvu.inspect.settings import Settings, get_settings
 from congvu.inspect.web import csrf, errors, headers, health, metrics, params, throttle
@@ -233,6 +234,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *REVIEW_ROUTES,
             *DISCIPLINE_ROUTES,
             *EMULATION_ROUTES,
+            *REPORT_ROUTES,
             create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"]),
         ],
         lifespan=[lifespan],

@@ -146,6 +146,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/units", "Đơn vị", ("admin", "team_lead", "inspector", "unit_head", "council", "reporter")),
     ("/review", "Hàng chờ xem xét", ("unit_head", "admin")),
     ("/dossiers", "Hồ sơ thủ tục hành chính", ("unit_head", "reporter", "admin", "council")),
+    ("/reports", "Báo cáo quý", ("unit_head", "reporter", "admin")),
     ("/my-findings", "Phát hiện của tôi", ("official",)),
     ("/discipline", "Hồ sơ kỷ luật", ("personnel", "admin")),
     ("/my-discipline", "Hồ sơ kỷ luật của tôi", ("official",)),

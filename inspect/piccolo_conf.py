@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "congvu.inspect.review.piccolo_app",
         "congvu.inspect.discipline.piccolo_app",
         "congvu.inspect.emulation.piccolo_app",
+        "congvu.inspect.reports.piccolo_app",
     ]
 )

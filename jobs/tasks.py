@@ -13,6 +13,7 @@ from congvu.inspect.background import api as background
 from congvu.inspect.dossiers import api as dossiers
 from congvu.inspect.errors import NotFound
 from congvu.inspect.organisation import api as organisation
+from congvu.inspect.reports import api as reports
 from congvu.inspect.review import api as review
 from congvu.inspect.settings import get_settings
 from congvu.inspect.web import metrics
@@ -113,6 +114,26 @@ async def dossier_import_task(
             job_id=uuid.UUID(job_id),
             chunk_rows=chunk_rows or dossiers.CHUNK_ROWS,
         )
+
+    return await background.run_tracked(job_id, work, ctx.get("redis"))
+
+
+async def build_report_task(
+    ctx: dict[str, Any], job_id: str, period: str, unit_code: str, user_id: int
+) -> Any:
+    async def work(progress: background.Progress) -> dict[str, Any]:
+        actor = await organisation.actor_for(user_id)
+        if actor is None:
+            raise NotFound("Tài khoản yêu cầu lập báo cáo không còn hoạt động.")
+        built = await reports.build_report(
+            actor,
+            period,
+            media_dir=get_settings().media_dir,
+            unit_code=unit_code,
+            job_id=uuid.UUID(job_id),
+            progress=progress,
+        )
+        return built.as_dict()
 
     return await background.run_tracked(job_id, work, ctx.get("redis"))
 

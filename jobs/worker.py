@@ -87,6 +87,7 @@ class WorkerSettings:
     functions: ClassVar[list[Function]] = [
         job(tasks.unit_statistics, JobKind.UNIT_STATISTICS.value),
         job(tasks.dossier_import_task, JobKind.DOSSIER_IMPORT.value),
+        job(tasks.build_report_task, JobKind.BUILD_REPORT.value),
     ]
     cron_jobs: ClassVar[list[Any]] = [
         scheduled(tasks.sweep_lost_jobs, "sweep_lost_jobs", second=30),

@@ -1,6 +1,6 @@
 """The ``congvu`` command line: serve, worker, migrate, demo, create-user, and the groups
 of ``accounts``, ``audit``, ``backup``, ``calendar``, ``discipline``, ``dossiers``,
-``emulation`` and ``rating``.
+``emulation``, ``rating`` and ``report``.
 
 Commands import what they need when they run: ``congvu calendar`` and ``--help`` answer
 without loading the web app, the database drivers or pandas."""
@@ -23,6 +23,7 @@ from congvu.inspect.cli.discipline import discipline_group
 from congvu.inspect.cli.dossiers import COMMANDS as dossier_commands
 from congvu.inspect.cli.emulation import emulation_group
 from congvu.inspect.cli.rating import rating_group
+from congvu.inspect.cli.report import report
 from congvu.inspect.settings import Settings
 
 
@@ -186,6 +187,7 @@ cli.add_command(emulation_group)
 cli.add_command(accounts_group)
 for command in dossier_commands:
     cli.add_command(command)
+cli.add_command(report)
 cli_audit.register(cli)
 for command in backup_commands:
     cli.add_command(command)

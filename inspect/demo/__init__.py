@@ -13,6 +13,7 @@ from congvu.inspect.db import atomic
 from congvu.inspect.demo.discipline import seed_discipline_demo
 from congvu.inspect.demo.dossiers import seed_demo_dossiers
 from congvu.inspect.demo.emulation import seed_emulation_demo
+from congvu.inspect.demo.history import seed_history
 from congvu.inspect.demo.inspections import seed_inspections_demo
 from congvu.inspect.demo.review import seed_dossier_review_demo, seed_review_demo
 from congvu.inspect.organisation import api as organisation
@@ -296,6 +297,7 @@ async def _seed(rng: random.Random) -> None:
 
     await seed_discipline_demo()
     await seed_emulation_demo(rng)
+    await seed_history(rng)
 
 
 DEMO_ACCOUNTS = [

@@ -3,9 +3,9 @@ the app's route list, and one runner that calls every route × role × target.
 
 Every route of the app is specified once, in the matrix of the part it belongs to
 (``test_review``: review, organisation and the home page; ``test_inspections``;
-``test_dossiers``: dossiers and jobs). ``test_routes`` checks that together they cover
-the app's route list, and ``test_anonymous`` that no route outside ``PUBLIC`` answers a
-request without a session.
+``test_dossiers``: dossiers and jobs; ``test_reports``: the quarterly report).
+``test_routes`` checks that together they cover the app's route list, and
+``test_anonymous`` that no route outside ``PUBLIC`` answers a request without a session.
 
 A *target* is what a route is called on:
 

@@ -9,6 +9,7 @@ from tests.rbac import (
     test_dossiers,
     test_emulation,
     test_inspections,
+    test_reports,
     test_review,
 )
 from tests.rbac.spec import ROLES, TARGETS, app_routes
@@ -19,6 +20,7 @@ MATRICES = [
     test_dossiers.MATRIX,
     test_discipline.MATRIX,
     test_emulation.MATRIX,
+    test_reports.MATRIX,
 ]
 
 

@@ -58,6 +58,7 @@ class JobKind(StrEnum):
 
     UNIT_STATISTICS = "unit_statistics"
     DOSSIER_IMPORT = "dossier_import"
+    BUILD_REPORT = "build_report"
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,15 @@ async def start_dossier_import(
         "chunk_rows": chunk_rows,
     }
     return await _enqueue(queue, JobKind.DOSSIER_IMPORT, arguments, actor)
+
+
+async def start_report_build(
+    queue: ArqRedis, actor: Actor, *, period: str, unit_code: str
+) -> uuid.UUID:
+    """Lập báo cáo quý: build a unit's quarterly workbook in the background (the job page
+    shows the steps, then the link to the file)."""
+    arguments = {"period": period, "unit_code": unit_code, "user_id": actor.id}
+    return await _enqueue(queue, JobKind.BUILD_REPORT, arguments, actor)
 
 
 Progress = Callable[[int, int, str], Awaitable[None]]

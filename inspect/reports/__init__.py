@@ -1,0 +1,1 @@
+"""The quarterly report workbook: Piccolo tables, app and migrations of this domain."""

@@ -1,0 +1,9 @@
+"""HTTP routes of this domain: the reports page, its builds and the files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from congvu.inspect.reports.controllers.pages import ReportPages
+
+ROUTES: list[Any] = [ReportPages]

@@ -1,0 +1,331 @@
+"""Số liệu tổng hợp: the quarter's aggregates, computed with pandas from ``ReportData``.
+
+Each record is counted for the *reporting line* it belongs to: the direct child of the
+reporting unit on its path (a commune's one-stop centre counts for the commune), or the
+reporting unit itself for its own records. The sheets only lay these frames out.
+
+Definitions (also written on the method sheet):
+
+* a check is **done** once submitted or closed; **planned** counts scheduled checks of
+  the period, done or not;
+* **units in scope** are the reporting lines valid on the period's first day; a unit is
+  **checked** in a window when a done check of its line falls in it;
+* a **violation** is a current finding observed in the period that was not dismissed;
+  it is **handled** once a follow-up was decided or the finding closed;
+* a dossier is **resolved** in the period when its result date falls in it; on time
+  counts early and on-time results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from congvu.inspect.reports.services.reading import ReportData, Window
+
+DONE_STATUSES = ("submitted", "closed")
+SURPRISE_KINDS = ("SURPRISE_UNANNOUNCED", "SURPRISE_ANNOUNCED")
+RESOLVED = ("early", "on_time", "late")
+ON_TIME = ("early", "on_time")
+# Chỉ số PAR INDEX loses points when fewer units are checked in a year (rules/README.md).
+ANNUAL_COVERAGE_TARGET = 0.30
+KIND_ORDER = ("province", "department", "service_centre", "commune", "sub_unit")
+# The numeric columns of a summary row, in the order of the Tổng hợp sheet.
+SUMMARY_COUNTS = (
+    "planned",
+    "done_scheduled",
+    "done_surprise",
+    "in_scope",
+    "checked_quarter",
+    "checked_ytd",
+    "people",
+    "violations",
+    "handled",
+    "open",
+    "resolved",
+    "resolved_on_time",
+)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the sheets show: every frame indexed or sorted the way it is written."""
+
+    root: pd.Series
+    lines: pd.DataFrame  # one row per reporting line: name, kind and SUMMARY_COUNTS
+    previous: dict[str, int]  # the previous quarter's totals, for the chart
+    current: dict[str, int]
+    inspections: pd.DataFrame  # the period's checks, with unit and line names
+    results: pd.DataFrame  # per inspected unit: checks, people, violations, by code
+    violation_codes: list[str]
+    findings: pd.DataFrame  # the period's findings, one row each
+    handling: pd.DataFrame  # follow_up → persons, units
+    remedies: dict[str, int]
+    repeats: pd.DataFrame  # officials with more than one violation in twelve months
+    dossiers: pd.DataFrame  # the period's dossiers (resolved in it or open at its end)
+    dossier_lines: pd.DataFrame  # per reporting line: resolved, early, on time, late, open
+
+
+def _between(days: pd.Series, first: date, last: date) -> pd.Series:
+    return (days >= pd.Timestamp(first)) & (days <= pd.Timestamp(last))
+
+
+def reporting_lines(data: ReportData, root_id: int) -> tuple[pd.Series, pd.DataFrame, pd.Series]:
+    """The root unit, its reporting lines and every unit's line (unit id → line id)."""
+    units = data.units.set_index("id", drop=False)
+    root = units.loc[root_id]
+    depth = root["path"].count("/")
+    # "/NA/NA-TV/NA-TV-PVHCC/" under "/NA/" (depth 2) → "NA-TV"; the root → its own code.
+    parts = units["path"].str.split("/")
+    line_codes = parts.map(lambda p: p[depth] if len(p) > depth + 1 else p[depth - 1])
+    by_code = pd.Series(units["id"].to_numpy(), index=units["code"].to_numpy())
+    line_of = pd.Series(by_code.reindex(line_codes.to_numpy()).to_numpy(), index=units.index)
+    lines = units[units["id"].isin(line_of.unique())].copy()
+    lines["order"] = lines["kind"].map({k: i for i, k in enumerate(KIND_ORDER)}).fillna(9)
+    lines = lines.sort_values(["order", "code"]).drop(columns="order")
+    return root, lines, line_of
+
+
+def _checks(
+    inspections: pd.DataFrame, first: date, last: date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The checks of [first, last] and the done ones among them."""
+    period = inspections[_between(inspections["scheduled_date"], first, last)]
+    done = period[period["status"].isin(DONE_STATUSES)]
+    return period, done
+
+
+def _violations(findings: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
+    days = findings["observed_at"].dt.normalize()
+    in_period = findings[_between(days, first, last)]
+    return in_period[in_period["outcome"].fillna("") != "dismissed"]
+
+
+def _handled(violations: pd.DataFrame) -> pd.Series:
+    return violations["follow_up"].notna() | violations["closed_at"].notna()
+
+
+def _totals(data: ReportData, line_of: pd.Series, first: date, last: date) -> dict[str, int]:
+    _, done = _checks(data.inspections, first, last)
+    people = data.attendance[data.attendance["inspection"].isin(done["id"])]
+    violations = _violations(data.findings, first, last)
+    handled = int(_handled(violations).sum())
+    return {
+        "done": len(done),
+        "surprise": int(done["kind"].isin(SURPRISE_KINDS).sum()),
+        "checked": int(line_of.reindex(done["unit"]).nunique()),
+        "people": int(people["official"].nunique()),
+        "violations": len(violations),
+        "handled": handled,
+        "open": len(violations) - handled,
+    }
+
+
+def compute_figures(data: ReportData, root_id: int, window: Window) -> Figures:
+    period = window.period
+    first, last = period.first_day, period.last_day
+    root, lines, line_of = reporting_lines(data, root_id)
+    names = data.units.set_index("id")["name"]
+
+    inspections = data.inspections[_between(data.inspections["scheduled_date"], first, last)]
+    inspections = inspections.assign(
+        line=line_of.reindex(inspections["unit"]).to_numpy(),
+        unit_name=names.reindex(inspections["unit"]).to_numpy(),
+    )
+    done = inspections[inspections["status"].isin(DONE_STATUSES)]
+    ytd = data.inspections[
+        _between(data.inspections["scheduled_date"], window.year_start, last)
+        & data.inspections["status"].isin(DONE_STATUSES)
+    ]
+    people = data.attendance[data.attendance["inspection"].isin(done["id"])].merge(
+        done[["id", "line"]], left_on="inspection", right_on="id"
+    )
+    violations = _violations(data.findings, first, last).assign(
+        line=lambda f: line_of.reindex(f["unit"]).to_numpy()
+    )
+    violations = violations.assign(handled=_handled(violations))
+    dossiers = data.dossiers.assign(
+        line=line_of.reindex(data.dossiers["unit"]).to_numpy(),
+        unit_name=names.reindex(data.dossiers["unit"]).to_numpy(),
+    )
+    resolved = dossiers[
+        dossiers["status"].isin(RESOLVED)
+        & _between(dossiers["finished_at"].dt.normalize(), first, last)
+    ]
+
+    def per_line(values: pd.Series) -> pd.Series:
+        return values.reindex(lines["id"]).fillna(0).astype("int64")
+
+    valid = (lines["valid_to"].isna() | (lines["valid_to"] >= pd.Timestamp(first))) & (
+        lines["kind"] != "province"
+    )
+    scheduled = inspections["kind"] == "SCHEDULED"
+    summary = pd.DataFrame(
+        {
+            "id": lines["id"].to_numpy(),
+            "code": lines["code"].to_numpy(),
+            "name": lines["name"].to_numpy(),
+            "kind": lines["kind"].to_numpy(),
+            "planned": per_line(inspections[scheduled].groupby("line").size()).to_numpy(),
+            "done_scheduled": per_line(
+                done[done["kind"] == "SCHEDULED"].groupby("line").size()
+            ).to_numpy(),
+            "done_surprise": per_line(
+                done[done["kind"].isin(SURPRISE_KINDS)].groupby("line").size()
+            ).to_numpy(),
+            "in_scope": valid.astype("int64").to_numpy(),
+            "checked_quarter": lines["id"].isin(done["line"]).astype("int64").to_numpy(),
+            "checked_ytd": lines["id"]
+            .isin(line_of.reindex(ytd["unit"]))
+            .astype("int64")
+            .to_numpy(),
+            "people": per_line(people.groupby("line")["official"].nunique()).to_numpy(),
+            "violations": per_line(violations.groupby("line").size()).to_numpy(),
+            "handled": per_line(
+                violations[violations["handled"]].groupby("line").size()
+            ).to_numpy(),
+            "resolved": per_line(resolved.groupby("line").size()).to_numpy(),
+            "resolved_on_time": per_line(
+                resolved[resolved["status"].isin(ON_TIME)].groupby("line").size()
+            ).to_numpy(),
+        }
+    )
+    summary["open"] = summary["violations"] - summary["handled"]
+    summary = summary[
+        (summary["in_scope"] > 0) | (summary[list(SUMMARY_COUNTS)].sum(axis=1) > 0)
+    ].reset_index(drop=True)
+
+    results, codes = _results(done, data, violations)
+    return Figures(
+        root=root,
+        lines=summary,
+        previous=_totals(data, line_of, window.previous.first_day, window.previous.last_day),
+        current=_totals(data, line_of, first, last),
+        inspections=inspections.sort_values(["scheduled_date", "id"]).reset_index(drop=True),
+        results=results,
+        violation_codes=codes,
+        findings=_finding_rows(data, names, first, last),
+        handling=_handling(violations),
+        remedies=_remedies(violations),
+        repeats=_repeats(data.findings, violations, names, last),
+        dossiers=dossiers,
+        dossier_lines=_dossier_lines(dossiers, resolved, lines, first, last),
+    )
+
+
+def _results(
+    done: pd.DataFrame, data: ReportData, violations: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """Per inspected unit: checks done, people checked, violations found by those checks
+    (by violation code)."""
+    found = violations[violations["inspection"].isin(done["id"])].merge(
+        done[["id", "unit"]].rename(columns={"id": "inspection", "unit": "inspected"}),
+        on="inspection",
+    )
+    codes = sorted(found["violation_code"].unique().tolist())
+    people = (
+        data.attendance.merge(done[["id", "unit"]], left_on="inspection", right_on="id")
+        .groupby("unit")["official"]
+        .nunique()
+    )
+    by_code = (
+        found.groupby(["inspected", "violation_code"]).size().unstack(fill_value=0)
+        if len(found)
+        else pd.DataFrame()
+    )
+    grouped = done.groupby(["unit", "unit_name"]).size().rename("checks").reset_index()
+    grouped["people"] = people.reindex(grouped["unit"]).fillna(0).astype("int64").to_numpy()
+    for code in codes:
+        grouped[code] = by_code[code].reindex(grouped["unit"]).fillna(0).astype("int64").to_numpy()
+    grouped["violations"] = grouped[codes].sum(axis=1) if codes else 0
+    return grouped.sort_values("unit_name").reset_index(drop=True), codes
+
+
+def _finding_rows(data: ReportData, names: pd.Series, first: date, last: date) -> pd.DataFrame:
+    findings = data.findings[_between(data.findings["observed_at"].dt.normalize(), first, last)]
+    return findings.assign(unit_name=names.reindex(findings["unit"]).to_numpy()).sort_values(
+        ["observed_at", "id"]
+    )
+
+
+def _handling(violations: pd.DataFrame) -> pd.DataFrame:
+    """Per follow-up form: violations by a person, by a unit (a finding without an official)."""
+    decided = violations[violations["follow_up"].notna()]
+    person = decided["official"].notna()
+    return (
+        pd.DataFrame(
+            {
+                "persons": decided[person].groupby("follow_up").size(),
+                "units": decided[~person].groupby("follow_up").size(),
+            }
+        )
+        .fillna(0)
+        .astype("int64")
+    )
+
+
+def _remedies(violations: pd.DataFrame) -> dict[str, int]:
+    """Khắc phục: a confirmed violation's follow-up is done once the finding is closed
+    (a unit's fix: once a later check or a verified photo closed it)."""
+    confirmed = violations[violations["outcome"].fillna("") == "confirmed"]
+    done = int(((confirmed["verified"] == 1) | confirmed["closed_at"].notna()).sum())
+    return {"confirmed": len(confirmed), "done": done, "open": len(confirmed) - done}
+
+
+def _repeats(
+    findings: pd.DataFrame, violations: pd.DataFrame, names: pd.Series, last: date
+) -> pd.DataFrame:
+    """Officials with a violation in the period and two or more in the twelve months to
+    its end (tái phạm)."""
+    counted = findings[
+        (findings["outcome"].fillna("") != "dismissed")
+        & findings["official"].notna()
+        & (findings["observed_at"].dt.normalize() <= pd.Timestamp(last))
+    ]
+    year = counted.groupby("official").size()
+    quarter = violations[violations["official"].notna()].groupby("official").size()
+    repeated = quarter[year.reindex(quarter.index).fillna(0) >= 2]
+    if repeated.empty:
+        return pd.DataFrame(columns=["official_name", "unit_name", "quarter", "year"])
+    latest = counted.sort_values("observed_at").groupby("official").last()
+    rows = pd.DataFrame(
+        {
+            "official_name": latest["official_name"].reindex(repeated.index),
+            "unit_name": names.reindex(latest["unit"].reindex(repeated.index)).to_numpy(),
+            "quarter": repeated,
+            "year": year.reindex(repeated.index),
+        }
+    )
+    return rows.sort_values(["year", "official_name"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def _dossier_lines(
+    dossiers: pd.DataFrame, resolved: pd.DataFrame, lines: pd.DataFrame, first: date, last: date
+) -> pd.DataFrame:
+    """Per reporting line: dossiers resolved in the period (early, on time, late) and
+    those still open at its end (in time, overdue)."""
+    end = pd.Timestamp(last) + pd.Timedelta(days=1)
+    still_open = dossiers[dossiers["finished_at"].isna() | (dossiers["finished_at"] >= end)]
+    overdue = still_open["due_at"].notna() & (still_open["due_at"] < end)
+
+    def count(frame: pd.DataFrame) -> np.ndarray:
+        return (
+            frame.groupby("line").size().reindex(lines["id"]).fillna(0).astype("int64").to_numpy()
+        )
+
+    out = pd.DataFrame(
+        {
+            "name": lines["name"].to_numpy(),
+            "early": count(resolved[resolved["status"] == "early"]),
+            "on_time": count(resolved[resolved["status"] == "on_time"]),
+            "late": count(resolved[resolved["status"] == "late"]),
+            "open_in_time": count(still_open[~overdue]),
+            "open_overdue": count(still_open[overdue]),
+        }
+    )
+    counts = out[["early", "on_time", "late", "open_in_time", "open_overdue"]]
+    return out[counts.sum(axis=1) > 0].reset_index(drop=True)

@@ -1,0 +1,316 @@
+"""Đọc số liệu: the rows a quarterly workbook is built from, read once with plain SQL
+into pandas frames, and the hash that freezes them.
+
+Everything is read for the reporting unit's subtree (a unit path prefix) and for the
+span from the start of the reporting year (or of the previous quarter, whichever is
+earlier) to the end of the period; findings reach a year further back, so a repeat
+offence (tái phạm) is seen. Moments are stored in UTC; they are judged as local days in
+``CONGVU_TIME_ZONE``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sqlite3
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from congvu.inspect import db
+from congvu.inspect.organisation.tables import Unit
+from congvu.rules.periods import Period, PeriodKind
+from piccolo.engine.sqlite import SQLiteEngine
+
+# How far back a finding counts towards a repeat offence (tái phạm): twelve months, the
+# escalation pack's window (rules/README.md, Escalation).
+REPEAT_LOOKBACK = timedelta(days=366)
+
+UNIT_COLUMNS = ["id", "code", "name", "kind", "parent", "path", "valid_from", "valid_to"]
+INSPECTION_COLUMNS = [
+    "id",
+    "unit",
+    "kind",
+    "scheduled_date",
+    "status",
+    "started_at",
+    "submitted_at",
+    "minutes_number",
+    "plan",
+    "plan_title",
+    "plan_document_no",
+    "team_lead",
+]
+FINDING_COLUMNS = [
+    "id",
+    "inspection",
+    "dossier_code",
+    "official",
+    "official_name",
+    "unit",
+    "violation_code",
+    "rule_id",
+    "rule_version",
+    "legal_basis",
+    "observed_at",
+    "minutes_number",
+    "state",
+    "notified_at",
+    "explanation_due",
+    "explained_at",
+    "outcome",
+    "decided_at",
+    "follow_up",
+    "closed_at",
+    "verified",
+]
+DOSSIER_COLUMNS = [
+    "id",
+    "code",
+    "unit",
+    "procedure",
+    "status",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "working_days_late",
+    "flags",
+]
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days a report reads: the period, the year to date, the previous quarter."""
+
+    period: Period
+    year_start: date
+    previous: Period
+
+    @property
+    def first_read_day(self) -> date:
+        return min(self.year_start, self.previous.first_day)
+
+    @staticmethod
+    def of(period: Period) -> Window:
+        year = Period(PeriodKind.YEAR, period.year, 1, period.scheme)
+        index = period.year * 4 + period.number - 2
+        previous = Period(PeriodKind.QUARTER, index // 4, index % 4 + 1, period.scheme)
+        return Window(period, year.first_day, previous)
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """The frames a workbook is built from, each sorted by id (so the hash is stable)."""
+
+    units: pd.DataFrame
+    inspections: pd.DataFrame
+    attendance: pd.DataFrame  # inspection, official: who was checked
+    findings: pd.DataFrame
+    dossiers: pd.DataFrame
+
+    def data_hash(self) -> str:
+        """sha256 over every frame's columns and rows: same rows, same hash, whatever
+        the engine or the order the database returned them in."""
+        digest = hashlib.sha256()
+        for field in fields(self):
+            frame: pd.DataFrame = getattr(self, field.name)
+            digest.update(f"{field.name}:{','.join(frame.columns)}:{len(frame)}\n".encode())
+            if len(frame):
+                rows = pd.util.hash_pandas_object(_canonical(frame), index=False)
+                digest.update(np.ascontiguousarray(rows.to_numpy(dtype=np.uint64)).tobytes())
+        return digest.hexdigest()
+
+
+def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as text: SQLite and PostgreSQL return the same value as different
+    Python types (a bool as 0/1, a date as text), which would hash differently."""
+    out = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = values.dt.strftime("%Y-%m-%dT%H:%M:%S").fillna("")
+        elif pd.api.types.is_bool_dtype(values) or pd.api.types.is_integer_dtype(values):
+            out[column] = values.astype("int64").astype(str)
+        else:
+            out[column] = values.map(_text)
+    return out
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def utc_bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start of ``first``, start of the day after ``last``) in local time, as UTC."""
+    start = datetime.combine(first, time(0), zone)
+    end = datetime.combine(last + timedelta(days=1), time(0), zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def local_days(values: pd.Series, zone: ZoneInfo) -> pd.Series:
+    """UTC moments (datetimes or the text SQLite returns for an expression) as naive
+    local days (datetime64 at midnight); missing stays NaT."""
+    moments = pd.to_datetime(values, utc=True, format="ISO8601")
+    return moments.dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
+
+
+def _dates(frame: pd.DataFrame, names: tuple[str, ...]) -> None:
+    for name in names:
+        frame[name] = pd.to_datetime(frame[name], format="ISO8601").astype("datetime64[ns]")
+
+
+def _moments(frame: pd.DataFrame, names: tuple[str, ...], zone: ZoneInfo) -> None:
+    for name in names:
+        frame[name] = (
+            pd.to_datetime(frame[name], utc=True, format="ISO8601")
+            .dt.tz_convert(zone)
+            .dt.tz_localize(None)
+            .astype("datetime64[ns]")
+        )
+
+
+Query = tuple[
+    str, tuple[object, ...], list[str]
+]  # SQL with {} placeholders, its arguments, columns
+
+
+def _queries(unit_path: str, window: Window, zone: ZoneInfo) -> dict[str, Query]:
+    like = f"{unit_path}%"
+    first, last = window.first_read_day, window.period.last_day
+    start, end = utc_bounds(first, last, zone)
+    period_start, _ = utc_bounds(window.period.first_day, last, zone)
+    return {
+        "units": (
+            "SELECT id, code, name, kind, parent, path, valid_from, valid_to FROM unit"
+            " WHERE path LIKE {}",
+            (like,),
+            UNIT_COLUMNS,
+        ),
+        "inspections": (
+            "SELECT i.id, i.unit, i.kind, i.scheduled_date, i.status, i.started_at,"
+            " i.submitted_at, i.minutes_number, i.plan, p.title AS plan_title,"
+            " p.document_no AS plan_document_no,"
+            " (SELECT MIN(a.display_name) FROM inspection_member m"
+            '  JOIN account a ON a.id = m."user"'
+            "  WHERE m.inspection = i.id AND m.role = 'truong_doan') AS team_lead"
+            " FROM inspection i JOIN unit u ON u.id = i.unit"
+            " LEFT JOIN inspection_plan p ON p.id = i.plan"
+            " WHERE u.path LIKE {} AND i.scheduled_date >= {} AND i.scheduled_date <= {}",
+            (like, first, last),
+            INSPECTION_COLUMNS,
+        ),
+        "attendance": (
+            "SELECT DISTINCT c.inspection AS inspection, c.official AS official"
+            " FROM attendance_check c JOIN inspection i ON i.id = c.inspection"
+            " JOIN unit u ON u.id = i.unit"
+            " WHERE u.path LIKE {} AND i.scheduled_date >= {} AND i.scheduled_date <= {}",
+            (like, first, last),
+            ["inspection", "official"],
+        ),
+        "findings": (
+            "SELECT f.id, f.inspection, d.code AS dossier_code, f.official,"
+            " o.full_name AS official_name, f.unit, f.violation_code, f.rule_id,"
+            " f.rule_version, f.legal_basis, f.observed_at, i.minutes_number,"
+            " r.state, r.notified_at, r.explanation_due,"
+            " (SELECT MIN(e.submitted_at) FROM explanation e WHERE e.review = r.id)"
+            " AS explained_at,"
+            " r.outcome, r.decided_at, r.follow_up, r.closed_at,"
+            " CASE WHEN r.verified_by_inspection IS NOT NULL"
+            "  OR r.verified_by_evidence IS NOT NULL THEN 1 ELSE 0 END AS verified"
+            " FROM finding f JOIN unit u ON u.id = f.unit"
+            " LEFT JOIN official o ON o.id = f.official"
+            " LEFT JOIN inspection i ON i.id = f.inspection"
+            " LEFT JOIN dossier d ON d.id = f.dossier"
+            " LEFT JOIN finding_review r ON r.finding = f.id"
+            " WHERE u.path LIKE {} AND f.version_state = 'current'"
+            " AND f.observed_at >= {} AND f.observed_at < {}",
+            (like, start - REPEAT_LOOKBACK, end),
+            FINDING_COLUMNS,
+        ),
+        "dossiers": (
+            "SELECT d.id, d.code, d.unit, d.procedure, d.status, d.received_at, d.due_at,"
+            " d.finished_at, d.working_days_late, d.flags"
+            " FROM dossier d JOIN unit u ON u.id = d.unit"
+            " WHERE u.path LIKE {} AND d.received_at < {}"
+            " AND (d.finished_at IS NULL OR d.finished_at >= {})",
+            (like, end, period_start),
+            DOSSIER_COLUMNS,
+        ),
+    }
+
+
+def _sqlite_argument(value: object) -> object:
+    """An argument as SQLite stores the column: Piccolo writes a moment in UTC as
+    "2026-01-05 02:00:00+00:00" and a day as "2026-01-05", compared as text."""
+    if isinstance(value, datetime):
+        return str(value.astimezone(UTC))
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _sqlite_read(path: str, queries: dict[str, Query]) -> dict[str, pd.DataFrame]:
+    """Every query in one read transaction on a connection of its own, rows straight into
+    pandas: no per-cell converter, no dict per row (tests/bench/README.md, P5). In WAL
+    mode the transaction sees one consistent state while writers go on."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        connection.execute("BEGIN")
+        frames = {}
+        for name, (sql, args, columns) in queries.items():
+            # fetchall + from_records: a third of read_sql_query's time on pandas 3.
+            rows = connection.execute(
+                sql.replace("{}", "?"), [_sqlite_argument(a) for a in args]
+            ).fetchall()
+            frames[name] = pd.DataFrame.from_records(rows, columns=columns)
+        return frames
+    finally:
+        connection.close()
+
+
+async def _read(queries: dict[str, Query]) -> dict[str, pd.DataFrame]:
+    engine = db.engine()
+    if isinstance(engine, SQLiteEngine):
+        return await asyncio.to_thread(_sqlite_read, engine.path, queries)
+    frames = {}
+    async with db.atomic():
+        # One snapshot of the database for every query, so the hash is of one state.
+        await db.raw(Unit, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        for name, (sql, args, columns) in queries.items():
+            rows = await db.raw(Unit, sql, *args)
+            frames[name] = pd.DataFrame.from_records(rows, columns=columns)
+    return frames
+
+
+def _sorted(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    return frame.sort_values(by, kind="stable").reset_index(drop=True) if len(frame) else frame
+
+
+async def read_report_data(unit_path: str, window: Window, zone: ZoneInfo) -> ReportData:
+    """The rows of ``unit_path``'s subtree a workbook for ``window`` needs."""
+    frames = await _read(_queries(unit_path, window, zone))
+    units = _sorted(frames["units"], ["id"])
+    _dates(units, ("valid_from", "valid_to"))
+    inspections = _sorted(frames["inspections"], ["id"])
+    _dates(inspections, ("scheduled_date",))
+    _moments(inspections, ("started_at", "submitted_at"), zone)
+    attendance = _sorted(frames["attendance"], ["inspection", "official"])
+    findings = _sorted(frames["findings"], ["id"])
+    _moments(
+        findings,
+        ("observed_at", "notified_at", "explained_at", "decided_at", "closed_at"),
+        zone,
+    )
+    _dates(findings, ("explanation_due",))
+    findings["verified"] = findings["verified"].fillna(0).astype("int64")
+    dossiers = _sorted(frames["dossiers"], ["id"])
+    _moments(dossiers, ("received_at", "due_at", "finished_at"), zone)
+    return ReportData(units, inspections, attendance, findings, dossiers)

@@ -1,0 +1,378 @@
+"""The quarterly workbook: its aggregates (P5) and the whole file (P6) against baselines
+measured in the same run.
+
+    uv run python tests/bench/bench_report.py [--dossiers N] [--findings M] [--rounds R]
+    # default 100,000 dossiers and 10,000 findings; the full size: 1000000 / 100000
+
+Seeds a throw-away SQLite database (under a temporary directory, removed at the end) with
+one province, 40 communes with a one-stop centre each, 25 officials a commune, a quarter of
+inspections with people checked, N dossiers and M findings in Q1/2026, written with
+sqlite3's ``executemany`` (the seed is not what is measured). Then, best of R rounds each:
+
+* P5: ``read_report_data`` + ``compute_figures`` (SQL into pandas, then the aggregates)
+  against pandas alone reading the same rows from CSV files and computing the same
+  aggregates (target ≤ 1.0×);
+* P6: ``write_workbook`` (every sheet, formulas, charts, the raw data sheets) against bare
+  xlsxwriter in ``constant_memory`` writing the same raw rows with ``write_row`` (target
+  ≤ 1.2×) and against ``DataFrame.to_excel`` of the same frames (the workbook at least
+  1.6× faster); the peak of Python allocations (tracemalloc) of each.
+
+Prints timings and ratios; never fails on timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+RUN = Path(tempfile.mkdtemp(prefix="congvu-bench-report-"))
+os.environ["CONGVU_VAR_DIR"] = str(RUN / "var")
+os.environ["CONGVU_DATABASE_URL"] = f"sqlite:///{RUN / 'bench.sqlite3'}"
+os.environ["PICCOLO_CONF"] = "congvu.inspect.piccolo_conf"
+for name in [
+    k
+    for k in os.environ
+    if k.startswith("CONGVU_")
+    and k
+    not in (
+        "CONGVU_VAR_DIR",
+        "CONGVU_DATABASE_URL",
+    )
+]:
+    del os.environ[name]
+
+COMMUNES = 40
+STAFF = 25
+CODES = ["LATE_ARRIVAL", "EARLY_LEAVE", "NO_CARD", "PRIVATE_BUSINESS", "NO_HOTLINE_POSTED"]
+STATUSES = ["early", "on_time", "on_time", "late", "in_progress", "overdue"]
+FIRST = date(2025, 12, 15)
+
+
+def _iso(moment: datetime) -> str:
+    """As Piccolo stores a moment on SQLite: UTC, "2026-01-05 02:00:00+00:00"."""
+    return str(moment.astimezone(UTC))
+
+
+def seed(database: Path, dossiers: int, findings: int) -> None:
+    rng = random.Random(2026)
+    connection = sqlite3.connect(database)
+    cursor = connection.cursor()
+    cursor.execute(
+        "INSERT INTO unit (id, code, name, kind, path)"
+        " VALUES (1, 'BT', 'Tỉnh Thử', 'province', '/BT/')"
+    )
+    units, centres, officials = [], [], []
+    next_unit, next_official = 2, 1
+    for n in range(COMMUNES):
+        code = f"BT-X{n:02d}"
+        units.append((next_unit, code, f"Xã Số {n}", "commune", 1, f"/BT/{code}/"))
+        centres.append(
+            (
+                next_unit + 1,
+                f"{code}-PV",
+                f"Trung tâm xã {n}",
+                "service_centre",
+                next_unit,
+                f"/BT/{code}/{code}-PV/",
+            )
+        )
+        for _ in range(STAFF):
+            officials.append(
+                (
+                    next_official,
+                    f"CB{next_official:06d}",
+                    f"Nguyễn Văn {next_official}",
+                    f"{next_official}",
+                    "nam",
+                    "cong_chuc",
+                    0,
+                    "Chuyên viên",
+                    next_unit + 1,
+                    1,
+                )
+            )
+            next_official += 1
+        next_unit += 2
+    cursor.executemany(
+        "INSERT INTO unit (id, code, name, kind, parent, path) VALUES (?, ?, ?, ?, ?, ?)",
+        units + centres,
+    )
+    cursor.executemany(
+        "INSERT INTO official (id, code, full_name, sort_key, gender, category, is_leader,"
+        " position, unit, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        officials,
+    )
+    now = _iso(datetime.now(UTC))
+    inspections, checks = [], []
+    for n, centre in enumerate(centres):
+        day = FIRST + timedelta(days=2 + n * 2)
+        kind = "SCHEDULED" if n % 4 else "SURPRISE_UNANNOUNCED"
+        inspections.append((n + 1, centre[0], kind, day.isoformat(), "[]", "closed", 0, now))
+        for s in range(STAFF):
+            official = n * STAFF + s + 1
+            checks.append(
+                (
+                    str(uuid.UUID(int=rng.getrandbits(128))),
+                    n + 1,
+                    official,
+                    "present",
+                    _iso(datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC)),
+                    "ON_TIME",
+                    0,
+                    "working_hours",
+                    "2025.1",
+                    "CT 05/2008/CT-TTg",
+                    "",
+                    "",
+                    1,
+                    now,
+                )
+            )
+    cursor.executemany(
+        "INSERT INTO inspection (id, unit, kind, scheduled_date, topics, status, sealed,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        inspections,
+    )
+    cursor.executemany(
+        "INSERT INTO attendance_check (client_uuid, inspection, official, status, observed_at,"
+        " verdict_status, minutes, rule_id, rule_version, legal_basis, explanation_vi,"
+        " explanation_en, version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        checks,
+    )
+    rows = []
+    for _ in range(findings):
+        inspection = rng.randrange(len(centres))
+        official = inspection * STAFF + rng.randrange(STAFF) + 1
+        code = rng.choice(CODES)
+        day = FIRST + timedelta(days=rng.randrange(88))
+        moment = _iso(datetime(day.year, day.month, day.day, 1, 30, tzinfo=UTC))
+        rows.append(
+            (
+                str(uuid.UUID(int=rng.getrandbits(128))),
+                inspection + 1,
+                official,
+                centres[inspection][0],
+                code,
+                f"conduct.{code}",
+                "2025.1",
+                "CT 05/2008/CT-TTg",
+                "",
+                "",
+                "",
+                moment,
+                1,
+                "current",
+                moment,
+            )
+        )
+    cursor.executemany(
+        "INSERT INTO finding (client_uuid, inspection, official, unit, violation_code, rule_id,"
+        " rule_version, legal_basis, explanation_vi, explanation_en, facts, observed_at,"
+        " version, version_state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    rows = []
+    for n in range(dossiers):
+        unit = centres[rng.randrange(len(centres))][0]
+        received = datetime(2025, 12, 10, 2, tzinfo=UTC) + timedelta(minutes=rng.randrange(130_000))
+        status = rng.choice(STATUSES)
+        finished = None if status in ("in_progress", "overdue") else received + timedelta(days=5)
+        rows.append(
+            (
+                f"HS-{n:08d}",
+                "Đăng ký khai sinh",
+                "Hộ tịch",
+                unit,
+                "",
+                _iso(received),
+                _iso(received + timedelta(days=4)),
+                _iso(finished) if finished else None,
+                0,
+                "",
+                0,
+                status,
+                2 if status == "late" else 0,
+                "",
+                now,
+            )
+        )
+    cursor.executemany(
+        "INSERT INTO dossier (code, procedure, sector, unit, official_name, received_at, due_at,"
+        " finished_at, extension_count, source_status, content_hash, status,"
+        " working_days_late, flags, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?)",
+        rows,
+    )
+    connection.commit()
+    connection.close()
+
+
+def best(rounds: int, run: Callable[[], Any]) -> tuple[float, Any, int]:
+    """Best time of ``rounds`` runs, the last result, and the peak of Python allocations
+    measured in one more run (tracemalloc slows every allocation: never while timed)."""
+    times, result = [], None
+    for _ in range(rounds):
+        started = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - started)
+    tracemalloc.start()
+    run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return min(times), result, peak
+
+
+def mib(size: int) -> str:
+    return f"{size / 2**20:,.0f} MiB"
+
+
+async def main(dossiers: int, findings: int, rounds: int) -> None:
+    import pandas as pd
+    import xlsxwriter
+    from congvu.inspect import clock, db
+    from congvu.inspect.reports.api import quarter, write_workbook
+    from congvu.inspect.reports.services.building import rule_versions
+    from congvu.inspect.reports.services.figures import compute_figures
+    from congvu.inspect.reports.services.layout import ReportContext
+    from congvu.inspect.reports.services.reading import ReportData, Window, read_report_data
+    from congvu.inspect.reports.services.sheets import titles
+
+    await db.migrate()
+    started = time.perf_counter()
+    seed(RUN / "bench.sqlite3", dossiers, findings)
+    took = time.perf_counter() - started
+    print(f"seeded {dossiers:,} dossiers, {findings:,} findings in {took:.1f} s")
+    await db.prepare()
+    period = quarter("2026Q1")
+    window = Window.of(period)
+    zone = clock.zone()
+    loop = asyncio.get_running_loop()
+
+    async def sql_side() -> tuple[ReportData, Any]:
+        data = await read_report_data("/BT/", window, zone)
+        return data, compute_figures(data, 1, window)
+
+    # P5 -----------------------------------------------------------------------------------
+    data, figures = await sql_side()
+    csv_dir = RUN / "csv"
+    csv_dir.mkdir()
+    frames = {
+        name: getattr(data, name)
+        for name in ("units", "inspections", "attendance", "findings", "dossiers")
+    }
+    for name, frame in frames.items():
+        frame.to_csv(csv_dir / f"{name}.csv", index=False)
+    dates = {
+        "units": ["valid_from", "valid_to"],
+        "inspections": ["scheduled_date", "started_at", "submitted_at"],
+        "findings": [
+            "observed_at",
+            "notified_at",
+            "explanation_due",
+            "explained_at",
+            "decided_at",
+            "closed_at",
+        ],
+        "dossiers": ["received_at", "due_at", "finished_at"],
+    }
+
+    def csv_side() -> Any:
+        read = {
+            name: pd.read_csv(csv_dir / f"{name}.csv", parse_dates=dates.get(name, []))
+            for name in frames
+        }
+        return compute_figures(ReportData(**read), 1, window)
+
+    sql_times = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        await sql_side()
+        sql_times.append(time.perf_counter() - t)
+    csv_time, _, csv_peak = best(rounds, csv_side)
+    sql_time = min(sql_times)
+    print(f"P5 SQL read + aggregates   {sql_time:7.2f} s")
+    print(f"P5 CSV read + aggregates   {csv_time:7.2f} s (pandas alone, peak {mib(csv_peak)})")
+    print(f"P5 ratio {sql_time / csv_time:.2f}× (target ≤ 1.0×)")
+
+    # P6 -----------------------------------------------------------------------------------
+    now = clock.now()
+    ctx = ReportContext(
+        unit_name="Tỉnh Thử",
+        unit_code="BT",
+        issuing_body="Tỉnh Thử",
+        recipient="Bộ Nội vụ",
+        place="Thử",
+        period=period,
+        previous=window.previous,
+        year_start=window.year_start,
+        cut_off=now,
+        generated_at=now,
+        generated_by="bench",
+        snapshot_id=1,
+        version=1,
+        data_hash=data.data_hash(),
+        rule_versions=rule_versions(period.last_day),
+        calendar_version="bench",
+        generator_version="bench",
+        parameters={},
+        contents=titles(),
+    )
+    out = RUN / "out"
+    out.mkdir()
+    subject, _, subject_peak = best(
+        rounds, lambda: write_workbook(out / "report.xlsx", ctx, figures)
+    )
+    raw = [figures.inspections, figures.findings, figures.dossiers]
+
+    def bare() -> None:
+        book = xlsxwriter.Workbook(str(out / "bare.xlsx"), {"constant_memory": True})
+        for index, frame in enumerate(raw):
+            sheet = book.add_worksheet(f"S{index}")
+            sheet.write_row(0, 0, list(frame.columns))
+            for row, values in enumerate(frame.itertuples(index=False), start=1):
+                sheet.write_row(row, 0, [None if pd.isna(v) else v for v in values])
+        book.close()
+
+    def to_excel() -> None:
+        with pd.ExcelWriter(out / "pandas.xlsx", engine="xlsxwriter") as writer:
+            for index, frame in enumerate(raw):
+                frame.to_excel(writer, sheet_name=f"S{index}", index=False)
+
+    bare_time, _, bare_peak = best(rounds, bare)
+    pandas_time, _, pandas_peak = best(rounds, to_excel)
+    size = (out / "report.xlsx").stat().st_size
+    print(
+        f"P6 workbook (every sheet)  {subject:7.2f} s  peak {mib(subject_peak)}  file {mib(size)}"
+    )
+    print(f"P6 bare xlsxwriter rows    {bare_time:7.2f} s  peak {mib(bare_peak)}")
+    print(f"P6 DataFrame.to_excel      {pandas_time:7.2f} s  peak {mib(pandas_peak)}")
+    print(f"P6 workbook / bare {subject / bare_time:.2f}× (target ≤ 1.2×)")
+    print(f"P6 to_excel / workbook {pandas_time / subject:.2f}× (target ≥ 1.6×)")
+    await db.close()
+    del loop
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dossiers", type=int, default=100_000)
+    parser.add_argument("--findings", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    arguments = parser.parse_args()
+    try:
+        asyncio.run(main(arguments.dossiers, arguments.findings, arguments.rounds))
+    finally:
+        shutil.rmtree(RUN, ignore_errors=True)
+        sys.stdout.flush()
