@@ -15,7 +15,7 @@ def _login(page: Any, url: str, username: str, target: str) -> None:
     page.goto(f"{url}/login?next={target}")
     page.fill("#username", username)
     page.fill("#password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"**{target}")
 
 
