@@ -76,9 +76,9 @@ class Process:
             )
         return self
 
-    def wait_ready(self, path: str = "/health/ready") -> None:
+    def wait_ready(self, path: str = "/health/ready", timeout: float = START_TIMEOUT) -> None:
         assert self.popen is not None
-        deadline = time.monotonic() + START_TIMEOUT
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.popen.poll() is not None:
                 raise AssertionError(f"{self.args[0]} exited early:\n{self.output()}")
@@ -88,7 +88,7 @@ class Process:
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        raise AssertionError(f"{self.args[0]} not ready in {START_TIMEOUT}s:\n{self.output()}")
+        raise AssertionError(f"{self.args[0]} not ready in {timeout}s:\n{self.output()}")
 
     def wait_for_line(self, text: str, timeout: float = START_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
@@ -157,16 +157,28 @@ def processes(directory: Path) -> Iterator[list[Process]]:
             _end_embedded_redis(var_dir)
 
 
-def serve(directory: Path, name: str, var_dir: Path, *extra_args: str) -> Process:
+def demo_environment(var_dir: Path) -> dict[str, str]:
+    """What a user running `serve --demo` has: no CONGVU_* but the var directory."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONGVU_")}
+    env["CONGVU_VAR_DIR"] = str(var_dir)
+    return env
+
+
+def serve(
+    directory: Path,
+    name: str,
+    var_dir: Path,
+    *extra_args: str,
+    env: dict[str, str] | None = None,
+) -> Process:
     port = free_port()
-    process = Process(
+    return Process(
         ["serve", "--port", str(port), *extra_args],
-        environment(var_dir),
+        env if env is not None else environment(var_dir),
         directory / f"{name}.log",
         directory,
         port=port,
     )
-    return process
 
 
 def worker(directory: Path, name: str, var_dir: Path) -> Process:
