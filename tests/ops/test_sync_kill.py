@@ -33,7 +33,7 @@ BATCHES = 24
 PER_BATCH = 10
 
 
-def _batches(inspection_id: int, official_id: int, day: Any) -> list[list[dict[str, Any]]]:
+def make_batches(inspection_id: int, official_id: int, day: Any) -> list[list[dict[str, Any]]]:
     zone = get_settings().zone
     out = []
     for b in range(BATCHES):
@@ -62,7 +62,7 @@ def _batches(inspection_id: int, official_id: int, day: Any) -> list[list[dict[s
     return out
 
 
-def _send(client: httpx.Client, batch: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+def send(client: httpx.Client, batch: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     """The batch's results, or None when no answer came (the server died)."""
     try:
         answer = client.post(
@@ -90,7 +90,7 @@ async def test_a_killed_web_process_loses_no_acknowledged_record_and_doubles_non
         members=[world.users["inspector"]],
         created_at=datetime.now(get_settings().zone),
     )
-    batches = _batches(int(inspection.id), int(world.official_a.id), day)
+    batches = make_batches(int(inspection.id), int(world.official_a.id), day)
     var_dir = tmp_path / "var"
     answers: dict[int, list[dict[str, Any]]] = {}
 
@@ -104,7 +104,7 @@ async def test_a_killed_web_process_loses_no_acknowledged_record_and_doubles_non
 
             def burst() -> None:
                 for index, batch in enumerate(batches):
-                    results = _send(client, batch)
+                    results = send(client, batch)
                     if results is None:
                         return  # the tablet stops at the first failure and retries later
                     answers[index] = results
@@ -129,7 +129,7 @@ async def test_a_killed_web_process_loses_no_acknowledged_record_and_doubles_non
             for index, batch in enumerate(batches):
                 if index in answers:
                     continue
-                results = _send(client, batch)
+                results = send(client, batch)
                 assert results is not None, web.output()
                 for result in results:
                     resent[result["uuid"]] = result["status"]
