@@ -26,7 +26,7 @@ ENV_EXAMPLE = ROOT / ".env.example"
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 
-SERVICES = {"db", "redis", "migrate", "web", "worker"}
+SERVICES = {"db", "redis", "migrate", "web", "worker", "proxy"}
 APP_SERVICES = {"migrate", "web", "worker"}
 # Read by the test suite and CI only: never configured in production.
 TEST_ONLY = {
@@ -307,7 +307,8 @@ def test_compose_refuses_to_start_without_a_secret_key(compose: list[str], tmp_p
     shutil.copyfile(ENV_EXAMPLE, env_file)  # as shipped: password and secret key empty
     done = _run_compose(compose, env_file, "config", "-q")
     assert done.returncode != 0
-    assert "CONGVU_SECRET_KEY" in done.stderr or "POSTGRES_PASSWORD" in done.stderr
+    # Compose names the first required value it finds empty, in no set order.
+    assert any(name in done.stderr for name in REQUIRED_FILL), done.stderr
 
 
 def test_redis_keeps_its_data_in_an_append_only_file_on_a_volume() -> None:
@@ -323,3 +324,38 @@ def test_app_containers_keep_checkpoints_on_their_own_volume() -> None:
         volumes = [str(v) for v in services[name]["volumes"]]
         assert "checkpoints:${CONGVU_CHECKPOINT_DIR:-/data/checkpoints}" in volumes, name
     assert "/data/checkpoints" in DOCKERFILE.read_text(encoding="utf-8")
+
+
+def test_web_and_worker_can_be_scaled_behind_the_proxy() -> None:
+    # `docker compose up --scale web=2 --scale worker=2`: a fixed container name or a
+    # published host port would make the second container fail to start.
+    services = _compose_yaml()["services"]
+    for name in ("web", "worker"):
+        assert "container_name" not in services[name], name
+        assert not services[name].get("ports"), name
+        assert "deploy" not in services[name] or "replicas" not in services[name]["deploy"]
+    proxy = services["proxy"]
+    assert [str(p) for p in proxy["ports"]] == ["${WEB_PUBLISH:-127.0.0.1:8000}:8000"]
+    assert "container_name" not in proxy
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    config = "\n".join(proxy["command"])
+    # Re-resolved through Docker's DNS (one address per web container), not once at start.
+    assert "resolver 127.0.0.11" in config
+    assert "proxy_pass $$congvu_web;" in config
+    assert "set $$congvu_web http://web:8000;" in config
+    assert "listen 8000;" in config
+
+
+@needs_compose
+def test_rendered_compose_publishes_only_the_proxy(rendered: dict[str, Any]) -> None:
+    services = rendered["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    ports = services["proxy"]["ports"]
+    assert [(p["target"], str(p["published"]), p.get("host_ip")) for p in ports] == [
+        (8000, "8000", "127.0.0.1")
+    ]
+    # `$$` is compose's escape for `$`: nginx gets its own variables, never an
+    # interpolated (empty) one. `config` prints the value escaped again.
+    command = " ".join(services["proxy"]["command"])
+    assert "proxy_pass $$congvu_web;" in command
