@@ -147,6 +147,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/review", "Hàng chờ xem xét", ("unit_head", "admin")),
     ("/dossiers", "Hồ sơ thủ tục hành chính", ("unit_head", "reporter", "admin", "council")),
     ("/my-findings", "Phát hiện của tôi", ("official",)),
+    ("/ratings", "Đánh giá, xếp loại", ("personnel", "admin")),
     ("/discipline", "Hồ sơ kỷ luật", ("personnel", "admin")),
     ("/my-discipline", "Hồ sơ kỷ luật của tôi", ("official",)),
 ]
