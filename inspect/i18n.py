@@ -148,6 +148,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/dossiers", "Hồ sơ thủ tục hành chính", ("unit_head", "reporter", "admin", "council")),
     ("/reports", "Báo cáo quý", ("unit_head", "reporter", "admin")),
     ("/my-findings", "Phát hiện của tôi", ("official",)),
+    ("/ratings", "Đánh giá, xếp loại", ("personnel", "admin")),
     ("/discipline", "Hồ sơ kỷ luật", ("personnel", "admin")),
     ("/my-discipline", "Hồ sơ kỷ luật của tôi", ("official",)),
     ("/accounts/paused", "Tài khoản tạm dừng đăng nhập", ("admin",)),

@@ -214,18 +214,33 @@ def _band(pack: RulePack, score: Number) -> Level:
     return Level.KHT
 
 
+def score_text(score: Number, *, decimal_mark: str = ",") -> str:
+    """A score as people read it: two decimals at most, trailing zeros dropped, and the
+    decimal comma of Vietnamese documents ("85,3", "95", "53,67" for 161/3)."""
+    text = f"{float(_as_fraction(score)):.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", decimal_mark)
+
+
 def rate_by_score(
     score: Number,
     *,
     year: int,
     category: Category = Category.CONG_CHUC,
     facts: Facts = Facts(),
+    period_vi: str | None = None,
+    period_en: str | None = None,
 ) -> RatingVerdict:
-    """Công chức from 2026 (NĐ 335/2025): the yearly score, then the KHT caps."""
+    """Công chức from 2026 (NĐ 335/2025): the yearly score, then the KHT caps.
+
+    ``period_vi``/``period_en`` name the period the score covers when it is not the whole
+    year (a quarter's proposal: "Kỳ đến 30/09/2026"); the year is named otherwise."""
     pack = _pack(category, year, "SCORE")
     merited = _band(pack, score)
-    vi = [f"Năm {year}: {score} điểm, thuộc mức {merited.label_vi}."]
-    en = [f"Year {year}: {score} points, in the band {merited.label_en}."]
+    vi = [f"{period_vi or f'Năm {year}'}: {score_text(score)} điểm, thuộc mức {merited.label_vi}."]
+    en = [
+        f"{period_en or f'Year {year}'}: {score_text(score, decimal_mark='.')} points, "
+        f"in the band {merited.label_en}."
+    ]
     return _finish(pack, merited, facts, vi, en)
 
 

@@ -2,8 +2,9 @@
 Q3 and the year 2026 open; in each ward a quota that trims (three proposed excellent beside
 about seven good: one kept), and in Phường Trường Vinh one official proposed for CSTĐCS
 (excellent every quarter and a recognised initiative). Seeded, so every run is the same.
-Discipline-capped and case-blocked officials come from the discipline demo once its
-standings are wired in."""
+Seeded after the discipline demo, whose cases the ratings read: the demo official
+(congchuc) is capped to KHT by this year's khiển trách, and the subjects of the cases
+still open are blocked from the titles."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """The RBAC matrix of the rating and emulation routes: every role × route × own unit /
-other unit / own record, over HTTP. The personnel officer is not one of the matrix's
-roles; its rights are exercised in tests/emulation/. Every matrix account is scoped to
-commune A, so the administrator is the only one here who manages periods, and only
-within commune A."""
+other unit / own record, over HTTP. Every matrix account is scoped to commune A: the
+personnel officer and the administrator manage periods, score and read the boards there,
+and neither is bound to an official, so neither has a sheet of their own."""
 
 from __future__ import annotations
 
@@ -36,17 +35,18 @@ from tests.worlds import ReviewWorld
 
 pytestmark = pytest.mark.anyio
 
-READERS = ("admin", "unit_head", "council")
-SCORERS = ("admin", "unit_head")
+MANAGERS = ("admin", "personnel")
+READERS = ("admin", "personnel", "unit_head", "council")
+SCORERS = ("admin", "personnel", "unit_head")
 SELF = ("unit_head", "official")  # accounts bound to an official (head_a is A002)
 
 MATRIX: dict[Route, Expect] = {
-    ("GET", "/ratings"): same(roles(200, ("admin",))),
-    ("POST", "/ratings/periods"): same(roles(303, ("admin",))),
-    ("POST", "/ratings/periods/{name:str}/lock"): same(roles(303, ("admin",))),
-    ("POST", "/ratings/periods/{name:str}/reopen"): same(roles(303, ("admin",))),
+    ("GET", "/ratings"): same(roles(200, MANAGERS)),
+    ("POST", "/ratings/periods"): same(roles(303, MANAGERS)),
+    ("POST", "/ratings/periods/{name:str}/lock"): same(roles(303, MANAGERS)),
+    ("POST", "/ratings/periods/{name:str}/reopen"): same(roles(303, MANAGERS)),
     ("GET", "/api/v1/ratings/periods/{name:str}/versions/{version:int}"): same(
-        roles(200, ("admin",))
+        roles(200, MANAGERS)
     ),
     ("GET", "/ratings/{name:str}/units/{code:str}"): scoped(200, READERS),
     ("GET", "/api/v1/ratings/{name:str}/units/{code:str}"): scoped(200, READERS),
@@ -56,8 +56,8 @@ MATRIX: dict[Route, Expect] = {
     ("GET", "/api/v1/ratings/{name:str}/me"): same(roles(200, SELF)),
     ("POST", "/ratings/{name:str}/me/sheet"): same(roles(303, SELF)),
     ("POST", "/ratings/{name:str}/me/contests"): same(roles(303, SELF)),
-    ("POST", "/api/v1/emulation/initiatives"): scoped(201, ("admin",)),
-    ("PUT", "/api/v1/emulation/collectives/{code:str}/{year:int}"): scoped(200, ("admin",)),
+    ("POST", "/api/v1/emulation/initiatives"): scoped(201, MANAGERS),
+    ("PUT", "/api/v1/emulation/collectives/{code:str}/{year:int}"): scoped(200, MANAGERS),
 }
 
 # Routes on a period or on the actor's own sheet, not on a unit's record: what they show

@@ -124,6 +124,37 @@ def test_score_explanations() -> None:
 
 
 @pytest.mark.parametrize(
+    ("score", "vi", "en"),
+    [
+        pytest.param(Fraction(853, 10), "85,3", "85.3", id="fraction-one-decimal"),
+        pytest.param(Fraction(161, 3), "53,67", "53.67", id="fraction-two-decimals"),
+        pytest.param(Decimal("90.50"), "90,5", "90.5", id="decimal-trailing-zero"),
+        pytest.param(89.99, "89,99", "89.99", id="float"),
+        pytest.param(95, "95", "95", id="integer"),
+    ],
+)
+def test_score_is_printed_as_a_decimal(score: Number, vi: str, en: str) -> None:
+    verdict = rate_by_score(score, year=2026)
+    assert verdict.explanation_vi.startswith(f"Năm 2026: {vi} điểm, thuộc mức ")
+    assert verdict.explanation_en.startswith(f"Year 2026: {en} points, in the band ")
+    assert "/" not in verdict.explanation_vi.split("(")[0]
+
+
+def test_score_explanation_names_the_period_when_given() -> None:
+    verdict = rate_by_score(
+        Fraction(853, 10),
+        year=2026,
+        period_vi="Kỳ đến 30/09/2026",
+        period_en="Period to 30/09/2026",
+    )
+    assert verdict.explanation_vi == (
+        "Kỳ đến 30/09/2026: 85,3 điểm, thuộc mức Hoàn thành tốt nhiệm vụ. Kết quả: Hoàn thành "
+        "tốt nhiệm vụ (Nghị định 335/2025/NĐ-CP)."
+    )
+    assert verdict.explanation_en.startswith("Period to 30/09/2026: 85.3 points, in the band ")
+
+
+@pytest.mark.parametrize(
     ("call", "error"),
     [
         pytest.param(lambda: rate_by_score(80, year=2025), ValueError, id="2025-is-criteria"),

@@ -63,20 +63,6 @@ def standing_until(standing: DisciplineStanding, end: date) -> DisciplineStandin
     )
 
 
-def vi_number(value: Fraction) -> str:
-    """85,3 — two decimals at most, a decimal comma, as Vietnamese documents write."""
-    return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
-def explanation_vi(verdict: RatingVerdict, total: Fraction, year: int, end: date) -> str:
-    """The verdict's explanation with its first sentence said for a quarter: the engine
-    words it for a year and prints the exact fraction."""
-    merited = verdict.merited.label_vi if verdict.merited else ""
-    engine_head = f"Năm {year}: {total} điểm, thuộc mức {merited}."
-    head = f"Kỳ đến {end:%d/%m/%Y}: {vi_number(total)} điểm, thuộc mức {merited}."
-    return head + verdict.explanation_vi.removeprefix(engine_head)
-
-
 def _results(values: dict[str, Fraction], leader: bool) -> TaskResults:
     if leader:
         return TaskResults(**{k: values[k] for k in ("a", "b", "c", "d", "dd", "e")})
@@ -105,6 +91,8 @@ def _one(facts: OfficialFacts, year: int, end: date) -> Proposal:
         year=year,
         category=Category.CONG_CHUC,
         facts=rating_facts(standing_until(facts.standing, end), year),
+        period_vi=f"Kỳ đến {end:%d/%m/%Y}",
+        period_en=f"Period to {end:%d/%m/%Y}",
     )
     reasons.extend(d.explanation_vi for d in deductions.deductions)
     reasons.extend(
@@ -112,7 +100,7 @@ def _one(facts: OfficialFacts, year: int, end: date) -> Proposal:
         f"{h.explanation_due:%d/%m/%Y}."
         for h in facts.held_back
     )
-    reasons.append(explanation_vi(verdict, score.total, year, end))
+    reasons.append(verdict.explanation_vi)
     return Proposal(facts, deductions, score, verdict, verdict.level, "", tuple(reasons))
 
 

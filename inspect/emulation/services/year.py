@@ -13,7 +13,7 @@ from typing import Any
 
 from congvu.inspect.emulation.services.codec import number_text, rounded
 from congvu.inspect.emulation.services.facts import OfficialFacts
-from congvu.inspect.emulation.services.quarter import RATED_CATEGORY, vi_number
+from congvu.inspect.emulation.services.quarter import RATED_CATEGORY
 from congvu.rules.discipline import Category
 from congvu.rules.discipline_standing import emulation_standing, heaviest_form, rating_facts
 from congvu.rules.emulation import (
@@ -99,9 +99,7 @@ def propose_year(
                 level=verdict.level.value if verdict.level else None,
                 capped=[c.value for c in verdict.caps],
             )
-            engine_head = f"Năm {year}: {total} điểm,"
-            own_head = f"Năm {year}: {vi_number(total)} điểm,"
-            row["reasons_vi"].append(verdict.explanation_vi.replace(engine_head, own_head, 1))
+            row["reasons_vi"].append(verdict.explanation_vi)
             if verdict.level is not None:
                 entries.append(RatedEntry(str(f.official_id), verdict.level, total, None, f.agency))
         elif f.category != RATED_CATEGORY:

@@ -1,0 +1,42 @@
+"""The demo tells the discipline-to-emulation story: after ``seed_demo()``, the year 2026
+board shows the demo official (``congchuc``, khiển trách this year for a duty-related
+violation) capped to KHT with the reason, an official whose open case blocks the titles,
+one proposed for CSTĐCS and a ward whose HTXS quota trims."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from congvu.inspect.actor import SYSTEM
+from congvu.inspect.demo import seed_demo
+from congvu.inspect.demo.emulation import COMMUNES
+from congvu.inspect.emulation import api as emulation
+from congvu.inspect.organisation.tables import User
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_demo_year_shows_caps_blocks_titles_and_the_quota(clean_db: None) -> None:
+    await seed_demo()
+    rows: list[dict[str, Any]] = []
+    trimmed = []
+    for commune in COMMUNES:
+        year = await emulation.unit_board(SYSTEM, "2026", commune)
+        rows.extend(year["officials"])
+        quarter = await emulation.unit_board(SYSTEM, "2026-Q3", commune)
+        trimmed.extend(g for g in quarter["quota"]["groups"] if g["htxs_kept"] < g["htxs_proposed"])
+    clerk = await User.select(User.official).where(User.username == "congchuc").first()
+    assert clerk is not None
+    (mine,) = [r for r in rows if r["official_id"] == clerk["official"]]
+    assert (mine["level"], mine["capped"]) == ("KHT", ["DISCIPLINE"])
+    assert "vì bị xử lý kỷ luật trong năm đánh giá" in " ".join(mine["reasons_vi"])
+    assert mine["proposed_titles"] == [] and "DISCIPLINE_PERIOD" in mine["blockers"]
+
+    blocked = [r for r in rows if "OPEN_DISCIPLINE_CASE" in r["blockers"]]
+    assert blocked and all(r["proposed_titles"] == [] for r in blocked)
+    assert any(r["level"] in ("HTXS", "HTT") for r in blocked)
+    ldtt = next(t for t in blocked[0]["titles"] if t["title"] == "LDTT")
+    assert "đang bị xem xét xử lý kỷ luật" in ldtt["explanation_vi"]
+    assert [r for r in rows if "CSTDCS" in r["proposed_titles"]]
+    assert trimmed
