@@ -40,8 +40,14 @@ def _int(value: str | None, field: str, *, optional: bool = False) -> int | None
 
 
 def _date(value: str | None, field: str) -> date:
+    """The form's dd/mm/yyyy (a text field, so it reads the same whatever the browser's
+    language); yyyy-mm-dd is still accepted from scripts and older pages."""
+    text = (value or "").strip()
     try:
-        return date.fromisoformat(str(value))
+        if "/" in text:
+            day, month, year = (int(part) for part in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text)
     except ValueError:
         raise Invalid("Chọn ngày kiểm tra.", field=field) from None
 
