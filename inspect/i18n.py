@@ -183,6 +183,8 @@ EN: dict[str, str] = {
     "Việc của tôi": "My tasks",
     "Đăng nhập": "Sign in",
     "Đăng xuất": "Sign out",
+    "Menu": "Menu",
+    "Điều hướng chính": "Main navigation",
     "Tên đăng nhập": "Username",
     "Mật khẩu": "Password",
     "Ngôn ngữ": "Language",
