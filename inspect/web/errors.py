@@ -61,6 +61,8 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         detail = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
     if _wants_json(request):
         return _problem(status, gettext(detail))
+    if status == 404 and detail == "Not Found":
+        detail = ""  # the router's own English text: the page says it in Vietnamese
     return _page(request, status, detail)
 
 
