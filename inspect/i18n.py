@@ -188,6 +188,8 @@ EN: dict[str, str] = {
     "Việc của tôi": "My tasks",
     "Đăng nhập": "Sign in",
     "Đăng xuất": "Sign out",
+    "Menu": "Menu",
+    "Điều hướng chính": "Main navigation",
     "Tên đăng nhập": "Username",
     "Mật khẩu": "Password",
     "Ngôn ngữ": "Language",
@@ -236,6 +238,9 @@ EN: dict[str, str] = {
     "Đã xảy ra lỗi": "Something went wrong",
     "Yêu cầu không hợp lệ": "Invalid request",
     "Về trang chủ": "Back to home",
+    "Địa chỉ này không có trang nào, hoặc trang đã được chuyển đi. Hãy mở trang cần tìm từ"
+    " trang chủ hoặc thanh điều hướng.": "There is no page at this address, or it has moved."
+    " Open the page you need from the home page or the navigation bar.",
     "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.": "Your session expired or the form is invalid. Please reload the page.",
     # roles, categories, kinds
     **{

@@ -72,6 +72,8 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         detail = _validation_detail(exc)
     if _wants_json(request):
         return _problem(status, gettext(detail), _validation_field(exc))
+    if status == 404 and detail == "Not Found":
+        detail = ""  # the router's own English text: the page says it in Vietnamese
     return _page(request, status, detail)
 
 

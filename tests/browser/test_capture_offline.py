@@ -66,6 +66,12 @@ def _stored_counts(database: Path) -> dict[str, int]:
     return {t: _rows(database, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
 
 
+def _log_out(page: Any) -> None:
+    """Đăng xuất is in the top bar's menu."""
+    page.locator("header.topbar details.menu summary").click()
+    page.get_by_role("button", name="Đăng xuất").click()
+
+
 def _arrival_time(morning_start: str) -> str:
     """A late arrival the server will accept: after the session starts, not in the future."""
     now = datetime.now(ZONE)
@@ -161,7 +167,7 @@ def test_inspector_captures_offline_and_each_record_reaches_the_server_once(
     page.locator("#finding-list").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "capture-1024x768.png"))
     # A shared tablet: no sign-out while records are unsent.
-    page.get_by_role("button", name="Đăng xuất").click()
+    _log_out(page)
     expect(page.locator("#logout-message")).to_be_visible()
     assert page.url.endswith("/capture#conduct")
 
@@ -269,14 +275,14 @@ def test_a_shared_tablet_signs_out_only_once_the_server_has_everything(
 
     # From a page without the capture script, only the service worker stands guard.
     page.goto(f"{demo_server.url}/")
-    page.get_by_role("button", name="Đăng xuất").click()
+    _log_out(page)
     expect(page).to_have_url(re.compile(r"/inspections\?logout=blocked$"))
     expect(page.locator("#logout-message")).to_contain_text("Chưa thể đăng xuất")
     expect(page.get_by_test_id("unsent-count")).to_have_text("1")
 
     page.evaluate(DROP_FOREIGN_RECORD)
     page.goto(f"{demo_server.url}/")
-    page.get_by_role("button", name="Đăng xuất").click()
+    _log_out(page)
     expect(page).to_have_url(re.compile(r"/login$"))
     # Nothing of the inspector's stays for the next person on this tablet.
     assert page.evaluate(QUEUED_RECORDS) == []

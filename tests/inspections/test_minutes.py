@@ -11,6 +11,7 @@ from congvu.inspect.inspections.services.minutes import vn_date_line
 
 from tests.conftest import login
 from tests.inspections.conftest import lead_signature, record, send, start_record
+from tests.screen_text import assert_no_internal_codes
 
 pytestmark = pytest.mark.anyio
 
@@ -84,7 +85,10 @@ async def test_submitted_minutes_show_header_attendance_findings_and_signatures(
     assert "Nguyễn Thị Lan" in html
     assert "muộn 51 phút" in html
     assert "Không niêm yết số điện thoại đường dây nóng" in html
-    assert "conduct.NO_HOTLINE_POSTED 2025.1" in html
+    # People read the act and the legal text; rule ids and codes stay in the database.
+    assert "(phiên bản 2025.1)" in html
+    assert "Căn cứ: QĐ 188/1999/QĐ-TTg, Điều 1; CT 05/2008/CT-TTg" in html
+    assert_no_internal_codes(html)
     assert "Phạm Văn Trưởng" in html
     assert "Từ chối ký; người làm chứng: Lê Thị Mai" in html
     assert "Bản nháp" not in html

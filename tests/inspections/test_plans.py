@@ -44,7 +44,8 @@ def plan_form(iw: InspectionWorld, **extra: object) -> dict[str, object]:
         "document_no": "12/KH-SNV",
         "topic": ["working_hours", "conduct"],
         "unit": [str(unit)],
-        f"date_{unit}": working_day_this_quarter().isoformat(),
+        # As the form sends it: dd/mm/yyyy, whatever the browser's language.
+        f"date_{unit}": f"{working_day_this_quarter():%d/%m/%Y}",
         "member": [str(iw.lead.id), str(inspector)],
         f"role_{iw.lead.id}": "truong_doan",
         f"role_{inspector}": "thanh_vien",
@@ -148,6 +149,22 @@ async def test_a_surprise_draw_on_a_day_off_needs_a_written_reason(client, iw) -
         Inspection.draw.is_not_null()
     )
     assert [s["off_hours_reason"] for s in stored] == ["Trực Tết"]
+
+
+async def test_plan_dates_are_dd_mm_yyyy_text_fields_and_an_impossible_date_is_refused(
+    client, iw
+) -> None:
+    await login(client, "lead")
+    for url in ("/plans/new", "/plans/draw"):
+        page = (await client.get(url)).text
+        assert 'type="date"' not in page
+        assert 'placeholder="dd/mm/yyyy"' in page
+    unit = iw.world.commune_b.id
+    refused = await post_form(client, "/plans/", plan_form(iw, **{f"date_{unit}": "31/02/2026"}))
+    assert refused.status_code == 400
+    assert "Chọn ngày kiểm tra." in refused.text
+    assert 'value="31/02/2026"' in refused.text
+    assert await InspectionPlan.count() == 0
 
 
 async def test_a_date_outside_the_quarter_is_refused(client, iw) -> None:

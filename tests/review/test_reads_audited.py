@@ -162,7 +162,7 @@ async def test_the_minutes_audit_the_findings_they_show_and_show_the_history(
     assert closed.status_code == 303
     again = await client.get(f"/inspections/{rw.inspection_a.id}/minutes")
     history = again.text.split('id="history"')[1]
-    assert "inspection_closed" in history and "inspector" in history
+    assert "Đóng cuộc kiểm tra" in history and "inspector" in history
 
 
 async def _serve_as_lead(rw: ReviewWorld) -> None:

@@ -77,21 +77,46 @@ class RecordResult:
     error: RecordError | None
 
 
-def content_hash(record: IncomingRecord) -> str:
-    """sha256 of the canonical JSON of what the record says (device_time excluded: a
-    resend of the same observation is the same record)."""
+# Values that say nothing a missing key does not: ``"evidence": []`` and no ``evidence``
+# key are the same content, so a resend differing only by them is a duplicate, not a 409.
+_DEFAULTS: tuple[Any, ...] = (None, "", [], {})
+
+
+def canonical_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload without keys holding an explicit default (top level: the handlers read
+    a missing key and a default alike)."""
+    return {
+        k: v
+        for k, v in payload.items()
+        if not any(v == d and type(v) is type(d) for d in _DEFAULTS)
+    }
+
+
+def _hash(record: IncomingRecord, payload: dict[str, Any]) -> str:
     canonical = json.dumps(
         {
             "type": record.type,
             "inspection_id": record.inspection_id,
             "replaces": record.replaces,
-            "payload": record.payload,
+            "payload": payload,
         },
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def content_hash(record: IncomingRecord) -> str:
+    """sha256 of the canonical JSON of what the record says (device_time excluded: a
+    resend of the same observation is the same record; explicit defaults dropped)."""
+    return _hash(record, canonical_payload(record.payload))
+
+
+def same_content(record: IncomingRecord, stored_hash: str, digest: str) -> bool:
+    """Whether a receipt's hash is this record's content. Receipts written before the
+    payload was canonicalised hold the hash of the payload as it was sent."""
+    return stored_hash == digest or stored_hash == _hash(record, record.payload)
 
 
 def _uuid(value: str | None, field: str) -> uuid.UUID | None:
@@ -187,6 +212,11 @@ async def _sync_alone(actor: Actor, record: IncomingRecord, record_id: uuid.UUID
     other record in a transaction of its own, whose rollback is its undo (no savepoint).
     """
     digest = content_hash(record)
+    # A resend (the tablet lost the answer) is answered from its receipt by one read,
+    # outside any write transaction: no SQLite write lock, no capture context query.
+    stored = await _receipt(record_id)
+    if stored is not None:
+        return await _answer_again(actor, record, stored, digest)
     named = _named_officials([record])
     officials = sorted(named.get(record.inspection_id, ()))
     one_statement = record.type in ONE_STATEMENT
@@ -271,15 +301,33 @@ async def _receipts(record_ids: list[uuid.UUID]) -> dict[str, dict[str, Any]]:
 async def _answer_again(
     actor: Actor, record: IncomingRecord, receipt: dict[str, Any], digest: str
 ) -> RecordResult:
-    if receipt["content_hash"] == digest and receipt["user"] == actor.id:
+    if same_content(record, receipt["content_hash"], digest) and receipt["user"] == actor.id:
         return RecordResult(record.uuid, "duplicate", 200, receipt["response"], None)
+    await _keep_conflict(actor, record, receipt["content_hash"], digest)
+    conflict = RecordResult(
+        record.uuid,
+        "conflict",
+        409,
+        None,
+        RecordError(
+            "uuid",
+            "Mã bản ghi đã được dùng cho một nội dung khác; bản đã lưu được giữ nguyên.",
+        ),
+    )
+    return _logged(actor, record, conflict)
+
+
+async def _keep_conflict(
+    actor: Actor, record: IncomingRecord, stored_hash: str, digest: str
+) -> None:
+    """Keep a rejected record in the conflict ledger (xung đột đồng bộ) for a reviewer."""
     async with atomic():
         await SyncConflict.insert(
             SyncConflict(
-                client_uuid=receipt["id"],
+                client_uuid=_uuid(record.uuid, "uuid"),
                 record_type=str(record.type)[:16],
                 inspection_id=record.inspection_id,
-                stored_hash=receipt["content_hash"],
+                stored_hash=stored_hash,
                 rejected_hash=digest,
                 rejected_payload={
                     "type": record.type,
@@ -292,17 +340,6 @@ async def _answer_again(
                 received_at=clock.now(),
             )
         )
-    conflict = RecordResult(
-        record.uuid,
-        "conflict",
-        409,
-        None,
-        RecordError(
-            "uuid",
-            "Mã bản ghi đã được dùng cho một nội dung khác; bản đã lưu được giữ nguyên.",
-        ),
-    )
-    return _logged(actor, record, conflict)
 
 
 def _named_officials(records: list[IncomingRecord]) -> dict[int, set[int]]:
@@ -399,6 +436,10 @@ async def _answer_failure(
 ) -> RecordResult:
     """The answer to a record whose writes were undone."""
     if isinstance(error, DomainError):
+        if error.status_code == 409 and error.field == "replaces":
+            # An edit made on an outdated version: kept for a reviewer like a resend
+            # with other content (no receipt holds its content: no stored hash).
+            await _keep_conflict(actor, record, "", digest)
         return _logged(actor, record, _rejected(record.uuid, error))
     if not _is_unique_violation(error):
         raise error
@@ -417,6 +458,7 @@ async def _answer_failure(
     newer = Conflict(
         "Bản ghi này đã có phiên bản mới hơn; hãy sửa từ phiên bản mới nhất.", field="replaces"
     )
+    await _keep_conflict(actor, record, "", digest)
     return _logged(actor, record, _rejected(record.uuid, newer))
 
 

@@ -45,8 +45,15 @@ def _int(value: str | None, field: str, *, optional: bool = False) -> int | None
 
 
 def _date(value: str | None, field: str) -> date:
+    """The form's dd/mm/yyyy (a text field, so it reads the same whatever the browser's
+    language); yyyy-mm-dd is still accepted from scripts and older pages."""
+    text = (value or "").strip()
     try:
-        day = date.fromisoformat(str(value))
+        if "/" in text:
+            d, m, y = (int(part) for part in text.split("/"))
+            day = date(y, m, d)
+        else:
+            day = date.fromisoformat(text)
     except ValueError:
         raise Invalid("Chọn ngày kiểm tra.", field=field) from None
     # Years 1 and 9999 are the calendar's ends: a week or a quarter past them overflows.

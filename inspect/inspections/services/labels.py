@@ -10,6 +10,7 @@ plain code, which a ``StrEnum`` member equals.
 from __future__ import annotations
 
 from congvu.inspect.inspections.tables import InspectionKind, InspectionStatus, MemberRole, Topic
+from congvu.rules.packs import PackNotFound, default_registry
 
 TOPIC_LABELS: dict[str, str] = {
     Topic.WORKING_HOURS: "Thời giờ làm việc",
@@ -33,3 +34,30 @@ MEMBER_ROLE_LABELS: dict[str, str] = {
     MemberRole.THANH_VIEN: "Thành viên",
     MemberRole.THU_KY: "Thư ký",
 }
+
+
+def rule_basis(rule_id: str, version: str) -> str:
+    """The "căn cứ" line of a verdict: the legal texts its rule pack cites and the pack's
+    version, instead of the internal rule id (``conduct.LATE_ARRIVAL``, ``working_hours``).
+    A rule id is its pack's id, optionally followed by ``.`` and an item code."""
+    try:
+        pack = default_registry().get(rule_id.split(".")[0], version)
+    except PackNotFound:
+        return f"phiên bản {version}"
+    cited = "; ".join(basis.cite() for basis in pack.legal_basis)
+    return f"{cited} (phiên bản {version})" if cited else f"phiên bản {version}"
+
+
+# What each audited event of an inspection's history (lịch sử) says, in the reader's words.
+HISTORY_LABELS: dict[str, str] = {
+    "inspection_started": "Đã bắt đầu kiểm tra",
+    "inspection_submitted": "Kết thúc kiểm tra, gửi biên bản",
+    "inspection_closed": "Đóng cuộc kiểm tra",
+    "sealed_inspection_viewed": "Xem cuộc kiểm tra đột xuất chưa công bố",
+}
+
+
+def history_label(action: str) -> str:
+    """The label of an audited action; one this table does not know yet reads generically
+    rather than as its internal name."""
+    return HISTORY_LABELS.get(action, "Thao tác khác")

@@ -20,7 +20,12 @@ from congvu.inspect.inspections.services.access import (
     audit_sealed_view,
     readable_inspection,
 )
-from congvu.inspect.inspections.services.labels import KIND_LABELS, TOPIC_LABELS
+from congvu.inspect.inspections.services.labels import (
+    KIND_LABELS,
+    TOPIC_LABELS,
+    history_label,
+    rule_basis,
+)
 from congvu.inspect.inspections.services.plans import (
     MemberView,
     inspection_views,
@@ -36,7 +41,7 @@ from congvu.inspect.inspections.tables import (
     MemberRole,
     Signature,
 )
-from congvu.inspect.organisation.tables import Unit
+from congvu.inspect.organisation.tables import Unit, User
 from congvu.inspect.settings import get_settings
 from congvu.rules.conduct import catalogue
 from congvu.rules.working_hours import AttendanceStatus
@@ -60,7 +65,8 @@ class MinutesAttendance:
     time: str | None
     verdict_status: str
     explanation_vi: str
-    rule: str
+    # "căn cứ": the legal texts and the rule pack's version (rules/README.md).
+    basis: str
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,7 @@ class MinutesFinding:
     facts: str
     explanation_vi: str
     legal_basis: str
-    rule: str
+    rule_version: str
     observed_at: datetime
     photos: int
 
@@ -91,6 +97,9 @@ class InspectionEvent:
     occurred_at: datetime
     actor: str | None
     action: str
+    # What people read: the action's label and the actor's display name.
+    label: str = ""
+    actor_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,7 +150,24 @@ def _signature_uri(relative: str | None) -> str | None:
 async def history(inspection_id: int) -> list[InspectionEvent]:
     """Lịch sử: the inspection's audit events, oldest first (callers authorise)."""
     rows = await audit.history("inspection", inspection_id)
-    return [InspectionEvent(r["occurred_at"], r["actor_username"], r["action"]) for r in rows]
+    usernames = sorted({r["actor_username"] for r in rows if r["actor_username"]})
+    names = {
+        u["username"]: u["display_name"]
+        for u in await User.select(User.username, User.display_name).where(
+            User.username.is_in(usernames or [""])
+        )
+    }
+    return [
+        InspectionEvent(
+            r["occurred_at"],
+            r["actor_username"],
+            r["action"],
+            label=history_label(r["action"]),
+            actor_name=names.get(r["actor_username"])
+            or ("Hệ thống" if r["actor_username"] else None),
+        )
+        for r in rows
+    ]
 
 
 async def minutes(actor: Actor, inspection_id: int) -> Minutes:
@@ -263,7 +289,7 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
                 time=format_time(c["arrival_time"] or c["left_time"]) or None,
                 verdict_status=c["verdict_status"],
                 explanation_vi=c["explanation_vi"],
-                rule=f"{c['rule_id']} {c['rule_version']}",
+                basis=rule_basis(c["rule_id"], c["rule_version"]),
             )
             for c in sorted(checks, key=lambda c: c["official.sort_key"])
         ],
@@ -274,7 +300,7 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
                 facts=f["facts"],
                 explanation_vi=f["explanation_vi"],
                 legal_basis=f["legal_basis"],
-                rule=f"{f['rule_id']} {f['rule_version']}",
+                rule_version=f["rule_version"],
                 observed_at=f["observed_at"],
                 photos=photos[f["id"]],
             )

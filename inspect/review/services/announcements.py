@@ -10,7 +10,7 @@ from congvu.inspect.actor import Role
 from congvu.inspect.organisation.tables import User
 from congvu.inspect.review.services import notifications
 from congvu.inspect.review.services.access import FindingRef
-from congvu.inspect.review.services.labels import STATE_LABELS
+from congvu.inspect.review.services.labels import STATE_LABELS, violation_name
 from congvu.inspect.review.tables import ReviewState
 from congvu.rules.packs import format_date
 from congvu.rules.review import Action
@@ -37,8 +37,11 @@ async def head_users(unit_path: str) -> list[int]:
     return [r["id"] for r in covering if len(r["scope_unit.path"]) == nearest]
 
 
-def _what(ref: FindingRef) -> str:
-    return f"hồ sơ {ref.dossier_code} trễ hạn" if ref.dossier_code else ref.violation_code
+def what_was_found(ref: FindingRef) -> str:
+    """The finding as a notification names it: the act's Vietnamese name, never its code."""
+    if ref.dossier_code:
+        return f"hồ sơ {ref.dossier_code} trễ hạn"
+    return violation_name(ref.violation_code, ref.observed_on)
 
 
 async def announce(
@@ -51,14 +54,14 @@ async def announce(
             await subject_users(ref),
             f"notified:{ref.id}",
             "finding_notified",
-            f"Có phát hiện về anh/chị ({_what(ref)}); giải trình trước hết ngày {due}.",
+            f"Có phát hiện về anh/chị ({what_was_found(ref)}); giải trình trước hết ngày {due}.",
             link,
         )
         await notifications.send(
             await head_users(ref.unit_path),
             f"notified-head:{ref.id}",
             "finding_notified",
-            f"Phát hiện mới tại {ref.unit_name} ({_what(ref)}); hạn giải trình {due}.",
+            f"Phát hiện mới tại {ref.unit_name} ({what_was_found(ref)}); hạn giải trình {due}.",
             link,
         )
     elif action is Action.explain:

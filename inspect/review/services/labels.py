@@ -7,9 +7,14 @@ in ``templates/i18n/review.en.yaml`` (a test checks that every label here has on
 
 from __future__ import annotations
 
+from datetime import date
+
 from congvu.inspect.review.services.dossier_flags import DossierAction
 from congvu.inspect.review.tables import DossierOutcome, ReviewState
+from congvu.rules.conduct import UnknownViolation
+from congvu.rules.conduct import violation as conduct_violation
 from congvu.rules.escalation import FollowUp
+from congvu.rules.packs import PackNotFound
 from congvu.rules.review import Action
 
 S = ReviewState
@@ -63,3 +68,29 @@ SEVERITY_LABELS = {
     "serious": "Nghiêm trọng",
     "severe": "Rất nghiêm trọng",
 }
+
+
+def violation_name(code: str, on: date) -> str:
+    """The Vietnamese name of a violation (hành vi vi phạm) as the conduct catalogue in
+    force on ``on`` calls it; a code the catalogue does not know is named generically,
+    never shown as the code itself."""
+    try:
+        return conduct_violation(code, on).label_vi
+    except (UnknownViolation, PackNotFound):
+        return "Hành vi vi phạm khác"
+
+
+# What each audited event of a finding's history (lịch sử) says, in the reader's words.
+HISTORY_LABELS = {
+    "finding_recorded": "Ghi nhận phát hiện",
+    "finding_viewed": "Xem phát hiện",
+    "finding_history_viewed": "Xem lịch sử",
+    "finding_photo_viewed": "Xem ảnh",
+    **{f"finding_{action.value}": label for action, label in ACTION_LABELS.items()},
+}
+
+
+def history_label(action: str) -> str:
+    """The label of an audited action; one this table does not know yet reads generically
+    rather than as its internal name."""
+    return HISTORY_LABELS.get(action, "Thao tác khác")

@@ -17,6 +17,7 @@ from congvu.inspect.capture import api as capture
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import NotFound
 from congvu.inspect.inspections.tables import Finding, FindingEvidence, FindingVersion
+from congvu.inspect.organisation.tables import User
 from congvu.inspect.review.services.access import (
     FINDING_COLUMNS,
     FindingRef,
@@ -27,7 +28,7 @@ from congvu.inspect.review.services.access import (
     readable,
 )
 from congvu.inspect.review.services.items import ItemKind, audit_listing
-from congvu.inspect.review.services.labels import STATE_LABELS
+from congvu.inspect.review.services.labels import STATE_LABELS, history_label, violation_name
 from congvu.inspect.review.services.lifecycle import EXPLANATION_WINDOW, Action, allowed_actions
 from congvu.inspect.review.services.record import severity_of
 from congvu.inspect.review.services.suggestions import (
@@ -42,10 +43,7 @@ from congvu.inspect.review.tables import (
     FindingReview,
     ReviewState,
 )
-from congvu.rules.conduct import UnknownViolation
-from congvu.rules.conduct import violation as conduct_violation
 from congvu.rules.escalation import ConfirmedViolation
-from congvu.rules.packs import PackNotFound
 
 S = ReviewState
 
@@ -55,10 +53,7 @@ def severity(ref: FindingRef) -> str:
 
 
 def violation_label(ref: FindingRef) -> str:
-    try:
-        return conduct_violation(ref.violation_code, ref.observed_on).label_vi
-    except (UnknownViolation, PackNotFound):
-        return ref.violation_code
+    return violation_name(ref.violation_code, ref.observed_on)
 
 
 @dataclass(frozen=True)
@@ -78,6 +73,10 @@ class HistoryEntry:
     before: Any
     after: Any
     reason: str | None
+    # What people read: the action's label and the actor's display name, not the audit
+    # trail's internal action name and username.
+    label: str = ""
+    actor_name: str | None = None
 
 
 @dataclass
@@ -100,6 +99,8 @@ class FindingItem:
     rule_explanation: str
     legal_basis: str
     rule: str
+    # The pack version the verdict used, printed beside the legal text it cites.
+    rule_version: str
     photos: list[str]
     explanations: list[ExplanationView]
     prior: list[ConfirmedViolation]
@@ -198,6 +199,7 @@ def finding_item(
         rule_explanation=ref.explanation_vi,
         legal_basis=ref.legal_basis,
         rule=f"{ref.rule_id} {ref.rule_version}",
+        rule_version=ref.rule_version,
         photos=parts.photos,
         explanations=parts.explanations,
         prior=parts.prior,
@@ -293,6 +295,13 @@ async def history(actor: Actor, finding_id: int, *, audited: bool = True) -> lis
         .order_by(AuditEvent.id)
         .output(load_json=True)
     )
+    usernames = sorted({r["actor_username"] for r in rows if r["actor_username"]})
+    names = {
+        u["username"]: u["display_name"]
+        for u in await User.select(User.username, User.display_name).where(
+            User.username.is_in(usernames or [""])
+        )
+    }
     return [
         HistoryEntry(
             occurred_at=r["occurred_at"],
@@ -302,6 +311,9 @@ async def history(actor: Actor, finding_id: int, *, audited: bool = True) -> lis
             before=r["before"],
             after=r["after"],
             reason=r["reason"],
+            label=history_label(r["action"]),
+            actor_name=names.get(r["actor_username"])
+            or ("Hệ thống" if r["actor_username"] else None),
         )
         for r in rows
     ]

@@ -12,7 +12,11 @@ from datetime import UTC, date, datetime
 from congvu.inspect.inspections.tables import FindingVersion
 from congvu.inspect.review.services import notifications
 from congvu.inspect.review.services.access import load_unchecked
-from congvu.inspect.review.services.announcements import head_users, subject_users
+from congvu.inspect.review.services.announcements import (
+    head_users,
+    subject_users,
+    what_was_found,
+)
 from congvu.inspect.review.services.dossier_items import open_reviews
 from congvu.inspect.review.services.lifecycle import EXPLANATION_WINDOW, local_day
 from congvu.inspect.review.tables import FindingReview, ReviewState
@@ -50,7 +54,7 @@ async def remind_deadlines(now: datetime | None = None) -> dict[str, int]:
                 await subject_users(ref),
                 f"due-soon:{row['id']}:{due.isoformat()}",
                 "explanation_due_soon",
-                f"Sắp hết hạn giải trình phát hiện {ref.violation_code} (hạn cuối "
+                f"Sắp hết hạn giải trình phát hiện «{what_was_found(ref)}» (hạn cuối "
                 f"{format_date(due)}).",
                 link,
             )
@@ -59,7 +63,7 @@ async def remind_deadlines(now: datetime | None = None) -> dict[str, int]:
                 await head_users(ref.unit_path),
                 f"due-passed:{row['id']}",
                 "explanation_due_passed",
-                f"Đã hết hạn giải trình phát hiện {ref.violation_code} tại {ref.unit_name}: "
+                f"Đã hết hạn giải trình phát hiện «{what_was_found(ref)}» tại {ref.unit_name}: "
                 "có thể bắt đầu xem xét.",
                 link,
             )
@@ -68,7 +72,7 @@ async def remind_deadlines(now: datetime | None = None) -> dict[str, int]:
                 await head_users(ref.unit_path),
                 f"review-overdue:{row['id']}",
                 "review_overdue",
-                f"Quá hạn xem xét phát hiện {ref.violation_code} tại {ref.unit_name} (hạn "
+                f"Quá hạn xem xét phát hiện «{what_was_found(ref)}» tại {ref.unit_name} (hạn "
                 f"{format_date(row['review_due'])}).",
                 link,
             )

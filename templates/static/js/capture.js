@@ -38,6 +38,13 @@ function hhmm(date = new Date()) {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+/** "7:05", "07.05", "7h05" or "0705" as "07:05"; null when it is not a 24-hour time.
+ * The fields are text, not type=time, so they read 24-hour whatever the browser's language. */
+function normalTime(text) {
+  const match = /^\s*([01]?\d|2[0-3])\s*[:.hH]?\s*([0-5]\d)\s*$/.exec(text || "");
+  return match ? `${match[1].padStart(2, "0")}:${match[2]}` : null;
+}
+
 function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
 }
@@ -291,7 +298,14 @@ function setupStart() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const place = $("#start-place").value.trim();
-    const [h, m] = ($("#start-time").value || hhmm()).split(":").map(Number);
+    const time = normalTime($("#start-time").value || hhmm());
+    if (!time) {
+      $("[data-error]", form).textContent = T.bad_time;
+      $("#start-time").focus();
+      return;
+    }
+    $("#start-time").value = time;
+    const [h, m] = time.split(":").map(Number);
     if (!place) {
       $("[data-error]", form).textContent = T.at_place;
       return;
@@ -382,12 +396,18 @@ function officialRow(official) {
   }
   for (const form of $$("form.detail", item)) {
     $("[data-cancel]", form).addEventListener("click", () => (form.hidden = true));
+    for (const field of $$("[data-time]", form)) field.addEventListener("input", () => field.setCustomValidity(""));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       form.hidden = true;
       if (form.dataset.for === "late") {
-        const arrival = $("[name=arrival_time]", form).value;
-        if (!arrival) return;
+        const arrival = normalTime($("[name=arrival_time]", form).value);
+        if (!arrival) {
+          form.hidden = false;
+          $("[name=arrival_time]", form).setCustomValidity(T.bad_time);
+          $("[name=arrival_time]", form).reportValidity();
+          return;
+        }
         markAttendance(official.id, { status: "late", arrival_time: arrival });
       } else {
         const reason = $("[name=reason]", form).value.trim();
