@@ -101,6 +101,7 @@ def test_after_logout_the_back_button_shows_no_personal_page(
     _sign_in(page, demo_server.url, "thutruong.truongvinh")
     page.goto(f"{demo_server.url}/review")
     expect(page.locator("main h1")).to_be_visible()
+    page.locator("header.topbar details.menu summary").click()
     name = page.locator(".who").inner_text()
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url("**/login")
