@@ -192,7 +192,7 @@ async def test_the_language_switch_is_a_form_with_the_csrf_token(client, world) 
     """Changing the stored language is a state change: no GET, no missing token."""
     await login(client, "head_a")
     home = await client.get("/")
-    assert '<form method="post" action="/locale" class="inline">' in home.text
+    assert '<form method="post" action="/locale" class="inline locale">' in home.text
     assert 'name="_csrf_token"' in home.text.split('action="/locale"')[1].split("</form>")[0]
     assert (await client.get("/locale/en", follow_redirects=False)).status_code in (404, 405)
     refused = await client.post("/locale", data={"code": "en"}, follow_redirects=False)
