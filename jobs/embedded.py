@@ -10,6 +10,19 @@ from arq.connections import RedisSettings
 from arq.worker import Worker, create_worker
 from congvu.jobs.worker import WorkerSettings
 
+# How long a shutdown waits for the jobs in hand before cancelling them.
+DRAIN_SECONDS = 5.0
+
+
+def _finishing_jobs() -> list[asyncio.Task[object]]:
+    """The tasks in which arq records the end of a cancelled job (``Worker.finish_job``,
+    run under ``asyncio.shield``): awaited before the pool is closed under them."""
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if getattr(task.get_coro(), "__qualname__", "") == "Worker.finish_job"
+    ]
+
 
 @contextlib.asynccontextmanager
 async def embedded_worker(redis_url: str, *, burst: bool = False) -> AsyncIterator[Worker]:
@@ -33,10 +46,15 @@ async def embedded_worker(redis_url: str, *, burst: bool = False) -> AsyncIterat
         # and awaited here, not left to close(): it gathers the jobs it has just cancelled,
         # which raised their CancelledError into the app's shutdown (in CI it broke every
         # test after the one whose statistics job was still running at teardown).
+        # Short jobs (a notification, a statistics refresh) are let finish first: a job
+        # cancelled mid-way still records its end in a task arq shields from the
+        # cancellation, and that task needs the pool that close() takes away.
         jobs = list(worker.tasks.values())
-        for job in jobs:
+        _, running = await asyncio.wait(jobs, timeout=DRAIN_SECONDS) if jobs else (set(), set())
+        for job in running:
             job.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)
+        await asyncio.gather(*_finishing_jobs(), return_exceptions=True)
         worker.tasks.clear()
         await worker.close()  # stops the main loop and closes the worker's pool
         with contextlib.suppress(asyncio.CancelledError):
