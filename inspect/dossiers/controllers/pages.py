@@ -11,9 +11,10 @@ from congvu.inspect.dossiers.services import importing as dossier_import
 from congvu.inspect.dossiers.services import labels
 from congvu.inspect.dossiers.services import queries as dossiers
 from congvu.inspect.dossiers.services.importing import IMPORT_ROLES
-from congvu.inspect.errors import DomainError, Invalid, NotFound
+from congvu.inspect.errors import DomainError, NotFound
 from congvu.inspect.i18n import gettext
 from congvu.inspect.organisation import api as organisation
+from congvu.inspect.text_input import blank_as_none, optional_number
 from congvu.inspect.web import errors
 from congvu.inspect.web.guards import STAFF_ROLES, requires_role
 from litestar import Controller, Request, Response, Router, get, post
@@ -77,13 +78,13 @@ class DossierPages(Controller):
         # Every parameter is read as text: the filter form sends an empty select as
         # ``official=`` and the pager repeats it, and an empty value means "any".
         filters = dossiers.Filters(
-            _blank(status),
-            _blank(procedure),
-            _number(official, "official", "Cán bộ không hợp lệ."),
-            _blank(channel),
-            _blank(period),
+            blank_as_none(status),
+            blank_as_none(procedure),
+            optional_number(official, "official", "Cán bộ không hợp lệ."),
+            blank_as_none(channel),
+            blank_as_none(period),
         )
-        number = _number(page, "page", "Số trang không hợp lệ.") or 1
+        number = optional_number(page, "page", "Số trang không hợp lệ.") or 1
         view = await dossiers.unit_dossiers(request.user, unit_id, filters, number)
         return Template("dossiers/unit.html", context={"view": view, "labels": LABELS})
 
@@ -164,19 +165,6 @@ class DossierImportPages(Controller):
     ) -> Response[str]:
         text = await dossier_import.rejected_rows_csv(request.user, batch_id)
         return Response(text, media_type="text/csv; charset=utf-8", headers=_attachment(batch_id))
-
-
-def _blank(value: str | None) -> str | None:
-    return (value or "").strip() or None
-
-
-def _number(value: str | None, name: str, message: str) -> int | None:
-    text = _blank(value)
-    if text is None:
-        return None
-    if not text.isdigit():
-        raise Invalid(message, field=name)
-    return int(text)
 
 
 async def _unit_code_in_scope(actor: Actor, code: str) -> str:

@@ -25,6 +25,7 @@ from congvu.inspect.review.services.items import ItemKind
 from congvu.inspect.review.services.labels import SEVERITY_LABELS, STATE_LABELS
 from congvu.inspect.review.services.queue_index import DOSSIER_STATE, Entry
 from congvu.inspect.review.tables import ReviewState
+from congvu.inspect.text_input import blank_as_none, optional_number
 
 KIND_LABELS = {ItemKind.FINDING.value: "Phát hiện", ItemKind.DOSSIER.value: "Hồ sơ trễ hạn"}
 QUEUE_STATE_LABELS = {
@@ -59,23 +60,8 @@ SORTS: dict[str, Callable[[Entry], tuple[Any, ...]]] = {
 }
 
 
-def _blank(value: str | None) -> str | None:
-    """An empty select sends ``name=``: it means "any", never an error."""
-    text = (value or "").strip()
-    return text or None
-
-
-def _number(value: str | None, name: str, message: str) -> int | None:
-    text = _blank(value)
-    if text is None:
-        return None
-    if not text.isdigit():
-        raise Invalid(message, field=name)
-    return int(text)
-
-
 def _choice(value: str | None, name: str, allowed: Sequence[str], message: str) -> str | None:
-    text = _blank(value)
+    text = blank_as_none(value)
     if text is not None and text not in allowed:
         raise Invalid(message, field=name)
     return text
@@ -107,17 +93,17 @@ class QueueFilters:
         size: str | None = None,
     ) -> QueueFilters:
         """The filters from a query string; each empty value means "any"."""
-        order = _blank(sort) or "deadline"
+        order = blank_as_none(sort) or "deadline"
         descending = order.startswith("-")
         if order.removeprefix("-") not in SORTS:
             raise Invalid("Cách sắp xếp không hợp lệ.", field="sort")
-        page_size = _number(size, "size", "Số dòng mỗi trang không hợp lệ.")
+        page_size = optional_number(size, "size", "Số dòng mỗi trang không hợp lệ.")
         if page_size is not None and page_size not in PAGE_SIZES:
             raise Invalid("Số dòng mỗi trang không hợp lệ.", field="size")
         return cls(
             kind=_choice(kind, "kind", list(KIND_LABELS), "Loại mục không hợp lệ."),
-            unit=_number(unit, "unit", "Đơn vị không hợp lệ."),
-            official=_number(official, "official", "Cán bộ không hợp lệ."),
+            unit=optional_number(unit, "unit", "Đơn vị không hợp lệ."),
+            official=optional_number(official, "official", "Cán bộ không hợp lệ."),
             state=_choice(state, "state", list(QUEUE_STATE_LABELS), "Trạng thái không hợp lệ."),
             severity=_choice(
                 severity, "severity", list(SEVERITY_LABELS), "Mức độ vi phạm không hợp lệ."
@@ -268,7 +254,7 @@ def encode_cursor(filters: QueueFilters, key: tuple[Any, ...]) -> str:
 def decode_cursor(token: str | None, filters: QueueFilters, name: str) -> tuple[Any, ...] | None:
     """The sort key a cursor names; None for none, or for a cursor of another order (the
     head changed the order: the first page of the new one)."""
-    text = _blank(token)
+    text = blank_as_none(token)
     if text is None:
         return None
     try:
