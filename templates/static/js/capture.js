@@ -6,6 +6,8 @@
 // it is the same before and after a reload, online or not.
 
 import * as queue from "./queue.js";
+// Registers the service worker and keeps the assigned list and capture pages offline.
+import "./offline.js";
 
 const app = document.getElementById("capture-app");
 const T = JSON.parse(document.getElementById("capture-texts").textContent);
@@ -823,9 +825,6 @@ async function main() {
   queue.onChange(renderSyncBar);
   $("#sync-now").addEventListener("click", () => queue.sync());
   guardLogout();
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
-  }
   if (app.dataset.page === "capture") await capturePage();
   else await assignedPage();
   await renderSyncBar();
