@@ -6,6 +6,8 @@
 // it is the same before and after a reload, online or not.
 
 import * as queue from "./queue.js";
+// Registers the service worker and keeps the assigned list and capture pages offline.
+import "./offline.js";
 
 const app = document.getElementById("capture-app");
 const T = JSON.parse(document.getElementById("capture-texts").textContent);
@@ -622,6 +624,13 @@ async function renderFindings() {
 
 function setupSignatures() {
   for (const form of $$("form.signature")) {
+    if (form.dataset.role === "team_lead" && inspection.team_lead) {
+      // The minutes name the team lead from the team; the signature carries that name.
+      const name = $("[name=name]", form);
+      name.value = inspection.team_lead;
+      name.readOnly = true;
+      name.title = T.lead_from_team;
+    }
     const canvas = $("canvas", form);
     const context = canvas.getContext("2d");
     let drawing = false;
@@ -703,11 +712,45 @@ function renderSignatures() {
 
 function setupFinish() {
   $("#submit-inspection").addEventListener("click", async () => {
+    const left = unmarkedOfficials();
+    const error = $("#submit-error");
+    if (left.length && !$("#unmarked-confirm").checked) {
+      error.textContent = T.confirm_unmarked;
+      $("#unmarked-confirm").focus();
+      return;
+    }
+    error.textContent = "";
     if (!window.confirm(T.submit_confirm)) return;
     const base = latest("submit", () => true);
-    await queue.addRecord("submit", inspectionId, {}, base ? base.uuid : null);
+    // The people listed, by id: the server refuses the submit if anyone else is unmarked.
+    const payload = left.length ? { unmarked_confirmed: left.map((o) => o.id) } : {};
+    await queue.addRecord("submit", inspectionId, payload, base ? base.uuid : null);
   });
   $("#minutes-link").href = `/inspections/${inspectionId}/minutes`;
+}
+
+// Officials of the roster with no attendance mark the server will keep (a rejected or
+// conflicting record does not count), in roster order.
+function unmarkedOfficials() {
+  return inspection.roster.filter((official) => {
+    const record = newest("attendance", (p) => p.official_id === official.id);
+    return !record || record.state === "rejected" || record.state === "conflict";
+  });
+}
+
+function renderUnmarked(submitted) {
+  const left = submitted ? [] : unmarkedOfficials();
+  const warning = $("#unmarked-warning");
+  warning.hidden = left.length === 0;
+  if (!left.length) return;
+  $("#unmarked-title").textContent = T.unmarked_title.replace("{n}", String(left.length));
+  $("#unmarked-list").replaceChildren(
+    ...left.map((official) => {
+      const item = document.createElement("li");
+      item.textContent = official.full_name;
+      return item;
+    }),
+  );
 }
 
 function renderFinish(marked, findings, signatures) {
@@ -725,6 +768,7 @@ function renderFinish(marked, findings, signatures) {
   const submitted = isSubmitted();
   $("#submit-inspection").hidden = submitted;
   $("#submit-done").hidden = !submitted;
+  renderUnmarked(submitted);
   const synced = (submit && submit.state === "synced") || ["submitted", "closed"].includes(inspection.status);
   $("#minutes-link").hidden = !synced;
   const state = $("#submit-state");
@@ -781,9 +825,6 @@ async function main() {
   queue.onChange(renderSyncBar);
   $("#sync-now").addEventListener("click", () => queue.sync());
   guardLogout();
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
-  }
   if (app.dataset.page === "capture") await capturePage();
   else await assignedPage();
   await renderSyncBar();
