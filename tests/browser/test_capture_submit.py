@@ -1,6 +1,7 @@
-"""Submitting on the tablet, as the team sees it at 1024×768: the team lead's name comes
-from the team and cannot be retyped, and people nobody marked are listed before the
-minutes go, which needs a confirmation the minutes then record."""
+"""Finishing on the tablet, as the team sees it at 1024×768: a finding recorded by
+mistake is edited, then withdrawn with a reason; the team lead's name comes from the team
+and cannot be retyped; people nobody marked are listed before the minutes go, which needs
+a confirmation the minutes then record."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tests.browser.conftest import ARTIFACTS, DEMO_PASSWORD, DemoServer
 pytestmark = pytest.mark.slow
 
 
-def test_unmarked_people_are_listed_and_confirmed_before_the_minutes_go(
+def test_findings_are_corrected_and_unmarked_people_confirmed_before_the_minutes_go(
     demo_server: DemoServer, browser: Any
 ) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
@@ -48,6 +49,39 @@ def test_unmarked_people_are_listed_and_confirmed_before_the_minutes_go(
     row = page.locator(f'.official[data-official-id="{first["id"]}"]')
     row.get_by_role("button", name="Có mặt").click()
     expect(row.locator(".record-state")).to_have_text("Đã gửi", timeout=30_000)
+
+    # A finding on a wrong chip is edited, then withdrawn: both kept as versions.
+    page.locator('[data-step="conduct"]').click()
+    page.select_option("#finding-subject", "")
+    chips = page.locator("#checklist .chip")
+    first_label = chips.nth(0).locator(".label").inner_text()
+    second_label = chips.nth(1).locator(".label").inner_text()
+    chips.nth(0).click()
+    page.fill("#finding-facts", "Ghi nhầm hành vi")
+    page.locator("#finding-save").click()
+    item = page.locator("#finding-list .finding").first
+    expect(item.locator(".what")).to_have_text(first_label)
+    item.get_by_role("button", name="Sửa").click()
+    expect(page.locator("#finding-editing")).to_contain_text(first_label)
+    expect(page.locator("#finding-facts")).to_have_value("Ghi nhầm hành vi")
+    page.locator("#checklist .chip").nth(1).click()
+    page.locator("#finding-save").click()
+    expect(page.locator("#finding-list .finding")).to_have_count(1)
+    expect(item.locator(".what")).to_have_text(second_label)
+    expect(item.locator(".record-state")).to_have_text("Đã gửi", timeout=30_000)
+    item.get_by_role("button", name="Rút lại").click()
+    dialog = page.locator("#withdraw-dialog")
+    expect(dialog).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "capture-withdraw-finding-1024x768.png"))
+    dialog.locator("#withdraw-confirm").click()
+    expect(dialog.locator("[data-error]")).to_have_text("Nhập lý do rút lại.")
+    page.fill("#withdraw-reason", "Đơn vị đã niêm yết ở cửa sau")
+    dialog.locator("#withdraw-confirm").click()
+    expect(item).to_have_class("finding withdrawn")
+    expect(item.locator(".withdrawn-note")).to_have_text("Đã rút lại: Đơn vị đã niêm yết ở cửa sau")
+    expect(page.locator("#finding-count")).to_have_text("0")
+    expect(item.locator(".record-state")).to_have_text("Đã gửi", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "capture-finding-withdrawn-1024x768.png"))
 
     page.locator('[data-step="signatures"]').click()
     lead = page.locator('form.signature[data-role="team_lead"]')
@@ -83,5 +117,6 @@ def test_unmarked_people_are_listed_and_confirmed_before_the_minutes_go(
     minutes = page.request.get(f"{demo_server.url}/inspections/{inspection['id']}/minutes").text()
     assert f"Không điểm danh ({len(rest)} người" in minutes
     assert rest[0]["full_name"] in minutes
+    assert second_label not in minutes and first_label not in minutes
     assert page_errors == []
     context.close()

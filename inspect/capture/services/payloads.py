@@ -63,6 +63,10 @@ class FindingPayload(msgspec.Struct, forbid_unknown_fields=True):
     )
 
 
+class FindingWithdrawalPayload(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Line
+
+
 class SignaturePayload(msgspec.Struct, forbid_unknown_fields=True):
     role: Literal["team_lead", "unit_representative"]
     name: Line

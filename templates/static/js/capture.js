@@ -81,8 +81,11 @@ function describe(record) {
   const p = record.payload || {};
   if (record.type === "attendance") return `${T[p.status] || p.status} — ${officialName(p.official_id)}`;
   if (record.type === "finding") return `${violationLabel(p.violation_code)} — ${officialName(p.official_id)}`;
-  if (record.type === "signature") return `${p.role}: ${p.name || ""}`;
-  return record.type;
+  if (record.type === "withdrawal") return `${T.withdrawn}: ${p.reason || ""}`;
+  if (record.type === "signature") return `${T[`sig_${p.role}`] || ""}: ${p.name || ""}`;
+  if (record.type === "start") return T.record_start;
+  if (record.type === "submit") return T.record_submit;
+  return "";
 }
 
 async function renderSyncBar() {
@@ -472,6 +475,83 @@ function renderAttendance() {
 // -- conduct and findings ----------------------------------------------------------
 
 let photos = [];
+// The finding version being edited in the form (its newest version), or null.
+let editing = null;
+
+function isLive(record) {
+  return record.state !== "rejected" && record.state !== "conflict";
+}
+
+/** One entry per manual finding: the newest version of each chain of edits (an edit
+ * names the version it replaces), with the withdrawal that ended it, if any. A rejected
+ * edit is an entry of its own, with its error, beside the version it failed to replace. */
+function findingChains() {
+  const findings = records.filter((r) => r.type === "finding");
+  const replaced = new Set(findings.filter(isLive).map((r) => r.replaces).filter(Boolean));
+  const withdrawals = records.filter((r) => r.type === "withdrawal" && isLive(r));
+  return findings
+    .filter((r) => !replaced.has(r.uuid))
+    .map((tip) => ({ tip, withdrawal: withdrawals.find((w) => w.replaces === tip.uuid) || null }));
+}
+
+function startEdit(tip) {
+  const p = tip.payload;
+  editing = tip;
+  $("#finding-subject").value = p.official_id ? String(p.official_id) : "";
+  renderChecklist();
+  const chip = $(`[name=violation_code][value="${CSS.escape(p.violation_code)}"]`);
+  if (chip) chip.checked = true;
+  $("#finding-facts").value = p.facts || "";
+  photos = [...(p.evidence || [])];
+  renderPhotoPreview();
+  const note = $("#finding-editing");
+  note.textContent = fill(T.editing, { what: `${violationLabel(p.violation_code)} — ${officialName(p.official_id)}` });
+  note.hidden = false;
+  $("#finding-save").textContent = T.save_edit;
+  $("#finding-cancel-edit").hidden = false;
+  $("#finding-form").scrollIntoView({ block: "start" });
+}
+
+function endEdit() {
+  editing = null;
+  photos = [];
+  $("#finding-facts").value = "";
+  for (const input of $$("[name=violation_code]")) input.checked = false;
+  $("#finding-editing").hidden = true;
+  $("#finding-save").textContent = T.record_finding;
+  $("#finding-cancel-edit").hidden = true;
+  renderPhotoPreview();
+}
+
+let withdrawing = null;
+
+function setupWithdrawal() {
+  const dialog = $("#withdraw-dialog");
+  const reason = $("#withdraw-reason");
+  $("#withdraw-cancel").addEventListener("click", () => dialog.close());
+  $("#withdraw-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = reason.value.trim();
+    if (!text) {
+      $("[data-error]", dialog).textContent = T.enter_withdraw_reason;
+      reason.focus();
+      return;
+    }
+    const tip = withdrawing;
+    dialog.close();
+    if (editing && tip && editing.uuid === tip.uuid) endEdit();
+    if (tip) await queue.addRecord("withdrawal", inspectionId, { reason: text }, tip.uuid);
+  });
+}
+
+function askWithdrawal(tip) {
+  withdrawing = tip;
+  const dialog = $("#withdraw-dialog");
+  $("#withdraw-what").textContent = `${violationLabel(tip.payload.violation_code)} — ${officialName(tip.payload.official_id)}`;
+  $("#withdraw-reason").value = "";
+  $("[data-error]", dialog).textContent = "";
+  dialog.showModal();
+}
 
 function setupFindings() {
   const form = $("#finding-form");
@@ -508,19 +588,25 @@ function setupFindings() {
       return;
     }
     error.textContent = "";
-    await queue.addRecord("finding", inspectionId, {
-      official_id: subject.value ? Number(subject.value) : null,
-      violation_code: code,
-      facts,
-      observed_at: new Date().toISOString(),
-      evidence: photos,
-    });
+    const base = editing;
+    await queue.addRecord(
+      "finding",
+      inspectionId,
+      {
+        official_id: subject.value ? Number(subject.value) : null,
+        violation_code: code,
+        facts,
+        // An edit corrects what was written down, not when it was seen.
+        observed_at: base ? base.payload.observed_at : new Date().toISOString(),
+        evidence: photos,
+      },
+      base ? base.uuid : null,
+    );
     $("#finding-saved").textContent = `${T.saved_on_tablet}: ${violationLabel(code)} — ${officialName(subject.value)}`;
-    photos = [];
-    $("#finding-facts").value = "";
-    for (const input of $$("[name=violation_code]", form)) input.checked = false;
-    renderPhotoPreview();
+    endEdit();
   });
+  $("#finding-cancel-edit").addEventListener("click", endEdit);
+  setupWithdrawal();
 }
 
 function renderChecklist() {
@@ -582,24 +668,36 @@ function findingItem({ code, officialId, facts, state, auto }) {
 }
 
 async function renderFindings() {
-  const findings = records.filter((r) => r.type === "finding");
+  const chains = findingChains();
+  const submitted = isSubmitted();
   const items = [];
-  for (const record of findings.slice().reverse()) {
+  for (const { tip: record, withdrawal } of chains.slice().reverse()) {
     const p = record.payload;
     const { item, li } = findingItem({
       code: p.violation_code,
       officialId: p.official_id,
       facts: p.facts,
-      state: stateChip(record),
+      state: stateChip(withdrawal || record),
       auto: false,
     });
     const thumbs = (await Promise.all((p.evidence || []).map(thumb))).filter(Boolean);
     $(".thumbs", li).append(...thumbs);
-    if (record.error) {
+    const failed = record.error ? record : withdrawal && withdrawal.error ? withdrawal : null;
+    if (failed) {
       const note = document.createElement("p");
       note.className = "error";
-      note.textContent = errorText(record);
+      note.textContent = errorText(failed);
       li.append(note);
+    }
+    if (withdrawal) {
+      li.classList.add("withdrawn");
+      const note = $(".withdrawn-note", li);
+      note.textContent = `${T.withdrawn}: ${withdrawal.payload.reason}`;
+      note.hidden = false;
+    } else if (isLive(record) && !submitted) {
+      $(".finding-actions", li).hidden = false;
+      $(".edit", li).addEventListener("click", () => startEdit(record));
+      $(".withdraw", li).addEventListener("click", () => askWithdrawal(record));
     }
     items.push(item);
   }
@@ -614,7 +712,7 @@ async function renderFindings() {
     items.push(item);
   }
   $("#finding-list").replaceChildren(...items);
-  const accepted = findings.filter((r) => r.state !== "rejected" && r.state !== "conflict").length;
+  const accepted = chains.filter(({ tip, withdrawal }) => isLive(tip) && !withdrawal).length;
   const total = accepted + attendanceFindings().length;
   $("#finding-count").textContent = String(total);
   return total;
