@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -75,6 +76,10 @@ class Settings:
     sync_per_minute_account: int = 120
     uploads_per_minute_address: int = 1200
     uploads_per_minute_account: int = 300
+    # Mail for the daily digest of notifications: off (None) unless an SMTP server is
+    # given as smtp://[user:password@]host[:port][?starttls=true] or smtps://…
+    smtp_url: str | None = None
+    smtp_from: str = "congvu@localhost"
 
     @property
     def embedded(self) -> bool:
@@ -238,6 +243,7 @@ SECRET_NAMES = (
     "CONGVU_SECRET_KEY",
     "CONGVU_CHECKPOINT_KEY",
     "CONGVU_METRICS_TOKEN",
+    "CONGVU_SMTP_URL",
 )
 
 
@@ -299,6 +305,8 @@ KNOWN_VARIABLES = frozenset(
         "CONGVU_SYNC_PER_MINUTE_ACCOUNT",
         "CONGVU_UPLOADS_PER_MINUTE_ADDRESS",
         "CONGVU_UPLOADS_PER_MINUTE_ACCOUNT",
+        "CONGVU_SMTP_URL",
+        "CONGVU_SMTP_FROM",
         # Read by the test suite and CI only, never by the product.
         "CONGVU_TEST_DATABASE_URL",
         "CONGVU_TEST_REDIS_URL",
@@ -367,7 +375,29 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         sync_per_minute_account=_per_minute(env, "CONGVU_SYNC_PER_MINUTE_ACCOUNT", 120),
         uploads_per_minute_address=_per_minute(env, "CONGVU_UPLOADS_PER_MINUTE_ADDRESS", 1200),
         uploads_per_minute_account=_per_minute(env, "CONGVU_UPLOADS_PER_MINUTE_ACCOUNT", 300),
+        smtp_url=_smtp_url(env.get("CONGVU_SMTP_URL", "")),
+        smtp_from=_mail_address(
+            "CONGVU_SMTP_FROM", env.get("CONGVU_SMTP_FROM", "congvu@localhost")
+        ),
     )
+
+
+def _smtp_url(value: str) -> str | None:
+    if not value.strip():
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme in ("smtp", "smtps") and parts.hostname:
+        return value.strip()
+    raise SettingsError(
+        "CONGVU_SMTP_URL", "expected smtp://[user:password@]host[:port] or smtps://…"
+    )
+
+
+def _mail_address(variable: str, value: str) -> str:
+    text = value.strip()
+    if re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", text):
+        return text
+    raise SettingsError(variable, f"expected an e-mail address, got {value!r}")
 
 
 def _per_minute(env: Mapping[str, str], variable: str, default: int) -> int:

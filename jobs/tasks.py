@@ -145,3 +145,15 @@ async def rescan_overdue(ctx: dict[str, Any]) -> dict[str, int]:
 async def remind_deadlines(ctx: dict[str, Any]) -> dict[str, int]:
     """Nhắc hạn giải trình và hạn xem xét (in-app notifications; safe to run twice)."""
     return await review.remind_deadlines()
+
+
+async def send_notification_digests(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Bản tổng hợp thông báo hằng ngày by mail (nothing without CONGVU_SMTP_URL); a rerun
+    the same day sends nothing twice, and retries what the mail server did not take."""
+    run = await review.send_daily_digests(get_settings())
+    return {
+        "people": run.people,
+        "emailed": run.emailed,
+        "refused": run.refused,
+        "failed": run.failed,
+    }

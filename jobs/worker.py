@@ -100,6 +100,11 @@ class WorkerSettings:
             hour=set(range(1, 11)),
             minute=5,
         ),
+        # 00:00 and 03:00 UTC = 07:00 and 10:00 in Vietnam: the digest goes before the
+        # working day; the second run sends what a mail server down at 07:00 did not take.
+        scheduled(
+            tasks.send_notification_digests, "send_notification_digests", hour={0, 3}, minute=0
+        ),
         # Hourly; unique: with two workers the tick's one job id runs once.
         scheduled(tasks.checkpoint_audit_trail, "checkpoint_audit_trail", minute=0, second=0),
         scheduled(tasks.seal_audit_trail, "seal_audit_trail", second=set(range(0, 60, 5))),

@@ -9,6 +9,11 @@ from congvu.inspect.organisation.services.accounts import (
     create_user,
     session_actors,
 )
+from congvu.inspect.organisation.services.contact import (
+    digest_addresses,
+    own_email,
+    set_own_email,
+)
 from congvu.inspect.organisation.services.credentials import reset_password
 from congvu.inspect.organisation.services.pauses import PausedAccount, paused_accounts, unlock
 from congvu.inspect.organisation.services.units import (
@@ -36,13 +41,16 @@ __all__ = [
     "add_schedule",
     "create_unit",
     "create_user",
+    "digest_addresses",
     "officials_of_unit",
+    "own_email",
     "paused_accounts",
     "reset_password",
     "schedules_by_unit",
     "seasonal_schedule",
     "seasonal_schedule_for_path",
     "session_actors",
+    "set_own_email",
     "unit_in_scope",
     "unit_statistics",
     "unlock",

@@ -110,6 +110,8 @@ class User(Table, tablename="account"):
     scope_unit = ForeignKey(references=Unit, null=True, on_delete=OnDelete.restrict)
     official = ForeignKey(references=Official, null=True, on_delete=OnDelete.set_null)
     locale = Varchar(length=5, default="vi")
+    # Where the daily digest of notifications goes by mail (the person's own choice).
+    email = Varchar(length=254, null=True, default=None)
     active = Boolean(default=True)
     failed_logins = Integer(default=0)
     locked_until = Timestamptz(null=True, default=None)

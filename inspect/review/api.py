@@ -4,6 +4,7 @@ period (what the review established about them)."""
 
 from __future__ import annotations
 
+from congvu.inspect.review.services.digests import DigestRun, send_daily_digests
 from congvu.inspect.review.services.dossier_cases import (
     DossierCommand,
     decide,
@@ -41,6 +42,7 @@ from congvu.inspect.review.services.transitions import (
 __all__ = [
     "Command",
     "ConfirmedFinding",
+    "DigestRun",
     "DossierCase",
     "DossierCommand",
     "DossierItem",
@@ -59,5 +61,6 @@ __all__ = [
     "queue",
     "read_evidence",
     "remind_deadlines",
+    "send_daily_digests",
     "transition",
 ]

@@ -20,6 +20,7 @@ from congvu.inspect.organisation.tables import Official, User
 from piccolo.columns import (
     Date,
     ForeignKey,
+    Integer,
     OnDelete,
     Serial,
     Text,
@@ -132,3 +133,20 @@ class Notification(Table):
     link = Varchar(length=255)
     created_at = Timestamptz()
     read_at = Timestamptz(null=True, default=None)
+
+
+class NotificationDigest(Table, tablename="notification_digest"):
+    """Bản tổng hợp thông báo hằng ngày: one per person and day, listing what arrived
+    unread since the last one. ``key`` ("<user>:<yyyy-mm-dd>") keeps a rerun of the cron
+    from sending twice; ``emailed_at`` stays empty until the mail server took it."""
+
+    id: Serial
+
+    key = Varchar(length=48, unique=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    day = Date()
+    notices = Integer()  # how many it listed
+    since = Timestamptz(null=True, default=None)
+    until = Timestamptz()
+    emailed_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()

@@ -85,6 +85,9 @@ MATRIX: dict[Route, Expect] = {
     ("GET", "/my-findings"): same(roles(200, ROLES)),
     ("GET", "/notifications"): same(roles(200, ROLES)),
     ("GET", "/notifications/count"): same(roles(200, ROLES)),
+    # Each person's own notifications and own address: an empty form clears the address.
+    ("POST", "/notifications/read-all"): same(roles(303, ROLES)),
+    ("POST", "/notifications/email"): same(roles(303, ROLES)),
     ("POST", "/notifications/{notification_id:int}/read"): {
         "own_record": roles(303, ROLES),
         "own_unit": roles(0, (), 404),

@@ -1,6 +1,6 @@
 """Xem xét phát hiện: the head's queue (findings and flagged dossiers), a finding's page
 (with its history), a flagged dossier's page, the official's own findings and
-explanation, notifications. Every permission is decided in the services."""
+explanation. Every permission is decided in the services."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from congvu.inspect.review.services import (
     explanations,
     labels,
     lifecycle,
-    notifications,
     reads,
     transitions,
 )
@@ -235,20 +234,3 @@ class ReviewPages(Controller):
     async def mine(self, request: Request[Actor, Any, Any]) -> Template:
         items = await reads.mine(request.user)
         return Template("review/mine.html", context={"items": items, "labels": LABELS})
-
-    @get("/notifications", name="notifications")
-    async def notifications(self, request: Request[Actor, Any, Any]) -> Template:
-        rows = await notifications.list_for(request.user)
-        return Template("review/notifications.html", context={"rows": rows})
-
-    @get("/notifications/count", name="notification_count")
-    async def notification_count(self, request: Request[Actor, Any, Any]) -> Template:
-        count = await notifications.unread_count(request.user)
-        return Template("review/_notification_count.html", context={"count": count})
-
-    @post("/notifications/{notification_id:int}/read", status_code=303, name="notification_read")
-    async def read(
-        self, request: Request[Actor, Any, Any], notification_id: FromPath[int]
-    ) -> Redirect:
-        link = await notifications.mark_read(request.user, notification_id)
-        return Redirect(link, status_code=303)

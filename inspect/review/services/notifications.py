@@ -1,18 +1,38 @@
 """Thông báo trong ứng dụng: what the review workflow and the reminder cron tell people.
 
 Each notification has a ``key``; sending the same key twice stores it once, so a cron
-that runs twice (arq may retry) never doubles a reminder. Email is off by default.
+that runs twice (arq may retry) never doubles a reminder. The page shows them grouped by
+day and kind; by mail they go only as the daily digest (``digests``), off by default.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from congvu.inspect import clock
 from congvu.inspect.actor import Actor
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import NotFound
 from congvu.inspect.review.tables import Notification
+
+# What each kind of notification is about, as a digest names a group of them.
+KIND_LABELS = {
+    "finding_notified": "Phát hiện mới cần giải trình hoặc xem xét",
+    "explanation_submitted": "Giải trình đã gửi, chờ xem xét",
+    "finding_decided": "Phát hiện đã được xem xét",
+    "explanation_due_soon": "Sắp hết hạn giải trình",
+    "explanation_due_passed": "Đã hết hạn giải trình",
+    "due_soon": "Sắp đến hạn",
+    "due_passed": "Đã quá hạn",
+    "review_overdue": "Quá hạn xem xét phát hiện",
+    "dossier_review_overdue": "Quá hạn xem xét hồ sơ trễ hạn",
+}
+OTHER_KIND = "Thông báo khác"
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, OTHER_KIND)
 
 
 @dataclass(frozen=True)
@@ -90,3 +110,56 @@ async def mark_read(actor: Actor, notification_id: int) -> str:
                 Notification.id == notification_id
             )
     return str(row["link"])
+
+
+async def mark_all_read(actor: Actor) -> int:
+    """Đánh dấu đã đọc tất cả: every unread notification of the actor; returns how many."""
+    async with atomic():
+        count = await unread_count(actor)
+        await Notification.update({Notification.read_at: datetime.now(UTC)}).where(
+            Notification.user == actor.id, Notification.read_at.is_null()
+        )
+    return count
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    label: str
+    items: list[NotificationView]
+
+    @property
+    def unread(self) -> int:
+        return sum(not n.read for n in self.items)
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    day: date
+    kinds: list[KindGroup]
+
+    @property
+    def count(self) -> int:
+        return sum(len(k.items) for k in self.kinds)
+
+    @property
+    def unread(self) -> int:
+        return sum(k.unread for k in self.kinds)
+
+
+def by_day(rows: list[NotificationView]) -> list[DayGroup]:
+    """The page's digest: notifications by local day (newest first), each day's by kind
+    (the largest group first), so fifteen alike read as one line of fifteen."""
+    days: dict[date, dict[str, list[NotificationView]]] = {}
+    for row in rows:
+        day = clock.local(row.created_at).date()
+        days.setdefault(day, {}).setdefault(kind_label(row.kind), []).append(row)
+    return [
+        DayGroup(
+            day,
+            [
+                KindGroup(label, items)
+                for label, items in sorted(kinds.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+            ],
+        )
+        for day, kinds in sorted(days.items(), reverse=True)
+    ]
