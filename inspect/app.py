@@ -35,6 +35,7 @@ from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.controllers import ROUTES as ORGANISATION_ROUTES
 from congvu.inspect.reports.controllers import ROUTES as REPORT_ROUTES
 from congvu.inspect.review.controllers import ROUTES as REVIEW_ROUTES
+from congvu.inspect.search.controllers import ROUTES as SEARCH_ROUTES
 from congvu.inspect.settings import Settings, get_settings
 from congvu.inspect.web import csrf, errors, headers, health, metrics, params, throttle
 from congvu.inspect.web.sessions import RotatingSessionBackend, SessionConfig, SessionStore
@@ -235,6 +236,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *DISCIPLINE_ROUTES,
             *EMULATION_ROUTES,
             *REPORT_ROUTES,
+            *SEARCH_ROUTES,
             create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"]),
         ],
         lifespan=[lifespan],

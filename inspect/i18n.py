@@ -97,6 +97,14 @@ def _word_key(word: str) -> tuple[str, str]:
     return "".join(primary), "".join(tones)
 
 
+def fold_diacritics(text: str) -> str:
+    """What a search compares: lower case, no tone or vowel marks, đ as d, single spaces,
+    so "nguyen van an" and "NGUYỄN  Văn  An" meet."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
 def name_sort_key(full_name: str) -> str:
     """Sort key for Vietnamese personal names: given name first, then middle, then family.
 

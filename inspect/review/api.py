@@ -4,6 +4,7 @@ period (what the review established about them)."""
 
 from __future__ import annotations
 
+from congvu.inspect.review.services.access import readable as readable_finding
 from congvu.inspect.review.services.digests import DigestRun, send_daily_digests
 from congvu.inspect.review.services.dossier_cases import (
     DossierCommand,
@@ -60,6 +61,7 @@ __all__ = [
     "photo",
     "queue",
     "read_evidence",
+    "readable_finding",
     "remind_deadlines",
     "send_daily_digests",
     "transition",

@@ -1,6 +1,7 @@
-"""The demo head's notifications at a desk (1366×768) and on a tablet (1024×768): the
-day's notifications grouped by kind, all marked read at once, and the address for the
-daily digest saved through the real form."""
+"""The demo head's day at a desk (1366×768) and on a tablet (1024×768): the day's
+notifications grouped by kind, all marked read at once, the address for the daily digest
+saved through the real form, and an official found by a name typed without diacritics in
+the menu's search box."""
 
 from __future__ import annotations
 
@@ -36,4 +37,11 @@ def test_the_head_reads_a_digest_of_notifications(demo_server: DemoServer, brows
             page.get_by_role("button", name="Lưu").click()
             expect(page.get_by_role("status")).to_have_text("Đã lưu địa chỉ nhận bản tổng hợp.")
             expect(page.locator("#email")).to_have_value("truongvinh@congvu.test")
+        page.locator("header.topbar details.menu summary").click()
+        box = page.locator("header.topbar .search-form input[name=q]")
+        box.fill("ngo huu binh")
+        box.press("Enter")
+        expect(page.locator("h1")).to_have_text("Tìm kiếm")
+        expect(page.locator(".hits a").first).to_have_text("Ngô Hữu Bình")
+        page.screenshot(path=str(ARTIFACTS / f"search-{width}x768.png"))
         context.close()

@@ -100,6 +100,7 @@ MATRIX: dict[Route, Expect] = {
     ("GET", "/api/v1/findings/{finding_id:int}/history"): READ,
     ("POST", "/api/v1/findings/{finding_id:int}/transitions"): act(200),
     ("GET", "/api/v1/notifications"): same(roles(200, ROLES)),
+    ("GET", "/search"): same(roles(200, STAFF)),
     ("GET", "/units"): same(roles(200, STAFF)),
     ("GET", "/units/{unit_id:int}"): scoped(200, STAFF),
     ("POST", "/units/{unit_id:int}/statistics"): scoped(303, STAFF),
