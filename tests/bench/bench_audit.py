@@ -177,7 +177,9 @@ async def child(events: int, seconds: float, rounds: int) -> int:
         print(f"{label}: sealing {sealed:,} events took {seconds:.1f}s ({sealed / seconds:,.0f}/s)")
 
         speeds = []
+        cpu_started = 0.0
         for attempt in ("first", "second"):
+            cpu_started = time.process_time()
             result = await audit_chain.verify()
             speeds.append(result.rows_per_second)
             print(
@@ -188,6 +190,9 @@ async def child(events: int, seconds: float, rounds: int) -> int:
             if not result.ok:
                 print(f"{label}: chain broken at seq {result.first_bad_seq}: {result.problem}")
                 return 1
+        # Verification is pure CPU with no baseline beside it: on a shared machine its wall
+        # clock is the figure most moved by other work, its CPU time the least.
+        cpu = max(time.process_time() - cpu_started, 1e-9)
         emit(
             [
                 Row("P3 sealing", "events/s, 8 writers, sealers on vs off", label,
@@ -198,7 +203,8 @@ async def child(events: int, seconds: float, rounds: int) -> int:
                 Row("P3 verification", f"rows/s over {result.rows:,} events (second pass)",
                     label, "–", f"{result.seconds:.2f} s", speeds[-1], "≥ 100,000 rows/s",
                     speeds[-1] >= 100_000, ratio_unit="rows/s",
-                    note=f"first pass {speeds[0]:,.0f} rows/s"),
+                    note=f"first pass {speeds[0]:,.0f} rows/s; second pass"
+                    f" {result.rows / cpu:,.0f} rows per CPU second of this process"),
             ]
         )  # fmt: skip
         return 0

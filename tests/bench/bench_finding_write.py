@@ -421,6 +421,7 @@ def main() -> int:
     # above what the load sends: 16 clients on one account reach 120 a minute in 1 s.
     env["CONGVU_SYNC_PER_MINUTE_ADDRESS"] = env["CONGVU_SYNC_PER_MINUTE_ACCOUNT"] = "10000000"
     cleanup = contextlib.ExitStack()
+    cleanup.callback(shutil.rmtree, run, ignore_errors=True)
     if options.postgres:
         env["CONGVU_DATABASE_URL"] = cleanup.enter_context(scratch.database(options.postgres, "p2"))
         if options.redis:
