@@ -7,7 +7,8 @@ measured in the same run.
 Seeds a throw-away SQLite database (under a temporary directory, removed at the end) with
 one province, 40 communes with a one-stop centre each, 25 officials a commune, a quarter of
 inspections with people checked, N dossiers and M findings in Q1/2026, written with
-sqlite3's ``executemany`` (the seed is not what is measured). Then, best of R rounds each:
+sqlite3's ``executemany`` (the seed is not what is measured). Then, in R alternating
+rounds (medians; the ratio is the median of the rounds' own ratios):
 
 * P5: ``read_report_data`` + ``compute_figures`` (SQL into pandas, then the aggregates)
   against pandas alone reading the same rows from CSV files and computing the same
@@ -33,11 +34,13 @@ import tempfile
 import time
 import tracemalloc
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+# The repository root, for tests.bench.table.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 RUN = Path(tempfile.mkdtemp(prefix="congvu-bench-report-"))
 os.environ["CONGVU_VAR_DIR"] = str(RUN / "var")
 os.environ["CONGVU_DATABASE_URL"] = f"sqlite:///{RUN / 'bench.sqlite3'}"
@@ -220,19 +223,23 @@ def seed(database: Path, dossiers: int, findings: int) -> None:
     connection.close()
 
 
-def best(rounds: int, run: Callable[[], Any]) -> tuple[float, Any, int]:
-    """Best time of ``rounds`` runs, the last result, and the peak of Python allocations
-    measured in one more run (tracemalloc slows every allocation: never while timed)."""
-    times, result = [], None
-    for _ in range(rounds):
-        started = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - started)
+def peak(run: Callable[[], Any]) -> int:
+    """The peak of Python allocations in one more, untimed run (tracemalloc slows every
+    allocation: never while timed)."""
     tracemalloc.start()
     run()
-    peak = tracemalloc.get_traced_memory()[1]
+    result = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return min(times), result, peak
+    return result
+
+
+def timed(run: Callable[[], Any]) -> Callable[[], Awaitable[None]]:
+    """A synchronous side as ``table.alternate`` runs sides."""
+
+    async def side() -> None:
+        run()
+
+    return side
 
 
 def mib(size: int) -> str:
@@ -249,6 +256,8 @@ async def main(dossiers: int, findings: int, rounds: int) -> None:
     from congvu.inspect.reports.services.layout import ReportContext
     from congvu.inspect.reports.services.reading import ReportData, Window, read_report_data
     from congvu.inspect.reports.services.sheets import titles
+
+    from tests.bench.table import Row, alternate, at_least, at_most, emit, seconds
 
     await db.migrate()
     started = time.perf_counter()
@@ -296,13 +305,9 @@ async def main(dossiers: int, findings: int, rounds: int) -> None:
         }
         return compute_figures(ReportData(**read), 1, window)
 
-    sql_times = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        await sql_side()
-        sql_times.append(time.perf_counter() - t)
-    csv_time, _, csv_peak = best(rounds, csv_side)
-    sql_time = min(sql_times)
+    p5 = await alternate(rounds, {"sql": sql_side, "csv": timed(csv_side)})
+    csv_peak = peak(csv_side)
+    sql_time, csv_time = p5.median("sql"), p5.median("csv")
     print(f"P5 SQL read + aggregates   {sql_time:7.2f} s")
     print(f"P5 CSV read + aggregates   {csv_time:7.2f} s (pandas alone, peak {mib(csv_peak)})")
     print(f"P5 ratio {sql_time / csv_time:.2f}× (target ≤ 1.0×)")
@@ -332,9 +337,10 @@ async def main(dossiers: int, findings: int, rounds: int) -> None:
     )
     out = RUN / "out"
     out.mkdir()
-    subject, _, subject_peak = best(
-        rounds, lambda: write_workbook(out / "report.xlsx", ctx, figures)
-    )
+
+    def workbook() -> None:
+        write_workbook(out / "report.xlsx", ctx, figures)
+
     raw = [figures.inspections, figures.findings, figures.dossiers]
 
     def bare() -> None:
@@ -351,8 +357,11 @@ async def main(dossiers: int, findings: int, rounds: int) -> None:
             for index, frame in enumerate(raw):
                 frame.to_excel(writer, sheet_name=f"S{index}", index=False)
 
-    bare_time, _, bare_peak = best(rounds, bare)
-    pandas_time, _, pandas_peak = best(rounds, to_excel)
+    p6 = await alternate(
+        rounds, {"workbook": timed(workbook), "bare": timed(bare), "to_excel": timed(to_excel)}
+    )
+    subject, bare_time, pandas_time = (p6.median(n) for n in ("workbook", "bare", "to_excel"))
+    subject_peak, bare_peak, pandas_peak = peak(workbook), peak(bare), peak(to_excel)
     size = (out / "report.xlsx").stat().st_size
     print(
         f"P6 workbook (every sheet)  {subject:7.2f} s  peak {mib(subject_peak)}  file {mib(size)}"
@@ -361,6 +370,22 @@ async def main(dossiers: int, findings: int, rounds: int) -> None:
     print(f"P6 DataFrame.to_excel      {pandas_time:7.2f} s  peak {mib(pandas_peak)}")
     print(f"P6 workbook / bare {subject / bare_time:.2f}× (target ≤ 1.2×)")
     print(f"P6 to_excel / workbook {pandas_time / subject:.2f}× (target ≥ 1.6×)")
+    size_text = f"{dossiers:,} dossiers, {findings:,} findings"
+    emit(
+        [
+            Row("P5 report aggregates", f"read + aggregates of {size_text} vs pandas from CSV",
+                "SQLite", seconds(csv_time), seconds(sql_time),
+                *at_most(p5.ratio("sql", "csv"), 1.0),
+                note=f"peak Python allocations: CSV side {mib(csv_peak)}"),
+            Row("P6 workbook", "every sheet vs bare xlsxwriter constant_memory rows", "SQLite",
+                seconds(bare_time), seconds(subject), *at_most(p6.ratio("workbook", "bare"), 1.2),
+                note=f"peak Python allocations: workbook {mib(subject_peak)}, bare"
+                f" {mib(bare_peak)}, to_excel {mib(pandas_peak)}; file {mib(size)}"),
+            Row("P6 to_excel", "DataFrame.to_excel vs the workbook (slower by)", "SQLite",
+                seconds(subject), seconds(pandas_time),
+                *at_least(p6.ratio("to_excel", "workbook"), 1.6)),
+        ]
+    )  # fmt: skip
     await db.close()
     del loop
 

@@ -208,15 +208,36 @@ async def _measure(items: int, rounds: int) -> dict[str, Any]:
 
 
 def _report(engine: str, result: dict[str, Any]) -> None:
+    from tests.bench.table import Row, at_most, emit, seconds
+
     times, sizes = result["times"], result["sizes"]
     names = list(times)
     base = statistics.median(times[names[0]])
     print(f"{engine}: {result['summary']}")
+    rows = []
     for name in names:
         median = statistics.median(times[name])
         size = "" if name == names[0] else f"  {sizes[name] / 1024:7.1f} KiB"
         ratio = "" if name == names[0] else f"  {median / base:7.1f}× baseline"
         print(f"  {name:40s} {median * 1000:8.1f} ms{ratio}{size}")
+        if name == names[0]:
+            continue
+        # The median of the rounds' own ratios (each against the baseline just before).
+        ratios = [t / b for t, b in zip(times[name], times[names[0]], strict=True)]
+        judged = name == names[1]  # the first page is the one with a target
+        rows.append(
+            Row(
+                f"review queue, {name.removeprefix('GET ')}",
+                f"{name.removeprefix('GET ')} vs the keyset SELECT of 25 rows",
+                engine.split(" ")[0],
+                seconds(base),
+                seconds(median),
+                *(at_most(statistics.median(ratios), 3.0) if judged else
+                  (statistics.median(ratios), "–", None)),
+                note=f"{result['summary']}; {sizes[name] / 1024:.0f} KiB" if judged else "",
+            )
+        )  # fmt: skip
+    emit(rows)
 
 
 def _run_engine(url: str | None, folder: Path, items: int, rounds: int) -> dict[str, Any]:
@@ -245,19 +266,16 @@ def main() -> None:
             _report(engine, _run_engine(url, Path(folder), args.items, args.rounds))
         return
     pg_url = os.environ.get("CONGVU_TEST_DATABASE_URL", DEFAULT_PG)
-    server, _, _ = pg_url.rpartition("/")
     print(f"{args.items:,} flagged dossiers and 300 findings in one head's scope", flush=True)
     # Each engine in its own process: the ORM's engine is chosen once per process.
     child = [sys.executable, __file__, "--items", str(args.items), "--rounds", str(args.rounds)]
     if not args.skip_sqlite:
         subprocess.run([*child, "--database", "sqlite"], check=True)
     if not args.skip_postgres:
-        name = f"congvu_bench_queue_{os.getpid()}"
-        subprocess.run(["psql", pg_url, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
-        try:
-            subprocess.run([*child, "--database", f"{server}/{name}"], check=True)
-        finally:
-            subprocess.run(["psql", pg_url, "-q", "-c", f"DROP DATABASE {name}"], check=True)
+        from tests.bench import scratch
+
+        with scratch.database(pg_url, "queue") as url:
+            subprocess.run([*child, "--database", url], check=True)
 
 
 if __name__ == "__main__":
