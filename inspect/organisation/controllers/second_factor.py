@@ -65,14 +65,20 @@ class CodeForm:
     remember: str = ""
 
 
-def _code_page(request: Request[Any, Any, Any], error: str | None, status: int) -> Template:
+def _code_page(
+    request: Request[Any, Any, Any], actor: Actor, error: str | None, status: int
+) -> Template:
     settings = request.app.state.settings
+    # The demo's hint is the demo administrator's code: on no one else's page.
+    hint = (
+        second_factor.demo_hint(settings) if actor.username == second_factor.DEMO_USERNAME else None
+    )
     return Template(
         "auth/second_factor.html",
         context={
             "error": error,
             "days": settings.remember_device_days,
-            "demo": second_factor.demo_hint(settings),
+            "demo": hint,
         },
         status_code=status,
     )
@@ -88,9 +94,10 @@ class SecondFactorController(Controller):
 
     @get("/", name="second_factor")
     async def code_page(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        if await _pending(request, "code") is None:
+        actor = await _pending(request, "code")
+        if actor is None:
             return Redirect("/login", status_code=303)
-        return _code_page(request, None, 200)
+        return _code_page(request, actor, None, 200)
 
     # Throttled per client address like the password (congvu.inspect.web.throttle).
     @post("/", status_code=303)
@@ -118,7 +125,7 @@ class SecondFactorController(Controller):
                 headers={"Retry-After": str(seconds)},
             )
         if not outcome:
-            return _code_page(request, second_factor.WRONG_CODE, 401)
+            return _code_page(request, actor, second_factor.WRONG_CODE, 401)
         target = _finish(request, actor)
         response = Redirect(target, status_code=303)
         if data.remember:

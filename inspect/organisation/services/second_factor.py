@@ -6,6 +6,7 @@ administrator's reset. Every step is audited."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +21,8 @@ from congvu.inspect.organisation.services import passwords as security
 from congvu.inspect.organisation.services.accounts import RequestInfo, session_actors
 from congvu.inspect.organisation.tables import RecoveryCode, SecondFactor, User
 from congvu.inspect.settings import Settings
+
+log = logging.getLogger("congvu.accounts")
 
 RECOVERY_CODES = 10
 # No 0/o, 1/l/i: a code is read off paper.
@@ -174,6 +177,10 @@ async def check_code(
                 ip=info.ip,
             )
         return True
+    log.info(
+        "second factor failed",
+        extra={"account_id": actor.id, "ip": info.ip, "reason": "wrong code"},
+    )
     async with atomic():
         pause = await pauses.count_failure(actor.username, settings, now)
         await audit.record(
@@ -190,7 +197,8 @@ async def check_code(
 
 async def _accept(row: SecondFactor, code: str, settings: Settings, now: datetime) -> str | None:
     typed = _plain(code)
-    if typed.isdigit():
+    # Six digits are a TOTP code; a recovery code has ten characters.
+    if len(typed) == 6 and typed.isdigit():
         try:
             secret = totp.decrypt(row.secret, settings.secret_key)
         except totp.UnreadableSecret:
@@ -233,9 +241,11 @@ async def new_recovery_codes(
     row = await SecondFactor.objects().where(SecondFactor.account == actor.id).first()
     if row is None or row.confirmed_at is None:
         raise Invalid("Tài khoản chưa bật xác thực hai lớp.", field="code")
+    # Only a code from the app: a recovery code must not mint new ones.
+    typed = _plain(code)
     if (
-        not "".join(code.split()).isdigit()
-        or await _accept(row, code, settings, datetime.now(UTC)) is None
+        not (len(typed) == 6 and typed.isdigit())
+        or await _accept(row, typed, settings, datetime.now(UTC)) is None
     ):
         raise Invalid(WRONG_CODE, field="code")
     codes = [_new_code() for _ in range(RECOVERY_CODES)]
