@@ -454,3 +454,47 @@ async def login_page_text() -> str:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t.local") as web:
             return (await web.get("/login")).text
+
+
+def test_congvu_accounts_reset_2fa() -> None:
+    """In-process (click's runner) on the test database, like `accounts unlock`."""
+    from click.testing import CliRunner
+    from congvu.inspect.cli import cli
+    from congvu.inspect.cli.common import run
+
+    runner = CliRunner()
+    created = runner.invoke(
+        cli,
+        ["create-user", "--username", "quantri-2fa", "--role", "admin"],
+        input="mat-khau-du-dai\n",
+    )
+    assert created.exit_code == 0, created.output
+
+    async def enrolled() -> int:
+        user = await User.select(User.id).where(User.username == "quantri-2fa").first()
+        await SecondFactor.insert(
+            SecondFactor(
+                account=user["id"],
+                secret="x",
+                confirmed_at=datetime.now(UTC),
+                created_at=datetime.now(UTC),
+            )
+        )
+        return int(user["id"])
+
+    user_id = run(enrolled)
+    reset = runner.invoke(cli, ["accounts", "reset-2fa", "quantri-2fa"])
+    assert reset.exit_code == 0, reset.output
+    assert "second factor reset" in reset.output
+    missing = runner.invoke(cli, ["accounts", "reset-2fa", "khong-ton-tai"])
+    assert missing.exit_code == 1 and "Không tìm thấy tài khoản" in missing.output
+
+    async def state() -> tuple[int, list[str]]:
+        left = await SecondFactor.count().where(SecondFactor.account == user_id)
+        events = await AuditEvent.select(AuditEvent.action).where(
+            AuditEvent.object_id == str(user_id)
+        )
+        return left, [e["action"] for e in events]
+
+    left, done = run(state)
+    assert left == 0 and "second_factor_reset" in done
