@@ -213,6 +213,9 @@ async def _accept(row: SecondFactor, code: str, settings: Settings, now: datetim
             .returning(SecondFactor.id)
         )
         return "totp" if taken else None
+    if len(typed) != 10 or not set(typed) <= set(_CODE_ALPHABET):
+        # Not the shape of a recovery code: no argon2 check (one per unused code) for it.
+        return None
     unused = await RecoveryCode.select(RecoveryCode.id, RecoveryCode.code_hash).where(
         RecoveryCode.account == row.account, RecoveryCode.used_at.is_null()
     )
