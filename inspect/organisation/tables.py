@@ -153,3 +153,44 @@ class WorkSchedule(Table, tablename="work_schedule"):
     valid_from = Date(null=True, default=None)
     valid_to = Date(null=True, default=None)
     legal_basis = Varchar(length=255, null=True, default=None)
+
+
+class SecondFactor(Table, tablename="second_factor"):
+    """Xác thực hai lớp of an account: its TOTP secret (RFC 6238), encrypted under a key
+    derived from the application secret. ``confirmed_at`` stays empty while enrolment
+    waits for its first code. ``last_step`` is the time step of the latest code
+    accepted: a code is taken once, never again inside its window."""
+
+    id: Serial
+
+    account = ForeignKey(references=User, unique=True, on_delete=OnDelete.cascade)
+    secret = Varchar(length=255)
+    confirmed_at = Timestamptz(null=True, default=None)
+    last_step = Integer(default=0)
+    created_at = Timestamptz()
+
+
+class RecoveryCode(Table, tablename="recovery_code"):
+    """Mã khôi phục: one of the ten codes shown once at enrolment, stored as an argon2
+    hash, each usable once (``used_at``) in place of a TOTP code."""
+
+    id: Serial
+
+    account = ForeignKey(references=User, index=True, on_delete=OnDelete.cascade)
+    code_hash = Varchar(length=255)
+    used_at = Timestamptz(null=True, default=None)
+
+
+class RememberedDevice(Table, tablename="remembered_device"):
+    """Thiết bị được ghi nhớ: a browser that skips the code until ``expires_at``. It
+    holds a random token in a cookie; only the token's SHA-256 is kept here (the token
+    is random, so a slow hash would add nothing)."""
+
+    id: Serial
+
+    account = ForeignKey(references=User, index=True, on_delete=OnDelete.cascade)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    label = Varchar(length=255)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    last_used_at = Timestamptz(null=True, default=None)

@@ -26,16 +26,27 @@ from litestar.types import Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 
+def session_token(secret: str, session_id: str) -> str:
+    """A session's token, in the signed format of Litestar's tokens."""
+    bound = hmac.new(secret.encode(), f"csrf:{session_id}".encode(), hashlib.sha256).hexdigest()
+    return bound + generate_csrf_hash(token=bound, secret=secret)
+
+
+def render_with_rotated_token(scope: Scope, secret: str) -> None:
+    """Forms rendered by this request carry the token of the session id its response
+    gives (a page shown right after a sign-in step, instead of a redirect)."""
+    rotated = sessions.rotated_session_id(scope)
+    if rotated is not None:
+        ScopeState.from_scope(scope).csrf_token = session_token(secret, rotated)
+
+
 class SessionBoundCSRFMiddleware(CSRFMiddleware):
     """Litestar's CSRF middleware with the expected token derived from the session id
     (see the module's docstring). Used in place of ``Litestar(csrf_config=...)``, which
     has no way to swap the middleware class."""
 
     def token_for(self, session_id: str) -> str:
-        """The session's token, in the signed format of Litestar's tokens."""
-        key = self.config.secret.encode()
-        bound = hmac.new(key, f"csrf:{session_id}".encode(), hashlib.sha256).hexdigest()
-        return bound + generate_csrf_hash(token=bound, secret=self.config.secret)
+        return session_token(self.config.secret, session_id)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP or should_bypass_middleware(

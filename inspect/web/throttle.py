@@ -46,9 +46,9 @@ class Rule:
 
 
 def rules_from(settings: Settings) -> tuple[Rule, ...]:
-    """Sign-in per address (a known or unknown username is paused after repeated
-    failures by the accounts service), the own-password form per account, sync and
-    uploads per address and per account."""
+    """Sign-in and its second factor per address (a known or unknown username is
+    paused after repeated failures by the accounts service), the own-password form and
+    new recovery codes per account, sync and uploads per address and per account."""
     login = Limit("login", settings.login_per_minute_address, "address")
     sync = (
         Limit("sync", settings.sync_per_minute_address, "address"),
@@ -60,6 +60,14 @@ def rules_from(settings: Settings) -> tuple[Rule, ...]:
     )
     return (
         Rule("POST", re.compile(r"/login/?"), (login,)),
+        # The code after the password counts with it: a guess at a code is a guess at
+        # the sign-in (each wrong code also counts toward the name's pause).
+        Rule("POST", re.compile(r"/login/second-factor(/enrol)?/?"), (login,)),
+        Rule(
+            "POST",
+            re.compile(r"/account/security/recovery-codes/?"),
+            (Limit("password", 10, "account"),),
+        ),
         # Guessing the current password from a session left open (the form proves it).
         Rule("POST", re.compile(r"/account/password/?"), (Limit("password", 10, "account"),)),
         Rule("POST", re.compile(r"/api/v1/sync/?"), sync),

@@ -5,6 +5,7 @@ in CI (CONGVU_REQUIRE_SERVERS=1) a missing browser is a failure, not a skip."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -31,6 +32,17 @@ CHROMIUM_ARGS = [
 CONGVU = str(Path(sys.executable).parent / "congvu")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 DEMO_PASSWORD = "congvu-demo-2026"
+
+
+def pass_demo_second_factor(page: Any) -> None:
+    """After the password of the demo's admin: type the code its page shows (demo mode
+    only). Other demo accounts never see the step."""
+    page.wait_for_url(re.compile(r"/login/second-factor$"))
+    hint = page.locator(".demo-hint").inner_text()
+    shown = re.search(r"mã xác thực hiện tại là (\d{6})", hint)
+    assert shown is not None, hint
+    page.fill("#code", shown.group(1))
+    page.get_by_role("button", name="Xác nhận").click()
 
 
 @dataclass

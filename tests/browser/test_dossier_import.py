@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, DEMO_PASSWORD, DemoServer
+from tests.browser.conftest import (
+    ARTIFACTS,
+    DEMO_PASSWORD,
+    DemoServer,
+    pass_demo_second_factor,
+)
 from tests.dossiers import hostile
 
 pytestmark = pytest.mark.slow
@@ -46,6 +51,7 @@ def test_an_import_ends_on_a_summary_and_a_renamed_photo_is_refused(
     page.fill("#username", "admin")
     page.fill("#password", DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    pass_demo_second_factor(page)
     expect(page).to_have_url(re.compile(r"/dossiers/import/?$"))
 
     page.set_input_files("input[name=file]", str(export))

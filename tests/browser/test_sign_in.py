@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, DEMO_PASSWORD, DemoServer
+from tests.browser.conftest import (
+    ARTIFACTS,
+    DEMO_PASSWORD,
+    DemoServer,
+    pass_demo_second_factor,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -53,6 +58,7 @@ def test_a_paused_sign_in_is_explained_and_an_admin_unlocks_it(
 
     admin = _page(browser, SIZES[1])
     _sign_in(admin, url, "admin", DEMO_PASSWORD)
+    pass_demo_second_factor(admin)
     admin.get_by_role("banner").get_by_role("link", name="Tài khoản tạm dừng đăng nhập").click()
     row = admin.get_by_role("row", name="congchuc")
     expect(row).to_contain_text("còn 15 phút")

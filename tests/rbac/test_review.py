@@ -8,12 +8,12 @@ every role, and every cross-unit read and write must be refused (403/404).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from congvu.inspect.inspections.tables import Evidence, FindingEvidence
-from congvu.inspect.organisation.tables import User
+from congvu.inspect.organisation.tables import RememberedDevice, User
 from congvu.inspect.review import api as review
 from congvu.inspect.review.api import Command
 from congvu.inspect.review.tables import FindingReview, Notification
@@ -114,6 +114,18 @@ MATRIX: dict[Route, Expect] = {
     ("POST", "/account/password"): same(roles(400, ROLES)),
     ("GET", "/accounts/paused"): same(roles(200, ("admin",))),
     ("POST", "/accounts/paused/unlock"): same(roles(400, ("admin",))),
+    # Xác thực hai lớp: every account sees its own and revokes its own remembered
+    # devices (another account's, even in its unit, is not found); new recovery codes
+    # need a code (an empty form is invalid); only administrators reset one.
+    ("GET", "/account/security"): same(roles(200, ROLES)),
+    ("POST", "/account/security/devices/{device_id:int}/revoke"): {
+        "own_unit": roles(0, (), 404),
+        "other_unit": roles(0, (), 404),
+        "own_record": roles(303, ROLES),
+    },
+    ("POST", "/account/security/recovery-codes"): same(roles(400, ROLES)),
+    ("POST", "/account/security/recovery-codes.txt"): same(roles(200, ROLES)),
+    ("POST", "/accounts/paused/reset-second-factor"): same(roles(400, ("admin",))),
     ("GET", "/api/v1/inspections/assigned"): same(roles(200, ROLES)),
 }
 
@@ -160,6 +172,9 @@ def _prepare(m: ReviewMatrix) -> Prepare:
         if "{notification_id" in path:
             owner = m.users[role].id if target == "own_record" else other_user
             values["notification_id"] = await _notification(owner)
+        if "{device_id" in path:
+            owner = m.users[role].id if target == "own_record" else other_user
+            values["device_id"] = await _device(owner)
         return values
 
     return prepare
@@ -189,6 +204,19 @@ async def _notification(user_id: int) -> int:
         message="Thử",
         link="/",
         created_at=datetime.now(UTC),
+    )
+    await row.save()
+    return int(row.id)
+
+
+async def _device(user_id: int) -> int:
+    now = datetime.now(UTC)
+    row = RememberedDevice(
+        account=user_id,
+        token_hash=f"{user_id}:{now.timestamp()}",
+        label="Chrome — Linux",
+        created_at=now,
+        expires_at=now + timedelta(days=1),
     )
     await row.save()
     return int(row.id)

@@ -10,6 +10,8 @@ from congvu.inspect.organisation.controllers.api_v1 import UnitApi
 from congvu.inspect.organisation.controllers.auth import AuthController
 from congvu.inspect.organisation.controllers.home import HomeController
 from congvu.inspect.organisation.controllers.pages import UnitPages
+from congvu.inspect.organisation.controllers.second_factor import SecondFactorController
+from congvu.inspect.organisation.controllers.security import SecurityPages
 
 ROUTES: list[Any] = [
     AuthController,
@@ -18,4 +20,6 @@ ROUTES: list[Any] = [
     UnitApi,
     AccountPages,
     PausedAccountPages,
+    SecondFactorController,
+    SecurityPages,
 ]

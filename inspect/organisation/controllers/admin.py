@@ -1,5 +1,6 @@
-"""Administration of sign-in: the accounts whose sign-in is paused after repeated
-failures, and ending a pause early (mở khóa), for administrators."""
+"""Administration of sign-in, for administrators: the accounts whose sign-in is paused
+after repeated failures, ending a pause early (mở khóa), and clearing an account's
+second factor (đặt lại xác thực hai lớp)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor, Role
 from congvu.inspect.organisation.controllers.auth import request_info
-from congvu.inspect.organisation.services import pauses
+from congvu.inspect.organisation.services import pauses, second_factor
 from congvu.inspect.web.guards import requires_role
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
@@ -27,7 +28,9 @@ class PausedAccountPages(Controller):
     guards = [requires_role(Role.ADMIN)]  # noqa: RUF012
 
     @get("/", name="paused_accounts")
-    async def paused(self, request: Request[Actor, Any, Any], unlocked: str = "") -> Template:
+    async def paused(
+        self, request: Request[Actor, Any, Any], unlocked: str = "", reset: str = ""
+    ) -> Template:
         now = datetime.now(UTC)
         accounts = await pauses.paused_accounts(request.user, now)
         return Template(
@@ -35,6 +38,7 @@ class PausedAccountPages(Controller):
             context={
                 "accounts": [(a, pauses.minutes_left(a.paused_until, now)) for a in accounts],
                 "unlocked": unlocked,
+                "reset": reset,
             },
         )
 
@@ -48,3 +52,14 @@ class PausedAccountPages(Controller):
             data.username, request.user, datetime.now(UTC), ip=request_info(request).ip
         )
         return Redirect(f"/accounts/paused?unlocked={data.username}", status_code=303)
+
+    @post("/reset-second-factor", status_code=303, name="reset_second_factor")
+    async def reset_second_factor(
+        self,
+        request: Request[Actor, Any, Any],
+        data: Annotated[UnlockForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Redirect:
+        """Clear an account's second factor (a lost phone): it enrols again at its next
+        sign-in."""
+        await second_factor.reset(data.username, request.user, ip=request_info(request).ip)
+        return Redirect(f"/accounts/paused?reset={data.username}", status_code=303)

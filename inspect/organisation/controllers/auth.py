@@ -9,7 +9,12 @@ from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor
 from congvu.inspect.i18n import LOCALES, gettext
-from congvu.inspect.organisation.services import accounts, pauses
+from congvu.inspect.organisation.controllers.pending import (
+    CODE_PATH,
+    ENROL_PATH,
+    pending_session,
+)
+from congvu.inspect.organisation.services import accounts, devices, pauses, second_factor
 from congvu.inspect.organisation.services.accounts import RequestInfo
 from congvu.inspect.web import sessions
 from litestar import Controller, Request, get, post
@@ -52,8 +57,13 @@ class LocaleForm:
 
 class AuthController(Controller):
     @get("/login", name="login")
-    async def login_page(self, next: FromQuery[str] = "/") -> Template:
-        return Template("auth/login.html", context={"next": _safe_next(next), "error": None})
+    async def login_page(
+        self, request: Request[Any, Any, Any], next: FromQuery[str] = "/"
+    ) -> Template:
+        hint = second_factor.demo_hint(request.app.state.settings)
+        return Template(
+            "auth/login.html", context={"next": _safe_next(next), "error": None, "demo": hint}
+        )
 
     # Throttled per client address by congvu.inspect.web.throttle; per typed name by
     # the pauses of the accounts service.
@@ -83,8 +93,16 @@ class AuthController(Controller):
                 headers={"Retry-After": str(seconds)},
             )
         sessions.rotate_session(request.scope)
-        request.set_session(await accounts.session_data(outcome))
-        return Redirect(_safe_next(data.next), status_code=303)
+        session = await accounts.session_data(outcome)
+        step = await second_factor.next_step(
+            outcome, settings, request.cookies.get(devices.COOKIE), request_info(request)
+        )
+        if step == "signed_in":
+            request.set_session(session)
+            return Redirect(_safe_next(data.next), status_code=303)
+        # Not signed in yet: the session only remembers whose code is awaited.
+        request.set_session(pending_session(session, step, _safe_next(data.next)))
+        return Redirect(ENROL_PATH if step == "enrol" else CODE_PATH, status_code=303)
 
     @post("/logout", status_code=303, name="logout")
     async def logout(self, request: Request[Actor, Any, Any]) -> Redirect:

@@ -1,6 +1,7 @@
 """Changing a password (đổi mật khẩu): by the account's owner, who proves the current
 one, or reset by an administrator from the command line. Either way the new password
-meets the policy, every session opened before it ends, and the change is audited."""
+meets the policy, every session opened before it ends, every remembered device is
+forgotten, and the change is audited."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from congvu.inspect.actor import SYSTEM, Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid, NotFound
+from congvu.inspect.organisation.services import devices
 from congvu.inspect.organisation.services import passwords as security
 from congvu.inspect.organisation.services.accounts import password_stamp, session_actors
 from congvu.inspect.organisation.tables import User
@@ -82,6 +84,8 @@ async def _set_password(
         await User.update(
             {User.password_hash: password_hash, User.failed_logins: 0, User.locked_until: None}
         ).where(User.id == user_id)
+        # A browser remembered under the old password must not skip the second factor.
+        await devices.revoke_all(user_id)
         await audit.record(
             "password_changed",
             "account",
