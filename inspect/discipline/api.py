@@ -10,11 +10,14 @@ from congvu.inspect import clock
 from congvu.inspect.actor import Actor
 from congvu.inspect.discipline.services.appeals import decide_appeal, submit_appeal
 from congvu.inspect.discipline.services.documents import KINDS as DOCUMENT_KINDS
+from congvu.inspect.discipline.services.documents import TITLES as DOCUMENT_TITLES
+from congvu.inspect.discipline.services.documents import available as available_documents
 from congvu.inspect.discipline.services.documents import document
 from congvu.inspect.discipline.services.listing import CaseFilter, cases
 from congvu.inspect.discipline.services.loading import CaseFile, load, may_manage
 from congvu.inspect.discipline.services.opening import OpenCase, join_findings, open_case
 from congvu.inspect.discipline.services.pauses import defer, record_party_decision
+from congvu.inspect.discipline.services.period_report import period_report
 from congvu.inspect.discipline.services.procedure import (
     COUNCIL_SIZE,
     DecisionInput,
@@ -49,6 +52,7 @@ __all__ = [
     "COUNCIL_SIZE",
     "DEFERRAL_REASONS",
     "DOCUMENT_KINDS",
+    "DOCUMENT_TITLES",
     "STAGE_LABELS",
     "STEPS",
     "AppealOutcome",
@@ -60,6 +64,7 @@ __all__ = [
     "OpenCase",
     "StepRow",
     "Timeline",
+    "available_documents",
     "case_timeline",
     "cases",
     "close",
@@ -72,6 +77,7 @@ __all__ = [
     "may_manage",
     "notify",
     "open_case",
+    "period_report",
     "recommend",
     "record_party_decision",
     "send_report",
