@@ -80,7 +80,7 @@ def cell_text(value: Cell) -> str:
     if isinstance(value, date):
         return f"{value:%d/%m/%Y}"
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:g}".replace(".", ",")  # Vietnamese decimal comma: 4,5
     return str(value)
 
 

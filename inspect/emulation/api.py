@@ -5,6 +5,9 @@ and collective levels."""
 from __future__ import annotations
 
 from congvu.inspect.emulation.services.boards import board, period_row
+from congvu.inspect.emulation.services.documents import KINDS as DOCUMENT_KINDS
+from congvu.inspect.emulation.services.documents import PER_OFFICIAL as PER_OFFICIAL_DOCUMENTS
+from congvu.inspect.emulation.services.documents import document
 from congvu.inspect.emulation.services.kpi_import import import_sheets
 from congvu.inspect.emulation.services.periods import (
     all_periods,
@@ -26,12 +29,15 @@ from congvu.inspect.emulation.services.sheets import (
 from congvu.inspect.emulation.tables import SheetAuthor
 
 __all__ = [
+    "DOCUMENT_KINDS",
+    "PER_OFFICIAL_DOCUMENTS",
     "SheetAuthor",
     "add_initiative",
     "all_periods",
     "board",
     "contest",
     "data_hash",
+    "document",
     "import_sheets",
     "lock_period",
     "my_sheet",
