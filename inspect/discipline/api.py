@@ -9,6 +9,7 @@ from datetime import date
 from congvu.inspect import clock
 from congvu.inspect.actor import Actor
 from congvu.inspect.discipline.services.appeals import decide_appeal, submit_appeal
+from congvu.inspect.discipline.services.catalogue import DOCUMENTS, render_document
 from congvu.inspect.discipline.services.documents import KINDS as DOCUMENT_KINDS
 from congvu.inspect.discipline.services.documents import TITLES as DOCUMENT_TITLES
 from congvu.inspect.discipline.services.documents import available as available_documents
@@ -51,6 +52,7 @@ async def case_timeline(actor: Actor, case_id: int, today: date | None = None) -
 __all__ = [
     "COUNCIL_SIZE",
     "DEFERRAL_REASONS",
+    "DOCUMENTS",
     "DOCUMENT_KINDS",
     "DOCUMENT_TITLES",
     "STAGE_LABELS",
@@ -80,6 +82,7 @@ __all__ = [
     "period_report",
     "recommend",
     "record_party_decision",
+    "render_document",
     "send_report",
     "set_up_council",
     "standings",

@@ -5,6 +5,7 @@ and collective levels."""
 from __future__ import annotations
 
 from congvu.inspect.emulation.services.boards import board, period_row
+from congvu.inspect.emulation.services.catalogue import DOCUMENTS, render_document
 from congvu.inspect.emulation.services.documents import KINDS as DOCUMENT_KINDS
 from congvu.inspect.emulation.services.documents import PER_OFFICIAL as PER_OFFICIAL_DOCUMENTS
 from congvu.inspect.emulation.services.documents import document
@@ -29,6 +30,7 @@ from congvu.inspect.emulation.services.sheets import (
 from congvu.inspect.emulation.tables import SheetAuthor
 
 __all__ = [
+    "DOCUMENTS",
     "DOCUMENT_KINDS",
     "PER_OFFICIAL_DOCUMENTS",
     "SheetAuthor",
@@ -45,6 +47,7 @@ __all__ = [
     "period_name",
     "period_row",
     "rate_collective",
+    "render_document",
     "reopen_period",
     "save_sheet",
     "unit_board",

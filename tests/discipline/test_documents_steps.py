@@ -26,7 +26,7 @@ EXPECTED = {
             "Họp kiểm điểm đối với",
             "Nguyễn Thị Lan",
             "Đã tự kiểm điểm, được phát biểu ý kiến",
-            "LATE_ARRIVAL",
+            "Đi làm muộn",
             "23/02/2026",
         ],
     ),

@@ -76,7 +76,7 @@ async def test_the_rating_sheet_of_one_official(
         )
         for shown in (
             "Mẫu số 01", "Quý III/2026", "Nguyễn Thị Lan", "Chuyên viên",
-            "I.2. Ý thức kỷ luật, kỷ cương", "4,5", f"Phát hiện #{late} (LATE_ARRIVAL)",
+            "I.2. Ý thức kỷ luật, kỷ cương", "4,5", f"Phát hiện #{late}: Đi làm muộn",
             "xác nhận ngày 20/08/2026", "a. Số lượng sản phẩm (%)", "95",
             f"Tổng điểm: {str(row['score']['total']).replace('.', ',')}",
             f"Mức xếp loại đề xuất: {row['level_vi']}", "NGƯỜI TỰ ĐÁNH GIÁ",
@@ -110,7 +110,7 @@ async def test_the_notice_and_the_violations_list(
         listed = read(
             (await emulation.document(head, "2026-Q3", "P-A", "danh-sach-ky-luat-vi-pham", fmt))[1]
         )
-        assert f"LATE_ARRIVAL (phát hiện #{late}, xác nhận ngày 20/08/2026)" in listed
+        assert f"Đi làm muộn (phát hiện #{late}, xác nhận ngày 20/08/2026)" in listed
         assert "DANH SÁCH" in listed and "Hội đồng Thi đua - Khen thưởng" in listed
     _, content = await emulation.document(head, "2026-Q3", "P-A", "thong-bao-xep-loai", "xlsx")
     book = load_workbook(io.BytesIO(content))

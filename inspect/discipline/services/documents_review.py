@@ -9,6 +9,7 @@ from congvu.inspect.discipline.services.letterhead import Letterhead
 from congvu.inspect.discipline.services.loading import CaseFile
 from congvu.inspect.discipline.services.timeline import limitation_of
 from congvu.inspect.discipline.tables import CaseStage
+from congvu.inspect.documents.labels import violation_text
 from congvu.inspect.documents.model import (
     BLANK,
     OfficialDocument,
@@ -30,10 +31,10 @@ def sources_table(file: CaseFile) -> list[Table]:
     if not file.sources:
         return []
     rows = [
-        [str(n), s.violation_code, format_date(s.observed_on)]
+        [str(n), violation_text(s.violation_code, s.observed_on), format_date(s.observed_on)]
         for n, s in enumerate(file.sources, start=1)
     ]
-    return [Table(["STT", "Mã hành vi vi phạm", "Ngày ghi nhận"], rows)]
+    return [Table(["STT", "Hành vi vi phạm", "Ngày ghi nhận"], rows)]
 
 
 def notice(file: CaseFile, head: Letterhead) -> OfficialDocument:

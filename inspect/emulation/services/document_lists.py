@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from congvu.inspect.documents.labels import violation_text
 from congvu.inspect.documents.model import (
     Block,
     OfficialDocument,
@@ -187,7 +188,8 @@ def _violation(d: dict[str, Any]) -> str:
     source = d["source"]
     kind = "hồ sơ trễ hạn" if source["kind"] == "dossier" else "phát hiện"
     confirmed = date.fromisoformat(source["confirmed_on"])
-    return f"{source['violation']} ({kind} #{source['id']}, xác nhận ngày {confirmed:%d/%m/%Y})"
+    what = violation_text(source["violation"], confirmed)
+    return f"{what} ({kind} #{source['id']}, xác nhận ngày {confirmed:%d/%m/%Y})"
 
 
 def _violations(row: dict[str, Any]) -> str:

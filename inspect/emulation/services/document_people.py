@@ -12,6 +12,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from congvu.inspect.documents.labels import violation_text
 from congvu.inspect.documents.model import (
     BLANK,
     OfficialDocument,
@@ -67,9 +68,10 @@ def _num(value: Fraction | float | None) -> str:
 def _source(d: dict[str, Any]) -> str:
     s = d["source"]
     kind = "Hồ sơ trễ hạn" if s["kind"] == "dossier" else "Phát hiện"
+    confirmed = date.fromisoformat(s["confirmed_on"])
     return (
-        f"{kind} #{s['id']} ({s['violation']}), xác nhận ngày "
-        f"{date.fromisoformat(s['confirmed_on']):%d/%m/%Y}"
+        f"{kind} #{s['id']}: {violation_text(s['violation'], confirmed)}, xác nhận ngày "
+        f"{confirmed:%d/%m/%Y}"
     )
 
 
