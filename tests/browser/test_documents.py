@@ -29,6 +29,14 @@ def _check_page(page: Any, kind: str, shot: str) -> None:
     page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
 
 
+def _csp_refusals(page: Any, problems: list[str]) -> Any:
+    def listen(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            problems.append(f"{page.url}: {message.text}")
+
+    return listen
+
+
 def test_document_pages_print_ready(demo_server: DemoServer, browser: Any) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     problems: list[str] = []
@@ -40,10 +48,7 @@ def test_document_pages_print_ready(demo_server: DemoServer, browser: Any) -> No
         context.set_default_timeout(15_000)
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on(
-            "console",
-            lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
-        )
+        page.on("console", _csp_refusals(page, problems))
         _login(page, demo_server.url, user, target)
         if target == "/discipline":
             page.locator("#cases tbody tr", has_text="kiến nghị").locator("a").first.click()
