@@ -1,6 +1,6 @@
 """The ``congvu`` command line: serve, worker, migrate, demo, create-user, and the groups
-of ``accounts``, ``audit``, ``backup``, ``calendar``, ``discipline``, ``dossiers``,
-``emulation``, ``rating`` and ``report``.
+of ``accounts``, ``audit``, ``backup``, ``calendar``, ``discipline``, ``documents``,
+``dossiers``, ``emulation``, ``rating`` and ``report``.
 
 Commands import what they need when they run: ``congvu calendar`` and ``--help`` answer
 without loading the web app, the database drivers or pandas."""
@@ -21,6 +21,7 @@ from congvu.inspect.cli.backup import COMMANDS as backup_commands
 from congvu.inspect.cli.calendar import calendar_group
 from congvu.inspect.cli.common import run, settings_or_exit
 from congvu.inspect.cli.discipline import discipline_group
+from congvu.inspect.cli.documents import documents_group
 from congvu.inspect.cli.dossiers import COMMANDS as dossier_commands
 from congvu.inspect.cli.emulation import emulation_group
 from congvu.inspect.cli.rating import rating_group
@@ -195,6 +196,7 @@ def create_user(
 
 cli.add_command(calendar_group)
 cli.add_command(discipline_group)
+cli.add_command(documents_group)
 cli.add_command(rating_group)
 cli.add_command(emulation_group)
 cli.add_command(accounts_group)

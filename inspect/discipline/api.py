@@ -9,12 +9,16 @@ from datetime import date
 from congvu.inspect import clock
 from congvu.inspect.actor import Actor
 from congvu.inspect.discipline.services.appeals import decide_appeal, submit_appeal
+from congvu.inspect.discipline.services.catalogue import DOCUMENTS, render_document
 from congvu.inspect.discipline.services.documents import KINDS as DOCUMENT_KINDS
+from congvu.inspect.discipline.services.documents import TITLES as DOCUMENT_TITLES
+from congvu.inspect.discipline.services.documents import available as available_documents
 from congvu.inspect.discipline.services.documents import document
 from congvu.inspect.discipline.services.listing import CaseFilter, cases
 from congvu.inspect.discipline.services.loading import CaseFile, load, may_manage
 from congvu.inspect.discipline.services.opening import OpenCase, join_findings, open_case
 from congvu.inspect.discipline.services.pauses import defer, record_party_decision
+from congvu.inspect.discipline.services.period_report import period_report
 from congvu.inspect.discipline.services.procedure import (
     COUNCIL_SIZE,
     DecisionInput,
@@ -48,7 +52,9 @@ async def case_timeline(actor: Actor, case_id: int, today: date | None = None) -
 __all__ = [
     "COUNCIL_SIZE",
     "DEFERRAL_REASONS",
+    "DOCUMENTS",
     "DOCUMENT_KINDS",
+    "DOCUMENT_TITLES",
     "STAGE_LABELS",
     "STEPS",
     "AppealOutcome",
@@ -60,6 +66,7 @@ __all__ = [
     "OpenCase",
     "StepRow",
     "Timeline",
+    "available_documents",
     "case_timeline",
     "cases",
     "close",
@@ -72,8 +79,10 @@ __all__ = [
     "may_manage",
     "notify",
     "open_case",
+    "period_report",
     "recommend",
     "record_party_decision",
+    "render_document",
     "send_report",
     "set_up_council",
     "standings",

@@ -7,6 +7,7 @@ then nơi nhận and the signatures."""
 from __future__ import annotations
 
 import io
+from copy import deepcopy
 
 from congvu.inspect.documents.model import (
     MOTTO,
@@ -22,9 +23,11 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 FONT = "Times New Roman"
+BODY_SIZE = 13  # pt, the Normal style's
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
 LEFT = WD_ALIGN_PARAGRAPH.LEFT
@@ -42,15 +45,27 @@ def add_line(
     align: int = CENTER,
     indent: bool = False,
 ) -> None:
-    """One paragraph of one run in ``container`` (the document or a table cell)."""
-    p = container.add_paragraph()  # type: ignore[attr-defined]
+    """One paragraph of one run in ``container`` (the document or a table cell); a new
+    cell's own empty paragraph takes the first line, so no cell opens with a blank line."""
+    existing = container.paragraphs  # type: ignore[attr-defined]
+    fresh = len(existing) == 1 and not existing[0].runs
+    p = existing[0] if fresh else container.add_paragraph()  # type: ignore[attr-defined]
     p.alignment = align
     p.paragraph_format.space_after = Pt(3)
     if indent:
         p.paragraph_format.first_line_indent = Cm(1)
     run = p.add_run(text)
-    run.bold, run.italic, run.underline = bold, italic, underline
-    run.font.size, run.font.name = Pt(size), FONT
+    # Only what differs from the Normal style is written: each property is an XML element
+    # and a long list has thousands of runs.
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
+    if underline:
+        run.underline = True
+    if size != BODY_SIZE:
+        run.font.size = Pt(size)
+    run.font.name = FONT
 
 
 def _page(doc: object, landscape: bool) -> None:
@@ -63,7 +78,7 @@ def _page(doc: object, landscape: bool) -> None:
         section.top_margin, section.bottom_margin = Mm(20), Mm(20)
         section.left_margin, section.right_margin = Mm(30), Mm(20)
     style = doc.styles["Normal"]  # type: ignore[attr-defined]
-    style.font.name, style.font.size = FONT, Pt(13)
+    style.font.name, style.font.size = FONT, Pt(BODY_SIZE)
 
 
 def _header(doc: object, d: OfficialDocument) -> None:
@@ -72,8 +87,6 @@ def _header(doc: object, d: OfficialDocument) -> None:
     head = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = head.rows[0].cells
-    left.paragraphs[0].text = ""
-    right.paragraphs[0].text = ""
     if d.superior:
         add_line(left, d.superior.upper(), size=12)
     if d.issuer:
@@ -105,17 +118,28 @@ def _block(doc: object, block: Block) -> None:
 def _table(doc: object, block: Table) -> None:
     if block.caption:
         add_line(doc, block.caption, bold=True)
-    table = doc.add_table(rows=1, cols=len(block.header))  # type: ignore[attr-defined]
+    width = len(block.header)
+    table = doc.add_table(rows=2 if block.rows else 1, cols=width)  # type: ignore[attr-defined]
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, block.header, strict=True):
-        cell.paragraphs[0].text = ""
-        add_line(cell, text, bold=True, size=12)
-    for row in block.rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.paragraphs[0].text = ""
-            add_line(cell, text, size=12, align=LEFT)
+    cells = table._cells
+    for col, text in enumerate(block.header):
+        add_line(cells[col], text, bold=True, size=12)
+    if not block.rows:
+        return
+    for col in range(width):
+        add_line(cells[width + col], "-", size=12, align=LEFT)  # a w:t for each text
+    # One row is built through python-docx, the others are copies of its XML with their
+    # texts set: python-docx takes milliseconds a cell, which made a 500-row list take
+    # seconds; a copy takes microseconds.
+    template = table.rows[1]._tr
+    rows = [template] + [deepcopy(template) for _ in block.rows[1:]]
+    for tr, values in zip(rows, block.rows, strict=True):
+        for t, text in zip(tr.iter(qn("w:t")), values, strict=True):
+            t.text = text
+            t.set(qn("xml:space"), "preserve")
+        if tr is not template:
+            table._tbl.append(tr)
 
 
 def _signature(cell: object, s: Signature) -> None:
@@ -134,13 +158,10 @@ def _footer(doc: object, d: OfficialDocument) -> None:
     if len(signatures) > 1:
         row = doc.add_table(rows=1, cols=len(signatures))  # type: ignore[attr-defined]
         for cell, s in zip(row.rows[0].cells, signatures, strict=True):
-            cell.paragraphs[0].text = ""
             _signature(cell, s)
         signatures = []
     foot = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
     left, right = foot.rows[0].cells
-    left.paragraphs[0].text = ""
-    right.paragraphs[0].text = ""
     if recipients:
         add_line(left, "Nơi nhận:", bold=True, italic=True, size=12, align=LEFT)
         for i, r in enumerate(recipients):

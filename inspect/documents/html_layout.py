@@ -55,3 +55,15 @@ def stylesheet_text() -> str:
     loader = PackageLoader("congvu.templates", "static")
     source, _, _ = loader.get_source(_environment, "css/document.css")
     return source
+
+
+def standalone_page(page: str) -> str:
+    """A page rendered by ``render_html`` made into one file to keep or send: its print
+    stylesheet inlined (the Content-Security-Policy that forbids this applies to the web
+    app, not to a file opened from disk), its script and print button removed."""
+    css = stylesheet_text()
+    page = page.replace(f'<link rel="stylesheet" href="{STYLESHEET}">', f"<style>\n{css}</style>")
+    page = page.replace(f'<script src="{SCRIPT}" defer></script>', "")
+    return page.replace(
+        '<div class="toolbar"><button type="button" data-print>In văn bản</button></div>', ""
+    )

@@ -45,6 +45,43 @@ class Table:
 
 
 Block = Paragraph | NumberedItems | Table
+Cell = str | int | float | date | None
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """One sheet: its tab ``name`` (≤ 31 characters), a ``caption`` above the table, the
+    header, the rows and the columns summed in the totals row (0-based)."""
+
+    name: str
+    caption: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    totals: Sequence[int] = ()
+    widths: Sequence[float] = ()
+
+    def as_table(self) -> Table:
+        """The same list as a table of a .docx or a page: dates dd/mm/yyyy, and the totals
+        row summed here (the workbook has them as formulas)."""
+        rows = [[cell_text(v) for v in row] for row in self.rows]
+        if self.totals:
+            sums: list[str] = []
+            for col in range(1, len(self.header)):
+                numbers = [r[col] for r in self.rows]
+                total = sum(v for v in numbers if isinstance(v, int | float))
+                sums.append(cell_text(total) if col in self.totals else "")
+            rows.append(["Tổng cộng", *sums])
+        return Table(self.header, rows, self.caption)
+
+
+def cell_text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")  # Vietnamese decimal comma: 4,5
+    return str(value)
 
 
 @dataclass(frozen=True)

@@ -1,34 +1,37 @@
-"""Render a document to a format by name, off the event loop: building a .docx or a page
-takes tens of milliseconds of CPU that a web worker must not spend between requests."""
+"""Render a document to a format by name, off the event loop: building a .docx, a page or
+a workbook takes tens of milliseconds of CPU that a web worker must not spend between
+requests."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from congvu.inspect.documents.docx_layout import DOCX_MEDIA_TYPE, render_docx
 from congvu.inspect.documents.html_layout import HTML_MEDIA_TYPE, render_html
-from congvu.inspect.documents.model import OfficialDocument
+from congvu.inspect.documents.model import OfficialDocument, SheetTable
+from congvu.inspect.documents.xlsx_layout import XLSX_MEDIA_TYPE, render_xlsx
 
 FORMATS = ("docx", "html")
-MEDIA_TYPES = {
-    "docx": DOCX_MEDIA_TYPE,
-    "html": HTML_MEDIA_TYPE,
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
+WITH_LISTS = ("docx", "html", "xlsx")  # a document with lists is also a workbook
+MEDIA_TYPES = {"docx": DOCX_MEDIA_TYPE, "html": HTML_MEDIA_TYPE, "xlsx": XLSX_MEDIA_TYPE}
 
 
-def render_sync(document: OfficialDocument, fmt: str) -> bytes:
-    """The document's bytes in ``fmt`` ("docx" or "html", the page in UTF-8)."""
+def render_sync(document: OfficialDocument, fmt: str, tables: Sequence[SheetTable] = ()) -> bytes:
+    """The document's bytes in ``fmt``: "docx", "html" (the page in UTF-8) or "xlsx" (its
+    ``tables`` as sheets under its header)."""
     if fmt == "html":
         return render_html(document).encode()
     if fmt == "docx":
         return render_docx(document)
+    if fmt == "xlsx":
+        return render_xlsx(document, tables)
     raise ValueError(f"unknown document format {fmt!r}")
 
 
-async def render(document: OfficialDocument, fmt: str) -> bytes:
+async def render(document: OfficialDocument, fmt: str, tables: Sequence[SheetTable] = ()) -> bytes:
     """``render_sync`` in a worker thread."""
-    return await asyncio.to_thread(render_sync, document, fmt)
+    return await asyncio.to_thread(render_sync, document, fmt, tables)
 
 
 def media_type(file_name: str) -> str:

@@ -5,6 +5,10 @@ and collective levels."""
 from __future__ import annotations
 
 from congvu.inspect.emulation.services.boards import board, period_row
+from congvu.inspect.emulation.services.catalogue import DOCUMENTS, render_document
+from congvu.inspect.emulation.services.documents import KINDS as DOCUMENT_KINDS
+from congvu.inspect.emulation.services.documents import PER_OFFICIAL as PER_OFFICIAL_DOCUMENTS
+from congvu.inspect.emulation.services.documents import document
 from congvu.inspect.emulation.services.kpi_import import import_sheets
 from congvu.inspect.emulation.services.periods import (
     all_periods,
@@ -26,12 +30,16 @@ from congvu.inspect.emulation.services.sheets import (
 from congvu.inspect.emulation.tables import SheetAuthor
 
 __all__ = [
+    "DOCUMENTS",
+    "DOCUMENT_KINDS",
+    "PER_OFFICIAL_DOCUMENTS",
     "SheetAuthor",
     "add_initiative",
     "all_periods",
     "board",
     "contest",
     "data_hash",
+    "document",
     "import_sheets",
     "lock_period",
     "my_sheet",
@@ -39,6 +47,7 @@ __all__ = [
     "period_name",
     "period_row",
     "rate_collective",
+    "render_document",
     "reopen_period",
     "save_sheet",
     "unit_board",

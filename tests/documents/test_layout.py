@@ -137,3 +137,16 @@ def test_unknown_day_number_and_format() -> None:
     assert rendering.media_type("a.docx").endswith("wordprocessingml.document")
     assert rendering.disposition("a.html") == 'inline; filename="a.html"'
     assert rendering.disposition("a.xlsx") == 'attachment; filename="a.xlsx"'
+
+
+def test_a_long_list_keeps_every_row_in_order() -> None:
+    rows = [[str(n), f"Người {n}", ""] for n in range(1, 301)]
+    long = OfficialDocument(
+        issuer="Sở Nội vụ", superior="", number="1/BC", place="Thử Nghiệm",
+        issued_on=date(2026, 3, 5), kind_name="Báo cáo", summary="",
+        body=[Table(["STT", "Họ và tên", "Ghi chú"], rows)], signatures=[Signature("Giám đốc")],
+    )  # fmt: skip
+    doc = Document(io.BytesIO(rendering.render_sync(long, "docx")))
+    (table,) = [t for t in doc.tables if t.style.name == "Table Grid"]
+    read = [[c.text for c in row.cells] for row in table.rows]
+    assert read[0] == ["STT", "Họ và tên", "Ghi chú"] and read[1:] == rows

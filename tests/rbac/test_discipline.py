@@ -77,8 +77,9 @@ MATRIX: dict[Route, Expect] = {
     ("POST", "/discipline/{case_id:int}/appeals/{appeal_id:int}"): managed(303),
     ("GET", "/discipline/{case_id:int}/documents/{kind:str}"): managed(200),
     ("GET", "/my-discipline"): same(roles(200, ("official",))),
+    ("GET", "/discipline/report"): same(roles(200, MANAGERS)),
 }
-LISTS = {("GET", "/discipline"), ("GET", "/my-discipline")}
+LISTS = {("GET", "/discipline"), ("GET", "/my-discipline"), ("GET", "/discipline/report")}
 
 
 def test_every_cross_unit_case_is_denied_in_the_matrix() -> None:

@@ -49,6 +49,7 @@ MATRIX: dict[Route, Expect] = {
         roles(200, MANAGERS)
     ),
     ("GET", "/ratings/{name:str}/units/{code:str}"): scoped(200, READERS),
+    ("GET", "/ratings/{name:str}/units/{code:str}/documents/{kind:str}"): scoped(200, READERS),
     ("GET", "/api/v1/ratings/{name:str}/units/{code:str}"): scoped(200, READERS),
     ("POST", "/ratings/{name:str}/units/{code:str}/sheets/{official_id:int}"): scoped(303, SCORERS),
     ("POST", "/ratings/{name:str}/units/{code:str}/import"): scoped(200, SCORERS),
@@ -97,6 +98,7 @@ def _prepare(m: RatingMatrix) -> Prepare:
             "official_id": officials[target],
             "version": 1,
             "year": 2026,
+            "kind": "thong-bao-xep-loai",
         }
         if path == "/ratings/periods":
             values["period"] = next(m.names)

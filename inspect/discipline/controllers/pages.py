@@ -8,15 +8,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
+from congvu.inspect import clock
 from congvu.inspect.actor import Actor, Role
 from congvu.inspect.discipline import api as discipline
 from congvu.inspect.documents import rendering as documents
 from congvu.inspect.errors import Conflict, Invalid
+from congvu.inspect.periods import parse_report_period, report_scheme
 from congvu.inspect.web.guards import requires_role
 from congvu.rules.discipline import Form
+from congvu.rules.periods import PeriodKind, period_of
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Response, Template
 
 MANAGERS = (Role.PERSONNEL, Role.ADMIN)
@@ -77,6 +80,10 @@ async def _case_page(
             "form_labels": FORM_LABELS,
             "deferral_reasons": discipline.DEFERRAL_REASONS,
             "council_size": discipline.COUNCIL_SIZE,
+            "documents": [
+                (kind, discipline.DOCUMENT_TITLES[kind])
+                for kind in discipline.available_documents(t.file)
+            ],
             "error": (
                 {"field": error.field, "message": error.message} if error is not None else None
             ),
@@ -284,6 +291,30 @@ class DisciplinePages(Controller):
     ) -> Response[bytes]:
         """The document as .docx, or with ``?format=html`` as a page to print."""
         name, content = await discipline.document(request.user, case_id, kind, fmt)
+        return Response(
+            content,
+            media_type=documents.media_type(name),
+            headers={"Content-Disposition": documents.disposition(name)},
+        )
+
+    @get("/discipline/report", name="discipline_report", guards=[requires_role(*MANAGERS)])
+    async def report(
+        self,
+        request: Request[Actor, Any, Any],
+        period: FromQuery[str] = "",
+        unit: FromQuery[str] = "",
+        fmt: Annotated[str, QueryParameter(name="format")] = "docx",
+    ) -> Response[bytes]:
+        """Báo cáo tình hình xử lý kỷ luật of a period (default: the current quarter) for a
+        unit's subtree (default: the actor's scope), as .docx, a page or a workbook."""
+        chosen = (
+            parse_report_period(period)
+            if period.strip()
+            else period_of(clock.today(), PeriodKind.QUARTER, report_scheme())
+        )
+        name, content = await discipline.period_report(
+            request.user, chosen, unit.strip() or None, fmt
+        )
         return Response(
             content,
             media_type=documents.media_type(name),

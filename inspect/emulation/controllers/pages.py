@@ -5,9 +5,10 @@ the error beside its field."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor
+from congvu.inspect.documents import rendering as documents
 from congvu.inspect.emulation import api as emulation
 from congvu.inspect.emulation.services.access import require_manager
 from congvu.inspect.errors import Conflict, Invalid
@@ -15,8 +16,8 @@ from congvu.inspect.organisation.tables import Unit
 from congvu.rules.rating_sheet import GENERAL_MAX
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Redirect, Response, Template
 
 CRITERIA = list(GENERAL_MAX)
 MAX_IMPORT = 10 * 1024 * 1024
@@ -106,6 +107,12 @@ class RatingPages(Controller):
                 "error_official": official_id,
                 "values": values or {},
                 "imported": imported,
+                "documents": [
+                    (kind, title)
+                    for kind, title in emulation.DOCUMENT_KINDS.items()
+                    if kind not in emulation.PER_OFFICIAL_DOCUMENTS
+                    and (kind != "to-trinh-khen-thuong" or board["kind"] == "year")
+                ],
             },
             status_code=400 if error else 200,
         )
@@ -115,6 +122,25 @@ class RatingPages(Controller):
         self, request: Request[Actor, Any, Any], name: FromPath[str], code: FromPath[str]
     ) -> Template:
         return await self._board(request, name, code)
+
+    @get("/{name:str}/units/{code:str}/documents/{kind:str}", name="rating_document")
+    async def document(
+        self,
+        request: Request[Actor, Any, Any],
+        name: FromPath[str],
+        code: FromPath[str],
+        kind: FromPath[str],
+        fmt: Annotated[str, QueryParameter(name="format")] = "docx",
+        official: FromQuery[int | None] = None,
+    ) -> Response[bytes]:
+        """One document of the board (the lists, or an official's with ``?official=``) as
+        .docx, a page to print (``?format=html``) or a workbook (``?format=xlsx``)."""
+        file_name, content = await emulation.document(request.user, name, code, kind, fmt, official)
+        return Response(
+            content,
+            media_type=documents.media_type(file_name),
+            headers={"Content-Disposition": documents.disposition(file_name)},
+        )
 
     @post(
         "/{name:str}/units/{code:str}/sheets/{official_id:int}",
