@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from congvu.inspect import cpu_pool
 from congvu.inspect.actor import Actor
 from congvu.inspect.discipline.services.loading import CaseFile, load, require_manager
 from congvu.inspect.discipline.tables import CaseStage
@@ -64,7 +65,10 @@ def _paragraph(
     run.font.size, run.font.name = Pt(size), _FONT
 
 
-def _render(t: _Text) -> bytes:
+def render_docx(t: _Text) -> bytes:
+    """The .docx of ``t``. python-docx builds it in Python, holding the GIL: called in the
+    CPU pool (``cpu_pool.run``), never on the event loop."""
+    cpu_pool.off_loop()
     doc = Document()
     for section in doc.sections:
         section.top_margin, section.bottom_margin = Cm(2), Cm(2)
@@ -216,4 +220,4 @@ async def document(actor: Actor, case_id: int, kind: str) -> tuple[str, bytes]:
         "giay-trieu-tap": _summons,
         "quyet-dinh": _decision,
     }[kind]
-    return f"{kind}-{case_id}.docx", _render(build(file, org))
+    return f"{kind}-{case_id}.docx", await cpu_pool.run(render_docx, build(file, org))
