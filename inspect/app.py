@@ -21,7 +21,7 @@ import redis.asyncio as aioredis
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.constants import default_queue_name
-from congvu.inspect import db, i18n, logs
+from congvu.inspect import cpu_pool, db, i18n, logs
 from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.background.controllers import ROUTES as BACKGROUND_ROUTES
@@ -197,6 +197,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     settings.checkpoint_key,
                     settings.checkpoint_keep,
                 )
+                # Closed after the embedded worker, whose jobs use it.
+                await stack.enter_async_context(cpu_pool.running(settings.cpu_workers))
                 if embedded is not None:
                     await stack.enter_async_context(embedded_worker(redis_url))
                 # Requests only append audit events; this seals them within a second.

@@ -14,8 +14,10 @@ import functools
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import msgspec
 from congvu.inspect.settings import Settings
 from piccolo.engine.base import Engine
@@ -91,6 +93,30 @@ async def atomic() -> AsyncIterator[None]:
                 yield
     finally:
         _in_write.reset(token)
+
+
+@asynccontextmanager
+async def sqlite_write_attached(path: Path, alias: str) -> AsyncIterator[Any]:
+    """SQLite: a write transaction (behind the same lock, IMMEDIATE) on a connection of its
+    own, with the database file ``path`` attached as ``alias``: rows prepared in another
+    process are copied by SQLite's own code (``INSERT … SELECT``), not bound one by one in
+    this one. A connection of its own because ATTACH cannot happen inside a transaction,
+    and a Piccolo transaction begins as it opens."""
+    db = engine()
+    assert isinstance(db, SQLiteEngine), "SQLite only"
+    async with _write_lock():
+        conn = await aiosqlite.connect(db.path, timeout=30)
+        try:
+            await conn.execute(f"ATTACH DATABASE ? AS {alias}", (str(path),))
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.rollback()
+                raise
+            await conn.commit()
+        finally:
+            await conn.close()
 
 
 @asynccontextmanager

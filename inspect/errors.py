@@ -3,6 +3,9 @@ problem-details JSON response."""
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 
 class DomainError(Exception):
     status_code = 400
@@ -11,6 +14,10 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in a process of the CPU pool and re-raised here: keep the field.
+        return (functools.partial(type(self), field=self.field), (self.message,))
 
 
 class NotFound(DomainError):

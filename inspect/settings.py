@@ -58,6 +58,9 @@ class Settings:
     # Uploaded exports (MB = 2**20 bytes). A 1,000,000-row one-stop CSV is about 215 MB,
     # as XLSX 66 MB zipped and 525 MB unpacked (the demo export generator).
     max_upload_mb: int = 256
+    # Processes for CPU-heavy work (parsing an import, building a workbook): outside the
+    # web process, whose event loop (and embedded worker) they would hold up.
+    cpu_workers: int = 2
     # An XLSX is looked into before it is parsed: what it unpacks to, its cells (as its
     # sheets' dimensions say) and its sheets; its shared strings never outnumber its cells.
     xlsx_max_unpacked_mb: int = 1024
@@ -318,6 +321,7 @@ KNOWN_VARIABLES = frozenset(
         "CONGVU_REPORT_PERIODS",
         "CONGVU_LOG_FORMAT",
         "CONGVU_MAX_UPLOAD_MB",
+        "CONGVU_CPU_WORKERS",
         "CONGVU_XLSX_MAX_UNPACKED_MB",
         "CONGVU_XLSX_MAX_CELLS",
         "CONGVU_XLSX_MAX_SHEETS",
@@ -372,6 +376,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         report_periods=_report_periods(env.get("CONGVU_REPORT_PERIODS", "nd09")),
         log_format=_log_format(env.get("CONGVU_LOG_FORMAT", "text")),
         max_upload_mb=_positive_int("CONGVU_MAX_UPLOAD_MB", env.get("CONGVU_MAX_UPLOAD_MB", "256")),
+        cpu_workers=_positive_int("CONGVU_CPU_WORKERS", env.get("CONGVU_CPU_WORKERS", "2")),
         xlsx_max_unpacked_mb=_positive_int(
             "CONGVU_XLSX_MAX_UNPACKED_MB", env.get("CONGVU_XLSX_MAX_UNPACKED_MB", "1024")
         ),

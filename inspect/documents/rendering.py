@@ -4,9 +4,9 @@ requests."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 
+from congvu.inspect import cpu_pool
 from congvu.inspect.documents.docx_layout import DOCX_MEDIA_TYPE, render_docx
 from congvu.inspect.documents.html_layout import HTML_MEDIA_TYPE, render_html
 from congvu.inspect.documents.model import OfficialDocument, SheetTable
@@ -20,6 +20,7 @@ MEDIA_TYPES = {"docx": DOCX_MEDIA_TYPE, "html": HTML_MEDIA_TYPE, "xlsx": XLSX_ME
 def render_sync(document: OfficialDocument, fmt: str, tables: Sequence[SheetTable] = ()) -> bytes:
     """The document's bytes in ``fmt``: "docx", "html" (the page in UTF-8) or "xlsx" (its
     ``tables`` as sheets under its header)."""
+    cpu_pool.off_loop()
     if fmt == "html":
         return render_html(document).encode()
     if fmt == "docx":
@@ -30,8 +31,9 @@ def render_sync(document: OfficialDocument, fmt: str, tables: Sequence[SheetTabl
 
 
 async def render(document: OfficialDocument, fmt: str, tables: Sequence[SheetTable] = ()) -> bytes:
-    """``render_sync`` in a worker thread."""
-    return await asyncio.to_thread(render_sync, document, fmt, tables)
+    """``render_sync`` in the CPU pool (python-docx and xlsxwriter hold the GIL: a thread
+    of the web process would still stall its event loop); a thread where none is open."""
+    return await cpu_pool.run(render_sync, document, fmt, tuple(tables))
 
 
 def media_type(file_name: str) -> str:

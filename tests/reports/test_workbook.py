@@ -10,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from congvu.inspect import cpu_pool
 from congvu.inspect.actor import SYSTEM
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.inspections.tables import AttendanceCheck, Finding, Inspection
@@ -177,6 +178,8 @@ async def test_raw_data_is_split_before_the_row_limit(
     quarter: Quarter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(raw, "MAX_ROWS", 3)  # a header and two rows a sheet
+    # The patched limit lives in this process: no pool, so the build runs in a thread.
+    monkeypatch.setattr(cpu_pool, "_pool", None)
     built = await build(quarter)
     book = openpyxl.load_workbook(built.path)
     parts = [n for n in book.sheetnames if n.startswith("DL Hồ sơ")]

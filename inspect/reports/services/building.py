@@ -12,14 +12,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import importlib.metadata
+import pickle
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from congvu.inspect import clock
+from congvu.inspect import clock, cpu_pool
 from congvu.inspect.actor import Actor
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid, NotFound
@@ -28,7 +30,7 @@ from congvu.inspect.periods import parse_report_period
 from congvu.inspect.reports.services.access import report_unit
 from congvu.inspect.reports.services.figures import ANNUAL_COVERAGE_TARGET, compute_figures
 from congvu.inspect.reports.services.layout import Book, ReportContext
-from congvu.inspect.reports.services.reading import Window, read_report_data
+from congvu.inspect.reports.services.reading import Window, read_report_data_here
 from congvu.inspect.reports.services.sheets import SHEETS, titles
 from congvu.inspect.reports.tables import ReportSnapshot
 from congvu.rules.calendar import default_calendar
@@ -116,9 +118,33 @@ async def build_report(
     window = Window.of(period)
     zone = clock.zone()
     await step(0, STEPS, "Đang đọc số liệu")
-    data = await read_report_data(unit["path"], window, zone)
-    data_hash = data.data_hash()
-    versions = rule_versions(period.last_day)
+    # Reading into frames, hashing and aggregating are CPU work: in the CPU pool, which
+    # leaves the figures in a file of its own until the workbook is written.
+    work = media_dir / "reports" / ".work"
+    await asyncio.to_thread(work.mkdir, parents=True, exist_ok=True)
+    figures_file = work / f"figures-{uuid.uuid4().hex}.pickle"
+    try:
+        return await _build(
+            actor, period, unit, window, zone, media_dir, job_id, step, figures_file
+        )
+    finally:
+        await asyncio.to_thread(figures_file.unlink, missing_ok=True)
+
+
+async def _build(
+    actor: Actor,
+    period: Period,
+    unit: dict[str, Any],
+    window: Window,
+    zone: ZoneInfo,
+    media_dir: Path,
+    job_id: uuid.UUID | None,
+    step: Progress,
+    figures_file: Path,
+) -> BuiltReport:
+    data_hash, versions, calendar_version = await cpu_pool.run(
+        gather_figures, unit["path"], unit["id"], window, zone, figures_file
+    )
     generator = generator_version()
     latest = (
         await ReportSnapshot.select()
@@ -143,7 +169,6 @@ async def build_report(
             latest["id"], latest["version"], data_hash, media_dir / latest["file_path"], True
         )
     await step(1, STEPS, "Đang tổng hợp")
-    figures = compute_figures(data, unit["id"], window)
     parent = None
     if unit["parent"] is not None:
         parent = await Unit.select(Unit.name).where(Unit.id == unit["parent"]).first()
@@ -207,7 +232,7 @@ async def build_report(
         version=version,
         data_hash=data_hash,
         rule_versions=versions,
-        calendar_version=default_calendar().version,
+        calendar_version=calendar_version,
         generator_version=generator,
         parameters=parameters,
         contents=contents,
@@ -215,7 +240,7 @@ async def build_report(
     path = media_dir / relative
     await step(2, STEPS, "Đang ghi tệp Excel")
     try:
-        digest, size = await asyncio.to_thread(write_workbook, path, ctx, figures)
+        digest, size = await cpu_pool.run(write_workbook_file, path, ctx, figures_file)
     except BaseException:
         async with atomic():
             await ReportSnapshot.delete().where(ReportSnapshot.id == snapshot_id)
@@ -226,6 +251,26 @@ async def build_report(
         ).where(ReportSnapshot.id == snapshot_id)
     await step(STEPS, STEPS, "Đã lập báo cáo")
     return BuiltReport(snapshot_id, version, data_hash, path, False)
+
+
+def gather_figures(
+    unit_path: str, root_id: int, window: Window, zone: ZoneInfo, figures_file: Path
+) -> tuple[str, dict[str, str], str]:
+    """In the CPU pool: read the subtree's rows, aggregate them into ``figures_file``;
+    answers the data's hash (``ReportData.data_hash``), the rule packs' versions and the
+    calendar's (the first use in a process loads them: a second and more)."""
+    cpu_pool.off_loop()
+    data = read_report_data_here(unit_path, window, zone)
+    figures_file.write_bytes(pickle.dumps(compute_figures(data, root_id, window)))
+    versions = rule_versions(window.period.last_day)
+    return data.data_hash(), versions, default_calendar().version
+
+
+def write_workbook_file(path: Path, ctx: ReportContext, figures_file: Path) -> tuple[str, int]:
+    """In the CPU pool: ``write_workbook`` with the figures ``gather_figures`` left.
+    xlsxwriter writes in Python, holding the GIL for the whole workbook."""
+    cpu_pool.off_loop()
+    return write_workbook(path, ctx, pickle.loads(figures_file.read_bytes()))
 
 
 def write_workbook(path: Path, ctx: ReportContext, figures: Any) -> tuple[str, int]:

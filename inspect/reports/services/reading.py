@@ -17,10 +17,12 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import numpy as np
 import pandas as pd
-from congvu.inspect import db
+from congvu.inspect import cpu_pool, db
 from congvu.inspect.organisation.tables import Unit
+from congvu.inspect.settings import get_settings
 from congvu.rules.periods import Period, PeriodKind
 from piccolo.engine.sqlite import SQLiteEngine
 
@@ -294,9 +296,41 @@ def _sorted(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return frame.sort_values(by, kind="stable").reset_index(drop=True) if len(frame) else frame
 
 
+async def _postgres_read(dsn: str, queries: dict[str, Query]) -> dict[str, pd.DataFrame]:
+    """``_read`` on a connection of its own, for a process of the CPU pool (which has no
+    pool of connections): the same snapshot of the database for every query."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        frames = {}
+        async with conn.transaction(isolation="repeatable_read", readonly=True):
+            for name, (sql, args, columns) in queries.items():
+                numbered = sql
+                for n in range(1, sql.count("{}") + 1):
+                    numbered = numbered.replace("{}", f"${n}", 1)
+                rows = [dict(r) for r in await conn.fetch(numbered, *args)]
+                frames[name] = pd.DataFrame.from_records(rows, columns=columns)
+        return frames
+    finally:
+        await conn.close()
+
+
+def read_report_data_here(unit_path: str, window: Window, zone: ZoneInfo) -> ReportData:
+    """``read_report_data`` for a process of the CPU pool, where the frames are built and
+    aggregated without holding up the web process (no event loop runs here)."""
+    cpu_pool.off_loop()
+    queries = _queries(unit_path, window, zone)
+    engine = db.engine()
+    if isinstance(engine, SQLiteEngine):
+        return _report_data(_sqlite_read(engine.path, queries), zone)
+    return _report_data(asyncio.run(_postgres_read(get_settings().database_url, queries)), zone)
+
+
 async def read_report_data(unit_path: str, window: Window, zone: ZoneInfo) -> ReportData:
     """The rows of ``unit_path``'s subtree a workbook for ``window`` needs."""
-    frames = await _read(_queries(unit_path, window, zone))
+    return _report_data(await _read(_queries(unit_path, window, zone)), zone)
+
+
+def _report_data(frames: dict[str, pd.DataFrame], zone: ZoneInfo) -> ReportData:
     units = _sorted(frames["units"], ["id"])
     _dates(units, ("valid_from", "valid_to"))
     inspections = _sorted(frames["inspections"], ["id"])

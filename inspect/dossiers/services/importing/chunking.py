@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from congvu.inspect import cpu_pool
 from congvu.inspect.dossiers.services.importing.lateness import (
     evaluate_lateness,
     pause_intervals,
@@ -380,6 +381,8 @@ def _with_verdicts(
 
 
 def warm_up(as_of: date) -> None:
+    """The rules engine's first evaluation in this process (calendar, rule packs)."""
+    cpu_pool.off_loop()
     received = np.array([np.datetime64(as_of, "s")])
     evaluate_lateness(pd.DataFrame({"received_at": received, "unit": [0]}), as_of)
 

@@ -27,6 +27,7 @@ import asyncio
 import collections
 import contextlib
 import hashlib
+import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -35,21 +36,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from congvu.inspect import clock, db
+from congvu.inspect import clock, cpu_pool, db
 from congvu.inspect.actor import Actor, Role
-from congvu.inspect.dossiers.services.importing.chunking import (
-    Chunk,
-    Directory,
-    prepare_chunk,
-    warm_up,
-)
+from congvu.inspect.dossiers.services.importing.chunking import Directory, warm_up
+from congvu.inspect.dossiers.services.importing.feeding import ChunkFeed, FileJob
 from congvu.inspect.dossiers.services.importing.mappings import saved_mapping
 from congvu.inspect.dossiers.services.importing.reading import (
     FIELD_BY_NAME,
     Source,
     map_headers,
     open_source,
-    read_chunks,
 )
 from congvu.inspect.dossiers.services.importing.rows import Rejection
 from congvu.inspect.dossiers.services.importing.screening import UploadLimits, screen
@@ -252,12 +248,10 @@ async def import_dossiers(
     if not request.path.exists():
         raise Invalid("Không tìm thấy tệp cần nhập.", field="file")
     # Looking into the file and reading its header are CPU work (an XLSX's shared strings
-    # are all parsed on opening): in a thread, so the web process (and, in embedded mode,
-    # the worker inside it) keeps answering.
-    await asyncio.to_thread(
-        screen, request.path, request.file_name, UploadLimits.of(get_settings())
-    )
-    source = await asyncio.to_thread(open_source, request.path, request.file_name)
+    # are all parsed on opening): in the CPU pool, so the web process (and, in embedded
+    # mode, the worker inside it) keeps answering.
+    await cpu_pool.run(screen, request.path, request.file_name, UploadLimits.of(get_settings()))
+    source = await cpu_pool.run(open_source, request.path, request.file_name)
     mapping = map_headers(source.headers, await saved_mapping(request.mapping_name))
     missing = [
         FIELD_BY_NAME[name].label
@@ -275,10 +269,11 @@ async def import_dossiers(
     exported_at = request.exported_at or clock.now()
     if exported_at.tzinfo is None:
         exported_at = exported_at.replace(tzinfo=clock.zone())
-    # Hashing a large file takes a while; the rules engine's first evaluation in this
-    # process (calendar, rule packs) is prepared meanwhile.
+    # Hashing a large file takes a while (hashlib releases the GIL: a thread is enough);
+    # the rules engine's first evaluation in a pool process (calendar, rule packs) is
+    # prepared meanwhile.
     checksum, _ = await asyncio.gather(
-        asyncio.to_thread(file_checksum, request.path), asyncio.to_thread(warm_up, as_of)
+        asyncio.to_thread(file_checksum, request.path), cpu_pool.run(warm_up, as_of)
     )
     replay_key = hashlib.sha256(
         repr(
@@ -306,35 +301,38 @@ async def import_dossiers(
     stage: Stage = SqliteStage(merge) if db.is_sqlite() else PostgresStage(merge)
     counts = Counts()
     rejected: list[Rejection] = []
-    seen_codes: dict[str, int] = {}
     started = time.monotonic()
     first_data_row = source.header_row + 2  # 1-based row number of the first data row
     total = max(source.estimated_rows, 1)
-    reader = read_chunks(source, sorted(set(mapping.values())), chunk_rows)
+    job = FileJob(
+        source,
+        sorted(set(mapping.values())),
+        mapping,
+        directory,
+        as_of,
+        chunk_rows,
+        first_data_row,
+        get_settings().var_dir / "import-chunks" / f"batch-{batch_id}-{uuid.uuid4().hex}",
+        os.getpid(),
+        sqlite_stage=isinstance(stage, SqliteStage),
+    )
+    feed: ChunkFeed | None = None
 
-    def next_chunk(first_row: int) -> tuple[int, Chunk] | None:
-        raw = next(reader, None)
-        if raw is None:
-            return None
-        chunk = prepare_chunk(raw, first_row, mapping, source.headers, directory, seen_codes, as_of)
-        return raw.num_rows, chunk
-
-    # Chunks handed to the stage and not yet written: the stage prepares chunk k+1 (in a
-    # thread) while the database takes chunk k; two in flight bound the memory.
+    # Chunks handed to the stage and not yet written: the pool prepares chunk k+1 while
+    # the database takes chunk k; two in flight bound the memory.
     writing: collections.deque[asyncio.Task[None]] = collections.deque()
     try:
         await stage.open()
         await progress(0, total, "Đang đọc tệp")
+        feed = ChunkFeed.start(job)
         while True:
-            # Parsing runs in a thread while earlier chunks are written: Arrow and numpy
-            # release the GIL, and the database works in its own process.
-            prepared = await asyncio.to_thread(next_chunk, first_data_row + counts.read)
+            prepared = await feed.next()
             while writing and (prepared is None or len(writing) >= _IN_FLIGHT):
                 await writing.popleft()
             if prepared is None:
                 break
-            size, chunk = prepared
-            counts.read += size
+            chunk = prepared
+            counts.read += chunk.size
             counts.rejected += len(chunk.rejected)
             rejected += chunk.rejected
             for status, n in chunk.by_status.items():
@@ -369,6 +367,8 @@ async def import_dossiers(
             with contextlib.suppress(BaseException):
                 await task
         try:
+            if feed is not None:
+                await feed.close()
             await stage.close()
         finally:
             async with db.atomic():
@@ -380,6 +380,7 @@ async def import_dossiers(
                     }
                 ).where(ImportBatch.id == batch_id)
         raise
+    await feed.close()
     await stage.close()
     await progress(counts.read, counts.read, "Đã nhập xong")
     return {

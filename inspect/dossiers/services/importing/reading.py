@@ -19,6 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from congvu.inspect import cpu_pool
 from congvu.inspect.dossiers.services.importing.screening import refuse
 
 # --- fields and header presets ---------------------------------------------------------
@@ -276,7 +277,9 @@ CELL_TOO_LONG = (
 
 def open_source(path: Path, file_name: str | None = None) -> Source:
     """The export's kind, encoding, delimiter and header (``file_name``, the name its
-    sender gave it, names it in a refusal). Blocking and CPU-bound: run it in a thread."""
+    sender gave it, names it in a refusal). Blocking and CPU-bound: run it in the CPU pool
+    (``cpu_pool.run``)."""
+    cpu_pool.off_loop()
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _open_xlsx(path, file_name or path.name)
     with path.open("rb") as handle:

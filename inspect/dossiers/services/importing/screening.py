@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from congvu.inspect import cpu_pool
 from congvu.inspect.errors import Invalid
 from congvu.inspect.i18n import current_locale, gettext
 from congvu.inspect.settings import Settings
@@ -120,8 +121,9 @@ def sniff(file_name: str, head: bytes) -> None:
 
 
 def screen(path: Path, file_name: str, limits: UploadLimits) -> None:
-    """Refuse an upload before it is parsed (module docstring). Blocking: run it in a
-    thread."""
+    """Refuse an upload before it is parsed (module docstring). Blocking and CPU-bound:
+    run it in the CPU pool (``cpu_pool.run``)."""
+    cpu_pool.off_loop()
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     sniff(file_name, head)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -138,7 +140,7 @@ class Stage:
     before ``finish`` commits."""
 
     async def open(self) -> None: ...
-    async def add(self, good: pa.Table, counts: Counts) -> None: ...
+    async def add(self, good: pa.Table | Path, counts: Counts) -> None: ...
     async def finish(
         self, counts: Counts, rejected: list[Rejection], batch: dict[str, Any]
     ) -> None: ...
@@ -201,7 +203,11 @@ class PostgresStage(Stage):
         # every row is new, no need to look each code up.
         self.empty = not await self.conn.fetchval("SELECT EXISTS (SELECT 1 FROM dossier)")
 
-    async def add(self, good: pa.Table, counts: Counts) -> None:
+    async def add(self, good: pa.Table | Path, counts: Counts) -> None:
+        assert isinstance(good, pa.Table), "PostgreSQL stages Arrow tables"
+        await self._add_rows(good, counts)
+
+    async def _add_rows(self, good: pa.Table, counts: Counts) -> None:
         """May run while the previous chunk is being written: the connection is taken
         only to look codes up and to write, the CSV is made in between."""
         if not good.num_rows:
@@ -300,6 +306,20 @@ class PostgresStage(Stage):
             self.conn = None
 
 
+def write_stage_file(path: Path, good: pa.Table) -> None:
+    """The good rows of a chunk as a SQLite file of their own (table ``rows``, moments as
+    UTC epoch seconds), for ``SqliteStage.add``. Binding each value is Python work: it is
+    done here, in the CPU pool, so the web process only copies the file's rows."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute(f"CREATE TABLE rows ({', '.join(ROW_COLUMNS)})")
+        placeholders = ", ".join("?" for _ in ROW_COLUMNS)
+        connection.executemany(f"INSERT INTO rows VALUES ({placeholders})", _records(good))
+        connection.commit()
+    finally:
+        connection.close()
+
+
 def _records(good: pa.Table) -> list[tuple[Any, ...]]:
     """Rows for SQLite's executemany, moments as UTC epoch seconds."""
     columns = []
@@ -326,7 +346,17 @@ class SqliteStage(Stage):
             await conn.execute(f"DROP TABLE IF EXISTS {self.name}")
             await conn.execute(_SQLITE_STAGE_DDL.format(name=self.name))
 
-    async def add(self, good: pa.Table, counts: Counts) -> None:
+    async def add(self, good: pa.Table | Path, counts: Counts) -> None:
+        """``good``: the rows, or a file ``write_stage_file`` wrote them to (the import's
+        way: only SQLite's code touches them here)."""
+        if isinstance(good, Path):
+            columns = ", ".join(ROW_COLUMNS)
+            async with self.busy, db.sqlite_write_attached(good, "chunk") as conn:
+                await conn.execute(
+                    f"INSERT INTO main.{self.name} ({columns}) SELECT {columns} FROM chunk.rows"
+                )
+            await asyncio.to_thread(good.unlink)
+            return
         records = await asyncio.to_thread(_records, good)
         placeholders = ", ".join("?" for _ in ROW_COLUMNS)
         async with self.busy, db.atomic():

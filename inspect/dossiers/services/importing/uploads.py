@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from arq.connections import ArqRedis
+from congvu.inspect import cpu_pool
 from congvu.inspect.actor import Actor
 from congvu.inspect.background import api as background
 from congvu.inspect.dossiers.services.importing.mappings import saved_mapping
@@ -73,7 +74,7 @@ async def start_upload(
             while block:
                 await asyncio.to_thread(handle.write, block)
                 block = await read(1 << 20)
-        await asyncio.to_thread(screen, target, name, limits or UploadLimits())
+        await cpu_pool.run(screen, target, name, limits or UploadLimits())
     except BaseException:
         target.unlink(missing_ok=True)
         raise
