@@ -133,7 +133,7 @@ def _database_url(value: str, variable: str = "CONGVU_DATABASE_URL") -> str:
 def _migrate_database_url(value: str | None, database_url: str) -> str:
     """The owner's URL: PostgreSQL, on the same server and database as the application's
     (a migration run elsewhere would leave the application's database as it was)."""
-    if value is None or value == database_url:
+    if value is None or not value.strip() or value == database_url:
         return ""
     variable = "CONGVU_MIGRATE_DATABASE_URL"
     owner = urlsplit(_database_url(value, variable))

@@ -11,6 +11,9 @@ checks are tested without a server.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -168,6 +171,28 @@ def test_a_quote_in_a_role_name_or_password_stays_inside_its_quotes() -> None:
     sql = db_roles.roles_sql(owner, db_roles.login_of(APP))
     assert 'CREATE ROLE "own""er"' in sql
     assert "PASSWORD 'pa''ss'" in sql
+
+
+def _db_roles_command(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CONGVU_")}
+    congvu = [sys.executable, "-c", "from congvu.inspect.cli import main; main()"]
+    return subprocess.run(
+        [*congvu, "db-roles"],
+        env={**clean, "CONGVU_SECRET_KEY": "k" * 32, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_congvu_db_roles_prints_the_sql_for_a_superuser() -> None:
+    done = _db_roles_command(CONGVU_DATABASE_URL=APP, CONGVU_MIGRATE_DATABASE_URL=OWNER)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == db_roles.roles_sql(db_roles.login_of(OWNER), db_roles.login_of(APP))
+    one_role = _db_roles_command(CONGVU_DATABASE_URL=APP)
+    assert one_role.returncode != 0
+    assert "CONGVU_MIGRATE_DATABASE_URL" in one_role.stderr
 
 
 def test_the_migrate_url_falls_back_to_the_database_url() -> None:
