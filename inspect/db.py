@@ -12,14 +12,18 @@ import asyncio
 import contextvars
 import functools
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 import msgspec
-from congvu.inspect.settings import Settings
+from congvu.inspect import db_roles
+from congvu.inspect.settings import Settings, get_settings
+from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.apps.migrations.tables import Migration
+from piccolo.conf.apps import Finder
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
@@ -42,13 +46,15 @@ _statements_only = contextvars.ContextVar("congvu_statements_only", default=Fals
 _locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
 
-def engine_for(settings: Settings) -> Engine[Any]:
+def engine_for(settings: Settings, *, owner: bool = False) -> Engine[Any]:
+    """The application's engine, or with ``owner`` the schema owner's (migrations)."""
     if settings.is_sqlite:
         path = settings.sqlite_path
         path.parent.mkdir(parents=True, exist_ok=True)
         return SQLiteEngine(path=str(path), timeout=30)
+    url = settings.owner_database_url if owner else settings.database_url
     # extensions=(): the application role is not a superuser and needs no extension.
-    return PostgresEngine(config={"dsn": settings.database_url}, extensions=())
+    return PostgresEngine(config={"dsn": url}, extensions=())
 
 
 @functools.cache
@@ -272,10 +278,47 @@ async def ping() -> None:
     await engine().run_ddl("SELECT 1;")
 
 
-async def migrate() -> None:
-    """Run the committed Piccolo migrations (authoritative for PostgreSQL)."""
-    from piccolo.apps.migrations.commands.forwards import run_forwards
+async def migrate(settings: Settings | None = None) -> None:
+    """Run the committed Piccolo migrations (authoritative for PostgreSQL).
 
+    With an owner role apart from the application's (``CONGVU_MIGRATE_DATABASE_URL``,
+    see ``db_roles``) they run as the owner, who then grants the application role what
+    it needs; this process's own engine stays the application's."""
+    settings = settings or get_settings()
+    if not settings.separate_owner:
+        await _run_forwards()
+        return
+    owner = engine_for(settings, owner=True)
+    app_login = db_roles.login_of(settings.database_url)
+    with _engine_in_use(owner):
+        await _run_forwards()
+        async with owner.transaction():
+            for statement in db_roles.grants_sql(app_login.role, app_login.database):
+                await owner.run_ddl(statement)
+
+
+async def _run_forwards() -> None:
     result = await run_forwards(app_name="all", migration_id="all")
     if not result.success:
         raise RuntimeError(f"migration failed: {result.message}")
+
+
+@contextmanager
+def _engine_in_use(other: Engine[Any]) -> Iterator[None]:
+    """Piccolo finds its engine in the piccolo_conf module and each table keeps the one
+    it found first: both point at ``other`` for the block, then back."""
+    finder = Finder()
+    conf = finder.get_piccolo_conf_module()
+    if conf is None:  # pragma: no cover - PICCOLO_CONF is set above
+        raise RuntimeError("Piccolo configuration not found")
+    usual = conf.DB
+    tables: list[type[Table]] = [*finder.get_table_classes(), Migration]
+    conf.DB = other
+    for table in tables:
+        table._meta.db = other
+    try:
+        yield
+    finally:
+        conf.DB = usual
+        for table in tables:
+            table._meta.db = usual

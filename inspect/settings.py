@@ -93,11 +93,24 @@ class Settings:
     # ``serve --demo`` only (never from the environment): the sign-in pages show the demo
     # administrator's second-factor secret and current code.
     demo: bool = False
+    # The role that owns the schema and runs the migrations (PostgreSQL); the
+    # application's own role (database_url) owns nothing. Empty: database_url does both.
+    migrate_database_url: str = ""
 
     @property
     def embedded(self) -> bool:
         """Embedded mode (SQLite + in-process worker) is chosen by the absence of a Redis URL."""
         return self.redis_url is None
+
+    @property
+    def owner_database_url(self) -> str:
+        """Where migrations and backups connect: the owner's URL when one is set."""
+        return self.migrate_database_url or self.database_url
+
+    @property
+    def separate_owner(self) -> bool:
+        """PostgreSQL with an owner role apart from the application's."""
+        return self.owner_database_url != self.database_url
 
     @property
     def is_sqlite(self) -> bool:
@@ -122,17 +135,43 @@ def sqlite_path(url: str) -> Path:
     return Path(rest) if rest.startswith("/") else Path.cwd() / rest
 
 
-def _database_url(value: str) -> str:
+def _database_url(value: str, variable: str = "CONGVU_DATABASE_URL") -> str:
     if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
         return value
     parts = urlsplit(value)
     if parts.scheme in ("postgresql", "postgres") and parts.hostname and parts.path.strip("/"):
         return value
     raise SettingsError(
-        "CONGVU_DATABASE_URL",
+        variable,
         f"expected sqlite:///relative/path, sqlite:////absolute/path or "
         f"postgresql://user:password@host:port/database, got {value!r}",
     )
+
+
+def _migrate_database_url(value: str | None, database_url: str) -> str:
+    """The owner's URL: PostgreSQL, on the same server and database as the application's
+    (a migration run elsewhere would leave the application's database as it was)."""
+    if value is None or not value.strip() or value == database_url:
+        return ""
+    variable = "CONGVU_MIGRATE_DATABASE_URL"
+    owner = urlsplit(_database_url(value, variable))
+    app = urlsplit(database_url)
+    if owner.scheme not in ("postgresql", "postgres") or app.scheme not in (
+        "postgresql",
+        "postgres",
+    ):
+        raise SettingsError(variable, "only for PostgreSQL, with a postgresql:// database URL")
+    if not app.username:
+        raise SettingsError("CONGVU_DATABASE_URL", f"must name its role when {variable} is set")
+    if (owner.hostname, owner.port or 5432, owner.path) != (
+        app.hostname,
+        app.port or 5432,
+        app.path,
+    ):
+        raise SettingsError(
+            variable, "must name the same host, port and database as CONGVU_DATABASE_URL"
+        )
+    return value
 
 
 def _redis_url(value: str) -> str:
@@ -265,6 +304,7 @@ def _metrics_token(value: str | None) -> str | None:
 # named by CONGVU_<NAME>_FILE.
 SECRET_NAMES = (
     "CONGVU_DATABASE_URL",
+    "CONGVU_MIGRATE_DATABASE_URL",
     "CONGVU_REDIS_URL",
     "CONGVU_SECRET_KEY",
     "CONGVU_CHECKPOINT_KEY",
@@ -308,6 +348,7 @@ KNOWN_VARIABLES = frozenset(
         "CONGVU_CHECKPOINT_KEEP",
         "CONGVU_METRICS_TOKEN",
         "CONGVU_DATABASE_URL",
+        "CONGVU_MIGRATE_DATABASE_URL",
         "CONGVU_REDIS_URL",
         "CONGVU_VAR_DIR",
         "CONGVU_MEDIA_DIR",
@@ -339,6 +380,7 @@ KNOWN_VARIABLES = frozenset(
         # Read by the test suite and CI only, never by the product.
         "CONGVU_TEST_DATABASE_URL",
         "CONGVU_TEST_REDIS_URL",
+        "CONGVU_TEST_APP_DATABASE_URL",
         "CONGVU_REQUIRE_SERVERS",
         "CONGVU_CI_BENCH",
     }
@@ -414,6 +456,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         remember_device_days=_positive_int(
             "CONGVU_REMEMBER_DEVICE_DAYS", env.get("CONGVU_REMEMBER_DEVICE_DAYS", "30")
+        ),
+        migrate_database_url=_migrate_database_url(
+            env.get("CONGVU_MIGRATE_DATABASE_URL"), database_url
         ),
     )
 

@@ -6,6 +6,12 @@ One suite, two footprints:
 * CI's second run: CONGVU_TEST_DATABASE_URL (PostgreSQL) and CONGVU_TEST_REDIS_URL
   (Redis) point at real servers; with CONGVU_REQUIRE_SERVERS=1 a test that needs a
   server fails instead of skipping.
+
+With CONGVU_TEST_APP_DATABASE_URL as well (CI does), the run has the two roles of a
+deployment (inspect/db_roles.py): CONGVU_TEST_DATABASE_URL's role creates the run's
+database and owns it (it runs the migrations, as CONGVU_MIGRATE_DATABASE_URL), and the
+app runs as CONGVU_TEST_APP_DATABASE_URL's role, which owns nothing. With only
+CONGVU_TEST_DATABASE_URL, as engineers run the suite, one role does both.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from pathlib import Path
 _RUN_DIR = Path(tempfile.mkdtemp(prefix="congvu-tests-"))
 _TEST_DB = os.environ.get("CONGVU_TEST_DATABASE_URL")
 _TEST_REDIS = os.environ.get("CONGVU_TEST_REDIS_URL")
+_TEST_APP_DB = os.environ.get("CONGVU_TEST_APP_DATABASE_URL")
 REQUIRE_SERVERS = os.environ.get("CONGVU_REQUIRE_SERVERS") == "1"
 
 
@@ -52,6 +59,13 @@ def _private_database(url: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def _same_database(url: str, other: str) -> str:
+    """``url``'s role and server, ``other``'s database."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(url)._replace(path=urlsplit(other).path))
+
+
 def _private_redis_db(url: str) -> str:
     """Redis has 16 numbered databases: spread parallel runs over 1-15 (tests flush)."""
     from urllib.parse import urlsplit, urlunsplit
@@ -62,6 +76,8 @@ def _private_redis_db(url: str) -> str:
 
 if _TEST_DB:
     _TEST_DB = _private_database(_TEST_DB)
+    if _TEST_APP_DB:
+        _TEST_APP_DB = _same_database(_TEST_APP_DB, _TEST_DB)
 if _TEST_REDIS:
     _TEST_REDIS = _private_redis_db(_TEST_REDIS)
 
@@ -74,7 +90,11 @@ for _name in [
 ]:
     del os.environ[_name]
 os.environ["CONGVU_VAR_DIR"] = str(_RUN_DIR / "var")
-os.environ["CONGVU_DATABASE_URL"] = _TEST_DB or f"sqlite:///{_RUN_DIR / 'test.sqlite3'}"
+os.environ["CONGVU_DATABASE_URL"] = (
+    (_TEST_DB and _TEST_APP_DB) or _TEST_DB or f"sqlite:///{_RUN_DIR / 'test.sqlite3'}"
+)
+if _TEST_DB and _TEST_APP_DB:
+    os.environ["CONGVU_MIGRATE_DATABASE_URL"] = _TEST_DB
 if _TEST_REDIS:
     os.environ["CONGVU_REDIS_URL"] = _TEST_REDIS
     os.environ["CONGVU_SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
@@ -84,6 +104,7 @@ os.environ["PICCOLO_CONF"] = "congvu.inspect.piccolo_conf"
 os.environ["CONGVU_SECOND_FACTOR_ROLES"] = ""
 
 import asyncio  # noqa: E402
+import functools  # noqa: E402
 from collections.abc import AsyncIterator, Iterator  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -154,8 +175,9 @@ def _database() -> Iterator[None]:
         await db.prepare()
         if not db.is_sqlite():
             # A clean schema per run: the migrations, not leftovers, define it.
-            await db.engine().run_ddl("DROP SCHEMA public CASCADE")
-            await db.engine().run_ddl("CREATE SCHEMA public")
+            owner = db.engine_for(get_settings(), owner=True)
+            await owner.run_ddl("DROP SCHEMA public CASCADE")
+            await owner.run_ddl("CREATE SCHEMA public")
         await db.migrate()
         await db.close()
 
@@ -185,7 +207,16 @@ async def empty_database() -> None:
                 await table.delete(force=True)
     else:
         names = ", ".join(t._meta.tablename for t in tables)
-        await db.engine().run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE;")
+        # As the owner: the application role may not TRUNCATE (the audit trail's rows
+        # would go without the append-only trigger seeing them).
+        await owner_engine().run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE;")
+
+
+@functools.cache
+def owner_engine() -> Any:
+    """The engine of the role that owns the schema (the app's own with one role)."""
+    settings = get_settings()
+    return db.engine_for(settings, owner=True) if settings.separate_owner else db.engine()
 
 
 @pytest.fixture

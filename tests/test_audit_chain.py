@@ -26,7 +26,7 @@ from congvu.inspect.audit.services import events as audit
 from congvu.inspect.audit.services.chain import Checkpoint, CheckpointError
 from congvu.inspect.audit.tables import AuditEvent
 
-from tests.conftest import login, requires_server
+from tests.conftest import login, owner_engine, requires_server
 from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
@@ -59,16 +59,30 @@ async def as_superuser() -> AsyncIterator[None]:
     """Write audit rows as someone who can bypass the application's rules.
 
     SQLite has no trigger to bypass. On PostgreSQL the table owner switches the
-    trigger off inside its own transaction, so nobody else ever sees it off.
+    trigger off inside its own transaction, so nobody else ever sees it off; the block's
+    writes go through the owner's connection (the application role may not do this:
+    tests/test_db_roles.py).
     """
     if db.is_sqlite():
         yield
         return
-    engine = db.engine()
-    async with engine.transaction():
+    engine = owner_engine()
+    async with as_owner(), engine.transaction():
         await engine.run_ddl("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only")
         yield
         await engine.run_ddl("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only")
+
+
+@contextlib.asynccontextmanager
+async def as_owner() -> AsyncIterator[None]:
+    """AuditEvent's queries on a connection of the table's owner (the application's own
+    when the run has one role), whose privileges leave the trigger as the only guard."""
+    usual = AuditEvent._meta.db
+    AuditEvent._meta.db = owner_engine()
+    try:
+        yield
+    finally:
+        AuditEvent._meta.db = usual
 
 
 async def test_sealing_chains_the_events_in_the_order_they_were_written(clean_db) -> None:
@@ -417,11 +431,22 @@ async def test_a_forged_or_foreign_checkpoint_is_refused(clean_db) -> None:
 
 
 @requires_server("postgres")
-async def test_the_application_role_cannot_change_or_delete_an_event(clean_db) -> None:
+async def test_not_even_the_tables_owner_can_change_or_delete_an_event(clean_db) -> None:
+    """The trigger's refusals, as the owner: the application role is refused earlier
+    still, for want of the privileges (tests/test_db_roles.py)."""
     await write_events(2)
     await audit_chain.seal()
     await write_events(1)  # one unsealed event too
 
+    async with as_owner():
+        await _owner_cannot_change_or_delete()
+
+    assert await AuditEvent.count() == 3
+    assert await audit_chain.seal() == 1  # the one thing allowed: sealing, once
+    assert (await audit_chain.verify()).ok
+
+
+async def _owner_cannot_change_or_delete() -> None:
     with pytest.raises(Exception, match="append-only"):
         await AuditEvent.update({AuditEvent.after: {"status": "dismissed"}}).where(
             AuditEvent.seq == 1
@@ -438,10 +463,6 @@ async def test_the_application_role_cannot_change_or_delete_an_event(clean_db) -
         await AuditEvent.insert(
             AuditEvent(action="x", object_type="y", object_id="1", seq=99, hash="f" * 64)
         )
-
-    assert await AuditEvent.count() == 3
-    assert await audit_chain.seal() == 1  # the one thing allowed: sealing, once
-    assert (await audit_chain.verify()).ok
 
 
 @requires_server("postgres")
@@ -465,13 +486,15 @@ async def test_a_seal_that_also_changes_any_other_column_is_refused(clean_db) ->
             changed = "to_json('changed'::text)"
         else:
             changed = "'changed'"
+        # As the owner: the application role may not update these columns at all.
         with pytest.raises(Exception, match="append-only"):
-            await AuditEvent.raw(
-                f'UPDATE audit_event SET seq = 1, prev_hash = {{}}, hash = {{}}, "{name}" = '
-                f"{changed} WHERE seq IS NULL",
-                "0" * 64,
-                "f" * 64,
-            )
+            async with as_owner():
+                await AuditEvent.raw(
+                    f'UPDATE audit_event SET seq = 1, prev_hash = {{}}, hash = {{}}, "{name}" = '
+                    f"{changed} WHERE seq IS NULL",
+                    "0" * 64,
+                    "f" * 64,
+                )
     assert await audit_chain.seal() == len(columns)
     assert (await audit_chain.verify()).ok
 

@@ -58,6 +58,16 @@ def _congvu(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedP
     )
 
 
+def _app_url(database_url: str) -> str | None:
+    """The application role's URL of ``database_url``'s database, when the run has the
+    two roles of a deployment (tests/conftest.py): the drill then migrates, backs up
+    and restores as the owner, and seeds and counts as the application."""
+    app = os.environ.get("CONGVU_DATABASE_URL", "")
+    if not os.environ.get("CONGVU_MIGRATE_DATABASE_URL"):
+        return None
+    return urlunsplit(urlsplit(app)._replace(path=urlsplit(database_url).path))
+
+
 def _environment(tmp_path: Path, database_url: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONGVU_")}
     env["CONGVU_VAR_DIR"] = str(tmp_path / "var")
@@ -68,6 +78,10 @@ def _environment(tmp_path: Path, database_url: str | None) -> dict[str, str]:
     env["CONGVU_CHECKPOINT_KEY_FILE"] = str(key_file)
     if database_url:
         env["CONGVU_DATABASE_URL"] = database_url
+        app_url = _app_url(database_url)
+        if app_url:
+            env["CONGVU_DATABASE_URL"] = app_url
+            env["CONGVU_MIGRATE_DATABASE_URL"] = database_url
     return env
 
 
@@ -115,7 +129,8 @@ def _counts_pg(url: str) -> dict[str, int]:
 @pytest.fixture
 def pg_drill_database() -> Iterator[str]:
     """A database of the drill's own on the test server, dropped afterwards."""
-    server = os.environ["CONGVU_DATABASE_URL"]
+    # The role that may create databases: the owner's when there are two.
+    server = os.environ.get("CONGVU_MIGRATE_DATABASE_URL") or os.environ["CONGVU_DATABASE_URL"]
     name = f"congvu_drill_{os.getpid()}_{secrets.token_hex(3)}"
     asyncio.run(_pg(server, f'CREATE DATABASE "{name}"'))
     yield urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
@@ -156,7 +171,8 @@ def _drill(tmp_path: Path, database_url: str | None) -> None:
 
     # The disaster: database, media and checkpoints gone.
     if database_url:
-        server = os.environ["CONGVU_DATABASE_URL"]  # this test run's own database
+        # This test run's own database, as the role that may create databases.
+        server = os.environ.get("CONGVU_MIGRATE_DATABASE_URL") or os.environ["CONGVU_DATABASE_URL"]
         name = urlsplit(database_url).path.strip("/")
         asyncio.run(
             _pg(server, f'DROP DATABASE "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
@@ -172,6 +188,10 @@ def _drill(tmp_path: Path, database_url: str | None) -> None:
 
     after = counts()
     assert after == before
+    app_url = _app_url(database_url) if database_url else None
+    if app_url:
+        # The application role reads what the owner restored: restore granted its share.
+        assert _counts_pg(app_url) == before
     photos = (
         asyncio.run(_pg(database_url, "SELECT sha256, stored_path FROM evidence"))[0]
         if database_url

@@ -260,3 +260,47 @@ async def test_a_plan_title_beyond_one_line_is_refused(client, rw: ReviewWorld) 
     # The form is shown again, as typed, with the error next to it.
     assert response.status_code in (200, 400), response.text
     assert "Nội dung quá dài (tối đa 300 ký tự)." in response.text
+
+
+@pytest.mark.parametrize(
+    ("field", "change"),
+    [
+        ("year", {"year": 9_134_910_301}),
+        ("year", {"year": -5}),
+        ("official_id", {"official_id": -4_280_119_265}),
+        ("official_id", {"official_id": 2**31}),
+        ("decision_number", {"decision_number": "1" * 65}),
+        ("title", {"title": "x" * 100_000}),
+    ],
+)
+async def test_an_initiative_beyond_what_the_database_stores_is_refused_naming_the_field(
+    client, rw: ReviewWorld, field: str, change: dict[str, Any]
+) -> None:
+    # Found by tests/fuzz: a year beyond a PostgreSQL integer reached the driver (500).
+    await login(client, "admin")
+    body = {
+        "official_id": rw.world.official_a.id,
+        "year": 2026,
+        "title": "Sáng kiến số hóa hồ sơ một cửa",
+        "decision_number": "12/QĐ-UBND",
+        "decided_on": "2026-03-02",
+        **change,
+    }
+    response = await client.post("/api/v1/emulation/initiatives", json=body, headers=csrf(client))
+    assert response.status_code == 400, response.text
+    assert _field(response) == field
+
+
+async def test_an_initiative_within_the_limits_is_recorded_as_before(
+    client, rw: ReviewWorld
+) -> None:
+    await login(client, "admin")
+    body = {
+        "official_id": rw.world.official_a.id,
+        "year": 2026,
+        "title": "Sáng kiến số hóa hồ sơ một cửa",
+        "decision_number": "1" * 64,
+        "decided_on": "2026-03-02",
+    }
+    response = await client.post("/api/v1/emulation/initiatives", json=body, headers=csrf(client))
+    assert response.status_code == 201, response.text

@@ -36,6 +36,7 @@ PRODUCT_VARIABLES = KNOWN_VARIABLES - TEST_ONLY
 # Values .env.example leaves empty on purpose (compose refuses to start without them).
 REQUIRED_FILL = {
     "POSTGRES_PASSWORD": "ciPassw0rdForComposeConfig",
+    "POSTGRES_APP_PASSWORD": "ciAppPassw0rdForComposeConfig",
     "CONGVU_SECRET_KEY": "x" * 48,
     "CONGVU_CHECKPOINT_KEY": "c" * 48,
 }
@@ -148,11 +149,17 @@ def test_env_example_is_accepted_by_settings() -> None:
         if name.startswith("CONGVU_") and not environ.get(name):
             environ[name] = value
     environ["CONGVU_DATABASE_URL"] = environ["CONGVU_DATABASE_URL"].replace(
+        "congvu_app:@", f"congvu_app:{REQUIRED_FILL['POSTGRES_APP_PASSWORD']}@"
+    )
+    environ["CONGVU_MIGRATE_DATABASE_URL"] = environ["CONGVU_MIGRATE_DATABASE_URL"].replace(
         "congvu:@", f"congvu:{REQUIRED_FILL['POSTGRES_PASSWORD']}@"
     )
     settings = load_settings(environ)
     assert not settings.embedded
     assert not settings.is_sqlite
+    # Two roles: the application's owns nothing, the owner migrates.
+    assert settings.database_url.startswith("postgresql://congvu_app:")
+    assert settings.owner_database_url.startswith("postgresql://congvu:")
     assert settings.time_zone == "Asia/Ho_Chi_Minh"
     assert settings.locale == "vi"
     assert str(settings.media_dir) == "/data/media"
@@ -295,8 +302,14 @@ def test_compose_app_environment_is_production_mode(rendered: dict[str, Any]) ->
         env = {k: v for k, v in service["environment"].items() if v is not None}
         settings = load_settings(env)
         assert not settings.embedded, name
-        assert settings.database_url.startswith("postgresql://congvu:"), name
+        # Every process runs as the application role; only migrate knows the owner's URL.
+        assert settings.database_url.startswith("postgresql://congvu_app:"), name
         assert "@db:5432/congvu" in settings.database_url, name
+        if name == "migrate":
+            assert settings.owner_database_url.startswith("postgresql://congvu:"), name
+            assert settings.separate_owner
+        else:
+            assert "CONGVU_MIGRATE_DATABASE_URL" not in env, name
         mounts = {volume["target"] for volume in service["volumes"]}
         assert str(settings.media_dir) in mounts, name
 
@@ -359,3 +372,15 @@ def test_rendered_compose_publishes_only_the_proxy(rendered: dict[str, Any]) -> 
     # interpolated (empty) one. `config` prints the value escaped again.
     command = " ".join(services["proxy"]["command"])
     assert "proxy_pass $$congvu_web;" in command
+
+
+def test_the_db_container_creates_the_application_role_on_its_first_start() -> None:
+    db = _compose_yaml()["services"]["db"]
+    assert "./deploy/postgres-init:/docker-entrypoint-initdb.d:ro" in db["volumes"]
+    assert db["environment"]["POSTGRES_USER"] == "congvu"
+    script = (ROOT / "deploy" / "postgres-init" / "10-congvu-app-role.sh").read_text(
+        encoding="utf-8"
+    )
+    assert "CREATE ROLE congvu_app" in script
+    assert "NOSUPERUSER NOCREATEDB NOCREATEROLE" in script
+    assert "PASSWORD :'app_password'" in script  # a psql variable: no quoting to get wrong

@@ -1,6 +1,6 @@
-"""The ``congvu`` command line: serve, worker, migrate, demo, create-user, and the groups
-of ``accounts``, ``audit``, ``backup``, ``calendar``, ``discipline``, ``documents``,
-``dossiers``, ``emulation``, ``rating`` and ``report``.
+"""The ``congvu`` command line: serve, worker, migrate, db-roles, demo, create-user, and
+the groups of ``accounts``, ``audit``, ``backup``, ``calendar``, ``discipline``,
+``documents``, ``dossiers``, ``emulation``, ``rating`` and ``report``.
 
 Commands import what they need when they run: ``congvu calendar`` and ``--help`` answer
 without loading the web app, the database drivers or pandas."""
@@ -42,6 +42,28 @@ def migrate() -> None:
 
     run(db.migrate)
     click.echo("Đã cập nhật cơ sở dữ liệu / database is up to date.")
+
+
+@cli.command("db-roles")
+def db_roles_command() -> None:
+    """Print the SQL that creates the owner and application roles (PostgreSQL), for a
+    superuser: `congvu db-roles | psql -v ON_ERROR_STOP=1 -U postgres`."""
+    settings = settings_or_exit()
+    if not settings.separate_owner:
+        raise click.ClickException(
+            "cần CONGVU_MIGRATE_DATABASE_URL (vai trò chủ sở hữu) khác CONGVU_DATABASE_URL "
+            "(vai trò ứng dụng) / set CONGVU_MIGRATE_DATABASE_URL (the owner role) apart "
+            "from CONGVU_DATABASE_URL (the application role)"
+        )
+    from congvu.inspect import db_roles
+
+    click.echo(
+        db_roles.roles_sql(
+            db_roles.login_of(settings.owner_database_url),
+            db_roles.login_of(settings.database_url),
+        ),
+        nl=False,
+    )
 
 
 def _print_accounts() -> None:

@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import click
+from congvu.inspect import db_roles
 from congvu.inspect.cli.common import run, settings_or_exit
 from congvu.inspect.settings import Settings
 
@@ -124,8 +125,8 @@ async def _pg_dump(settings: Settings, out: Path) -> dict[str, int]:
     """pg_dump in a snapshot this connection exported, and the row counts in it."""
     import asyncpg
 
-    url, env = _pg_connection(settings.database_url)
-    connection = await asyncpg.connect(settings.database_url)
+    url, env = _pg_connection(settings.owner_database_url)
+    connection = await asyncpg.connect(settings.owner_database_url)
     try:
         async with connection.transaction(isolation="repeatable_read", readonly=True):
             snapshot = await connection.fetchval("SELECT pg_export_snapshot()")
@@ -150,7 +151,7 @@ async def _pg_dump(settings: Settings, out: Path) -> dict[str, int]:
 async def _pg_is_empty(settings: Settings) -> bool:
     import asyncpg
 
-    connection = await asyncpg.connect(settings.database_url)
+    connection = await asyncpg.connect(settings.owner_database_url)
     try:
         tables = await connection.fetchval(
             "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
@@ -161,13 +162,16 @@ async def _pg_is_empty(settings: Settings) -> bool:
 
 
 async def _pg_restore(settings: Settings, source: Path, force: bool) -> None:
-    url, env = _pg_connection(settings.database_url)
+    url, env = _pg_connection(settings.owner_database_url)
     # One transaction: a failed restore leaves the database as it was. Ownership and
-    # grants are the target's own (--no-owner): the role restoring owns what it creates.
+    # grants are the target's own (--no-owner, --no-privileges): the role restoring (the
+    # owner, when there are two) owns what it creates, then grants the application role
+    # its share, which may have another name than the source's.
     options = ["--clean", "--if-exists"] if force else []
     await _run_tool(
         "pg_restore",
         "--no-owner",
+        "--no-privileges",
         "--single-transaction",
         "--exit-on-error",
         *options,
@@ -175,12 +179,27 @@ async def _pg_restore(settings: Settings, source: Path, force: bool) -> None:
         str(source / PG_DUMP_FILE),
         env=env,
     )
+    if settings.separate_owner:
+        await _grant_app_role(settings)
+
+
+async def _grant_app_role(settings: Settings) -> None:
+    import asyncpg
+
+    app = db_roles.login_of(settings.database_url)
+    connection = await asyncpg.connect(settings.owner_database_url)
+    try:
+        async with connection.transaction():
+            for statement in db_roles.grants_sql(app.role, app.database):
+                await connection.execute(statement)
+    finally:
+        await connection.close()
 
 
 async def _pg_counts(settings: Settings, names: list[str]) -> dict[str, int]:
     import asyncpg
 
-    connection = await asyncpg.connect(settings.database_url)
+    connection = await asyncpg.connect(settings.owner_database_url)
     try:
         return {
             name: int(await connection.fetchval(f'SELECT count(*) FROM "{name}"')) for name in names

@@ -30,6 +30,10 @@ REASON_CHARS = 4_000
 LINE_CHARS = 300
 Reason = Annotated[str, msgspec.Meta(max_length=REASON_CHARS)]
 Line = Annotated[str, msgspec.Meta(max_length=LINE_CHARS)]
+# An id or a year in a JSON body: a number beyond a PostgreSQL ``integer`` failed in the
+# driver as a 500 (SQLite stores it, and finds nothing).
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+Year = Annotated[int, msgspec.Meta(ge=1900, le=2999)]
 
 
 def _out_of_range(value: int) -> bool:

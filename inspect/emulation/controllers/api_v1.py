@@ -6,20 +6,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 from congvu.inspect.actor import Actor
 from congvu.inspect.emulation import api as emulation
+from congvu.inspect.web.params import Id, Line, Year
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 
 
 @dataclass(frozen=True)
 class InitiativeIn:
-    official_id: int
-    year: int
-    title: str
-    decision_number: str
+    official_id: Id
+    year: Year
+    title: Line
+    # The column's own width (emulation_initiative.decision_number).
+    decision_number: Annotated[str, msgspec.Meta(max_length=64)]
     decided_on: date
 
 
