@@ -1,10 +1,29 @@
 """Ratings and emulation for the app, the CLI and the demo: rating periods (open, lock,
 reopen, versions), the Mẫu số 01 sheets, proposals per unit and per official, initiatives
-and collective levels."""
+and collective levels; the emulation council's sessions (members, attendance, tally,
+adjustments, lock) and the facts of their minutes."""
 
 from __future__ import annotations
 
 from congvu.inspect.emulation.services.boards import board, period_row
+from congvu.inspect.emulation.services.council import (
+    add_candidate,
+    adjust_result,
+    council_session,
+    create_session,
+    record_meeting,
+    record_tally,
+    remove_member,
+    sessions,
+    set_member,
+)
+from congvu.inspect.emulation.services.council_lock import lock_session, reopen_session
+from congvu.inspect.emulation.services.council_minutes import (
+    CouncilMinutes,
+    MinutesCandidate,
+    MinutesMember,
+    council_minutes,
+)
 from congvu.inspect.emulation.services.kpi_import import import_sheets
 from congvu.inspect.emulation.services.periods import (
     all_periods,
@@ -26,21 +45,36 @@ from congvu.inspect.emulation.services.sheets import (
 from congvu.inspect.emulation.tables import SheetAuthor
 
 __all__ = [
+    "CouncilMinutes",
+    "MinutesCandidate",
+    "MinutesMember",
     "SheetAuthor",
+    "add_candidate",
     "add_initiative",
+    "adjust_result",
     "all_periods",
     "board",
     "contest",
+    "council_minutes",
+    "council_session",
+    "create_session",
     "data_hash",
     "import_sheets",
     "lock_period",
+    "lock_session",
     "my_sheet",
     "open_period",
     "period_name",
     "period_row",
     "rate_collective",
+    "record_meeting",
+    "record_tally",
+    "remove_member",
     "reopen_period",
+    "reopen_session",
     "save_sheet",
+    "sessions",
+    "set_member",
     "unit_board",
     "version_proposals",
     "versions",
