@@ -27,8 +27,10 @@ from congvu.inspect.emulation.services.council_minutes import (
 from congvu.inspect.emulation.services.kpi_import import import_sheets
 from congvu.inspect.emulation.services.periods import (
     all_periods,
+    check_lockable,
     data_hash,
     lock_period,
+    lock_summary,
     open_period,
     period_name,
     reopen_period,
@@ -54,6 +56,7 @@ __all__ = [
     "adjust_result",
     "all_periods",
     "board",
+    "check_lockable",
     "contest",
     "council_minutes",
     "council_session",
@@ -62,6 +65,7 @@ __all__ = [
     "import_sheets",
     "lock_period",
     "lock_session",
+    "lock_summary",
     "my_sheet",
     "open_period",
     "period_name",
