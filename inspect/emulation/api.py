@@ -24,6 +24,7 @@ from congvu.inspect.emulation.services.council_minutes import (
     MinutesMember,
     council_minutes,
 )
+from congvu.inspect.emulation.services.council_whatif import adopt_settings, what_if
 from congvu.inspect.emulation.services.kpi_import import import_sheets
 from congvu.inspect.emulation.services.periods import (
     all_periods,
@@ -54,6 +55,7 @@ __all__ = [
     "add_candidate",
     "add_initiative",
     "adjust_result",
+    "adopt_settings",
     "all_periods",
     "board",
     "check_lockable",
@@ -82,4 +84,5 @@ __all__ = [
     "unit_board",
     "version_proposals",
     "versions",
+    "what_if",
 ]

@@ -6,6 +6,7 @@ locked session is read-only until reopened with a reason into a new version."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -237,3 +238,59 @@ async def test_a_council_session_from_setup_to_a_locked_version(
         "council.tally",
         "council.adjust",
     } <= set(actions)
+
+
+async def test_what_if_writes_nothing_and_shows_who_moves(
+    client: Any, rw: ReviewWorld, commune_c: Commune, standings: dict[int, DisciplineStanding]
+) -> None:
+    session, members = await setup_session(client, rw, commune_c)
+    y1 = commune_c.y[1]
+    await as_user(client, "thuky")
+    present = {f"attendance-{m.id}": "present" for m in members}
+    assert (await post(client, f"/council/{session}/meeting", **present)).status_code == 303
+    tally = await post(
+        client, f"/council/{session}/tally/{y1.id}/BANG_KHEN", in_favour=13, against=2
+    )
+    assert tally.status_code == 303
+    assert result(await facts(client, session), y1.id, "BANG_KHEN")["result"] is False
+
+    async def written() -> tuple[int, str]:
+        events = await AuditEvent.count()
+        stored = await emulation.council_session(await rw.actor("tochuc"), session)
+        return events, json.dumps(stored["settings"], sort_keys=True)
+
+    before = await written()
+    page = await client.get(f"/council/{session}/what-if?higher_title_vote_percent=85")
+    assert page.status_code == 200, page.text
+    moves = page.text.split('id="moves"')[1]
+    assert y1.full_name in moves and "Không đạt" in moves and "Đạt" in moves
+    assert "13/15 thành viên đồng ý (86,67%), cần ít nhất 13 (≥ 85%" in moves
+    # The CSTĐCS candidates have no count yet: a lower CSTĐCS threshold moves nobody.
+    same = await client.get(f"/council/{session}/what-if?cstdcs_vote_percent=70")
+    assert "Không ai thay đổi kết quả" in same.text
+    bad = await client.get(f"/council/{session}/what-if?cstdcs_vote_percent=150")
+    assert bad.status_code == 400 and "Ngưỡng không hợp lệ" in bad.text
+    assert await written() == before
+    assert result(await facts(client, session), y1.id, "BANG_KHEN")["result"] is False
+
+    # Adopted: stored, audited, applied, and frozen with the locked version.
+    adopted = await post(
+        client,
+        f"/council/{session}/settings",
+        council_quorum="2/3",
+        cstdcs_vote_percent="80",
+        higher_title_vote_percent="85",
+        council_written_votes_count="1",
+    )
+    assert adopted.status_code == 303, adopted.text
+    assert result(await facts(client, session), y1.id, "BANG_KHEN")["result"] is True
+    assert (await post(client, f"/council/{session}/lock")).status_code == 303
+    f = await facts(client, session)
+    assert f["state"] == "locked" and f["settings"]["higher_title_vote_percent"] == "85"
+    last = await AuditEvent.select(AuditEvent.action).where(
+        AuditEvent.object_type == "council_session", AuditEvent.object_id == str(session)
+    )
+    assert "council.settings" in {r["action"] for r in last}
+    # A locked session cannot adopt another configuration.
+    again = await post(client, f"/council/{session}/settings", higher_title_vote_percent="90")
+    assert again.status_code == 400 and "Phiên họp đã khóa" in again.text

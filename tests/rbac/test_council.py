@@ -65,6 +65,8 @@ MATRIX: dict[Route, Expect] = {
     ("POST", "/council/{session_id:int}/adjust/{official_id:int}/{title:str}"): recorded(303),
     ("POST", "/council/{session_id:int}/lock"): recorded(303),
     ("POST", "/council/{session_id:int}/reopen"): recorded(303),
+    ("GET", "/council/{session_id:int}/what-if"): scoped(200, READERS),
+    ("POST", "/council/{session_id:int}/settings"): recorded(303),
 }
 LISTS = {("GET", "/council")}
 ONCE = LISTS
@@ -146,6 +148,7 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
         "against": "0",
         "result": "pass",
         "reason": "Kiểm lại phiếu",
+        "cstdcs_vote_percent": "80",
     }
     if path.endswith("/meeting"):
         data[f"attendance-{v['official_id']}"] = "present"

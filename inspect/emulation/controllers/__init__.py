@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from congvu.inspect.emulation.controllers.api_v1 import RatingApi
-from congvu.inspect.emulation.controllers.council import CouncilApi, CouncilPages
+from congvu.inspect.emulation.controllers.council import CouncilApi, CouncilPages, CouncilWhatIf
 from congvu.inspect.emulation.controllers.pages import RatingPages
 
-ROUTES: list[Any] = [RatingPages, RatingApi, CouncilPages, CouncilApi]
+ROUTES: list[Any] = [RatingPages, RatingApi, CouncilPages, CouncilWhatIf, CouncilApi]

@@ -224,6 +224,46 @@ class CouncilPages(Controller):
         return await self._done(request, session_id, step, "lock")
 
 
+class CouncilWhatIf(Controller):
+    """Thử trước khi họp: the form and the who-moves table (nothing written), and the
+    adoption of a configuration."""
+
+    path = "/council/{session_id:int}"
+
+    @get("/what-if", name="council_what_if")
+    async def what_if(
+        self, request: Request[Actor, Any, Any], session_id: FromPath[int]
+    ) -> Template:
+        values = {k: str(v) for k, v in request.query_params.items()}
+        error: Invalid | None = None
+        try:
+            found = await emulation.what_if(request.user, session_id, values)
+        except Invalid as refused:
+            error = refused
+            found = await emulation.what_if(request.user, session_id, {})
+        return Template(
+            "emulation/council_whatif.html",
+            context={"w": found, "values": values, "error": error},
+            status_code=400 if error else 200,
+        )
+
+    @post("/settings", status_code=303, name="council_settings")
+    async def adopt(
+        self, request: Request[Actor, Any, Any], session_id: FromPath[int]
+    ) -> Redirect | Template:
+        form = _form(await request.form())
+        try:
+            await emulation.adopt_settings(request.user, session_id, form)
+        except (Invalid, Conflict) as error:
+            found = await emulation.what_if(request.user, session_id, {})
+            return Template(
+                "emulation/council_whatif.html",
+                context={"w": found, "values": form, "error": error},
+                status_code=400,
+            )
+        return Redirect(f"/council/{session_id}#quorum", status_code=303)
+
+
 class CouncilApi(Controller):
     path = "/api/v1/council"
 

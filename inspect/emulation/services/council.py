@@ -62,7 +62,7 @@ async def readable_session(actor: Actor, session_id: int) -> dict[str, Any]:
     return session
 
 
-async def _writable(actor: Actor, session_id: int, *, setup: bool = False) -> dict[str, Any]:
+async def writable_session(actor: Actor, session_id: int, *, setup: bool = False) -> dict[str, Any]:
     session = await session_row(session_id)
     if setup:
         require_council_setup(actor, str(session["agency.path"]))
@@ -127,7 +127,7 @@ async def _official(code: str, field: str) -> dict[str, Any]:
 
 async def set_member(actor: Actor, session_id: int, official_code: str, role: str) -> None:
     """Add a member or change their role; one chair and one secretary at most."""
-    session = await _writable(actor, session_id, setup=True)
+    session = await writable_session(actor, session_id, setup=True)
     try:
         seat = CouncilRole(role)
     except ValueError:
@@ -161,7 +161,7 @@ async def set_member(actor: Actor, session_id: int, official_code: str, role: st
 
 
 async def remove_member(actor: Actor, session_id: int, official_id: int) -> None:
-    await _writable(actor, session_id, setup=True)
+    await writable_session(actor, session_id, setup=True)
     async with db.atomic():
         await CouncilMember.delete().where(CouncilMember.key == f"{session_id}:{official_id}")
         await audit.record(
@@ -174,7 +174,7 @@ async def remove_member(actor: Actor, session_id: int, official_id: int) -> None
 
 
 async def add_candidate(actor: Actor, session_id: int, official_code: str, title: str) -> None:
-    session = await _writable(actor, session_id, setup=True)
+    session = await writable_session(actor, session_id, setup=True)
     try:
         chosen = VoteTitle(title)
     except ValueError:
@@ -207,7 +207,7 @@ async def record_meeting(
 ) -> None:
     """The date, the place and each member's attendance (có mặt, phiếu bằng văn bản,
     vắng mặt)."""
-    await _writable(actor, session_id)
+    await writable_session(actor, session_id)
     roles = await member_roles(session_id)
     before = {str(m["official_id"]): m["attendance"] for m in await members_of(session_id)}
     after: dict[str, str] = {}
@@ -252,7 +252,7 @@ async def record_tally(
     actor: Actor, session_id: int, official_id: int, title: str, counts: dict[str, str]
 ) -> None:
     """Kết quả kiểm phiếu for one candidate and title; refused without a quorum."""
-    session = await _writable(actor, session_id)
+    session = await writable_session(actor, session_id)
     key = f"{session_id}:{official_id}:{title}"
     row = await CouncilBallot.select().where(CouncilBallot.key == key).first()
     if row is None:
@@ -305,7 +305,7 @@ async def adjust_result(
 ) -> None:
     """The council changes a computed result ("pass", "fail") or restores it ("computed");
     a written reason is mandatory either way."""
-    await _writable(actor, session_id)
+    await writable_session(actor, session_id)
     why = (reason or "").strip()
     if not why:
         raise Invalid("Điều chỉnh kết quả phải ghi rõ lý do.", field="reason")

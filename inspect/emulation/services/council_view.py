@@ -222,9 +222,12 @@ async def latest_version(session_id: int) -> dict[str, Any] | None:
     )
 
 
-async def live_facts(session: dict[str, Any]) -> dict[str, Any]:
-    """The session as it stands (computed), the shape a locked version freezes."""
-    settings = settings_of(session)
+async def live_facts(
+    session: dict[str, Any], settings: CouncilSettings | None = None
+) -> dict[str, Any]:
+    """The session as it stands (computed), the shape a locked version freezes; with
+    ``settings``, as it would stand under them (the what-if: nothing is written)."""
+    settings = settings or settings_of(session)
     members = await members_of(int(session["id"]))
     q = quorum(seats_of(members), settings)
     rows = await ballots_of(int(session["id"]))
