@@ -105,13 +105,16 @@ async def test_a_council_session_from_setup_to_a_locked_version(
         await post(
             client,
             f"/council/{session}/meeting",
-            held_on="2026-12-05",
+            held_on="05/12/2026",
             place="Hội trường UBND phường",
             **attendance,
         )
     ).status_code == 303
+    bad_day = await post(client, f"/council/{session}/meeting", held_on="32/12/2026")
+    assert bad_day.status_code == 400 and "Ngày họp không hợp lệ (dd/mm/yyyy)." in bad_day.text
     page = await client.get(f"/council/{session}")
     assert page.status_code == 200 and "Đủ điều kiện họp" in page.text
+    assert 'value="05/12/2026"' in page.text
     assert "Có mặt 13/15 thành viên, cần ít nhất 10" in page.text
 
     # Written votes counted: 12 + 3 = 15 ballots = 13 present + 2 written; 12/15 = 80%.

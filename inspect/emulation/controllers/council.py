@@ -26,13 +26,17 @@ def _form(data: Any) -> dict[str, str]:
 
 
 def _day(text: str | None) -> date | None:
+    """dd/mm/yyyy as Vietnamese writes it (or ISO); blank: not yet known."""
     value = (text or "").strip()
     if not value:
         return None
     try:
+        if "/" in value:
+            day, month, year = (int(part) for part in value.split("/"))
+            return date(year, month, day)
         return date.fromisoformat(value)
     except ValueError:
-        raise Invalid("Ngày họp không hợp lệ.", field="held_on") from None
+        raise Invalid("Ngày họp không hợp lệ (dd/mm/yyyy).", field="held_on") from None
 
 
 class CouncilPages(Controller):

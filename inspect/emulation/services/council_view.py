@@ -172,11 +172,12 @@ async def results(
                     "xếp loại)."
                 )
                 computed = False if vote is not None else None
-            elif vote is not None:
+            else:
+                # Before the count: the criteria alone ("đủ điều kiện; còn chờ Hội đồng bỏ
+                # phiếu" or why not); after it, the verdict with the vote.
                 reasons_vi.append(criteria["explanation_vi"])
-                computed = bool(criteria["eligible"])
-            elif not criteria["eligible"]:
-                reasons_vi.append(criteria["explanation_vi"])
+                if vote is not None:
+                    computed = bool(criteria["eligible"])
         final = computed if r["adjusted"] is None else bool(r["adjusted"])
         if r["adjusted"] is not None:
             reasons_vi.append(f"Hội đồng điều chỉnh kết quả: {r['adjust_reason']}")
