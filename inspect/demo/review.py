@@ -12,6 +12,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from congvu.inspect import clock
+from congvu.inspect.actor import SYSTEM
 from congvu.inspect.capture import api as capture
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.errors import NotFound
@@ -77,6 +78,12 @@ async def seed_review_demo(rng: random.Random) -> None:
     def at(hour: int, minute: int) -> str:
         return datetime.combine(day, time(hour, minute), ZONE).isoformat()
 
+    # Everyone else at the centre was at their desk but the last two, whom the team
+    # could not find and left unmarked: the team lead confirms them at submit.
+    roster = [o.id for o in await organisation.officials_of_unit(SYSTEM, unit["id"])]
+    others = [o for o in roster if o != subject]
+    present, unmarked = others[:-2], others[-2:]
+
     def record(kind: str, payload: dict[str, object]) -> capture.IncomingRecord:
         return capture.IncomingRecord(
             uuid=str(uuid.UUID(int=rng.getrandbits(128))),
@@ -104,6 +111,13 @@ async def seed_review_demo(rng: random.Random) -> None:
                     "observed_at": at(8, 12),
                 },
             ),
+            *(
+                record(
+                    "attendance",
+                    {"official_id": o, "status": "present", "observed_at": at(7, 50)},
+                )
+                for o in present
+            ),
             record(
                 "finding",
                 {
@@ -125,7 +139,7 @@ async def seed_review_demo(rng: random.Random) -> None:
                 },
             ),
             record("signature", {"role": "team_lead", "name": lead.display_name, "refused": False}),
-            record("submit", {}),
+            record("submit", {"unmarked_confirmed": unmarked}),
         ],
     )
     failed = [r for r in results if r.status not in ("created", "duplicate")]

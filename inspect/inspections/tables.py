@@ -132,6 +132,9 @@ class Inspection(Table):
     # Why the check was planned on a day off or started outside the unit's hours; empty
     # when it was not. Nobody is judged by the clock then, so the choice is on record.
     off_hours_reason = Varchar(length=500, default="")
+    # The roster's officials nobody marked when the minutes were submitted: the team
+    # lead saw them listed and confirmed; the minutes name them (official ids, JSON).
+    unmarked_at_submit = JSON(default="[]")
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
 

@@ -12,6 +12,7 @@ from congvu.inspect.organisation.services.accounts import (
 from congvu.inspect.organisation.services.credentials import reset_password
 from congvu.inspect.organisation.services.pauses import PausedAccount, paused_accounts, unlock
 from congvu.inspect.organisation.services.units import (
+    OfficialView,
     UnitView,
     add_official,
     add_schedule,
@@ -27,6 +28,7 @@ from congvu.inspect.organisation.services.units import (
 
 __all__ = [
     "SESSION_ACTOR_TTL",
+    "OfficialView",
     "PausedAccount",
     "UnitView",
     "actor_for",

@@ -6,7 +6,8 @@
 //   congvu-shell-<version>  JS, CSS, htmx, icon: cache-first, replaced on each deploy
 //   congvu-data             the capture pages and the assigned-inspections JSON of the
 //                           signed-in inspector: network-first, the cache answers only
-//                           when the network does not; emptied at logout
+//                           when the network does not; filled at sign-in for every
+//                           assigned inspection (precacheAssigned); emptied at logout
 //
 // Capture records never pass through here: the page keeps them in IndexedDB (queue.js)
 // and sends them itself. This worker only refuses a logout while that queue is not
@@ -147,6 +148,30 @@ async function logout(request) {
   await Promise.all([caches.delete(DATA), clearCapturedData()]);
   return response;
 }
+
+// Asked by a signed-in team's page (offline.js): fetch and keep the assigned list and
+// each assigned inspection's capture page now, before the tablet goes where there is no
+// signal. A session that ended answers with a redirect to /login: nothing is kept then.
+async function precacheAssigned() {
+  const cache = await caches.open(DATA);
+  const keep = async (path) => {
+    const response = await fetch(path, { credentials: "same-origin" });
+    if (response.ok && !response.redirected) await cache.put(path, response.clone());
+    return response;
+  };
+  const assigned = await keep("/api/v1/inspections/assigned");
+  if (!assigned.ok || assigned.redirected) return -1;
+  const inspections = await assigned.json();
+  await keep("/inspections");
+  await Promise.all(inspections.map((inspection) => keep(`/inspections/${inspection.id}/capture`)));
+  return inspections.length;
+}
+
+self.addEventListener("message", (event) => {
+  if (!event.data || event.data.type !== "precache") return;
+  const reply = (count) => event.source && event.source.postMessage({ type: "precached", count });
+  event.waitUntil(precacheAssigned().then(reply, () => reply(-1)));
+});
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;

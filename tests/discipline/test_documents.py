@@ -5,6 +5,7 @@ with its form, number, effect and the right to appeal."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from congvu.inspect.discipline import api as discipline
@@ -12,8 +13,10 @@ from congvu.inspect.discipline.api import CaseStage
 from congvu.inspect.errors import Conflict, Forbidden, NotFound
 from docx import Document
 
+from tests.conftest import login
 from tests.discipline.conftest import DisciplineWorld
 from tests.discipline.test_procedure import opened, walk_to
+from tests.documents.reading import assert_official, html_text
 
 pytestmark = pytest.mark.anyio
 
@@ -62,3 +65,39 @@ async def test_documents_are_for_the_personnel_office(dw: DisciplineWorld) -> No
         await discipline.document(dw.subject, case, "thong-bao-hop-kiem-diem")
     with pytest.raises(NotFound):
         await discipline.document(dw.personnel, case, "khac")
+
+
+async def test_the_documents_as_pages_to_print(dw: DisciplineWorld) -> None:
+    case = await opened(dw)
+    await walk_to(dw, case, CaseStage.NOTIFIED)
+    name, page = await discipline.document(dw.personnel, case, "quyet-dinh", "html")
+    assert name == f"quyet-dinh-{case}.html"
+    text = html_text(page)
+    unit = (await discipline.case_timeline(dw.personnel, case)).file.case["unit_name"]
+    assert_official(
+        text,
+        issuer=unit,
+        number="15/QĐ-UBND",
+        kind="Quyết định",
+        date_line="Thử Nghiệm, ngày 27 tháng 03 năm 2026",
+        signer_title="Người có thẩm quyền",
+    )
+    assert "bằng hình thức khiển trách" in text and "Nguyễn Văn Chủ tịch" in text
+    with pytest.raises(NotFound):
+        await discipline.document(dw.personnel, case, "quyet-dinh", "pdf")
+
+
+async def test_a_page_to_print_over_http(client: Any, dw: DisciplineWorld) -> None:
+    case = await opened(dw)
+    await walk_to(dw, case, CaseStage.REVIEW_MEETING)
+    await login(client, "tochuc")
+    path = f"/discipline/{case}/documents/thong-bao-hop-kiem-diem"
+    page = await client.get(f"{path}?format=html")
+    assert page.status_code == 200, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.headers["content-disposition"].startswith("inline;")
+    assert "THÔNG BÁO" in html_text(page.content)
+    assert "style-src 'self'" in page.headers.get("content-security-policy", "style-src 'self'")
+    docx = await client.get(path)
+    assert docx.headers["content-disposition"].startswith("attachment;")
+    assert "THÔNG BÁO" in text_of(docx.content)

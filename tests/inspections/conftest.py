@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from congvu.inspect import clock
+from congvu.inspect.actor import SYSTEM
 from congvu.inspect.inspections.tables import Inspection
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import User
 from congvu.inspect.settings import get_settings
 from congvu.rules.calendar import default_calendar
@@ -28,6 +30,8 @@ class InspectionWorld:
     day: date
     lead: User
     outsider: User
+    # The officials of the inspected unit's roster, in name order (ids).
+    roster: list[int]
 
     def at(self, hour: int, minute: int) -> str:
         """An ISO moment on the inspection day, in the unit's local time."""
@@ -79,7 +83,9 @@ def _empty_media() -> None:
 
 @pytest.fixture
 async def iw(world: World) -> InspectionWorld:
-    lead = await builders.account("lead", role="team_lead", unit="P")
+    lead = await builders.account(
+        "lead", role="team_lead", unit="P", display_name="Phạm Văn Trưởng"
+    )
     outsider = await builders.account("inspector2", role="inspector", unit="P")
     # The last working day before today: every hour of it is in the past whenever the
     # suite runs, and everyone was on duty (on a weekend or holiday nobody is judged).
@@ -93,7 +99,8 @@ async def iw(world: World) -> InspectionWorld:
         lead=lead,
         created_at=datetime.now(get_settings().zone),
     )
-    return InspectionWorld(world, inspection, day, lead, outsider)
+    roster = [o.id for o in await organisation.officials_of_unit(SYSTEM, world.commune_a.id)]
+    return InspectionWorld(world, inspection, day, lead, outsider, roster)
 
 
 def record(
@@ -142,6 +149,13 @@ def lead_signature(iw: InspectionWorld) -> dict[str, Any]:
         iw.inspection.id,
         {"role": "team_lead", "name": "Phạm Văn Trưởng", "refused": False},
     )
+
+
+def submit_record(iw: InspectionWorld, unmarked: list[int] | None = None) -> dict[str, Any]:
+    """Nộp biên bản, confirming ``unmarked`` as not marked (by default the whole roster:
+    the team lead confirms whoever the tablet lists)."""
+    confirmed = iw.roster if unmarked is None else unmarked
+    return record("submit", iw.inspection.id, {"unmarked_confirmed": confirmed})
 
 
 def new_uuid() -> str:

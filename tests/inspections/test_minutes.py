@@ -10,7 +10,7 @@ from congvu.inspect import clock
 from congvu.inspect.inspections.services.minutes import vn_date_line
 
 from tests.conftest import login
-from tests.inspections.conftest import lead_signature, record, send, start_record
+from tests.inspections.conftest import lead_signature, record, send, start_record, submit_record
 from tests.screen_text import assert_no_internal_codes
 
 pytestmark = pytest.mark.anyio
@@ -65,7 +65,8 @@ async def test_submitted_minutes_show_header_attendance_findings_and_signatures(
                 "witness_name": "Lê Thị Mai",
             },
         ),
-        record("submit", iw.inspection.id, {}),
+        # The head of the ward was not marked: the team lead confirms it at submit.
+        submit_record(iw, [i for i in iw.roster if i != iw.world.official_a.id]),
     )
     assert [r["status"] for r in results] == ["created"] * 6, results
     number = results[-1]["record"]["minutes_number"]
@@ -78,6 +79,10 @@ async def test_submitted_minutes_show_header_attendance_findings_and_signatures(
     assert vn_date_line(iw.day) in html
     assert "TỈNH THỬ NGHIỆM" in html
     assert "BIÊN BẢN KIỂM TRA" in html
+    assert (
+        "Không điểm danh (1 người, Trưởng đoàn đã xác nhận khi nộp biên bản): Trần Văn Hùng."
+        in html
+    )
     # The A4 layout is in its own stylesheet (the CSP allows no inline style).
     assert '<link rel="stylesheet" href="/static/css/minutes.css">' in html
     css = (await client.get("/static/css/minutes.css")).text
@@ -111,7 +116,7 @@ async def test_the_minutes_state_the_verdict_and_when_they_were_finished(client,
             },
         ),
         lead_signature(iw),
-        record("submit", iw.inspection.id, {}),
+        submit_record(iw),
     )
     assert [r["status"] for r in results] == ["created"] * 4, results
     html = (await client.get(f"/inspections/{iw.inspection.id}/minutes")).text
@@ -144,7 +149,7 @@ async def test_the_team_lead_closes_submitted_minutes(client, iw) -> None:
     from tests.conftest import csrf
 
     await login(client, "inspector")
-    await send(client, start_record(iw), lead_signature(iw), record("submit", iw.inspection.id, {}))
+    await send(client, start_record(iw), lead_signature(iw), submit_record(iw))
     url = f"/inspections/{iw.inspection.id}/close"
     assert (await client.post(url, headers=csrf(client))).status_code == 403
     await login(client, "lead")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 import uuid
 from typing import Any
 
@@ -29,6 +30,7 @@ from tests.inspections.conftest import (
     send,
     send_one,
     start_record,
+    submit_record,
 )
 
 pytestmark = pytest.mark.anyio
@@ -441,19 +443,19 @@ async def test_a_signature_image_is_stored_as_a_png_file(client, iw) -> None:
 
 async def test_submit_needs_start_and_the_lead_signature_and_happens_once(client, iw) -> None:
     await login(client, "inspector")
-    submit = record("submit", iw.inspection.id, {})
+    submit = submit_record(iw)
     not_started = await send_one(client, submit)
     assert not_started["http_status"] == 409
     await send_one(client, start_record(iw))
-    unsigned = await send_one(client, record("submit", iw.inspection.id, {}))
+    unsigned = await send_one(client, submit_record(iw))
     assert (unsigned["http_status"], unsigned["error"]["field"]) == (400, "signature")
     await send_one(client, lead_signature(iw))
-    done = await send_one(client, record("submit", iw.inspection.id, {}))
+    done = await send_one(client, submit_record(iw))
     assert done["status"] == "created", done
     assert done["record"]["minutes_number"].endswith("/BB-ĐKTCV")
     row = await Inspection.select().where(Inspection.id == iw.inspection.id).first()
     assert row["status"] == "submitted"
-    twice = await send_one(client, record("submit", iw.inspection.id, {}))
+    twice = await send_one(client, submit_record(iw))
     assert (twice["status"], twice["http_status"]) == ("conflict", 409)
     late = await send_one(client, attendance(iw, status="absent"))
     assert late["http_status"] == 409
@@ -480,7 +482,7 @@ async def test_a_start_and_records_in_one_batch_work_offline_style(client, iw) -
         start_record(iw),
         attendance(iw, status="late", arrival_time="08:21"),
         lead_signature(iw),
-        record("submit", iw.inspection.id, {}),
+        submit_record(iw),
     )
     assert [r["status"] for r in results] == ["created"] * 4, results
     assert uuid.UUID(results[0]["uuid"])
@@ -603,6 +605,7 @@ async def test_the_schema_names_each_record_type_and_its_fields(client) -> None:
         "StartRecord",
         "AttendanceRecord",
         "FindingRecord",
+        "FindingWithdrawalRecord",
         "SignatureRecord",
         "SubmitRecord",
         "",  # null: a refused record has none
@@ -616,3 +619,190 @@ async def test_the_schema_names_each_record_type_and_its_fields(client) -> None:
     assert verdict == {"$ref": "#/components/schemas/VerdictRecord"}
     assert "minutes" in components["VerdictRecord"]["properties"]
     assert "minutes_number" in components["SubmitRecord"]["properties"]
+    withdrawal = components["FindingWithdrawalRecord"]["properties"]
+    assert withdrawal["type"] == {"type": "string", "const": "withdrawal"}
+    assert {"finding_uuid", "reason"} <= set(withdrawal)
+
+
+async def test_submit_lists_the_unmarked_and_records_the_confirmation(client, iw) -> None:
+    """Nobody of the roster leaves the minutes silently: a submit that leaves people
+    unmarked names them and is refused until the team lead confirms exactly them."""
+    await login(client, "inspector")
+    await send(client, start_record(iw), attendance(iw, status="present"), lead_signature(iw))
+    head = [i for i in iw.roster if i != iw.world.official_a.id]
+    silent = await send_one(client, record("submit", iw.inspection.id, {}))
+    assert (silent["http_status"], silent["error"]["field"]) == (400, "unmarked_confirmed")
+    assert "Còn 1 người chưa điểm danh: Trần Văn Hùng." in silent["error"]["message"]
+    # Confirming somebody else does not cover the one left out.
+    wrong = await send_one(client, submit_record(iw, [iw.world.official_a.id]))
+    assert wrong["http_status"] == 400 and "Trần Văn Hùng" in wrong["error"]["message"]
+    done = await send_one(client, submit_record(iw, head))
+    assert done["http_status"] == 201, done
+    row = (
+        await Inspection.select(Inspection.unmarked_at_submit)
+        .where(Inspection.id == iw.inspection.id)
+        .output(load_json=True)
+        .first()
+    )
+    assert row == {"unmarked_at_submit": head}
+    event = (
+        await AuditEvent.select(AuditEvent.after)
+        .where(AuditEvent.action == "inspection_submitted")
+        .output(load_json=True)
+        .first()
+    )
+    assert event is not None and event["after"]["unmarked_confirmed"] == head
+
+
+async def test_everyone_marked_needs_no_confirmation(client, iw) -> None:
+    await login(client, "inspector")
+    marks = [
+        record(
+            "attendance",
+            iw.inspection.id,
+            {"official_id": official, "status": "present", "observed_at": iw.at(8, 0)},
+        )
+        for official in iw.roster
+    ]
+    await send(client, start_record(iw), *marks, lead_signature(iw))
+    done = await send_one(client, record("submit", iw.inspection.id, {}))
+    assert done["http_status"] == 201, done
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        ("Phạm Văn Trưởng", 201),
+        # Decomposed diacritics and stray spaces, as some tablet keyboards send them.
+        (unicodedata.normalize("NFD", " phạm  văn TRƯỞNG "), 201),
+        ("Nguyễn Văn Khác", 400),
+    ],
+)
+async def test_the_team_lead_signs_under_the_team_leads_name(client, iw, name, status) -> None:
+    await login(client, "inspector")
+    await send(client, start_record(iw))
+    signed = await send_one(
+        client,
+        record(
+            "signature",
+            iw.inspection.id,
+            {"role": "team_lead", "name": name, "refused": False},
+        ),
+    )
+    assert signed["http_status"] == status, signed
+    if status == 400:
+        assert signed["error"]["field"] == "name"
+        assert "Phạm Văn Trưởng" in signed["error"]["message"]
+
+
+async def test_the_tablet_gets_the_team_lead_name(client, iw) -> None:
+    await login(client, "inspector")
+    (assigned,) = (await client.get("/api/v1/inspections/assigned")).json()
+    assert assigned["team_lead"] == "Phạm Văn Trưởng"
+
+
+def _withdrawal(iw: InspectionWorld, finding_uuid: str, reason: str = "Chọn nhầm hành vi") -> dict:
+    return record("withdrawal", iw.inspection.id, {"reason": reason}, finding_uuid)
+
+
+async def test_a_finding_recorded_by_mistake_is_withdrawn_and_kept(client, iw) -> None:
+    """Withdrawn, not deleted: the row stays marked withdrawn with the reason audited, and
+    the minutes no longer list it."""
+    await login(client, "inspector")
+    mistaken = unit_finding(iw)
+    await send(client, start_record(iw), mistaken)
+    no_reason = await send_one(client, _withdrawal(iw, mistaken["uuid"], reason="  "))
+    assert (no_reason["http_status"], no_reason["error"]["field"]) == (400, "reason")
+    done = await send_one(client, _withdrawal(iw, mistaken["uuid"]))
+    assert done["http_status"] == 201, done
+    assert done["record"]["version_state"] == "withdrawn"
+    row = (
+        await Finding.select(Finding.id, Finding.version_state)
+        .where(Finding.client_uuid == mistaken["uuid"])
+        .first()
+    )
+    assert row is not None and row["version_state"] == "withdrawn"
+    event = (
+        await AuditEvent.select(AuditEvent.reason)
+        .where(AuditEvent.action == "finding_withdrawn", AuditEvent.object_id == str(row["id"]))
+        .first()
+    )
+    assert event == {"reason": "Chọn nhầm hành vi"}
+    again = await send_one(client, _withdrawal(iw, mistaken["uuid"]))
+    assert again["http_status"] == 409
+    edit = record(
+        "finding",
+        iw.inspection.id,
+        {"official_id": None, "violation_code": "NO_HOTLINE_POSTED", "observed_at": iw.at(9, 0)},
+        mistaken["uuid"],
+    )
+    assert (await send_one(client, edit))["http_status"] == 409
+    await send(client, lead_signature(iw), submit_record(iw))
+    minutes = (await client.get(f"/inspections/{iw.inspection.id}/minutes")).text
+    assert "Không niêm yết" not in minutes
+
+
+async def test_an_edited_finding_keeps_its_history_and_only_the_latest_counts(client, iw) -> None:
+    await login(client, "inspector")
+    first = record(
+        "finding",
+        iw.inspection.id,
+        {
+            "official_id": iw.world.official_a.id,
+            "violation_code": "NO_CARD",
+            "facts": "Không đeo thẻ",
+            "observed_at": iw.at(9, 0),
+        },
+    )
+    await send(client, start_record(iw), first)
+    fixed = record(
+        "finding",
+        iw.inspection.id,
+        {
+            "official_id": None,
+            "violation_code": "NO_HOTLINE_POSTED",
+            "facts": "Không niêm yết số đường dây nóng",
+            "observed_at": iw.at(9, 0),
+        },
+        first["uuid"],
+    )
+    answer = await send_one(client, fixed)
+    assert answer["http_status"] == 201, answer
+    rows = (
+        await Finding.select(Finding.violation_code, Finding.version_state, Finding.version)
+        .where(Finding.inspection == iw.inspection.id)
+        .order_by(Finding.version)
+    )
+    assert [(r["violation_code"], r["version_state"], r["version"]) for r in rows] == [
+        ("NO_CARD", "superseded", 1),
+        ("NO_HOTLINE_POSTED", "current", 2),
+    ]
+    # An edit of the outdated version is a conflict, kept for the reviewers.
+    stale = record("finding", iw.inspection.id, dict(fixed["payload"]), first["uuid"])
+    assert (await send_one(client, stale))["http_status"] == 409
+    assert await SyncConflict.count() >= 1
+
+
+async def test_a_finding_made_by_attendance_is_corrected_through_the_attendance(client, iw) -> None:
+    await login(client, "inspector")
+    late = attendance(iw, status="late", arrival_time="08:21")
+    results = await send(client, start_record(iw), late)
+    made = results[1]["record"]["finding"]
+    assert made is not None
+    refused = await send_one(client, _withdrawal(iw, made["uuid"]))
+    assert (refused["http_status"], refused["error"]["field"]) == (400, "replaces")
+    assert "sửa điểm danh" in refused["error"]["message"]
+
+
+async def test_nothing_is_withdrawn_after_the_minutes_are_submitted(client, iw) -> None:
+    await login(client, "inspector")
+    finding = unit_finding(iw)
+    await send(client, start_record(iw), finding, lead_signature(iw), submit_record(iw))
+    late = await send_one(client, _withdrawal(iw, finding["uuid"]))
+    assert late["http_status"] == 409
+    row = (
+        await Finding.select(Finding.version_state)
+        .where(Finding.client_uuid == finding["uuid"])
+        .first()
+    )
+    assert row == {"version_state": "current"}

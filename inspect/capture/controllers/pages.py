@@ -32,6 +32,7 @@ SHELL_ASSETS = (
     "css/capture.css",
     "js/queue.js",
     "js/capture.js",
+    "js/offline.js",
     "vendor/htmx.min.js",
     "img/icon.svg",
 )

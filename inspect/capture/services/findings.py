@@ -26,7 +26,7 @@ from congvu.inspect.capture.services.payloads import (
     parse_payload,
 )
 from congvu.inspect.capture.services.records import FindingRecord
-from congvu.inspect.errors import Invalid
+from congvu.inspect.errors import Conflict, Invalid
 from congvu.inspect.inspections.tables import Finding, FindingEvidence, FindingVersion
 from congvu.rules.conduct import ViolationType, catalogue
 from congvu.rules.packs import PackNotFound
@@ -130,6 +130,7 @@ def finding_json(row: dict[str, Any], kind: ViolationType, evidence: list[str]) 
 
 
 # The finding handler writes only through db.write (see ONE_STATEMENT).
+_FINDING_STATE = "SELECT version_state FROM finding WHERE client_uuid = {}"
 _SUPERSEDE_FINDING = "UPDATE finding SET version_state = 'superseded' WHERE client_uuid = {}"
 _LINK_EVIDENCE = "INSERT INTO finding_evidence (finding, evidence) VALUES ({}, {})"
 
@@ -161,6 +162,9 @@ async def finding(ctx: CaptureContext, record: ClientRecord) -> FindingRecord:
     by_hash = await owned(ctx.actor.id, hashes, field="evidence")
     version = await base_version(Finding, ctx, record.replaces)
     if record.replaces is not None:
+        state = await db.raw(Finding, _FINDING_STATE, record.replaces)
+        if state and state[0]["version_state"] == FindingVersion.WITHDRAWN:
+            raise Conflict("Phát hiện này đã được rút lại; không thể sửa.", field="replaces")
         await db.write(Finding, _SUPERSEDE_FINDING, record.replaces)
     rule = kind.ref
     row = await insert_finding(

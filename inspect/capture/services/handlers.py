@@ -1,6 +1,7 @@
-"""Capture at the unit (ghi nhận tại đơn vị): start, attendance, findings, signatures,
-submit. Each function handles one client record inside the caller's transaction
-(``congvu.inspect.capture.services.sync`` owns it, together with the record's receipt).
+"""Capture at the unit (ghi nhận tại đơn vị): start, attendance, findings (and their
+withdrawal), signatures, submit. Each function handles one client record inside the
+caller's transaction (``congvu.inspect.capture.services.sync`` owns it, together with
+the record's receipt).
 
 Verdicts are decided by ``congvu.rules`` at capture time with the rule version in force
 at the observation time, and stored with their explanation: a later change of law never
@@ -17,6 +18,7 @@ from congvu.inspect.capture.services.findings import finding
 from congvu.inspect.capture.services.lifecycle import start, submit
 from congvu.inspect.capture.services.records import SyncedRecord
 from congvu.inspect.capture.services.signatures import signature
+from congvu.inspect.capture.services.withdrawals import withdraw_finding
 
 Handler = Callable[[CaptureContext, ClientRecord], Awaitable[SyncedRecord]]
 
@@ -24,6 +26,7 @@ HANDLERS: dict[str, Handler] = {
     "start": start,
     "attendance": attendance,
     "finding": finding,
+    "withdrawal": withdraw_finding,
     "signature": signature,
     "submit": submit,
 }

@@ -21,6 +21,7 @@ from congvu.inspect.capture.services.payloads import (
     parse_payload,
 )
 from congvu.inspect.capture.services.records import StartRecord, SubmitRecord
+from congvu.inspect.capture.services.roster import unmarked
 from congvu.inspect.capture.services.signatures import current_signatures
 from congvu.inspect.errors import Conflict, Invalid
 from congvu.inspect.inspections.tables import Inspection, InspectionStatus, SignatureRole
@@ -119,9 +120,11 @@ async def start(ctx: CaptureContext, record: ClientRecord) -> StartRecord:
 
 
 async def submit(ctx: CaptureContext, record: ClientRecord) -> SubmitRecord:
-    """Nộp biên bản: needs a started inspection and the team lead's signature; the
-    minutes get their number (Số …/BB-ĐKTCV) and nothing more is captured after."""
-    parse_payload(record.payload, SubmitPayload)
+    """Nộp biên bản: needs a started inspection, the team lead's signature and, for every
+    official of the roster nobody marked, the team lead's confirmation (recorded, and
+    named in the minutes); the minutes get their number (Số …/BB-ĐKTCV) and nothing more
+    is captured after."""
+    body = parse_payload(record.payload, SubmitPayload)
     if record.replaces is not None:
         raise Invalid("Không thể sửa bản ghi nộp biên bản.", field="replaces")
     require_open(ctx)
@@ -130,6 +133,16 @@ async def submit(ctx: CaptureContext, record: ClientRecord) -> SubmitRecord:
     signatures = await current_signatures(ctx.ref.id)
     if not any(s["role"] == SignatureRole.TEAM_LEAD and not s["refused"] for s in signatures):
         raise Invalid("Cần chữ ký của Trưởng đoàn trước khi nộp biên bản.", field="signature")
+    left_out = await unmarked(ctx)
+    unconfirmed = [o for o in left_out if o.id not in set(body.unmarked_confirmed)]
+    if unconfirmed:
+        names = ", ".join(o.full_name for o in unconfirmed)
+        raise Invalid(
+            f"Còn {len(unconfirmed)} người chưa điểm danh: {names}. Điểm danh họ, hoặc xác nhận"
+            " nộp biên bản khi họ chưa được điểm danh.",
+            field="unmarked_confirmed",
+        )
+    unmarked_ids = [o.id for o in left_out]
     year = ctx.now.astimezone(clock.zone()).year
     numbered = await Inspection.count().where(
         Inspection.minutes_number.is_not_null(),
@@ -141,6 +154,7 @@ async def submit(ctx: CaptureContext, record: ClientRecord) -> SubmitRecord:
             Inspection.status: InspectionStatus.SUBMITTED.value,
             Inspection.submitted_at: ctx.now,
             Inspection.minutes_number: number,
+            Inspection.unmarked_at_submit: unmarked_ids,
         }
     ).where(Inspection.id == ctx.ref.id)
     await audit.record(
@@ -148,7 +162,7 @@ async def submit(ctx: CaptureContext, record: ClientRecord) -> SubmitRecord:
         "inspection",
         ctx.ref.id,
         actor=ctx.actor,
-        after={"minutes_number": number},
+        after={"minutes_number": number, "unmarked_confirmed": unmarked_ids},
     )
     ctx.status = InspectionStatus.SUBMITTED.value
     return {

@@ -63,6 +63,10 @@ class FindingPayload(msgspec.Struct, forbid_unknown_fields=True):
     )
 
 
+class FindingWithdrawalPayload(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Line
+
+
 class SignaturePayload(msgspec.Struct, forbid_unknown_fields=True):
     role: Literal["team_lead", "unit_representative"]
     name: Line
@@ -72,7 +76,9 @@ class SignaturePayload(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class SubmitPayload(msgspec.Struct, forbid_unknown_fields=True):
-    pass
+    # The officials the team lead saw listed as not marked and confirmed submitting
+    # without (their ids); the server refuses a submit that leaves anyone else unmarked.
+    unmarked_confirmed: Annotated[list[Id], msgspec.Meta(max_length=5000)] = []
 
 
 T = TypeVar("T")

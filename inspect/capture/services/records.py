@@ -120,4 +120,24 @@ class SubmitRecord(TypedDict):
     minutes_url: str
 
 
-SyncedRecord = StartRecord | AttendanceRecord | FindingRecord | SignatureRecord | SubmitRecord
+class FindingWithdrawalRecord(TypedDict):
+    """Rút lại phát hiện: a finding recorded by mistake, withdrawn before the minutes go;
+    the finding stays in the record, marked withdrawn, with the reason."""
+
+    type: Literal["withdrawal"]
+    uuid: str
+    inspection_id: int
+    finding_id: int
+    finding_uuid: str
+    reason: str
+    version_state: str
+
+
+SyncedRecord = (
+    StartRecord
+    | AttendanceRecord
+    | FindingRecord
+    | FindingWithdrawalRecord
+    | SignatureRecord
+    | SubmitRecord
+)

@@ -16,8 +16,9 @@ from congvu.inspect.capture.services.context import (
 from congvu.inspect.capture.services.evidence import write_atomically
 from congvu.inspect.capture.services.payloads import SignaturePayload, parse_payload
 from congvu.inspect.capture.services.records import SignatureRecord
+from congvu.inspect.capture.services.roster import same_person_name, team_lead_names
 from congvu.inspect.errors import Conflict, Invalid
-from congvu.inspect.inspections.tables import Signature
+from congvu.inspect.inspections.tables import Signature, SignatureRole
 from congvu.inspect.settings import get_settings
 
 MAX_SIGNATURE_BYTES = 512 * 1024
@@ -32,6 +33,14 @@ async def signature(ctx: CaptureContext, record: ClientRecord) -> SignatureRecor
     name = body.name.strip()
     if not name:
         raise Invalid("Nhập họ tên người ký.", field="name")
+    if body.role == SignatureRole.TEAM_LEAD:
+        leads = await team_lead_names(ctx.ref.id)
+        if leads and not any(same_person_name(name, lead) for lead in leads):
+            raise Invalid(
+                f"Người ký với tư cách Trưởng đoàn phải là Trưởng đoàn của cuộc kiểm tra:"
+                f" {', '.join(leads)}.",
+                field="name",
+            )
     witness = (body.witness_name or "").strip() or None
     if body.refused and witness is None:
         raise Invalid("Từ chối ký phải có người làm chứng.", field="witness_name")

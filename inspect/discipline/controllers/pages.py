@@ -6,21 +6,21 @@ beside the field."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor, Role
 from congvu.inspect.discipline import api as discipline
+from congvu.inspect.documents import rendering as documents
 from congvu.inspect.errors import Conflict, Invalid
 from congvu.inspect.web.guards import requires_role
 from congvu.rules.discipline import Form
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Response, Template
 
 MANAGERS = (Role.PERSONNEL, Role.ADMIN)
 FORM_LABELS = {f.value: f.label_vi for f in Form}
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _day(form: FormMultiDict, name: str, *, required: bool = True) -> date | None:
@@ -274,16 +274,20 @@ class DisciplinePages(Controller):
         "/discipline/{case_id:int}/documents/{kind:str}",
         name="discipline_document",
         guards=[requires_role(*MANAGERS)],
-        media_type=DOCX,
     )
     async def document(
-        self, request: Request[Actor, Any, Any], case_id: FromPath[int], kind: FromPath[str]
+        self,
+        request: Request[Actor, Any, Any],
+        case_id: FromPath[int],
+        kind: FromPath[str],
+        fmt: Annotated[str, QueryParameter(name="format")] = "docx",
     ) -> Response[bytes]:
-        name, content = await discipline.document(request.user, case_id, kind)
+        """The document as .docx, or with ``?format=html`` as a page to print."""
+        name, content = await discipline.document(request.user, case_id, kind, fmt)
         return Response(
             content,
-            media_type=DOCX,
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            media_type=documents.media_type(name),
+            headers={"Content-Disposition": documents.disposition(name)},
         )
 
     @get("/my-discipline", name="my_discipline", guards=[requires_role(Role.OFFICIAL)])

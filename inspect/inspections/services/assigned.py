@@ -10,7 +10,12 @@ from congvu.inspect.actor import SYSTEM, Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.i18n import format_time
-from congvu.inspect.inspections.tables import Inspection, InspectionMember, InspectionStatus
+from congvu.inspect.inspections.tables import (
+    Inspection,
+    InspectionMember,
+    InspectionStatus,
+    MemberRole,
+)
 from congvu.inspect.organisation import api as organisation
 from congvu.rules.conduct import catalogue
 from congvu.rules.working_hours import outside_working_day
@@ -66,6 +71,9 @@ class AssignedInspection:
     # outside working time, offline.
     day_off: str | None
     off_hours_reason: str
+    # The trưởng đoàn as the minutes name them: the tablet fills the team lead's
+    # signature with it (None when the plan named no team lead).
+    team_lead: str | None
 
 
 async def assigned(actor: Actor) -> list[AssignedInspection]:
@@ -100,6 +108,15 @@ async def assigned(actor: Actor) -> list[AssignedInspection]:
         .order_by(Inspection.id)
         .output(load_json=True)
     )
+    leads = {
+        r["inspection"]: r["user.display_name"]
+        for r in await InspectionMember.select(
+            InspectionMember.inspection, InspectionMember.user.display_name
+        ).where(
+            InspectionMember.inspection.is_in([r["id"] for r in rows] or [0]),
+            InspectionMember.role == MemberRole.TRUONG_DOAN.value,
+        )
+    }
     result: list[AssignedInspection] = []
     sealed_ids: list[int] = []
     for row in rows:
@@ -133,6 +150,7 @@ async def assigned(actor: Actor) -> list[AssignedInspection]:
                 if (off := outside_working_day(row["scheduled_date"]))
                 else None,
                 off_hours_reason=row["off_hours_reason"],
+                team_lead=leads.get(row["id"]),
             )
         )
         if row["sealed"]:

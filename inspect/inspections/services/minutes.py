@@ -41,7 +41,7 @@ from congvu.inspect.inspections.tables import (
     MemberRole,
     Signature,
 )
-from congvu.inspect.organisation.tables import Unit, User
+from congvu.inspect.organisation.tables import Official, Unit, User
 from congvu.inspect.settings import get_settings
 from congvu.rules.conduct import catalogue
 from congvu.rules.working_hours import AttendanceStatus
@@ -120,6 +120,8 @@ class Minutes:
     topics: list[str]
     team: list[MemberView]
     attendance: list[MinutesAttendance]
+    # Officials of the roster left unmarked, as the team lead confirmed at submit.
+    unmarked: list[str]
     findings: list[MinutesFinding]
     signatures: dict[str, MinutesSignature]
     submitted: bool
@@ -245,6 +247,13 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
     signatures = _latest(
         list(await Signature.select().where(Signature.inspection == inspection_id))
     )
+    unmarked_ids = list(row["unmarked_at_submit"] or [])
+    unmarked = [
+        r["full_name"]
+        for r in await Official.select(Official.full_name)
+        .where(Official.id.is_in(unmarked_ids or [0]))
+        .order_by(Official.sort_key)
+    ]
     # The column states the verdict, not the button pressed on the tablet: a person marked
     # "late" who arrived within the session's start is present on time, and the minutes
     # must not say "Đi muộn" beside "đúng giờ".
@@ -293,6 +302,7 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
             )
             for c in sorted(checks, key=lambda c: c["official.sort_key"])
         ],
+        unmarked=unmarked,
         findings=[
             MinutesFinding(
                 subject=f["official.full_name"] or f["unit.name"],

@@ -83,6 +83,7 @@ def violation_name(code: str, on: date) -> str:
 # What each audited event of a finding's history (lịch sử) says, in the reader's words.
 HISTORY_LABELS = {
     "finding_recorded": "Ghi nhận phát hiện",
+    "finding_withdrawn": "Rút lại phát hiện (trước khi nộp biên bản)",
     "finding_viewed": "Xem phát hiện",
     "finding_history_viewed": "Xem lịch sử",
     "finding_photo_viewed": "Xem ảnh",

@@ -6,6 +6,8 @@
 // it is the same before and after a reload, online or not.
 
 import * as queue from "./queue.js";
+// Registers the service worker and keeps the assigned list and capture pages offline.
+import "./offline.js";
 
 const app = document.getElementById("capture-app");
 const T = JSON.parse(document.getElementById("capture-texts").textContent);
@@ -79,8 +81,11 @@ function describe(record) {
   const p = record.payload || {};
   if (record.type === "attendance") return `${T[p.status] || p.status} — ${officialName(p.official_id)}`;
   if (record.type === "finding") return `${violationLabel(p.violation_code)} — ${officialName(p.official_id)}`;
-  if (record.type === "signature") return `${p.role}: ${p.name || ""}`;
-  return record.type;
+  if (record.type === "withdrawal") return `${T.withdrawn}: ${p.reason || ""}`;
+  if (record.type === "signature") return `${T[`sig_${p.role}`] || ""}: ${p.name || ""}`;
+  if (record.type === "start") return T.record_start;
+  if (record.type === "submit") return T.record_submit;
+  return "";
 }
 
 async function renderSyncBar() {
@@ -470,6 +475,83 @@ function renderAttendance() {
 // -- conduct and findings ----------------------------------------------------------
 
 let photos = [];
+// The finding version being edited in the form (its newest version), or null.
+let editing = null;
+
+function isLive(record) {
+  return record.state !== "rejected" && record.state !== "conflict";
+}
+
+/** One entry per manual finding: the newest version of each chain of edits (an edit
+ * names the version it replaces), with the withdrawal that ended it, if any. A rejected
+ * edit is an entry of its own, with its error, beside the version it failed to replace. */
+function findingChains() {
+  const findings = records.filter((r) => r.type === "finding");
+  const replaced = new Set(findings.filter(isLive).map((r) => r.replaces).filter(Boolean));
+  const withdrawals = records.filter((r) => r.type === "withdrawal" && isLive(r));
+  return findings
+    .filter((r) => !replaced.has(r.uuid))
+    .map((tip) => ({ tip, withdrawal: withdrawals.find((w) => w.replaces === tip.uuid) || null }));
+}
+
+function startEdit(tip) {
+  const p = tip.payload;
+  editing = tip;
+  $("#finding-subject").value = p.official_id ? String(p.official_id) : "";
+  renderChecklist();
+  const chip = $(`[name=violation_code][value="${CSS.escape(p.violation_code)}"]`);
+  if (chip) chip.checked = true;
+  $("#finding-facts").value = p.facts || "";
+  photos = [...(p.evidence || [])];
+  renderPhotoPreview();
+  const note = $("#finding-editing");
+  note.textContent = fill(T.editing, { what: `${violationLabel(p.violation_code)} — ${officialName(p.official_id)}` });
+  note.hidden = false;
+  $("#finding-save").textContent = T.save_edit;
+  $("#finding-cancel-edit").hidden = false;
+  $("#finding-form").scrollIntoView({ block: "start" });
+}
+
+function endEdit() {
+  editing = null;
+  photos = [];
+  $("#finding-facts").value = "";
+  for (const input of $$("[name=violation_code]")) input.checked = false;
+  $("#finding-editing").hidden = true;
+  $("#finding-save").textContent = T.record_finding;
+  $("#finding-cancel-edit").hidden = true;
+  renderPhotoPreview();
+}
+
+let withdrawing = null;
+
+function setupWithdrawal() {
+  const dialog = $("#withdraw-dialog");
+  const reason = $("#withdraw-reason");
+  $("#withdraw-cancel").addEventListener("click", () => dialog.close());
+  $("#withdraw-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = reason.value.trim();
+    if (!text) {
+      $("[data-error]", dialog).textContent = T.enter_withdraw_reason;
+      reason.focus();
+      return;
+    }
+    const tip = withdrawing;
+    dialog.close();
+    if (editing && tip && editing.uuid === tip.uuid) endEdit();
+    if (tip) await queue.addRecord("withdrawal", inspectionId, { reason: text }, tip.uuid);
+  });
+}
+
+function askWithdrawal(tip) {
+  withdrawing = tip;
+  const dialog = $("#withdraw-dialog");
+  $("#withdraw-what").textContent = `${violationLabel(tip.payload.violation_code)} — ${officialName(tip.payload.official_id)}`;
+  $("#withdraw-reason").value = "";
+  $("[data-error]", dialog).textContent = "";
+  dialog.showModal();
+}
 
 function setupFindings() {
   const form = $("#finding-form");
@@ -506,19 +588,25 @@ function setupFindings() {
       return;
     }
     error.textContent = "";
-    await queue.addRecord("finding", inspectionId, {
-      official_id: subject.value ? Number(subject.value) : null,
-      violation_code: code,
-      facts,
-      observed_at: new Date().toISOString(),
-      evidence: photos,
-    });
+    const base = editing;
+    await queue.addRecord(
+      "finding",
+      inspectionId,
+      {
+        official_id: subject.value ? Number(subject.value) : null,
+        violation_code: code,
+        facts,
+        // An edit corrects what was written down, not when it was seen.
+        observed_at: base ? base.payload.observed_at : new Date().toISOString(),
+        evidence: photos,
+      },
+      base ? base.uuid : null,
+    );
     $("#finding-saved").textContent = `${T.saved_on_tablet}: ${violationLabel(code)} — ${officialName(subject.value)}`;
-    photos = [];
-    $("#finding-facts").value = "";
-    for (const input of $$("[name=violation_code]", form)) input.checked = false;
-    renderPhotoPreview();
+    endEdit();
   });
+  $("#finding-cancel-edit").addEventListener("click", endEdit);
+  setupWithdrawal();
 }
 
 function renderChecklist() {
@@ -580,24 +668,36 @@ function findingItem({ code, officialId, facts, state, auto }) {
 }
 
 async function renderFindings() {
-  const findings = records.filter((r) => r.type === "finding");
+  const chains = findingChains();
+  const submitted = isSubmitted();
   const items = [];
-  for (const record of findings.slice().reverse()) {
+  for (const { tip: record, withdrawal } of chains.slice().reverse()) {
     const p = record.payload;
     const { item, li } = findingItem({
       code: p.violation_code,
       officialId: p.official_id,
       facts: p.facts,
-      state: stateChip(record),
+      state: stateChip(withdrawal || record),
       auto: false,
     });
     const thumbs = (await Promise.all((p.evidence || []).map(thumb))).filter(Boolean);
     $(".thumbs", li).append(...thumbs);
-    if (record.error) {
+    const failed = record.error ? record : withdrawal && withdrawal.error ? withdrawal : null;
+    if (failed) {
       const note = document.createElement("p");
       note.className = "error";
-      note.textContent = errorText(record);
+      note.textContent = errorText(failed);
       li.append(note);
+    }
+    if (withdrawal) {
+      li.classList.add("withdrawn");
+      const note = $(".withdrawn-note", li);
+      note.textContent = `${T.withdrawn}: ${withdrawal.payload.reason}`;
+      note.hidden = false;
+    } else if (isLive(record) && !submitted) {
+      $(".finding-actions", li).hidden = false;
+      $(".edit", li).addEventListener("click", () => startEdit(record));
+      $(".withdraw", li).addEventListener("click", () => askWithdrawal(record));
     }
     items.push(item);
   }
@@ -612,7 +712,7 @@ async function renderFindings() {
     items.push(item);
   }
   $("#finding-list").replaceChildren(...items);
-  const accepted = findings.filter((r) => r.state !== "rejected" && r.state !== "conflict").length;
+  const accepted = chains.filter(({ tip, withdrawal }) => isLive(tip) && !withdrawal).length;
   const total = accepted + attendanceFindings().length;
   $("#finding-count").textContent = String(total);
   return total;
@@ -622,6 +722,13 @@ async function renderFindings() {
 
 function setupSignatures() {
   for (const form of $$("form.signature")) {
+    if (form.dataset.role === "team_lead" && inspection.team_lead) {
+      // The minutes name the team lead from the team; the signature carries that name.
+      const name = $("[name=name]", form);
+      name.value = inspection.team_lead;
+      name.readOnly = true;
+      name.title = T.lead_from_team;
+    }
     const canvas = $("canvas", form);
     const context = canvas.getContext("2d");
     let drawing = false;
@@ -703,11 +810,45 @@ function renderSignatures() {
 
 function setupFinish() {
   $("#submit-inspection").addEventListener("click", async () => {
+    const left = unmarkedOfficials();
+    const error = $("#submit-error");
+    if (left.length && !$("#unmarked-confirm").checked) {
+      error.textContent = T.confirm_unmarked;
+      $("#unmarked-confirm").focus();
+      return;
+    }
+    error.textContent = "";
     if (!window.confirm(T.submit_confirm)) return;
     const base = latest("submit", () => true);
-    await queue.addRecord("submit", inspectionId, {}, base ? base.uuid : null);
+    // The people listed, by id: the server refuses the submit if anyone else is unmarked.
+    const payload = left.length ? { unmarked_confirmed: left.map((o) => o.id) } : {};
+    await queue.addRecord("submit", inspectionId, payload, base ? base.uuid : null);
   });
   $("#minutes-link").href = `/inspections/${inspectionId}/minutes`;
+}
+
+// Officials of the roster with no attendance mark the server will keep (a rejected or
+// conflicting record does not count), in roster order.
+function unmarkedOfficials() {
+  return inspection.roster.filter((official) => {
+    const record = newest("attendance", (p) => p.official_id === official.id);
+    return !record || record.state === "rejected" || record.state === "conflict";
+  });
+}
+
+function renderUnmarked(submitted) {
+  const left = submitted ? [] : unmarkedOfficials();
+  const warning = $("#unmarked-warning");
+  warning.hidden = left.length === 0;
+  if (!left.length) return;
+  $("#unmarked-title").textContent = T.unmarked_title.replace("{n}", String(left.length));
+  $("#unmarked-list").replaceChildren(
+    ...left.map((official) => {
+      const item = document.createElement("li");
+      item.textContent = official.full_name;
+      return item;
+    }),
+  );
 }
 
 function renderFinish(marked, findings, signatures) {
@@ -725,6 +866,7 @@ function renderFinish(marked, findings, signatures) {
   const submitted = isSubmitted();
   $("#submit-inspection").hidden = submitted;
   $("#submit-done").hidden = !submitted;
+  renderUnmarked(submitted);
   const synced = (submit && submit.state === "synced") || ["submitted", "closed"].includes(inspection.status);
   $("#minutes-link").hidden = !synced;
   const state = $("#submit-state");
@@ -781,9 +923,6 @@ async function main() {
   queue.onChange(renderSyncBar);
   $("#sync-now").addEventListener("click", () => queue.sync());
   guardLogout();
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
-  }
   if (app.dataset.page === "capture") await capturePage();
   else await assignedPage();
   await renderSyncBar();
