@@ -17,6 +17,7 @@ from congvu.inspect.emulation.services.council import (
     sessions,
     set_member,
 )
+from congvu.inspect.emulation.services.council_document import minutes_file
 from congvu.inspect.emulation.services.council_lock import lock_session, reopen_session
 from congvu.inspect.emulation.services.council_minutes import (
     CouncilMinutes,
@@ -68,6 +69,7 @@ __all__ = [
     "lock_period",
     "lock_session",
     "lock_summary",
+    "minutes_file",
     "my_sheet",
     "open_period",
     "period_name",

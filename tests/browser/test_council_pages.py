@@ -1,6 +1,7 @@
 """The emulation council's pages in Chromium on the demo, as its secretary (``thidua``):
 the locked 2025 session with the quorum meter and the results (1366×768), the 2026 session
-held from the page — attendance recorded, the quorum met, the tally forms appear — and the
+held from the page — attendance recorded, the quorum met, the tally forms appear — the
+minutes as a page to print, and the
 what-if page with who moves under a lower Bằng khen threshold (1366×768 and 1024×768).
 Screenshots under tests/artifacts/."""
 
@@ -39,6 +40,12 @@ def test_council_pages(demo_server: DemoServer, browser: Any) -> None:
     expect(page.locator("#lock")).to_contain_text("Mở lại phiên họp")
     page.screenshot(path=str(ARTIFACTS / "council-2025-1366.png"), full_page=True)
     held = page.url
+
+    # The minutes as a page to print.
+    page.goto(f"{held}/minutes?format=html")
+    expect(page.locator("body")).to_contain_text("BIÊN BẢN")
+    expect(page.locator("body")).to_contain_text("KẾT QUẢ BỎ PHIẾU KÍN")
+    page.screenshot(path=str(ARTIFACTS / "council-minutes-1366.png"), full_page=True)
 
     # What-if on the locked session: at 60% the third Bằng khen (8 of 12) passes.
     page.goto(f"{held}/what-if?higher_title_vote_percent=60")

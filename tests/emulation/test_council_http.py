@@ -16,6 +16,7 @@ from congvu.inspect.emulation import api as emulation
 from congvu.rules.discipline_standing import DisciplineStanding
 
 from tests import builders
+from tests.documents.reading import assert_official, docx_text, html_text
 from tests.emulation.conftest import Commune
 from tests.emulation.test_rating_http import as_user, post, score_all
 from tests.worlds import ReviewWorld
@@ -217,6 +218,27 @@ async def test_a_council_session_from_setup_to_a_locked_version(
         "Đạt",
         why,
     )
+
+    # The minutes (biên bản họp) as .docx and as a page to print, in the NĐ 30/2020 layout.
+    docx = await client.get(f"/council/{session}/minutes")
+    assert docx.status_code == 200 and "attachment" in docx.headers["content-disposition"]
+    page = await client.get(f"/council/{session}/minutes?format=html")
+    assert page.status_code == 200 and "inline" in page.headers["content-disposition"]
+    for text in (docx_text(docx.content), html_text(page.content)):
+        assert_official(
+            text,
+            issuer="Hội đồng Thi đua – Khen thưởng",
+            number=None,  # blank before the slash, for the office to fill
+            kind="Biên bản",
+            date_line="ngày 05 tháng 12 năm 2026",
+            signer_title="Chủ tịch Hội đồng",
+        )
+        assert "/BB-HĐTĐKT" in text
+        assert commune_c.x[1].full_name in text and "Hội trường UBND phường" in text
+        assert "Có mặt 13/15 thành viên, cần ít nhất 10" in text
+        assert "86,67%" in text and why in text  # 13/15 for the Bằng khen, adjusted
+        assert "Phiên bản khóa 1" in text
+    assert (await client.get(f"/council/{session}/minutes?format=pdf")).status_code == 404
 
     # Reopen needs a reason and makes version 2.
     assert (await post(client, f"/council/{session}/reopen", reason="")).status_code == 400

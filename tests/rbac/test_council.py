@@ -66,6 +66,7 @@ MATRIX: dict[Route, Expect] = {
     ("POST", "/council/{session_id:int}/lock"): recorded(303),
     ("POST", "/council/{session_id:int}/reopen"): recorded(303),
     ("GET", "/council/{session_id:int}/what-if"): scoped(200, READERS),
+    ("GET", "/council/{session_id:int}/minutes"): scoped(200, READERS),
     ("POST", "/council/{session_id:int}/settings"): recorded(303),
 }
 LISTS = {("GET", "/council")}

@@ -7,15 +7,16 @@ the error beside its field. The JSON view of a session is at /api/v1/council/{id
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor, Role
+from congvu.inspect.documents import rendering as documents
 from congvu.inspect.emulation import api as emulation
 from congvu.inspect.errors import Conflict, Invalid
 from congvu.inspect.organisation.tables import Unit
 from congvu.rules.council import Attendance, VoteTitle
-from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 Refusal = Invalid | Conflict
@@ -230,7 +231,7 @@ class CouncilPages(Controller):
 
 class CouncilWhatIf(Controller):
     """Thử trước khi họp: the form and the who-moves table (nothing written), and the
-    adoption of a configuration."""
+    adoption of a configuration; the session's minutes (biên bản họp)."""
 
     path = "/council/{session_id:int}"
 
@@ -249,6 +250,21 @@ class CouncilWhatIf(Controller):
             "emulation/council_whatif.html",
             context={"w": found, "values": values, "error": error},
             status_code=400 if error else 200,
+        )
+
+    @get("/minutes", name="council_minutes")
+    async def minutes(
+        self,
+        request: Request[Actor, Any, Any],
+        session_id: FromPath[int],
+        fmt: Annotated[str, QueryParameter(name="format")] = "docx",
+    ) -> Response[bytes]:
+        """Biên bản họp as .docx, or with ``?format=html`` as a page to print."""
+        name, content = await emulation.minutes_file(request.user, session_id, fmt)
+        return Response(
+            content,
+            media_type=documents.media_type(name),
+            headers={"Content-Disposition": documents.disposition(name)},
         )
 
     @post("/settings", status_code=303, name="council_settings")
