@@ -157,6 +157,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/reports", "Báo cáo quý", ("unit_head", "reporter", "admin")),
     ("/my-findings", "Phát hiện của tôi", ("official",)),
     ("/ratings", "Đánh giá, xếp loại", ("personnel", "admin")),
+    ("/council", "Hội đồng thi đua – khen thưởng", ("personnel", "admin", "council")),
     ("/discipline", "Hồ sơ kỷ luật", ("personnel", "admin")),
     ("/my-discipline", "Hồ sơ kỷ luật của tôi", ("official",)),
     ("/accounts/paused", "Tài khoản tạm dừng đăng nhập", ("admin",)),

@@ -11,6 +11,7 @@ from typing import Any
 from congvu.inspect.audit import api as audit
 from congvu.inspect.background import api as background
 from congvu.inspect.dossiers import api as dossiers
+from congvu.inspect.emulation import api as emulation
 from congvu.inspect.errors import NotFound
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.reports import api as reports
@@ -134,6 +135,19 @@ async def build_report_task(
             progress=progress,
         )
         return built.as_dict()
+
+    return await background.run_tracked(job_id, work, ctx.get("redis"))
+
+
+async def lock_period_task(ctx: dict[str, Any], job_id: str, period: str, user_id: int) -> Any:
+    """Khóa kỳ đánh giá; a rerun after a kill converges on the version already locked."""
+
+    async def work(progress: background.Progress) -> dict[str, Any]:
+        actor = await organisation.actor_for(user_id)
+        if actor is None:
+            raise NotFound("Tài khoản yêu cầu khóa kỳ không còn hoạt động.")
+        locked = await emulation.lock_period(actor, period, progress=progress, resume=True)
+        return await emulation.lock_summary(str(locked["name"]))
 
     return await background.run_tracked(job_id, work, ctx.get("redis"))
 

@@ -95,6 +95,7 @@ class WorkerSettings:
         job(tasks.unit_statistics, JobKind.UNIT_STATISTICS.value),
         job(tasks.dossier_import_task, JobKind.DOSSIER_IMPORT.value),
         job(tasks.build_report_task, JobKind.BUILD_REPORT.value),
+        job(tasks.lock_period_task, JobKind.LOCK_PERIOD.value),
     ]
     cron_jobs: ClassVar[list[Any]] = [
         scheduled(tasks.sweep_lost_jobs, "sweep_lost_jobs", second=30),

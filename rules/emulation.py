@@ -292,10 +292,12 @@ def cstdcs(
     *,
     votes_for: int | None = None,
     council_size: int | None = None,
+    vote_percent: int | str | None = None,
 ) -> TitleVerdict:
     """Chiến sĩ thi đua cơ sở (Law Art. 23): LĐTT + (HTXS or a recognised initiative or an
     accepted research project), then >= 80% of the council's total members (not of those
-    present). Without ``votes_for``/``council_size`` the verdict awaits the vote."""
+    present). Without ``votes_for``/``council_size`` the verdict awaits the vote.
+    ``vote_percent`` replaces the pack's threshold (a province's setting, or the what-if)."""
     pack = emulation_pack(period)
     reasons = [Reason.NOT_LDTT] if _ldtt_reasons(pack, person, period) else []
     reasons += [r for r in _blockers(person.standing, period) if r not in reasons]
@@ -303,7 +305,9 @@ def cstdcs(
         person.rating is Level.HTXS or person.initiative_recognised or person.research_accepted
     ):
         reasons.append(Reason.NO_ACHIEVEMENT)
-    threshold = _fraction(pack.parameters["cstdcs_vote_percent"])
+    threshold = _fraction(
+        pack.parameters["cstdcs_vote_percent"] if vote_percent is None else vote_percent
+    )
     awaiting = votes_for is None or council_size is None
     if votes_for is not None and council_size is not None:
         if council_size < 1 or not 0 <= votes_for <= council_size:

@@ -11,6 +11,7 @@ from congvu.inspect.background.services.records import (
     requeue_lost,
     run_tracked,
     start_dossier_import,
+    start_period_lock,
     start_report_build,
     start_unit_statistics,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "requeue_lost",
     "run_tracked",
     "start_dossier_import",
+    "start_period_lock",
     "start_report_build",
     "start_unit_statistics",
 ]

@@ -4,13 +4,20 @@ about seven good: one kept), and in Phường Trường Vinh one official propos
 (excellent every quarter and a recognised initiative). Seeded, so every run is the same.
 Seeded after the discipline demo, whose cases the ratings read: the demo official
 (congchuc) is capped to KHT by this year's khiển trách, and the subjects of the cases
-still open are blocked from the titles."""
+still open are blocked from the titles.
+
+The province's emulation council (Hội đồng thi đua – khen thưởng tỉnh; its secretary is the
+``thidua`` account's official): a complete 2025 session — members, attendance with one
+written vote and one absence, the secret-ballot counts for Chiến sĩ thi đua cấp tỉnh and
+Bằng khen, one result below 90%, locked — and a 2026 session prepared (members and the
+CSTĐCS nominee) but not yet held."""
 
 from __future__ import annotations
 
 import random
 from datetime import date
 
+from congvu.inspect.actor import Actor
 from congvu.inspect.emulation import api as emulation
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Official, Unit, User
@@ -77,3 +84,66 @@ async def seed_emulation_demo(rng: random.Random) -> None:
         date(2026, 8, 20),
     )
     await emulation.rate_collective(personnel, "NA-TV", 2026, "HTT")
+    await seed_council_demo(personnel, stars["NA-TV"])
+
+
+async def seed_council_demo(personnel: Actor, star: int) -> None:
+    council = await User.select(User.official.code).where(User.username == "thidua").first()
+    assert council is not None
+    snv = (
+        await Official.select(Official.code, Official.position)
+        .where(Official.unit._.path.like("/NA/NA-SNV/%"), Official.category == "cong_chuc")
+        .order_by(Official.code)
+    )
+    chairs = (
+        await Official.select(Official.code)
+        .where(Official.position == "Chủ tịch UBND", Official.unit._.code.is_in(list(COMMUNES)))
+        .order_by(Official.code)
+    )
+    chair = next(o["code"] for o in snv if o["position"] == "Giám đốc Sở")
+    secretary = str(council["official.code"])
+    others = [o["code"] for o in snv if o["code"] not in (chair, secretary)]
+    members = [chair, secretary, *others, *(c["code"] for c in chairs)]
+    star_code = (await Official.select(Official.code).where(Official.id == star).first() or {})[
+        "code"
+    ]
+    picks = (
+        await Official.select(Official.id, Official.code)
+        .where(Official.unit._.code.is_in([f"{c}-PVHCC" for c in COMMUNES]))
+        .order_by(Official.code)
+    )
+    for year in (2025, 2026):
+        session = await emulation.create_session(personnel, "NA", year)
+        for code in members:
+            role = {chair: "chair", secretary: "secretary"}.get(code, "member")
+            await emulation.set_member(personnel, session, code, role)
+        if year == 2026:
+            await emulation.add_candidate(personnel, session, star_code, "CSTDCS")
+            continue
+        candidates = [
+            (picks[0]["code"], "CSTD_TINH"),
+            (picks[1]["code"], "BANG_KHEN"),
+            (picks[2]["code"], "BANG_KHEN"),
+        ]
+        for code, title in candidates:
+            await emulation.add_candidate(personnel, session, code, title)
+        facts = await emulation.council_session(personnel, session)
+        seats = [m["official_id"] for m in facts["members"]]
+        attendance = {oid: "present" for oid in seats}
+        attendance[seats[-1]] = "written"  # a commune chair away, voting in writing
+        attendance[seats[-2]] = "absent"
+        await emulation.record_meeting(
+            personnel, session, date(2025, 12, 18), "Phòng họp số 2, UBND tỉnh Nghệ An", attendance
+        )
+        voters = len(seats) - 1  # present and written
+        ids = {o["code"]: o["id"] for o in picks}
+        counts = [(voters, 0, 0), (voters, 0, 0), (voters - 3, 2, 1)]
+        for (code, title), (yes, no, invalid) in zip(candidates, counts, strict=True):
+            await emulation.record_tally(
+                personnel,
+                session,
+                ids[code],
+                title,
+                {"in_favour": str(yes), "against": str(no), "invalid": str(invalid)},
+            )
+        await emulation.lock_session(personnel, session)

@@ -1,19 +1,42 @@
 """Ratings and emulation for the app, the CLI and the demo: rating periods (open, lock,
 reopen, versions), the Mẫu số 01 sheets, proposals per unit and per official, initiatives
-and collective levels."""
+and collective levels; the emulation council's sessions (members, attendance, tally,
+adjustments, lock) and the facts of their minutes."""
 
 from __future__ import annotations
 
 from congvu.inspect.emulation.services.boards import board, period_row
 from congvu.inspect.emulation.services.catalogue import DOCUMENTS, render_document
+from congvu.inspect.emulation.services.council import (
+    add_candidate,
+    adjust_result,
+    council_session,
+    create_session,
+    record_meeting,
+    record_tally,
+    remove_member,
+    sessions,
+    set_member,
+)
+from congvu.inspect.emulation.services.council_document import minutes_file
+from congvu.inspect.emulation.services.council_lock import lock_session, reopen_session
+from congvu.inspect.emulation.services.council_minutes import (
+    CouncilMinutes,
+    MinutesCandidate,
+    MinutesMember,
+    council_minutes,
+)
+from congvu.inspect.emulation.services.council_whatif import adopt_settings, what_if
 from congvu.inspect.emulation.services.documents import KINDS as DOCUMENT_KINDS
 from congvu.inspect.emulation.services.documents import PER_OFFICIAL as PER_OFFICIAL_DOCUMENTS
 from congvu.inspect.emulation.services.documents import document
 from congvu.inspect.emulation.services.kpi_import import import_sheets
 from congvu.inspect.emulation.services.periods import (
     all_periods,
+    check_lockable,
     data_hash,
     lock_period,
+    lock_summary,
     open_period,
     period_name,
     reopen_period,
@@ -33,24 +56,44 @@ __all__ = [
     "DOCUMENTS",
     "DOCUMENT_KINDS",
     "PER_OFFICIAL_DOCUMENTS",
+    "CouncilMinutes",
+    "MinutesCandidate",
+    "MinutesMember",
     "SheetAuthor",
+    "add_candidate",
     "add_initiative",
+    "adjust_result",
+    "adopt_settings",
     "all_periods",
     "board",
+    "check_lockable",
     "contest",
+    "council_minutes",
+    "council_session",
+    "create_session",
     "data_hash",
     "document",
     "import_sheets",
     "lock_period",
+    "lock_session",
+    "lock_summary",
+    "minutes_file",
     "my_sheet",
     "open_period",
     "period_name",
     "period_row",
     "rate_collective",
+    "record_meeting",
+    "record_tally",
+    "remove_member",
     "render_document",
     "reopen_period",
+    "reopen_session",
     "save_sheet",
+    "sessions",
+    "set_member",
     "unit_board",
     "version_proposals",
     "versions",
+    "what_if",
 ]

@@ -135,3 +135,83 @@ class CollectiveRating(Table, tablename="emulation_collective"):
     movement = Boolean(default=True)
     entered_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     entered_at = Timestamptz()
+
+
+class SessionState(StrEnum):
+    PREPARED = "prepared"  # chuẩn bị: members, candidates, then attendance and tally
+    LOCKED = "locked"
+
+
+class CouncilRole(StrEnum):
+    CHAIR = "chair"  # Chủ tịch Hội đồng
+    SECRETARY = "secretary"  # Thư ký Hội đồng
+    MEMBER = "member"  # Ủy viên
+
+
+class CouncilSession(Table, tablename="emulation_council_session"):
+    """Phiên họp Hội đồng thi đua – khen thưởng of an agency for a year (or a campaign):
+    set up by the personnel office, held, tallied and locked. ``settings`` holds the
+    thresholds in force (the pack's, or the what-if chosen before the meeting); locking
+    freezes them with the result in a ``CouncilSessionVersion``."""
+
+    id: Serial
+
+    key = Varchar(length=64, unique=True)  # "<agency unit id>:<year>:<campaign>"
+    agency = ForeignKey(references=Unit, on_delete=OnDelete.cascade, index=True)
+    year = Integer()
+    campaign = Varchar(length=120, default="")  # blank: the yearly review
+    held_on = Date(null=True, default=None)
+    place = Text(default="")
+    state = Varchar(length=8, choices=SessionState)
+    version = Integer(default=1)
+    settings = Text()  # JSON: the council settings (quorum, vote percents, written votes)
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+
+
+class CouncilMember(Table, tablename="emulation_council_member"):
+    """A member of the session's council and how they took part (``attendance`` blank
+    until recorded)."""
+
+    id: Serial
+
+    key = Varchar(length=48, unique=True)  # "<session id>:<official id>"
+    session = ForeignKey(references=CouncilSession, on_delete=OnDelete.cascade, index=True)
+    official = ForeignKey(references=Official, on_delete=OnDelete.cascade)
+    role = Varchar(length=10, choices=CouncilRole)
+    attendance = Varchar(length=8, null=True, default=None)
+
+
+class CouncilBallot(Table, tablename="emulation_council_ballot"):
+    """One candidate for one title: the secret ballot's counts only (never who voted how),
+    and the council's adjustment of the computed result with its reason."""
+
+    id: Serial
+
+    key = Varchar(length=64, unique=True)  # "<session id>:<official id>:<title>"
+    session = ForeignKey(references=CouncilSession, on_delete=OnDelete.cascade, index=True)
+    official = ForeignKey(references=Official, on_delete=OnDelete.cascade)
+    title = Varchar(length=12)
+    in_favour = Integer(null=True, default=None)
+    against = Integer(null=True, default=None)
+    invalid = Integer(null=True, default=None)
+    adjusted = Boolean(null=True, default=None)  # None: the computed result stands
+    adjust_reason = Text(null=True, default=None)
+
+
+class CouncilSessionVersion(Table, tablename="emulation_council_version"):
+    """A locked session's frozen facts (members, attendance, tally, results, settings) and
+    a SHA-256 of them; a reopening records its reason on the version it reopened."""
+
+    id: Serial
+
+    key = Varchar(length=48, unique=True)  # "<session id>:<version>"
+    session = ForeignKey(references=CouncilSession, on_delete=OnDelete.cascade, index=True)
+    version = Integer()
+    locked_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    locked_at = Timestamptz()
+    facts = Text()  # JSON
+    data_hash = Varchar(length=64)
+    reopened_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    reopened_at = Timestamptz(null=True, default=None)
+    reopen_reason = Text(null=True, default=None)

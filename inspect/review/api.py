@@ -13,6 +13,7 @@ from congvu.inspect.review.services.dossier_cases import (
 from congvu.inspect.review.services.dossier_flags import lateness_flags
 from congvu.inspect.review.services.dossier_items import DossierItem
 from congvu.inspect.review.services.evidence import read_evidence
+from congvu.inspect.review.services.notifications import send as send_notifications
 from congvu.inspect.review.services.queue import (
     bulk,
     queue,
@@ -64,5 +65,6 @@ __all__ = [
     "readable_finding",
     "remind_deadlines",
     "send_daily_digests",
+    "send_notifications",
     "transition",
 ]

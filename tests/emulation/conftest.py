@@ -6,13 +6,16 @@ the one source call (``discipline_source.standings``)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+import anyio
 import pytest
 from congvu.inspect import clock
+from congvu.inspect.background.tables import JobRecord
 from congvu.inspect.emulation.services import discipline_source
 from congvu.inspect.organisation.tables import Official
 from congvu.inspect.review import api as review
@@ -21,6 +24,7 @@ from congvu.inspect.settings import get_settings
 from congvu.rules.discipline_standing import DisciplineStanding
 
 from tests import builders
+from tests.test_jobs import run_worker_until_idle
 from tests.worlds import ReviewWorld
 
 ZONE = get_settings().zone
@@ -101,3 +105,35 @@ def form(client: Any, **values: Any) -> dict[str, Any]:
 
 
 Post = Callable[..., Any]
+
+
+async def job_done(job_id: uuid.UUID, limit: float = 60) -> dict[str, Any]:
+    """Runs the queue when no embedded worker does (real Redis), then waits for the
+    job's record to finish; its row."""
+    settings = get_settings()
+    if not settings.embedded:
+        await run_worker_until_idle(settings.redis_url or "")
+    with anyio.fail_after(limit):
+        while True:
+            row = (
+                await JobRecord.select()
+                .where(JobRecord.id == job_id)
+                .output(load_json=True)
+                .first()
+            )
+            if row["status"] in ("done", "failed"):
+                return row
+            await anyio.sleep(0.05)
+
+
+async def lock_by_job(client: Any, period: str) -> dict[str, Any]:
+    """The lock button: a redirect to the job's progress page, then the job done."""
+    response = await client.post(
+        f"/ratings/periods/{period}/lock", data=form(client), follow_redirects=False
+    )
+    assert response.status_code == 303, response.text[-2000:]
+    location = response.headers["location"]
+    assert location.startswith("/jobs/"), location
+    row = await job_done(uuid.UUID(location.removeprefix("/jobs/")))
+    assert row["status"] == "done", row["error"]
+    return row

@@ -1,7 +1,8 @@
 """The demo tells the discipline-to-emulation story: after ``seed_demo()``, the year 2026
 board shows the demo official (``congchuc``, khiển trách this year for a duty-related
 violation) capped to KHT with the reason, an official whose open case blocks the titles,
-one proposed for CSTĐCS and a ward whose HTXS quota trims."""
+one proposed for CSTĐCS and a ward whose HTXS quota trims; the province's council has a
+locked 2025 session and a 2026 one prepared."""
 
 from __future__ import annotations
 
@@ -40,3 +41,18 @@ async def test_the_demo_year_shows_caps_blocks_titles_and_the_quota(clean_db: No
     assert "đang bị xem xét xử lý kỷ luật" in ldtt["explanation_vi"]
     assert [r for r in rows if "CSTDCS" in r["proposed_titles"]]
     assert trimmed
+
+    # The province's council: 2025 held and locked, 2026 prepared.
+    sessions = {s["year"]: s for s in await emulation.sessions(SYSTEM)}
+    assert sessions[2025]["state"] == "locked" and sessions[2026]["state"] == "prepared"
+    held = await emulation.council_session(SYSTEM, sessions[2025]["id"])
+    assert held["version"] == 1 and held["quorum"]["met"]
+    assert {m["attendance"] for m in held["members"]} == {"present", "written", "absent"}
+    assert [r["result_vi"] for r in held["results"]].count("Đạt") == 2
+    assert any(r["result_vi"] == "Không đạt" for r in held["results"])
+    minutes = await emulation.council_minutes(SYSTEM, sessions[2025]["id"])
+    assert minutes.place.startswith("Phòng họp") and minutes.secretary is not None
+    prepared = await emulation.council_session(SYSTEM, sessions[2026]["id"])
+    assert all(m["attendance"] is None for m in prepared["members"])
+    assert [r["title"] for r in prepared["results"]] == ["CSTDCS"]
+    assert prepared["results"][0]["result_vi"] == "Chưa kiểm phiếu"

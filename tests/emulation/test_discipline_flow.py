@@ -20,7 +20,7 @@ from congvu.inspect.review.api import Command
 
 from tests import builders
 from tests.conftest import login
-from tests.emulation.conftest import TODAY, Commune, at
+from tests.emulation.conftest import TODAY, Commune, at, lock_by_job
 from tests.emulation.test_rating_http import as_user, board, row, score_all
 from tests.worlds import MONDAY, ReviewWorld
 
@@ -133,7 +133,8 @@ async def test_discipline_caps_the_year_and_blocks_the_titles(
     await as_user(client, "head_c")
     await score_all(client, commune_c)
     await as_user(client, "tochuc")
-    await send(client, "/ratings/periods/2026-Q3/lock", today, TODAY)
+    today.day = TODAY
+    await lock_by_job(client, "2026-Q3")
     rated = await client.put(
         "/api/v1/emulation/collectives/P-C/2026",
         json={"level": "HTT"},

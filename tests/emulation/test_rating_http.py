@@ -15,7 +15,7 @@ from congvu.rules.discipline import Form
 from congvu.rules.discipline_standing import DecisionInForce, DisciplineStanding
 
 from tests.conftest import login
-from tests.emulation.conftest import Commune, confirmed, form
+from tests.emulation.conftest import Commune, confirmed, form, lock_by_job
 from tests.worlds import ReviewWorld
 
 pytestmark = pytest.mark.anyio
@@ -155,7 +155,7 @@ async def test_a_quarter_from_findings_to_a_locked_version(
 
     # Lock: a later confirmed finding does not change the locked version.
     await as_user(client, "tochuc")
-    assert (await post(client, "/ratings/periods/2026-Q3/lock")).status_code == 303
+    await lock_by_job(client, "2026-Q3")
     before = await board(client, "2026-Q3", "P-A")
     assert before["state"] == "locked" and before["version"] == 1
     await confirmed(rw, lan, "ABSENT_NO_PERMISSION", date(2026, 8, 3), date(2026, 9, 1))
@@ -174,7 +174,7 @@ async def test_a_quarter_from_findings_to_a_locked_version(
     ).status_code == 303
     reopened = row(await board(client, "2026-Q3", "P-A"), lan)
     assert len(reopened["deductions"]) == 2 and reopened["score"]["total"] == 98.5
-    assert (await post(client, "/ratings/periods/2026-Q3/lock")).status_code == 303
+    await lock_by_job(client, "2026-Q3")
     second = await board(client, "2026-Q3", "P-A")
     assert second["version"] == 2 and second["data_hash"] != before["data_hash"]
     first = (await client.get("/api/v1/ratings/periods/2026-Q3/versions/1")).json()
@@ -194,7 +194,7 @@ async def test_the_year_titles_and_the_collective(
     await as_user(client, "head_c")
     await score_all(client, commune_c)
     await as_user(client, "tochuc")
-    assert (await post(client, "/ratings/periods/2026-Q3/lock")).status_code == 303
+    await lock_by_job(client, "2026-Q3")
     star = commune_c.x[0]  # 99 points in Q3, kept HTXS
     added = await client.post(
         "/api/v1/emulation/initiatives",

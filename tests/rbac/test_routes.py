@@ -5,6 +5,7 @@ what every role gets on every target."""
 from __future__ import annotations
 
 from tests.rbac import (
+    test_council,
     test_discipline,
     test_dossiers,
     test_emulation,
@@ -20,6 +21,7 @@ MATRICES = [
     test_dossiers.MATRIX,
     test_discipline.MATRIX,
     test_emulation.MATRIX,
+    test_council.MATRIX,
     test_reports.MATRIX,
 ]
 

@@ -59,6 +59,7 @@ class JobKind(StrEnum):
     UNIT_STATISTICS = "unit_statistics"
     DOSSIER_IMPORT = "dossier_import"
     BUILD_REPORT = "build_report"
+    LOCK_PERIOD = "lock_period"
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,26 @@ async def start_report_build(
     shows the steps, then the link to the file)."""
     arguments = {"period": period, "unit_code": unit_code, "user_id": actor.id}
     return await _enqueue(queue, JobKind.BUILD_REPORT, arguments, actor)
+
+
+async def start_period_lock(queue: ArqRedis, actor: Actor, *, period: str) -> uuid.UUID:
+    """Khóa kỳ đánh giá: lock a rating period in the background (thousands of officials
+    take minutes). A second start while one is queued or running answers the same job;
+    two starts racing each other may make two jobs, and the lock itself converges (the
+    second finds the period locked at its version and answers that version)."""
+    pending = (
+        await JobRecord.select(JobRecord.id, JobRecord.arguments)
+        .where(
+            JobRecord.kind == JobKind.LOCK_PERIOD.value,
+            JobRecord.status.is_in([JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
+        )
+        .output(load_json=True)
+    )
+    for row in pending:
+        if (row["arguments"] or {}).get("period") == period:
+            return uuid.UUID(str(row["id"]))
+    arguments = {"period": period, "user_id": actor.id}
+    return await _enqueue(queue, JobKind.LOCK_PERIOD, arguments, actor)
 
 
 Progress = Callable[[int, int, str], Awaitable[None]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from congvu.inspect.actor import Actor
+from congvu.inspect.background import api as background
 from congvu.inspect.documents import rendering as documents
 from congvu.inspect.emulation import api as emulation
 from congvu.inspect.emulation.services.access import require_manager
@@ -69,11 +70,16 @@ class RatingPages(Controller):
     async def lock(
         self, request: Request[Actor, Any, Any], name: FromPath[str]
     ) -> Redirect | Template:
+        """Locking thousands of officials takes minutes: a background job, its progress
+        page at /jobs/<id>."""
         try:
-            await emulation.lock_period(request.user, name)
+            period = await emulation.check_lockable(request.user, name)
         except Conflict as error:
             return await self._control(request, error)
-        return Redirect("/ratings", status_code=303)
+        job_id = await background.start_period_lock(
+            request.app.state.queue, request.user, period=period
+        )
+        return Redirect(f"/jobs/{job_id}", status_code=303)
 
     @post("/periods/{name:str}/reopen", status_code=303, name="rating_period_reopen")
     async def reopen(

@@ -41,3 +41,42 @@ def own_official(actor: Actor) -> int:
     if actor.official_id is None:
         raise Forbidden("Tài khoản này không gắn với một cán bộ, công chức.")
     return actor.official_id
+
+
+# --- the emulation council (Hội đồng thi đua – khen thưởng) -------------------------------
+# The personnel office sets a session up (members, candidates) within its scope; the
+# session's secretary records attendance, the tally and adjustments and locks it (the
+# personnel office may do it for them); its members and COUNCIL accounts in scope read it.
+# No new role: the COUNCIL role plus membership of the session is enough.
+
+
+def require_council_setup(actor: Actor, agency_path: str) -> None:
+    if not actor.has_role(*MANAGERS):
+        raise Forbidden("Chỉ cán bộ tổ chức được lập phiên họp Hội đồng thi đua – khen thưởng.")
+    if not actor.can_see_unit_path(agency_path):
+        raise NotFound("Không có cơ quan này trong phạm vi của bạn.", field="agency")
+
+
+def council_seat(actor: Actor, member_roles: dict[int, str]) -> str | None:
+    """The actor's role in the session (chair, secretary, member), or None."""
+    if actor.official_id is None:
+        return None
+    return member_roles.get(actor.official_id)
+
+
+def require_council_reader(actor: Actor, agency_path: str, member_roles: dict[int, str]) -> None:
+    if council_seat(actor, member_roles) is not None:
+        return
+    if not actor.has_role(*MANAGERS, Role.COUNCIL):
+        raise Forbidden("Chỉ thành viên Hội đồng và cán bộ tổ chức được xem phiên họp Hội đồng.")
+    if not actor.can_see_unit_path(agency_path):
+        raise NotFound("Không có phiên họp Hội đồng này trong phạm vi của bạn.", field="session")
+
+
+def require_council_secretary(actor: Actor, agency_path: str, member_roles: dict[int, str]) -> None:
+    require_council_reader(actor, agency_path, member_roles)
+    if council_seat(actor, member_roles) == "secretary":
+        return
+    if actor.has_role(*MANAGERS) and actor.can_see_unit_path(agency_path):
+        return
+    raise Forbidden("Chỉ Thư ký Hội đồng hoặc cán bộ tổ chức được ghi kết quả phiên họp.")

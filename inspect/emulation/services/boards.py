@@ -5,6 +5,7 @@ never changes a locked period)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -63,7 +64,12 @@ async def _quarter_scores(year: int, unit_path: str) -> dict[int, dict[int, Frac
 
 
 async def compute_year(
-    period: dict[str, Any], unit_path: str, unit_code: str | None
+    period: dict[str, Any],
+    unit_path: str,
+    unit_code: str | None,
+    *,
+    votes: Mapping[int, tuple[int, int]] | None = None,
+    vote_percent: str | None = None,
 ) -> dict[str, Any]:
     year = int(period["year"])
     found = await facts_service.load(unit_path, date(year, 1, 1), date(year, 12, 31))
@@ -100,6 +106,8 @@ async def compute_year(
         year=year,
         method=method,
         review_on=min(clock.today(), period["ends_on"]),
+        votes=votes,
+        vote_percent=vote_percent,
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,10 @@ from congvu.inspect.emulation.services.access import require_manager
 from congvu.inspect.emulation.services.boards import compute_quarter, compute_year, period_row
 from congvu.inspect.emulation.tables import PeriodState, PeriodVersion, RatingPeriod
 from congvu.inspect.errors import Conflict, Invalid, NotFound
+from congvu.inspect.organisation.tables import User
 from congvu.inspect.periods import parse_report_period, report_scheme
+from congvu.inspect.review import api as review
+from congvu.inspect.review.tables import Notification
 from congvu.rules.packs import PackNotFound, pack_for
 from congvu.rules.periods import PeriodKind
 from congvu.rules.rating_sheet import YearMethod
@@ -85,12 +89,39 @@ def data_hash(parameters: dict[str, Any], packs: dict[str, str], proposals: dict
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-async def lock_period(actor: Actor, text: str) -> dict[str, Any]:
-    """Khóa kỳ: the competent head's decision, recorded by the personnel office."""
+Progress = Callable[[int, int, str], Awaitable[None]]
+
+
+async def check_lockable(actor: Actor, text: str) -> str:
+    """Before the lock job is started: the actor may lock, the period is open; its name."""
     require_manager(actor)
     period = await period_row(period_name(text))
     if period["state"] == PeriodState.LOCKED.value:
         raise Conflict(f"Kỳ đánh giá {period['name']} đã khóa.", field="period")
+    return str(period["name"])
+
+
+async def _no_progress(done: int, total: int, message: str = "") -> None:
+    return None
+
+
+async def lock_period(
+    actor: Actor, text: str, *, progress: Progress | None = None, resume: bool = False
+) -> dict[str, Any]:
+    """Khóa kỳ: the competent head's decision, recorded by the personnel office; each
+    official whose rating is in the period is told in the app (kết quả được thông báo).
+
+    ``resume`` (the background job): a period already locked at its current version is
+    the job's own earlier run, killed after its commit — answered as it is, so a rerun
+    converges to one locked version with the same data hash."""
+    require_manager(actor)
+    step = progress or _no_progress
+    period = await period_row(period_name(text))
+    if period["state"] == PeriodState.LOCKED.value:
+        if resume:
+            return await period_row(period["name"])
+        raise Conflict(f"Kỳ đánh giá {period['name']} đã khóa.", field="period")
+    await step(0, 3, "Đang tính kết quả của kỳ")
     if period["kind"] == "quarter":
         proposals = await compute_quarter(period, "")
     else:
@@ -99,6 +130,7 @@ async def lock_period(actor: Actor, text: str) -> dict[str, Any]:
     packs = _packs(period["ends_on"])
     digest = data_hash(parameters, packs, proposals)
     version = int(period["version"])
+    await step(1, 3, f"Đang ghi phiên bản {version} ({len(proposals['officials'])} người)")
     async with db.atomic():
         await PeriodVersion(
             key=f"{period['id']}:{version}",
@@ -121,8 +153,27 @@ async def lock_period(actor: Actor, text: str) -> dict[str, Any]:
             actor=actor,
             after={"version": version, "data_hash": digest, "packs": packs},
         )
-    # Notifying each official is left to the review's notifications once they are public.
+        await step(2, 3, "Đang thông báo cho từng người")
+        await notify_locked(period, version, proposals)
+    await step(3, 3, f"Đã khóa, phiên bản {version}")
     return await period_row(period["name"])
+
+
+async def notify_locked(period: dict[str, Any], version: int, proposals: dict[str, Any]) -> int:
+    """One notification per account of an official rated in the period, keyed by period
+    and version so that a rerun never doubles it; in the lock's transaction."""
+    ids = [int(o["official_id"]) for o in proposals["officials"]]
+    if not ids:
+        return 0
+    users = await User.select(User.id).where(User.official.is_in(ids), User.active.eq(True))
+    label = period_label(period["name"])
+    return await review.send_notifications(
+        [int(u["id"]) for u in users],
+        f"rating-lock:{period['id']}:{version}",
+        "rating_locked",
+        f"Kỳ đánh giá {label} đã khóa: xem kết quả xếp loại của bạn và danh sách của đơn vị.",
+        f"/ratings/{period['name']}/me",
+    )
 
 
 async def reopen_period(actor: Actor, text: str, reason: str | None) -> dict[str, Any]:
@@ -199,3 +250,28 @@ def period_label(name: str) -> str:
 async def all_periods() -> list[dict[str, Any]]:
     rows = await RatingPeriod.select().order_by(RatingPeriod.starts_on, ascending=False)
     return [{**r, "label": period_label(r["name"])} for r in rows]
+
+
+async def lock_summary(name: str) -> dict[str, Any]:
+    """What the lock job reports: the version locked, its hash, how many officials it
+    holds and how many accounts were told."""
+    period = await period_row(period_name(name))
+    version = (
+        await PeriodVersion.select(
+            PeriodVersion.version, PeriodVersion.data_hash, PeriodVersion.proposals
+        )
+        .where(PeriodVersion.period == period["id"])
+        .order_by(PeriodVersion.version, ascending=False)
+        .first()
+    )
+    if version is None:
+        raise NotFound(f"Kỳ {period['name']} chưa có phiên bản khóa.", field="period")
+    key = f"rating-lock:{period['id']}:{version['version']}:%"
+    return {
+        "period": period["name"],
+        "label": period_label(period["name"]),
+        "version": int(version["version"]),
+        "data_hash": version["data_hash"],
+        "officials": len(json.loads(version["proposals"])["officials"]),
+        "notified": await Notification.count().where(Notification.key.like(key)),
+    }

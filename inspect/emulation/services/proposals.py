@@ -1,5 +1,6 @@
 """The proposals a unit head, the council or the CLI asks for: a quarter's or a year's, for
-a unit subtree, scoped to the actor."""
+a unit subtree, scoped to the actor; an official's own, with their unit's list once the
+period is locked."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from congvu.inspect.emulation.services.access import own_official, require_board
 from congvu.inspect.emulation.services.boards import board
 from congvu.inspect.emulation.services.facts import unit_by_code
 from congvu.inspect.emulation.services.periods import period_label, period_name
+from congvu.inspect.emulation.tables import PeriodState
 from congvu.inspect.errors import NotFound
 from congvu.inspect.organisation.tables import Official
 
@@ -35,4 +37,21 @@ async def my_sheet(actor: Actor, period: str) -> dict[str, Any]:
     found = await board(period_name(period), str(row["unit.path"]), None)
     mine = [o for o in found["officials"] if o["official_id"] == official_id]
     label = period_label(found["period"])
-    return {**found, "period_label": label, "officials": mine, "me": mine[0] if mine else None}
+    # Công khai trong đơn vị: once locked, the unit's list (names, levels, titles; no
+    # scores or reasons) is published to its members.
+    published = [
+        {
+            "name": o["name"],
+            "level_vi": o.get("level_vi"),
+            "titles_vi": [t["title_vi"] for t in o.get("titles", []) if t["eligible"]],
+        }
+        for o in found["officials"]
+        if found["state"] == PeriodState.LOCKED.value and o["unit"] == row["unit.code"]
+    ]
+    return {
+        **found,
+        "period_label": label,
+        "officials": mine,
+        "me": mine[0] if mine else None,
+        "published": published,
+    }

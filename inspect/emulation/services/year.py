@@ -66,8 +66,12 @@ def propose_year(
     year: int,
     method: YearMethod,
     review_on: date,
+    votes: Mapping[int, tuple[int, int]] | None = None,
+    vote_percent: str | None = None,
 ) -> dict[str, Any]:
-    """``quarters``: official id -> quarter -> score (of the quarters rated)."""
+    """``quarters``: official id -> quarter -> score (of the quarters rated). ``votes``:
+    official id -> (votes in favour, members entitled to vote) from the council's CSTĐCS
+    ballot; ``vote_percent`` the council's threshold when it is not the pack's."""
     period = EmulationPeriod.year(year)
     rows: list[dict[str, Any]] = []
     entries: list[RatedEntry] = []
@@ -128,7 +132,17 @@ def propose_year(
             female=f.female,
             standing=emulation_standing(f.standing, on=review_on),
         )
-        titles = [ldtt(person, period), cstdcs(person, period)]
+        vote = (votes or {}).get(f.official_id)
+        titles = [
+            ldtt(person, period),
+            cstdcs(
+                person,
+                period,
+                votes_for=vote[0] if vote else None,
+                council_size=vote[1] if vote else None,
+                vote_percent=vote_percent,
+            ),
+        ]
         row["level_vi"] = level.label_vi if level else None
         row["initiatives"] = [
             {
