@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from congvu.inspect import cpu_pool
 from congvu.inspect.app import create_app
-from congvu.inspect.discipline.services import documents
+from congvu.inspect.documents import rendering as documents
 from congvu.inspect.dossiers.services.importing import chunking, feeding, screening
 from congvu.inspect.dossiers.services.importing import reading as dossier_reading
 from congvu.inspect.errors import Invalid
@@ -32,7 +32,7 @@ HEAVY: list[tuple[Callable[..., Any], int]] = [
     (dossier_reading.open_source, 1),
     (chunking.warm_up, 1),
     (feeding.prepare_file, 1),
-    (documents.render_docx, 1),
+    (documents.render_sync, 2),
     (building.gather_figures, 5),
     (building.write_workbook_file, 3),
     (reading.read_report_data_here, 3),
