@@ -62,6 +62,9 @@ class DemoServer:
                 self.process.wait(timeout=10)
 
 
+START_SECONDS = 150
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -97,7 +100,9 @@ def demo_server(tmp_path: Path) -> Iterator[DemoServer]:
                         break
             except OSError:
                 pass
-            if process.poll() is not None or time.monotonic() - started > 60:
+            # The demo seeds a province (a year of history, councils, cases): about 30 s on
+            # a quiet machine, near a minute when other suites share its two cores.
+            if process.poll() is not None or time.monotonic() - started > START_SECONDS:
                 pytest.fail(f"demo server did not start:\n{log.read_text(errors='replace')}")
             time.sleep(0.2)
         yield server
