@@ -128,7 +128,8 @@ def step_deadline_for(
     file: CaseFile, stage: CaseStage, done_on: date | None, event_on: date | None = None
 ) -> StepDeadlineView | None:
     """The deadline of ``stage`` on this case, or None when the engine has none for it
-    (the review meeting, the notification, viên chức steps under NĐ 112/2020) or the day
+    (the review meeting, the notification, the viên chức steps the NĐ 112/2020 pack does
+    not number) or the day
     it counts from is not known yet. ``event_on`` is the council meeting day of a
     summons being recorded."""
     if stage not in _ENGINE:
