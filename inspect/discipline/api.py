@@ -9,6 +9,15 @@ from datetime import date
 from congvu.inspect import clock
 from congvu.inspect.actor import Actor
 from congvu.inspect.discipline.services.appeals import decide_appeal, submit_appeal
+from congvu.inspect.discipline.services.convictions import (
+    KIND_LABELS as CONVICTION_KINDS,
+)
+from congvu.inspect.discipline.services.convictions import (
+    ConvictionInput,
+    open_from_conviction,
+    record_conviction,
+)
+from congvu.inspect.discipline.services.convictions import basis as conviction_basis
 from congvu.inspect.discipline.services.documents import KINDS as DOCUMENT_KINDS
 from congvu.inspect.discipline.services.documents import document
 from congvu.inspect.discipline.services.listing import CaseFilter, cases
@@ -46,6 +55,7 @@ async def case_timeline(actor: Actor, case_id: int, today: date | None = None) -
 
 
 __all__ = [
+    "CONVICTION_KINDS",
     "COUNCIL_SIZE",
     "DEFERRAL_REASONS",
     "DOCUMENT_KINDS",
@@ -55,6 +65,7 @@ __all__ = [
     "CaseFile",
     "CaseFilter",
     "CaseStage",
+    "ConvictionInput",
     "DecisionInput",
     "MemberInput",
     "OpenCase",
@@ -63,6 +74,7 @@ __all__ = [
     "case_timeline",
     "cases",
     "close",
+    "conviction_basis",
     "decide",
     "decide_appeal",
     "defer",
@@ -72,7 +84,9 @@ __all__ = [
     "may_manage",
     "notify",
     "open_case",
+    "open_from_conviction",
     "recommend",
+    "record_conviction",
     "record_party_decision",
     "send_report",
     "set_up_council",

@@ -41,6 +41,13 @@ class CaseStage(StrEnum):
     CLOSED = "closed"  # kết thúc, không kỷ luật
 
 
+class ConvictionKind(StrEnum):
+    """A final judgment that forces termination without the council (NĐ 172/2025 Art. 21.2)."""
+
+    PRISON = "prison"  # phạt tù không được hưởng án treo
+    CORRUPTION = "corruption"  # kết án về hành vi tham nhũng
+
+
 class AppealOutcome(StrEnum):
     REJECTED = "rejected"  # giữ nguyên quyết định
     ANNULLED = "annulled"  # hủy quyết định: its effects are lifted
@@ -145,3 +152,19 @@ class Appeal(Table, tablename="discipline_appeal"):
     outcome_on = Date(null=True, default=None)
     outcome_reason = Text(null=True, default=None)
     outcome_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+
+
+class Conviction(Table, tablename="discipline_conviction"):
+    """Bản án, quyết định của Tòa án đã có hiệu lực pháp luật about the subject, as the
+    personnel office received it: the case then goes straight to the decision
+    (NĐ 172/2025 Art. 21.2), due a set number of working days from ``received_on``."""
+
+    id: Serial
+
+    case = ForeignKey(references=DisciplineCase, on_delete=OnDelete.cascade, unique=True)
+    judgment_number = Varchar(length=64)
+    court = Varchar(length=255)
+    kind = Varchar(length=12, choices=ConvictionKind)
+    received_on = Date()
+    recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    recorded_at = Timestamptz()

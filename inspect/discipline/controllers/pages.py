@@ -48,6 +48,15 @@ def _form(form: FormMultiDict, name: str = "form") -> Form:
     return Form(value)
 
 
+def _conviction(form: FormMultiDict) -> discipline.ConvictionInput:
+    return discipline.ConvictionInput(
+        judgment_number=str(form.get("judgment_number", "")),
+        court=str(form.get("court", "")),
+        received_on=_required_day(form, "received_on"),
+        kind=str(form.get("kind", "")),
+    )
+
+
 def _int(value: Any, field: str) -> int | None:
     text = str(value or "").strip()
     if not text:
@@ -76,6 +85,10 @@ async def _case_page(
             "stages_enum": discipline.CaseStage,
             "form_labels": FORM_LABELS,
             "deferral_reasons": discipline.DEFERRAL_REASONS,
+            "conviction_kinds": discipline.CONVICTION_KINDS,
+            "conviction_basis": (
+                discipline.conviction_basis(t.file) if t.file.conviction is not None else ""
+            ),
             "council_size": discipline.COUNCIL_SIZE,
             "error": (
                 {"field": error.field, "message": error.message} if error is not None else None
@@ -138,6 +151,8 @@ async def _step(actor: Actor, case_id: int, stage: str, form: FormMultiDict) -> 
             _required_day(form, "start"),
             _required_day(form, "end"),
         )
+    elif stage == "conviction":
+        await discipline.record_conviction(actor, case_id, _conviction(form))
     elif stage == "party":
         await discipline.record_party_decision(
             actor,
@@ -171,6 +186,7 @@ class DisciplinePages(Controller):
                 "unit": unit or "",
                 "stage": stage.value if stage else "",
                 "form_labels": FORM_LABELS,
+                "conviction_kinds": discipline.CONVICTION_KINDS,
                 "error": None,
                 "echo": {},
             },
@@ -205,8 +221,47 @@ class DisciplinePages(Controller):
                     "unit": "",
                     "stage": "",
                     "form_labels": FORM_LABELS,
+                    "conviction_kinds": discipline.CONVICTION_KINDS,
                     "error": {"field": error.field, "message": error.message},
                     "echo": {k: str(v) for k, v in form.items()},
+                },
+                status_code=error.status_code,
+            )
+        return Redirect(f"/discipline/{case_id}", status_code=303)
+
+    @post(
+        "/discipline/convictions",
+        name="discipline_open_from_conviction",
+        guards=[requires_role(*MANAGERS)],
+    )
+    async def open_from_conviction(self, request: Request[Actor, Any, Any]) -> Template | Redirect:
+        """Mở hồ sơ từ bản án: the decision is then the next and only step."""
+        form = await request.form()
+        try:
+            official = _int(form.get("official_id"), "official_id")
+            if official is None:
+                raise Invalid("Hãy chọn cán bộ bị xem xét kỷ luật.", field="official_id")
+            case_id = await discipline.open_from_conviction(
+                request.user,
+                official,
+                _conviction(form),
+                description=str(form.get("description", "")),
+                violation_on=_required_day(form, "violation_on"),
+            )
+        except (Invalid, Conflict) as error:
+            echo = {k: str(v) for k, v in form.items()}
+            echo["_stage"] = "conviction"
+            return Template(
+                "discipline/cases.html",
+                context={
+                    "rows": await discipline.cases(request.user),
+                    "stages": discipline.STAGE_LABELS,
+                    "unit": "",
+                    "stage": "",
+                    "form_labels": FORM_LABELS,
+                    "conviction_kinds": discipline.CONVICTION_KINDS,
+                    "error": {"field": error.field, "message": error.message},
+                    "echo": echo,
                 },
                 status_code=error.status_code,
             )

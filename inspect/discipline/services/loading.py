@@ -14,6 +14,8 @@ from congvu.inspect.discipline.tables import (
     CaseSource,
     CaseStage,
     CaseStep,
+    Conviction,
+    ConvictionKind,
     CouncilMember,
     Deferral,
     DisciplineCase,
@@ -74,6 +76,16 @@ class AppealRow:
 
 
 @dataclass(frozen=True)
+class ConvictionRow:
+    """The final judgment recorded on the case (NĐ 172/2025 Art. 21.2)."""
+
+    judgment_number: str
+    court: str
+    kind: ConvictionKind
+    received_on: date
+
+
+@dataclass(frozen=True)
 class PriorDecision:
     """Another decision (not annulled) about the same official."""
 
@@ -96,6 +108,7 @@ class CaseFile:
     sources: tuple[Source, ...]
     appeals: tuple[AppealRow, ...]
     prior: tuple[PriorDecision, ...] = ()
+    conviction: ConvictionRow | None = None
 
     @property
     def id(self) -> int:
@@ -166,6 +179,7 @@ async def complete(case: dict[str, Any]) -> CaseFile:
         await CaseSource.select().where(CaseSource.case == case_id).order_by(CaseSource.observed_on)
     )
     appeals = await Appeal.select().where(Appeal.case == case_id).order_by(Appeal.id)
+    convictions = await Conviction.select().where(Conviction.case == case_id)
     prior = (
         await DisciplineCase.select(
             DisciplineCase.id,
@@ -221,5 +235,14 @@ async def complete(case: dict[str, Any]) -> CaseFile:
                 p["party_decided_on"],
             )
             for p in prior
+        ),
+        conviction=next(
+            (
+                ConvictionRow(
+                    c["judgment_number"], c["court"], ConvictionKind(c["kind"]), c["received_on"]
+                )
+                for c in convictions
+            ),
+            None,
         ),
     )

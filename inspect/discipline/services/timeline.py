@@ -74,12 +74,30 @@ _ENGINE: dict[CaseStage, tuple[ProcedureStep, CaseStage, bool]] = {
 }
 
 
+# What a conviction skips (NĐ 172/2025 Art. 21.2): no kiểm điểm, no council.
+SKIPPED_BY_CONVICTION: tuple[CaseStage, ...] = STEPS[: STEPS.index(CaseStage.DECIDED)]
+
+
 def next_stage(stage: CaseStage) -> CaseStage | None:
     if stage is CaseStage.OPENED:
         return STEPS[0]
     if stage not in STEPS or stage is STEPS[-1]:
         return None
     return STEPS[STEPS.index(stage) + 1]
+
+
+def next_stage_of(file: CaseFile) -> CaseStage | None:
+    """The next step of this case: the decision straight away once a conviction is
+    recorded on a case not yet decided, else the next step of the procedure."""
+    if file.conviction is not None and file.stage in (CaseStage.OPENED, *SKIPPED_BY_CONVICTION):
+        return CaseStage.DECIDED
+    return next_stage(file.stage)
+
+
+def conviction_form(file: CaseFile) -> Form:
+    """The form a conviction imposes: the top of the person's ladder (buộc thôi việc for
+    công chức and viên chức; bãi nhiệm for cán bộ)."""
+    return forms_of(file).forms[-1]
 
 
 @dataclass(frozen=True)
@@ -100,6 +118,7 @@ class StepRow:
     note: str
     recorded_by: str | None
     deadline: StepDeadlineView | None
+    skipped: bool = False  # not needed: a conviction goes straight to the decision
 
 
 @dataclass(frozen=True)
@@ -136,7 +155,12 @@ def step_deadline_for(
         return None
     engine_step, origin, use_event = _ENGINE[stage]
     before = file.steps.get(origin)
-    if use_event:
+    if stage is CaseStage.DECIDED and file.conviction is not None:
+        engine_step, use_event, before = ProcedureStep.CONVICTION_TERMINATION, False, None
+    if engine_step is ProcedureStep.CONVICTION_TERMINATION:
+        assert file.conviction is not None
+        start: date | None = file.conviction.received_on
+    elif use_event:
         start = (
             event_on
             if stage is CaseStage.SUMMONED and event_on
@@ -248,10 +272,13 @@ def timeline(file: CaseFile, today: date) -> Timeline:
                 deadline=step_deadline_for(
                     file, stage, done.done_on if done else None, done.event_on if done else None
                 ),
+                skipped=(
+                    done is None and file.conviction is not None and stage in SKIPPED_BY_CONVICTION
+                ),
             )
         )
     processing = processing_of(file)
-    upcoming = next_stage(file.stage)
+    upcoming = next_stage_of(file)
     next_deadline: date | None = None
     if upcoming is not None and file.stage is not CaseStage.CLOSED:
         own = step_deadline_for(file, upcoming, None)
