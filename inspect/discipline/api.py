@@ -23,7 +23,11 @@ from congvu.inspect.discipline.services.documents import document
 from congvu.inspect.discipline.services.listing import CaseFilter, cases
 from congvu.inspect.discipline.services.loading import CaseFile, load, may_manage
 from congvu.inspect.discipline.services.opening import OpenCase, join_findings, open_case
-from congvu.inspect.discipline.services.pauses import defer, record_party_decision
+from congvu.inspect.discipline.services.pauses import (
+    defer,
+    exclude_period,
+    record_party_decision,
+)
 from congvu.inspect.discipline.services.procedure import (
     COUNCIL_SIZE,
     DecisionInput,
@@ -40,6 +44,7 @@ from congvu.inspect.discipline.services.procedure import (
 from congvu.inspect.discipline.services.standings import standings
 from congvu.inspect.discipline.services.timeline import (
     DEFERRAL_REASONS,
+    EXCLUDED_KINDS,
     STAGE_LABELS,
     STEPS,
     StepRow,
@@ -59,6 +64,7 @@ __all__ = [
     "COUNCIL_SIZE",
     "DEFERRAL_REASONS",
     "DOCUMENT_KINDS",
+    "EXCLUDED_KINDS",
     "STAGE_LABELS",
     "STEPS",
     "AppealOutcome",
@@ -79,6 +85,7 @@ __all__ = [
     "decide_appeal",
     "defer",
     "document",
+    "exclude_period",
     "hold_review_meeting",
     "join_findings",
     "may_manage",

@@ -48,6 +48,14 @@ class ConvictionKind(StrEnum):
     CORRUPTION = "corruption"  # kết án về hành vi tham nhũng
 
 
+class ExcludedKind(StrEnum):
+    """A period not counted in thời hiệu and thời hạn besides a deferral (NĐ 172/2025 Art.
+    5.6); unlike a deferral it does not stop the procedure's steps."""
+
+    CRIMINAL_PROCEDURE = "criminal"  # điều tra, truy tố, xét xử theo tố tụng hình sự
+    COMPLAINT = "complaint"  # giải quyết khiếu nại, tố cáo
+
+
 class AppealOutcome(StrEnum):
     REJECTED = "rejected"  # giữ nguyên quyết định
     ANNULLED = "annulled"  # hủy quyết định: its effects are lifted
@@ -83,6 +91,9 @@ class DisciplineCase(Table, tablename="discipline_case"):
     party_decided_on = Date(null=True, default=None)
     party_announced_on = Date(null=True, default=None)
     closed_reason = Text(null=True, default=None)
+    # rules.discipline.NoLimitation: the act is one to which no thời hiệu applies
+    # (NĐ 172/2025 Art. 5.4), as the personnel office found when opening the case.
+    no_limitation = Varchar(length=32, null=True, default=None)
     updated_at = Timestamptz()
 
 
@@ -166,5 +177,19 @@ class Conviction(Table, tablename="discipline_conviction"):
     court = Varchar(length=255)
     kind = Varchar(length=12, choices=ConvictionKind)
     received_on = Date()
+    recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    recorded_at = Timestamptz()
+
+
+class ExcludedPeriod(Table, tablename="discipline_excluded_period"):
+    """Thời gian không tính vào thời hiệu, thời hạn xử lý kỷ luật (NĐ 172/2025 Art. 5.6)."""
+
+    id: Serial
+
+    case = ForeignKey(references=DisciplineCase, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=12, choices=ExcludedKind)
+    starts_on = Date()
+    ends_on = Date()
+    note = Text(default="")
     recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     recorded_at = Timestamptz()

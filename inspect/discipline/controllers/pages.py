@@ -12,7 +12,7 @@ from congvu.inspect.actor import Actor, Role
 from congvu.inspect.discipline import api as discipline
 from congvu.inspect.errors import Conflict, Invalid
 from congvu.inspect.web.guards import requires_role
-from congvu.rules.discipline import Form
+from congvu.rules.discipline import Form, NoLimitation
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
@@ -20,6 +20,7 @@ from litestar.response import Redirect, Response, Template
 
 MANAGERS = (Role.PERSONNEL, Role.ADMIN)
 FORM_LABELS = {f.value: f.label_vi for f in Form}
+NO_LIMITATION_LABELS = {n.value: n.label_vi for n in NoLimitation}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -46,6 +47,15 @@ def _form(form: FormMultiDict, name: str = "form") -> Form:
     if value not in FORM_LABELS:
         raise Invalid("Hãy chọn hình thức kỷ luật.", field=name)
     return Form(value)
+
+
+def _no_limitation(form: FormMultiDict) -> NoLimitation | None:
+    value = str(form.get("no_limitation", "")).strip()
+    if not value:
+        return None
+    if value not in NO_LIMITATION_LABELS:
+        raise Invalid("Trường hợp không áp dụng thời hiệu không hợp lệ.", field="no_limitation")
+    return NoLimitation(value)
 
 
 def _conviction(form: FormMultiDict) -> discipline.ConvictionInput:
@@ -85,6 +95,7 @@ async def _case_page(
             "stages_enum": discipline.CaseStage,
             "form_labels": FORM_LABELS,
             "deferral_reasons": discipline.DEFERRAL_REASONS,
+            "excluded_kinds": discipline.EXCLUDED_KINDS,
             "conviction_kinds": discipline.CONVICTION_KINDS,
             "conviction_basis": (
                 discipline.conviction_basis(t.file) if t.file.conviction is not None else ""
@@ -151,6 +162,15 @@ async def _step(actor: Actor, case_id: int, stage: str, form: FormMultiDict) -> 
             _required_day(form, "start"),
             _required_day(form, "end"),
         )
+    elif stage == "excluded":
+        await discipline.exclude_period(
+            actor,
+            case_id,
+            str(form.get("kind", "")),
+            _required_day(form, "start"),
+            _required_day(form, "end"),
+            str(form.get("note", "")),
+        )
     elif stage == "conviction":
         await discipline.record_conviction(actor, case_id, _conviction(form))
     elif stage == "party":
@@ -187,6 +207,7 @@ class DisciplinePages(Controller):
                 "stage": stage.value if stage else "",
                 "form_labels": FORM_LABELS,
                 "conviction_kinds": discipline.CONVICTION_KINDS,
+                "no_limitation_labels": NO_LIMITATION_LABELS,
                 "error": None,
                 "echo": {},
             },
@@ -209,6 +230,7 @@ class DisciplinePages(Controller):
                     description=str(form.get("description", "")),
                     violation_on=_day(form, "violation_on", required=False),
                     merited=_form(form, "merited"),
+                    no_limitation=_no_limitation(form),
                 ),
             )
         except (Invalid, Conflict) as error:
@@ -222,6 +244,7 @@ class DisciplinePages(Controller):
                     "stage": "",
                     "form_labels": FORM_LABELS,
                     "conviction_kinds": discipline.CONVICTION_KINDS,
+                    "no_limitation_labels": NO_LIMITATION_LABELS,
                     "error": {"field": error.field, "message": error.message},
                     "echo": {k: str(v) for k, v in form.items()},
                 },
@@ -260,6 +283,7 @@ class DisciplinePages(Controller):
                     "stage": "",
                     "form_labels": FORM_LABELS,
                     "conviction_kinds": discipline.CONVICTION_KINDS,
+                    "no_limitation_labels": NO_LIMITATION_LABELS,
                     "error": {"field": error.field, "message": error.message},
                     "echo": echo,
                 },

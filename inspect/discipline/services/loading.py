@@ -19,9 +19,11 @@ from congvu.inspect.discipline.tables import (
     CouncilMember,
     Deferral,
     DisciplineCase,
+    ExcludedKind,
+    ExcludedPeriod,
 )
 from congvu.inspect.errors import Forbidden, NotFound
-from congvu.rules.discipline import Category, DateRange, Form
+from congvu.rules.discipline import Category, DateRange, Form, NoLimitation
 
 MANAGERS = (Role.PERSONNEL, Role.ADMIN)
 NOT_FOUND = "Không tìm thấy hồ sơ kỷ luật."
@@ -51,6 +53,21 @@ class DeferralRow:
     reason: str
     start: date
     end: date
+
+    @property
+    def range(self) -> DateRange:
+        return DateRange(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class ExcludedRow:
+    """A criminal-procedure or complaint period, not counted (NĐ 172/2025 Art. 5.6)."""
+
+    id: int
+    kind: ExcludedKind
+    start: date
+    end: date
+    note: str
 
     @property
     def range(self) -> DateRange:
@@ -109,6 +126,11 @@ class CaseFile:
     appeals: tuple[AppealRow, ...]
     prior: tuple[PriorDecision, ...] = ()
     conviction: ConvictionRow | None = None
+    excluded: tuple[ExcludedRow, ...] = ()
+    # Days of the official's other violations taken up in discipline (other cases' acts and
+    # their findings, closed-without-discipline and annulled cases left out): a new one
+    # inside the running thời hiệu restarts it (NĐ 172/2025 Art. 5.1).
+    other_violations: tuple[date, ...] = ()
 
     @property
     def id(self) -> int:
@@ -129,6 +151,16 @@ class CaseFile:
     @property
     def pauses(self) -> list[DateRange]:
         return [d.range for d in self.deferrals]
+
+    @property
+    def not_counted(self) -> list[DateRange]:
+        """Every period thời hiệu and thời hạn leave out: deferrals and excluded periods."""
+        return self.pauses + [e.range for e in self.excluded]
+
+    @property
+    def no_limitation(self) -> NoLimitation | None:
+        value = self.case.get("no_limitation")
+        return NoLimitation(value) if value else None
 
 
 CASE_COLUMNS: tuple[Any, ...] = (
@@ -180,6 +212,24 @@ async def complete(case: dict[str, Any]) -> CaseFile:
     )
     appeals = await Appeal.select().where(Appeal.case == case_id).order_by(Appeal.id)
     convictions = await Conviction.select().where(Conviction.case == case_id)
+    excluded = (
+        await ExcludedPeriod.select()
+        .where(ExcludedPeriod.case == case_id)
+        .order_by(ExcludedPeriod.starts_on)
+    )
+    others = await DisciplineCase.select(DisciplineCase.id, DisciplineCase.violation_on).where(
+        DisciplineCase.official == case["official"],
+        DisciplineCase.id != case_id,
+        DisciplineCase.stage != CaseStage.CLOSED.value,
+        DisciplineCase.annulled_on.is_null(),
+    )
+    other_sources = (
+        await CaseSource.select(CaseSource.observed_on).where(
+            CaseSource.case.is_in([o["id"] for o in others])
+        )
+        if others
+        else []
+    )
     prior = (
         await DisciplineCase.select(
             DisciplineCase.id,
@@ -244,5 +294,12 @@ async def complete(case: dict[str, Any]) -> CaseFile:
                 for c in convictions
             ),
             None,
+        ),
+        excluded=tuple(
+            ExcludedRow(e["id"], ExcludedKind(e["kind"]), e["starts_on"], e["ends_on"], e["note"])
+            for e in excluded
+        ),
+        other_violations=tuple(
+            sorted({o["violation_on"] for o in others} | {s["observed_on"] for s in other_sources})
         ),
     )

@@ -53,6 +53,11 @@ STAGE_LABELS: dict[CaseStage, str] = {
     CaseStage.CLOSED: "Kết thúc, không kỷ luật",
 }
 
+EXCLUDED_KINDS: dict[str, str] = {
+    "criminal": "điều tra, truy tố, xét xử theo thủ tục tố tụng hình sự",
+    "complaint": "giải quyết khiếu nại, tố cáo",
+}
+
 DEFERRAL_REASONS: dict[str, str] = {
     "illness": "điều trị bệnh hiểm nghèo, ốm nặng điều trị nội trú",
     "maternity": "mang thai, nghỉ thai sản, nuôi con dưới 12 tháng tuổi",
@@ -188,13 +193,18 @@ def step_deadline_for(
 
 
 def limitation_of(file: CaseFile) -> LimitationVerdict:
+    """Thời hiệu from the stored facts: the official's later violations restart it, the
+    deferrals and excluded periods are not counted, a no-limitation act has none
+    (NĐ 172/2025 Art. 5.1-5.4, 5.6)."""
     c = file.case
     return limitation(
         category=file.category,
         violation_on=c["violation_on"],
         notice_on=c["opened_on"],
         merited=file.merited,
-        excluded=file.pauses,
+        later_violations=file.other_violations,
+        excluded=file.not_counted,
+        exception=file.no_limitation,
     )
 
 
@@ -204,7 +214,7 @@ def processing_of(file: CaseFile) -> ProcessingVerdict:
         category=file.category,
         discovered_on=c["discovered_on"],
         complex_case=c["complex_case"],
-        excluded=file.pauses,
+        excluded=file.not_counted,
         decided_on=c["decided_on"],
     )
 
