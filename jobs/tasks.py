@@ -10,6 +10,7 @@ from typing import Any
 
 from congvu.inspect.audit import api as audit
 from congvu.inspect.background import api as background
+from congvu.inspect.discipline import api as discipline
 from congvu.inspect.dossiers import api as dossiers
 from congvu.inspect.errors import NotFound
 from congvu.inspect.organisation import api as organisation
@@ -145,3 +146,9 @@ async def rescan_overdue(ctx: dict[str, Any]) -> dict[str, int]:
 async def remind_deadlines(ctx: dict[str, Any]) -> dict[str, int]:
     """Nhắc hạn giải trình và hạn xem xét (in-app notifications; safe to run twice)."""
     return await review.remind_deadlines()
+
+
+async def remind_discipline_deadlines(ctx: dict[str, Any]) -> dict[str, int]:
+    """Nhắc hạn các bước xử lý kỷ luật (in-app notifications to the personnel office; safe to
+    run twice)."""
+    return await discipline.remind_deadlines()

@@ -41,6 +41,7 @@ from congvu.inspect.discipline.services.procedure import (
     set_up_council,
     summon,
 )
+from congvu.inspect.discipline.services.reminders import remind_step_deadlines
 from congvu.inspect.discipline.services.standings import standings
 from congvu.inspect.discipline.services.timeline import (
     DEFERRAL_REASONS,
@@ -52,6 +53,14 @@ from congvu.inspect.discipline.services.timeline import (
     timeline,
 )
 from congvu.inspect.discipline.tables import AppealOutcome, CaseStage
+from congvu.inspect.settings import get_settings
+
+
+async def remind_deadlines(today: date | None = None) -> dict[str, int]:
+    """The daily cron's reminders, N working days before (CONGVU_DISCIPLINE_REMINDER_DAYS)."""
+    return await remind_step_deadlines(
+        today or clock.today(), get_settings().discipline_reminder_days
+    )
 
 
 async def case_timeline(actor: Actor, case_id: int, today: date | None = None) -> Timeline:
@@ -95,6 +104,8 @@ __all__ = [
     "recommend",
     "record_conviction",
     "record_party_decision",
+    "remind_deadlines",
+    "remind_step_deadlines",
     "send_report",
     "set_up_council",
     "standings",

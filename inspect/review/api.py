@@ -11,6 +11,7 @@ from congvu.inspect.review.services.dossier_cases import (
 from congvu.inspect.review.services.dossier_flags import lateness_flags
 from congvu.inspect.review.services.dossier_items import DossierItem
 from congvu.inspect.review.services.evidence import read_evidence
+from congvu.inspect.review.services.notifications import send as send_notification
 from congvu.inspect.review.services.queue import (
     bulk,
     queue,
@@ -59,5 +60,6 @@ __all__ = [
     "queue",
     "read_evidence",
     "remind_deadlines",
+    "send_notification",
     "transition",
 ]
