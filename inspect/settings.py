@@ -71,6 +71,9 @@ class Settings:
     checkpoint_key: str = ""
     checkpoint_dir: Path = Path("var/checkpoints")
     checkpoint_keep: int = 168
+    # Nhắc hạn kỷ luật: working days before a discipline step's deadline the personnel office
+    # is told it is coming (and once more when it has passed).
+    discipline_reminder_days: int = 3
     metrics_token: str | None = None
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed; empty: none.
     trusted_proxies: tuple[str, ...] = ()
@@ -346,6 +349,7 @@ KNOWN_VARIABLES = frozenset(
         "CONGVU_CHECKPOINT_KEY",
         "CONGVU_CHECKPOINT_DIR",
         "CONGVU_CHECKPOINT_KEEP",
+        "CONGVU_DISCIPLINE_REMINDER_DAYS",
         "CONGVU_METRICS_TOKEN",
         "CONGVU_DATABASE_URL",
         "CONGVU_MIGRATE_DATABASE_URL",
@@ -436,6 +440,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ).absolute(),
         checkpoint_keep=_positive_int(
             "CONGVU_CHECKPOINT_KEEP", env.get("CONGVU_CHECKPOINT_KEEP", "168")
+        ),
+        discipline_reminder_days=_positive_int(
+            "CONGVU_DISCIPLINE_REMINDER_DAYS", env.get("CONGVU_DISCIPLINE_REMINDER_DAYS", "3")
         ),
         metrics_token=_metrics_token(env.get("CONGVU_METRICS_TOKEN")),
         trusted_proxies=_trusted_proxies(env.get("CONGVU_TRUSTED_PROXIES", "")),

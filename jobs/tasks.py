@@ -10,6 +10,7 @@ from typing import Any
 
 from congvu.inspect.audit import api as audit
 from congvu.inspect.background import api as background
+from congvu.inspect.discipline import api as discipline
 from congvu.inspect.dossiers import api as dossiers
 from congvu.inspect.emulation import api as emulation
 from congvu.inspect.errors import NotFound
@@ -171,3 +172,9 @@ async def send_notification_digests(ctx: dict[str, Any]) -> dict[str, Any]:
         "refused": run.refused,
         "failed": run.failed,
     }
+
+
+async def remind_discipline_deadlines(ctx: dict[str, Any]) -> dict[str, int]:
+    """Nhắc hạn các bước xử lý kỷ luật (in-app notifications to the personnel office; safe to
+    run twice)."""
+    return await discipline.remind_deadlines()

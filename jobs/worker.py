@@ -113,6 +113,10 @@ class WorkerSettings:
         scheduled(
             tasks.send_notification_digests, "send_notification_digests", hour={0, 3}, minute=0
         ),
+        # Daily at 01:10 UTC = 08:10 in Vietnam, the start of the working day.
+        scheduled(
+            tasks.remind_discipline_deadlines, "remind_discipline_deadlines", hour=1, minute=10
+        ),
         # Hourly; unique: with two workers the tick's one job id runs once.
         scheduled(tasks.checkpoint_audit_trail, "checkpoint_audit_trail", minute=0, second=0),
         scheduled(tasks.seal_audit_trail, "seal_audit_trail", second=set(range(0, 60, 5))),

@@ -14,13 +14,18 @@ nghỉ bù, hoán đổi ngày làm việc) + one override file per year in ``ru
     remove_holidays:       # a package holiday that public bodies do not take
       - {date: 2026-11-24, note: "Bộ luật Lao động chưa sửa Điều 112"}
 
+A government announcement that comes between releases (an extra day off, a swapped working
+Saturday) is entered by an administrator and reaches this module as ``Announcement`` entries
+with the revision of the stored list: ``WorkingCalendar(announcements=..., revision=...)``
+applies them on top of the files, so the module stays free of any storage.
+
 Every result can be traced to ``WorkingCalendar.version``.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -32,6 +37,7 @@ __all__ = [
     "DEFAULT_SESSIONS",
     "WEEKDAY_EN",
     "WEEKDAY_VI",
+    "Announcement",
     "DaySessions",
     "DueExplanation",
     "WorkingCalendar",
@@ -75,6 +81,18 @@ class DaySessions:
 # QĐ 188/1999: leniency wins for a fallback). Its 17:00 close is the common one, later than
 # the 16:30 of some winter schedules: such a unit needs its own schedule entered.
 DEFAULT_SESSIONS = DaySessions(time(7, 30), time(11, 30), time(13, 30), time(17, 0))
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """One day a government announcement changes (thông báo nghỉ lễ, hoán đổi ngày làm
+    việc): a day off (``working`` False) or a working day (True, e.g. a Saturday worked in
+    exchange), with its name and the document that says so."""
+
+    day: date
+    working: bool
+    name_vi: str
+    document: str
 
 
 @dataclass(frozen=True)
@@ -153,7 +171,20 @@ class WorkingCalendar:
     have, a make-up day that is already a working day) fail here, naming file and line.
     """
 
-    def __init__(self, overrides: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        overrides: Mapping[str, str] | None = None,
+        *,
+        announcements: Sequence[Announcement] = (),
+        revision: int | None = None,
+    ) -> None:
+        """``announcements`` apply after the files, in order (a later entry for the same day
+        wins); ``revision`` is the stored list's revision, part of ``version``."""
+        if announcements and revision is None:
+            raise ValueError("announcements need the revision of the list they come from")
+        self._announcements: dict[int, list[Announcement]] = {}
+        for a in announcements:
+            self._announcements.setdefault(a.day.year, []).append(a)
         if overrides is None:
             overrides = package_texts("calendars")
         self._overrides: dict[int, _Override] = {}
@@ -167,8 +198,10 @@ class WorkingCalendar:
             self._overrides[override.year] = override
         self._years: dict[int, _Year] = {}
         suffix = "".join(f"+vn-{y}.{o.revision}" for y, o in sorted(self._overrides.items()))
+        if revision is not None:
+            suffix += f"+announcements.{revision}"
         self.version = f"holidays-{holidays.__version__}{suffix}"
-        for year in self._overrides:
+        for year in {*self._overrides, *self._announcements}:
             self._year(year)  # validate eagerly, not at the first deadline of that year
 
     def _year(self, year: int) -> _Year:
@@ -205,6 +238,15 @@ class WorkingCalendar:
                     )
                 off.pop(day, None)
                 make_up[day] = name
+        for a in self._announcements.get(year, ()):
+            if a.working:
+                if a.day.weekday() < 5 and a.day not in off:
+                    raise PackError(f"{a.document}: {format_date(a.day)} is already a working day")
+                off.pop(a.day, None)
+                make_up[a.day] = a.name_vi
+            else:
+                make_up.pop(a.day, None)
+                off[a.day] = a.name_vi
         return _Year(off=dict(sorted(off.items())), make_up=dict(sorted(make_up.items())))
 
     def is_working_day(self, d: date) -> bool:

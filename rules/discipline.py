@@ -117,7 +117,8 @@ _NO_LIMITATION_LABELS: dict[NoLimitation, tuple[str, str]] = {
 
 
 class ProcedureStep(StrEnum):
-    """Steps of the công chức procedure that carry a working-day limit (NĐ 172 Arts. 17-21)."""
+    """Steps of the procedure that carry a working-day limit (NĐ 172 Arts. 17-21 for công
+    chức; NĐ 112 Art. 37 for viên chức, where the pack encodes the ones it could read)."""
 
     REVIEW_REPORT = "REVIEW_REPORT"
     COUNCIL_SETUP = "COUNCIL_SETUP"
@@ -485,15 +486,21 @@ def step_deadline(
     calendar: WorkingCalendar | None = None,
 ) -> StepDeadline:
     """Working-day limits of NĐ 172 Arts. 17.4 (3), 18.1 (5), 20.1.a (5 before), 21.1.a (5)
-    and 21.1.b (5). Only packs that encode ``steps`` answer: the NĐ 112 limits are not
-    encoded here (unconfirmed), so asking for viên chức raises ``LookupError``."""
+    and 21.1.b (5); for viên chức those of NĐ 112 Art. 37.1 (5, 5) as amended by NĐ 71/2023.
+    A pack without ``steps`` (NĐ 112 before 20/09/2023) or a step whose ``working_days`` is
+    null (the text read is silent, or its number could not be read) raises ``LookupError``
+    with the pack's note: no number is invented."""
     pack = discipline_pack(category, event_on)
     steps = pack.parameters.get("steps")
     if not steps:
         raise LookupError(f"pack {pack.id} v{pack.version} encodes no procedure step deadlines")
+    entry = steps.get(step.value) or {}
+    if entry.get("working_days") is None:
+        why = entry.get("note", "the step is not in the pack")
+        raise LookupError(f"pack {pack.id} v{pack.version} encodes no limit for {step}: {why}")
     cal = calendar or default_calendar()
-    n = int(steps[step.value]["working_days"])
-    article = steps[step.value]["article"]
+    n = int(entry["working_days"])
+    article = entry["article"]
     what_vi, what_en, from_vi, from_en = _STEP_TEXT[step]
     if step is ProcedureStep.SUMMONS:
         # The meeting day is not counted (Civil Code Art. 147): the n-th working day before

@@ -10,6 +10,15 @@ from congvu.inspect import clock
 from congvu.inspect.actor import Actor
 from congvu.inspect.discipline.services.appeals import decide_appeal, submit_appeal
 from congvu.inspect.discipline.services.catalogue import DOCUMENTS, render_document
+from congvu.inspect.discipline.services.convictions import (
+    KIND_LABELS as CONVICTION_KINDS,
+)
+from congvu.inspect.discipline.services.convictions import (
+    ConvictionInput,
+    open_from_conviction,
+    record_conviction,
+)
+from congvu.inspect.discipline.services.convictions import basis as conviction_basis
 from congvu.inspect.discipline.services.documents import KINDS as DOCUMENT_KINDS
 from congvu.inspect.discipline.services.documents import TITLES as DOCUMENT_TITLES
 from congvu.inspect.discipline.services.documents import available as available_documents
@@ -17,7 +26,11 @@ from congvu.inspect.discipline.services.documents import document
 from congvu.inspect.discipline.services.listing import CaseFilter, cases
 from congvu.inspect.discipline.services.loading import CaseFile, load, may_manage
 from congvu.inspect.discipline.services.opening import OpenCase, join_findings, open_case
-from congvu.inspect.discipline.services.pauses import defer, record_party_decision
+from congvu.inspect.discipline.services.pauses import (
+    defer,
+    exclude_period,
+    record_party_decision,
+)
 from congvu.inspect.discipline.services.period_report import period_report
 from congvu.inspect.discipline.services.procedure import (
     COUNCIL_SIZE,
@@ -32,9 +45,11 @@ from congvu.inspect.discipline.services.procedure import (
     set_up_council,
     summon,
 )
+from congvu.inspect.discipline.services.reminders import remind_step_deadlines
 from congvu.inspect.discipline.services.standings import standings
 from congvu.inspect.discipline.services.timeline import (
     DEFERRAL_REASONS,
+    EXCLUDED_KINDS,
     STAGE_LABELS,
     STEPS,
     StepRow,
@@ -42,6 +57,14 @@ from congvu.inspect.discipline.services.timeline import (
     timeline,
 )
 from congvu.inspect.discipline.tables import AppealOutcome, CaseStage
+from congvu.inspect.settings import get_settings
+
+
+async def remind_deadlines(today: date | None = None) -> dict[str, int]:
+    """The daily cron's reminders, N working days before (CONGVU_DISCIPLINE_REMINDER_DAYS)."""
+    return await remind_step_deadlines(
+        today or clock.today(), get_settings().discipline_reminder_days
+    )
 
 
 async def case_timeline(actor: Actor, case_id: int, today: date | None = None) -> Timeline:
@@ -50,17 +73,20 @@ async def case_timeline(actor: Actor, case_id: int, today: date | None = None) -
 
 
 __all__ = [
+    "CONVICTION_KINDS",
     "COUNCIL_SIZE",
     "DEFERRAL_REASONS",
     "DOCUMENTS",
     "DOCUMENT_KINDS",
     "DOCUMENT_TITLES",
+    "EXCLUDED_KINDS",
     "STAGE_LABELS",
     "STEPS",
     "AppealOutcome",
     "CaseFile",
     "CaseFilter",
     "CaseStage",
+    "ConvictionInput",
     "DecisionInput",
     "MemberInput",
     "OpenCase",
@@ -70,19 +96,25 @@ __all__ = [
     "case_timeline",
     "cases",
     "close",
+    "conviction_basis",
     "decide",
     "decide_appeal",
     "defer",
     "document",
+    "exclude_period",
     "hold_review_meeting",
     "join_findings",
     "may_manage",
     "notify",
     "open_case",
     "period_report",
+    "open_from_conviction",
     "recommend",
+    "record_conviction",
     "record_party_decision",
     "render_document",
+    "remind_deadlines",
+    "remind_step_deadlines",
     "send_report",
     "set_up_council",
     "standings",

@@ -41,6 +41,21 @@ class CaseStage(StrEnum):
     CLOSED = "closed"  # kết thúc, không kỷ luật
 
 
+class ConvictionKind(StrEnum):
+    """A final judgment that forces termination without the council (NĐ 172/2025 Art. 21.2)."""
+
+    PRISON = "prison"  # phạt tù không được hưởng án treo
+    CORRUPTION = "corruption"  # kết án về hành vi tham nhũng
+
+
+class ExcludedKind(StrEnum):
+    """A period not counted in thời hiệu and thời hạn besides a deferral (NĐ 172/2025 Art.
+    5.6); unlike a deferral it does not stop the procedure's steps."""
+
+    CRIMINAL_PROCEDURE = "criminal"  # điều tra, truy tố, xét xử theo tố tụng hình sự
+    COMPLAINT = "complaint"  # giải quyết khiếu nại, tố cáo
+
+
 class AppealOutcome(StrEnum):
     REJECTED = "rejected"  # giữ nguyên quyết định
     ANNULLED = "annulled"  # hủy quyết định: its effects are lifted
@@ -76,6 +91,9 @@ class DisciplineCase(Table, tablename="discipline_case"):
     party_decided_on = Date(null=True, default=None)
     party_announced_on = Date(null=True, default=None)
     closed_reason = Text(null=True, default=None)
+    # rules.discipline.NoLimitation: the act is one to which no thời hiệu applies
+    # (NĐ 172/2025 Art. 5.4), as the personnel office found when opening the case.
+    no_limitation = Varchar(length=32, null=True, default=None)
     updated_at = Timestamptz()
 
 
@@ -145,3 +163,33 @@ class Appeal(Table, tablename="discipline_appeal"):
     outcome_on = Date(null=True, default=None)
     outcome_reason = Text(null=True, default=None)
     outcome_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+
+
+class Conviction(Table, tablename="discipline_conviction"):
+    """Bản án, quyết định của Tòa án đã có hiệu lực pháp luật about the subject, as the
+    personnel office received it: the case then goes straight to the decision
+    (NĐ 172/2025 Art. 21.2), due a set number of working days from ``received_on``."""
+
+    id: Serial
+
+    case = ForeignKey(references=DisciplineCase, on_delete=OnDelete.cascade, unique=True)
+    judgment_number = Varchar(length=64)
+    court = Varchar(length=255)
+    kind = Varchar(length=12, choices=ConvictionKind)
+    received_on = Date()
+    recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    recorded_at = Timestamptz()
+
+
+class ExcludedPeriod(Table, tablename="discipline_excluded_period"):
+    """Thời gian không tính vào thời hiệu, thời hạn xử lý kỷ luật (NĐ 172/2025 Art. 5.6)."""
+
+    id: Serial
+
+    case = ForeignKey(references=DisciplineCase, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=12, choices=ExcludedKind)
+    starts_on = Date()
+    ends_on = Date()
+    note = Text(default="")
+    recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    recorded_at = Timestamptz()

@@ -4,7 +4,8 @@ its deadlines and their rights at 1024×768. Screenshots go to tests/artifacts/.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import sqlite3
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -72,4 +73,52 @@ def test_personnel_walks_a_case_and_the_subject_reads_it(
     assert page.locator("#next-step").count() == 0
     page.screenshot(path=str(ARTIFACTS / "discipline-subject-1024x768.png"), full_page=True)
     context.close()
+    assert errors == []
+
+
+def test_personnel_opens_a_case_from_a_judgment(demo_server: DemoServer, browser: Any) -> None:
+    """The judgment's form on the list page at 1366×768, then the case at 1024×768: the
+    decision is the next and only step, buộc thôi việc, and the skipped steps say why."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    today: date = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    with sqlite3.connect(demo_server.database) as db:
+        (official,) = db.execute(
+            "SELECT official FROM account WHERE username = 'congchuc'"
+        ).fetchone()
+    errors: list[str] = []
+    for width in (1366, 1024):
+        context = browser.new_context(
+            viewport={"width": width, "height": 768},
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        _login(page, demo_server.url, "tochuc", "/discipline")
+        form = page.locator("#open-conviction")
+        form.locator("#conv-official_id").fill(str(official))
+        form.locator("#conv-description").fill("Nhận hối lộ khi giải quyết hồ sơ")
+        form.locator("#conv-violation_on").fill((today - timedelta(days=200)).isoformat())
+        form.locator("#conv-judgment_number").fill(f"{width}/2026/HS-ST")
+        form.locator("#conv-court").fill("Tòa án nhân dân khu vực 1")
+        form.locator("#conv-kind").select_option("corruption")
+        # Without the day received the form comes back with the message beside the field.
+        form.get_by_role("button", name="Mở hồ sơ từ bản án").click()
+        assert "Hãy chọn ngày" in page.inner_text("#error-conviction-received_on")
+        page.screenshot(
+            path=str(ARTIFACTS / f"discipline-conviction-form-{width}x768.png"), full_page=True
+        )
+        form = page.locator("#open-conviction")
+        form.locator("#conv-received_on").fill((today - timedelta(days=1)).isoformat())
+        form.get_by_role("button", name="Mở hồ sơ từ bản án").click()
+        page.wait_for_selector("#conviction")
+        assert f"{width}/2026/HS-ST" in page.inner_text("#conviction")
+        assert "Ghi bước tiếp theo: Quyết định kỷ luật" in page.inner_text("#next-step h2")
+        assert page.locator("#form option").all_inner_texts() == ["buộc thôi việc"]
+        assert page.locator("text=Không thực hiện (đã có bản án)").count() == 5
+        page.screenshot(
+            path=str(ARTIFACTS / f"discipline-conviction-case-{width}x768.png"), full_page=True
+        )
+        context.close()
     assert errors == []

@@ -11,6 +11,7 @@ from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.discipline import api as discipline
 from congvu.inspect.discipline.api import CaseStage, DecisionInput, MemberInput, OpenCase
 from congvu.inspect.errors import Conflict, Forbidden, Invalid, NotFound
+from congvu.inspect.organisation.tables import Official
 from congvu.rules.discipline import Form
 
 from tests.discipline.conftest import D, DisciplineWorld, confirmed_finding
@@ -349,3 +350,28 @@ async def test_one_level_higher_during_an_earlier_decision(dw: DisciplineWorld) 
     # A reprimand in force when the new act fell: one level above it, a warning.
     assert later.suggestion is not None and later.suggestion.form is Form.CANH_CAO
     assert "nặng hơn một mức" in later.suggestion.explanation_vi
+
+
+async def test_a_vien_chuc_case_gets_the_nd_112_deadlines_the_pack_encodes(
+    dw: DisciplineWorld,
+) -> None:
+    """NĐ 112/2020 Art. 37.1 as amended by NĐ 71/2023 (pack discipline_vc 2023.1): 5 working
+    days for the council's recommendation and 5 for the decision; the steps the texts read do
+    not number carry no deadline (rules/README.md, "Discipline")."""
+    await Official.update({Official.category: "vien_chuc"}).where(
+        Official.id == dw.rw.world.official_a.id
+    )
+    case = await opened(dw)
+    await walk_to(dw, case, CaseStage.RECOMMENDED)
+    t = await discipline.case_timeline(dw.personnel, case, today=D(2026, 3, 25))
+    assert t.file.case["category"] == "VIEN_CHUC"
+    rows = {r.stage: r for r in t.rows}
+    for stage in (CaseStage.REPORT_SENT, CaseStage.COUNCIL_SET_UP, CaseStage.SUMMONED):
+        assert rows[stage].deadline is None
+    # Council meeting 25/03/2026 (Wed) + 5 working days = 01/04; the decision is due 5
+    # working days from the recommendation of 25/03: 01/04 too.
+    assert rows[CaseStage.RECOMMENDED].deadline.deadline == D(2026, 4, 1)
+    assert "Điều 37 khoản 1 điểm a" in rows[CaseStage.RECOMMENDED].deadline.explanation_vi
+    assert t.next is CaseStage.DECIDED and t.next_deadline == D(2026, 4, 1)
+    late = await discipline.case_timeline(dw.personnel, case, today=D(2026, 4, 2))
+    assert late.overdue

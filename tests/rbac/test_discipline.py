@@ -62,6 +62,7 @@ def managed(ok: int, *, others: int = 403) -> Expect:
 MATRIX: dict[Route, Expect] = {
     ("GET", "/discipline"): same(roles(200, MANAGERS)),
     ("POST", "/discipline"): managed(303),
+    ("POST", "/discipline/convictions"): managed(303),
     ("GET", "/discipline/{case_id:int}"): {
         "own_unit": roles(200, MANAGERS, 404),
         "own_record": roles(200, (*MANAGERS, "official"), 404),
@@ -144,7 +145,7 @@ def _prepare(m: DisciplineMatrix) -> Prepare:
             "stage": "review_meeting",
             "kind": "thong-bao-hop-kiem-diem",
         }
-        if method == "POST" and path == "/discipline":
+        if method == "POST" and path in ("/discipline", "/discipline/convictions"):
             values["official_id"] = m.officials[target]
         elif method == "POST" and "/steps/" in path:
             values["case_id"] = await _case(m.officer, m.officials[target])
@@ -171,6 +172,16 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
             "description": "Vi phạm quy chế làm việc",
             "violation_on": (clock.today() - timedelta(days=10)).isoformat(),
             "merited": "KHIEN_TRACH",
+        }
+    elif path == "/discipline/convictions":
+        data = {
+            "official_id": str(v["official_id"]),
+            "description": "Tham ô tài sản",
+            "violation_on": (clock.today() - timedelta(days=60)).isoformat(),
+            "judgment_number": "25/2026/HS-ST",
+            "court": "Tòa án nhân dân khu vực 1",
+            "kind": "corruption",
+            "received_on": (clock.today() - timedelta(days=2)).isoformat(),
         }
     elif "/steps/" in path:
         data = {"done_on": clock.today().isoformat(), "note": "Biên bản họp kiểm điểm"}

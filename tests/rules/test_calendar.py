@@ -20,6 +20,7 @@ import holidays
 import pytest
 from congvu.rules.calendar import (
     DEFAULT_SESSIONS,
+    Announcement,
     DaySessions,
     WorkingCalendar,
     default_calendar,
@@ -484,3 +485,78 @@ def test_results_do_not_depend_on_the_machine_time_zone(received: datetime, n: i
         with machine_tz(name):
             seen.add(results())
     assert len(seen) == 1
+
+
+# --- announcements entered by an administrator (rules/README.md, "Working-day calendar") ---
+
+CV = "Công văn 12729/VPCP-KGVX ngày 25/12/2025"
+
+
+def announced(*entries: tuple[str, bool, str], revision: int = 3) -> WorkingCalendar:
+    return WorkingCalendar(
+        announcements=[Announcement(d(day), working, name, CV) for day, working, name in entries],
+        revision=revision,
+    )
+
+
+@pytest.mark.parametrize(
+    ("entries", "start", "n", "expected"),
+    [
+        pytest.param((), "12/02/2026", 3, "24/02/2026", id="no-announcement-Tet"),
+        pytest.param(
+            (("23/02/2026", False, "Nghỉ thêm sau Tết"),),
+            "12/02/2026",
+            3,
+            "25/02/2026",
+            id="an-extra-day-off-after-Tet",
+        ),
+        pytest.param(
+            (("28/02/2026", True, "Làm bù"),), "27/02/2026", 1, "28/02/2026", id="a-saturday-worked"
+        ),
+        pytest.param(
+            (("10/01/2026", False, "Hủy làm bù"),),
+            "09/01/2026",
+            1,
+            "12/01/2026",
+            id="the-swapped-saturday-off-again",
+        ),
+        pytest.param(
+            (("02/01/2026", True, "Đi làm"),),
+            "31/12/2025",
+            1,
+            "02/01/2026",
+            id="the-swapped-friday-worked-again",
+        ),
+        pytest.param(
+            (("08/03/2026", False, "Nghỉ"),), "06/03/2026", 1, "09/03/2026", id="a-sunday-off"
+        ),
+        pytest.param(
+            (("28/02/2026", True, "Làm bù"), ("28/02/2026", False, "Hủy làm bù")),
+            "27/02/2026",
+            1,
+            "02/03/2026",
+            id="the-later-entry-wins",
+        ),
+    ],
+)
+def test_announcements_change_the_count(
+    entries: tuple[tuple[str, bool, str], ...], start: str, n: int, expected: str
+) -> None:
+    cal = announced(*entries) if entries else WorkingCalendar()
+    assert cal.add_working_days(d(start), n) == d(expected)
+
+
+def test_an_announced_day_is_named_and_versioned() -> None:
+    cal = announced(("23/02/2026", False, "Nghỉ thêm sau Tết"), revision=7)
+    assert cal.holiday_name(d("23/02/2026")) == "Nghỉ thêm sau Tết"
+    assert cal.version.endswith("+vn-2026.2+announcements.7")
+    assert (d("23/02/2026"), "Nghỉ thêm sau Tết") in cal.non_working_days(2026)
+    assert WorkingCalendar().version == default_calendar().version
+    assert "announcements" not in WorkingCalendar().version
+
+
+def test_an_announcement_needs_its_revision_and_a_real_change() -> None:
+    with pytest.raises(ValueError, match="revision"):
+        WorkingCalendar(announcements=[Announcement(d("23/02/2026"), False, "x", CV)])
+    with pytest.raises(PackError, match="Công văn 12729/VPCP-KGVX ngày 25/12/2025: 24/02/2026"):
+        announced(("24/02/2026", True, "Đi làm"))

@@ -8,6 +8,7 @@ computed (a month/year term ends at the end of the corresponding day).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from unittest import mock
 
 import pytest
 from congvu.rules.discipline import (
@@ -29,7 +30,7 @@ from congvu.rules.discipline import (
     processing_deadline,
     step_deadline,
 )
-from congvu.rules.packs import PackNotFound
+from congvu.rules.packs import PackNotFound, load_registry
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -80,9 +81,10 @@ BEFORE, AFTER = D(2025, 6, 30), D(2025, 7, 1)
         pytest.param(CB, True, BEFORE, (KT, CAO, CCH, BN), "2020.1", id="112-CB-appointed"),
         pytest.param(CB, True, AFTER, (KT, CAO, CCH, BN), "2025.1", id="172/7.1-CB-appointed"),
         pytest.param(CB, False, AFTER, (KT, CAO, BN), "2025.1", id="172/7.1c-CB-no-cach-chuc"),
-        pytest.param(VC, True, BEFORE, (KT, CAO, CCH, BTV), "2020.1", id="112-VC-manager"),
-        pytest.param(VC, True, AFTER, (KT, CAO, CCH, BTV), "2020.1", id="112-VC-still-after-172"),
-        pytest.param(VC, False, D(2026, 3, 1), (KT, CAO, BTV), "2020.1", id="112-VC-staff"),
+        pytest.param(VC, True, BEFORE, (KT, CAO, CCH, BTV), "2023.1", id="112-VC-manager"),
+        pytest.param(VC, True, AFTER, (KT, CAO, CCH, BTV), "2023.1", id="112-VC-still-after-172"),
+        pytest.param(VC, False, D(2026, 3, 1), (KT, CAO, BTV), "2023.1", id="112-VC-staff"),
+        pytest.param(VC, False, D(2023, 9, 19), (KT, CAO, BTV), "2020.1", id="112-VC-before-nd-71"),
     ],
 )
 def test_allowed_forms_by_category_leader_and_date(
@@ -470,9 +472,75 @@ def test_step_explanations() -> None:
     assert "at least 5 working days before" in summons.explanation_en
 
 
-def test_step_deadlines_are_not_encoded_for_nd_112() -> None:
+def test_step_deadlines_are_not_encoded_for_nd_112_before_nd_71() -> None:
     with pytest.raises(LookupError, match="encodes no procedure step deadlines"):
-        step_deadline(ProcedureStep.DECISION, D(2026, 3, 2), category=VC)
+        step_deadline(ProcedureStep.DECISION, D(2023, 9, 19), category=VC)
+
+
+# NĐ 112/2020 Art. 37.1 as amended by NĐ 71/2023 (pack discipline_vc 2023.1); the days are
+# counted by hand on the 2025/2026 calendars: Tết 16-20/02/2026, 01/01/2026 off, Friday
+# 02/01/2026 off against Saturday 10/01/2026 worked.
+@pytest.mark.parametrize(
+    ("step", "event", "deadline"),
+    [
+        pytest.param(
+            ProcedureStep.DECISION, D(2026, 2, 12), D(2026, 2, 26), id="112/37.1b-across-Tet"
+        ),
+        pytest.param(
+            ProcedureStep.COUNCIL_RECOMMENDATION,
+            D(2025, 12, 30),
+            D(2026, 1, 8),
+            id="112/37.1a-new-year-and-swapped-friday",
+        ),
+        pytest.param(
+            ProcedureStep.DECISION, D(2026, 1, 7), D(2026, 1, 13), id="112/37.1b-worked-saturday"
+        ),
+        pytest.param(
+            ProcedureStep.DECISION, D(2026, 3, 8), D(2026, 3, 13), id="112/37.1b-from-a-sunday"
+        ),
+    ],
+)
+def test_vien_chuc_step_deadlines(step: ProcedureStep, event: date, deadline: date) -> None:
+    verdict = step_deadline(step, event, category=VC, done_on=deadline)
+    assert verdict.deadline == deadline and verdict.on_time and verdict.working_days == 5
+    assert verdict.rule.id == "discipline_vc" and verdict.rule.version == "2023.1"
+    assert "Nghị định 112/2020/NĐ-CP" in verdict.explanation_vi
+    assert "Điều 37 khoản 1" in verdict.explanation_vi
+
+
+@pytest.mark.parametrize(
+    ("step", "why"),
+    [
+        (ProcedureStep.REVIEW_REPORT, "no time limit"),
+        (ProcedureStep.COUNCIL_SETUP, "no time limit was found"),
+        (ProcedureStep.SUMMONS, "could not be read"),
+        (ProcedureStep.CONVICTION_TERMINATION, "could not be read"),
+    ],
+)
+def test_vien_chuc_steps_the_texts_read_do_not_number(step: ProcedureStep, why: str) -> None:
+    with pytest.raises(LookupError, match=f"encodes no limit for {step}: .*{why}"):
+        step_deadline(step, D(2026, 3, 2), category=VC)
+
+
+def test_a_step_missing_from_a_pack_has_no_limit() -> None:
+    registry = load_registry(
+        {
+            "vc.yaml": """
+id: discipline_vc
+topic: discipline_vc
+version: "t"
+effective_from: 2020-01-01
+legal_basis: [{document: T}]
+label: {vi: t, en: t}
+parameters: {steps: {DECISION: {working_days: 5, article: A}}}
+"""
+        }
+    )
+    pack = registry.pack_for("discipline_vc", D(2026, 3, 2))
+    with mock.patch("congvu.rules.discipline.pack_for", lambda topic, on: pack):
+        assert step_deadline(ProcedureStep.DECISION, D(2026, 3, 2), category=VC).working_days == 5
+        with pytest.raises(LookupError, match="the step is not in the pack"):
+            step_deadline(ProcedureStep.SUMMONS, D(2026, 3, 2), category=VC)
 
 
 # --- 12-month effect (172/2.9) and tái phạm (172/2.8) ----------------------------------------

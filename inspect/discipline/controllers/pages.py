@@ -15,7 +15,7 @@ from congvu.inspect.documents import rendering as documents
 from congvu.inspect.errors import Conflict, Invalid
 from congvu.inspect.periods import parse_report_period, report_scheme
 from congvu.inspect.web.guards import requires_role
-from congvu.rules.discipline import Form
+from congvu.rules.discipline import Form, NoLimitation
 from congvu.rules.periods import PeriodKind, period_of
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
@@ -24,6 +24,8 @@ from litestar.response import Redirect, Response, Template
 
 MANAGERS = (Role.PERSONNEL, Role.ADMIN)
 FORM_LABELS = {f.value: f.label_vi for f in Form}
+NO_LIMITATION_LABELS = {n.value: n.label_vi for n in NoLimitation}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _day(form: FormMultiDict, name: str, *, required: bool = True) -> date | None:
@@ -49,6 +51,24 @@ def _form(form: FormMultiDict, name: str = "form") -> Form:
     if value not in FORM_LABELS:
         raise Invalid("Hãy chọn hình thức kỷ luật.", field=name)
     return Form(value)
+
+
+def _no_limitation(form: FormMultiDict) -> NoLimitation | None:
+    value = str(form.get("no_limitation", "")).strip()
+    if not value:
+        return None
+    if value not in NO_LIMITATION_LABELS:
+        raise Invalid("Trường hợp không áp dụng thời hiệu không hợp lệ.", field="no_limitation")
+    return NoLimitation(value)
+
+
+def _conviction(form: FormMultiDict) -> discipline.ConvictionInput:
+    return discipline.ConvictionInput(
+        judgment_number=str(form.get("judgment_number", "")),
+        court=str(form.get("court", "")),
+        received_on=_required_day(form, "received_on"),
+        kind=str(form.get("kind", "")),
+    )
 
 
 def _int(value: Any, field: str) -> int | None:
@@ -79,6 +99,11 @@ async def _case_page(
             "stages_enum": discipline.CaseStage,
             "form_labels": FORM_LABELS,
             "deferral_reasons": discipline.DEFERRAL_REASONS,
+            "excluded_kinds": discipline.EXCLUDED_KINDS,
+            "conviction_kinds": discipline.CONVICTION_KINDS,
+            "conviction_basis": (
+                discipline.conviction_basis(t.file) if t.file.conviction is not None else ""
+            ),
             "council_size": discipline.COUNCIL_SIZE,
             "documents": [
                 (kind, discipline.DOCUMENT_TITLES[kind])
@@ -145,6 +170,17 @@ async def _step(actor: Actor, case_id: int, stage: str, form: FormMultiDict) -> 
             _required_day(form, "start"),
             _required_day(form, "end"),
         )
+    elif stage == "excluded":
+        await discipline.exclude_period(
+            actor,
+            case_id,
+            str(form.get("kind", "")),
+            _required_day(form, "start"),
+            _required_day(form, "end"),
+            str(form.get("note", "")),
+        )
+    elif stage == "conviction":
+        await discipline.record_conviction(actor, case_id, _conviction(form))
     elif stage == "party":
         await discipline.record_party_decision(
             actor,
@@ -178,6 +214,8 @@ class DisciplinePages(Controller):
                 "unit": unit or "",
                 "stage": stage.value if stage else "",
                 "form_labels": FORM_LABELS,
+                "conviction_kinds": discipline.CONVICTION_KINDS,
+                "no_limitation_labels": NO_LIMITATION_LABELS,
                 "error": None,
                 "echo": {},
             },
@@ -200,6 +238,7 @@ class DisciplinePages(Controller):
                     description=str(form.get("description", "")),
                     violation_on=_day(form, "violation_on", required=False),
                     merited=_form(form, "merited"),
+                    no_limitation=_no_limitation(form),
                 ),
             )
         except (Invalid, Conflict) as error:
@@ -212,8 +251,49 @@ class DisciplinePages(Controller):
                     "unit": "",
                     "stage": "",
                     "form_labels": FORM_LABELS,
+                    "conviction_kinds": discipline.CONVICTION_KINDS,
+                    "no_limitation_labels": NO_LIMITATION_LABELS,
                     "error": {"field": error.field, "message": error.message},
                     "echo": {k: str(v) for k, v in form.items()},
+                },
+                status_code=error.status_code,
+            )
+        return Redirect(f"/discipline/{case_id}", status_code=303)
+
+    @post(
+        "/discipline/convictions",
+        name="discipline_open_from_conviction",
+        guards=[requires_role(*MANAGERS)],
+    )
+    async def open_from_conviction(self, request: Request[Actor, Any, Any]) -> Template | Redirect:
+        """Mở hồ sơ từ bản án: the decision is then the next and only step."""
+        form = await request.form()
+        try:
+            official = _int(form.get("official_id"), "official_id")
+            if official is None:
+                raise Invalid("Hãy chọn cán bộ bị xem xét kỷ luật.", field="official_id")
+            case_id = await discipline.open_from_conviction(
+                request.user,
+                official,
+                _conviction(form),
+                description=str(form.get("description", "")),
+                violation_on=_required_day(form, "violation_on"),
+            )
+        except (Invalid, Conflict) as error:
+            echo = {k: str(v) for k, v in form.items()}
+            echo["_stage"] = "conviction"
+            return Template(
+                "discipline/cases.html",
+                context={
+                    "rows": await discipline.cases(request.user),
+                    "stages": discipline.STAGE_LABELS,
+                    "unit": "",
+                    "stage": "",
+                    "form_labels": FORM_LABELS,
+                    "conviction_kinds": discipline.CONVICTION_KINDS,
+                    "no_limitation_labels": NO_LIMITATION_LABELS,
+                    "error": {"field": error.field, "message": error.message},
+                    "echo": echo,
                 },
                 status_code=error.status_code,
             )

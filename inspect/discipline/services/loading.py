@@ -14,12 +14,16 @@ from congvu.inspect.discipline.tables import (
     CaseSource,
     CaseStage,
     CaseStep,
+    Conviction,
+    ConvictionKind,
     CouncilMember,
     Deferral,
     DisciplineCase,
+    ExcludedKind,
+    ExcludedPeriod,
 )
 from congvu.inspect.errors import Forbidden, NotFound
-from congvu.rules.discipline import Category, DateRange, Form
+from congvu.rules.discipline import Category, DateRange, Form, NoLimitation
 
 MANAGERS = (Role.PERSONNEL, Role.ADMIN)
 NOT_FOUND = "Không tìm thấy hồ sơ kỷ luật."
@@ -56,6 +60,21 @@ class DeferralRow:
 
 
 @dataclass(frozen=True)
+class ExcludedRow:
+    """A criminal-procedure or complaint period, not counted (NĐ 172/2025 Art. 5.6)."""
+
+    id: int
+    kind: ExcludedKind
+    start: date
+    end: date
+    note: str
+
+    @property
+    def range(self) -> DateRange:
+        return DateRange(self.start, self.end)
+
+
+@dataclass(frozen=True)
 class Source:
     finding_id: int
     dossier_id: int | None
@@ -71,6 +90,16 @@ class AppealRow:
     outcome: str | None
     outcome_on: date | None
     outcome_reason: str | None
+
+
+@dataclass(frozen=True)
+class ConvictionRow:
+    """The final judgment recorded on the case (NĐ 172/2025 Art. 21.2)."""
+
+    judgment_number: str
+    court: str
+    kind: ConvictionKind
+    received_on: date
 
 
 @dataclass(frozen=True)
@@ -96,6 +125,12 @@ class CaseFile:
     sources: tuple[Source, ...]
     appeals: tuple[AppealRow, ...]
     prior: tuple[PriorDecision, ...] = ()
+    conviction: ConvictionRow | None = None
+    excluded: tuple[ExcludedRow, ...] = ()
+    # Days of the official's other violations taken up in discipline (other cases' acts and
+    # their findings, closed-without-discipline and annulled cases left out): a new one
+    # inside the running thời hiệu restarts it (NĐ 172/2025 Art. 5.1).
+    other_violations: tuple[date, ...] = ()
 
     @property
     def id(self) -> int:
@@ -116,6 +151,16 @@ class CaseFile:
     @property
     def pauses(self) -> list[DateRange]:
         return [d.range for d in self.deferrals]
+
+    @property
+    def not_counted(self) -> list[DateRange]:
+        """Every period thời hiệu and thời hạn leave out: deferrals and excluded periods."""
+        return self.pauses + [e.range for e in self.excluded]
+
+    @property
+    def no_limitation(self) -> NoLimitation | None:
+        value = self.case.get("no_limitation")
+        return NoLimitation(value) if value else None
 
 
 CASE_COLUMNS: tuple[Any, ...] = (
@@ -166,6 +211,25 @@ async def complete(case: dict[str, Any]) -> CaseFile:
         await CaseSource.select().where(CaseSource.case == case_id).order_by(CaseSource.observed_on)
     )
     appeals = await Appeal.select().where(Appeal.case == case_id).order_by(Appeal.id)
+    convictions = await Conviction.select().where(Conviction.case == case_id)
+    excluded = (
+        await ExcludedPeriod.select()
+        .where(ExcludedPeriod.case == case_id)
+        .order_by(ExcludedPeriod.starts_on)
+    )
+    others = await DisciplineCase.select(DisciplineCase.id, DisciplineCase.violation_on).where(
+        DisciplineCase.official == case["official"],
+        DisciplineCase.id != case_id,
+        DisciplineCase.stage != CaseStage.CLOSED.value,
+        DisciplineCase.annulled_on.is_null(),
+    )
+    other_sources = (
+        await CaseSource.select(CaseSource.observed_on).where(
+            CaseSource.case.is_in([o["id"] for o in others])
+        )
+        if others
+        else []
+    )
     prior = (
         await DisciplineCase.select(
             DisciplineCase.id,
@@ -221,5 +285,21 @@ async def complete(case: dict[str, Any]) -> CaseFile:
                 p["party_decided_on"],
             )
             for p in prior
+        ),
+        conviction=next(
+            (
+                ConvictionRow(
+                    c["judgment_number"], c["court"], ConvictionKind(c["kind"]), c["received_on"]
+                )
+                for c in convictions
+            ),
+            None,
+        ),
+        excluded=tuple(
+            ExcludedRow(e["id"], ExcludedKind(e["kind"]), e["starts_on"], e["ends_on"], e["note"])
+            for e in excluded
+        ),
+        other_violations=tuple(
+            sorted({o["violation_on"] for o in others} | {s["observed_on"] for s in other_sources})
         ),
     )

@@ -19,7 +19,7 @@ from congvu.inspect.errors import Conflict, Invalid, NotFound
 from congvu.inspect.inspections.tables import Finding
 from congvu.inspect.organisation.tables import Official, OfficialCategory
 from congvu.inspect.review import api as review
-from congvu.rules.discipline import Category, Form
+from congvu.rules.discipline import Category, Form, NoLimitation
 
 CATEGORIES = {
     OfficialCategory.CAN_BO.value: Category.CAN_BO,
@@ -48,6 +48,7 @@ class OpenCase:
     discovered_on: date | None = None
     merited: Form = Form.KHIEN_TRACH
     complex_case: bool = False
+    no_limitation: NoLimitation | None = None  # an act without thời hiệu (NĐ 172 Art. 5.4)
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ async def open_case(actor: Actor, cmd: OpenCase, *, today: date | None = None) -
             opened_on=today,
             merited=cmd.merited.value,
             complex_case=cmd.complex_case,
+            no_limitation=cmd.no_limitation.value if cmd.no_limitation else None,
             stage=CaseStage.OPENED.value,
             opened_by=actor.id,
             updated_at=clock.now(),
@@ -174,6 +176,7 @@ async def open_case(actor: Actor, cmd: OpenCase, *, today: date | None = None) -
                 "findings": list(cmd.finding_ids),
                 "violation_on": violation_on.isoformat(),
                 "merited": cmd.merited.value,
+                "no_limitation": cmd.no_limitation.value if cmd.no_limitation else None,
             },
         )
     return case_id

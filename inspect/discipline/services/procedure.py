@@ -19,6 +19,7 @@ from typing import Any
 from congvu.inspect import clock, db
 from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
+from congvu.inspect.discipline.services.convictions import basis as conviction_basis
 from congvu.inspect.discipline.services.loading import CaseFile, load, require_manager
 from congvu.inspect.discipline.services.separation import (
     decider_conflict,
@@ -27,9 +28,10 @@ from congvu.inspect.discipline.services.separation import (
 )
 from congvu.inspect.discipline.services.timeline import (
     STAGE_LABELS,
+    conviction_form,
     forms_of,
     limitation_of,
-    next_stage,
+    next_stage_of,
     party_of,
 )
 from congvu.inspect.discipline.tables import CaseStage, CaseStep, CouncilMember, DisciplineCase
@@ -79,7 +81,7 @@ def _check_day(file: CaseFile, target: CaseStage, done_on: date, today: date) ->
 
 
 def _check_order(file: CaseFile, target: CaseStage) -> None:
-    expected = next_stage(file.stage)
+    expected = next_stage_of(file)
     if expected is not target:
         now_label = STAGE_LABELS[file.stage].lower()
         if expected is None:
@@ -299,6 +301,12 @@ async def decide(
         forms = forms_of(file)
         if decision.form not in forms:
             raise Invalid(forms.explanation_vi, field="form")
+        if file.conviction is not None and decision.form is not conviction_form(file):
+            raise Invalid(
+                f"Đã có bản án số {file.conviction.judgment_number}: hình thức kỷ luật là "
+                f"{conviction_form(file).label_vi} ({conviction_basis(file)}).",
+                field="form",
+            )
         party = party_of(file, decision.form)
         if party is not None and party.form_ok is False:
             raise Invalid(party.explanation_vi, field="form")

@@ -53,6 +53,11 @@ STAGE_LABELS: dict[CaseStage, str] = {
     CaseStage.CLOSED: "Kết thúc, không kỷ luật",
 }
 
+EXCLUDED_KINDS: dict[str, str] = {
+    "criminal": "điều tra, truy tố, xét xử theo thủ tục tố tụng hình sự",
+    "complaint": "giải quyết khiếu nại, tố cáo",
+}
+
 DEFERRAL_REASONS: dict[str, str] = {
     "illness": "điều trị bệnh hiểm nghèo, ốm nặng điều trị nội trú",
     "maternity": "mang thai, nghỉ thai sản, nuôi con dưới 12 tháng tuổi",
@@ -74,12 +79,30 @@ _ENGINE: dict[CaseStage, tuple[ProcedureStep, CaseStage, bool]] = {
 }
 
 
+# What a conviction skips (NĐ 172/2025 Art. 21.2): no kiểm điểm, no council.
+SKIPPED_BY_CONVICTION: tuple[CaseStage, ...] = STEPS[: STEPS.index(CaseStage.DECIDED)]
+
+
 def next_stage(stage: CaseStage) -> CaseStage | None:
     if stage is CaseStage.OPENED:
         return STEPS[0]
     if stage not in STEPS or stage is STEPS[-1]:
         return None
     return STEPS[STEPS.index(stage) + 1]
+
+
+def next_stage_of(file: CaseFile) -> CaseStage | None:
+    """The next step of this case: the decision straight away once a conviction is
+    recorded on a case not yet decided, else the next step of the procedure."""
+    if file.conviction is not None and file.stage in (CaseStage.OPENED, *SKIPPED_BY_CONVICTION):
+        return CaseStage.DECIDED
+    return next_stage(file.stage)
+
+
+def conviction_form(file: CaseFile) -> Form:
+    """The form a conviction imposes: the top of the person's ladder (buộc thôi việc for
+    công chức and viên chức; bãi nhiệm for cán bộ)."""
+    return forms_of(file).forms[-1]
 
 
 @dataclass(frozen=True)
@@ -100,6 +123,7 @@ class StepRow:
     note: str
     recorded_by: str | None
     deadline: StepDeadlineView | None
+    skipped: bool = False  # not needed: a conviction goes straight to the decision
 
 
 @dataclass(frozen=True)
@@ -128,14 +152,20 @@ def step_deadline_for(
     file: CaseFile, stage: CaseStage, done_on: date | None, event_on: date | None = None
 ) -> StepDeadlineView | None:
     """The deadline of ``stage`` on this case, or None when the engine has none for it
-    (the review meeting, the notification, viên chức steps under NĐ 112/2020) or the day
+    (the review meeting, the notification, the viên chức steps the NĐ 112/2020 pack does
+    not number) or the day
     it counts from is not known yet. ``event_on`` is the council meeting day of a
     summons being recorded."""
     if stage not in _ENGINE:
         return None
     engine_step, origin, use_event = _ENGINE[stage]
     before = file.steps.get(origin)
-    if use_event:
+    if stage is CaseStage.DECIDED and file.conviction is not None:
+        engine_step, use_event, before = ProcedureStep.CONVICTION_TERMINATION, False, None
+    if engine_step is ProcedureStep.CONVICTION_TERMINATION:
+        assert file.conviction is not None
+        start: date | None = file.conviction.received_on
+    elif use_event:
         start = (
             event_on
             if stage is CaseStage.SUMMONED and event_on
@@ -163,13 +193,18 @@ def step_deadline_for(
 
 
 def limitation_of(file: CaseFile) -> LimitationVerdict:
+    """Thời hiệu from the stored facts: the official's later violations restart it, the
+    deferrals and excluded periods are not counted, a no-limitation act has none
+    (NĐ 172/2025 Art. 5.1-5.4, 5.6)."""
     c = file.case
     return limitation(
         category=file.category,
         violation_on=c["violation_on"],
         notice_on=c["opened_on"],
         merited=file.merited,
-        excluded=file.pauses,
+        later_violations=file.other_violations,
+        excluded=file.not_counted,
+        exception=file.no_limitation,
     )
 
 
@@ -179,7 +214,7 @@ def processing_of(file: CaseFile) -> ProcessingVerdict:
         category=file.category,
         discovered_on=c["discovered_on"],
         complex_case=c["complex_case"],
-        excluded=file.pauses,
+        excluded=file.not_counted,
         decided_on=c["decided_on"],
     )
 
@@ -247,10 +282,13 @@ def timeline(file: CaseFile, today: date) -> Timeline:
                 deadline=step_deadline_for(
                     file, stage, done.done_on if done else None, done.event_on if done else None
                 ),
+                skipped=(
+                    done is None and file.conviction is not None and stage in SKIPPED_BY_CONVICTION
+                ),
             )
         )
     processing = processing_of(file)
-    upcoming = next_stage(file.stage)
+    upcoming = next_stage_of(file)
     next_deadline: date | None = None
     if upcoming is not None and file.stage is not CaseStage.CLOSED:
         own = step_deadline_for(file, upcoming, None)
