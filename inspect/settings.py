@@ -75,6 +75,13 @@ class Settings:
     sync_per_minute_account: int = 120
     uploads_per_minute_address: int = 1200
     uploads_per_minute_account: int = 300
+    # Thời hạn lưu trữ ảnh chứng cứ và chữ ký (Luật 91/2025/QH15: kept no longer than the
+    # purpose needs), in days counted from the day the matter they document is closed,
+    # never while it is open. Five years: the thời hiệu of a discipline case for the
+    # lighter forms (Luật Cán bộ, công chức; rules/README.md), so a photo outlives every
+    # case that could still be opened on it.
+    retain_photos_days: int = 1826
+    retain_signatures_days: int = 1826
 
     @property
     def embedded(self) -> bool:
@@ -299,6 +306,8 @@ KNOWN_VARIABLES = frozenset(
         "CONGVU_SYNC_PER_MINUTE_ACCOUNT",
         "CONGVU_UPLOADS_PER_MINUTE_ADDRESS",
         "CONGVU_UPLOADS_PER_MINUTE_ACCOUNT",
+        "CONGVU_RETAIN_PHOTOS_DAYS",
+        "CONGVU_RETAIN_SIGNATURES_DAYS",
         # Read by the test suite and CI only, never by the product.
         "CONGVU_TEST_DATABASE_URL",
         "CONGVU_TEST_REDIS_URL",
@@ -367,6 +376,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         sync_per_minute_account=_per_minute(env, "CONGVU_SYNC_PER_MINUTE_ACCOUNT", 120),
         uploads_per_minute_address=_per_minute(env, "CONGVU_UPLOADS_PER_MINUTE_ADDRESS", 1200),
         uploads_per_minute_account=_per_minute(env, "CONGVU_UPLOADS_PER_MINUTE_ACCOUNT", 300),
+        retain_photos_days=_positive_int(
+            "CONGVU_RETAIN_PHOTOS_DAYS", env.get("CONGVU_RETAIN_PHOTOS_DAYS", "1826")
+        ),
+        retain_signatures_days=_positive_int(
+            "CONGVU_RETAIN_SIGNATURES_DAYS", env.get("CONGVU_RETAIN_SIGNATURES_DAYS", "1826")
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from congvu.inspect.discipline.services.listing import CaseFilter, cases
 from congvu.inspect.discipline.services.loading import CaseFile, load, may_manage
 from congvu.inspect.discipline.services.opening import OpenCase, join_findings, open_case
 from congvu.inspect.discipline.services.pauses import defer, record_party_decision
+from congvu.inspect.discipline.services.personal_data import cases_about
 from congvu.inspect.discipline.services.procedure import (
     COUNCIL_SIZE,
     DecisionInput,
@@ -62,6 +63,7 @@ __all__ = [
     "Timeline",
     "case_timeline",
     "cases",
+    "cases_about",
     "close",
     "decide",
     "decide_appeal",

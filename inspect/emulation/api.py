@@ -16,6 +16,7 @@ from congvu.inspect.emulation.services.periods import (
     version_proposals,
     versions,
 )
+from congvu.inspect.emulation.services.personal_data import ratings_about
 from congvu.inspect.emulation.services.proposals import my_sheet, unit_board
 from congvu.inspect.emulation.services.sheets import (
     add_initiative,
@@ -39,6 +40,7 @@ __all__ = [
     "period_name",
     "period_row",
     "rate_collective",
+    "ratings_about",
     "reopen_period",
     "save_sheet",
     "unit_board",

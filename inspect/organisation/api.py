@@ -11,6 +11,12 @@ from congvu.inspect.organisation.services.accounts import (
 )
 from congvu.inspect.organisation.services.credentials import reset_password
 from congvu.inspect.organisation.services.pauses import PausedAccount, paused_accounts, unlock
+from congvu.inspect.organisation.services.personal_data import (
+    official_accounts,
+    official_id_by_code,
+    official_in_scope,
+    official_profile,
+)
 from congvu.inspect.organisation.services.units import (
     UnitView,
     add_official,
@@ -34,6 +40,10 @@ __all__ = [
     "add_schedule",
     "create_unit",
     "create_user",
+    "official_accounts",
+    "official_id_by_code",
+    "official_in_scope",
+    "official_profile",
     "officials_of_unit",
     "paused_accounts",
     "reset_password",

@@ -11,6 +11,11 @@ from congvu.inspect.review.services.dossier_cases import (
 from congvu.inspect.review.services.dossier_flags import lateness_flags
 from congvu.inspect.review.services.dossier_items import DossierItem
 from congvu.inspect.review.services.evidence import read_evidence
+from congvu.inspect.review.services.personal_data import (
+    explanations_about,
+    findings_about,
+    photos_about,
+)
 from congvu.inspect.review.services.queue import (
     bulk,
     queue,
@@ -50,12 +55,15 @@ __all__ = [
     "OfficialRecord",
     "bulk",
     "decide",
+    "explanations_about",
     "finding_detail",
+    "findings_about",
     "history",
     "lateness_flags",
     "mine",
     "official_record",
     "photo",
+    "photos_about",
     "queue",
     "read_evidence",
     "remind_deadlines",

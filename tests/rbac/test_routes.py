@@ -9,6 +9,7 @@ from tests.rbac import (
     test_dossiers,
     test_emulation,
     test_inspections,
+    test_privacy,
     test_reports,
     test_review,
 )
@@ -21,6 +22,7 @@ MATRICES = [
     test_discipline.MATRIX,
     test_emulation.MATRIX,
     test_reports.MATRIX,
+    test_privacy.MATRIX,
 ]
 
 
