@@ -1,9 +1,10 @@
 """Demo personal data: so that the demo official's download (congchuc, /privacy) holds
 what an official's file really holds, one of their past findings gets the photo the
 team took and their giải trình with the paper they photographed, written as the record
-it would have left (rows, as the demo history is), before the head's decision. A
-finding decided after a giải trình is chosen when they have one; otherwise their unit's
-latest past check gets one more finding, dismissed after the explanation."""
+it would have left (rows, as the demo history is), before the head's decision. Their
+latest finding whose matter is over (closed or dismissed) is chosen when they have one;
+otherwise their unit's latest past check gets one more finding, dismissed after the
+explanation. Being over, its photos are what the retention purge would delete first."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ async def _store(username: str, data: bytes, taken: datetime) -> int:
 
 
 async def _decided_finding(official: int) -> dict[str, object] | None:
-    """The official's latest finding decided by the head without a waiver."""
+    """The official's latest finding the head closed or dismissed without a waiver."""
     return (
         await FindingReview.select(
             FindingReview.id,
@@ -78,6 +79,7 @@ async def _decided_finding(official: int) -> dict[str, object] | None:
         .where(
             FindingReview.finding._.official == official,
             FindingReview.decided_at.is_not_null(),
+            FindingReview.state.is_in(["closed", "dismissed"]),
             FindingReview.waived_reason.is_null(),
             FindingReview.finding._.inspection.is_not_null(),
         )

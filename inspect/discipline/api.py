@@ -29,6 +29,7 @@ from congvu.inspect.discipline.services.procedure import (
     set_up_council,
     summon,
 )
+from congvu.inspect.discipline.services.retention import case_holds
 from congvu.inspect.discipline.services.standings import standings
 from congvu.inspect.discipline.services.timeline import (
     DEFERRAL_REASONS,
@@ -61,6 +62,7 @@ __all__ = [
     "OpenCase",
     "StepRow",
     "Timeline",
+    "case_holds",
     "case_timeline",
     "cases",
     "cases_about",

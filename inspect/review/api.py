@@ -38,6 +38,11 @@ from congvu.inspect.review.services.record import (
 from congvu.inspect.review.services.reminders import (
     remind_deadlines,
 )
+from congvu.inspect.review.services.retention import (
+    finding_closings,
+    photo_subjects,
+    purged_photos,
+)
 from congvu.inspect.review.services.transitions import (
     Command,
     transition,
@@ -56,6 +61,7 @@ __all__ = [
     "bulk",
     "decide",
     "explanations_about",
+    "finding_closings",
     "finding_detail",
     "findings_about",
     "history",
@@ -63,7 +69,9 @@ __all__ = [
     "mine",
     "official_record",
     "photo",
+    "photo_subjects",
     "photos_about",
+    "purged_photos",
     "queue",
     "read_evidence",
     "remind_deadlines",
