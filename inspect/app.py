@@ -33,6 +33,7 @@ from congvu.inspect.emulation.controllers import ROUTES as EMULATION_ROUTES
 from congvu.inspect.inspections.controllers import ROUTES as INSPECTION_ROUTES
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.controllers import ROUTES as ORGANISATION_ROUTES
+from congvu.inspect.privacy.controllers import ROUTES as PRIVACY_ROUTES
 from congvu.inspect.reports.controllers import ROUTES as REPORT_ROUTES
 from congvu.inspect.review.controllers import ROUTES as REVIEW_ROUTES
 from congvu.inspect.search.controllers import ROUTES as SEARCH_ROUTES
@@ -61,7 +62,7 @@ log = logging.getLogger("congvu")
 
 TEMPLATES_DIR = Path(str(files("congvu.templates")))
 # /metrics answers a scraper's bearer token, not a session (congvu.inspect.web.metrics).
-PUBLIC_PATHS = ["/login", "/health", "/static", "/schema", "/locale", metrics.PATH]
+PUBLIC_PATHS = ["/login", "/privacy", "/health", "/static", "/schema", "/locale", metrics.PATH]
 
 
 async def _retrieve_actor(
@@ -239,6 +240,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *EMULATION_ROUTES,
             *REPORT_ROUTES,
             *SEARCH_ROUTES,
+            *PRIVACY_ROUTES,
             create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"]),
         ],
         lifespan=[lifespan],

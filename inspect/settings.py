@@ -99,6 +99,13 @@ class Settings:
     # The role that owns the schema and runs the migrations (PostgreSQL); the
     # application's own role (database_url) owns nothing. Empty: database_url does both.
     migrate_database_url: str = ""
+    # Thời hạn lưu trữ ảnh chứng cứ và chữ ký (Luật 91/2025/QH15: kept no longer than the
+    # purpose needs), in days counted from the day the matter they document is closed,
+    # never while it is open. Five years: the thời hiệu of a discipline case for the
+    # lighter forms (Luật Cán bộ, công chức; rules/README.md), so a photo outlives every
+    # case that could still be opened on it.
+    retain_photos_days: int = 1826
+    retain_signatures_days: int = 1826
 
     @property
     def embedded(self) -> bool:
@@ -381,6 +388,8 @@ KNOWN_VARIABLES = frozenset(
         "CONGVU_SMTP_FROM",
         "CONGVU_SECOND_FACTOR_ROLES",
         "CONGVU_REMEMBER_DEVICE_DAYS",
+        "CONGVU_RETAIN_PHOTOS_DAYS",
+        "CONGVU_RETAIN_SIGNATURES_DAYS",
         # Read by the test suite and CI only, never by the product.
         "CONGVU_TEST_DATABASE_URL",
         "CONGVU_TEST_REDIS_URL",
@@ -466,6 +475,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         migrate_database_url=_migrate_database_url(
             env.get("CONGVU_MIGRATE_DATABASE_URL"), database_url
+        ),
+        retain_photos_days=_positive_int(
+            "CONGVU_RETAIN_PHOTOS_DAYS", env.get("CONGVU_RETAIN_PHOTOS_DAYS", "1826")
+        ),
+        retain_signatures_days=_positive_int(
+            "CONGVU_RETAIN_SIGNATURES_DAYS", env.get("CONGVU_RETAIN_SIGNATURES_DAYS", "1826")
         ),
     )
 

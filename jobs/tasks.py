@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from congvu.inspect.actor import SYSTEM
 from congvu.inspect.audit import api as audit
 from congvu.inspect.background import api as background
 from congvu.inspect.discipline import api as discipline
@@ -15,6 +16,7 @@ from congvu.inspect.dossiers import api as dossiers
 from congvu.inspect.emulation import api as emulation
 from congvu.inspect.errors import NotFound
 from congvu.inspect.organisation import api as organisation
+from congvu.inspect.privacy import api as privacy
 from congvu.inspect.reports import api as reports
 from congvu.inspect.review import api as review
 from congvu.inspect.settings import get_settings
@@ -178,3 +180,9 @@ async def remind_discipline_deadlines(ctx: dict[str, Any]) -> dict[str, int]:
     """Nhắc hạn các bước xử lý kỷ luật (in-app notifications to the personnel office; safe to
     run twice)."""
     return await discipline.remind_deadlines()
+
+
+async def purge_media(ctx: dict[str, Any]) -> dict[str, int]:
+    """Xoá ảnh, chữ ký quá thời hạn lưu trữ (safe to run twice: a purged file is gone)."""
+    result = await privacy.purge_media(SYSTEM, dry_run=False)
+    return {"purged": len(result.expired), "kept_open": result.kept_open}

@@ -101,6 +101,8 @@ class WorkerSettings:
         scheduled(tasks.sweep_lost_jobs, "sweep_lost_jobs", second=30),
         # 17:30 UTC = 00:30 in Vietnam: after midnight, so "today" is the new day.
         scheduled(tasks.rescan_overdue, "rescan_overdue", hour=17, minute=30),
+        # 18:15 UTC = 01:15 in Vietnam, after the rescan: files past their retention.
+        scheduled(tasks.purge_media, "purge_media", hour=18, minute=15),
         # Hourly during the working day (01:05-10:05 UTC = 08:05-17:05 in Vietnam).
         scheduled(
             tasks.remind_deadlines,

@@ -1,7 +1,9 @@
 """The backup drill, on SQLite and on PostgreSQL: the demo organisation with photos is
 backed up, the database, the media and the checkpoints are wiped, ``congvu restore``
 brings them back, and then every table's row count is what it was, every photo's
-sha256 matches its record, and ``verify-audit`` passes against the checkpoint."""
+sha256 matches its record, and ``verify-audit`` passes against the checkpoint. Before
+the backup the demo official's photos (their matter long closed) are purged past a
+one-day retention: the backup lists them as purged, the restore expects them absent."""
 
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ from tests.conftest import requires_server
 ROOT = Path(__file__).resolve().parent.parent
 CONGVU = str(Path(sys.executable).parent / "congvu")
 PHOTOS = 4
+# The demo official's photos on a closed finding (inspect/demo/personal_data.py).
+DEMO_PHOTOS = 2
 
 # Run in the drill's own environment: three photos through the capture service (the
 # path a tablet's upload takes), sealed like any command's writes.
@@ -157,8 +161,12 @@ def _drill(tmp_path: Path, database_url: str | None) -> None:
             return _counts_pg(database_url)
         return _counts_sqlite(var / "congvu.sqlite3")
 
+    # Uploads of today are kept (counted from today); the demo's closed matter is not.
+    purged = _congvu({**env, "CONGVU_RETAIN_PHOTOS_DAYS": "1"}, tmp_path, "purge-media")
+    assert purged.returncode == 0, purged.stdout + purged.stderr
+
     before = counts()
-    assert before["evidence"] == PHOTOS
+    assert before["evidence"] == PHOTOS + DEMO_PHOTOS
     assert before["audit_event"] > 0
 
     backup_dir = tmp_path / "backup"
@@ -167,6 +175,8 @@ def _drill(tmp_path: Path, database_url: str | None) -> None:
     manifest = json.loads((backup_dir / "manifest.json").read_text())
     assert manifest["tables"] == {k: v for k, v in before.items() if k in manifest["tables"]}
     assert len([m for m in manifest["media"] if m["path"].startswith("evidence/")]) == PHOTOS
+    gone = {p["path"] for p in manifest["purged"]}
+    assert len(gone) == DEMO_PHOTOS
     assert manifest["checkpoint"]["seq"] > 0
 
     # The disaster: database, media and checkpoints gone.
@@ -197,8 +207,11 @@ def _drill(tmp_path: Path, database_url: str | None) -> None:
         if database_url
         else _photos_sqlite(var / "congvu.sqlite3")
     )
-    assert len(photos) == PHOTOS
+    assert len(photos) == PHOTOS + DEMO_PHOTOS
     for sha256, stored_path in photos:
+        if stored_path in gone:  # purged past retention: expected absent
+            assert not (var / "media" / str(stored_path)).exists()
+            continue
         data = (var / "media" / str(stored_path)).read_bytes()
         assert hashlib.sha256(data).hexdigest() == sha256
 

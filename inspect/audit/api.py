@@ -4,6 +4,7 @@ automatically."""
 
 from __future__ import annotations
 
+from congvu.inspect.audit.services.about import events_about
 from congvu.inspect.audit.services.chain import (
     Checkpoint,
     CheckpointError,
@@ -40,6 +41,7 @@ __all__ = [
     "checkpoint_files",
     "checkpoint_quietly",
     "current_request_id",
+    "events_about",
     "history",
     "latest_file",
     "make_checkpoint",

@@ -9,6 +9,15 @@ from congvu.inspect.capture.services.evidence import (
     owned,
     store,
 )
+from congvu.inspect.capture.services.retention import (
+    KeptPhoto,
+    KeptSignature,
+    kept_photos,
+    kept_signatures,
+    purge_photo,
+    purge_signature,
+    purged_files,
+)
 from congvu.inspect.capture.services.sync import (
     IncomingRecord,
     sync,
@@ -17,9 +26,16 @@ from congvu.inspect.capture.services.sync import (
 __all__ = [
     "EvidenceView",
     "IncomingRecord",
+    "KeptPhoto",
+    "KeptSignature",
     "StoredEvidence",
     "evidence_file",
+    "kept_photos",
+    "kept_signatures",
     "owned",
+    "purge_photo",
+    "purge_signature",
+    "purged_files",
     "store",
     "sync",
 ]

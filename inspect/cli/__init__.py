@@ -24,6 +24,7 @@ from congvu.inspect.cli.discipline import discipline_group
 from congvu.inspect.cli.documents import documents_group
 from congvu.inspect.cli.dossiers import COMMANDS as dossier_commands
 from congvu.inspect.cli.emulation import emulation_group
+from congvu.inspect.cli.privacy import purge_media
 from congvu.inspect.cli.rating import rating_group
 from congvu.inspect.cli.report import report
 from congvu.inspect.settings import Settings
@@ -225,6 +226,7 @@ cli.add_command(accounts_group)
 for command in dossier_commands:
     cli.add_command(command)
 cli.add_command(report)
+cli.add_command(purge_media)
 cli_audit.register(cli)
 for command in backup_commands:
     cli.add_command(command)

@@ -66,10 +66,14 @@ def _files_under(root: Path) -> Iterator[Path]:
                 yield path
 
 
-def _copy_media(source: Path, target: Path) -> list[dict[str, Any]]:
+def _copy_media(
+    source: Path, target: Path, purged: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
     listed = []
     for path in _files_under(source):
         relative = path.relative_to(source).as_posix()
+        if relative in purged:  # past its retention: deleted, never carried on
+            continue
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, destination)
@@ -289,7 +293,12 @@ async def make_backup(settings: Settings, out: Path) -> dict[str, Any]:
     else:
         database_file = PG_DUMP_FILE
         counts = await _pg_dump(settings, out)
-    media = await asyncio.to_thread(_copy_media, settings.media_dir, out / MEDIA)
+    # Files deleted past their retention period (Luật 91/2025/QH15): their rows and
+    # hashes stay in the database, their files are expected absent, never a mismatch.
+    from congvu.inspect.capture import api as capture
+
+    purged = await capture.purged_files()
+    media = await asyncio.to_thread(_copy_media, settings.media_dir, out / MEDIA, frozenset(purged))
     manifest = {
         "format": FORMAT,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -297,6 +306,10 @@ async def make_backup(settings: Settings, out: Path) -> dict[str, Any]:
         "database": {"file": database_file, "sha256": sha256_of(out / database_file)},
         "tables": counts,
         "media": media,
+        "purged": [
+            {"path": path, "purged_at": at.isoformat(timespec="seconds")}
+            for path, at in sorted(purged.items())
+        ],
         "checkpoint": checkpoint,
     }
     (out / MANIFEST).write_text(
@@ -424,7 +437,9 @@ def restore(source: Path, force: bool) -> None:
     click.echo(
         f"Đã phục hồi / restored {source}: {len(counts)} bảng / tables, "
         f"{sum(counts.values()):,} dòng / rows khớp / match, {len(manifest['media'])} tệp / "
-        "media files. Kiểm tra tiếp / next: congvu verify-audit"
+        f"media files, {len(manifest.get('purged', []))} tệp đã xoá theo thời hạn lưu trữ, "
+        "vắng như dự kiến / purged past retention, absent as expected. "
+        "Kiểm tra tiếp / next: congvu verify-audit"
     )
 
 

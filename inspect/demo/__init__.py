@@ -15,6 +15,7 @@ from congvu.inspect.demo.dossiers import seed_demo_dossiers
 from congvu.inspect.demo.emulation import seed_emulation_demo
 from congvu.inspect.demo.history import seed_history
 from congvu.inspect.demo.inspections import seed_inspections_demo
+from congvu.inspect.demo.personal_data import seed_personal_data_demo
 from congvu.inspect.demo.review import seed_dossier_review_demo, seed_review_demo
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Official, Unit
@@ -298,6 +299,7 @@ async def _seed(rng: random.Random) -> None:
     await seed_discipline_demo()
     await seed_emulation_demo(rng)
     await seed_history(rng)
+    await seed_personal_data_demo()
 
 
 DEMO_ACCOUNTS = [

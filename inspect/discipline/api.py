@@ -32,6 +32,7 @@ from congvu.inspect.discipline.services.pauses import (
     record_party_decision,
 )
 from congvu.inspect.discipline.services.period_report import period_report
+from congvu.inspect.discipline.services.personal_data import cases_about
 from congvu.inspect.discipline.services.procedure import (
     COUNCIL_SIZE,
     DecisionInput,
@@ -46,6 +47,7 @@ from congvu.inspect.discipline.services.procedure import (
     summon,
 )
 from congvu.inspect.discipline.services.reminders import remind_step_deadlines
+from congvu.inspect.discipline.services.retention import case_holds
 from congvu.inspect.discipline.services.standings import standings
 from congvu.inspect.discipline.services.timeline import (
     DEFERRAL_REASONS,
@@ -93,8 +95,10 @@ __all__ = [
     "StepRow",
     "Timeline",
     "available_documents",
+    "case_holds",
     "case_timeline",
     "cases",
+    "cases_about",
     "close",
     "conviction_basis",
     "decide",

@@ -43,6 +43,7 @@ from congvu.inspect.emulation.services.periods import (
     version_proposals,
     versions,
 )
+from congvu.inspect.emulation.services.personal_data import ratings_about
 from congvu.inspect.emulation.services.proposals import my_sheet, unit_board
 from congvu.inspect.emulation.services.sheets import (
     add_initiative,
@@ -83,6 +84,7 @@ __all__ = [
     "period_name",
     "period_row",
     "rate_collective",
+    "ratings_about",
     "record_meeting",
     "record_tally",
     "remove_member",

@@ -13,6 +13,7 @@ from congvu.inspect.inspections.services.labels import KIND_LABELS, STATUS_LABEL
 from congvu.inspect.inspections.services.minutes import (
     close_inspection,
 )
+from congvu.inspect.inspections.services.personal_data import attendance_of, signatures_of
 from congvu.inspect.inspections.services.plans import (
     PlanForm,
     PlannedVisit,
@@ -35,9 +36,11 @@ __all__ = [
     "PlannedVisit",
     "TeamMember",
     "assigned",
+    "attendance_of",
     "close_inspection",
     "create_plan",
     "draw_surprise",
     "member_inspection",
     "readable_inspection",
+    "signatures_of",
 ]

@@ -231,6 +231,9 @@ class Evidence(Table):
     received_at = Timestamptz()
     stored_path = Varchar(length=255)
     uploaded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    # When the file was deleted past its retention period (thời hạn lưu trữ): the row and
+    # its sha256 stay, so the audit trail and the pages still name the photo.
+    purged_at = Timestamptz(null=True, default=None)
 
 
 class EvidenceUpload(Table, tablename="evidence_upload"):
@@ -270,6 +273,9 @@ class Signature(Table):
     replaces = UUID(null=True, default=None, unique=True)
     recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
+    # The image's sha256, kept when the image is deleted past its retention period.
+    image_sha256 = Varchar(length=64, null=True, default=None)
+    image_purged_at = Timestamptz(null=True, default=None)
 
 
 class SyncReceipt(Table, tablename="sync_receipt"):

@@ -16,6 +16,12 @@ from congvu.inspect.organisation.services.contact import (
 )
 from congvu.inspect.organisation.services.credentials import reset_password
 from congvu.inspect.organisation.services.pauses import PausedAccount, paused_accounts, unlock
+from congvu.inspect.organisation.services.personal_data import (
+    official_accounts,
+    official_id_by_code,
+    official_in_scope,
+    official_profile,
+)
 from congvu.inspect.organisation.services.second_factor import enrol_demo_admin
 from congvu.inspect.organisation.services.second_factor import reset as reset_second_factor
 from congvu.inspect.organisation.services.units import (
@@ -45,6 +51,10 @@ __all__ = [
     "create_user",
     "digest_addresses",
     "enrol_demo_admin",
+    "official_accounts",
+    "official_id_by_code",
+    "official_in_scope",
+    "official_profile",
     "officials_of_unit",
     "own_email",
     "paused_accounts",

@@ -14,6 +14,11 @@ from congvu.inspect.review.services.dossier_flags import lateness_flags
 from congvu.inspect.review.services.dossier_items import DossierItem
 from congvu.inspect.review.services.evidence import read_evidence
 from congvu.inspect.review.services.notifications import send as send_notifications
+from congvu.inspect.review.services.personal_data import (
+    explanations_about,
+    findings_about,
+    photos_about,
+)
 from congvu.inspect.review.services.queue import (
     bulk,
     queue,
@@ -36,6 +41,11 @@ from congvu.inspect.review.services.record import (
 from congvu.inspect.review.services.reminders import (
     remind_deadlines,
 )
+from congvu.inspect.review.services.retention import (
+    finding_closings,
+    photo_subjects,
+    purged_photos,
+)
 from congvu.inspect.review.services.transitions import (
     Command,
     transition,
@@ -54,12 +64,18 @@ __all__ = [
     "OfficialRecord",
     "bulk",
     "decide",
+    "explanations_about",
+    "finding_closings",
     "finding_detail",
+    "findings_about",
     "history",
     "lateness_flags",
     "mine",
     "official_record",
     "photo",
+    "photo_subjects",
+    "photos_about",
+    "purged_photos",
     "queue",
     "read_evidence",
     "readable_finding",

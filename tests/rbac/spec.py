@@ -3,7 +3,8 @@ the app's route list, and one runner that calls every route × role × target.
 
 Every route of the app is specified once, in the matrix of the part it belongs to
 (``test_review``: review, organisation and the home page; ``test_inspections``;
-``test_dossiers``: dossiers and jobs; ``test_reports``: the quarterly report).
+``test_dossiers``: dossiers and jobs; ``test_reports``: the quarterly report;
+``test_privacy``: the personal-data download).
 ``test_routes`` checks that together they cover the app's route list, and
 ``test_anonymous`` that no route outside ``PUBLIC`` answers a request without a session.
 
@@ -38,6 +39,8 @@ from tests.worlds import ReviewWorld
 PUBLIC = (
     "/login",
     "/logout",
+    # The personal-data notice (Luật 91/2025/QH15) is read before signing in.
+    "/privacy",
     "/health",
     "/static",
     "/schema",

@@ -10,6 +10,7 @@ from tests.rbac import (
     test_dossiers,
     test_emulation,
     test_inspections,
+    test_privacy,
     test_reports,
     test_review,
 )
@@ -23,6 +24,7 @@ MATRICES = [
     test_emulation.MATRIX,
     test_council.MATRIX,
     test_reports.MATRIX,
+    test_privacy.MATRIX,
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from typing import Any
 
 from congvu.inspect.capture.services.context import (
@@ -75,6 +76,7 @@ async def signature(ctx: CaptureContext, record: ClientRecord) -> SignatureRecor
             refused=body.refused,
             witness_name=witness,
             image_path=image_path,
+            image_sha256=hashlib.sha256(image).hexdigest() if image is not None else None,
             device_time=record.device_time,
             version=version,
             replaces=record.replaces,

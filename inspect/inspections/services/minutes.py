@@ -88,6 +88,8 @@ class MinutesSignature:
     refused: bool
     witness_name: str | None
     image_data_uri: str | None
+    # When the image was deleted past its retention period (the minutes say so).
+    image_purged_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -322,7 +324,8 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
                 name=s["name"],
                 refused=s["refused"],
                 witness_name=s["witness_name"],
-                image_data_uri=_signature_uri(s["image_path"]),
+                image_data_uri=None if s["image_purged_at"] else _signature_uri(s["image_path"]),
+                image_purged_at=s["image_purged_at"],
             )
             for s in signatures
         },

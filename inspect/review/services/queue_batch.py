@@ -29,6 +29,7 @@ from congvu.inspect.review.services.reads import (
     FindingParts,
     finding_item,
 )
+from congvu.inspect.review.services.retention import purged_photos
 from congvu.inspect.review.services.suggestions import (
     ScopeFacts,
     Suggestion,
@@ -77,6 +78,12 @@ async def _findings(
     ).where(FindingEvidence.finding.is_in(ids)):
         photos.setdefault(p["finding"], []).append(p["evidence.sha256"])
     explained = await _explanations([r["id"] for r in reviews.values()])
+    purged = await purged_photos(
+        [
+            *(sha for shas in photos.values() for sha in shas),
+            *(a for views in explained.values() for e in views for a in e.attachments),
+        ]
+    )
     items = []
     for row in rows:
         review = reviews.get(row["id"])
@@ -94,6 +101,7 @@ async def _findings(
             explanations=explained.get(review["id"], []) if review else [],
             prior=prior,
             suggestion=suggestion if ref.state is not ReviewState.CLOSED else None,
+            purged_photos=purged,
         )
         items.append(finding_item(actor, me, ref, parts))
     return items

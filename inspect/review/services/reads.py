@@ -31,6 +31,7 @@ from congvu.inspect.review.services.items import ItemKind, audit_listing
 from congvu.inspect.review.services.labels import STATE_LABELS, history_label, violation_name
 from congvu.inspect.review.services.lifecycle import EXPLANATION_WINDOW, Action, allowed_actions
 from congvu.inspect.review.services.record import severity_of
+from congvu.inspect.review.services.retention import purged_photos
 from congvu.inspect.review.services.suggestions import (
     Suggestion,
     prior_violations,
@@ -119,6 +120,9 @@ class FindingItem:
     # A late-dossier case: the dossier it was taken up from.
     dossier_id: int | None = None
     dossier_code: str | None = None
+    # Photos whose file was deleted past its retention period, with when (the page says
+    # so instead of showing a broken image).
+    purged_photos: dict[str, datetime] = field(default_factory=dict)
 
 
 def _deadline(ref: FindingRef) -> date | None:
@@ -175,6 +179,7 @@ class FindingParts:
     explanations: list[ExplanationView]
     prior: list[ConfirmedViolation]
     suggestion: Suggestion | None
+    purged_photos: dict[str, datetime] = field(default_factory=dict)
 
 
 def finding_item(
@@ -216,13 +221,17 @@ def finding_item(
         actions=allowed_actions(ref.state),
         dossier_id=ref.dossier_id,
         dossier_code=ref.dossier_code,
+        purged_photos=parts.purged_photos,
     )
 
 
 async def _item(actor: Actor, me: Person | None, ref: FindingRef) -> FindingItem:
+    photos = await _photos(ref.id)
+    shown = await explanations(ref)
     parts = FindingParts(
-        photos=await _photos(ref.id),
-        explanations=await explanations(ref),
+        photos=photos,
+        explanations=shown,
+        purged_photos=await purged_photos([*photos, *(a for e in shown for a in e.attachments)]),
         prior=await prior_violations(ref),
         suggestion=await suggestion_for(ref) if ref.state is not S.CLOSED else None,
     )

@@ -1,0 +1,1 @@
+"""The privacy domain's services (private to it; other parts use ``api``)."""
