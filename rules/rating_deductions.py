@@ -72,6 +72,58 @@ class DeductionSheet:
     rule: RuleRef
 
 
+@dataclass(frozen=True)
+class Weights:
+    """The points a confirmed violation takes off, by severity, and the percentage points a
+    late-dossier case takes off timeliness (c): the pack's, or a province's trial of others
+    (what-if) that may then be adopted for a period."""
+
+    minor: Fraction
+    serious: Fraction
+    severe: Fraction
+    per_case: Fraction
+
+    def by_severity(self, severity: str) -> Fraction:
+        return {"minor": self.minor, "severe": self.severe}.get(severity, self.serious)
+
+    def as_text(self) -> dict[str, str]:
+        return {
+            "minor": _show(self.minor),
+            "serious": _show(self.serious),
+            "severe": _show(self.severe),
+            "per_case": _show(self.per_case),
+        }
+
+
+def weights_of(pack: RulePack) -> Weights:
+    severities = pack.parameters["points_by_severity"]
+    return Weights(
+        minor=_points(severities["minor"]),
+        serious=_points(severities["serious"]),
+        severe=_points(severities["severe"]),
+        per_case=_points(pack.parameters["timeliness_points_per_case"]),
+    )
+
+
+def weights_from_text(values: dict[str, str], default: Weights) -> Weights:
+    """Weights typed in a form (decimal comma or point; blank keeps the default). Each must
+    be between 0 and its criterion's room: 0–5 points, 0–100 percentage points."""
+    fields = {"minor": Fraction(5), "serious": Fraction(5), "severe": Fraction(5)}
+    chosen = default.as_text()
+    result: dict[str, Fraction] = {}
+    for name, text in {**chosen, **{k: v for k, v in values.items() if v.strip()}}.items():
+        if name not in (*fields, "per_case"):
+            continue
+        try:
+            value = Fraction(text.strip().replace(",", "."))
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(name) from None
+        if not 0 <= value <= fields.get(name, Fraction(100)):
+            raise ValueError(name)
+        result[name] = value
+    return Weights(**result)
+
+
 def deductions_pack(on: date) -> RulePack:
     return pack_for("rating_deductions", on)
 
@@ -103,14 +155,18 @@ def _labels(v: ConfirmedViolation) -> tuple[str, str]:
     return kind.label_vi, kind.label_en
 
 
-def suggest(violations: Iterable[ConfirmedViolation], *, on: date) -> DeductionSheet:
+def suggest(
+    violations: Iterable[ConfirmedViolation], *, on: date, weights: Weights | None = None
+) -> DeductionSheet:
     """The suggested deductions of ``violations`` under the pack in force ``on`` (the last
-    day of the period rated), oldest decision first, then by source."""
+    day of the period rated), oldest decision first, then by source; ``weights`` replace
+    the pack's points (a what-if, or the weights a province adopted for the period)."""
     pack = deductions_pack(on)
     p = pack.parameters
     maxima = criterion_max(pack)
     late_code = p["late_dossier_violation"]
-    per_case = _points(p["timeliness_points_per_case"])
+    weights = weights or weights_of(pack)
+    per_case = weights.per_case
     found: list[Deduction] = []
     for v in sorted(violations, key=lambda v: (v.decided_on, v.kind, v.source_id)):
         label_vi, label_en = _labels(v)
@@ -129,8 +185,7 @@ def suggest(violations: Iterable[ConfirmedViolation], *, on: date) -> DeductionS
             )
             continue
         criterion = p["criterion_by_violation"].get(v.violation_code, p["default_criterion"])
-        severities = p["points_by_severity"]
-        points = _points(severities.get(v.severity, severities["serious"]))
+        points = weights.by_severity(v.severity)
         label = p["criteria"][criterion]
         found.append(
             Deduction(

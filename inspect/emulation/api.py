@@ -51,6 +51,8 @@ from congvu.inspect.emulation.services.sheets import (
     rate_collective,
     save_sheet,
 )
+from congvu.inspect.emulation.services.weights_whatif import adopt_weights
+from congvu.inspect.emulation.services.weights_whatif import what_if as weights_what_if
 from congvu.inspect.emulation.tables import SheetAuthor
 
 __all__ = [
@@ -65,6 +67,7 @@ __all__ = [
     "add_initiative",
     "adjust_result",
     "adopt_settings",
+    "adopt_weights",
     "all_periods",
     "board",
     "check_lockable",
@@ -97,5 +100,6 @@ __all__ = [
     "unit_board",
     "version_proposals",
     "versions",
+    "weights_what_if",
     "what_if",
 ]

@@ -50,6 +50,8 @@ MATRIX: dict[Route, Expect] = {
     ),
     ("GET", "/ratings/{name:str}/units/{code:str}"): scoped(200, READERS),
     ("GET", "/ratings/{name:str}/units/{code:str}/documents/{kind:str}"): scoped(200, READERS),
+    ("GET", "/ratings/{name:str}/units/{code:str}/what-if"): scoped(200, READERS),
+    ("POST", "/ratings/{name:str}/weights"): same(roles(303, MANAGERS)),
     ("GET", "/api/v1/ratings/{name:str}/units/{code:str}"): scoped(200, READERS),
     ("POST", "/ratings/{name:str}/units/{code:str}/sheets/{official_id:int}"): scoped(303, SCORERS),
     ("POST", "/ratings/{name:str}/units/{code:str}/import"): scoped(200, SCORERS),

@@ -10,8 +10,11 @@ import pytest
 from congvu.rules.rating_deductions import (
     ConfirmedViolation,
     SourceKind,
+    Weights,
     deductions_pack,
     suggest,
+    weights_from_text,
+    weights_of,
 )
 from congvu.rules.rating_sheet import (
     TaskResults,
@@ -252,3 +255,65 @@ def test_year_score(quarters: dict[int, F], method: YearMethod, year: int) -> No
 def test_year_score_refuses(quarters: dict[int, F], method: YearMethod, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         year_score(quarters, method)
+
+
+# What-if on the weights: the same violations under weights a province tries (points by
+# severity, percentage points per late-dossier case), computed by hand.
+TRIED = Weights(minor=F(1), serious=F(2), severe=F(4), per_case=F(10))
+
+
+@pytest.mark.parametrize(
+    ("violations", "off", "timeliness"),
+    [
+        # minor 1 on I.2 + serious 2 on I.2 = 3 (of 5).
+        pytest.param(
+            [v("LATE_ARRIVAL"), v("LATE_ARRIVAL", "serious", source=2)],
+            {"I.1": 0, "I.2": 3, "II.4": 0},
+            0,
+            id="two-on-I.2",
+        ),
+        # Two severe on I.2 = 8, floored at the criterion's 5.
+        pytest.param(
+            [v("LATE_ARRIVAL", "severe"), v("LATE_ARRIVAL", "severe", source=2)],
+            {"I.1": 0, "I.2": 5, "II.4": 0},
+            0,
+            id="floored",
+        ),
+        # Two late-dossier cases: 2 × 10 points off timeliness.
+        pytest.param(
+            [
+                v("DOSSIER_LATE", kind=SourceKind.DOSSIER),
+                v("DOSSIER_LATE", kind=SourceKind.DOSSIER, source=2),
+            ],
+            {"I.1": 0, "I.2": 0, "II.4": 0},
+            20,
+            id="dossier-cases",
+        ),
+    ],
+)
+def test_tried_weights_replace_the_packs(
+    violations: list[ConfirmedViolation], off: dict[str, int], timeliness: int
+) -> None:
+    sheet = suggest(violations, on=END_Q3, weights=TRIED)
+    assert sheet.general_off == {k: F(x) for k, x in off.items()}
+    assert sheet.timeliness_off == timeliness
+
+
+def test_the_packs_weights_and_those_typed_in_a_form() -> None:
+    pack = weights_of(deductions_pack(END_Q3))
+    assert pack == Weights(minor=F(1, 2), serious=F(1), severe=F(5, 2), per_case=pack.per_case)
+    assert suggest([v("LATE_ARRIVAL")], on=END_Q3, weights=pack) == suggest(
+        [v("LATE_ARRIVAL")], on=END_Q3
+    )
+    typed = weights_from_text({"minor": "0,75", "severe": " ", "csrf": "x"}, pack)
+    assert typed == Weights(minor=F(3, 4), serious=F(1), severe=F(5, 2), per_case=pack.per_case)
+    assert weights_from_text({}, pack) == pack
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [("minor", "-1"), ("severe", "5,5"), ("per_case", "101"), ("serious", "một"), ("minor", "1/0")],
+)
+def test_a_weight_outside_its_room_is_refused_by_name(field: str, text: str) -> None:
+    with pytest.raises(ValueError, match=field):
+        weights_from_text({field: text}, weights_of(deductions_pack(END_Q3)))

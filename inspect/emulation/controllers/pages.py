@@ -129,6 +129,43 @@ class RatingPages(Controller):
     ) -> Template:
         return await self._board(request, name, code)
 
+    @get("/{name:str}/units/{code:str}/what-if", name="rating_weights_what_if")
+    async def weights_what_if(
+        self,
+        request: Request[Actor, Any, Any],
+        name: FromPath[str],
+        code: FromPath[str],
+        minor: str = "",
+        serious: str = "",
+        severe: str = "",
+        per_case: str = "",
+    ) -> Template:
+        """Thử trọng số điểm trừ (nothing written): a GET, so a trial can be bookmarked."""
+        values = {"minor": minor, "serious": serious, "severe": severe, "per_case": per_case}
+        try:
+            trial = await emulation.weights_what_if(request.user, name, code, values)
+            error = None
+        except Invalid as problem:
+            trial = await emulation.weights_what_if(request.user, name, code, {})
+            error = problem
+        return Template(
+            "emulation/weights_whatif.html",
+            context={"w": trial, "values": values, "error": error},
+            status_code=400 if error else 200,
+        )
+
+    @post("/{name:str}/weights", status_code=303, name="rating_weights_adopt")
+    async def adopt_weights(
+        self, request: Request[Actor, Any, Any], name: FromPath[str]
+    ) -> Redirect:
+        form = _form(await request.form())
+        unit = form.pop("unit", "")
+        if not unit.replace("-", "").replace("_", "").isalnum():
+            unit = ""  # a unit code only ever goes back into our own address
+        await emulation.adopt_weights(request.user, name, form)
+        target = f"/ratings/{name}/units/{unit}/what-if" if unit else "/ratings"
+        return Redirect(f"{target}?adopted=1" if unit else target, status_code=303)
+
     @get("/{name:str}/units/{code:str}/documents/{kind:str}", name="rating_document")
     async def document(
         self,

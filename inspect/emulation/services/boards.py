@@ -24,6 +24,12 @@ from congvu.inspect.emulation.tables import (
 )
 from congvu.inspect.errors import NotFound
 from congvu.rules.rating import Level
+from congvu.rules.rating_deductions import (
+    Weights,
+    deductions_pack,
+    weights_from_text,
+    weights_of,
+)
 from congvu.rules.rating_sheet import YearMethod
 
 
@@ -43,11 +49,22 @@ async def latest_version(period_id: int) -> dict[str, Any] | None:
     )
 
 
+def adopted_weights(period: dict[str, Any]) -> Weights:
+    """The deduction weights of a period: those the personnel office adopted after a
+    what-if (kept in its parameters, so a lock freezes them), else the pack's."""
+    default = weights_of(deductions_pack(period["ends_on"]))
+    parameters = json.loads(period["parameters"] or "{}")
+    return weights_from_text(parameters.get("deduction_weights") or {}, default)
+
+
 async def compute_quarter(period: dict[str, Any], unit_path: str) -> dict[str, Any]:
     found = await facts_service.load(
         unit_path, period["starts_on"], period["ends_on"], period_id=period["id"]
     )
-    return quarter_json(propose(found, year=period["year"], end=period["ends_on"]))
+    weights = adopted_weights(period)
+    return quarter_json(
+        propose(found, year=period["year"], end=period["ends_on"], weights=weights)
+    )
 
 
 async def _quarter_scores(year: int, unit_path: str) -> dict[int, dict[int, Fraction]]:

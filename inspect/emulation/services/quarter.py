@@ -22,7 +22,7 @@ from congvu.rules.rating import (
     apply_htxs_quota,
     rate_by_score,
 )
-from congvu.rules.rating_deductions import DeductionSheet, suggest
+from congvu.rules.rating_deductions import DeductionSheet, Weights, suggest
 from congvu.rules.rating_sheet import SheetScore, TaskResults, score_sheet
 
 RATED_CATEGORY = "cong_chuc"  # NĐ 335/2025 rates công chức; others follow their own rules
@@ -75,8 +75,8 @@ def _source_vi(key: str) -> str:
     return f"{'hồ sơ trễ hạn' if kind == 'dossier' else 'phát hiện'} #{number}"
 
 
-def _one(facts: OfficialFacts, year: int, end: date) -> Proposal:
-    deductions = suggest(facts.violations, on=end)
+def _one(facts: OfficialFacts, year: int, end: date, weights: Weights | None) -> Proposal:
+    deductions = suggest(facts.violations, on=end, weights=weights)
     reasons: list[str] = []
     sheet = facts.head_sheet
     if facts.category != RATED_CATEGORY:
@@ -104,10 +104,13 @@ def _one(facts: OfficialFacts, year: int, end: date) -> Proposal:
     return Proposal(facts, deductions, score, verdict, verdict.level, "", tuple(reasons))
 
 
-def propose(facts: Sequence[OfficialFacts], *, year: int, end: date) -> QuarterProposals:
+def propose(
+    facts: Sequence[OfficialFacts], *, year: int, end: date, weights: Weights | None = None
+) -> QuarterProposals:
     """The proposals of a quarter ending ``end``, the quota applied per unit and task
-    group; the input's order (Vietnamese name order) is kept."""
-    proposals = [_one(f, year, end) for f in facts]
+    group; the input's order (Vietnamese name order) is kept. ``weights``: deduction
+    points other than the pack's (adopted for the period, or tried in a what-if)."""
+    proposals = [_one(f, year, end, weights) for f in facts]
     entries = [
         RatedEntry(
             person_id=str(p.facts.official_id),
