@@ -3,6 +3,8 @@ select sends ``name=``, which means "any", never an error."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from congvu.inspect.errors import Invalid
 
 
@@ -20,3 +22,14 @@ def optional_number(value: str | None, name: str, message: str) -> int | None:
     if not text.isdigit():
         raise Invalid(message, field=name)
     return int(text)
+
+
+def typed_day(value: str) -> date:
+    """A date as people type it, dd/mm/yyyy (a text field reads the same whatever the
+    browser's language); yyyy-mm-dd is still accepted from scripts and older pages.
+    ``ValueError`` for anything else."""
+    text = value.strip()
+    if "/" in text:
+        d, m, y = (int(part) for part in text.split("/"))
+        return date(y, m, d)
+    return date.fromisoformat(text)

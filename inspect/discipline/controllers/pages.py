@@ -14,6 +14,7 @@ from congvu.inspect.discipline import api as discipline
 from congvu.inspect.documents import rendering as documents
 from congvu.inspect.errors import Conflict, Invalid
 from congvu.inspect.periods import parse_report_period, report_scheme
+from congvu.inspect.text_input import typed_day
 from congvu.inspect.web.guards import requires_role
 from congvu.rules.discipline import Form, NoLimitation
 from congvu.rules.periods import PeriodKind, period_of
@@ -35,9 +36,11 @@ def _day(form: FormMultiDict, name: str, *, required: bool = True) -> date | Non
             raise Invalid("Hãy chọn ngày.", field=name)
         return None
     try:
-        return date.fromisoformat(value)
+        return typed_day(value)
     except ValueError:
-        raise Invalid("Ngày không hợp lệ.", field=name) from None
+        raise Invalid(
+            "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm (dd/mm/yyyy).", field=name
+        ) from None
 
 
 def _required_day(form: FormMultiDict, name: str) -> date:

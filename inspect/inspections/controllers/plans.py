@@ -17,6 +17,7 @@ from congvu.inspect.inspections.services.plans import (
     TeamMember,
 )
 from congvu.inspect.inspections.services.surprise_draws import DrawForm
+from congvu.inspect.text_input import typed_day
 from congvu.inspect.web.guards import requires_role
 from congvu.inspect.web.params import MAX_ID, form_id, form_text, out_of_range
 from litestar import Controller, Request, get, post
@@ -47,13 +48,8 @@ def _int(value: str | None, field: str, *, optional: bool = False) -> int | None
 def _date(value: str | None, field: str) -> date:
     """The form's dd/mm/yyyy (a text field, so it reads the same whatever the browser's
     language); yyyy-mm-dd is still accepted from scripts and older pages."""
-    text = (value or "").strip()
     try:
-        if "/" in text:
-            d, m, y = (int(part) for part in text.split("/"))
-            day = date(y, m, d)
-        else:
-            day = date.fromisoformat(text)
+        day = typed_day(value or "")
     except ValueError:
         raise Invalid("Chọn ngày kiểm tra.", field=field) from None
     # Years 1 and 9999 are the calendar's ends: a week or a quarter past them overflows.
