@@ -17,9 +17,9 @@ from congvu.inspect.discipline.services.documents_council import (
 )
 from congvu.inspect.discipline.services.documents_decision import decision
 from congvu.inspect.discipline.services.documents_review import notice, report, review_minutes
-from congvu.inspect.discipline.services.letterhead import Letterhead, letterhead
 from congvu.inspect.discipline.services.loading import CaseFile, load, require_manager
 from congvu.inspect.discipline.tables import CaseStage
+from congvu.inspect.documents.letterhead import Letterhead, letterhead
 from congvu.inspect.documents.model import OfficialDocument
 from congvu.inspect.documents.rendering import FORMATS, render
 from congvu.inspect.errors import NotFound

@@ -6,9 +6,9 @@ proposed form; the vote and the attendance are not stored and stay blank."""
 
 from __future__ import annotations
 
-from congvu.inspect.discipline.services.letterhead import Letterhead
 from congvu.inspect.discipline.services.loading import CaseFile, Member
 from congvu.inspect.discipline.tables import CaseStage
+from congvu.inspect.documents.letterhead import Letterhead
 from congvu.inspect.documents.model import (
     BLANK,
     OfficialDocument,

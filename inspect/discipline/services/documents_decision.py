@@ -3,9 +3,9 @@ effect, how long it lasts and the right to appeal."""
 
 from __future__ import annotations
 
-from congvu.inspect.discipline.services.letterhead import Letterhead
 from congvu.inspect.discipline.services.loading import CaseFile
 from congvu.inspect.discipline.tables import CaseStage
+from congvu.inspect.documents.letterhead import Letterhead
 from congvu.inspect.documents.model import OfficialDocument, Paragraph, Signature, paragraphs
 from congvu.inspect.errors import Conflict
 from congvu.rules.discipline import Form, decision_effect

@@ -5,11 +5,11 @@ the case does not hold is left as dots for the office to fill."""
 
 from __future__ import annotations
 
-from congvu.inspect.discipline.services.letterhead import Letterhead
 from congvu.inspect.discipline.services.loading import CaseFile
 from congvu.inspect.discipline.services.timeline import limitation_of
 from congvu.inspect.discipline.tables import CaseStage
 from congvu.inspect.documents.labels import violation_text
+from congvu.inspect.documents.letterhead import Letterhead
 from congvu.inspect.documents.model import (
     BLANK,
     OfficialDocument,

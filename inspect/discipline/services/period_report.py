@@ -11,10 +11,10 @@ from datetime import date
 
 from congvu.inspect import clock
 from congvu.inspect.actor import Actor
-from congvu.inspect.discipline.services.letterhead import Letterhead, letterhead
 from congvu.inspect.discipline.services.loading import CASE_COLUMNS, complete, require_manager
 from congvu.inspect.discipline.services.timeline import STAGE_LABELS, Timeline, timeline
 from congvu.inspect.discipline.tables import CaseStage, DisciplineCase
+from congvu.inspect.documents.letterhead import Letterhead, letterhead
 from congvu.inspect.documents.model import (
     OfficialDocument,
     Paragraph,

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from congvu.inspect.documents.labels import violation_text
+from congvu.inspect.documents.letterhead import Letterhead
 from congvu.inspect.documents.model import (
     Block,
     OfficialDocument,
@@ -19,7 +20,6 @@ from congvu.inspect.documents.model import (
     SheetTable,
     Signature,
 )
-from congvu.inspect.emulation.services.letterhead import Letterhead
 from congvu.inspect.errors import Conflict
 from congvu.rules.periods import PeriodScheme, parse_period
 from congvu.rules.rating import Level

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from congvu.inspect.documents.labels import violation_text
+from congvu.inspect.documents.letterhead import Letterhead
 from congvu.inspect.documents.model import (
     BLANK,
     OfficialDocument,
@@ -22,7 +23,6 @@ from congvu.inspect.documents.model import (
     cell_text,
 )
 from congvu.inspect.emulation.services.document_lists import level_text, period_text, score_of
-from congvu.inspect.emulation.services.letterhead import Letterhead
 from congvu.rules.rating_sheet import GENERAL_MAX
 
 CRITERIA_VI = {

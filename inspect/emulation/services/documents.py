@@ -12,6 +12,7 @@ from typing import Any
 
 from congvu.inspect import clock
 from congvu.inspect.actor import Actor
+from congvu.inspect.documents.letterhead import letterhead
 from congvu.inspect.documents.rendering import FORMATS, WITH_LISTS, render
 from congvu.inspect.emulation.services.access import require_board
 from congvu.inspect.emulation.services.boards import board as period_board
@@ -26,7 +27,6 @@ from congvu.inspect.emulation.services.document_people import (
     rating_sheet,
 )
 from congvu.inspect.emulation.services.facts import unit_by_code
-from congvu.inspect.emulation.services.letterhead import letterhead
 from congvu.inspect.emulation.services.periods import period_name
 from congvu.inspect.emulation.tables import RatingPeriod, RatingSheet, SheetAuthor
 from congvu.inspect.errors import Conflict, Invalid, NotFound

@@ -1,6 +1,7 @@
-"""Who issues a discipline document: the case's unit (cơ quan ban hành), the root of its
-unit tree (cơ quan chủ quản, "Ủy ban nhân dân tỉnh …") and the place name of the date
-line, taken from the root's name."""
+"""Who issues a document (NĐ 30/2020 layout): the unit (cơ quan ban hành), the root of its
+unit tree (cơ quan chủ quản, "Ủy ban nhân dân tỉnh …") unless it is the root itself, and the
+place name of the date line, taken from the root's name. Shared by every domain's
+documents."""
 
 from __future__ import annotations
 
@@ -21,6 +22,4 @@ async def letterhead(unit_path: str, unit_name: str) -> Letterhead:
     root = await Unit.select(Unit.name).where(Unit.code == root_code).first()
     superior = root["name"] if root else ""
     place = superior.split(" tỉnh ")[-1].split(" thành phố ")[-1] if superior else ""
-    if superior == unit_name:
-        superior = ""
-    return Letterhead(unit_name, superior, place)
+    return Letterhead(unit_name, "" if superior == unit_name else superior, place)
