@@ -360,10 +360,13 @@ class DisciplinePages(Controller):
             return await _case_page(request.user, case_id, error, echo, error.status_code)
         return Redirect(f"/discipline/{case_id}", status_code=303)
 
+    # A download in the format ?format= asks for (.docx, a page to print, .xlsx), not an
+    # API answer: OpenAPI states one media type per answer, so it stays out of /schema.
     @get(
         "/discipline/{case_id:int}/documents/{kind:str}",
         name="discipline_document",
         guards=[requires_role(*MANAGERS)],
+        include_in_schema=False,
     )
     async def document(
         self,
@@ -380,7 +383,14 @@ class DisciplinePages(Controller):
             headers={"Content-Disposition": documents.disposition(name)},
         )
 
-    @get("/discipline/report", name="discipline_report", guards=[requires_role(*MANAGERS)])
+    # A download in the format ?format= asks for (.docx, a page to print, .xlsx), not an
+    # API answer: OpenAPI states one media type per answer, so it stays out of /schema.
+    @get(
+        "/discipline/report",
+        name="discipline_report",
+        guards=[requires_role(*MANAGERS)],
+        include_in_schema=False,
+    )
     async def report(
         self,
         request: Request[Actor, Any, Any],

@@ -166,7 +166,13 @@ class RatingPages(Controller):
         target = f"/ratings/{name}/units/{unit}/what-if" if unit else "/ratings"
         return Redirect(f"{target}?adopted=1" if unit else target, status_code=303)
 
-    @get("/{name:str}/units/{code:str}/documents/{kind:str}", name="rating_document")
+    # A download in the format ?format= asks for (.docx, a page to print, .xlsx), not an
+    # API answer: OpenAPI states one media type per answer, so it stays out of /schema.
+    @get(
+        "/{name:str}/units/{code:str}/documents/{kind:str}",
+        name="rating_document",
+        include_in_schema=False,
+    )
     async def document(
         self,
         request: Request[Actor, Any, Any],

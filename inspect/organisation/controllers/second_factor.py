@@ -22,7 +22,7 @@ from congvu.inspect.organisation.controllers.pending import CODE_PATH
 from congvu.inspect.organisation.services import accounts, devices, pauses, second_factor
 from congvu.inspect.web import csrf, sessions
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
+from litestar.enums import MediaType, RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
@@ -92,7 +92,7 @@ def _codes_page(request: Request[Any, Any, Any], codes: list[str], next_path: st
 class SecondFactorController(Controller):
     path = CODE_PATH
 
-    @get("/", name="second_factor")
+    @get("/", name="second_factor", media_type=MediaType.HTML)
     async def code_page(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         actor = await _pending(request, "code")
         if actor is None:
@@ -100,7 +100,7 @@ class SecondFactorController(Controller):
         return _code_page(request, actor, None, 200)
 
     # Throttled per client address like the password (congvu.inspect.web.throttle).
-    @post("/", status_code=303)
+    @post("/", status_code=303, media_type=MediaType.HTML)
     async def check_code(
         self,
         request: Request[Any, Any, Any],
@@ -144,14 +144,14 @@ class SecondFactorController(Controller):
             )
         return response
 
-    @get("/enrol", name="enrol_second_factor")
+    @get("/enrol", name="enrol_second_factor", media_type=MediaType.HTML)
     async def enrol_page(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         actor = await _pending(request, "enrol") or await _signed_in(request)
         if actor is None:
             return Redirect("/login", status_code=303)
         return await _enrol_page(request, actor, None, 200)
 
-    @post("/enrol", status_code=303)
+    @post("/enrol", status_code=303, media_type=MediaType.HTML)
     async def confirm(
         self,
         request: Request[Any, Any, Any],

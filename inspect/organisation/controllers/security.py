@@ -13,7 +13,7 @@ from congvu.inspect.organisation.controllers.auth import request_info
 from congvu.inspect.organisation.services import devices, second_factor, totp
 from congvu.inspect.web import csrf
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
+from litestar.enums import MediaType, RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
@@ -76,7 +76,12 @@ class SecurityPages(Controller):
             "auth/recovery_codes.html", context={"codes": codes, "next": "/account/security"}
         )
 
-    @post("/recovery-codes.txt", status_code=200, name="download_recovery_codes")
+    @post(
+        "/recovery-codes.txt",
+        status_code=200,
+        name="download_recovery_codes",
+        media_type=MediaType.TEXT,
+    )
     async def download_codes(
         self,
         data: Annotated[CodesForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
@@ -85,7 +90,7 @@ class SecurityPages(Controller):
         none of them in clear to send."""
         return Response(
             totp.codes_text(data.codes[: second_factor.RECOVERY_CODES]),
-            media_type="text/plain; charset=utf-8",
+            media_type=MediaType.TEXT,
             headers={
                 "Content-Disposition": 'attachment; filename="congvu-ma-khoi-phuc.txt"',
                 "Cache-Control": "no-store",
