@@ -244,6 +244,9 @@ def _run_engine(url: str | None, folder: Path, items: int, rounds: int) -> dict[
     for key in [k for k in os.environ if k.startswith("CONGVU_")]:
         del os.environ[key]
     os.environ["CONGVU_VAR_DIR"] = str(folder / "var")
+    # The head signs in with a password only: this measures the queue, and a head's
+    # second factor is required by default.
+    os.environ["CONGVU_SECOND_FACTOR_ROLES"] = ""
     if url:
         os.environ["CONGVU_DATABASE_URL"] = url
     return asyncio.run(_measure(items, rounds))
