@@ -5,6 +5,7 @@ period (what the review established about them)."""
 from __future__ import annotations
 
 from congvu.inspect.review.services.access import readable as readable_finding
+from congvu.inspect.review.services.deadlines import recompute_review_deadlines
 from congvu.inspect.review.services.digests import DigestRun, send_daily_digests
 from congvu.inspect.review.services.dossier_cases import (
     DossierCommand,
@@ -79,6 +80,7 @@ __all__ = [
     "queue",
     "read_evidence",
     "readable_finding",
+    "recompute_review_deadlines",
     "remind_deadlines",
     "send_daily_digests",
     "send_notifications",

@@ -121,6 +121,23 @@ class DossierDecision(Table, tablename="dossier_decision"):
     decided_at = Timestamptz()
 
 
+class ReviewDeadline(Table, tablename="review_deadline"):
+    """Hạn xem xét of a late dossier, by the local day its fault arose (the missed return
+    date, receipt when there is none): the review pack's window of working days after it,
+    counted on the working-day calendar. Stored so that SQL can filter, count and sort the
+    queue by deadline without counting working days; ``services/deadlines.py`` writes it
+    and rewrites it when the calendar or the pack changes (``recompute_review_deadlines``).
+    """
+
+    id: Serial
+
+    day = Date(unique=True)
+    due = Date()
+    # The review pack the window was read from (the one in force when it was computed).
+    rule_id = Varchar(length=128)
+    rule_version = Varchar(length=32)
+
+
 class Notification(Table):
     """Thông báo in the app. ``key`` makes a reminder idempotent: the cron may run twice."""
 

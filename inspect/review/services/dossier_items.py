@@ -20,6 +20,7 @@ from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.errors import Forbidden, NotFound
 from congvu.inspect.organisation.tables import Official
 from congvu.inspect.review.services.access import Person, duty_conflict, own_official
+from congvu.inspect.review.services.deadlines import review_deadline, stored_deadlines
 from congvu.inspect.review.services.dossier_flags import (
     DOSSIER_CONFLICTS,
     LATE_CODE,
@@ -39,8 +40,6 @@ from congvu.inspect.review.services.suggestions import (
     suggestion_from,
 )
 from congvu.inspect.review.tables import DossierDecision, DossierOutcome
-from congvu.rules import review as rules
-from congvu.rules.calendar import default_calendar
 from congvu.rules.dossiers import VIETNAM_TIME, deadline_rules
 from congvu.rules.escalation import ConfirmedViolation
 
@@ -189,13 +188,6 @@ class DossierItem:
     severity: str = "serious"
 
 
-def review_deadline(anchor: date, today: date) -> date:
-    # The head has the review pack's review window from the missed date, as for a finding
-    # whose explanation window has closed (the lateness itself is the established fact).
-    window = rules.windows(today).review_working_days
-    return default_calendar().add_working_days(anchor, window)
-
-
 def _decision_view(r: dict[str, Any]) -> DecisionView:
     outcome = DossierOutcome(r["outcome"])
     return DecisionView(
@@ -295,6 +287,8 @@ class OpenReview:
 async def open_reviews(*, now: datetime | None = None) -> list[OpenReview]:
     """Every flagged dossier not yet decided, whoever handled it (no actor: the cron)."""
     today = local_day(now or datetime.now(UTC))
+    undecided = await _undecided("")
+    deadlines = await stored_deadlines((row.anchor_day for row, _ in undecided), today)
     return [
         OpenReview(
             id=row.id,
@@ -302,9 +296,9 @@ async def open_reviews(*, now: datetime | None = None) -> list[OpenReview]:
             unit_path=row.unit_path,
             unit_name=row.unit_name,
             families=open_families(row.flags, [d["flags"] for d in earlier]),
-            deadline=review_deadline(row.anchor_day, today),
+            deadline=deadlines[row.anchor_day],
         )
-        for row, earlier in await _undecided("")
+        for row, earlier in undecided
     ]
 
 
@@ -344,6 +338,8 @@ async def dossier_item(
     )
     explanation = (detail.explanation, detail.explanation_en)
     item = dossier_item_from(actor, me, row, decided, today, facts, explanation)
+    if item.deadline is not None:  # the stored one, as the queue shows it
+        item.deadline = (await stored_deadlines([row.anchor_day], today))[row.anchor_day]
     item.candidates = await _candidates(actor, me, row)
     async with db.atomic():
         await audit.record("dossier_review_viewed", "dossier", dossier_id, actor=actor)

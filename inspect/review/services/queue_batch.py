@@ -59,7 +59,11 @@ async def queue_items(
         for item in await _findings(actor, me, finding_ids, facts):
             built[(ItemKind.FINDING, item.id)] = item
     if dossier_ids and facts is not None:
+        deadlines = {e.id: e.deadline for e in page if e.kind == ItemKind.DOSSIER}
         for dossier in await _dossiers(actor, me, dossier_ids, facts, today):
+            # The index's deadline, stored (``deadlines``): the page shows what it sorted by.
+            if dossier.deadline is not None:
+                dossier.deadline = deadlines[dossier.id]
             built[(ItemKind.DOSSIER, dossier.id)] = dossier
     return [built[(e.kind, e.id)] for e in page if (e.kind, e.id) in built]
 

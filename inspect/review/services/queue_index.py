@@ -19,8 +19,8 @@ from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.i18n import name_sort_key
 from congvu.inspect.inspections.tables import Finding, FindingVersion
 from congvu.inspect.organisation.tables import Official, Unit
+from congvu.inspect.review.services.deadlines import stored_deadlines
 from congvu.inspect.review.services.dossier_flags import LATE_CODE, covered, lateness_flags
-from congvu.inspect.review.services.dossier_items import review_deadline
 from congvu.inspect.review.services.items import ItemKind
 from congvu.inspect.review.services.lifecycle import EXPLANATION_WINDOW, local_day
 from congvu.inspect.review.services.record import severity_of
@@ -163,8 +163,12 @@ async def _dossier_entries(actor: Actor, today: date) -> list[Entry]:
     ):
         decided.setdefault(d["dossier"], []).append(d["flags"])
     judged: dict[str, tuple[str, ...]] = {}
-    deadlines: dict[date, date] = {}
     severities: dict[tuple[str, date], str] = {}
+    # When the fault arose: the missed return date (receipt when there is none).
+    anchors = {
+        r["id"]: (r["due_at"] or r["received_at"]).astimezone(VIETNAM_TIME).date() for r in rows
+    }
+    deadlines = await stored_deadlines(anchors.values(), today)
     found = []
     for row in rows:
         stored = row["flags"]
@@ -179,10 +183,7 @@ async def _dossier_entries(actor: Actor, today: date) -> list[Entry]:
         official = row["official"]
         if official is not None and official == actor.official_id:
             continue
-        # When the fault arose: the missed return date (receipt when there is none).
-        anchor = (row["due_at"] or row["received_at"]).astimezone(VIETNAM_TIME).date()
-        if anchor not in deadlines:
-            deadlines[anchor] = review_deadline(anchor, today)
+        anchor = anchors[row["id"]]
         unit_path, unit_name = units[row["unit"]]
         found.append(
             Entry(
