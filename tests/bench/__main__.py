@@ -55,14 +55,14 @@ class Scale:
     seconds: int  # P2 and P3 seconds per side and round
     events: int  # P3 trail filled for verification
     records: int  # sync replay
-    items: int  # review queue flagged dossiers
+    items: int  # review queue flagged dossiers (findings: a tenth)
     officials: int  # rating proposals
     dossiers: int  # report dossiers (findings: a tenth)
 
 
 SCALES = {
     "quick": Scale(2_000, 4, 1, 2_000, 40, 300, 100, 2_000),
-    "full": Scale(200_000, 16, 2, 200_000, 1_000, 12_000, 5_000, 30_000),
+    "full": Scale(200_000, 16, 2, 200_000, 1_000, 100_000, 5_000, 30_000),
 }
 # P3's rounds: its "on" rounds run the worker's cron, a process sealing every 5 s, so a
 # full round lasts two of its periods; a quick round only checks that the code runs.
