@@ -29,7 +29,7 @@ from congvu.inspect.emulation.services.council_minutes import (
 from congvu.inspect.emulation.services.council_whatif import adopt_settings, what_if
 from congvu.inspect.emulation.services.documents import KINDS as DOCUMENT_KINDS
 from congvu.inspect.emulation.services.documents import PER_OFFICIAL as PER_OFFICIAL_DOCUMENTS
-from congvu.inspect.emulation.services.documents import document
+from congvu.inspect.emulation.services.documents import document, my_document
 from congvu.inspect.emulation.services.kpi_import import import_sheets
 from congvu.inspect.emulation.services.periods import (
     all_periods,
@@ -82,6 +82,7 @@ __all__ = [
     "lock_session",
     "lock_summary",
     "minutes_file",
+    "my_document",
     "my_sheet",
     "open_period",
     "period_name",

@@ -57,6 +57,7 @@ MATRIX: dict[Route, Expect] = {
     ("POST", "/ratings/{name:str}/units/{code:str}/import"): scoped(200, SCORERS),
     ("GET", "/ratings/{name:str}/me"): same(roles(200, SELF)),
     ("GET", "/api/v1/ratings/{name:str}/me"): same(roles(200, SELF)),
+    ("GET", "/ratings/{name:str}/me/documents/{kind:str}"): same(roles(200, SELF)),
     ("POST", "/ratings/{name:str}/me/sheet"): same(roles(303, SELF)),
     ("POST", "/ratings/{name:str}/me/contests"): same(roles(303, SELF)),
     ("POST", "/api/v1/emulation/initiatives"): scoped(201, MANAGERS),
@@ -111,6 +112,8 @@ def _prepare(m: RatingMatrix) -> Prepare:
             values["name"] = next(m.names)
             await emulation.open_period(SYSTEM, values["name"])
             await emulation.lock_period(SYSTEM, values["name"])
+        elif "/me/documents/" in path:
+            values["kind"] = "phieu-danh-gia"
         elif "/versions/" in path:
             values["name"] = "2026-Q2"
         return values

@@ -250,6 +250,23 @@ class RatingPages(Controller):
     async def mine(self, request: Request[Actor, Any, Any], name: FromPath[str]) -> Template:
         return await self._mine(request, name)
 
+    @get("/{name:str}/me/documents/{kind:str}", name="rating_my_document", include_in_schema=False)
+    async def my_document(
+        self,
+        request: Request[Actor, Any, Any],
+        name: FromPath[str],
+        kind: FromPath[str],
+        fmt: Annotated[str, QueryParameter(name="format")] = "docx",
+    ) -> Response[bytes]:
+        """The official's own Mẫu số 01 (a quarter) or Mẫu số 05 (a year), .docx or a page
+        to print: no other official's, whatever the role."""
+        file_name, content = await emulation.my_document(request.user, name, kind, fmt)
+        return Response(
+            content,
+            media_type=documents.media_type(file_name),
+            headers={"Content-Disposition": documents.disposition(file_name)},
+        )
+
     @post("/{name:str}/me/sheet", status_code=303, name="rating_self_sheet")
     async def self_sheet(
         self, request: Request[Actor, Any, Any], name: FromPath[str]
