@@ -19,6 +19,7 @@ from congvu.inspect.emulation.services.council import (
     set_member,
 )
 from congvu.inspect.emulation.services.council_document import minutes_file
+from congvu.inspect.emulation.services.council_fill import fill_candidates
 from congvu.inspect.emulation.services.council_lock import lock_session, reopen_session
 from congvu.inspect.emulation.services.council_minutes import (
     CouncilMinutes,
@@ -77,6 +78,7 @@ __all__ = [
     "create_session",
     "data_hash",
     "document",
+    "fill_candidates",
     "import_sheets",
     "lock_period",
     "lock_session",
