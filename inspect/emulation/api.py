@@ -5,6 +5,7 @@ adjustments, lock) and the facts of their minutes."""
 
 from __future__ import annotations
 
+from congvu.inspect.emulation.services.awards import add_award, awards, remove_award
 from congvu.inspect.emulation.services.boards import board, period_row
 from congvu.inspect.emulation.services.catalogue import DOCUMENTS, render_document
 from congvu.inspect.emulation.services.council import (
@@ -64,12 +65,14 @@ __all__ = [
     "MinutesCandidate",
     "MinutesMember",
     "SheetAuthor",
+    "add_award",
     "add_candidate",
     "add_initiative",
     "adjust_result",
     "adopt_settings",
     "adopt_weights",
     "all_periods",
+    "awards",
     "board",
     "check_lockable",
     "contest",
@@ -93,6 +96,7 @@ __all__ = [
     "ratings_about",
     "record_meeting",
     "record_tally",
+    "remove_award",
     "remove_member",
     "render_document",
     "reopen_period",

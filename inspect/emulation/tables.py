@@ -122,6 +122,23 @@ class Initiative(Table, tablename="emulation_initiative"):
     entered_at = Timestamptz()
 
 
+class AwardReceived(Table, tablename="emulation_award_received"):
+    """Hình thức khen thưởng đã đạt: a title or a form of commendation an official already
+    received (the year, the decision's number and date, who issued it), entered by the
+    personnel office; Mẫu số 05 lists them."""
+
+    id: Serial
+
+    official = ForeignKey(references=Official, on_delete=OnDelete.cascade, index=True)
+    year = Integer()
+    form = Text()  # e.g. "Chiến sĩ thi đua cơ sở", "Bằng khen của Chủ tịch UBND tỉnh"
+    decision_number = Varchar(length=64)
+    decided_on = Date()
+    issuer = Text()
+    entered_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    entered_at = Timestamptz()
+
+
 class CollectiveRating(Table, tablename="emulation_collective"):
     """A collective's level for a year as its superior rated it, and whether it ran a
     regular emulation movement (inputs of the collective titles)."""

@@ -16,6 +16,7 @@ from congvu.inspect.documents.letterhead import Letterhead, letterhead
 from congvu.inspect.documents.model import OfficialDocument
 from congvu.inspect.documents.rendering import FORMATS, WITH_LISTS, render
 from congvu.inspect.emulation.services.access import own_official, require_board
+from congvu.inspect.emulation.services.awards import awards_of
 from congvu.inspect.emulation.services.boards import board as period_board
 from congvu.inspect.emulation.services.document_lists import (
     award_submission,
@@ -136,7 +137,7 @@ async def _official_paper(
     if board["kind"] != "year":
         raise Conflict("Báo cáo thành tích lập theo năm: hãy chọn kỳ đánh giá năm.")
     years = await _years(name, path, unit_code, official_id)
-    return achievement_report(board, row, person, head, years)
+    return achievement_report(board, row, person, head, years, await awards_of(official_id))
 
 
 async def my_document(actor: Actor, period: str, kind: str, fmt: str = "docx") -> tuple[str, bytes]:
