@@ -5,6 +5,13 @@ adjustments, lock) and the facts of their minutes."""
 
 from __future__ import annotations
 
+from congvu.inspect.emulation.services.access import SCORER_ROLES
+from congvu.inspect.emulation.services.annual_steps import (
+    missing_steps,
+    record_step,
+    unit_steps,
+    warn_at_lock,
+)
 from congvu.inspect.emulation.services.awards import add_award, awards, remove_award
 from congvu.inspect.emulation.services.boards import board, period_row
 from congvu.inspect.emulation.services.catalogue import DOCUMENTS, render_document
@@ -61,6 +68,7 @@ __all__ = [
     "DOCUMENTS",
     "DOCUMENT_KINDS",
     "PER_OFFICIAL_DOCUMENTS",
+    "SCORER_ROLES",
     "CouncilMinutes",
     "MinutesCandidate",
     "MinutesMember",
@@ -87,6 +95,7 @@ __all__ = [
     "lock_session",
     "lock_summary",
     "minutes_file",
+    "missing_steps",
     "my_document",
     "my_sheet",
     "open_period",
@@ -95,6 +104,7 @@ __all__ = [
     "rate_collective",
     "ratings_about",
     "record_meeting",
+    "record_step",
     "record_tally",
     "remove_award",
     "remove_member",
@@ -105,8 +115,10 @@ __all__ = [
     "sessions",
     "set_member",
     "unit_board",
+    "unit_steps",
     "version_proposals",
     "versions",
+    "warn_at_lock",
     "weights_what_if",
     "what_if",
 ]

@@ -55,6 +55,7 @@ MATRIX: dict[Route, Expect] = {
     ("GET", "/api/v1/ratings/{name:str}/units/{code:str}"): scoped(200, READERS),
     ("POST", "/ratings/{name:str}/units/{code:str}/sheets/{official_id:int}"): scoped(303, SCORERS),
     ("POST", "/ratings/{name:str}/units/{code:str}/import"): scoped(200, SCORERS),
+    ("POST", "/ratings/{name:str}/units/{code:str}/steps/{step:str}"): scoped(303, SCORERS),
     ("GET", "/ratings/{name:str}/me"): same(roles(200, SELF)),
     ("GET", "/api/v1/ratings/{name:str}/me"): same(roles(200, SELF)),
     ("GET", "/ratings/{name:str}/me/documents/{kind:str}"): same(roles(200, SELF)),
@@ -123,6 +124,8 @@ def _prepare(m: RatingMatrix) -> Prepare:
             values["name"] = next(m.names)
             await emulation.open_period(SYSTEM, values["name"])
             await emulation.lock_period(SYSTEM, values["name"])
+        elif "/steps/" in path:
+            values.update(name="2026", step="notice")
         elif "/ratings/awards/" in path:
             values["award_id"] = await emulation.add_award(
                 SYSTEM,
@@ -182,6 +185,7 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
             "period": v.get("period", ""),
             "reason": "Bổ sung số liệu",
             "source": "finding:1",
+            "done_on": "15/01/2027",
             "a": "90",
             "b": "90",
             "c": "90",
@@ -195,7 +199,7 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
 
 async def test_rbac_matrix_of_rating_routes(client: Any, rw: ReviewWorld) -> None:
     users = await matrix_users(rw)
-    for name in ("2026-Q3", "2026-Q2"):
+    for name in ("2026-Q3", "2026-Q2", "2026"):
         await emulation.open_period(SYSTEM, name)
     await emulation.lock_period(SYSTEM, "2026-Q2")
     names = (f"{year}-Q{q}" for year, q in itertools.product(range(2030, 2099), range(1, 5)))

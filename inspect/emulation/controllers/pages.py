@@ -38,6 +38,11 @@ class RatingPages(Controller):
         periods = await emulation.all_periods()
         for p in periods:
             p["versions"] = await emulation.versions(p["name"])
+            p["missing_steps"] = (
+                await emulation.missing_steps(request.user, p["name"])
+                if p["state"] == "open"
+                else []
+            )
         units = [
             u
             for u in await Unit.select(Unit.code, Unit.name, Unit.path)
@@ -76,6 +81,8 @@ class RatingPages(Controller):
             period = await emulation.check_lockable(request.user, name)
         except Conflict as error:
             return await self._control(request, error)
+        # Missing annual steps warn (on the page, and audited here) but never block.
+        await emulation.warn_at_lock(request.user, period)
         job_id = await background.start_period_lock(
             request.app.state.queue, request.user, period=period
         )
@@ -104,6 +111,9 @@ class RatingPages(Controller):
         imported: dict[str, Any] | None = None,
     ) -> Template:
         board = await emulation.unit_board(request.user, name, code)
+        steps = (
+            await emulation.unit_steps(request.user, name, code) if board["kind"] == "year" else []
+        )
         return Template(
             "emulation/board.html",
             context={
@@ -113,6 +123,8 @@ class RatingPages(Controller):
                 "error_official": official_id,
                 "values": values or {},
                 "imported": imported,
+                "steps": steps,
+                "may_record_steps": request.user.has_role(*emulation.SCORER_ROLES),
                 "documents": [
                     (kind, title)
                     for kind, title in emulation.DOCUMENT_KINDS.items()
@@ -211,6 +223,27 @@ class RatingPages(Controller):
         except (Invalid, Conflict) as error:
             return await self._board(request, name, code, error, official_id, form)
         return Redirect(f"/ratings/{name}/units/{code}#o{official_id}", status_code=303)
+
+    @post(
+        "/{name:str}/units/{code:str}/steps/{step:str}",
+        status_code=303,
+        name="rating_annual_step",
+    )
+    async def annual_step(
+        self,
+        request: Request[Actor, Any, Any],
+        name: FromPath[str],
+        code: FromPath[str],
+        step: FromPath[str],
+    ) -> Redirect | Template:
+        """One step of the unit's annual rating (date, document number, note)."""
+        form = _form(await request.form())
+        try:
+            await emulation.record_step(request.user, name, code, step, form)
+        except (Invalid, Conflict) as error:
+            error.field = f"{error.field}-{step}" if error.field else error.field
+            return await self._board(request, name, code, error, values=form)
+        return Redirect(f"/ratings/{name}/units/{code}#steps", status_code=303)
 
     @post(
         "/{name:str}/units/{code:str}/import",
