@@ -5,6 +5,14 @@ adjustments, lock) and the facts of their minutes."""
 
 from __future__ import annotations
 
+from congvu.inspect.emulation.services.access import SCORER_ROLES
+from congvu.inspect.emulation.services.annual_steps import (
+    missing_steps,
+    record_step,
+    unit_steps,
+    warn_at_lock,
+)
+from congvu.inspect.emulation.services.awards import add_award, awards, remove_award
 from congvu.inspect.emulation.services.boards import board, period_row
 from congvu.inspect.emulation.services.catalogue import DOCUMENTS, render_document
 from congvu.inspect.emulation.services.council import (
@@ -19,6 +27,7 @@ from congvu.inspect.emulation.services.council import (
     set_member,
 )
 from congvu.inspect.emulation.services.council_document import minutes_file
+from congvu.inspect.emulation.services.council_fill import fill_candidates
 from congvu.inspect.emulation.services.council_lock import lock_session, reopen_session
 from congvu.inspect.emulation.services.council_minutes import (
     CouncilMinutes,
@@ -29,7 +38,7 @@ from congvu.inspect.emulation.services.council_minutes import (
 from congvu.inspect.emulation.services.council_whatif import adopt_settings, what_if
 from congvu.inspect.emulation.services.documents import KINDS as DOCUMENT_KINDS
 from congvu.inspect.emulation.services.documents import PER_OFFICIAL as PER_OFFICIAL_DOCUMENTS
-from congvu.inspect.emulation.services.documents import document
+from congvu.inspect.emulation.services.documents import document, my_document
 from congvu.inspect.emulation.services.kpi_import import import_sheets
 from congvu.inspect.emulation.services.periods import (
     all_periods,
@@ -59,16 +68,19 @@ __all__ = [
     "DOCUMENTS",
     "DOCUMENT_KINDS",
     "PER_OFFICIAL_DOCUMENTS",
+    "SCORER_ROLES",
     "CouncilMinutes",
     "MinutesCandidate",
     "MinutesMember",
     "SheetAuthor",
+    "add_award",
     "add_candidate",
     "add_initiative",
     "adjust_result",
     "adopt_settings",
     "adopt_weights",
     "all_periods",
+    "awards",
     "board",
     "check_lockable",
     "contest",
@@ -77,11 +89,14 @@ __all__ = [
     "create_session",
     "data_hash",
     "document",
+    "fill_candidates",
     "import_sheets",
     "lock_period",
     "lock_session",
     "lock_summary",
     "minutes_file",
+    "missing_steps",
+    "my_document",
     "my_sheet",
     "open_period",
     "period_name",
@@ -89,7 +104,9 @@ __all__ = [
     "rate_collective",
     "ratings_about",
     "record_meeting",
+    "record_step",
     "record_tally",
+    "remove_award",
     "remove_member",
     "render_document",
     "reopen_period",
@@ -98,8 +115,10 @@ __all__ = [
     "sessions",
     "set_member",
     "unit_board",
+    "unit_steps",
     "version_proposals",
     "versions",
+    "warn_at_lock",
     "weights_what_if",
     "what_if",
 ]

@@ -122,6 +122,50 @@ class Initiative(Table, tablename="emulation_initiative"):
     entered_at = Timestamptz()
 
 
+class AwardReceived(Table, tablename="emulation_award_received"):
+    """Hình thức khen thưởng đã đạt: a title or a form of commendation an official already
+    received (the year, the decision's number and date, who issued it), entered by the
+    personnel office; Mẫu số 05 lists them."""
+
+    id: Serial
+
+    official = ForeignKey(references=Official, on_delete=OnDelete.cascade, index=True)
+    year = Integer()
+    form = Text()  # e.g. "Chiến sĩ thi đua cơ sở", "Bằng khen của Chủ tịch UBND tỉnh"
+    decision_number = Varchar(length=64)
+    decided_on = Date()
+    issuer = Text()
+    entered_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    entered_at = Timestamptz()
+
+
+class AnnualStep(StrEnum):
+    """The steps of a unit's annual rating the province records (in order)."""
+
+    SELF_REPORT = "self_report"  # tự đánh giá, báo cáo kiểm điểm của cá nhân
+    UNIT_MEETING = "unit_meeting"  # biên bản họp đơn vị
+    PARTY_OPINION = "party_opinion"  # ý kiến của cấp ủy
+    DECISION = "decision"  # quyết định xếp loại của người có thẩm quyền
+    NOTICE = "notice"  # thông báo kết quả
+
+
+class AnnualStepRecord(Table, tablename="emulation_annual_step"):
+    """One step of a unit's annual rating for a year: when it was done, the document's
+    number and a note (a step not recorded is missing)."""
+
+    id: Serial
+
+    key = Varchar(length=64, unique=True)  # "<year>:<unit id>:<step>"
+    year = Integer()
+    unit = ForeignKey(references=Unit, on_delete=OnDelete.cascade, index=True)
+    step = Varchar(length=16, choices=AnnualStep)
+    done_on = Date()
+    document_number = Varchar(length=64, default="")
+    note = Text(default="")
+    entered_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    entered_at = Timestamptz()
+
+
 class CollectiveRating(Table, tablename="emulation_collective"):
     """A collective's level for a year as its superior rated it, and whether it ran a
     regular emulation movement (inputs of the collective titles)."""

@@ -195,3 +195,33 @@ async def test_who_may_have_them(
     assert book.status_code == 200 and "spreadsheetml" in book.headers["content-type"]
     missing = await client.get(f"{base}/phieu-danh-gia")
     assert missing.status_code == 400
+
+
+async def test_the_official_downloads_only_her_own_rating_sheet(
+    client: Any, rw: ReviewWorld, commune_c: Commune, standings: dict[int, DisciplineStanding]
+) -> None:
+    lan, late = await _rated(rw)
+    own = await rw.actor("official_a")
+    name, content = await emulation.my_document(own, "2026-Q3", "phieu-danh-gia")
+    assert name == f"phieu-danh-gia-2026-Q3-P-A-PVHCC-{lan}.docx"
+    text = docx_text(content)  # opened with python-docx
+    for shown in ("Mẫu số 01", "Quý III/2026", "Nguyễn Thị Lan", f"Phát hiện #{late}", "95"):
+        assert shown in text, shown
+    _, year = await emulation.my_document(own, "2026", "bao-cao-thanh-tich", "html")
+    assert "Mẫu số 05" in html_text(year) and "Nguyễn Thị Lan" in html_text(year)
+    with pytest.raises(NotFound):  # the lists are not hers to download
+        await emulation.my_document(own, "2026-Q3", "thong-bao-xep-loai")
+    with pytest.raises(NotFound):
+        await emulation.my_document(own, "2026-Q3", "phieu-danh-gia", "xlsx")
+    with pytest.raises(Forbidden):  # an account bound to no official has no sheet
+        await emulation.my_document(await rw.actor("tochuc"), "2026-Q3", "phieu-danh-gia")
+    await login(client, "official_a")
+    page = await client.get("/ratings/2026-Q3/me")
+    assert "/ratings/2026-Q3/me/documents/phieu-danh-gia" in page.text
+    other = await client.get(
+        f"/ratings/2026-Q3/me/documents/phieu-danh-gia?official={rw.deputy.id}"
+    )
+    assert other.status_code == 200  # ?official= is ignored: always her own
+    assert "Nguyễn Thị Lan" in docx_text(other.content)
+    printed = await client.get("/ratings/2026-Q3/me/documents/phieu-danh-gia?format=html")
+    assert printed.status_code == 200 and printed.headers["content-type"].startswith("text/html")

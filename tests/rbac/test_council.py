@@ -60,6 +60,7 @@ MATRIX: dict[Route, Expect] = {
     ("POST", "/council/{session_id:int}/members"): scoped(303, MANAGERS),
     ("POST", "/council/{session_id:int}/members/{official_id:int}/remove"): scoped(303, MANAGERS),
     ("POST", "/council/{session_id:int}/candidates"): scoped(303, MANAGERS),
+    ("POST", "/council/{session_id:int}/candidates/fill"): scoped(200, MANAGERS),
     ("POST", "/council/{session_id:int}/meeting"): recorded(303),
     ("POST", "/council/{session_id:int}/tally/{official_id:int}/{title:str}"): recorded(303),
     ("POST", "/council/{session_id:int}/adjust/{official_id:int}/{title:str}"): recorded(303),
@@ -162,6 +163,7 @@ async def test_rbac_matrix_of_council_routes(client: Any, rw: ReviewWorld) -> No
     await builders.official(rw.world.commune_a, "A090", "Trần Văn Chủ")
     await builders.official(rw.world.commune_a, "A091", "Lê Thị Mai")
     years = iter(range(2027, 2100))
+    await emulation.open_period(SYSTEM, "2026")  # the proposals the fill reads
     standing = {"own_unit": await session(rw, "P-A"), "other_unit": await session(rw, "P-B")}
     standing["own_record"] = standing["own_unit"]
     report = await run(

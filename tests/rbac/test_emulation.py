@@ -55,11 +55,16 @@ MATRIX: dict[Route, Expect] = {
     ("GET", "/api/v1/ratings/{name:str}/units/{code:str}"): scoped(200, READERS),
     ("POST", "/ratings/{name:str}/units/{code:str}/sheets/{official_id:int}"): scoped(303, SCORERS),
     ("POST", "/ratings/{name:str}/units/{code:str}/import"): scoped(200, SCORERS),
+    ("POST", "/ratings/{name:str}/units/{code:str}/steps/{step:str}"): scoped(303, SCORERS),
     ("GET", "/ratings/{name:str}/me"): same(roles(200, SELF)),
     ("GET", "/api/v1/ratings/{name:str}/me"): same(roles(200, SELF)),
+    ("GET", "/ratings/{name:str}/me/documents/{kind:str}"): same(roles(200, SELF)),
     ("POST", "/ratings/{name:str}/me/sheet"): same(roles(303, SELF)),
     ("POST", "/ratings/{name:str}/me/contests"): same(roles(303, SELF)),
     ("POST", "/api/v1/emulation/initiatives"): scoped(201, MANAGERS),
+    ("GET", "/ratings/awards"): same(roles(200, MANAGERS)),
+    ("POST", "/ratings/awards"): scoped(303, MANAGERS),
+    ("POST", "/ratings/awards/{award_id:int}/remove"): scoped(303, MANAGERS),
     ("PUT", "/api/v1/emulation/collectives/{code:str}/{year:int}"): scoped(200, MANAGERS),
 }
 
@@ -71,6 +76,8 @@ LISTS = {
     if "{code" not in key[1]
     and "{official_id" not in key[1]
     and key[1] != "/api/v1/emulation/initiatives"
+    and key[0:2] != ("POST", "/ratings/awards")
+    and "{award_id" not in key[1]
 }
 ONCE = LISTS
 
@@ -93,6 +100,12 @@ def _prepare(m: RatingMatrix) -> Prepare:
         "other_unit": m.rw.world.official_b.id,
     }
 
+    officials_code = {
+        "own_unit": m.rw.deputy.code,
+        "own_record": m.rw.world.official_a.code,
+        "other_unit": m.rw.world.official_b.code,
+    }
+
     async def prepare(role: str, method: str, path: str, target: str) -> dict[str, Any]:
         values: dict[str, Any] = {
             "name": "2026-Q3",
@@ -111,6 +124,24 @@ def _prepare(m: RatingMatrix) -> Prepare:
             values["name"] = next(m.names)
             await emulation.open_period(SYSTEM, values["name"])
             await emulation.lock_period(SYSTEM, values["name"])
+        elif "/steps/" in path:
+            values.update(name="2026", step="notice")
+        elif "/ratings/awards/" in path:
+            values["award_id"] = await emulation.add_award(
+                SYSTEM,
+                {
+                    "official": officials_code[target],
+                    "year": "2025",
+                    "form": "Chiến sĩ thi đua cơ sở",
+                    "decision_number": "1/QĐ-UBND",
+                    "decided_on": "20/01/2025",
+                    "issuer": "Chủ tịch UBND phường",
+                },
+            )
+        elif path == "/ratings/awards":
+            values["official_code"] = officials_code[target]
+        elif "/me/documents/" in path:
+            values["kind"] = "phieu-danh-gia"
         elif "/versions/" in path:
             values["name"] = "2026-Q2"
         return values
@@ -137,6 +168,16 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
         response = await client.post(
             address, files=[("file", ("kpi.csv", csv, "text/csv"))], headers=headers
         )
+    elif path == "/ratings/awards":
+        award = {
+            "official": v["official_code"],
+            "year": "2025",
+            "form": "Giấy khen",
+            "decision_number": "2/QĐ-UBND",
+            "decided_on": "20/01/2025",
+            "issuer": "Chủ tịch UBND phường",
+        }
+        response = await client.post(address, data=award, headers=headers, follow_redirects=False)
     elif method == "PUT":
         response = await client.put(address, json={"level": "HTT"}, headers=headers)
     else:
@@ -144,6 +185,7 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
             "period": v.get("period", ""),
             "reason": "Bổ sung số liệu",
             "source": "finding:1",
+            "done_on": "15/01/2027",
             "a": "90",
             "b": "90",
             "c": "90",
@@ -157,7 +199,7 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
 
 async def test_rbac_matrix_of_rating_routes(client: Any, rw: ReviewWorld) -> None:
     users = await matrix_users(rw)
-    for name in ("2026-Q3", "2026-Q2"):
+    for name in ("2026-Q3", "2026-Q2", "2026"):
         await emulation.open_period(SYSTEM, name)
     await emulation.lock_period(SYSTEM, "2026-Q2")
     names = (f"{year}-Q{q}" for year, q in itertools.product(range(2030, 2099), range(1, 5)))

@@ -91,6 +91,7 @@ class CouncilPages(Controller):
         session_id: int,
         error: Refusal | None = None,
         where: str = "",
+        filled: dict[str, Any] | None = None,
     ) -> Template:
         facts = await emulation.council_session(request.user, session_id)
         return Template(
@@ -101,6 +102,7 @@ class CouncilPages(Controller):
                 "error_at": where,
                 "attendance": list(Attendance),
                 "titles": list(VoteTitle),
+                "filled": filled,
             },
             status_code=400 if error else 200,
         )
@@ -153,6 +155,16 @@ class CouncilPages(Controller):
             request.user, session_id, form.get("official", ""), form.get("title", "CSTDCS")
         )
         return await self._done(request, session_id, step, "results")
+
+    @post("/{session_id:int}/candidates/fill", status_code=200, name="council_candidates_fill")
+    async def fill(self, request: Request[Actor, Any, Any], session_id: FromPath[int]) -> Template:
+        """Điền ứng viên từ đề xuất: the page again, with who was added, who was already
+        listed and who is blocked and why."""
+        try:
+            filled = await emulation.fill_candidates(request.user, session_id)
+        except (Invalid, Conflict) as error:
+            return await self._page(request, session_id, error, "results")
+        return await self._page(request, session_id, filled=filled)
 
     @post("/{session_id:int}/meeting", status_code=303, name="council_meeting")
     async def meeting(

@@ -38,6 +38,11 @@ class RatingPages(Controller):
         periods = await emulation.all_periods()
         for p in periods:
             p["versions"] = await emulation.versions(p["name"])
+            p["missing_steps"] = (
+                await emulation.missing_steps(request.user, p["name"])
+                if p["state"] == "open"
+                else []
+            )
         units = [
             u
             for u in await Unit.select(Unit.code, Unit.name, Unit.path)
@@ -76,6 +81,8 @@ class RatingPages(Controller):
             period = await emulation.check_lockable(request.user, name)
         except Conflict as error:
             return await self._control(request, error)
+        # Missing annual steps warn (on the page, and audited here) but never block.
+        await emulation.warn_at_lock(request.user, period)
         job_id = await background.start_period_lock(
             request.app.state.queue, request.user, period=period
         )
@@ -104,6 +111,9 @@ class RatingPages(Controller):
         imported: dict[str, Any] | None = None,
     ) -> Template:
         board = await emulation.unit_board(request.user, name, code)
+        steps = (
+            await emulation.unit_steps(request.user, name, code) if board["kind"] == "year" else []
+        )
         return Template(
             "emulation/board.html",
             context={
@@ -113,6 +123,8 @@ class RatingPages(Controller):
                 "error_official": official_id,
                 "values": values or {},
                 "imported": imported,
+                "steps": steps,
+                "may_record_steps": request.user.has_role(*emulation.SCORER_ROLES),
                 "documents": [
                     (kind, title)
                     for kind, title in emulation.DOCUMENT_KINDS.items()
@@ -213,6 +225,27 @@ class RatingPages(Controller):
         return Redirect(f"/ratings/{name}/units/{code}#o{official_id}", status_code=303)
 
     @post(
+        "/{name:str}/units/{code:str}/steps/{step:str}",
+        status_code=303,
+        name="rating_annual_step",
+    )
+    async def annual_step(
+        self,
+        request: Request[Actor, Any, Any],
+        name: FromPath[str],
+        code: FromPath[str],
+        step: FromPath[str],
+    ) -> Redirect | Template:
+        """One step of the unit's annual rating (date, document number, note)."""
+        form = _form(await request.form())
+        try:
+            await emulation.record_step(request.user, name, code, step, form)
+        except (Invalid, Conflict) as error:
+            error.field = f"{error.field}-{step}" if error.field else error.field
+            return await self._board(request, name, code, error, values=form)
+        return Redirect(f"/ratings/{name}/units/{code}#steps", status_code=303)
+
+    @post(
         "/{name:str}/units/{code:str}/import",
         status_code=200,
         name="rating_import",
@@ -249,6 +282,23 @@ class RatingPages(Controller):
     @get("/{name:str}/me", name="rating_mine")
     async def mine(self, request: Request[Actor, Any, Any], name: FromPath[str]) -> Template:
         return await self._mine(request, name)
+
+    @get("/{name:str}/me/documents/{kind:str}", name="rating_my_document", include_in_schema=False)
+    async def my_document(
+        self,
+        request: Request[Actor, Any, Any],
+        name: FromPath[str],
+        kind: FromPath[str],
+        fmt: Annotated[str, QueryParameter(name="format")] = "docx",
+    ) -> Response[bytes]:
+        """The official's own Mẫu số 01 (a quarter) or Mẫu số 05 (a year), .docx or a page
+        to print: no other official's, whatever the role."""
+        file_name, content = await emulation.my_document(request.user, name, kind, fmt)
+        return Response(
+            content,
+            media_type=documents.media_type(file_name),
+            headers={"Content-Disposition": documents.disposition(file_name)},
+        )
 
     @post("/{name:str}/me/sheet", status_code=303, name="rating_self_sheet")
     async def self_sheet(

@@ -10,6 +10,7 @@ from congvu.inspect.errors import Forbidden, NotFound
 
 MANAGERS = (Role.PERSONNEL, Role.ADMIN)
 BOARD_READERS = (Role.UNIT_HEAD, Role.PERSONNEL, Role.COUNCIL, Role.ADMIN)
+SCORER_ROLES = (Role.UNIT_HEAD, *MANAGERS)
 
 
 def require_manager(actor: Actor) -> None:
@@ -25,7 +26,7 @@ def require_board(actor: Actor, unit_path: str) -> None:
 
 
 def require_scorer_role(actor: Actor) -> None:
-    if not actor.has_role(Role.UNIT_HEAD, *MANAGERS):
+    if not actor.has_role(*SCORER_ROLES):
         raise Forbidden("Chỉ thủ trưởng đơn vị được chấm điểm kết quả nhiệm vụ.")
 
 

@@ -62,9 +62,7 @@ async def compute_quarter(period: dict[str, Any], unit_path: str) -> dict[str, A
         unit_path, period["starts_on"], period["ends_on"], period_id=period["id"]
     )
     weights = adopted_weights(period)
-    return quarter_json(
-        propose(found, year=period["year"], end=period["ends_on"], weights=weights)
-    )
+    return quarter_json(propose(found, year=period["year"], end=period["ends_on"], weights=weights))
 
 
 async def _quarter_scores(year: int, unit_path: str) -> dict[int, dict[int, Fraction]]:

@@ -164,9 +164,11 @@ def achievement_report(
     person: Person,
     head: Letterhead,
     years: list[tuple[str, dict[str, Any]]],
+    awards: list[dict[str, Any]],
 ) -> OfficialDocument:
     """Báo cáo thành tích cá nhân (Mẫu số 05) for the board's year; ``years``: (year,
-    the official's row on that year's board), latest first."""
+    the official's row on that year's board), latest first; ``awards``: the titles and
+    commendations already received (hình thức khen thưởng đã đạt), latest first."""
     year = board["period"]
     titles = [t["title_vi"] for t in row.get("titles", []) if t.get("eligible")]
     quarters = row.get("quarters", {})
@@ -224,7 +226,23 @@ def achievement_report(
                     for y, r in years
                 ],
             ),
-            Paragraph(f"IV. CÁC HÌNH THỨC KHEN THƯỞNG ĐÃ ĐƯỢC GHI NHẬN: {BLANK}", bold=True),
+            Paragraph("IV. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", bold=True),
+            Table(
+                [
+                    "Năm",
+                    "Danh hiệu thi đua, hình thức khen thưởng",
+                    "Số, ngày, tháng, năm của quyết định; cơ quan ban hành quyết định",
+                ],
+                [
+                    [
+                        str(a["year"]),
+                        a["form"],
+                        f"Số {a['decision_number']} ngày {a['decided_on']:%d/%m/%Y}; {a['issuer']}",
+                    ]
+                    for a in awards
+                ]
+                or [["", "Không có", ""]],
+            ),
         ],
         signatures=[
             Signature("Thủ trưởng đơn vị xác nhận, đề nghị", hint="(Ký, đóng dấu)"),

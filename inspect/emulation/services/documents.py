@@ -12,9 +12,11 @@ from typing import Any
 
 from congvu.inspect import clock
 from congvu.inspect.actor import Actor
-from congvu.inspect.documents.letterhead import letterhead
+from congvu.inspect.documents.letterhead import Letterhead, letterhead
+from congvu.inspect.documents.model import OfficialDocument
 from congvu.inspect.documents.rendering import FORMATS, WITH_LISTS, render
-from congvu.inspect.emulation.services.access import require_board
+from congvu.inspect.emulation.services.access import own_official, require_board
+from congvu.inspect.emulation.services.awards import awards_of
 from congvu.inspect.emulation.services.boards import board as period_board
 from congvu.inspect.emulation.services.document_lists import (
     award_submission,
@@ -117,6 +119,51 @@ async def _years(
     return found
 
 
+async def _official_paper(
+    kind: str,
+    board: dict[str, Any],
+    row: dict[str, Any],
+    path: str,
+    unit_code: str,
+    head: Letterhead,
+) -> OfficialDocument:
+    """Mẫu số 01 (a quarter) or Mẫu số 05 (a year) of the official on ``row``."""
+    name, official_id = board["period"], row["official_id"]
+    person = await _person(name, official_id)
+    if kind == "phieu-danh-gia":
+        if board["kind"] != "quarter":
+            raise Conflict("Phiếu Mẫu số 01 lập theo quý: hãy chọn kỳ đánh giá quý.")
+        return rating_sheet(board, row, person, head)
+    if board["kind"] != "year":
+        raise Conflict("Báo cáo thành tích lập theo năm: hãy chọn kỳ đánh giá năm.")
+    years = await _years(name, path, unit_code, official_id)
+    return achievement_report(board, row, person, head, years, await awards_of(official_id))
+
+
+async def my_document(actor: Actor, period: str, kind: str, fmt: str = "docx") -> tuple[str, bytes]:
+    """The official's own Mẫu số 01 (or Mẫu số 05) from their rating page: only their own
+    row of their unit's board, whatever their role."""
+    official_id = own_official(actor)
+    if kind not in PER_OFFICIAL or fmt not in FORMATS:
+        raise NotFound("Không có văn bản này.")
+    name = period_name(period)
+    found = (
+        await Official.select(Official.unit.path, Official.unit.code, Official.unit.name)
+        .where(Official.id == official_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound("Không có cán bộ này.", field="official")
+    path, code = str(found["unit.path"]), str(found["unit.code"])
+    board = await _with_unit_names(await period_board(name, path, code))
+    mine = [o for o in board["officials"] if o["official_id"] == official_id]
+    if not mine:
+        raise NotFound("Anh/chị không có trong danh sách đánh giá của kỳ này.", field="official")
+    head = await letterhead(path, str(found["unit.name"]))
+    paper = await _official_paper(kind, board, mine[0], path, code, head)
+    return f"{kind}-{name}-{code}-{official_id}.{fmt}", await render(paper, fmt)
+
+
 async def document(
     actor: Actor,
     period: str,
@@ -144,16 +191,7 @@ async def document(
         mine = [o for o in board["officials"] if o["official_id"] == official_id]
         if not mine:
             raise NotFound("Không có cán bộ này trong bảng xếp loại của đơn vị.", field="official")
-        person = await _person(name, official_id)
-        if kind == "phieu-danh-gia":
-            if board["kind"] != "quarter":
-                raise Conflict("Phiếu Mẫu số 01 lập theo quý: hãy chọn kỳ đánh giá quý.")
-            paper = rating_sheet(board, mine[0], person, head)
-        else:
-            if board["kind"] != "year":
-                raise Conflict("Báo cáo thành tích lập theo năm: hãy chọn kỳ đánh giá năm.")
-            years = await _years(name, path, unit_code, official_id)
-            paper = achievement_report(board, mine[0], person, head, years)
+        paper = await _official_paper(kind, board, mine[0], path, unit_code, head)
         return f"{stem}-{official_id}.{fmt}", await render(paper, fmt)
     if kind == "thong-bao-xep-loai":
         paper, sheets = rating_results(board, head, today)
