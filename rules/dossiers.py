@@ -27,6 +27,12 @@ How a deadline is counted
   the effective receipt is after the per-procedure cut-off (15:00 by default, pack parameter).
 * A due date given by the source system (ngày hẹn trả on the receipt slip) wins over the computed
   one; a date without a clock time (or 00:00) means closing time of that day.
+* A procedure whose term restarts once the complete dossier arrives (Nghị định 297/2025/NĐ-CP
+  ngày 17/11/2025; ``restarted_at``, the moment the supplement completing the dossier was
+  received) counts its whole term again from that moment, as from a receipt, instead of
+  adding the days waited; waits and pauses before that day no longer matter. With a due date
+  from the source system (the slip's appointment), its term — the working days from the
+  effective receipt to that date — counts again from the complete dossier, clock time kept.
 * Waiting for supplements or a pause (chờ bổ sung, tạm dừng) is not counted against the agency:
   each interval counts the working days d with start date < d ≤ end date (the same Điều 147
   counting; the union of overlapping intervals), and the due date moves that many working days
@@ -56,6 +62,7 @@ from congvu.rules.calendar import DEFAULT_SESSIONS, DaySessions, WorkingCalendar
 from congvu.rules.packs import RulePack, RuleRef, format_date, pack_for
 
 __all__ = [
+    "SUPPLEMENT_RESTART_BASIS",
     "TOPIC",
     "VIETNAM_TIME",
     "ApologyForm",
@@ -77,6 +84,8 @@ TOPIC = "dossier_deadlines"
 # functions for aware moments: the service hands them naive wall-clock times in its
 # configured zone (CONGVU_TIME_ZONE, see ``congvu.inspect.clock``).
 VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
+
+SUPPLEMENT_RESTART_BASIS = "Nghị định 297/2025/NĐ-CP ngày 17/11/2025"
 
 
 class ProcessingUnit(StrEnum):
@@ -123,6 +132,9 @@ class DossierFacts:
     extensions: Sequence[date | datetime] = ()  # new return dates set (hẹn lại)
     pauses: Sequence[tuple[date | datetime, date | datetime | None]] = ()  # (start, end or None)
     due_snapshots: Sequence[tuple[date | datetime, date | datetime]] = ()  # (seen_at, due_at)
+    # Complete dossier received after a supplement request, for a procedure whose term then
+    # restarts from zero (NĐ 297/2025); None for the default, where the wait only pauses it.
+    restarted_at: date | datetime | None = None
 
     def __post_init__(self) -> None:
         ProcessingUnit(self.processing_unit)  # refuses an unknown unit now, not at evaluation
@@ -320,6 +332,7 @@ def _deadline_sentences(
     unit: ProcessingUnit,
     cutoff: time,
     due: datetime,
+    restarted: bool = False,
 ) -> tuple[str, str]:
     n = facts.processing_time
     if unit is ProcessingUnit.SAME_DAY:
@@ -343,9 +356,13 @@ def _deadline_sentences(
     if start != received:
         moved_vi = f" (ngoài giờ làm việc, tính từ {_dt(start)})"
         moved_en = f" (outside office hours, counted from {_dt(start)})"
+    event_vi, event_en = "Tiếp nhận", "Received"
+    if restarted:
+        event_vi = "Nhận đủ hồ sơ bổ sung, tính lại thời hạn từ đầu"
+        event_en = "Complete dossier received, term counted again from zero"
     return (
-        f"Tiếp nhận {_dt(received)}{moved_vi}; {term_vi}: hạn giải quyết {_dt(due)}.",
-        f"Received {_dt(received)}{moved_en}; {term_en}: due {_dt(due)}.",
+        f"{event_vi} {_dt(received)}{moved_vi}; {term_vi}: hạn giải quyết {_dt(due)}.",
+        f"{event_en} {_dt(received)}{moved_en}; {term_en}: due {_dt(due)}.",
     )
 
 
@@ -365,7 +382,9 @@ def _paused_working_days(
     pauses: Sequence[tuple[date | datetime, date | datetime | None]],
     as_of_day: date,
     cutoff: datetime,
+    floor: date = date.min,
 ) -> int:
+    """Working days waited after ``floor`` (the day the term restarted, if it did)."""
     # A still running wait counts through the next working day: on a Sunday as-of date the
     # dossier must not look overdue and then turn back to in progress on Monday.
     running_until = cal.add_working_days(as_of_day, 0)
@@ -375,7 +394,7 @@ def _paused_working_days(
         if begin > cutoff:
             continue
         last = running_until if end is None else min(local_moment(end).date(), running_until)
-        spans.append((begin.date(), last))
+        spans.append((max(begin.date(), floor), last))
     # Overlapping intervals (a pause inside a supplement wait) must not count a day twice.
     total, covered = 0, date.min
     for begin_day, last in sorted(spans):
@@ -467,17 +486,49 @@ def evaluate_dossier(
     en: list[str] = []
 
     due: datetime | None = None
+    floor = date.min  # waits on or before this day are not counted (a restarted term)
     if facts.due_at is not None:
         due = source_due(facts.due_at, sessions)
         vi.append(f"Tiếp nhận {_dt(received)}; ngày hẹn trả theo phiếu hẹn: {_dt(due)}.")
         en.append(f"Received {_dt(received)}; return date on the receipt slip: {_dt(due)}.")
+        restart = _known(facts.restarted_at, cutoff)
+        if restart is not None:
+            # The slip's term (working days from the effective receipt to the return date)
+            # counts again from the complete dossier.
+            first = cal.next_working_moment(received, sessions).date()
+            term = max(0, cal.working_days_between(first, due.date()))
+            start = cal.next_working_moment(restart, sessions)
+            due = datetime.combine(cal.add_working_days(start.date(), term), due.time())
+            floor = restart.date()
+            vi.append(
+                f"Nhận đủ hồ sơ bổ sung {_dt(restart)}: thủ tục tính lại thời hạn từ đầu"
+                f" ({SUPPLEMENT_RESTART_BASIS}), {term} ngày làm việc như phiếu hẹn tính từ"
+                f" {_dt(start)}: hạn giải quyết {_dt(due)}."
+            )
+            en.append(
+                f"Complete dossier received {_dt(restart)}: the term restarts from zero"
+                f" ({SUPPLEMENT_RESTART_BASIS}), the slip's {_days_en(term)} counted from"
+                f" {_dt(start)}: due {_dt(due)}."
+            )
     elif facts.processing_time is not None or unit is ProcessingUnit.SAME_DAY:
         day_cutoff = facts.same_day_cutoff or deadline_rules(received.date()).same_day_cutoff
+        restart = _known(facts.restarted_at, cutoff)
+        if restart is not None:
+            vi.append(
+                f"Tiếp nhận {_dt(received)}; thủ tục tính lại thời hạn từ đầu khi nhận đủ hồ sơ"
+                f" bổ sung ({SUPPLEMENT_RESTART_BASIS})."
+            )
+            en.append(
+                f"Received {_dt(received)}; the procedure's term restarts from zero once the"
+                f" complete dossier arrives ({SUPPLEMENT_RESTART_BASIS})."
+            )
+            floor = restart.date()
+        counted_from = restart or received
         due, start = _due_and_start(
-            received, facts.processing_time, unit, cal, sessions, day_cutoff
+            counted_from, facts.processing_time, unit, cal, sessions, day_cutoff
         )
         sentence_vi, sentence_en = _deadline_sentences(
-            received, start, facts, unit, day_cutoff, due
+            counted_from, start, facts, unit, day_cutoff, due, restarted=restart is not None
         )
         vi.append(sentence_vi)
         en.append(sentence_en)
@@ -485,7 +536,7 @@ def evaluate_dossier(
         vi.append(f"Tiếp nhận {_dt(received)}; hồ sơ không có thời hạn giải quyết.")
         en.append(f"Received {_dt(received)}; the dossier has no processing deadline.")
 
-    paused = _paused_working_days(cal, facts.pauses, as_of_day, cutoff)
+    paused = _paused_working_days(cal, facts.pauses, as_of_day, cutoff, floor)
     if due is not None and paused:
         due = datetime.combine(cal.add_working_days(due.date(), paused), due.time())
         vi.append(

@@ -16,6 +16,8 @@ finished_at           ngày có kết quả
 returned_at           ngày trả kết quả, used where finished_at is NaT
 apology_at            văn bản / phiếu xin lỗi sent
 extension_count       number of distinct new return dates set (hẹn lại); default 0
+restarted_at          complete dossier received after a supplement, when the procedure restarts
+                      its term from zero (NĐ 297/2025); NaT or missing = the wait only pauses
 ====================  ===========================================================================
 
 ``pauses`` (optional, long format): ``dossier`` (index label), ``start``, ``end`` (NaT = still
@@ -190,6 +192,21 @@ def _cutoffs(frame: pd.DataFrame, received_day: Ints) -> Ints:
     return cutoff
 
 
+def _effective_start(
+    table: _WorkingDays, day: Ints, clock: Ints, sessions: DaySessions
+) -> tuple[Ints, Ints]:
+    """Effective receipt, branch for branch as ``WorkingCalendar.next_working_moment``."""
+    ms, me = _clock_us(sessions.morning_start), _clock_us(sessions.morning_end)
+    af, ae = _clock_us(sessions.afternoon_start), _clock_us(sessions.afternoon_end)
+    working = table.is_working(day)
+    early = working & (clock < ms)
+    lunch = working & (clock >= me) & (clock < af)
+    inside = working & ~early & ~lunch & (clock < ae)
+    next_day = ~(early | lunch | inside)
+    start_day = np.where(next_day, table.add(day, np.ones(day.size, np.int64)), day)
+    return start_day, np.select([early, lunch, next_day], [ms, af, ms], clock)
+
+
 def _long_rows(frame: pd.DataFrame | None, index: pd.Index, what: str) -> pd.DataFrame | None:
     if frame is None or frame.empty:
         return None
@@ -199,10 +216,13 @@ def _long_rows(frame: pd.DataFrame | None, index: pd.Index, what: str) -> pd.Dat
     return frame.assign(_pos=positions)
 
 
-def _paused_days(table: _WorkingDays, pauses: _Pauses, n: int, as_of_day: int, cutoff: int) -> Ints:
+def _paused_days(
+    table: _WorkingDays, pauses: _Pauses, n: int, as_of_day: int, cutoff: int, floor: Ints
+) -> Ints:
+    """Working days waited per dossier after its ``floor`` day (a restarted term's day)."""
     keep = pauses.start <= cutoff
     pos = pauses.pos[keep]
-    begin = _split(pauses.start[keep])[0]
+    begin = np.maximum(_split(pauses.start[keep])[0], floor[pos])
     end_day = _split(pauses.end[keep])[0]
     running_until = table.add(np.array([as_of_day]), np.zeros(1, np.int64))
     last = np.where(pauses.end_known[keep], np.minimum(end_day, running_until), running_until)
@@ -287,8 +307,13 @@ def evaluate_dossiers(
     received, received_known = _moments(dossiers, "received_at")
     if not received_known.all():
         raise ValueError("received_at is required on every row")
-    received_day, received_clock = _split(received)
     source, source_known = _moments(dossiers, "due_at")
+    restart, restart_known = _moments(dossiers, "restarted_at")
+    # A restarted term counts again from the complete dossier, as from a receipt; the pack's
+    # same-day cut-off stays the one in force at the first receipt.
+    restarting = restart_known & (restart <= cutoff) & ~source_known
+    first_received_day = _split(received)[0]
+    received_day, received_clock = _split(np.where(restarting, restart, received))
     apology, apology_known = _moments(dossiers, "apology_at")
     finished, finished_known = _moments(dossiers, "finished_at")
     returned, returned_known = _moments(dossiers, "returned_at")
@@ -302,6 +327,7 @@ def evaluate_dossiers(
         int(_split(micros)[0].min(initial=as_of_day))
         for micros in (
             received,
+            restart[restart_known],
             source[source_known],
             apology[apology_known],
             pause_rows.start,
@@ -311,17 +337,10 @@ def evaluate_dossiers(
     first_day = min(as_of_day, *lowest) - 8
     table = _WorkingDays(cal, first_day, max(as_of_day, int(received_day.max(initial=0))) + 60)
 
-    # Effective receipt, branch for branch as WorkingCalendar.next_working_moment.
     ms, me = _clock_us(sessions.morning_start), _clock_us(sessions.morning_end)
     af, ae = _clock_us(sessions.afternoon_start), _clock_us(sessions.afternoon_end)
-    working = table.is_working(received_day)
-    early = working & (received_clock < ms)
-    lunch = working & (received_clock >= me) & (received_clock < af)
-    inside = working & ~early & ~lunch & (received_clock < ae)
-    next_day = ~(early | lunch | inside)
     ones, zeros = np.ones(n, np.int64), np.zeros(n, np.int64)
-    start_day = np.where(next_day, table.add(received_day, ones), received_day)
-    start_clock = np.select([early, lunch, next_day], [ms, af, ms], received_clock)
+    start_day, start_clock = _effective_start(table, received_day, received_clock, sessions)
 
     # Working hours on one line of "working microseconds": day index × day length + offset.
     morning = me - ms
@@ -334,7 +353,7 @@ def evaluate_dossiers(
     hours_clock = np.where(
         count == 0, start_clock, np.where(rest <= morning, ms + rest, af + rest - morning)
     )
-    cutoff_clock = _cutoffs(dossiers, received_day)
+    cutoff_clock = _cutoffs(dossiers, first_received_day)
     same_day = np.where(start_clock <= cutoff_clock, start_day, table.add(start_day, ones))
     due_day = np.select(
         [count == 0, unit == _WD, unit == _CD],
@@ -347,15 +366,31 @@ def evaluate_dossiers(
     )
     source_day, source_clock = _split(source)
     has_due = source_known | has_count | (unit == _SAME_DAY)
+    # A slip's appointment under a restarting procedure: its term (working days from the
+    # effective receipt to the return date) counts again from the complete dossier.
+    slip_restart = restart_known & (restart <= cutoff) & source_known
+    first_day_of_term = _effective_start(table, *_split(received), sessions)[0]
+    # Rows without a restart look up their receipt: a day 0 would index before the table.
+    restart_or_received = np.where(restart_known, restart, received)
+    restart_start = _effective_start(table, *_split(restart_or_received), sessions)[0]
+    slip_day = np.where(source_known, source_day, first_day_of_term)  # day 0 is not in the table
+    term = np.maximum(0, table.between(first_day_of_term, slip_day))
+    source_day = np.where(
+        slip_restart, table.add(restart_start, np.where(slip_restart, term, 0)), source_day
+    )
     due_day = np.where(source_known, source_day, due_day)
     due_clock = np.where(source_known, np.where(source_clock == 0, ae, source_clock), due_clock)
 
-    paused = _paused_days(table, pause_rows, n, as_of_day, cutoff)
+    floor = np.where(
+        restarting & (has_count | (unit == _SAME_DAY)), received_day, np.iinfo(np.int64).min
+    )
+    floor = np.where(slip_restart, _split(restart_or_received)[0], floor)
+    paused = _paused_days(table, pause_rows, n, as_of_day, cutoff, floor)
     shift = has_due & (paused > 0)
     due_day = np.where(shift, table.add(due_day, np.where(shift, paused, 0)), due_day)
     due = due_day * US_PER_DAY + due_clock
 
-    packs, pack_index = _rules_by_day(np.where(has_due, due_day, received_day))
+    packs, pack_index = _rules_by_day(np.where(has_due, due_day, first_received_day))
     apology_margin = np.array([r.apology_working_days_before_due for r in packs])[pack_index]
     max_extensions = np.array([r.max_extensions for r in packs])[pack_index]
 
@@ -447,6 +482,7 @@ def frames_from_facts(facts: Sequence[DossierFacts]) -> DossierFrames:
             "returned_at": column([f.returned_at for f in facts]),
             "apology_at": column([f.apology_at for f in facts]),
             "extension_count": [len({local_moment(e).date() for e in f.extensions}) for f in facts],
+            "restarted_at": column([f.restarted_at for f in facts]),
         }
     )
     pauses = [(i, start, end) for i, f in enumerate(facts) for start, end in f.pauses]

@@ -169,6 +169,35 @@ def rejudge_dossiers_command(since: datetime, as_json: bool) -> None:
     )
 
 
+@click.command("dossier-procedure")
+@click.argument("procedure", required=False)
+@click.option(
+    "--restart/--pause",
+    "restarts",
+    default=None,
+    help="A supplement restarts the term from zero (NĐ 297/2025) or only pauses it.",
+)
+def dossier_procedure_command(procedure: str | None, restarts: bool | None) -> None:
+    """Cách tính thời hạn khi bổ sung hồ sơ của một thủ tục; không tham số: liệt kê."""
+    from congvu.inspect.actor import SYSTEM
+    from congvu.inspect.dossiers.api import procedure_settings, set_supplement_rule
+
+    settings_or_exit()
+    if procedure is None or restarts is None:
+        if procedure is not None:
+            raise click.UsageError("Hãy chọn --restart hoặc --pause.")
+        for view in run(procedure_settings):
+            rule = "tính lại từ đầu" if view.supplement_restarts else "tạm dừng"
+            click.echo(f"{view.procedure}\t{rule}")
+        return
+    counts = run(lambda: set_supplement_rule(SYSTEM, procedure, restarts))
+    rule = "tính lại thời hạn từ đầu" if restarts else "tạm dừng thời hạn"
+    click.echo(
+        f"Thủ tục “{procedure.strip()}”: bổ sung hồ sơ thì {rule}; đã chấm lại"
+        f" {counts['scanned']} hồ sơ, {counts['changed']} hồ sơ đổi kết quả."
+    )
+
+
 @click.command("demo-dossiers")
 @click.argument("rows", type=click.IntRange(1, 5_000_000))
 @click.option("--seed", default=2026, show_default=True)
@@ -188,5 +217,6 @@ COMMANDS = [
     import_dossiers_command,
     dossiers_command,
     rejudge_dossiers_command,
+    dossier_procedure_command,
     demo_dossiers_command,
 ]

@@ -34,7 +34,6 @@ from congvu.inspect.discipline.services.pauses import (
 from congvu.inspect.discipline.services.period_report import period_report
 from congvu.inspect.discipline.services.personal_data import cases_about
 from congvu.inspect.discipline.services.procedure import (
-    COUNCIL_SIZE,
     DecisionInput,
     MemberInput,
     close,
@@ -60,6 +59,7 @@ from congvu.inspect.discipline.services.timeline import (
 )
 from congvu.inspect.discipline.tables import AppealOutcome, CaseStage
 from congvu.inspect.settings import get_settings
+from congvu.rules.discipline_council import COUNCIL_SIZES, council_sizes
 
 
 async def remind_deadlines(today: date | None = None) -> dict[str, int]:
@@ -76,7 +76,7 @@ async def case_timeline(actor: Actor, case_id: int, today: date | None = None) -
 
 __all__ = [
     "CONVICTION_KINDS",
-    "COUNCIL_SIZE",
+    "COUNCIL_SIZES",
     "DEFERRAL_REASONS",
     "DOCUMENTS",
     "DOCUMENT_KINDS",
@@ -101,6 +101,7 @@ __all__ = [
     "cases_about",
     "close",
     "conviction_basis",
+    "council_sizes",
     "decide",
     "decide_appeal",
     "defer",

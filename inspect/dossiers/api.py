@@ -11,11 +11,13 @@ from congvu.inspect.dossiers.services.importing import (
     parse_moment,
 )
 from congvu.inspect.dossiers.services.labels import FLAG_LABELS, STATUS_LABELS
+from congvu.inspect.dossiers.services.procedures import ProcedureView, procedure_settings
 from congvu.inspect.dossiers.services.queries import (
     DossierDetail,
     dossier_detail,
     rejudge_received_since,
     rescan_overdue,
+    set_supplement_rule,
     verdicts_at,
 )
 
@@ -25,11 +27,14 @@ __all__ = [
     "STATUS_LABELS",
     "DossierDetail",
     "ImportRequest",
+    "ProcedureView",
     "discard_upload",
     "dossier_detail",
     "import_dossiers",
     "parse_moment",
+    "procedure_settings",
     "rejudge_received_since",
     "rescan_overdue",
+    "set_supplement_rule",
     "verdicts_at",
 ]

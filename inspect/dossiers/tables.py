@@ -17,6 +17,7 @@ from piccolo.columns import (
     JSON,
     UUID,
     BigInt,
+    Boolean,
     Date,
     ForeignKey,
     Integer,
@@ -146,3 +147,17 @@ class DueSnapshot(Table, tablename="dossier_due_snapshot"):
     batch = ForeignKey(references=ImportBatch, null=True, on_delete=OnDelete.set_null)
     seen_at = Timestamptz()
     due_at = Timestamptz()
+
+
+class ProcedureSetting(Table, tablename="dossier_procedure_setting"):
+    """How one procedure (thủ tục, by its name as the exports write it) is judged: whether a
+    supplement restarts its term from zero once the complete dossier arrives (Nghị định
+    297/2025/NĐ-CP) instead of pausing it, the default (rules/README.md, "Dossier deadlines
+    and lateness"). A procedure without a row is judged by the default."""
+
+    id: Serial
+
+    procedure = Varchar(length=1000, unique=True)
+    supplement_restarts = Boolean(default=False)
+    updated_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    updated_at = Timestamptz()

@@ -375,3 +375,43 @@ async def test_a_vien_chuc_case_gets_the_nd_112_deadlines_the_pack_encodes(
     assert t.next is CaseStage.DECIDED and t.next_deadline == D(2026, 4, 1)
     late = await discipline.case_timeline(dw.personnel, case, today=D(2026, 4, 2))
     assert late.overdue
+
+
+async def test_a_vien_chuc_council_may_have_five_members_a_cong_chuc_one_three(
+    dw: DisciplineWorld,
+) -> None:
+    """NĐ 112/2020 Điều 35 (as amended): 3 or 5 members for viên chức; NĐ 172/2025 Điều 18:
+    3 for công chức. Every council has one chair and one secretary."""
+    five = [
+        MEMBERS[0],
+        MEMBERS[1],
+        MemberInput("Ngô Thị Mai", "Ủy viên"),
+        MemberInput("Bùi Văn Long", "Ủy viên"),
+        MEMBERS[2],
+    ]
+    case = await opened(dw)
+    await walk_to(dw, case, CaseStage.REPORT_SENT)
+    with pytest.raises(Invalid, match="công chức gồm 3 thành viên"):
+        await discipline.set_up_council(
+            dw.personnel, case, D(2026, 3, 16), five, today=D(2026, 3, 16)
+        )
+    no_secretary = [*MEMBERS[:2], MemberInput("Vũ Minh Tuấn", "Ủy viên")]
+    with pytest.raises(Invalid, match="Thư ký"):
+        await discipline.set_up_council(
+            dw.personnel, case, D(2026, 3, 16), no_secretary, today=D(2026, 3, 16)
+        )
+
+    await Official.update({Official.category: "vien_chuc"}).where(
+        Official.id == dw.rw.world.official_a.id
+    )
+    vc_case = await opened(dw)
+    await walk_to(dw, vc_case, CaseStage.REPORT_SENT)
+    with pytest.raises(Invalid, match="gồm 3 hoặc 5 thành viên"):
+        await discipline.set_up_council(
+            dw.personnel, vc_case, D(2026, 3, 16), five[:4], today=D(2026, 3, 16)
+        )
+    await discipline.set_up_council(
+        dw.personnel, vc_case, D(2026, 3, 16), five, today=D(2026, 3, 16)
+    )
+    t = await discipline.case_timeline(dw.personnel, vc_case, today=D(2026, 3, 16))
+    assert len(t.file.members) == 5

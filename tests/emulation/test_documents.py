@@ -153,6 +153,8 @@ async def test_the_award_submission_and_the_achievement_report(
         assert "Về việc đề nghị công nhận danh hiệu thi đua năm 2026" in text
         assert "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in text and "Nguyễn Thị Lan" in text
         assert ", ".join(proposed) in text
+        # NĐ 152/2025 Điều 50: 0.3 × 2,340,000 đ (NĐ 73/2024) on the document's day.
+        assert "Mức tiền thưởng" in text and "Lao động tiên tiến: 702.000 đ" in text
         assert "Số hóa sổ hộ tịch (Quyết định số 123/QĐ-UBND ngày 15/08/2026)" in text
         assert "kính trình Tỉnh Thử Nghiệm" in text
         report = read(

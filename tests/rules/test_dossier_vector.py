@@ -75,6 +75,8 @@ def dossier_facts(draw: st.DrawFn) -> DossierFacts:
         extensions=draw(st.lists(later, max_size=3)),
         pauses=[(start, end) for start, end in pauses],
         due_snapshots=draw(st.lists(st.tuples(later, later), max_size=4)),
+        # A procedure that restarts its term after a supplement (NĐ 297/2025), or not.
+        restarted_at=draw(st.one_of(st.none(), st.none(), later, later.map(lambda m: m.date()))),
     )
 
 

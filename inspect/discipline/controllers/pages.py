@@ -29,6 +29,10 @@ NO_LIMITATION_LABELS = {n.value: n.label_vi for n in NoLimitation}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+_COUNCIL_PLACES = max(max(sizes) for sizes in discipline.COUNCIL_SIZES.values())
+_COUNCIL_REQUIRED_PLACES = min(min(sizes) for sizes in discipline.COUNCIL_SIZES.values())
+
+
 def _day(form: FormMultiDict, name: str, *, required: bool = True) -> date | None:
     value = str(form.get(name, "")).strip()
     if not value:
@@ -107,7 +111,7 @@ async def _case_page(
             "conviction_basis": (
                 discipline.conviction_basis(t.file) if t.file.conviction is not None else ""
             ),
-            "council_size": discipline.COUNCIL_SIZE,
+            "council_sizes": discipline.council_sizes(t.file.category),
             "documents": [
                 (kind, discipline.DOCUMENT_TITLES[kind])
                 for kind in discipline.available_documents(t.file)
@@ -128,6 +132,8 @@ async def _step(actor: Actor, case_id: int, stage: str, form: FormMultiDict) -> 
     elif stage == "report_sent":
         await discipline.send_report(actor, case_id, _required_day(form, "done_on"), note)
     elif stage == "council_set_up":
+        # The page offers the largest council the law allows; the places past the
+        # smallest one left without a name are not members.
         members = [
             discipline.MemberInput(
                 full_name=str(form.get(f"member_{i}_name", "")),
@@ -135,7 +141,8 @@ async def _step(actor: Actor, case_id: int, stage: str, form: FormMultiDict) -> 
                 account_id=_int(form.get(f"member_{i}_account"), "members"),
                 relation=str(form.get(f"member_{i}_relation", "")) or None,
             )
-            for i in range(1, discipline.COUNCIL_SIZE + 1)
+            for i in range(1, _COUNCIL_PLACES + 1)
+            if i <= _COUNCIL_REQUIRED_PLACES or str(form.get(f"member_{i}_name", "")).strip()
         ]
         await discipline.set_up_council(actor, case_id, _required_day(form, "done_on"), members)
     elif stage == "summoned":

@@ -37,9 +37,8 @@ from congvu.inspect.discipline.services.timeline import (
 from congvu.inspect.discipline.tables import CaseStage, CaseStep, CouncilMember, DisciplineCase
 from congvu.inspect.errors import Conflict, Forbidden, Invalid
 from congvu.rules.discipline import Form, ProcedureStep, step_deadline
+from congvu.rules.discipline_council import composition_problem
 from congvu.rules.packs import format_date
-
-COUNCIL_SIZE = 3  # NĐ 172/2025 Art. 18: a council of three
 
 
 @dataclass(frozen=True)
@@ -179,8 +178,6 @@ async def set_up_council(
     *,
     today: date | None = None,
 ) -> None:
-    if len(members) != COUNCIL_SIZE:
-        raise Invalid(f"Hội đồng kỷ luật gồm {COUNCIL_SIZE} thành viên.", field="members")
     for m in members:
         if not m.full_name.strip():
             raise Invalid("Hãy nhập họ tên từng thành viên Hội đồng.", field="members")
@@ -193,6 +190,9 @@ async def set_up_council(
             )
             if problem:
                 raise Invalid(problem, field="members")
+        problem = composition_problem(file.category, [m.duty for m in members])
+        if problem:
+            raise Invalid(problem, field="members")
 
     async def also() -> None:
         for m in members:

@@ -19,6 +19,10 @@ from congvu.inspect import clock, db
 from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.services import importing
 from congvu.inspect.dossiers.services.labels import CHANNEL_LABELS, FLAG_LABELS, STATUS_LABELS
+from congvu.inspect.dossiers.services.procedures import (
+    restarting_procedures,
+    store_supplement_rule,
+)
 from congvu.inspect.dossiers.services.verdicts import (
     FACT_COLUMNS,
     evaluate_stored,
@@ -342,6 +346,11 @@ async def dossier_detail(actor: Actor, dossier_id: int, as_of: date | None = Non
                 for a, b in importing.PAUSES
                 if found[a] is not None
             ],
+            restarted_at=(
+                _wall_clock(found[importing.RESTART_MOMENT])
+                if found["procedure"] in await restarting_procedures()
+                else None
+            ),
         ),
         as_of or clock.today(),
         sessions=await sessions_of(found["unit"], found["received_at"]),
@@ -465,6 +474,18 @@ async def rejudge_received_since(since: date, as_of: date | None = None) -> dict
     changes."""
     start = datetime.combine(since, time.min, clock.zone())
     return await _judge_again((Dossier.received_at >= start,), as_of or clock.today())
+
+
+async def set_supplement_rule(
+    actor: Actor, procedure: str, restarts: bool, as_of: date | None = None
+) -> dict[str, int]:
+    """Whether a supplement restarts ``procedure``'s term (NĐ 297/2025) or pauses it; the
+    stored dossiers of that procedure are judged again at once, resolved or not."""
+    changed = await store_supplement_rule(actor, procedure, restarts)
+    if not changed:
+        return {"scanned": 0, "changed": 0, "overdue": 0, "due_within_24h": 0}
+    name = procedure.strip()
+    return await _judge_again((Dossier.procedure == name,), as_of or clock.today())
 
 
 async def _judge_again(where: Sequence[Any], day: date) -> dict[str, int]:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 import pandas as pd
 from congvu.inspect import clock
 from congvu.inspect.dossiers.services.importing import EVALUATED_COLUMNS, evaluate_frame
+from congvu.inspect.dossiers.services.procedures import restarting_procedures
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.organisation import api as organisation
 from congvu.rules.calendar import DEFAULT_SESSIONS, DaySessions
@@ -28,7 +29,7 @@ async def evaluate_stored(
     """Verdicts for rows read from ``Dossier`` (``id`` and ``FACT_COLUMNS``; ``id`` becomes
     the index). ``snapshots``: ``dossier``, ``seen_at``, ``due_at`` rows."""
     schedules = await organisation.schedules_by_unit(int(u) for u in pd.unique(dossiers["unit"]))
-    return evaluate_frame(dossiers, snapshots, as_of, schedules)
+    return evaluate_frame(dossiers, snapshots, as_of, schedules, await restarting_procedures())
 
 
 async def sessions_of(unit_id: int, received_at: datetime) -> DaySessions:

@@ -21,6 +21,8 @@ from congvu.inspect.documents.model import (
     Signature,
 )
 from congvu.inspect.errors import Conflict
+from congvu.rules.emulation_amounts import AwardTitle, award_amount, vnd
+from congvu.rules.packs import PackNotFound
 from congvu.rules.periods import PeriodScheme, parse_period
 from congvu.rules.rating import Level
 
@@ -112,6 +114,24 @@ def _title_names(row: dict[str, Any]) -> list[str]:
     return [t["title_vi"] for t in row.get("titles", []) if t["title"] in proposed]
 
 
+AWARD_TITLES = frozenset(t.value for t in AwardTitle)
+
+
+def _award_amounts(row: dict[str, Any], on: date) -> str:
+    """Each proposed title with its award (NĐ 152/2025 Điều 50 × mức lương cơ sở on ``on``)."""
+    proposed = set(row.get("proposed_titles") or [])
+    amounts = []
+    for t in row.get("titles", []):
+        if t["title"] not in proposed or t["title"] not in AWARD_TITLES:
+            continue
+        try:
+            award = award_amount(t["title"], on)
+        except PackNotFound:
+            continue
+        amounts.append(f"{t['title_vi']}: {vnd(award.amount_vnd)}")
+    return "; ".join(amounts)
+
+
 def _initiatives(row: dict[str, Any]) -> str:
     return "; ".join(
         f"{i['title']} (Quyết định số {i['decision_number']} ngày "
@@ -131,19 +151,28 @@ def award_submission(
     people = SheetTable(
         "Danh sách đề nghị",
         "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
-        ["STT", "Họ và tên", "Đơn vị", "Danh hiệu đề nghị", "Xếp loại năm", "Sáng kiến"],
+        [
+            "STT",
+            "Họ và tên",
+            "Đơn vị",
+            "Danh hiệu đề nghị",
+            "Mức tiền thưởng",
+            "Xếp loại năm",
+            "Sáng kiến",
+        ],
         [
             [
                 n,
                 r["name"],
                 r.get("unit_name") or r["unit"],
                 ", ".join(_title_names(r)),
+                _award_amounts(r, today),
                 level_text(r),
                 _initiatives(r),
             ]
             for n, r in enumerate(proposed, start=1)
         ],
-        widths=(6, 28, 24, 34, 24, 40),
+        widths=(6, 28, 24, 34, 30, 24, 40),
     )
     collective = board.get("collective") or {}
     group_titles = [t["title_vi"] for t in collective.get("titles", []) if t["eligible"]]

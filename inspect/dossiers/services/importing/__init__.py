@@ -5,7 +5,11 @@ its values parsed, its chunks checked and staged stays inside this package."""
 
 from __future__ import annotations
 
-from congvu.inspect.dossiers.services.importing.lateness import EVALUATED_COLUMNS, evaluate_frame
+from congvu.inspect.dossiers.services.importing.lateness import (
+    EVALUATED_COLUMNS,
+    RESTART_MOMENT,
+    evaluate_frame,
+)
 from congvu.inspect.dossiers.services.importing.mappings import mapping_names, save_mapping
 from congvu.inspect.dossiers.services.importing.pipeline import (
     CHUNK_ROWS,
@@ -32,6 +36,7 @@ __all__ = [
     "FIELDS",
     "IMPORT_ROLES",
     "PAUSES",
+    "RESTART_MOMENT",
     "UPLOAD_SUFFIXES",
     "FieldSpec",
     "ImportRequest",

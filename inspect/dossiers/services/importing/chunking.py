@@ -16,8 +16,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from congvu.inspect import cpu_pool
 from congvu.inspect.dossiers.services.importing.lateness import (
+    RESTART_MOMENT,
     evaluate_lateness,
     pause_intervals,
+    restarted_at,
 )
 from congvu.inspect.dossiers.services.importing.reading import (
     DATE_FIELDS,
@@ -41,6 +43,7 @@ from congvu.inspect.dossiers.services.importing.values import (
     hash_text,
     parse_dates,
 )
+from congvu.inspect.dossiers.services.procedures import restarting_procedures
 from congvu.inspect.errors import NotFound
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Official, Unit
@@ -59,6 +62,8 @@ class Directory:
     fingerprint: str = ""
     # Each unit's office hours: a date-only appointment ends at its own closing time.
     schedules: dict[int, SeasonalSchedule] = field(default_factory=dict)
+    # Procedures whose term restarts after a supplement (NĐ 297/2025).
+    restarting: frozenset[str] = frozenset()
 
     @classmethod
     async def load(cls, scope_path: str, default_unit_code: str | None) -> Directory:
@@ -94,6 +99,7 @@ class Directory:
             default,
             fingerprint,
             schedules,
+            await restarting_procedures(),
         )
 
     def unit(self, text: str) -> tuple[int, str] | None:
@@ -256,7 +262,11 @@ def prepare_chunk(
         "source_status": text["source_status"].filter(kept),
     }
     table, by_status = _with_verdicts(
-        good, {m: v[keep] for m, v in moments.items()}, as_of, directory.schedules
+        good,
+        {m: v[keep] for m, v in moments.items()},
+        as_of,
+        directory.schedules,
+        directory.restarting,
     )
     return Chunk(good=table, rejected=rejected, by_status=by_status)
 
@@ -318,6 +328,7 @@ def _with_verdicts(
     moments: dict[str, np.ndarray],
     as_of: date,
     schedules: Mapping[int, SeasonalSchedule],
+    restarting: frozenset[str] = frozenset(),
 ) -> tuple[pa.Table, dict[str, int]]:
     """The content hash and the verdicts (status, working days late, flags at ``as_of``)
     of the good rows; ``moments`` are local naive times."""
@@ -360,6 +371,12 @@ def _with_verdicts(
             "unit": good["unit"].to_numpy(),
         }
     )
+    if restarting:
+        facts["restarted_at"] = restarted_at(
+            pd.Series(good["procedure"].to_pylist()),
+            pd.Series(moments[RESTART_MOMENT]),
+            restarting,
+        )
     if n:
         verdicts = evaluate_lateness(
             facts, as_of, pauses=pause_intervals(facts.index, moments), schedules=schedules

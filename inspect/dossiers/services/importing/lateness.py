@@ -60,7 +60,17 @@ def evaluate_lateness(
 
 # What ``evaluate_frame`` reads from ``dossier`` (besides ``id``): select these, or the
 # waits are not counted.
-EVALUATED_COLUMNS = ("unit", *FACTS, "extension_count", *PAUSE_MOMENTS)
+EVALUATED_COLUMNS = ("unit", "procedure", *FACTS, "extension_count", *PAUSE_MOMENTS)
+# The complete dossier's arrival, where a restarting procedure's term counts again from.
+RESTART_MOMENT = "supplement_received_at"
+
+
+def restarted_at(
+    procedures: pd.Series, completed: pd.Series, restarting: frozenset[str]
+) -> pd.Series:
+    """``restarted_at`` of ``evaluate_dossiers``: for a procedure whose term restarts after a
+    supplement (NĐ 297/2025), the moment the complete dossier arrived; NaT elsewhere."""
+    return completed.where(procedures.isin(restarting))
 
 
 def evaluate_frame(
@@ -68,11 +78,17 @@ def evaluate_frame(
     snapshots: pd.DataFrame | None,
     as_of: date,
     schedules: Mapping[int, SeasonalSchedule] | None = None,
+    restarting: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Verdicts for stored dossiers (columns as in the table; ``id`` becomes the index).
-    The waits (bổ sung, tạm dừng) count when their columns are selected."""
+    The waits (bổ sung, tạm dừng) count when their columns are selected; ``restarting``
+    names the procedures whose term restarts once the supplement arrives."""
     frame = dossiers.set_index("id")
     facts = pd.DataFrame({m: local_moments(frame[m]) for m in FACTS}, index=frame.index)
+    if restarting and "procedure" in frame and RESTART_MOMENT in frame:
+        facts["restarted_at"] = restarted_at(
+            frame["procedure"], local_moments(frame[RESTART_MOMENT]), restarting
+        )
     facts["extension_count"] = frame["extension_count"].fillna(0).astype(np.int64)
     if "unit" in frame:
         facts["unit"] = frame["unit"]

@@ -297,7 +297,7 @@ async def import_dossiers(
         exported_at,
         as_of,
     )
-    merge = Merge(batch_id, exported_at, as_of, directory.schedules)
+    merge = Merge(batch_id, exported_at, as_of, directory.schedules, directory.restarting)
     stage: Stage = SqliteStage(merge) if db.is_sqlite() else PostgresStage(merge)
     counts = Counts()
     rejected: list[Rejection] = []

@@ -129,6 +129,8 @@ class Merge:
     as_of: date
     # Each unit's office hours (organisation.schedules_by_unit), for the verdicts.
     schedules: Mapping[int, SeasonalSchedule] = field(default_factory=dict)
+    # Procedures whose term restarts after a supplement (NĐ 297/2025).
+    restarting: frozenset[str] = frozenset()
 
     def params(self) -> dict[str, Any]:
         return {"$1": self.batch_id, "$2": self.seen_at, "$3": self.as_of, "$4": clock.now()}
@@ -288,9 +290,7 @@ class PostgresStage(Stage):
             ],
             columns=["batch", "row_number", "column", "reason", "cells"],
         )
-        await _reevaluate_snapshots(
-            conn.fetch, conn.executemany, batch_id, self.merge.as_of, self.merge.schedules
-        )
+        await _reevaluate_snapshots(conn.fetch, conn.executemany, batch_id, self.merge)
         await conn.execute(*_renumber(*_finish_sql(batch_id, {**batch, **_count_columns(counts)})))
         await self.transaction.commit()
         self.transaction = None
@@ -401,9 +401,7 @@ class SqliteStage(Stage):
             async def executemany(sql: str, rows: list[tuple[Any, ...]]) -> None:
                 await conn.executemany(_qmarks(sql), rows)
 
-            await _reevaluate_snapshots(
-                fetch, executemany, batch_id, self.merge.as_of, self.merge.schedules
-            )
+            await _reevaluate_snapshots(fetch, executemany, batch_id, self.merge)
             await conn.execute(*_bind(*_finish_sql(batch_id, {**batch, **_count_columns(counts)})))
             await conn.execute(f"DROP TABLE {self.name}")
 
@@ -476,12 +474,11 @@ async def _reevaluate_snapshots(
     fetch: Callable[..., Awaitable[Any]],
     executemany: Callable[..., Awaitable[Any]],
     batch_id: int,
-    as_of: date,
-    schedules: Mapping[int, SeasonalSchedule],
+    merge: Merge,
 ) -> None:
     """Dossiers of this batch with a due-date history: evaluated again with it, so a due
     date moved later without an apology (or after it had passed) is flagged."""
-    columns = ", ".join(f"d.{c}" for c in ("id", "unit", *FACTS, *PAUSE_MOMENTS))
+    columns = ", ".join(f"d.{c}" for c in ("id", "unit", "procedure", *FACTS, *PAUSE_MOMENTS))
     rows = await fetch(
         f"SELECT {columns}, d.extension_count FROM dossier d WHERE d.batch = $1 AND EXISTS"
         " (SELECT 1 FROM dossier_due_snapshot x WHERE x.dossier = d.id)",
@@ -502,8 +499,9 @@ async def _reevaluate_snapshots(
     verdicts = evaluate_frame(
         pd.DataFrame([dict(r) for r in rows]),
         pd.DataFrame([dict(s) for s in snapshots]),
-        as_of,
-        schedules,
+        merge.as_of,
+        merge.schedules,
+        merge.restarting,
     )
     await executemany(
         "UPDATE dossier SET status = $1, working_days_late = $2, flags = $3 WHERE id = $4",
