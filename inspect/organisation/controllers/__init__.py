@@ -12,11 +12,13 @@ from congvu.inspect.organisation.controllers.home import HomeController
 from congvu.inspect.organisation.controllers.pages import UnitPages
 from congvu.inspect.organisation.controllers.second_factor import SecondFactorController
 from congvu.inspect.organisation.controllers.security import SecurityPages
+from congvu.inspect.organisation.controllers.units_admin import UnitAdminPages
 
 ROUTES: list[Any] = [
     AuthController,
     HomeController,
     UnitPages,
+    UnitAdminPages,
     UnitApi,
     AccountPages,
     PausedAccountPages,
