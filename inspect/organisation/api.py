@@ -22,6 +22,7 @@ from congvu.inspect.organisation.services.personal_data import (
     official_in_scope,
     official_profile,
 )
+from congvu.inspect.organisation.services.roster_import import RosterPlan, import_roster_file
 from congvu.inspect.organisation.services.second_factor import enrol_demo_admin
 from congvu.inspect.organisation.services.second_factor import reset as reset_second_factor
 from congvu.inspect.organisation.services.units import (
@@ -43,6 +44,7 @@ __all__ = [
     "SESSION_ACTOR_TTL",
     "OfficialView",
     "PausedAccount",
+    "RosterPlan",
     "UnitView",
     "actor_for",
     "add_official",
@@ -51,6 +53,7 @@ __all__ = [
     "create_user",
     "digest_addresses",
     "enrol_demo_admin",
+    "import_roster_file",
     "official_accounts",
     "official_id_by_code",
     "official_in_scope",

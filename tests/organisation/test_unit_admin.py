@@ -130,8 +130,7 @@ async def test_merging_two_communes_into_a_new_one(client, world: World) -> None
     # Merged units leave the pickers (units in force) but stay readable.
     page = await client.get(f"/units/{new.id}/admin")
     assert (
-        f'value="{world.commune_b.id}"'
-        not in page.text.split('id="merge"')[1].split("</form>")[0]
+        f'value="{world.commune_b.id}"' not in page.text.split('id="merge"')[1].split("</form>")[0]
     )
     assert (await client.get(f"/units/{world.commune_b.id}")).status_code == 200
     listing = await client.get("/units")

@@ -113,9 +113,10 @@ MATRIX: dict[Route, Expect] = {
     ("POST", "/units/{unit_id:int}/officials"): scoped(400, ("admin", "personnel")),
     ("POST", "/units/officials/{official_id:int}/edit"): scoped(400, ("admin", "personnel")),
     ("POST", "/units/officials/{official_id:int}/move"): scoped(400, ("admin", "personnel")),
-    ("POST", "/units/officials/{official_id:int}/deactivate"): scoped(
-        400, ("admin", "personnel")
-    ),
+    ("POST", "/units/officials/{official_id:int}/deactivate"): scoped(400, ("admin", "personnel")),
+    ("GET", "/units/roster"): same(roles(200, ("admin", "personnel"))),
+    ("POST", "/units/roster"): same(roles(400, ("admin", "personnel"))),
+    ("POST", "/units/roster/confirm"): same(roles(400, ("admin", "personnel"))),
     ("GET", "/api/v1/units"): same(roles(200, STAFF)),
     ("GET", "/api/v1/units/{unit_id:int}/officials"): scoped(200, STAFF),
     ("POST", "/api/v1/units/{unit_id:int}/statistics-jobs"): scoped(202, STAFF),

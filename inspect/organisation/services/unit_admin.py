@@ -279,12 +279,14 @@ async def merge_units(
 
 
 async def merge_candidates(actor: Actor, target: UnitView) -> list[UnitView]:
-    """Units in scope that could join ``target``: in force, neither it nor one of its
-    ancestors, nor one of its own sub-units."""
+    """Units in scope that could join ``target`` (the picker's list): of its kind (communes
+    merge into a commune), in force, neither it nor one of its ancestors, nor one of its
+    own sub-units."""
     return [
         u
         for u in await visible_units(actor)
         if u.valid_to is None
+        and u.kind == target.kind
         and not target.path.startswith(u.path)
         and not u.path.startswith(target.path)
     ]
