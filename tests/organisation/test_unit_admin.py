@@ -111,6 +111,11 @@ async def test_merging_two_communes_into_a_new_one(client, world: World) -> None
     new = await builders.unit("P-AB", "Phường Hợp Nhất", parent="P", commune_type="phuong")
     await Unit.update({Unit.valid_from: date(2025, 7, 1)}).where(Unit.id == new.id)
     moved_before = await Official.select(Official.id).where(Official.unit == world.desk_a.id)
+    # Seconded to the province's department, rated by commune B: by the new unit after.
+    seconded = await builders.official(world.department, "S001", "Đinh Văn Tâm")
+    await Official.update({Official.home_unit: world.commune_b.id}).where(
+        Official.id == seconded.id
+    )
     await login(client, "admin")
     answer = await post(
         client,
@@ -127,6 +132,10 @@ async def test_merging_two_communes_into_a_new_one(client, world: World) -> None
     assert len(moves) == 1 and moves[0]["from_unit"] == world.desk_a.id
     assert moves[0]["effective_date"] == date(2025, 7, 1)
     assert await AuditEvent.count().where(AuditEvent.action == "unit_merged") == 2
+    home = await Official.select(Official.unit, Official.home_unit).where(
+        Official.id == seconded.id
+    )
+    assert home == [{"unit": world.department.id, "home_unit": new.id}]
     # Merged units leave the pickers (units in force) but stay readable.
     page = await client.get(f"/units/{new.id}/admin")
     assert (
