@@ -161,6 +161,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/discipline", "Hồ sơ kỷ luật", ("personnel", "admin")),
     ("/my-discipline", "Hồ sơ kỷ luật của tôi", ("official",)),
     ("/accounts/paused", "Tài khoản tạm dừng đăng nhập", ("admin",)),
+    ("/units/roster", "Nhập danh sách cán bộ", ("personnel", "admin")),
     ("/privacy", "Dữ liệu cá nhân", tuple(role.value for role in Role)),
 ]
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 from congvu.inspect import cpu_pool
+from congvu.inspect import upload_screening as screening
 from congvu.inspect.app import create_app
 from congvu.inspect.documents import rendering as documents
-from congvu.inspect.dossiers.services.importing import chunking, feeding, screening
+from congvu.inspect.dossiers.services.importing import chunking, feeding
 from congvu.inspect.dossiers.services.importing import reading as dossier_reading
 from congvu.inspect.errors import Invalid
 from congvu.inspect.reports.services import building, reading

@@ -27,6 +27,7 @@ from congvu.inspect.cli.emulation import emulation_group
 from congvu.inspect.cli.privacy import purge_media
 from congvu.inspect.cli.rating import rating_group
 from congvu.inspect.cli.report import report
+from congvu.inspect.cli.roster import roster_group
 from congvu.inspect.settings import Settings
 
 
@@ -223,6 +224,7 @@ cli.add_command(documents_group)
 cli.add_command(rating_group)
 cli.add_command(emulation_group)
 cli.add_command(accounts_group)
+cli.add_command(roster_group)
 for command in dossier_commands:
     cli.add_command(command)
 cli.add_command(report)

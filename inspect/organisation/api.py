@@ -1,5 +1,7 @@
 """What other domains, the jobs and the CLI may use of the organisation: units and their
-scope, officials, working schedules, and accounts (with their second factor)."""
+scope (and the name a renamed unit bore on a past day, for documents of that period),
+officials and the roster import, working schedules, and accounts (with their second
+factor)."""
 
 from __future__ import annotations
 
@@ -22,8 +24,10 @@ from congvu.inspect.organisation.services.personal_data import (
     official_in_scope,
     official_profile,
 )
+from congvu.inspect.organisation.services.roster_import import RosterPlan, import_roster_file
 from congvu.inspect.organisation.services.second_factor import enrol_demo_admin
 from congvu.inspect.organisation.services.second_factor import reset as reset_second_factor
+from congvu.inspect.organisation.services.unit_admin import name_on as unit_name_on
 from congvu.inspect.organisation.services.units import (
     OfficialView,
     UnitView,
@@ -43,6 +47,7 @@ __all__ = [
     "SESSION_ACTOR_TTL",
     "OfficialView",
     "PausedAccount",
+    "RosterPlan",
     "UnitView",
     "actor_for",
     "add_official",
@@ -51,6 +56,7 @@ __all__ = [
     "create_user",
     "digest_addresses",
     "enrol_demo_admin",
+    "import_roster_file",
     "official_accounts",
     "official_id_by_code",
     "official_in_scope",
@@ -66,6 +72,7 @@ __all__ = [
     "session_actors",
     "set_own_email",
     "unit_in_scope",
+    "unit_name_on",
     "unit_statistics",
     "unlock",
     "visible_units",

@@ -194,3 +194,31 @@ class RememberedDevice(Table, tablename="remembered_device"):
     created_at = Timestamptz()
     expires_at = Timestamptz()
     last_used_at = Timestamptz(null=True, default=None)
+
+
+class UnitName(Table, tablename="unit_name"):
+    """Tên cũ của một đơn vị: the name a unit bore from ``valid_from`` to ``valid_to``
+    before it was renamed, so that documents and reports of past periods keep the name
+    the unit had then (``Unit.name`` is always the current one)."""
+
+    id: Serial
+
+    unit = ForeignKey(references=Unit, index=True, on_delete=OnDelete.cascade)
+    name = Varchar(length=255)
+    valid_from = Date(null=True, default=None)
+    valid_to = Date()
+
+
+class OfficialMove(Table, tablename="official_move"):
+    """Điều động / chuyển công tác: an official's move from one unit to another on
+    ``effective_date`` (a move of its own, or the sáp nhập of its unit). Records of
+    earlier periods stay with ``from_unit``; ``Official.unit`` is the unit now."""
+
+    id: Serial
+
+    official = ForeignKey(references=Official, index=True, on_delete=OnDelete.cascade)
+    from_unit = ForeignKey(references=Unit, on_delete=OnDelete.restrict)
+    to_unit = ForeignKey(references=Unit, on_delete=OnDelete.restrict)
+    effective_date = Date()
+    reason = Varchar(length=255)
+    recorded_at = Timestamptz()

@@ -10,14 +10,14 @@ import pytest
 from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.services.importing import rejected_rows_csv
 from congvu.inspect.dossiers.services.importing.rejected import inert
-from congvu.inspect.dossiers.services.importing.screening import (
+from congvu.inspect.dossiers.tables import Dossier, ImportBatch
+from congvu.inspect.errors import Invalid
+from congvu.inspect.settings import SettingsError, load_settings
+from congvu.inspect.upload_screening import (
     UploadLimits,
     screen,
     sniff,
 )
-from congvu.inspect.dossiers.tables import Dossier, ImportBatch
-from congvu.inspect.errors import Invalid
-from congvu.inspect.settings import SettingsError, load_settings
 
 from tests.dossiers import hostile
 from tests.dossiers.conftest import HEADER, run_import, write
@@ -169,8 +169,9 @@ async def test_a_header_longer_than_a_megabyte_is_refused_not_imported_as_nothin
 
 
 def test_every_refusal_has_its_english() -> None:
+    from congvu.inspect import upload_screening as screening
     from congvu.inspect.dossiers.controllers import pages
-    from congvu.inspect.dossiers.services.importing import reading, screening
+    from congvu.inspect.dossiers.services.importing import reading
     from congvu.inspect.i18n import EN
 
     messages = [

@@ -104,6 +104,19 @@ MATRIX: dict[Route, Expect] = {
     ("GET", "/units"): same(roles(200, STAFF)),
     ("GET", "/units/{unit_id:int}"): scoped(200, STAFF),
     ("POST", "/units/{unit_id:int}/statistics"): scoped(303, STAFF),
+    # Quản lý đơn vị: the structure is the administrators'; rosters are also the
+    # personnel's. An empty form is refused as invalid after the scope check.
+    ("GET", "/units/{unit_id:int}/admin"): scoped(200, ("admin", "personnel")),
+    ("POST", "/units/{unit_id:int}/sub-units"): scoped(400, ("admin",)),
+    ("POST", "/units/{unit_id:int}/rename"): scoped(400, ("admin",)),
+    ("POST", "/units/{unit_id:int}/merge"): scoped(400, ("admin",)),
+    ("POST", "/units/{unit_id:int}/officials"): scoped(400, ("admin", "personnel")),
+    ("POST", "/units/officials/{official_id:int}/edit"): scoped(400, ("admin", "personnel")),
+    ("POST", "/units/officials/{official_id:int}/move"): scoped(400, ("admin", "personnel")),
+    ("POST", "/units/officials/{official_id:int}/deactivate"): scoped(400, ("admin", "personnel")),
+    ("GET", "/units/roster"): same(roles(200, ("admin", "personnel"))),
+    ("POST", "/units/roster"): same(roles(400, ("admin", "personnel"))),
+    ("POST", "/units/roster/confirm"): same(roles(400, ("admin", "personnel"))),
     ("GET", "/api/v1/units"): same(roles(200, STAFF)),
     ("GET", "/api/v1/units/{unit_id:int}/officials"): scoped(200, STAFF),
     ("POST", "/api/v1/units/{unit_id:int}/statistics-jobs"): scoped(202, STAFF),
@@ -158,12 +171,18 @@ def _prepare(m: ReviewMatrix) -> Prepare:
         "own_record": m.rw.world.desk_a.id,
         "other_unit": m.rw.world.commune_b.id,
     }
+    official_ids = {
+        "own_unit": m.rw.deputy.id,
+        "own_record": m.rw.world.official_a.id,
+        "other_unit": m.rw.world.official_b.id,
+    }
 
     async def prepare(role: str, method: str, path: str, target: str) -> dict[str, Any]:
         values: dict[str, Any] = {
             "finding_id": m.findings[target],
             "sha256": m.photo,
             "unit_id": unit_ids[target],
+            "official_id": official_ids[target],
         }
         # A write gets a fresh finding or notification: the calls change them.
         if method == "POST" and ("{finding_id" in path or path.endswith("/bulk")):

@@ -10,13 +10,17 @@ from congvu.inspect.organisation.controllers.api_v1 import UnitApi
 from congvu.inspect.organisation.controllers.auth import AuthController
 from congvu.inspect.organisation.controllers.home import HomeController
 from congvu.inspect.organisation.controllers.pages import UnitPages
+from congvu.inspect.organisation.controllers.roster import RosterPages
 from congvu.inspect.organisation.controllers.second_factor import SecondFactorController
 from congvu.inspect.organisation.controllers.security import SecurityPages
+from congvu.inspect.organisation.controllers.units_admin import UnitAdminPages
 
 ROUTES: list[Any] = [
     AuthController,
     HomeController,
     UnitPages,
+    UnitAdminPages,
+    RosterPages,
     UnitApi,
     AccountPages,
     PausedAccountPages,

@@ -22,13 +22,13 @@ from congvu.inspect.dossiers.services.importing.pipeline import (
 from congvu.inspect.dossiers.services.importing.reading import FIELDS, FieldSpec
 from congvu.inspect.dossiers.services.importing.rejected import may_see_batch, rejected_rows_csv
 from congvu.inspect.dossiers.services.importing.rows import PAUSES
-from congvu.inspect.dossiers.services.importing.screening import UploadLimits
 from congvu.inspect.dossiers.services.importing.uploads import (
     UPLOAD_SUFFIXES,
     discard_upload,
     parse_moment,
     start_upload,
 )
+from congvu.inspect.upload_screening import UploadLimits
 
 __all__ = [
     "CHUNK_ROWS",

@@ -48,7 +48,6 @@ from congvu.inspect.dossiers.services.importing.reading import (
     open_source,
 )
 from congvu.inspect.dossiers.services.importing.rows import Rejection
-from congvu.inspect.dossiers.services.importing.screening import UploadLimits, screen
 from congvu.inspect.dossiers.services.importing.staging import (
     Counts,
     Merge,
@@ -59,6 +58,7 @@ from congvu.inspect.dossiers.services.importing.staging import (
 from congvu.inspect.dossiers.tables import ImportBatch, ImportStatus, RejectedRow
 from congvu.inspect.errors import Invalid, NotFound
 from congvu.inspect.settings import get_settings
+from congvu.inspect.upload_screening import UploadLimits, screen
 from congvu.rules.dossiers import DossierStatus
 
 Progress = Callable[[int, int, str], Awaitable[None]]

@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from congvu.inspect import cpu_pool
-from congvu.inspect.dossiers.services.importing.screening import refuse
+from congvu.inspect.upload_screening import refuse
 
 # --- fields and header presets ---------------------------------------------------------
 

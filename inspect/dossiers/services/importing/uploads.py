@@ -1,5 +1,5 @@
-"""Uploads from the web: the export looked at (``screening``), stored under the media
-folder and its import job started; the export time a person typed.
+"""Uploads from the web: the export looked at (``congvu.inspect.upload_screening``), stored
+under the media folder and its import job started; the export time a person typed.
 
 An upload is kept while its import may still run: the job is queued, running, or
 cancelled with its worker (arq runs it again). It is deleted as soon as it is refused
@@ -23,14 +23,14 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.background import api as background
 from congvu.inspect.dossiers.services.importing.mappings import saved_mapping
 from congvu.inspect.dossiers.services.importing.pipeline import IMPORT_ROLES
-from congvu.inspect.dossiers.services.importing.screening import (
+from congvu.inspect.errors import Invalid, NotFound
+from congvu.inspect.settings import get_settings
+from congvu.inspect.upload_screening import (
     SNIFF_BYTES,
     UploadLimits,
     screen,
     sniff,
 )
-from congvu.inspect.errors import Invalid, NotFound
-from congvu.inspect.settings import get_settings
 
 UPLOAD_FOLDER = "dossier-imports"
 

@@ -7,6 +7,9 @@ sheets, the cells its sheets' dimensions announce, and its shared strings, which
 outnumber the cells that use them. Each refusal names the file and says why, in
 Vietnamese (English in templates/i18n/dossiers.en.yaml). Runs in a worker thread: the
 shared strings are counted by unpacking them.
+
+A kernel module: every import of a CSV or XLSX upload (the dossier import, the roster
+of officials) screens its file here.
 """
 
 from __future__ import annotations
