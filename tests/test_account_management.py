@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -218,3 +219,40 @@ async def test_a_role_change_applies_to_open_sessions(client, world: World) -> N
 
 def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
+
+
+async def test_an_expired_link_opens_nothing(client, world: World) -> None:
+    await login(client, "admin")
+    path = _link((await _create(client, world)).text)
+    await PasswordResetLink.update(
+        {PasswordResetLink.expires_at: datetime.now(UTC) - timedelta(minutes=1)}
+    ).where(PasswordResetLink.used_at.is_null())
+    async with second_client(client) as person:
+        opened = await person.get(path)
+        assert opened.status_code == 404 and "không còn hiệu lực" in opened.text
+        await person.get("/login")
+        refused = await person.post(
+            path, data={"new": NEW_PASSWORD, "confirmation": NEW_PASSWORD}, headers=csrf(person)
+        )
+        assert refused.status_code == 404
+        assert (await login(person, "thu.ha", NEW_PASSWORD)).status_code == 401
+
+
+async def test_the_list_comes_in_pages(client, world: World) -> None:
+    for n in range(account_admin.PER_PAGE + 1):
+        await User.insert(
+            User(
+                username=f"u{n:02d}",
+                display_name=f"Phạm Văn Tùng {n:02d}",
+                password_hash="x",
+                role="inspector",
+                scope_unit=world.commune_a.id,
+                created_at=datetime.now(UTC),
+            )
+        )
+    await login(client, "admin")
+    first = await client.get("/accounts?role=inspector")
+    assert "Trang 1/2" in first.text and 'rel="next"' in first.text
+    second = await client.get("/accounts?role=inspector&page=2")
+    assert "Trang 2/2" in second.text and 'rel="prev"' in second.text
+    assert "u00" not in second.text

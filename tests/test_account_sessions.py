@@ -13,6 +13,7 @@ import httpx
 import pytest
 from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.organisation.services.account_sessions import browser_label
+from congvu.inspect.web import sessions
 
 from tests.conftest import csrf, login
 from tests.worlds import World
@@ -135,3 +136,47 @@ async def test_signing_out_removes_the_session_from_the_list(client, world: Worl
         await login(client, "head_a")
         page = await client.get("/account/security")
         assert "Chrome trên Android" not in page.text
+
+
+async def test_a_request_of_a_signed_in_session_costs_one_round_trip(client, world: World) -> None:
+    """The registry and "last seen" add nothing to a steady request: one GETEX, no
+    write (the last-seen time is written at most every SEEN_EVERY seconds)."""
+    await login(client, "head_a")
+    await client.get("/account/security")
+    redis = sessions.store_of(client.app)._redis
+    calls: list[str] = []
+    original = redis.execute_command
+
+    async def counted(*args: Any, **options: Any) -> Any:
+        calls.append(str(args[0]).upper())
+        return await original(*args, **options)
+
+    redis.execute_command = counted
+    try:
+        sessions.recent_sessions.forget(client.cookies.get(sessions.SESSION_COOKIE, ""))
+        assert (await client.get("/account/password")).status_code == 200
+    finally:
+        redis.execute_command = original
+    assert calls == ["GETEX"]
+
+
+async def test_last_seen_is_written_back_only_when_due(client, world: World, monkeypatch) -> None:
+    await login(client, "head_a")
+    later = sessions.clock() + sessions.SEEN_EVERY
+    monkeypatch.setattr(sessions, "clock", lambda: later)
+    redis = sessions.store_of(client.app)._redis
+    calls: list[tuple[str, ...]] = []
+    original = redis.execute_command
+
+    async def counted(*args: Any, **options: Any) -> Any:
+        calls.append(tuple(str(a).upper() for a in args if isinstance(a, str)))
+        return await original(*args, **options)
+
+    redis.execute_command = counted
+    try:
+        sessions.recent_sessions.forget(client.cookies.get(sessions.SESSION_COOKIE, ""))
+        assert (await client.get("/account/password")).status_code == 200
+    finally:
+        redis.execute_command = original
+    assert [c[0] for c in calls] == ["GETEX", "SET"]
+    assert "XX" in calls[1], "an ended session is not written back"

@@ -35,6 +35,8 @@ recent_sessions: TtlCache[str, bytes] = TtlCache(SESSION_REUSE_TTL)
 # A signed-in session's "last seen" is written at most this often (seconds): each
 # write is a second round trip to Redis for that request.
 SEEN_EVERY = 300
+# The wall clock of "opened" and "last seen" (a test steps it).
+clock: Callable[[], float] = time.time
 # The registry of an account's sessions: a Redis set of session ids per account.
 _REGISTRY = "of-account:"
 
@@ -191,7 +193,7 @@ def _stamp_new(session: Any, connection: ASGIConnection[Any, Any, Any, Any]) -> 
     """A session signed in by this request gets its opening time, address and
     browser, for the account's list of sessions."""
     if _user_of(session) is not None and "since" not in session:
-        now = int(time.time())
+        now = int(clock())
         session.update({"since": now, "seen": now, **_client(connection)})
 
 
@@ -201,7 +203,7 @@ def _seen(
     """Note when (and from where) a signed-in session was last used, at most every
     ``SEEN_EVERY`` seconds; the changed session is written back with the response."""
     if _user_of(session) is not None and "since" in session:
-        now = int(time.time())
+        now = int(clock())
         if now - int(session.get("seen") or 0) >= SEEN_EVERY:
             session.update({"seen": now, "ip": _client(connection)["ip"]})
     return session
