@@ -178,5 +178,6 @@ async def test_last_seen_is_written_back_only_when_due(client, world: World, mon
         assert (await client.get("/account/password")).status_code == 200
     finally:
         redis.execute_command = original
-    assert [c[0] for c in calls] == ["GETEX", "SET"]
+    # The session, then its (idempotent) place in the account's registry.
+    assert [c[0] for c in calls] == ["GETEX", "SET", "SADD"]
     assert "XX" in calls[1], "an ended session is not written back"

@@ -1,5 +1,7 @@
 """The server-side session backend (phiên đăng nhập): sessions in Redis, a fresh id at
-login, one round trip per request."""
+login, one round trip per request; and the registry of each account's sessions (a
+Redis set of ids per account, each session carrying when and from where it was opened
+and last used) through which a session is listed and ended."""
 
 from __future__ import annotations
 
@@ -81,6 +83,11 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     the bound already set on the session's actor: reading it cost a quarter of the CPU
     of a one-finding sync in its profile. A session this process changes or ends is
     forgotten at once; one ended through another process is refused here within 1 s.
+
+    A signed-in session is enlisted in its account's registry when written, gets its
+    opening time, address and browser then, and its "last seen" at most every
+    ``SEEN_EVERY`` seconds; an existing session is written back only if it still
+    exists, and a rotated or cleared one's old id is deleted.
     """
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -154,6 +161,9 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         headers = MutableScopeHeaders.from_message(message)
         if await store.replace(session_id, data, expires_in):
             headers.add("Set-Cookie", self._cookie_header(session_id))
+            # Idempotent; also enlists a session signed in before there was a registry.
+            if (user := _user_of(scope_session)) is not None:
+                await store.register(user, session_id)
             return
         params = dict(
             extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
