@@ -62,7 +62,16 @@ log = logging.getLogger("congvu")
 
 TEMPLATES_DIR = Path(str(files("congvu.templates")))
 # /metrics answers a scraper's bearer token, not a session (congvu.inspect.web.metrics).
-PUBLIC_PATHS = ["/login", "/privacy", "/health", "/static", "/schema", "/locale", metrics.PATH]
+PUBLIC_PATHS = [
+    "/login",
+    "/password/reset",
+    "/privacy",
+    "/health",
+    "/static",
+    "/schema",
+    "/locale",
+    metrics.PATH,
+]
 
 
 async def _retrieve_actor(

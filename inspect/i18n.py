@@ -160,6 +160,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/council", "Hội đồng thi đua – khen thưởng", ("personnel", "admin", "council")),
     ("/discipline", "Hồ sơ kỷ luật", ("personnel", "admin")),
     ("/my-discipline", "Hồ sơ kỷ luật của tôi", ("official",)),
+    ("/accounts", "Tài khoản", ("admin",)),
     ("/accounts/paused", "Tài khoản tạm dừng đăng nhập", ("admin",)),
     ("/units/roster", "Nhập danh sách cán bộ", ("personnel", "admin")),
     ("/privacy", "Dữ liệu cá nhân", tuple(role.value for role in Role)),

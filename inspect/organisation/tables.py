@@ -222,3 +222,20 @@ class OfficialMove(Table, tablename="official_move"):
     effective_date = Date()
     reason = Varchar(length=255)
     recorded_at = Timestamptz()
+
+
+class PasswordResetLink(Table, tablename="password_reset_link"):
+    """Liên kết đặt mật khẩu: a one-time link an administrator hands to a person (a new
+    account, a forgotten password). Only the token's SHA-256 is kept (the token is
+    random, so a slow hash would add nothing); a link works once (``used_at``) and until
+    ``expires_at``, and a newer link for the same account voids it (the row goes)."""
+
+    id: Serial
+
+    account = ForeignKey(references=User, index=True, on_delete=OnDelete.cascade)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    # Who issued it (the audit trail has the whole story; this is for the list).
+    issued_by = Varchar(length=64)

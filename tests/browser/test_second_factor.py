@@ -96,5 +96,5 @@ def test_enrolment_and_sign_in_with_the_second_factor(
     head.get_by_role("button", name="Xác nhận").click()
     head.wait_for_url(f"{url}/")
     head.goto(f"{url}/account/security")
-    expect(head.get_by_role("row", name=re.compile("Chrome"))).to_be_visible()
+    expect(head.get_by_role("row", name=re.compile("Chrome — "))).to_be_visible()
     _shots(head, "second-factor-devices")

@@ -39,6 +39,8 @@ from tests.worlds import ReviewWorld
 PUBLIC = (
     "/login",
     "/logout",
+    # A one-time link sets a password before there is any session.
+    "/password/reset",
     # The personal-data notice (Luật 91/2025/QH15) is read before signing in.
     "/privacy",
     "/health",

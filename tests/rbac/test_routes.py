@@ -5,6 +5,7 @@ what every role gets on every target."""
 from __future__ import annotations
 
 from tests.rbac import (
+    test_accounts,
     test_council,
     test_discipline,
     test_dossiers,
@@ -25,6 +26,7 @@ MATRICES = [
     test_council.MATRIX,
     test_reports.MATRIX,
     test_privacy.MATRIX,
+    test_accounts.MATRIX,
 ]
 
 

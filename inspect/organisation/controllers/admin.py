@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from congvu.inspect.actor import Actor, Role
 from congvu.inspect.organisation.controllers.auth import request_info
 from congvu.inspect.organisation.services import pauses, second_factor
+from congvu.inspect.web import sessions
 from congvu.inspect.web.guards import requires_role
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
@@ -59,7 +60,12 @@ class PausedAccountPages(Controller):
         request: Request[Actor, Any, Any],
         data: Annotated[UnlockForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Redirect:
-        """Clear an account's second factor (a lost phone): it enrols again at its next
-        sign-in."""
-        await second_factor.reset(data.username, request.user, ip=request_info(request).ip)
+        """Clear an account's second factor (a lost phone): its sessions end, and it
+        enrols again at its next sign-in."""
+        await second_factor.reset(
+            data.username,
+            request.user,
+            ip=request_info(request).ip,
+            store=sessions.store_of(request.app),
+        )
         return Redirect(f"/accounts/paused?reset={data.username}", status_code=303)

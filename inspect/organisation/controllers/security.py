@@ -1,6 +1,7 @@
 """The signed-in user's own second factor (xác thực hai lớp): whether it is on, the
-remembered devices with their last use (each revocable), new recovery codes, and the
-recovery codes as a .txt file."""
+remembered devices with their last use (each revocable), new recovery codes, the
+recovery codes as a .txt file, and their open sessions (each can be ended, or all but
+this one: "đăng xuất ở nơi khác")."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Annotated, Any
 from congvu.inspect.actor import Actor
 from congvu.inspect.errors import Invalid
 from congvu.inspect.organisation.controllers.auth import request_info
-from congvu.inspect.organisation.services import devices, second_factor, totp
-from congvu.inspect.web import csrf
+from congvu.inspect.organisation.services import account_sessions, devices, second_factor, totp
+from congvu.inspect.web import csrf, sessions
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import MediaType, RequestEncodingType
 from litestar.params import Body, FromPath
@@ -39,6 +40,12 @@ async def _page(
             "required": second_factor.required(actor, request.app.state.settings),
             "codes_left": await second_factor.unused_recovery_codes(actor.id),
             "devices": await devices.of_account(actor.id),
+            "sessions": await account_sessions.sessions_of(
+                sessions.store_of(request.app),
+                actor.id,
+                request.cookies.get(sessions.SESSION_COOKIE),
+            ),
+            "ended": request.query_params.get("ended"),
             "error": error,
             "revoked": request.query_params.get("revoked") == "1",
         },
@@ -57,6 +64,31 @@ class SecurityPages(Controller):
     async def revoke(self, request: Request[Actor, Any, Any], device_id: FromPath[int]) -> Redirect:
         await devices.revoke(request.user, device_id, ip=request_info(request).ip)
         return Redirect("/account/security?revoked=1", status_code=303)
+
+    @post("/sessions/{handle:str}/end", status_code=303, name="end_own_session")
+    async def end_session(
+        self, request: Request[Actor, Any, Any], handle: FromPath[str]
+    ) -> Redirect:
+        await account_sessions.end_session(
+            sessions.store_of(request.app),
+            request.user.id,
+            handle,
+            request.user,
+            ip=request_info(request).ip,
+        )
+        return Redirect("/account/security?ended=one", status_code=303)
+
+    @post("/sessions/end-others", status_code=303, name="end_other_sessions")
+    async def end_others(self, request: Request[Actor, Any, Any]) -> Redirect:
+        """Sign out everywhere else: every session of the account but this one."""
+        await account_sessions.end_every_session(
+            sessions.store_of(request.app),
+            request.user.id,
+            request.user,
+            keep=request.cookies.get(sessions.SESSION_COOKIE),
+            ip=request_info(request).ip,
+        )
+        return Redirect("/account/security?ended=others", status_code=303)
 
     @post("/recovery-codes", status_code=200, name="renew_recovery_codes")
     async def renew_codes(

@@ -38,7 +38,7 @@ async def change_own_password(
         raise Invalid("Mật khẩu nhập lại không khớp.", field="confirmation")
     if new == current:
         raise Invalid("Mật khẩu mới phải khác mật khẩu hiện tại.", field="new")
-    return await _set_password(
+    return await set_password(
         actor.id,
         actor.username,
         new,
@@ -56,7 +56,7 @@ async def reset_password(username: str, new: str, settings: Settings, actor: Act
     row = await User.select(User.id).where(User.username == username.strip()).first()
     if row is None:
         raise NotFound(f"Không tìm thấy tài khoản {username.strip()!r}.")
-    return await _set_password(
+    return await set_password(
         row["id"],
         username.strip(),
         new,
@@ -67,7 +67,7 @@ async def reset_password(username: str, new: str, settings: Settings, actor: Act
     )
 
 
-async def _set_password(
+async def set_password(
     user_id: int,
     username: str,
     new: str,

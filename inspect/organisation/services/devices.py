@@ -34,10 +34,16 @@ def _hash(token: str) -> str:
 
 def label_of(user_agent: str) -> str:
     """A short name for the browser, from its User-Agent, for the account's list."""
+    browser, system = browser_and_system(user_agent)
+    return f"{browser} — {system}" if system else browser
+
+
+def browser_and_system(user_agent: str) -> tuple[str, str]:
+    """The browser's name and its system's ("" when unknown), from a User-Agent."""
     agent = user_agent or ""
     browser = next((name for key, name in _BROWSERS if key in agent), "Trình duyệt khác")
     system = next((name for key, name in _SYSTEMS if key in agent), "")
-    return f"{browser} — {system}" if system else browser
+    return browser, system
 
 
 _BROWSERS = (

@@ -16,11 +16,12 @@ from congvu.inspect.actor import SYSTEM, Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid, NotFound
-from congvu.inspect.organisation.services import devices, pauses, totp
+from congvu.inspect.organisation.services import account_sessions, devices, pauses, totp
 from congvu.inspect.organisation.services import passwords as security
-from congvu.inspect.organisation.services.accounts import RequestInfo, session_actors
+from congvu.inspect.organisation.services.accounts import RequestInfo
 from congvu.inspect.organisation.tables import RecoveryCode, SecondFactor, User
 from congvu.inspect.settings import Settings
+from congvu.inspect.web.sessions import SessionStore
 
 log = logging.getLogger("congvu.accounts")
 
@@ -266,9 +267,16 @@ async def new_recovery_codes(
     return codes
 
 
-async def reset(username: str, actor: Actor = SYSTEM, ip: str | None = None) -> None:
+async def reset(
+    username: str,
+    actor: Actor = SYSTEM,
+    ip: str | None = None,
+    store: SessionStore | None = None,
+) -> None:
     """An administrator clears an account's second factor (a lost phone): its secret,
-    recovery codes and remembered devices go, and it enrols again at its next sign-in."""
+    recovery codes and remembered devices go, its open sessions end (a stolen phone's
+    browser too), and it enrols again at its next sign-in. Without ``store`` (the
+    command line) the sessions are left to end by themselves."""
     name = username.strip()
     row = await User.select(User.id).where(User.username == name).first()
     if row is None:
@@ -288,7 +296,7 @@ async def reset(username: str, actor: Actor = SYSTEM, ip: str | None = None) -> 
             "sẽ đăng ký lại khi đăng nhập.",
             ip=ip,
         )
-    session_actors.forget(user_id)
+    await account_sessions.end_all(store, user_id)
 
 
 def demo_hint(settings: Settings) -> DemoHint | None:
