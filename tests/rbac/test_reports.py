@@ -59,8 +59,10 @@ MATRIX: dict[Route, Expect] = {
     ("GET", "/reports/builds/{job_id:uuid}"): BUILD,
     ("GET", "/reports/builds/{job_id:uuid}/status"): BUILD,
     ("GET", "/reports/snapshots/{snapshot_id:int}/file"): scoped(200, REPORTERS),
+    # The dashboard: for the actor's scope, naming nothing outside it.
+    ("GET", "/dashboard"): same(roles(200, REPORTERS)),
 }
-LISTS = {("GET", "/reports")}
+LISTS = {("GET", "/reports"), ("GET", "/dashboard")}
 
 
 def test_every_cross_unit_case_is_denied_in_the_matrix() -> None:
