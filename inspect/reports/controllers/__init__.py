@@ -1,5 +1,6 @@
 """HTTP routes of this domain: the reports page, its builds and the files; the
-dashboard."""
+dashboard and
+the draw weighted by its suggestions."""
 
 from __future__ import annotations
 
@@ -7,5 +8,6 @@ from typing import Any
 
 from congvu.inspect.reports.controllers.dashboard import DashboardPage
 from congvu.inspect.reports.controllers.pages import ReportPages
+from congvu.inspect.reports.controllers.suggested_draw import SuggestedDrawPage
 
-ROUTES: list[Any] = [ReportPages, DashboardPage]
+ROUTES: list[Any] = [ReportPages, DashboardPage, SuggestedDrawPage]

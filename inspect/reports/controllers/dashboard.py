@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.errors import Invalid
 from congvu.inspect.i18n import current_locale
 from congvu.inspect.reports.controllers.pages import recent_quarters
-from congvu.inspect.reports.services.access import REPORT_ROLES, reportable_units
 from congvu.inspect.reports.services.dashboard import Dashboard, LineTrend
 from congvu.inspect.reports.services.dashboard_page import (
+    DASHBOARD_ROLES,
     DEFAULT_STALE_DAYS,
+    dashboard_units,
     load_dashboard,
     quarters_until,
 )
@@ -22,6 +23,7 @@ from litestar import Controller, Request, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
+DRAW_ROLES = (Role.TEAM_LEAD, Role.ADMIN)
 STANDING_LABELS = {
     Standing.WITHIN: "Trong mặt bằng chung",
     Standing.STRICTER: "Nghiêm hơn mặt bằng chung",
@@ -42,7 +44,7 @@ def league(lines: list[LineTrend], sort: str) -> list[LineTrend]:
 
 class DashboardPage(Controller):
     path = "/dashboard"
-    guards = [requires_role(*REPORT_ROLES)]  # noqa: RUF012
+    guards = [requires_role(*DASHBOARD_ROLES)]  # noqa: RUF012
 
     @get("/", name="dashboard")
     async def index(
@@ -66,7 +68,8 @@ class DashboardPage(Controller):
             "sort": sort,
             "days": days,
             "until": periods[-1].name,
-            "units": await reportable_units(request.user),
+            "units": await dashboard_units(request.user),
+            "can_draw": request.user.has_role(*DRAW_ROLES),
             "quarters": recent_quarters(8),
             "standing_labels": STANDING_LABELS,
             "chart": _chart_data(board),

@@ -9,16 +9,19 @@ from datetime import date
 from typing import Any
 
 from congvu.inspect import clock, cpu_pool
-from congvu.inspect.actor import Actor
-from congvu.inspect.errors import Invalid
+from congvu.inspect.actor import Actor, Role
+from congvu.inspect.errors import Forbidden, Invalid, NotFound
 from congvu.inspect.inspections.tables import Inspection
+from congvu.inspect.organisation.tables import Unit
 from congvu.inspect.periods import parse_report_period, report_scheme
-from congvu.inspect.reports.services.access import report_unit
+from congvu.inspect.reports.services.access import REPORT_ROLES, UNIT_COLUMNS
 from congvu.inspect.reports.services.dashboard import Dashboard, build_dashboard
 from congvu.inspect.reports.services.figures import DONE_STATUSES
 from congvu.rules.periods import Period, PeriodKind, period_of
 from piccolo.query.functions.aggregate import Max
 
+# Team leads see it too: they make the surprise draws the suggestions weight.
+DASHBOARD_ROLES = (*REPORT_ROLES, Role.TEAM_LEAD)
 DEFAULT_QUARTERS = 5
 DEFAULT_STALE_DAYS = 180
 
@@ -59,10 +62,38 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+async def dashboard_unit(actor: Actor, unit_code: str | None) -> dict[str, Any]:
+    """The unit the dashboard is about: ``unit_code`` or the actor's scope unit (the
+    root for an actor scoped to everything); outside the actor's scope: 404."""
+    if not actor.has_role(*DASHBOARD_ROLES):
+        raise Forbidden("Bảng điều khiển dành cho thủ trưởng, cán bộ báo cáo, trưởng đoàn.")
+    query = Unit.select(*UNIT_COLUMNS)
+    if unit_code:
+        row = await query.where(Unit.code == unit_code.strip()).first()
+    elif actor.scope_unit_id is not None:
+        row = await query.where(Unit.id == actor.scope_unit_id).first()
+    else:
+        row = await query.where(Unit.parent.is_null()).order_by(Unit.id).first()
+    if row is None or not actor.can_see_unit_path(row["path"]):
+        raise NotFound("Không tìm thấy đơn vị.")
+    return row
+
+
+async def dashboard_units(actor: Actor) -> list[dict[str, Any]]:
+    """The units to choose from: the actor's scope unit and its direct children."""
+    home = await dashboard_unit(actor, None)
+    children = (
+        await Unit.select(*UNIT_COLUMNS)
+        .where(Unit.parent == home["id"], Unit.valid_to.is_null())
+        .order_by(Unit.code)
+    )
+    return [home, *children]
+
+
 async def load_dashboard(
     actor: Actor, unit_code: str | None, periods: list[Period], stale_days: int
 ) -> tuple[dict[str, Any], Dashboard]:
-    unit = await report_unit(actor, unit_code)
+    unit = await dashboard_unit(actor, unit_code)
     checks = await last_checks(unit["path"])
     board = await cpu_pool.run(
         build_dashboard,
