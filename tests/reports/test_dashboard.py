@@ -118,3 +118,9 @@ async def test_bad_parameters_are_refused(quarter: Quarter, client: Any, query: 
     await login(client, "reporter")
     response = await client.get(f"/dashboard?{query}")
     assert response.status_code == 400
+
+
+async def test_a_unit_without_any_record_shows_empty_tables(quarter: Quarter, client: Any) -> None:
+    html = await page(client, "reporter", f"{Q1}&unit=P-SNV")
+    assert "Chưa có cuộc kiểm tra nào hoàn thành trong khoảng này." in html
+    assert rows(html, "league-table") == [["Sở Nội vụ", "0", "0", "–", "0", "–"]]
