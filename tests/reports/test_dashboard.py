@@ -19,7 +19,7 @@ import pytest
 from congvu.inspect import clock
 
 from tests import builders
-from tests.conftest import login
+from tests.conftest import csrf, login
 from tests.reports.conftest import DAY, Quarter
 
 pytestmark = pytest.mark.anyio
@@ -124,3 +124,13 @@ async def test_a_unit_without_any_record_shows_empty_tables(quarter: Quarter, cl
     html = await page(client, "reporter", f"{Q1}&unit=P-SNV")
     assert "Chưa có cuộc kiểm tra nào hoàn thành trong khoảng này." in html
     assert rows(html, "league-table") == [["Sở Nội vụ", "0", "0", "–", "0", "–"]]
+
+
+async def test_the_page_reads_in_english_reasons_included(quarter: Quarter, client: Any) -> None:
+    await login(client, "reporter")
+    await client.post("/locale", data={"code": "en"}, headers=csrf(client))
+    html = (await client.get(Q1)).text
+    assert "League table" in html and "Calibration between inspection teams" in html
+    assert "of dossiers late in the last 2 quarters" in html
+    assert "never inspected" in html
+    assert "hồ sơ trễ hạn" not in html

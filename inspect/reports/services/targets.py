@@ -20,17 +20,28 @@ class Suggestion:
     code: str
     name: str
     weight: int
-    reasons: list[str]  # Vietnamese, as shown and as recorded with a draw
+    reasons: list[str]  # Vietnamese, as recorded with a draw
+    shown: list[tuple[str, int]]  # the same as message ids and numbers, for the page
+
+
+# A reason in words: the message id (translated on screen) and its number.
+REASON_MESSAGES = {
+    Signal.LATE_DOSSIERS: "%(n)s%% hồ sơ trễ hạn trong 2 quý gần nhất",
+    Signal.VIOLATIONS: "%(n)s vi phạm đã xác nhận trong 12 tháng",
+    Signal.DAYS_SINCE_CHECK: "chưa kiểm tra %(n)s ngày",
+    Signal.NEVER_CHECKED: "chưa từng được kiểm tra",
+}
+
+
+def reason_number(reason: Reason) -> int:
+    if reason.signal is Signal.LATE_DOSSIERS:
+        return round(reason.value * 100)
+    return int(reason.value)
 
 
 def reason_text(reason: Reason) -> str:
-    if reason.signal is Signal.LATE_DOSSIERS:
-        return f"{round(reason.value * 100)}% hồ sơ trễ hạn trong 2 quý gần nhất"
-    if reason.signal is Signal.VIOLATIONS:
-        return f"{int(reason.value)} vi phạm đã xác nhận trong 12 tháng"
-    if reason.signal is Signal.DAYS_SINCE_CHECK:
-        return f"chưa kiểm tra {int(reason.value)} ngày"
-    return "chưa từng được kiểm tra"
+    """The reason in Vietnamese, as recorded with a draw."""
+    return REASON_MESSAGES[reason.signal] % {"n": reason_number(reason)}
 
 
 def last_check(path: str, paths: pd.Series, last_checks: dict[int, date]) -> date | None:
@@ -74,6 +85,7 @@ def suggest(
                 name=str(unit.name),
                 weight=score.weight,
                 reasons=[reason_text(r) for r in score.reasons],
+                shown=[(REASON_MESSAGES[r.signal], reason_number(r)) for r in score.reasons],
             )
         )
     return sorted(out, key=lambda s: (-s.weight, s.code))
