@@ -5,9 +5,12 @@ data), the tables under them carry the numbers, and the demo's five quarters sho
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from congvu.rules.calendar import default_calendar
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, DEMO_PASSWORD, DemoServer
@@ -68,4 +71,37 @@ def test_reporter_sees_the_dashboard_charts(demo_server: DemoServer, browser: An
     page.screenshot(path=str(ARTIFACTS / "dashboard-1024x768.png"), full_page=True)
     assert overflow <= 1024, overflow
     assert errors == []
+    context.close()
+    _team_lead_draws_with_the_suggestions(demo_server, browser)
+
+
+def _team_lead_draws_with_the_suggestions(demo_server: DemoServer, browser: Any) -> None:
+    """The team lead follows the dashboard's button to the weighted draw: the weights
+    and reasons are shown, the draw is made, and the draw list says where its weights
+    came from."""
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+    )
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto(f"{demo_server.url}/login?next=/dashboard")
+    page.fill("#username", "truongdoan")
+    page.fill("#password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("link", name="Bốc thăm có trọng số theo gợi ý").click()
+    expect(page.locator("#draw-weights tbody tr").first).to_be_visible()
+    expect(page.locator("#draw-weights")).to_contain_text("chưa kiểm tra")
+    day = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    while not default_calendar().is_working_day(day):
+        day += timedelta(days=1)
+    page.fill("#scheduled_date", day.strftime("%d/%m/%Y"))
+    members = page.locator("#suggested-draw input[name=member]")
+    members.nth(0).check()
+    members.nth(1).check()
+    first = members.nth(0).get_attribute("value")
+    page.select_option(f"select[name=role_{first}]", "truong_doan")
+    page.screenshot(path=str(ARTIFACTS / "dashboard-draw-1366x768.png"), full_page=True)
+    page.get_by_role("button", name="Bốc thăm có trọng số theo gợi ý").click()
+    page.wait_for_url(f"{demo_server.url}/plans/draw")
+    expect(page.get_by_text("Trọng số theo gợi ý").first).to_be_visible()
     context.close()
