@@ -117,7 +117,11 @@ async def seed_history(rng: random.Random) -> None:
                     day=day,
                     surprise=surprise,
                     minutes=f"{minutes_no:02d}/BB-ĐKTCV",
-                    team=(lead["id"], member["id"]),
+                    # Two teams take turns leading, so the dashboard's calibration
+                    # compares teams.
+                    team=(lead["id"], member["id"])
+                    if visit % 2 == 0
+                    else (member["id"], lead["id"]),
                 )
     await _older_dossiers(today)
 

@@ -9,7 +9,12 @@ from congvu.inspect.inspections.services.access import (
     readable_inspection,
 )
 from congvu.inspect.inspections.services.assigned import AssignedInspection, assigned
-from congvu.inspect.inspections.services.labels import KIND_LABELS, STATUS_LABELS, TOPIC_LABELS
+from congvu.inspect.inspections.services.labels import (
+    KIND_LABELS,
+    MEMBER_ROLE_LABELS,
+    STATUS_LABELS,
+    TOPIC_LABELS,
+)
 from congvu.inspect.inspections.services.minutes import (
     close_inspection,
 )
@@ -19,14 +24,17 @@ from congvu.inspect.inspections.services.plans import (
     PlannedVisit,
     TeamMember,
     create_plan,
+    plan_choices,
 )
 from congvu.inspect.inspections.services.surprise_draws import (
     DrawForm,
+    SuggestedWeights,
     draw_surprise,
 )
 
 __all__ = [
     "KIND_LABELS",
+    "MEMBER_ROLE_LABELS",
     "STATUS_LABELS",
     "TOPIC_LABELS",
     "AssignedInspection",
@@ -34,6 +42,7 @@ __all__ = [
     "InspectionRef",
     "PlanForm",
     "PlannedVisit",
+    "SuggestedWeights",
     "TeamMember",
     "assigned",
     "attendance_of",
@@ -41,6 +50,7 @@ __all__ = [
     "create_plan",
     "draw_surprise",
     "member_inspection",
+    "plan_choices",
     "readable_inspection",
     "signatures_of",
 ]

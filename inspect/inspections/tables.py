@@ -101,6 +101,9 @@ class SurpriseDraw(Table, tablename="surprise_draw"):
     seed = Varchar(length=40)
     weights = JSON(default="{}")
     result = JSON(default="[]")
+    # When the weights came from suggestions (the dashboard's ranking): each unit's
+    # reasons, in words; empty when the draw weighted by recent findings itself.
+    suggested = JSON(default="{}")
     units_drawn = Integer()
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()

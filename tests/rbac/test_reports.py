@@ -45,6 +45,7 @@ from tests.worlds import ReviewWorld
 pytestmark = pytest.mark.anyio
 
 REPORTERS = ("admin", "reporter", "unit_head")
+DRAWERS = ("admin", "team_lead")
 # A build: whoever started it, an administrator whose scope holds the starter's unit;
 # the page itself is for the reporting roles only.
 BUILD: Expect = {
@@ -59,8 +60,18 @@ MATRIX: dict[Route, Expect] = {
     ("GET", "/reports/builds/{job_id:uuid}"): BUILD,
     ("GET", "/reports/builds/{job_id:uuid}/status"): BUILD,
     ("GET", "/reports/snapshots/{snapshot_id:int}/file"): scoped(200, REPORTERS),
+    # The dashboard: for the actor's scope, naming nothing outside it; team leads see
+    # it too, and they and administrators draw with its suggestions (an empty form: 400).
+    ("GET", "/dashboard"): same(roles(200, (*REPORTERS, "team_lead"))),
+    ("GET", "/dashboard/draw"): same(roles(200, DRAWERS)),
+    ("POST", "/dashboard/draw"): same(roles(400, DRAWERS)),
 }
-LISTS = {("GET", "/reports")}
+LISTS = {
+    ("GET", "/reports"),
+    ("GET", "/dashboard"),
+    ("GET", "/dashboard/draw"),
+    ("POST", "/dashboard/draw"),
+}
 
 
 def test_every_cross_unit_case_is_denied_in_the_matrix() -> None:
@@ -169,6 +180,9 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
         queued = await JobRecord.count() != jobs
         if queued != (response.status_code == 303):
             return f"{response.status_code} but queued={queued}"
+        return int(response.status_code)
+    if path == "/dashboard/draw":
+        response = await client.post(address, data={}, headers=csrf(client), follow_redirects=False)
         return int(response.status_code)
     raise AssertionError(f"no call for {method} {path}")
 

@@ -68,6 +68,34 @@ async def risk_weights(actor: Actor, as_of: date, days: int = 365) -> dict[str, 
 
 
 @dataclass(frozen=True)
+class SuggestedWeights:
+    """Weights a caller suggests for a draw (the dashboard's ranking of targets), each
+    unit's reasons with them. They only weight the sealed random draw: a unit in scope
+    left out weighs 1, so every unit stays drawable."""
+
+    weights: dict[str, int]
+    reasons: dict[str, list[str]]
+
+
+def apply_suggestion(
+    in_scope: dict[str, int], suggested: SuggestedWeights
+) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """The draw's weights and reasons over the units in scope: a suggested weight must
+    be a whole number ≥ 1; a suggestion for a unit outside the scope is refused."""
+    outside = sorted(set(suggested.weights) - set(in_scope))
+    if outside:
+        raise Invalid("Gợi ý có đơn vị ngoài phạm vi bốc thăm.", field="weights")
+    weights: dict[str, int] = {}
+    for code in in_scope:
+        weight = suggested.weights.get(code, 1)
+        if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
+            raise Invalid("Trọng số gợi ý phải là số nguyên từ 1 trở lên.", field="weights")
+        weights[code] = weight
+    reasons = {code: list(suggested.reasons.get(code, [])) for code in weights}
+    return weights, reasons
+
+
+@dataclass(frozen=True)
 class DrawForm:
     count: int
     scheduled_date: date
@@ -77,9 +105,15 @@ class DrawForm:
     off_day_reason: str = ""
 
 
-async def draw_surprise(actor: Actor, form: DrawForm, seed: str | None = None) -> int:
-    """Bốc thăm: pick units by risk weight and create one sealed surprise inspection per
-    unit, approved by the actor. Seed, weights and result are stored with the draw."""
+async def draw_surprise(
+    actor: Actor,
+    form: DrawForm,
+    seed: str | None = None,
+    suggested: SuggestedWeights | None = None,
+) -> int:
+    """Bốc thăm: pick units by risk weight (or by ``suggested`` weights, with their
+    reasons) and create one sealed surprise inspection per unit, approved by the actor.
+    Seed, weights, reasons and result are stored with the draw."""
     if form.kind not in {k.value for k in SURPRISE_KINDS}:
         raise Invalid("Hình thức kiểm tra đột xuất không hợp lệ.", field="kind")
     if not 1 <= form.count <= 20:
@@ -92,6 +126,9 @@ async def draw_surprise(actor: Actor, form: DrawForm, seed: str | None = None) -
     weights = await risk_weights(actor, clock.today())
     if not weights:
         raise Invalid("Không có đơn vị nào trong phạm vi để bốc thăm.", field="count")
+    reasons: dict[str, list[str]] = {}
+    if suggested is not None:
+        weights, reasons = apply_suggestion(weights, suggested)
     seed = seed or secrets.token_hex(16)
     chosen = draw_units(seed, weights, form.count)
     units = {
@@ -103,6 +140,7 @@ async def draw_surprise(actor: Actor, form: DrawForm, seed: str | None = None) -
             seed=seed,
             weights=weights,
             result=chosen,
+            suggested=reasons,
             units_drawn=form.count,
             created_by=actor.id or None,
             created_at=clock.now(),
@@ -130,6 +168,7 @@ async def draw_surprise(actor: Actor, form: DrawForm, seed: str | None = None) -
                 "seed": seed,
                 "weights": weights,
                 "result": chosen,
+                **({"suggested": reasons} if reasons else {}),
                 **({"off_day_reason": reason} if reason else {}),
             },
         )
@@ -143,6 +182,7 @@ class DrawCheck:
     weights: dict[str, int]
     result: list[str]
     rerun: list[str]
+    suggested: dict[str, list[str]]  # reasons per unit when the weights were suggested
 
     @property
     def reproducible(self) -> bool:
@@ -164,6 +204,7 @@ async def recheck_draw(actor: Actor, draw_id: int) -> DrawCheck:
         weights=weights,
         result=list(row["result"]),
         rerun=draw_units(row["seed"], weights, row["units_drawn"]),
+        suggested={str(k): list(v) for k, v in (row["suggested"] or {}).items()},
     )
 
 
