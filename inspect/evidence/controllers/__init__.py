@@ -1,0 +1,7 @@
+"""HTTP routes of this domain: the register page, uploads, tags, criteria and the ZIP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROUTES: list[Any] = []

@@ -1,0 +1,28 @@
+"""Who may do what in the register: everyone who reports on PAR INDEX reads it and files
+documents (the reporting officer, the personnel office, the administrator, and a unit
+head for their own unit's documents); only the administrator and the reporting officer
+change a year's criteria list."""
+
+from __future__ import annotations
+
+from congvu.inspect.actor import Actor, Role
+from congvu.inspect.errors import Forbidden
+
+READ_ROLES = (Role.ADMIN, Role.REPORTER, Role.PERSONNEL, Role.UNIT_HEAD)
+FILE_ROLES = READ_ROLES
+CRITERIA_ROLES = (Role.ADMIN, Role.REPORTER)
+
+
+def require_reader(actor: Actor) -> None:
+    if not actor.has_role(*READ_ROLES):
+        raise Forbidden("Bạn không có quyền xem danh mục tài liệu kiểm chứng.")
+
+
+def require_filer(actor: Actor) -> None:
+    if not actor.has_role(*FILE_ROLES):
+        raise Forbidden("Bạn không có quyền cập nhật tài liệu kiểm chứng.")
+
+
+def require_criteria_admin(actor: Actor) -> None:
+    if not actor.has_role(*CRITERIA_ROLES):
+        raise Forbidden("Chỉ quản trị hệ thống và cán bộ báo cáo được sửa danh mục tiêu chí.")
