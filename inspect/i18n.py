@@ -155,6 +155,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/review", "Hàng chờ xem xét", ("unit_head", "admin")),
     ("/dossiers", "Hồ sơ thủ tục hành chính", ("unit_head", "reporter", "admin", "council")),
     ("/reports", "Báo cáo quý", ("unit_head", "reporter", "admin")),
+    ("/evidence", "Tài liệu kiểm chứng CCHC", ("reporter", "personnel", "unit_head", "admin")),
     ("/my-findings", "Phát hiện của tôi", ("official",)),
     ("/ratings", "Đánh giá, xếp loại", ("personnel", "admin")),
     ("/council", "Hội đồng thi đua – khen thưởng", ("personnel", "admin", "council")),

@@ -4,7 +4,12 @@ the year's ZIP."""
 
 from __future__ import annotations
 
-from congvu.inspect.evidence.services.access import CRITERIA_ROLES, FILE_ROLES, READ_ROLES
+from congvu.inspect.evidence.services.access import (
+    CRITERIA_ROLES,
+    FILE_ROLES,
+    READ_ROLES,
+    may_edit_criteria,
+)
 from congvu.inspect.evidence.services.criteria import (
     DEFAULT_NOTE,
     Criterion,
@@ -16,7 +21,13 @@ from congvu.inspect.evidence.services.criteria import (
     set_active,
     set_sources,
 )
-from congvu.inspect.evidence.services.export import INDEX_HEADER, INDEX_NAME, Bundle, export_year
+from congvu.inspect.evidence.services.export import (
+    INDEX_HEADER,
+    INDEX_NAME,
+    Bundle,
+    export_file,
+    export_year,
+)
 from congvu.inspect.evidence.services.labels import SOURCE_LABELS
 from congvu.inspect.evidence.services.listing import ItemRow, Register, register
 from congvu.inspect.evidence.services.register import (
@@ -47,7 +58,9 @@ __all__ = [
     "criteria",
     "criterion_ids",
     "ensure_year",
+    "export_file",
     "export_year",
+    "may_edit_criteria",
     "register",
     "register_produced",
     "rename_criterion",

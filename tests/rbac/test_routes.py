@@ -9,6 +9,7 @@ from tests.rbac import (
     test_discipline,
     test_dossiers,
     test_emulation,
+    test_evidence,
     test_inspections,
     test_privacy,
     test_reports,
@@ -25,6 +26,7 @@ MATRICES = [
     test_council.MATRIX,
     test_reports.MATRIX,
     test_privacy.MATRIX,
+    test_evidence.MATRIX,
 ]
 
 

@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from congvu.inspect.evidence.controllers.pages import EvidencePages
+
+ROUTES: list[Any] = [EvidencePages]

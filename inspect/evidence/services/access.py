@@ -1,7 +1,7 @@
 """Who may do what in the register: everyone who reports on PAR INDEX reads it and files
 documents (the reporting officer, the personnel office, the administrator, and a unit
-head for their own unit's documents); only the administrator and the reporting officer
-change a year's criteria list."""
+head for their own unit's documents); only an administrator or a reporting officer of
+the whole organisation changes a year's criteria list (it is the province's)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ from congvu.inspect.errors import Forbidden
 READ_ROLES = (Role.ADMIN, Role.REPORTER, Role.PERSONNEL, Role.UNIT_HEAD)
 FILE_ROLES = READ_ROLES
 CRITERIA_ROLES = (Role.ADMIN, Role.REPORTER)
+
+
+def whole_organisation(actor: Actor) -> bool:
+    """Scoped to the top unit (materialised path "/P/") or to no unit at all."""
+    return actor.scope_path.count("/") <= 2
+
+
+def may_edit_criteria(actor: Actor) -> bool:
+    return actor.has_role(*CRITERIA_ROLES) and whole_organisation(actor)
 
 
 def require_reader(actor: Actor) -> None:
@@ -24,5 +33,7 @@ def require_filer(actor: Actor) -> None:
 
 
 def require_criteria_admin(actor: Actor) -> None:
-    if not actor.has_role(*CRITERIA_ROLES):
-        raise Forbidden("Chỉ quản trị hệ thống và cán bộ báo cáo được sửa danh mục tiêu chí.")
+    if not may_edit_criteria(actor):
+        raise Forbidden(
+            "Chỉ quản trị hệ thống và cán bộ báo cáo cấp tỉnh được sửa danh mục tiêu chí."
+        )

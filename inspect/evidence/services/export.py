@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import io
 import zipfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import Any
 
 import xlsxwriter
 from congvu.inspect import cpu_pool
+from congvu.inspect.actor import SYSTEM, Actor
+from congvu.inspect.evidence.services.access import require_reader
 from congvu.inspect.evidence.services.criteria import code_order, criteria
 from congvu.inspect.evidence.services.files import read_stored, safe_name
 from congvu.inspect.evidence.services.labels import (
@@ -28,6 +31,7 @@ from congvu.inspect.evidence.services.labels import (
 )
 from congvu.inspect.evidence.services.produced import content_sha256, render
 from congvu.inspect.evidence.tables import EvidenceItem, EvidenceTag, SourceKind
+from congvu.inspect.settings import get_settings
 
 INDEX_NAME = "Muc-luc.xlsx"
 INDEX_HEADER = (
@@ -84,9 +88,15 @@ async def _document(item: dict[str, Any]) -> tuple[bytes | None, str]:
     return data, "" if content_sha256(data) == item["sha256"] else CHANGED
 
 
-async def collect(year: int) -> Bundle:
+async def collect(year: int, actor: Actor = SYSTEM) -> Bundle:
+    """The year's documents the actor may see (a unit head's: their subtree's)."""
+    require_reader(actor)
     bundle = Bundle(year)
-    items = await EvidenceItem.select().where(EvidenceItem.year == year)
+    items = await EvidenceItem.select(
+        *EvidenceItem.all_columns(), EvidenceItem.issuer_unit.path.as_alias("unit_path")
+    ).where(EvidenceItem.year == year)
+    if actor.scope_path:
+        items = [i for i in items if i["unit_path"] and actor.can_see_unit_path(i["unit_path"])]
     tags = await EvidenceTag.select(
         EvidenceTag.item, EvidenceTag.criterion.code.as_alias("code")
     ).where(EvidenceTag.item.is_in([i["id"] for i in items]) if items else EvidenceTag.id < 0)
@@ -201,9 +211,26 @@ def _write(out: Path, data: bytes) -> None:
     out.write_bytes(data)
 
 
-async def export_year(year: int, out: Path) -> Bundle:
+Progress = Callable[[int, int, str], Awaitable[None]]
+
+
+async def _silent(done: int, total: int, message: str) -> None:
+    return None
+
+
+async def export_year(
+    year: int, out: Path, progress: Progress = _silent, actor: Actor = SYSTEM
+) -> Bundle:
     """Write the year's ZIP to ``out``; the bundle says what went in."""
-    bundle = await collect(year)
+    await progress(0, 2, "Đang gom và kiểm tra tài liệu")
+    bundle = await collect(year, actor)
+    await progress(1, 2, "Đang đóng gói tệp ZIP")
     data = await cpu_pool.run(pack, bundle)
     await asyncio.to_thread(_write, out, data)
+    await progress(2, 2, "Đã đóng gói")
     return bundle
+
+
+def export_file(job_id: str) -> Path:
+    """Where the export job ``job_id`` writes its ZIP (under the media directory)."""
+    return get_settings().media_dir / "par-exports" / f"{job_id}.zip"
