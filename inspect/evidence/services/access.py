@@ -18,6 +18,14 @@ def whole_organisation(actor: Actor) -> bool:
     return actor.scope_path.count("/") <= 2
 
 
+def sees_item(actor: Actor, unit_path: str | None) -> bool:
+    """An item of a unit is seen within that unit's scope; one of no unit (filed by the
+    system) belongs to the whole organisation."""
+    if unit_path is None:
+        return whole_organisation(actor)
+    return actor.can_see_unit_path(unit_path)
+
+
 def may_edit_criteria(actor: Actor) -> bool:
     return actor.has_role(*CRITERIA_ROLES) and whole_organisation(actor)
 

@@ -19,7 +19,7 @@ from typing import Any
 import xlsxwriter
 from congvu.inspect import cpu_pool
 from congvu.inspect.actor import SYSTEM, Actor
-from congvu.inspect.evidence.services.access import require_reader
+from congvu.inspect.evidence.services.access import require_reader, sees_item
 from congvu.inspect.evidence.services.criteria import code_order, criteria
 from congvu.inspect.evidence.services.files import read_stored, safe_name
 from congvu.inspect.evidence.services.labels import (
@@ -95,8 +95,7 @@ async def collect(year: int, actor: Actor = SYSTEM) -> Bundle:
     items = await EvidenceItem.select(
         *EvidenceItem.all_columns(), EvidenceItem.issuer_unit.path.as_alias("unit_path")
     ).where(EvidenceItem.year == year)
-    if actor.scope_path:
-        items = [i for i in items if i["unit_path"] and actor.can_see_unit_path(i["unit_path"])]
+    items = [i for i in items if sees_item(actor, i["unit_path"])]
     tags = await EvidenceTag.select(
         EvidenceTag.item, EvidenceTag.criterion.code.as_alias("code")
     ).where(EvidenceTag.item.is_in([i["id"] for i in items]) if items else EvidenceTag.id < 0)

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from congvu.inspect.actor import Actor
-from congvu.inspect.evidence.services.access import require_reader
+from congvu.inspect.evidence.services.access import require_reader, sees_item
 from congvu.inspect.evidence.services.criteria import Criterion, code_order, criteria
 from congvu.inspect.evidence.services.labels import SOURCE_LABELS
 from congvu.inspect.evidence.tables import EvidenceItem, EvidenceTag
-from congvu.inspect.organisation.tables import Unit
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,7 @@ async def register(
     rows = await EvidenceItem.select(
         *EvidenceItem.all_columns(), EvidenceItem.issuer_unit.path.as_alias("unit_path")
     ).where(EvidenceItem.year == year)
-    if actor.scope_path:
-        rows = [r for r in rows if r["unit_path"] and actor.can_see_unit_path(r["unit_path"])]
+    rows = [r for r in rows if sees_item(actor, r["unit_path"])]
     ids = [r["id"] for r in rows]
     tags = (
         await EvidenceTag.select(
@@ -91,11 +89,3 @@ async def register(
         )
     return result
 
-
-async def unit_scope_ok(actor: Actor, unit_id: int | None) -> bool:
-    if not actor.scope_path:
-        return True
-    if unit_id is None:
-        return False
-    unit = await Unit.select(Unit.path).where(Unit.id == unit_id).first()
-    return unit is not None and actor.can_see_unit_path(unit["path"])

@@ -15,7 +15,7 @@ from congvu.inspect import db
 from congvu.inspect.actor import SYSTEM, Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.errors import Conflict, Invalid, NotFound
-from congvu.inspect.evidence.services.access import require_filer
+from congvu.inspect.evidence.services.access import require_filer, sees_item
 from congvu.inspect.evidence.services.criteria import criteria, ensure_year
 from congvu.inspect.evidence.services.files import checked_kind, store, stored_path
 from congvu.inspect.evidence.services.produced import (
@@ -25,7 +25,6 @@ from congvu.inspect.evidence.services.produced import (
     render,
 )
 from congvu.inspect.evidence.tables import EvidenceCriterion, EvidenceItem, EvidenceTag, SourceKind
-from congvu.inspect.organisation.tables import Unit
 from congvu.inspect.text_input import typed_day
 
 
@@ -211,15 +210,15 @@ async def upload(actor: Actor, form: UploadForm) -> int:
 
 async def _item_for(actor: Actor, item_id: int) -> dict[str, Any]:
     """The item, if the actor may file it: a unit head only their unit's subtree's."""
-    row = await EvidenceItem.select().where(EvidenceItem.id == item_id).first()
-    if row is None:
+    row = (
+        await EvidenceItem.select(
+            *EvidenceItem.all_columns(), EvidenceItem.issuer_unit.path.as_alias("unit_path")
+        )
+        .where(EvidenceItem.id == item_id)
+        .first()
+    )
+    if row is None or not sees_item(actor, row["unit_path"]):
         raise NotFound("Không có tài liệu này.")
-    if actor.scope_path:
-        unit = None
-        if row["issuer_unit"] is not None:
-            unit = await Unit.select(Unit.path).where(Unit.id == row["issuer_unit"]).first()
-        if unit is None or not actor.can_see_unit_path(unit["path"]):
-            raise NotFound("Không có tài liệu này.")
     return row
 
 
