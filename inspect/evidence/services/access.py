@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from congvu.inspect.actor import Actor, Role
 from congvu.inspect.errors import Forbidden
+from congvu.inspect.evidence.tables import SourceKind
 
 READ_ROLES = (Role.ADMIN, Role.REPORTER, Role.PERSONNEL, Role.UNIT_HEAD)
 FILE_ROLES = READ_ROLES
@@ -18,9 +19,12 @@ def whole_organisation(actor: Actor) -> bool:
     return actor.scope_path.count("/") <= 2
 
 
-def sees_item(actor: Actor, unit_path: str | None) -> bool:
+def sees_item(actor: Actor, unit_path: str | None, source_kind: str = "") -> bool:
     """An item of a unit is seen within that unit's scope; one of no unit (filed by the
-    system) belongs to the whole organisation."""
+    system) belongs to the whole organisation. A discipline decision names the official:
+    a unit head does not see it here, as on the discipline pages."""
+    if source_kind == SourceKind.DISCIPLINE_DOCUMENT and actor.has_role(Role.UNIT_HEAD):
+        return False
     if unit_path is None:
         return whole_organisation(actor)
     return actor.can_see_unit_path(unit_path)

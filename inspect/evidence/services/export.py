@@ -95,7 +95,7 @@ async def collect(year: int, actor: Actor = SYSTEM) -> Bundle:
     items = await EvidenceItem.select(
         *EvidenceItem.all_columns(), EvidenceItem.issuer_unit.path.as_alias("unit_path")
     ).where(EvidenceItem.year == year)
-    items = [i for i in items if sees_item(actor, i["unit_path"])]
+    items = [i for i in items if sees_item(actor, i["unit_path"], i["source_kind"])]
     tags = await EvidenceTag.select(
         EvidenceTag.item, EvidenceTag.criterion.code.as_alias("code")
     ).where(EvidenceTag.item.is_in([i["id"] for i in items]) if items else EvidenceTag.id < 0)

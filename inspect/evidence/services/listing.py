@@ -48,7 +48,7 @@ async def register(
     rows = await EvidenceItem.select(
         *EvidenceItem.all_columns(), EvidenceItem.issuer_unit.path.as_alias("unit_path")
     ).where(EvidenceItem.year == year)
-    rows = [r for r in rows if sees_item(actor, r["unit_path"])]
+    rows = [r for r in rows if sees_item(actor, r["unit_path"], r["source_kind"])]
     ids = [r["id"] for r in rows]
     tags = (
         await EvidenceTag.select(
@@ -88,4 +88,3 @@ async def register(
             )
         )
     return result
-

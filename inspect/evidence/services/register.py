@@ -217,7 +217,7 @@ async def _item_for(actor: Actor, item_id: int) -> dict[str, Any]:
         .where(EvidenceItem.id == item_id)
         .first()
     )
-    if row is None or not sees_item(actor, row["unit_path"]):
+    if row is None or not sees_item(actor, row["unit_path"], row["source_kind"]):
         raise NotFound("Không có tài liệu này.")
     return row
 
