@@ -68,3 +68,27 @@ async def test_criteria_are_edited_at_province_level_with_their_sources(
     minutes = [i for i in register.items if i.source_kind == "minutes"]
     assert [i.codes for i in minutes] == [("1.3",), ("1.3",)]
     assert "4.3" in {c.code for c in register.empty_criteria}
+
+
+async def test_the_sources_of_a_criterion_are_chosen_on_the_page(client, ew: EvidenceWorld) -> None:
+    from tests.conftest import csrf, login
+
+    await evidence.ensure_year(2026)
+    by_code = {c.code: c for c in await evidence.criteria(2026)}
+    await login(client, "reporter")
+    response = await client.post(
+        "/evidence/criteria",
+        data={
+            "year": "2026",
+            "action": "sources",
+            "criterion": str(by_code["1.3"].id),
+            "sources": ["plan", "minutes"],
+        },
+        headers=csrf(client),
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    by_code = {c.code: c for c in await evidence.criteria(2026)}
+    assert by_code["1.3"].sources == ("plan", "minutes")
+    page = await client.get("/evidence?year=2026")
+    assert "Kế hoạch kiểm tra, Biên bản kiểm tra" in page.text

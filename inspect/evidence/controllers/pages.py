@@ -75,6 +75,9 @@ class EvidencePages(Controller):
             "code": code or "",
             "source": source or "",
             "sources": [(k.value, SOURCE_LABELS[k]) for k in SourceKind],
+            "produced_sources": [
+                (k.value, SOURCE_LABELS[k]) for k in SourceKind if k != SourceKind.UPLOADED
+            ],
             "source_labels": SOURCE_LABELS,
             "default_note": DEFAULT_NOTE,
             "seeded": seeded,
@@ -127,7 +130,8 @@ class EvidencePages(Controller):
 
     @post("/criteria", status_code=303, name="evidence_criteria")
     async def criteria(self, request: Request[Actor, Any, Any]) -> Redirect:
-        """One form, one action: add, rename, deactivate, reactivate, copy last year's."""
+        """One form, one action: add, rename, deactivate, reactivate, choose the sources
+        auto-tagged to it, copy last year's."""
         form = await request.form()
         year = _year(form.get("year"))
         action = str(form.get("action") or "")
@@ -141,6 +145,9 @@ class EvidencePages(Controller):
             await criteria_admin.rename_criterion(actor, criterion, str(form.get("name") or ""))
         elif action in ("deactivate", "activate"):
             await criteria_admin.set_active(actor, criterion, action == "activate")
+        elif action == "sources":
+            chosen = [str(v) for v in form.getall("sources")]
+            await criteria_admin.set_sources(actor, criterion, chosen)
         elif action == "copy":
             added = await criteria_admin.copy_previous_year(actor, year)
             return _back(year, notice=f"Đã chép {added} tiêu chí của năm {year - 1}.")
