@@ -30,6 +30,7 @@ from congvu.inspect.discipline.controllers import ROUTES as DISCIPLINE_ROUTES
 from congvu.inspect.dossiers.controllers import routes as dossier_routes
 from congvu.inspect.embedded_redis import EmbeddedRedis
 from congvu.inspect.emulation.controllers import ROUTES as EMULATION_ROUTES
+from congvu.inspect.evidence.controllers import ROUTES as EVIDENCE_ROUTES
 from congvu.inspect.inspections.controllers import ROUTES as INSPECTION_ROUTES
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.controllers import ROUTES as ORGANISATION_ROUTES
@@ -250,6 +251,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *REPORT_ROUTES,
             *SEARCH_ROUTES,
             *PRIVACY_ROUTES,
+            *EVIDENCE_ROUTES,
             create_static_files_router(path="/static", directories=[TEMPLATES_DIR / "static"]),
         ],
         lifespan=[lifespan],

@@ -156,6 +156,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/dossiers", "Hồ sơ thủ tục hành chính", ("unit_head", "reporter", "admin", "council")),
     ("/reports", "Báo cáo quý", ("unit_head", "reporter", "admin")),
     ("/dashboard", "Bảng điều khiển", ("unit_head", "reporter", "team_lead", "admin")),
+    ("/evidence", "Tài liệu kiểm chứng CCHC", ("reporter", "personnel", "unit_head", "admin")),
     ("/my-findings", "Phát hiện của tôi", ("official",)),
     ("/ratings", "Đánh giá, xếp loại", ("personnel", "admin")),
     ("/council", "Hội đồng thi đua – khen thưởng", ("personnel", "admin", "council")),

@@ -17,5 +17,6 @@ APP_REGISTRY = AppRegistry(
         "congvu.inspect.discipline.piccolo_app",
         "congvu.inspect.emulation.piccolo_app",
         "congvu.inspect.reports.piccolo_app",
+        "congvu.inspect.evidence.piccolo_app",
     ]
 )

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from congvu.inspect import clock
 from congvu.inspect.actor import SYSTEM
 from congvu.inspect.audit import api as audit
 from congvu.inspect.background import api as background
@@ -15,6 +16,7 @@ from congvu.inspect.discipline import api as discipline
 from congvu.inspect.dossiers import api as dossiers
 from congvu.inspect.emulation import api as emulation
 from congvu.inspect.errors import NotFound
+from congvu.inspect.evidence import api as evidence
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.privacy import api as privacy
 from congvu.inspect.reports import api as reports
@@ -140,6 +142,31 @@ async def build_report_task(
         return built.as_dict()
 
     return await background.run_tracked(job_id, work, ctx.get("redis"))
+
+
+async def export_evidence_task(ctx: dict[str, Any], job_id: str, year: int, user_id: int) -> Any:
+    """Tải bộ tài liệu kiểm chứng: the year's ZIP, for the page that started it."""
+
+    async def work(progress: background.Progress) -> dict[str, Any]:
+        actor = await organisation.actor_for(user_id)
+        if actor is None:
+            raise NotFound("Tài khoản yêu cầu tải bộ tài liệu không còn hoạt động.")
+        bundle = await evidence.export_year(year, evidence.export_file(job_id), progress, actor)
+        return {
+            "download": f"/evidence/exports/{job_id}/file",
+            "year": year,
+            "files": len(bundle.files),
+            "rows": len(bundle.rows),
+            "changed": bundle.changed,
+        }
+
+    return await background.run_tracked(job_id, work, ctx.get("redis"))
+
+
+async def register_evidence(ctx: dict[str, Any]) -> dict[str, int]:
+    """Daily: the documents produced this year, registered in the PAR INDEX register."""
+    done = await evidence.register_produced(clock.today().year)
+    return {"added": done.added, "changed": done.changed, "unchanged": done.unchanged}
 
 
 async def lock_period_task(ctx: dict[str, Any], job_id: str, period: str, user_id: int) -> Any:

@@ -96,6 +96,7 @@ class WorkerSettings:
         job(tasks.dossier_import_task, JobKind.DOSSIER_IMPORT.value),
         job(tasks.build_report_task, JobKind.BUILD_REPORT.value),
         job(tasks.lock_period_task, JobKind.LOCK_PERIOD.value),
+        job(tasks.export_evidence_task, JobKind.EXPORT_EVIDENCE.value),
     ]
     cron_jobs: ClassVar[list[Any]] = [
         scheduled(tasks.sweep_lost_jobs, "sweep_lost_jobs", second=30),
@@ -103,6 +104,8 @@ class WorkerSettings:
         scheduled(tasks.rescan_overdue, "rescan_overdue", hour=17, minute=30),
         # 18:15 UTC = 01:15 in Vietnam, after the rescan: files past their retention.
         scheduled(tasks.purge_media, "purge_media", hour=18, minute=15),
+        # 18:45 UTC = 01:45 in Vietnam: the day's documents into the PAR INDEX register.
+        scheduled(tasks.register_evidence, "register_evidence", hour=18, minute=45),
         # Hourly during the working day (01:05-10:05 UTC = 08:05-17:05 in Vietnam).
         scheduled(
             tasks.remind_deadlines,

@@ -1,6 +1,6 @@
 """The ``congvu`` command line: serve, worker, migrate, db-roles, demo, create-user, and
 the groups of ``accounts``, ``audit``, ``backup``, ``calendar``, ``discipline``,
-``documents``, ``dossiers``, ``emulation``, ``rating`` and ``report``.
+``documents``, ``dossiers``, ``emulation``, ``evidence``, ``rating`` and ``report``.
 
 Commands import what they need when they run: ``congvu calendar`` and ``--help`` answer
 without loading the web app, the database drivers or pandas."""
@@ -24,6 +24,7 @@ from congvu.inspect.cli.discipline import discipline_group
 from congvu.inspect.cli.documents import documents_group
 from congvu.inspect.cli.dossiers import COMMANDS as dossier_commands
 from congvu.inspect.cli.emulation import emulation_group
+from congvu.inspect.cli.evidence import evidence_group
 from congvu.inspect.cli.privacy import purge_media
 from congvu.inspect.cli.rating import rating_group
 from congvu.inspect.cli.report import report
@@ -223,6 +224,7 @@ cli.add_command(discipline_group)
 cli.add_command(documents_group)
 cli.add_command(rating_group)
 cli.add_command(emulation_group)
+cli.add_command(evidence_group)
 cli.add_command(accounts_group)
 cli.add_command(roster_group)
 for command in dossier_commands:

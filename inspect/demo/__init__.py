@@ -13,6 +13,7 @@ from congvu.inspect.db import atomic
 from congvu.inspect.demo.discipline import seed_discipline_demo
 from congvu.inspect.demo.dossiers import seed_demo_dossiers
 from congvu.inspect.demo.emulation import seed_emulation_demo
+from congvu.inspect.demo.evidence import seed_evidence_demo
 from congvu.inspect.demo.history import seed_history
 from congvu.inspect.demo.inspections import seed_inspections_demo
 from congvu.inspect.demo.personal_data import seed_personal_data_demo
@@ -300,6 +301,7 @@ async def _seed(rng: random.Random) -> None:
     await seed_emulation_demo(rng)
     await seed_history(rng)
     await seed_personal_data_demo()
+    await seed_evidence_demo()
 
 
 DEMO_ACCOUNTS = [

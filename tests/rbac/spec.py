@@ -4,7 +4,8 @@ the app's route list, and one runner that calls every route × role × target.
 Every route of the app is specified once, in the matrix of the part it belongs to
 (``test_review``: review, organisation and the home page; ``test_inspections``;
 ``test_dossiers``: dossiers and jobs; ``test_reports``: the quarterly report;
-``test_privacy``: the personal-data download).
+``test_privacy``: the personal-data download; ``test_evidence``: the PAR INDEX
+evidence register).
 ``test_routes`` checks that together they cover the app's route list, and
 ``test_anonymous`` that no route outside ``PUBLIC`` answers a request without a session.
 

@@ -10,6 +10,7 @@ from tests.rbac import (
     test_discipline,
     test_dossiers,
     test_emulation,
+    test_evidence,
     test_inspections,
     test_privacy,
     test_reports,
@@ -27,6 +28,7 @@ MATRICES = [
     test_reports.MATRIX,
     test_privacy.MATRIX,
     test_accounts.MATRIX,
+    test_evidence.MATRIX,
 ]
 
 

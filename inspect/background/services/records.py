@@ -60,6 +60,7 @@ class JobKind(StrEnum):
     DOSSIER_IMPORT = "dossier_import"
     BUILD_REPORT = "build_report"
     LOCK_PERIOD = "lock_period"
+    EXPORT_EVIDENCE = "export_evidence"
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,13 @@ async def start_report_build(
     shows the steps, then the link to the file)."""
     arguments = {"period": period, "unit_code": unit_code, "user_id": actor.id}
     return await _enqueue(queue, JobKind.BUILD_REPORT, arguments, actor)
+
+
+async def start_evidence_export(queue: ArqRedis, actor: Actor, *, year: int) -> uuid.UUID:
+    """Tải bộ tài liệu kiểm chứng: pack a year's PAR INDEX evidence as a ZIP in the
+    background (produced documents are rendered anew); the job page links the file."""
+    arguments = {"year": year, "user_id": actor.id}
+    return await _enqueue(queue, JobKind.EXPORT_EVIDENCE, arguments, actor)
 
 
 async def start_period_lock(queue: ArqRedis, actor: Actor, *, period: str) -> uuid.UUID:

@@ -1,0 +1,90 @@
+"""The register as the page shows it: a year's documents, filtered by criterion and by
+source, and how many documents each criterion has (those with none stand out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from congvu.inspect.actor import Actor
+from congvu.inspect.evidence.services.access import require_reader, sees_item
+from congvu.inspect.evidence.services.criteria import Criterion, code_order, criteria
+from congvu.inspect.evidence.services.labels import SOURCE_LABELS
+from congvu.inspect.evidence.tables import EvidenceItem, EvidenceTag
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: int
+    number: str
+    issued_on: date | None
+    summary: str
+    source_kind: str
+    source: str
+    codes: tuple[str, ...]
+    criterion_ids: tuple[int, ...]
+    has_file: bool
+    version: int
+
+
+@dataclass
+class Register:
+    year: int
+    criteria: list[Criterion]
+    counts: dict[str, int]
+    items: list[ItemRow] = field(default_factory=list)
+
+    @property
+    def empty_criteria(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.active and self.counts.get(c.code, 0) == 0]
+
+
+async def register(
+    actor: Actor, year: int, *, code: str | None = None, source: str | None = None
+) -> Register:
+    """The year's items the actor may see (a unit head: their subtree's), newest first."""
+    require_reader(actor)
+    year_criteria = await criteria(year)
+    rows = await EvidenceItem.select(
+        *EvidenceItem.all_columns(), EvidenceItem.issuer_unit.path.as_alias("unit_path")
+    ).where(EvidenceItem.year == year)
+    rows = [r for r in rows if sees_item(actor, r["unit_path"], r["source_kind"])]
+    ids = [r["id"] for r in rows]
+    tags = (
+        await EvidenceTag.select(
+            EvidenceTag.item,
+            EvidenceTag.criterion,
+            EvidenceTag.criterion.code.as_alias("code"),
+        ).where(EvidenceTag.item.is_in(ids))
+        if ids
+        else []
+    )
+    by_item: dict[int, list[tuple[str, int]]] = {}
+    for t in tags:
+        by_item.setdefault(t["item"], []).append((t["code"], t["criterion"]))
+    counts: dict[str, int] = {}
+    for pairs in by_item.values():
+        for c, _ in pairs:
+            counts[c] = counts.get(c, 0) + 1
+    result = Register(year, year_criteria, counts)
+    for r in sorted(rows, key=lambda r: (r["issued_on"] or date.min, r["id"]), reverse=True):
+        pairs = sorted(by_item.get(r["id"], []), key=lambda p: code_order(p[0]))
+        if code and code not in {c for c, _ in pairs}:
+            continue
+        if source and r["source_kind"] != source:
+            continue
+        result.items.append(
+            ItemRow(
+                r["id"],
+                r["number"],
+                r["issued_on"],
+                r["summary"],
+                r["source_kind"],
+                SOURCE_LABELS.get(r["source_kind"], r["source_kind"]),
+                tuple(c for c, _ in pairs),
+                tuple(i for _, i in pairs),
+                bool(r["file_path"] or r["extension"]),
+                r["version"],
+            )
+        )
+    return result

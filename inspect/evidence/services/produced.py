@@ -1,0 +1,192 @@
+"""The documents the system itself produces in a year, read through the lower domains'
+tables and rendered through their api: each with its source (so registering again finds
+it), số ký hiệu, date, trích yếu and issuing unit.
+
+Kế hoạch kiểm tra and biên bản kiểm tra are registered from their records: their file is
+not rendered here (the minutes is a page to print and sign), so the register holds their
+number and date and a user attaches the signed scan. Discipline decisions and the rating
+and emulation documents of a locked period are rendered, and their hash kept."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+
+from congvu.inspect.actor import SYSTEM
+from congvu.inspect.discipline import api as discipline
+from congvu.inspect.discipline.tables import DisciplineCase
+from congvu.inspect.emulation import api as emulation
+from congvu.inspect.emulation.tables import RatingPeriod
+from congvu.inspect.errors import DomainError
+from congvu.inspect.evidence.tables import SourceKind
+from congvu.inspect.inspections.tables import Inspection, InspectionPlan
+from congvu.inspect.organisation.tables import Unit
+from congvu.inspect.settings import get_settings
+
+# The unit documents of a locked rating period registered as evidence, and their kind.
+PERIOD_DOCUMENTS: dict[str, SourceKind] = {
+    "thong-bao-xep-loai": SourceKind.RATING_DOCUMENT,
+    "to-trinh-khen-thuong": SourceKind.EMULATION_DOCUMENT,
+}
+DECISION = "quyet-dinh"
+
+
+@dataclass(frozen=True)
+class ProducedDocument:
+    kind: SourceKind
+    source_ref: str
+    number: str
+    issued_on: date | None
+    summary: str
+    issuer_unit_id: int | None
+    extension: str  # "" when the system keeps no file of it
+
+
+def content_sha256(data: bytes) -> str:
+    """The hash of what a document says. A .docx or .xlsx is a ZIP whose entries carry
+    the time they were written, so the same document rendered twice differs in bytes:
+    its entries' names and contents are hashed instead, in name order."""
+    if data.startswith(b"PK\x03\x04"):
+        digest = hashlib.sha256()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in sorted(archive.namelist()):
+                digest.update(name.encode() + b"\x00")
+                digest.update(hashlib.sha256(archive.read(name)).digest())
+        return digest.hexdigest()
+    return hashlib.sha256(data).hexdigest()
+
+
+def _in_year(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+async def _plans(year: int) -> list[ProducedDocument]:
+    rows = await InspectionPlan.select().where(InspectionPlan.year == year)
+    zone = get_settings().zone
+    return [
+        ProducedDocument(
+            SourceKind.PLAN,
+            f"plan:{r['id']}",
+            r["document_no"] or "",
+            r["created_at"].astimezone(zone).date(),
+            r["title"],
+            None,
+            "",
+        )
+        for r in rows
+    ]
+
+
+async def _minutes(year: int) -> list[ProducedDocument]:
+    rows = await Inspection.select(
+        Inspection.id,
+        Inspection.minutes_number,
+        Inspection.submitted_at,
+        Inspection.unit,
+        Inspection.unit.name.as_alias("unit_name"),
+    ).where(Inspection.submitted_at.is_not_null())
+    zone = get_settings().zone
+    found = []
+    for r in rows:
+        day = r["submitted_at"].astimezone(zone).date()
+        if day.year != year:
+            continue
+        found.append(
+            ProducedDocument(
+                SourceKind.MINUTES,
+                f"minutes:{r['id']}",
+                r["minutes_number"] or "",
+                day,
+                f"Biên bản kiểm tra công vụ tại {r['unit_name']}",
+                r["unit"],
+                "",
+            )
+        )
+    return found
+
+
+async def _decisions(year: int) -> list[ProducedDocument]:
+    first, last = _in_year(year)
+    rows = await DisciplineCase.select(
+        DisciplineCase.id,
+        DisciplineCase.decision_number,
+        DisciplineCase.decided_on,
+        DisciplineCase.unit,
+        DisciplineCase.official.full_name.as_alias("official_name"),
+    ).where(
+        DisciplineCase.decided_on.is_not_null()
+        & (DisciplineCase.decided_on >= first)
+        & (DisciplineCase.decided_on <= last)
+    )
+    return [
+        ProducedDocument(
+            SourceKind.DISCIPLINE_DOCUMENT,
+            f"case:{r['id']}:{DECISION}",
+            r["decision_number"] or "",
+            r["decided_on"],
+            f"Quyết định kỷ luật đối với {r['official_name']}",
+            r["unit"],
+            "docx",
+        )
+        for r in rows
+    ]
+
+
+async def _period_documents(year: int) -> list[ProducedDocument]:
+    """The notice of ratings and the proposal for awards of each locked period, for each
+    top unit (the documents are the whole organisation's)."""
+    periods = await RatingPeriod.select().where(
+        (RatingPeriod.year == year) & (RatingPeriod.state == "locked")
+    )
+    tops = await Unit.select(Unit.id, Unit.code).where(Unit.parent.is_null())
+    found = []
+    for p in periods:
+        for unit in tops:
+            for kind, source_kind in PERIOD_DOCUMENTS.items():
+                found.append(
+                    ProducedDocument(
+                        source_kind,
+                        f"period:{p['name']}:{unit['code']}:{kind}",
+                        "",
+                        p["ends_on"],
+                        f"{emulation.DOCUMENT_KINDS[kind]} – kỳ {p['name']}",
+                        unit["id"],
+                        "docx",
+                    )
+                )
+    return found
+
+
+COLLECTORS: tuple[Callable[[int], Awaitable[list[ProducedDocument]]], ...] = (
+    _plans,
+    _minutes,
+    _decisions,
+    _period_documents,
+)
+
+
+async def produced_documents(year: int) -> list[ProducedDocument]:
+    found: list[ProducedDocument] = []
+    for collect in COLLECTORS:
+        found.extend(await collect(year))
+    return found
+
+
+async def render(source_ref: str) -> bytes | None:
+    """The document's bytes as its domain renders it now; None when the system keeps no
+    file of it or it can no longer be rendered (a case or period gone)."""
+    parts = source_ref.split(":")
+    try:
+        if parts[0] == "case" and len(parts) == 3:
+            _, data = await discipline.document(SYSTEM, int(parts[1]), parts[2], "docx")
+            return data
+        if parts[0] == "period" and len(parts) == 4:
+            _, data = await emulation.document(SYSTEM, parts[1], parts[2], parts[3], "docx")
+            return data
+    except DomainError:
+        return None
+    return None
