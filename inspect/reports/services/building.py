@@ -30,7 +30,11 @@ from congvu.inspect.periods import parse_report_period
 from congvu.inspect.reports.services.access import report_unit
 from congvu.inspect.reports.services.figures import ANNUAL_COVERAGE_TARGET, compute_figures
 from congvu.inspect.reports.services.layout import Book, ReportContext
-from congvu.inspect.reports.services.personnel import PersonnelFigures, read_personnel
+from congvu.inspect.reports.services.personnel import (
+    PersonnelFigures,
+    quota_percent,
+    read_personnel,
+)
 from congvu.inspect.reports.services.reading import Window, read_report_data_here
 from congvu.inspect.reports.services.sheets import SHEETS, titles
 from congvu.inspect.reports.tables import ReportSnapshot
@@ -278,6 +282,7 @@ def write_workbook_file(
     the personnel figures read on the loop. xlsxwriter writes in Python, holding the GIL
     for the whole workbook."""
     cpu_pool.off_loop()
+    personnel = replace(personnel, quota_percent=quota_percent(ctx.period.year))
     figures = replace(pickle.loads(figures_file.read_bytes()), personnel=personnel)
     return write_workbook(path, ctx, figures)
 

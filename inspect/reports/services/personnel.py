@@ -123,7 +123,7 @@ class PersonnelFigures:
     ratings: tuple[RatingRow, ...] = ()
     unit_levels: tuple[tuple[str, int, int], ...] = ()  # unit path, HTXS, HTT
     quotas: tuple[QuotaRow, ...] = ()
-    quota_percent: float = 20.0
+    quota_percent: float = 20.0  # set in the CPU pool (``quota_percent``)
     year: int = 0
     year_state: str = "Chưa mở kỳ đánh giá năm"
     titles: tuple[TitleRow, ...] = ()
@@ -329,8 +329,10 @@ async def _cases(actor: Actor, period: Period, unit_path: str, as_of: date) -> t
     return tuple(rows)
 
 
-def _quota_percent(year: int) -> float:
-    """The HTXS cap, in % of HTT, of the công chức rating pack in force for ``year``."""
+def quota_percent(year: int) -> float:
+    """The HTXS cap, in % of HTT, of the công chức rating pack in force for ``year``. Called
+    in the CPU pool: the first use of the rule packs in a process parses them all, a second
+    and more, which would stall the event loop."""
     try:
         return float(rating_pack(Category.CONG_CHUC, year).parameters["htxs_percent_of_htt"])
     except PackNotFound:
@@ -364,7 +366,6 @@ async def read_personnel(
         ratings=ratings,
         unit_levels=levels,
         quotas=_quotas(quarter, names) if quarter else (),
-        quota_percent=_quota_percent(year),
         year=year,
         year_state=year_state,
         titles=_with_votes(titles, votes, results),
