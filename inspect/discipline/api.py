@@ -31,7 +31,7 @@ from congvu.inspect.discipline.services.pauses import (
     exclude_period,
     record_party_decision,
 )
-from congvu.inspect.discipline.services.period_report import period_report
+from congvu.inspect.discipline.services.period_report import cases_opened, form_of, period_report
 from congvu.inspect.discipline.services.personal_data import cases_about
 from congvu.inspect.discipline.services.procedure import (
     DecisionInput,
@@ -99,6 +99,7 @@ __all__ = [
     "case_timeline",
     "cases",
     "cases_about",
+    "cases_opened",
     "close",
     "conviction_basis",
     "council_sizes",
@@ -107,6 +108,7 @@ __all__ = [
     "defer",
     "document",
     "exclude_period",
+    "form_of",
     "hold_review_meeting",
     "join_findings",
     "may_manage",

@@ -31,6 +31,9 @@ SHEETS = [
     "Phát hiện",
     "Xử lý",
     "Hồ sơ TTHC",
+    "Xếp loại quý",
+    "Thi đua",
+    "Kỷ luật",
     "Phương pháp",
     "DL Kiểm tra",
     "DL Phát hiện",
@@ -95,7 +98,7 @@ async def test_sheets_headers_and_totals_match_the_database(quarter: Quarter) ->
     assert not built.reused and built.version == 1
     book = openpyxl.load_workbook(built.path)
     assert book.sheetnames == SHEETS
-    for name in SHEETS[:8]:
+    for name in SHEETS[:11]:
         sheet = book[name]
         assert sheet["A1"].value == "TỈNH THỬ NGHIỆM"
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in [c.value for c in sheet[1]]

@@ -15,7 +15,7 @@ import importlib.metadata
 import pickle
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,11 @@ from congvu.inspect.periods import parse_report_period
 from congvu.inspect.reports.services.access import report_unit
 from congvu.inspect.reports.services.figures import ANNUAL_COVERAGE_TARGET, compute_figures
 from congvu.inspect.reports.services.layout import Book, ReportContext
+from congvu.inspect.reports.services.personnel import (
+    PersonnelFigures,
+    quota_percent,
+    read_personnel,
+)
 from congvu.inspect.reports.services.reading import Window, read_report_data_here
 from congvu.inspect.reports.services.sheets import SHEETS, titles
 from congvu.inspect.reports.tables import ReportSnapshot
@@ -142,9 +147,13 @@ async def _build(
     step: Progress,
     figures_file: Path,
 ) -> BuiltReport:
-    data_hash, versions, calendar_version = await cpu_pool.run(
+    rows_hash, versions, calendar_version = await cpu_pool.run(
         gather_figures, unit["path"], unit["id"], window, zone, figures_file
     )
+    # Ratings, emulation and discipline through their domains' services, on this loop: a
+    # change there is a change of the data as much as a new finding is.
+    personnel = await read_personnel(actor, unit, period, versions)
+    data_hash = hashlib.sha256(f"{rows_hash}:{personnel.data_hash()}".encode()).hexdigest()
     generator = generator_version()
     latest = (
         await ReportSnapshot.select()
@@ -240,7 +249,7 @@ async def _build(
     path = media_dir / relative
     await step(2, STEPS, "Đang ghi tệp Excel")
     try:
-        digest, size = await cpu_pool.run(write_workbook_file, path, ctx, figures_file)
+        digest, size = await cpu_pool.run(write_workbook_file, path, ctx, figures_file, personnel)
     except BaseException:
         async with atomic():
             await ReportSnapshot.delete().where(ReportSnapshot.id == snapshot_id)
@@ -266,11 +275,16 @@ def gather_figures(
     return data.data_hash(), versions, default_calendar().version
 
 
-def write_workbook_file(path: Path, ctx: ReportContext, figures_file: Path) -> tuple[str, int]:
-    """In the CPU pool: ``write_workbook`` with the figures ``gather_figures`` left.
-    xlsxwriter writes in Python, holding the GIL for the whole workbook."""
+def write_workbook_file(
+    path: Path, ctx: ReportContext, figures_file: Path, personnel: PersonnelFigures
+) -> tuple[str, int]:
+    """In the CPU pool: ``write_workbook`` with the figures ``gather_figures`` left and
+    the personnel figures read on the loop. xlsxwriter writes in Python, holding the GIL
+    for the whole workbook."""
     cpu_pool.off_loop()
-    return write_workbook(path, ctx, pickle.loads(figures_file.read_bytes()))
+    personnel = replace(personnel, quota_percent=quota_percent(ctx.period.year))
+    figures = replace(pickle.loads(figures_file.read_bytes()), personnel=personnel)
+    return write_workbook(path, ctx, figures)
 
 
 def write_workbook(path: Path, ctx: ReportContext, figures: Any) -> tuple[str, int]:

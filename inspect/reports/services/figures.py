@@ -18,11 +18,12 @@ Definitions (also written on the method sheet):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import pandas as pd
+from congvu.inspect.reports.services.personnel import PersonnelFigures
 from congvu.inspect.reports.services.reading import ReportData, Window
 
 DONE_STATUSES = ("submitted", "closed")
@@ -66,6 +67,9 @@ class Figures:
     repeats: pd.DataFrame  # officials with more than one violation in twelve months
     dossiers: pd.DataFrame  # the period's dossiers (resolved in it or open at its end)
     dossier_lines: pd.DataFrame  # per reporting line: resolved, early, on time, late, open
+    # Ratings, emulation, discipline: read on the event loop through their domains, added
+    # to the figures before the workbook is written.
+    personnel: PersonnelFigures = field(default_factory=PersonnelFigures)
 
 
 def _between(days: pd.Series, first: date, last: date) -> pd.Series:

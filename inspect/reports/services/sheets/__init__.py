@@ -1,6 +1,6 @@
 """The workbook's sheets, one module each, in the order they appear. A sheet module has
-a ``NAME`` and ``write(book, ctx, figures)``; a new sheet (ratings, discipline) is a new
-module added to ``SHEETS``."""
+a ``NAME`` and ``write(book, ctx, figures)``; a new sheet is a new module added to
+``SHEETS``."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from congvu.inspect.reports.services.figures import Figures
 from congvu.inspect.reports.services.layout import Book, ReportContext
 from congvu.inspect.reports.services.sheets import (
     cover,
+    discipline,
     dossiers,
+    emulation,
     findings,
     handling,
     method,
     plans,
+    ratings,
     raw,
     results,
     summary,
@@ -29,6 +32,9 @@ SHEETS: tuple[ModuleType, ...] = (
     findings,
     handling,
     dossiers,
+    ratings,
+    emulation,
+    discipline,
     method,
     raw,
 )

@@ -25,6 +25,13 @@ DEFINITIONS = [
     "Hồ sơ đã giải quyết trong kỳ: ngày có kết quả thuộc kỳ; tình trạng theo lần đánh giá gần"
     " nhất của hệ thống.",
     "Số liệu hồ sơ TTHC tính theo cùng kỳ báo cáo; chỉ số 766 tính theo tháng, quý dương lịch.",
+    "Xếp loại quý: theo Nghị định 335/2025/NĐ-CP, như trang đánh giá, xếp loại hiển thị (kỳ đã"
+    " khóa: theo phiên bản đã khóa; kỳ đang mở: kết quả đề xuất tính theo số liệu hiện có);"
+    " số HTXS không quá tỷ lệ của bộ quy tắc so với số HTT của cùng cơ quan, nhóm nhiệm vụ.",
+    "Thi đua: danh hiệu theo Nghị định 152/2025/NĐ-CP của năm chứa kỳ báo cáo; kết quả bỏ phiếu"
+    " theo các phiên họp Hội đồng thi đua, khen thưởng của năm.",
+    "Kỷ luật: hồ sơ theo Nghị định 172/2025/NĐ-CP mở trong kỳ báo cáo; quá hạn tính đến ngày"
+    " chốt số liệu.",
 ]
 
 
@@ -50,6 +57,12 @@ def write(book: Book, ctx: ReportContext, figures: Figures) -> None:
         ("Chỉ tiêu kiểm tra năm", f"{ANNUAL_COVERAGE_TARGET:.0%} số đơn vị thuộc phạm vi"),
         ("Lịch ngày làm việc", ctx.calendar_version),
         *[(f"Bộ quy tắc {topic}", v) for topic, v in sorted(ctx.rule_versions.items())],
+        (
+            "Xếp loại, thi đua, kỷ luật theo bộ quy tắc",
+            ", ".join(f"{t} {v}" for t, v in sorted(figures.personnel.packs.items())) or "không có",
+        ),
+        ("Kỳ đánh giá xếp loại quý", figures.personnel.rating_state),
+        ("Kỳ đánh giá năm (thi đua)", figures.personnel.year_state),
         *[(f"Tham số {key}", str(value)) for key, value in sorted(ctx.parameters.items())],
         ("Chốt số liệu", f"{ctx.cut_off:%d/%m/%Y %H:%M}"),
         ("Lập lúc", f"{ctx.generated_at:%d/%m/%Y %H:%M}"),

@@ -1,6 +1,8 @@
 """Tổng hợp: per level of unit and per reporting line, checks planned and done
 (scheduled, surprise), units checked in the quarter and the year to date against the
-annual target, people checked, violations handled and open, dossiers resolved on time;
+annual target, people checked, violations handled and open, dossiers resolved on time,
+officials rated HTXS and HTT in the quarter with the HTXS share against its cap (NĐ
+335/2025);
 then this quarter against the last, with a chart.
 
 Totals and ratios are Excel formulas (the statistical forms' "2 = 3 + 4"), each written
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from congvu.inspect.reports.services.figures import ANNUAL_COVERAGE_TARGET, Figures
 from congvu.inspect.reports.services.layout import (
     Book,
@@ -51,7 +54,13 @@ FIGURES: list[tuple[str, str]] = [
     ("Hồ sơ TTHC đã giải quyết", "resolved"),
     ("Trong đó: đúng hạn, trước hạn", "resolved_on_time"),
     ("Tỷ lệ giải quyết đúng hạn\n(16 = 15 / 14)", "=15/14"),
+    ("Công chức xếp loại HTXS trong quý", "htxs"),
+    ("Công chức xếp loại HTT trong quý", "htt"),
+    ("Tỷ lệ HTXS so với HTT\n(19 = 17 / 18)", "=17/18"),
+    ("Hạn mức tỷ lệ HTXS", "htxs_cap"),
 ]
+# Figures that are one constant on every row rather than a count.
+CONSTANT_KEYS = ("target", "htxs_cap")
 COMPARISON = [
     ("Cuộc kiểm tra đã thực hiện", "done"),
     ("Trong đó: đột xuất", "surprise"),
@@ -93,6 +102,7 @@ def _row(
     row: int,
     labels: tuple[str, str, str],
     values: dict[int, float],
+    constants: dict[str, float],
     sums: dict[int, str] | None = None,
     bold: bool = False,
 ) -> None:
@@ -104,8 +114,8 @@ def _row(
     for number, (_, key) in enumerate(FIGURES, start=1):
         if key.startswith("="):
             _formula(book, sheet, row, key, values)
-        elif key == "target":
-            sheet.write_number(row, col(number), ANNUAL_COVERAGE_TARGET, book.percent)
+        elif key in CONSTANT_KEYS:
+            sheet.write_number(row, col(number), constants[key], book.percent)
         elif sums is not None:
             fmt = book.number_bold if bold else book.number
             sheet.write_formula(row, col(number), sums[number], fmt, values[number])
@@ -117,7 +127,7 @@ def _values(line: Any) -> dict[int, float]:
     return {
         n: float(line[key])
         for n, (_, key) in enumerate(FIGURES, start=1)
-        if not key.startswith("=") and key != "target"
+        if not key.startswith("=") and key not in CONSTANT_KEYS
     }
 
 
@@ -125,7 +135,7 @@ def _sum_over(rows: list[int]) -> dict[int, str]:
     """Per literal figure: ``=SUM(...)`` over the given rows of its column."""
     out = {}
     for number, (_, key) in enumerate(FIGURES, start=1):
-        if not key.startswith("=") and key != "target":
+        if not key.startswith("=") and key not in CONSTANT_KEYS:
             out[number] = "=" + "+".join(cell(r, col(number)) for r in rows) if rows else "=0"
     return out
 
@@ -139,8 +149,23 @@ def _values_keys() -> list[int]:
     return [
         n
         for n, (_, key) in enumerate(FIGURES, start=1)
-        if not key.startswith("=") and key != "target"
+        if not key.startswith("=") and key not in CONSTANT_KEYS
     ]
+
+
+def with_levels(figures: Figures) -> pd.DataFrame:
+    """The reporting lines with the quarter's HTXS and HTT counts of their officials (an
+    official counts for the deepest reporting line on the path of the unit)."""
+    lines = figures.lines.copy()
+    at = {str(code): n for n, code in enumerate(lines["code"])}
+    htxs, htt = [0] * len(lines), [0] * len(lines)
+    for unit_path, excellent, good in figures.personnel.unit_levels:
+        owners = [at[c] for c in unit_path.strip("/").split("/") if c in at]
+        if owners:
+            htxs[owners[-1]] += excellent
+            htt[owners[-1]] += good
+    lines["htxs"], lines["htt"] = htxs, htt
+    return lines
 
 
 def write(book: Book, ctx: ReportContext, figures: Figures) -> None:
@@ -165,9 +190,14 @@ def write(book: Book, ctx: ReportContext, figures: Figures) -> None:
     first_data = row
 
     # Plan every row first: the total comes first and sums rows written after it.
+    constants = {
+        "target": ANNUAL_COVERAGE_TARGET,
+        "htxs_cap": figures.personnel.quota_percent / 100,
+    }
+    lines = with_levels(figures)
     groups: list[tuple[str, list[Any]]] = []
     for kind, label in KIND_LABELS.items():
-        members = [line for _, line in figures.lines.iterrows() if line["kind"] == kind]
+        members = [line for _, line in lines.iterrows() if line["kind"] == kind]
         if members:
             groups.append((label, members))
     total_row = row
@@ -182,6 +212,7 @@ def write(book: Book, ctx: ReportContext, figures: Figures) -> None:
         total_row,
         ("", "TỔNG CỘNG", "01"),
         _add(group_values),
+        constants,
         sums=_sum_over(group_rows),
         bold=True,
     )
@@ -196,12 +227,14 @@ def write(book: Book, ctx: ReportContext, figures: Figures) -> None:
             at,
             (ROMAN[index], label, f"{code:02d}"),
             values,
+            constants,
             sums=_sum_over(unit_rows),
             bold=True,
         )
         code += 1
         for number, (line, unit_row) in enumerate(zip(members, unit_rows, strict=True), 1):
-            _row(book, sheet, unit_row, (str(number), line["name"], f"{code:02d}"), _values(line))
+            labels = (str(number), line["name"], f"{code:02d}")
+            _row(book, sheet, unit_row, labels, _values(line), constants)
             code += 1
     last = cursor - 1
     finish_table(sheet, head_row, first_data, last, width)
