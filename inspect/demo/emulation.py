@@ -11,7 +11,8 @@ The province's emulation council (Hội đồng thi đua – khen thưởng tỉ
 written vote and one absence, the secret-ballot counts for Chiến sĩ thi đua cấp tỉnh and
 Bằng khen, one result below 90%, locked — and a 2026 session prepared (members and the
 CSTĐCS nominee) but not yet held. A few awards already received (listed in Mẫu số 05) and
-Phường Trường Vinh's 2026 annual steps, partly recorded."""
+Phường Trường Vinh's 2026 annual steps, partly recorded, and its thematic campaign for
+the third quarter."""
 
 from __future__ import annotations
 
@@ -107,6 +108,19 @@ STEPS = (
 )
 
 
+# A thematic campaign of Phường Trường Vinh for the third quarter.
+CAMPAIGN = {
+    "name": "Đợt thi đua cao điểm cải cách hành chính quý III/2026",
+    "agency": "NA-TV",
+    "starts_on": "01/07/2026",
+    "ends_on": "30/09/2026",
+    "c_no_confirmed_violation": "1",
+    "c_last_quarter_at_least": "1",
+    "level": "HTT",
+    "c_no_discipline": "1",
+}
+
+
 async def seed_awards_and_steps(personnel: Actor, stars: dict[str, int]) -> None:
     codes = {
         r["id"]: r["code"]
@@ -126,6 +140,7 @@ async def seed_awards_and_steps(personnel: Actor, stars: dict[str, int]) -> None
                 "issuer": issuer,
             },
         )
+    await emulation.create_campaign(personnel, CAMPAIGN)
     for step, done_on, number, note in STEPS:
         await emulation.record_step(
             personnel,

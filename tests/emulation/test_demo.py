@@ -67,3 +67,7 @@ async def test_the_demo_year_shows_caps_blocks_titles_and_the_quota(clean_db: No
     assert [s["step"] for s in steps if s["done"]] == ["self_report", "unit_meeting"]
     missing = {m["unit"]: m["missing_vi"] for m in await emulation.missing_steps(SYSTEM, "2026")}
     assert len(missing["NA-TV"]) == 3 and len(missing["NA-TVI"]) == 5
+    (campaign,) = await emulation.campaigns(SYSTEM)
+    board = await emulation.campaign_board(SYSTEM, campaign["id"])
+    assert board["name"] == "Đợt thi đua cao điểm cải cách hành chính quý III/2026"
+    assert 0 < board["eligible"] < len(board["officials"])
