@@ -1,6 +1,7 @@
 """The emulation pages added for the year's paperwork, in Chromium on the demo: the
 personnel office's awards already received with a mistyped date refused beside its field
-and the year's missing annual steps on the periods page (1366×768); the head's year board
+the demo's thematic campaign board and the year's missing annual steps on the periods
+page (1366×768); the head's year board
 of Phường Trường Vinh with the steps checklist (1024×768); the official's own documents on
 her rating page (1024×768). Screenshots under tests/artifacts/."""
 
@@ -33,6 +34,11 @@ def test_awards_steps_and_own_documents(demo_server: DemoServer, browser: Any) -
     page.get_by_role("button", name="Ghi nhận", exact=True).click()
     expect(page.locator("#error-official")).to_contain_text("Không có cán bộ mã KHONG-CO")
     page.screenshot(path=str(ARTIFACTS / "emulation-awards-1366.png"), full_page=True)
+    page.goto(f"{demo_server.url}/ratings/campaigns")
+    page.get_by_role("link", name="Đợt thi đua cao điểm cải cách hành chính quý III/2026").click()
+    expect(page.locator("#campaign-board")).to_contain_text("Chưa đủ điều kiện")
+    expect(page.locator("#campaign-board")).to_contain_text("Xếp loại quý gần nhất")
+    page.screenshot(path=str(ARTIFACTS / "emulation-campaign-1366.png"))
     page.goto(f"{demo_server.url}/ratings")
     expect(page.locator("#missing-2026")).to_contain_text("Phường Trường Vinh: Ý kiến của cấp ủy")
     page.screenshot(path=str(ARTIFACTS / "emulation-missing-steps-1366.png"), full_page=True)

@@ -73,6 +73,7 @@ async def test_a_campaign_board_with_every_reason(
         in (rows[y[9].id]["reasons_vi"][1])
     )
     assert board["eligible"] == 16
+    assert board["criteria_vi"][1] == "Xếp loại quý gần nhất: từ Hoàn thành tốt nhiệm vụ trở lên"
     page = await client.get(f"/ratings/campaigns/{campaign}")
     assert page.status_code == 200 and "16/18" in page.text
     listed = await client.get("/ratings/campaigns")

@@ -161,7 +161,10 @@ async def campaign_board(actor: Actor, campaign_id: int) -> dict[str, Any]:
         "agency": row["agency.name"],
         "starts_on": start,
         "ends_on": end,
-        "criteria_vi": [CATALOGUE[c.kind][0] for c in chosen],
+        "criteria_vi": [
+            CATALOGUE[c.kind][0] + (f": từ {c.level.label_vi} trở lên" if c.level else "")
+            for c in chosen
+        ],
         "quarter": quarter,
         "officials": officials,
         "eligible": sum(1 for o in officials if o["eligible"]),
