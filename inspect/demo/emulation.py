@@ -10,7 +10,9 @@ The province's emulation council (Hội đồng thi đua – khen thưởng tỉ
 ``thidua`` account's official): a complete 2025 session — members, attendance with one
 written vote and one absence, the secret-ballot counts for Chiến sĩ thi đua cấp tỉnh and
 Bằng khen, one result below 90%, locked — and a 2026 session prepared (members and the
-CSTĐCS nominee) but not yet held."""
+CSTĐCS nominee) but not yet held. A few awards already received (listed in Mẫu số 05) and
+Phường Trường Vinh's 2026 annual steps, partly recorded, and its thematic campaign for
+the third quarter."""
 
 from __future__ import annotations
 
@@ -84,7 +86,69 @@ async def seed_emulation_demo(rng: random.Random) -> None:
         date(2026, 8, 20),
     )
     await emulation.rate_collective(personnel, "NA-TV", 2026, "HTT")
+    await seed_awards_and_steps(personnel, stars)
     await seed_council_demo(personnel, stars["NA-TV"])
+
+
+# The awards officials already received, listed in their Mẫu số 05: (commune of the star,
+# year, form, decision number, decision date, issuer).
+AWARDS = (
+    ("NA-TV", 2025, "Chiến sĩ thi đua cơ sở", "1520/QĐ-UBND", date(2026, 1, 15),
+     "Chủ tịch UBND phường Trường Vinh"),
+    ("NA-TV", 2024, "Giấy khen của Chủ tịch UBND phường", "2210/QĐ-UBND", date(2024, 12, 20),
+     "Chủ tịch UBND phường Trường Vinh"),
+    ("NA-TVI", 2025, "Lao động tiên tiến", "1498/QĐ-UBND", date(2026, 1, 10),
+     "Chủ tịch UBND phường Thành Vinh"),
+)  # fmt: skip
+# Phường Trường Vinh's 2026 annual steps, partly done: the self-reports and the unit
+# meeting recorded; the Party committee's opinion, the decision and the notice to come.
+STEPS = (
+    ("self_report", "01/12/2026", "", "Cán bộ, công chức nộp bản tự đánh giá"),
+    ("unit_meeting", "04/12/2026", "12/BB-UBND", "Họp toàn thể cơ quan"),
+)
+
+
+# A thematic campaign of Phường Trường Vinh for the third quarter.
+CAMPAIGN = {
+    "name": "Đợt thi đua cao điểm cải cách hành chính quý III/2026",
+    "agency": "NA-TV",
+    "starts_on": "01/07/2026",
+    "ends_on": "30/09/2026",
+    "c_no_confirmed_violation": "1",
+    "c_last_quarter_at_least": "1",
+    "level": "HTT",
+    "c_no_discipline": "1",
+}
+
+
+async def seed_awards_and_steps(personnel: Actor, stars: dict[str, int]) -> None:
+    codes = {
+        r["id"]: r["code"]
+        for r in await Official.select(Official.id, Official.code).where(
+            Official.id.is_in(list(stars.values()))
+        )
+    }
+    for commune, year, form, number, decided_on, issuer in AWARDS:
+        await emulation.add_award(
+            personnel,
+            {
+                "official": codes[stars[commune]],
+                "year": str(year),
+                "form": form,
+                "decision_number": number,
+                "decided_on": f"{decided_on:%d/%m/%Y}",
+                "issuer": issuer,
+            },
+        )
+    await emulation.create_campaign(personnel, CAMPAIGN)
+    for step, done_on, number, note in STEPS:
+        await emulation.record_step(
+            personnel,
+            "2026",
+            "NA-TV",
+            step,
+            {"done_on": done_on, "document_number": number, "note": note},
+        )
 
 
 async def seed_council_demo(personnel: Actor, star: int) -> None:

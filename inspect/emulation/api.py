@@ -14,6 +14,8 @@ from congvu.inspect.emulation.services.annual_steps import (
 )
 from congvu.inspect.emulation.services.awards import add_award, awards, remove_award
 from congvu.inspect.emulation.services.boards import board, period_row
+from congvu.inspect.emulation.services.campaigns import CHOICES as CAMPAIGN_CRITERIA
+from congvu.inspect.emulation.services.campaigns import campaign_board, campaigns, create_campaign
 from congvu.inspect.emulation.services.catalogue import DOCUMENTS, render_document
 from congvu.inspect.emulation.services.council import (
     add_candidate,
@@ -65,6 +67,7 @@ from congvu.inspect.emulation.services.weights_whatif import what_if as weights_
 from congvu.inspect.emulation.tables import SheetAuthor
 
 __all__ = [
+    "CAMPAIGN_CRITERIA",
     "DOCUMENTS",
     "DOCUMENT_KINDS",
     "PER_OFFICIAL_DOCUMENTS",
@@ -82,10 +85,13 @@ __all__ = [
     "all_periods",
     "awards",
     "board",
+    "campaign_board",
+    "campaigns",
     "check_lockable",
     "contest",
     "council_minutes",
     "council_session",
+    "create_campaign",
     "create_session",
     "data_hash",
     "document",

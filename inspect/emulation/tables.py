@@ -166,6 +166,21 @@ class AnnualStepRecord(Table, tablename="emulation_annual_step"):
     entered_at = Timestamptz()
 
 
+class Campaign(Table, tablename="emulation_campaign"):
+    """Đợt thi đua, phong trào theo chuyên đề: its own dates, the agency it covers and the
+    criteria chosen from the catalogue of rules/campaign.py (JSON list)."""
+
+    id: Serial
+
+    name = Varchar(length=200)
+    agency = ForeignKey(references=Unit, on_delete=OnDelete.cascade, index=True)
+    starts_on = Date()
+    ends_on = Date()
+    criteria = Text()  # JSON: [{"kind": ..., "percent"/"level": ...}]
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+
+
 class CollectiveRating(Table, tablename="emulation_collective"):
     """A collective's level for a year as its superior rated it, and whether it ran a
     regular emulation movement (inputs of the collective titles)."""

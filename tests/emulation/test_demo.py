@@ -56,3 +56,18 @@ async def test_the_demo_year_shows_caps_blocks_titles_and_the_quota(clean_db: No
     assert all(m["attendance"] is None for m in prepared["members"])
     assert [r["title"] for r in prepared["results"]] == ["CSTDCS"]
     assert prepared["results"][0]["result_vi"] == "Chưa kiểm phiếu"
+
+    # Awards already received, in the star's Mẫu số 05; Trường Vinh's 2026 steps, partly done.
+    awards = await emulation.awards(SYSTEM)
+    assert [(a["year"], a["form"]) for a in awards if a["decision_number"] == "1520/QĐ-UBND"] == [
+        (2025, "Chiến sĩ thi đua cơ sở")
+    ]
+    assert len(awards) == 3
+    steps = await emulation.unit_steps(SYSTEM, "2026", "NA-TV")
+    assert [s["step"] for s in steps if s["done"]] == ["self_report", "unit_meeting"]
+    missing = {m["unit"]: m["missing_vi"] for m in await emulation.missing_steps(SYSTEM, "2026")}
+    assert len(missing["NA-TV"]) == 3 and len(missing["NA-TVI"]) == 5
+    (campaign,) = await emulation.campaigns(SYSTEM)
+    board = await emulation.campaign_board(SYSTEM, campaign["id"])
+    assert board["name"] == "Đợt thi đua cao điểm cải cách hành chính quý III/2026"
+    assert 0 < board["eligible"] < len(board["officials"])

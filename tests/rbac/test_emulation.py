@@ -40,6 +40,13 @@ READERS = ("admin", "personnel", "unit_head", "council")
 SCORERS = ("admin", "personnel", "unit_head")
 SELF = ("unit_head", "official")  # accounts bound to an official (head_a is A002)
 
+CAMPAIGN = {
+    "name": "Đợt thi đua cao điểm",
+    "starts_on": "01/07/2026",
+    "ends_on": "30/09/2026",
+    "c_no_discipline": "1",
+}
+
 MATRIX: dict[Route, Expect] = {
     ("GET", "/ratings"): same(roles(200, MANAGERS)),
     ("POST", "/ratings/periods"): same(roles(303, MANAGERS)),
@@ -63,6 +70,9 @@ MATRIX: dict[Route, Expect] = {
     ("POST", "/ratings/{name:str}/me/contests"): same(roles(303, SELF)),
     ("POST", "/api/v1/emulation/initiatives"): scoped(201, MANAGERS),
     ("GET", "/ratings/awards"): same(roles(200, MANAGERS)),
+    ("GET", "/ratings/campaigns"): same(roles(200, MANAGERS)),
+    ("POST", "/ratings/campaigns"): scoped(303, MANAGERS),
+    ("GET", "/ratings/campaigns/{campaign_id:int}"): scoped(200, READERS),
     ("POST", "/ratings/awards"): scoped(303, MANAGERS),
     ("POST", "/ratings/awards/{award_id:int}/remove"): scoped(303, MANAGERS),
     ("PUT", "/api/v1/emulation/collectives/{code:str}/{year:int}"): scoped(200, MANAGERS),
@@ -77,6 +87,8 @@ LISTS = {
     and "{official_id" not in key[1]
     and key[1] != "/api/v1/emulation/initiatives"
     and key[0:2] != ("POST", "/ratings/awards")
+    and key[0:2] != ("POST", "/ratings/campaigns")
+    and "{campaign_id" not in key[1]
     and "{award_id" not in key[1]
 }
 ONCE = LISTS
@@ -124,6 +136,12 @@ def _prepare(m: RatingMatrix) -> Prepare:
             values["name"] = next(m.names)
             await emulation.open_period(SYSTEM, values["name"])
             await emulation.lock_period(SYSTEM, values["name"])
+        elif "{campaign_id" in path:
+            values["campaign_id"] = await emulation.create_campaign(
+                SYSTEM, {**CAMPAIGN, "agency": units[target]}
+            )
+        elif path == "/ratings/campaigns":
+            values["agency"] = units[target]
         elif "/steps/" in path:
             values.update(name="2026", step="notice")
         elif "/ratings/awards/" in path:
@@ -178,6 +196,9 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
             "issuer": "Chủ tịch UBND phường",
         }
         response = await client.post(address, data=award, headers=headers, follow_redirects=False)
+    elif path == "/ratings/campaigns":
+        data = {**CAMPAIGN, "agency": v["agency"]}
+        response = await client.post(address, data=data, headers=headers, follow_redirects=False)
     elif method == "PUT":
         response = await client.put(address, json={"level": "HTT"}, headers=headers)
     else:

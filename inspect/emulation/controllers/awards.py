@@ -8,7 +8,7 @@ from typing import Any
 
 from congvu.inspect.actor import Actor
 from congvu.inspect.emulation import api as emulation
-from congvu.inspect.errors import Conflict, Invalid
+from congvu.inspect.errors import Conflict, Invalid, NotFound
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -20,7 +20,7 @@ class AwardPages(Controller):
     async def _page(
         self,
         request: Request[Actor, Any, Any],
-        error: Invalid | Conflict | None = None,
+        error: Invalid | Conflict | NotFound | None = None,
         values: dict[str, str] | None = None,
     ) -> Template:
         return Template(
@@ -30,7 +30,7 @@ class AwardPages(Controller):
                 "error": error,
                 "values": values or {},
             },
-            status_code=400 if error else 200,
+            status_code=(404 if isinstance(error, NotFound) else 400) if error else 200,
         )
 
     @get("/", name="awards")
@@ -43,6 +43,12 @@ class AwardPages(Controller):
         try:
             award_id = await emulation.add_award(request.user, form)
         except (Invalid, Conflict) as error:
+            return await self._page(request, error, form)
+        except NotFound as error:
+            # A code mistyped or outside the officer's scope: still 404 (nothing told
+            # about other units), but the form comes back with the error beside the field.
+            if error.field != "official":
+                raise
             return await self._page(request, error, form)
         return Redirect(f"/ratings/awards#a{award_id}", status_code=303)
 
