@@ -3,11 +3,24 @@ scope, officials, working schedules, and accounts (with their second factor)."""
 
 from __future__ import annotations
 
+from congvu.inspect.organisation.calendar_tables import AnnouncementKind
 from congvu.inspect.organisation.services.accounts import (
     SESSION_ACTOR_TTL,
     actor_for,
     create_user,
     session_actors,
+)
+from congvu.inspect.organisation.services.calendar import (
+    CALENDAR_RECHECK_SECONDS,
+    KIND_LABELS,
+    AnnouncementInput,
+    AnnouncementView,
+    announce,
+    announcements,
+    calendar_revision,
+    forget_calendar,
+    refresh_calendar,
+    withdraw,
 )
 from congvu.inspect.organisation.services.contact import (
     digest_addresses,
@@ -40,17 +53,26 @@ from congvu.inspect.organisation.services.units import (
 )
 
 __all__ = [
+    "CALENDAR_RECHECK_SECONDS",
+    "KIND_LABELS",
     "SESSION_ACTOR_TTL",
+    "AnnouncementInput",
+    "AnnouncementKind",
+    "AnnouncementView",
     "OfficialView",
     "PausedAccount",
     "UnitView",
     "actor_for",
     "add_official",
     "add_schedule",
+    "announce",
+    "announcements",
+    "calendar_revision",
     "create_unit",
     "create_user",
     "digest_addresses",
     "enrol_demo_admin",
+    "forget_calendar",
     "official_accounts",
     "official_id_by_code",
     "official_in_scope",
@@ -58,6 +80,7 @@ __all__ = [
     "officials_of_unit",
     "own_email",
     "paused_accounts",
+    "refresh_calendar",
     "reset_password",
     "reset_second_factor",
     "schedules_by_unit",
@@ -69,4 +92,5 @@ __all__ = [
     "unit_statistics",
     "unlock",
     "visible_units",
+    "withdraw",
 ]
