@@ -1,3 +1,4 @@
+# Long module: the list, detail and re-judging queries share its select of facts and verdicts.
 """Hồ sơ TTHC of a unit: the list, timeliness shares, 766-style estimates per period,
 flagged dossiers (trễ hạn, quá hạn, thiếu thư xin lỗi, lùi hạn …) and the nightly scan.
 
