@@ -181,6 +181,12 @@ async def _set_locale(request: Request[Any, Any, Any]) -> None:
 async def _before_request(request: Request[Any, Any, Any]) -> None:
     await _set_locale(request)  # first: a refusal below is worded in the user's language
     await params.check_whole_numbers(request)
+    try:
+        await organisation.refresh_calendar()
+    except Exception:
+        # A database that cannot answer keeps the calendar this process has; the request
+        # (a health check among them) reports its own trouble.
+        log.warning("calendar announcements not re-read", exc_info=True)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -11,6 +11,7 @@ APP_CONFIG = AppConfig(
     table_classes=table_finder(
         modules=[
             "congvu.inspect.organisation.tables",
+            "congvu.inspect.organisation.calendar_tables",
             "congvu.inspect.audit.tables",
             "congvu.inspect.background.tables",
         ],

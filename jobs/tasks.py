@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +184,30 @@ async def lock_period_task(ctx: dict[str, Any], job_id: str, period: str, user_i
 
 async def rescan_overdue(ctx: dict[str, Any]) -> dict[str, int]:
     return await dossiers.rescan_overdue()
+
+
+async def rejudge_after_calendar_change(
+    ctx: dict[str, Any], revision: int, days: list[str]
+) -> dict[str, int]:
+    """Judge again what a calendar announcement (or its withdrawal) changed: the dossiers
+    whose window touches ``days``. Enqueued with the job id ``calendar-rejudge-<revision>``,
+    so one revision is re-judged once; running it again writes nothing new."""
+    changed_days = [date.fromisoformat(d) for d in days]
+    await organisation.refresh_calendar(force=True)
+    counts = await dossiers.rejudge_touching(changed_days)  # audited there
+    counts["review_deadlines_changed"] = await review_deadlines_after_calendar_change(changed_days)
+    return counts
+
+
+async def review_deadlines_after_calendar_change(days: list[date]) -> int:
+    """Hook: the review deadlines a calendar change moves, recomputed; how many changed.
+    Nothing to do until the review domain stores its deadlines and exposes
+    ``recompute_review_deadlines``: call it here then."""
+    return 0
+
+
+def calendar_rejudge_job_id(revision: int) -> str:
+    return f"calendar-rejudge-{revision}"
 
 
 async def remind_deadlines(ctx: dict[str, Any]) -> dict[str, int]:

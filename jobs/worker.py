@@ -15,6 +15,7 @@ from arq.connections import RedisSettings
 from arq.worker import Function, func
 from congvu.inspect import cpu_pool, db, logs
 from congvu.inspect.background.api import JobKind
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.settings import get_settings
 from congvu.inspect.web import metrics
 from congvu.jobs import tasks
@@ -49,6 +50,8 @@ async def job_start(ctx: dict[str, Any]) -> None:
     """Names the job on every line written while it runs, arq's own included (arq runs
     each job in a task of its own, started after this hook, so the id stays with it)."""
     logs.job_id.set(ctx["job_id"])
+    # A job counts with the calendar announced so far, as the web does.
+    await organisation.refresh_calendar()
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -97,6 +100,7 @@ class WorkerSettings:
         job(tasks.build_report_task, JobKind.BUILD_REPORT.value),
         job(tasks.lock_period_task, JobKind.LOCK_PERIOD.value),
         job(tasks.export_evidence_task, JobKind.EXPORT_EVIDENCE.value),
+        job(tasks.rejudge_after_calendar_change, "rejudge_after_calendar_change"),
     ]
     cron_jobs: ClassVar[list[Any]] = [
         scheduled(tasks.sweep_lost_jobs, "sweep_lost_jobs", second=30),

@@ -43,6 +43,8 @@ __all__ = [
     "WorkingCalendar",
     "default_calendar",
     "explain_due",
+    "install_calendar",
+    "shipped_calendar",
 ]
 
 WEEKDAY_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
@@ -323,8 +325,26 @@ class WorkingCalendar:
 
 
 @functools.cache
-def default_calendar() -> WorkingCalendar:
+def shipped_calendar() -> WorkingCalendar:
+    """The calendar of the package and the override files alone."""
     return WorkingCalendar()
+
+
+# The calendar with the stored announcements, once a caller has installed one: this
+# module reads no storage; the service installs what it read (and replaces it when the
+# stored list's revision changes).
+_installed: list[WorkingCalendar] = []
+
+
+def install_calendar(calendar: WorkingCalendar | None) -> None:
+    """Make ``calendar`` what ``default_calendar`` answers in this process; None goes back
+    to the shipped calendar."""
+    _installed[:] = [] if calendar is None else [calendar]
+
+
+def default_calendar() -> WorkingCalendar:
+    """The installed calendar, else the shipped one."""
+    return _installed[0] if _installed else shipped_calendar()
 
 
 @dataclass(frozen=True)

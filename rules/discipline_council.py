@@ -6,10 +6,11 @@
   the public service unit has no constituent units and the person holds no management post,
   else 5 members.
 
+* cán bộ: no size of its own was read; the 3 members applied to every case before stay.
+
 Every council has one chair (Chủ tịch Hội đồng) and one member who is also its secretary
 (Ủy viên kiêm Thư ký Hội đồng): the council meets only with both present (NĐ 112/2020
-Điều 34, as amended), so a composition without them is refused here. Cán bộ are not
-disciplined through a council of this kind: none is set up for them.
+Điều 34, as amended), so a composition without them is refused here.
 """
 
 from __future__ import annotations
@@ -21,12 +22,18 @@ from congvu.rules.discipline import Category
 __all__ = ["COUNCIL_SIZES", "composition_problem", "council_sizes"]
 
 COUNCIL_SIZES: dict[Category, tuple[int, ...]] = {
+    Category.CAN_BO: (3,),
     Category.CONG_CHUC: (3,),
     Category.VIEN_CHUC: (3, 5),
 }
 
-_WHO = {Category.CONG_CHUC: "công chức", Category.VIEN_CHUC: "viên chức"}
+_WHO = {
+    Category.CAN_BO: "cán bộ",
+    Category.CONG_CHUC: "công chức",
+    Category.VIEN_CHUC: "viên chức",
+}
 _BASIS = {
+    Category.CAN_BO: "Nghị định 172/2025/NĐ-CP",
     Category.CONG_CHUC: "Nghị định 172/2025/NĐ-CP, Điều 18",
     Category.VIEN_CHUC: "Nghị định 112/2020/NĐ-CP, Điều 35 (sửa đổi bởi Nghị định 71/2023/NĐ-CP)",
 }
@@ -34,10 +41,7 @@ _BASIS = {
 
 def council_sizes(category: Category) -> tuple[int, ...]:
     """The numbers of members the law allows for a council of ``category``, ascending."""
-    try:
-        return COUNCIL_SIZES[category]
-    except KeyError:
-        raise LookupError(f"no disciplinary council is set up for {category.value}") from None
+    return COUNCIL_SIZES[category]
 
 
 def composition_problem(category: Category, duties: Sequence[str]) -> str | None:

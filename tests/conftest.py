@@ -111,6 +111,7 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 from congvu.inspect import cpu_pool, db  # noqa: E402
+from congvu.inspect.organisation.api import forget_calendar  # noqa: E402
 from congvu.inspect.organisation.services import passwords as security  # noqa: E402
 from congvu.inspect.organisation.tables import Unit  # noqa: E402
 from congvu.inspect.settings import get_settings  # noqa: E402
@@ -223,7 +224,9 @@ def owner_engine() -> Any:
 async def clean_db() -> AsyncIterator[None]:
     await db.prepare()
     await empty_database()
+    forget_calendar()  # a calendar announced by an earlier test is not this database's
     yield
+    forget_calendar()
     await db.close()
 
 

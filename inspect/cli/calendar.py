@@ -106,3 +106,89 @@ def due_command(received: str, working_days: int, unit: str | None, as_json: boo
         click.echo(line)
     click.echo(f"Hạn giải quyết:  {moment_text(result.due)}")
     click.echo(f"Lịch: {result.calendar_version}")
+
+
+def _typed_day(value: str) -> date:
+    try:
+        return datetime.strptime(value.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not dd/mm/yyyy") from None
+
+
+@calendar_group.command("announce")
+@click.argument("day")
+@click.option(
+    "--kind",
+    type=click.Choice(["day_off", "swap", "cancel_holiday"]),
+    default="day_off",
+    show_default=True,
+    help="An extra day off, a day off swapped with a weekend day, or a holiday cancelled.",
+)
+@click.option("--swapped", "swapped", metavar="DD/MM/YYYY", help="The weekend day worked.")
+@click.option("--document", "number", required=True, help="The document's number.")
+@click.option("--document-date", "issued", required=True, metavar="DD/MM/YYYY")
+@click.option("--note", default="")
+def announce_command(
+    day: str, kind: str, swapped: str | None, number: str, issued: str, note: str
+) -> None:
+    """Ghi một thông báo thay đổi lịch (ngày nghỉ thêm, hoán đổi, hủy ngày nghỉ)."""
+    from congvu.inspect.actor import SYSTEM
+    from congvu.inspect.dossiers import api as dossiers
+    from congvu.inspect.organisation import api as organisation
+
+    given = organisation.AnnouncementInput(
+        day=_typed_day(day),
+        kind=organisation.AnnouncementKind(kind),
+        document_number=number,
+        document_date=_typed_day(issued),
+        swapped_day=_typed_day(swapped) if swapped else None,
+        note=note,
+    )
+
+    async def go() -> tuple[int, str, dict[str, int]]:
+        ident = await organisation.announce(SYSTEM, given)
+        days = [given.day, *([given.swapped_day] if given.swapped_day else [])]
+        return ident, default_calendar().version, await dossiers.rejudge_touching(days)
+
+    ident, version, counts = run(go)
+    click.echo(
+        f"Đã ghi thông báo số {ident}; lịch hiện hành: {version}; đã chấm lại"
+        f" {counts['scanned']} hồ sơ, {counts['changed']} hồ sơ đổi kết quả."
+    )
+
+
+@calendar_group.command("list")
+@click.option("--year", type=click.IntRange(1995, 2100), default=None)
+def list_command(year: int | None) -> None:
+    """Các thông báo thay đổi lịch đã ghi (kể cả đã thu hồi)."""
+    from congvu.inspect.organisation import api as organisation
+
+    for a in run(lambda: organisation.announcements(year)):
+        swapped = f" ↔ {_day(a.swapped_day)}" if a.swapped_day else ""
+        state = f"; đã thu hồi: {a.withdraw_reason}" if a.withdrawn_at else ""
+        click.echo(
+            f"{a.id}\t{_day(a.day)}{swapped}\t{a.kind_label}\t{a.document_number}"
+            f" ngày {format_date(a.document_date)}{state}"
+        )
+
+
+@calendar_group.command("withdraw")
+@click.argument("announcement_id", type=int)
+@click.option("--reason", required=True)
+def withdraw_command(announcement_id: int, reason: str) -> None:
+    """Thu hồi một thông báo (lịch trở lại như trước thông báo)."""
+    from congvu.inspect.actor import SYSTEM
+    from congvu.inspect.dossiers import api as dossiers
+    from congvu.inspect.organisation import api as organisation
+
+    async def go() -> tuple[str, dict[str, int]]:
+        await organisation.withdraw(SYSTEM, announcement_id, reason)
+        found = [a for a in await organisation.announcements() if a.id == announcement_id]
+        days = [d for a in found for d in (a.day, a.swapped_day) if d is not None]
+        return default_calendar().version, await dossiers.rejudge_touching(days)
+
+    version, counts = run(go)
+    click.echo(
+        f"Đã thu hồi thông báo số {announcement_id}; lịch hiện hành: {version}; đã chấm lại"
+        f" {counts['scanned']} hồ sơ, {counts['changed']} hồ sơ đổi kết quả."
+    )

@@ -27,9 +27,12 @@ def run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
     async def main() -> T:
         from congvu.inspect.audit import api as audit
+        from congvu.inspect.organisation import api as organisation
 
         await db.prepare()
         try:
+            # The announced calendar, as the web and the worker count with it.
+            await organisation.refresh_calendar(force=True)
             result = await factory()
             # Nothing else may be running to seal what this command wrote.
             await audit.seal(wait=True)

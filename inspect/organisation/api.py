@@ -5,11 +5,24 @@ factor)."""
 
 from __future__ import annotations
 
+from congvu.inspect.organisation.calendar_tables import AnnouncementKind
 from congvu.inspect.organisation.services.accounts import (
     SESSION_ACTOR_TTL,
     actor_for,
     create_user,
     session_actors,
+)
+from congvu.inspect.organisation.services.calendar import (
+    CALENDAR_RECHECK_SECONDS,
+    KIND_LABELS,
+    AnnouncementInput,
+    AnnouncementView,
+    announce,
+    announcements,
+    calendar_revision,
+    forget_calendar,
+    refresh_calendar,
+    withdraw,
 )
 from congvu.inspect.organisation.services.contact import (
     digest_addresses,
@@ -44,7 +57,12 @@ from congvu.inspect.organisation.services.units import (
 )
 
 __all__ = [
+    "CALENDAR_RECHECK_SECONDS",
+    "KIND_LABELS",
     "SESSION_ACTOR_TTL",
+    "AnnouncementInput",
+    "AnnouncementKind",
+    "AnnouncementView",
     "OfficialView",
     "PausedAccount",
     "RosterPlan",
@@ -52,10 +70,14 @@ __all__ = [
     "actor_for",
     "add_official",
     "add_schedule",
+    "announce",
+    "announcements",
+    "calendar_revision",
     "create_unit",
     "create_user",
     "digest_addresses",
     "enrol_demo_admin",
+    "forget_calendar",
     "import_roster_file",
     "official_accounts",
     "official_id_by_code",
@@ -64,6 +86,7 @@ __all__ = [
     "officials_of_unit",
     "own_email",
     "paused_accounts",
+    "refresh_calendar",
     "reset_password",
     "reset_second_factor",
     "schedules_by_unit",
@@ -76,4 +99,5 @@ __all__ = [
     "unit_statistics",
     "unlock",
     "visible_units",
+    "withdraw",
 ]

@@ -25,6 +25,8 @@ from congvu.rules.calendar import (
     WorkingCalendar,
     default_calendar,
     explain_due,
+    install_calendar,
+    shipped_calendar,
 )
 from congvu.rules.packs import PackError
 from hypothesis import given, settings
@@ -560,3 +562,16 @@ def test_an_announcement_needs_its_revision_and_a_real_change() -> None:
         WorkingCalendar(announcements=[Announcement(d("23/02/2026"), False, "x", CV)])
     with pytest.raises(PackError, match="Công văn 12729/VPCP-KGVX ngày 25/12/2025: 24/02/2026"):
         announced(("24/02/2026", True, "Đi làm"))
+
+
+def test_an_installed_calendar_is_the_default_until_removed() -> None:
+    announced = WorkingCalendar(
+        announcements=[Announcement(date(2026, 3, 9), False, "Nghỉ thêm", "1/TB")], revision=4
+    )
+    install_calendar(announced)
+    try:
+        assert default_calendar() is announced
+        assert announced.version == shipped_calendar().version + "+announcements.4"
+    finally:
+        install_calendar(None)
+    assert default_calendar() is shipped_calendar()

@@ -1,3 +1,4 @@
+# Long module: the list, detail and re-judging queries share its select of facts and verdicts.
 """Hồ sơ TTHC of a unit: the list, timeliness shares, 766-style estimates per period,
 flagged dossiers (trễ hạn, quá hạn, thiếu thư xin lỗi, lùi hạn …) and the nightly scan.
 
@@ -16,7 +17,8 @@ from typing import Any, overload
 
 import pandas as pd
 from congvu.inspect import clock, db
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import SYSTEM, Actor
+from congvu.inspect.audit import api as audit
 from congvu.inspect.dossiers.services import importing
 from congvu.inspect.dossiers.services.labels import CHANNEL_LABELS, FLAG_LABELS, STATUS_LABELS
 from congvu.inspect.dossiers.services.procedures import (
@@ -33,6 +35,7 @@ from congvu.inspect.errors import Invalid, NotFound
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import Unit
 from congvu.inspect.periods import parse_report_period, report_scheme
+from congvu.rules.calendar import default_calendar
 from congvu.rules.dossiers import DossierFacts, DossierFlag, DossierStatus, evaluate_dossier
 from congvu.rules.periods import PeriodKind, parse_period, period_labels
 
@@ -474,6 +477,32 @@ async def rejudge_received_since(since: date, as_of: date | None = None) -> dict
     changes."""
     start = datetime.combine(since, time.min, clock.zone())
     return await _judge_again((Dossier.received_at >= start,), as_of or clock.today())
+
+
+async def rejudge_touching(days: Sequence[date], as_of: date | None = None) -> dict[str, int]:
+    """Evaluate again the dossiers whose window touches one of ``days`` (a calendar
+    announcement changed them): received by the last of them and not resolved before the
+    first. Only changed verdicts are written, so running it twice changes nothing more."""
+    if not days:
+        return {"scanned": 0, "changed": 0, "overdue": 0, "due_within_24h": 0}
+    first = clock.start_of_day_utc(min(days))
+    after_last = clock.start_of_day_utc(max(days) + timedelta(days=1))
+    # Resolved (có kết quả, else ngày trả) on or after the first day, or not resolved.
+    open_or_resolved_later = (
+        (Dossier.finished_at.is_null() & Dossier.returned_at.is_null())
+        | (Dossier.finished_at >= first)
+        | (Dossier.finished_at.is_null() & (Dossier.returned_at >= first))
+    )
+    where = (Dossier.received_at < after_last, open_or_resolved_later)
+    counts = await _judge_again(where, as_of or clock.today())
+    await audit.record(
+        "dossiers_rejudged",
+        "calendar",
+        default_calendar().version,
+        actor=SYSTEM,
+        after={"days": [d.isoformat() for d in sorted(days)], **counts},
+    )
+    return counts
 
 
 async def set_supplement_rule(
