@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +182,10 @@ async def lock_period_task(ctx: dict[str, Any], job_id: str, period: str, user_i
     return await background.run_tracked(job_id, work, ctx.get("redis"))
 
 
+# Far enough back that no review window (working days, plus Tết) ending on or after a
+# changed day starts before it.
+REVIEW_DEADLINE_REACH = timedelta(days=60)
+
 async def rescan_overdue(ctx: dict[str, Any]) -> dict[str, int]:
     return await dossiers.rescan_overdue()
 
@@ -195,15 +199,16 @@ async def rejudge_after_calendar_change(
     changed_days = [date.fromisoformat(d) for d in days]
     await organisation.refresh_calendar(force=True)
     counts = await dossiers.rejudge_touching(changed_days)  # audited there
-    counts["review_deadlines_changed"] = await review_deadlines_after_calendar_change(changed_days)
+    counts["review_deadline_days"] = await review_deadlines_after_calendar_change(changed_days)
     return counts
 
 
 async def review_deadlines_after_calendar_change(days: list[date]) -> int:
-    """Hook: the review deadlines a calendar change moves, recomputed; how many changed.
-    Nothing to do until the review domain stores its deadlines and exposes
-    ``recompute_review_deadlines``: call it here then."""
-    return 0
+    """The stored review deadlines a calendar change can move, counted again; how many
+    days were counted. A day's deadline lies some working days after it, so the days
+    from a few weeks before the first changed day are counted too."""
+    since = min(days) - REVIEW_DEADLINE_REACH
+    return await review.recompute_review_deadlines(since, today=clock.today())
 
 
 def calendar_rejudge_job_id(revision: int) -> str:

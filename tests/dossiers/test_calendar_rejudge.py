@@ -8,10 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from congvu.inspect import clock
 from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers import api as dossiers
 from congvu.inspect.organisation import api as organisation
+from congvu.inspect.review import api as review
+from congvu.inspect.review.services.deadlines import stored_deadlines
 from congvu.jobs import tasks
+from congvu.rules.calendar import default_calendar
 
 from tests.dossiers.conftest import HEADER, run_import, stored, write
 from tests.worlds import World
@@ -66,8 +70,25 @@ async def test_the_rejudge_changes_exactly_the_affected_dossiers(
     assert (again["scanned"], again["changed"]) == (3, 0)  # idempotent
 
     # The worker's task: the same service, as of today, and the review hook.
+    # The review deadline of the day before the day off (stored, as the queue reads it)
+    # moves one working day later.
+    # The stored review deadline of the Friday before the day off was counted without
+    # it; the task counts it again, one working day later.
+    friday = date(2026, 3, 6)
+    await organisation.withdraw(admin, ident, "Tạm rút để đếm hạn cũ")
+    await organisation.refresh_calendar(force=True)
+    await review.recompute_review_deadlines(today=clock.today())
+    due_then = (await stored_deadlines([friday], clock.today()))[friday]
+    ident = await organisation.announce(
+        admin,
+        organisation.AnnouncementInput(
+            OFF, organisation.AnnouncementKind.DAY_OFF, "15/TB-UBND", date(2026, 3, 2)
+        ),
+    )
     result = await tasks.rejudge_after_calendar_change({}, 1, [OFF.isoformat()])
-    assert result["scanned"] == 3 and result["review_deadlines_changed"] == 0
+    assert result["scanned"] == 3 and result["review_deadline_days"] > 0
+    moved = (await stored_deadlines([friday], clock.today()))[friday]
+    assert moved == default_calendar().add_working_days(due_then, 1) > due_then
     assert tasks.calendar_rejudge_job_id(1) == "calendar-rejudge-1"
 
     await organisation.withdraw(admin, ident, "Nhập nhầm")
