@@ -43,7 +43,7 @@ def migrate() -> None:
     settings_or_exit()
     from congvu.inspect import db
 
-    run(db.migrate)
+    run(db.migrate, read_calendar=False)
     click.echo("Đã cập nhật cơ sở dữ liệu / database is up to date.")
 
 
@@ -83,12 +83,14 @@ def demo() -> None:
     settings_or_exit()
     from congvu.inspect import db
     from congvu.inspect.demo import seed_demo
+    from congvu.inspect.organisation import api as organisation
 
     async def work() -> None:
         await db.migrate()
+        await organisation.refresh_calendar(force=True)
         await seed_demo()
 
-    run(work)
+    run(work, read_calendar=False)
     _print_accounts()
 
 
@@ -115,6 +117,7 @@ def serve(with_demo: bool, host: str, port: int) -> None:
             from congvu.inspect.demo import seed_demo
             from congvu.inspect.organisation import api as organisation
 
+            await organisation.refresh_calendar(force=True)
             await seed_demo()
             await organisation.enrol_demo_admin(settings)
 
@@ -124,7 +127,7 @@ def serve(with_demo: bool, host: str, port: int) -> None:
         settings = dataclasses.replace(
             settings, demo=True, second_factor_roles=frozenset({Role.ADMIN})
         )
-    run(prepare)
+    run(prepare, read_calendar=False)
     if with_demo:
         _print_accounts()
         click.echo(

@@ -21,8 +21,10 @@ def settings_or_exit() -> Settings:
         raise click.ClickException(f"cấu hình không hợp lệ / invalid setting: {error}") from None
 
 
-def run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run one database coroutine with the engine prepared and closed around it."""
+def run(factory: Callable[[], Coroutine[Any, Any, T]], *, read_calendar: bool = True) -> T:
+    """Run one database coroutine with the engine prepared and closed around it, after
+    installing the announced calendar. ``read_calendar=False`` for the commands that
+    bring the schema up themselves: before they run, its table may not exist yet."""
     from congvu.inspect import db
 
     async def main() -> T:
@@ -31,8 +33,9 @@ def run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
         await db.prepare()
         try:
-            # The announced calendar, as the web and the worker count with it.
-            await organisation.refresh_calendar(force=True)
+            if read_calendar:
+                # The announced calendar, as the web and the worker count with it.
+                await organisation.refresh_calendar(force=True)
             result = await factory()
             # Nothing else may be running to seal what this command wrote.
             await audit.seal(wait=True)
