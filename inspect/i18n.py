@@ -164,6 +164,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/my-discipline", "Hồ sơ kỷ luật của tôi", ("official",)),
     ("/accounts", "Tài khoản", ("admin",)),
     ("/accounts/paused", "Tài khoản tạm dừng đăng nhập", ("admin",)),
+    ("/calendar", "Lịch ngày làm việc", ("admin",)),
     ("/units/roster", "Nhập danh sách cán bộ", ("personnel", "admin")),
     ("/privacy", "Dữ liệu cá nhân", tuple(role.value for role in Role)),
 ]

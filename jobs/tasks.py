@@ -186,6 +186,7 @@ async def lock_period_task(ctx: dict[str, Any], job_id: str, period: str, user_i
 # changed day starts before it.
 REVIEW_DEADLINE_REACH = timedelta(days=60)
 
+
 async def rescan_overdue(ctx: dict[str, Any]) -> dict[str, int]:
     return await dossiers.rescan_overdue()
 
@@ -211,8 +212,8 @@ async def review_deadlines_after_calendar_change(days: list[date]) -> int:
     return await review.recompute_review_deadlines(since, today=clock.today())
 
 
-def calendar_rejudge_job_id(revision: int) -> str:
-    return f"calendar-rejudge-{revision}"
+# The job id lives with the code that enqueues the task (the calendar page).
+calendar_rejudge_job_id = background.calendar_rejudge_job_id
 
 
 async def remind_deadlines(ctx: dict[str, Any]) -> dict[str, int]:

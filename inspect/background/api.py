@@ -3,6 +3,11 @@ progress, find the ones Redis lost."""
 
 from __future__ import annotations
 
+from congvu.inspect.background.services.calendar_rejudge import (
+    calendar_rejudge_job_id,
+    calendar_rejudge_result,
+    start_calendar_rejudge,
+)
 from congvu.inspect.background.services.records import (
     JobKind,
     Progress,
@@ -20,10 +25,13 @@ from congvu.inspect.background.services.records import (
 __all__ = [
     "JobKind",
     "Progress",
+    "calendar_rejudge_job_id",
+    "calendar_rejudge_result",
     "get_job",
     "release_stalled",
     "requeue_lost",
     "run_tracked",
+    "start_calendar_rejudge",
     "start_dossier_import",
     "start_evidence_export",
     "start_period_lock",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tests.rbac import (
     test_accounts,
+    test_calendar,
     test_council,
     test_discipline,
     test_dossiers,
@@ -28,6 +29,7 @@ MATRICES = [
     test_reports.MATRIX,
     test_privacy.MATRIX,
     test_accounts.MATRIX,
+    test_calendar.MATRIX,
     test_evidence.MATRIX,
 ]
 

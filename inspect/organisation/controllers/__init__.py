@@ -9,6 +9,7 @@ from congvu.inspect.organisation.controllers.accounts_admin import AccountAdminP
 from congvu.inspect.organisation.controllers.admin import PausedAccountPages
 from congvu.inspect.organisation.controllers.api_v1 import UnitApi
 from congvu.inspect.organisation.controllers.auth import AuthController
+from congvu.inspect.organisation.controllers.calendar_admin import CalendarAdminPages
 from congvu.inspect.organisation.controllers.home import HomeController
 from congvu.inspect.organisation.controllers.pages import UnitPages
 from congvu.inspect.organisation.controllers.password_link import PasswordLinkPages
@@ -30,4 +31,5 @@ ROUTES: list[Any] = [
     SecurityPages,
     AccountAdminPages,
     PasswordLinkPages,
+    CalendarAdminPages,
 ]
