@@ -46,7 +46,7 @@ FLAGS = (
     "DUE_WITHIN_24H",  # a reminder: nobody's fault, never in the queue
     "APOLOGY_LATE;DEADLINE_MOVED_EARLIER",
     "SECOND_EXTENSION;OVERDUE_IN_PROGRESS",
-    "DEADLINE_MOVED_EARLIER",
+    "DEADLINE_MOVED_EARLIER;RESOLVED_LATE_X",  # no fault: a flag only like a fault's
 )
 # Missed dates: around the 2025 conduct pack's first day, before and after today, the
 # week ahead and later.

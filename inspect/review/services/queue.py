@@ -6,6 +6,7 @@ every item keeps its own transaction and audit event."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -111,13 +112,15 @@ async def queue_page(
     paths = {u.id: u.path for u in units}
     unit_path = None if filters.unit is None else paths.get(filters.unit)
     matcher = Matcher(filters, paths, today)
-    stream = await dossier_stream(actor, today)
-    rest = [
-        *await finding_entries(actor),
-        *await dossier_entries(actor, today, decided_only=True),
-    ]
+    stream = dossier_stream(actor, today)
+    # The three reads do not depend on each other: on PostgreSQL they overlap.
+    findings, decided, (combinations, names) = await asyncio.gather(
+        finding_entries(actor),
+        dossier_entries(actor, today, decided_only=True),
+        stream.combinations(matcher),
+    )
+    rest = [*findings, *decided]
     classified = matcher.classify(rest)
-    combinations, names = await stream.combinations(matcher)
     combinations.update(classified)
     names.update(
         {e.official_id: e.official_name for e in rest if e.official_id and e.official_name}

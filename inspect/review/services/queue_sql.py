@@ -5,14 +5,16 @@ every dossier in scope (tests/bench/README.md, "Review queue").
 
 Each judgment keeps the meaning ``queue_index`` gives it in Python:
 
-* which stored flag strings a head judges (``lateness_flags``) is worked out once per
-  distinct string in scope (a few hundred), the dossiers then kept by ``flags IN (…)``;
+* a dossier's stored flags hold a fault a head judges (``lateness_flags`` not empty) when
+  one of its ";"-separated flags is in ``FAMILIES``: ``instr``/``strpos`` of ";FLAG;" in
+  ";" + flags + ";", the same test, with no list of flag strings to read first;
 * a dossier with an earlier decision (``covered``) is left to Python (``queue_index``):
   the SQL stream holds only dossiers without one (``NOT EXISTS``);
 * the severity of LATE_CODE depends only on the conduct pack in force on the anchor day,
   so it is a ``CASE`` over the packs' validity dates;
-* the review deadline is the stored ``review_deadline`` of the anchor day, and days the
-  table lacks (or holds from another pack) are counted in Python and joined as values.
+* the review deadline is the stored ``review_deadline`` of the anchor day; the days the
+  table lacks (or holds from another pack) come out of the counts' GROUP BY (by anchor
+  day), are counted in Python and joined as values by the page's query.
 """
 
 from __future__ import annotations
@@ -31,10 +33,15 @@ from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.errors import Invalid
 from congvu.inspect.i18n import name_sort_key
 from congvu.inspect.review.services.deadlines import review_deadline
-from congvu.inspect.review.services.dossier_flags import LATE_CODE, lateness_flags
+from congvu.inspect.review.services.dossier_flags import FAMILIES, LATE_CODE
 from congvu.inspect.review.services.items import ItemKind
 from congvu.inspect.review.services.queue_index import DOSSIER_STATE, Entry
-from congvu.inspect.review.services.queue_view import SEVERITY_RANK, Matcher, QueueFilters
+from congvu.inspect.review.services.queue_view import (
+    SEVERITY_RANK,
+    Matcher,
+    QueueFilters,
+    due_bucket,
+)
 from congvu.inspect.review.services.record import severity_of
 from congvu.rules import review as rules
 from congvu.rules.packs import default_registry
@@ -50,6 +57,16 @@ def _anchor(sqlite: bool) -> str:
     if sqlite:
         return "date(coalesce(d.due_at, d.received_at), '+7 hours')"
     return "(coalesce(d.due_at, d.received_at) AT TIME ZONE INTERVAL '+07:00')::date"
+
+
+def _late(sqlite: bool) -> str:
+    # lateness_flags(d.flags) is not empty: one of its ";"-separated flags is a fault's.
+    find = "instr" if sqlite else "strpos"
+    return (
+        "("
+        + " OR ".join(f"{find}(';' || d.flags || ';', ';{flag};') > 0" for flag in sorted(FAMILIES))
+        + ")"
+    )
 
 
 def _day_literal(day: date, sqlite: bool) -> str:
@@ -182,15 +199,42 @@ class DossierStream:
 
     actor: Actor
     today: date
-    late: list[str]
-    missing: dict[date, date]
+    # The review deadlines of the anchor days review_deadline lacks (``combinations``).
+    missing: dict[date, date] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)  # distinct name sort keys, sorted
     spellings: dict[str, int] = field(default_factory=dict)  # a name → its key's rank
 
-    def _base(self, args: list[Any], *, ranks: bool = False) -> str:
+    def _dossiers(self, args: list[Any]) -> str:
+        """The ``base`` rows: the undecided dossiers in scope with a fault, none the
+        actor's own, with their anchor day."""
         sqlite = db.is_sqlite()
+        args.append(f"{self.actor.scope_path}%")
+        own = ""
+        if self.actor.official_id is not None:
+            own = " AND (d.official IS NULL OR d.official <> {})"
+            args.append(self.actor.official_id)
+        return (
+            "base AS (SELECT d.id, d.unit AS unit_id, u.path AS unit_path, u.name AS unit_name,"
+            " d.official AS official_id,"
+            " coalesce(nullif(o.full_name, ''), nullif(d.official_name, '')) AS official_name,"
+            f" {_anchor(sqlite)} AS anchor"
+            " FROM dossier d JOIN unit u ON u.id = d.unit"
+            " LEFT JOIN official o ON o.id = d.official"
+            f" WHERE u.path LIKE {{}}{own} AND d.flags <> '' AND {_late(sqlite)}"
+            " AND NOT EXISTS (SELECT 1 FROM dossier_decision x WHERE x.dossier = d.id))"
+        )
+
+    def _stored(self, args: list[Any]) -> str:
         rule = rules.windows(self.today).rule
         args += [rule.id, rule.version]
+        return (
+            "stored(day, due) AS (SELECT day, due FROM review_deadline"
+            " WHERE rule_id = {} AND rule_version = {})"
+        )
+
+    def _base(self, args: list[Any], *, ranks: bool = False) -> str:
+        sqlite = db.is_sqlite()
+        stored = self._stored(args)
         extra = "".join(
             f" UNION ALL SELECT {_day_literal(d, sqlite)}, {_day_literal(due, sqlite)}"
             for d, due in sorted(self.missing.items())
@@ -198,12 +242,7 @@ class DossierStream:
         spans = severity_spans()
         sev = _case(spans, {s: f"'{s}'" for _, s in spans}, sqlite)
         rank = _case(spans, {s: str(SEVERITY_RANK.get(s, 3)) for _, s in spans}, sqlite)
-        late = ", ".join("{}" for _ in self.late)
-        args += [*self.late, f"{self.actor.scope_path}%"]
-        own = ""
-        if self.actor.official_id is not None:
-            own = " AND (d.official IS NULL OR d.official <> {})"
-            args.append(self.actor.official_id)
+        base = self._dossiers(args)
         names = ""
         name_join = ""
         name_rank = "0"
@@ -219,16 +258,8 @@ class DossierStream:
             name_join = " LEFT JOIN names n ON n.name = coalesce(r.official_name, '')"
             name_rank = "coalesce(n.rank, 0)"
         return (
-            "WITH deadlines(day, due) AS (SELECT day, due FROM review_deadline"
-            f" WHERE rule_id = {{}} AND rule_version = {{}}{extra}),"
-            " base AS (SELECT d.id, d.unit AS unit_id, u.path AS unit_path, u.name AS unit_name,"
-            " d.official AS official_id,"
-            " coalesce(nullif(o.full_name, ''), nullif(d.official_name, '')) AS official_name,"
-            f" {_anchor(sqlite)} AS anchor"
-            " FROM dossier d JOIN unit u ON u.id = d.unit"
-            " LEFT JOIN official o ON o.id = d.official"
-            f" WHERE d.flags IN ({late}) AND u.path LIKE {{}}{own}"
-            " AND NOT EXISTS (SELECT 1 FROM dossier_decision x WHERE x.dossier = d.id)),"
+            f"WITH {stored}, deadlines(day, due) AS (SELECT day, due FROM stored{extra}),"
+            f" {base},"
             " rows AS (SELECT r.*, dl.due AS deadline,"
             f" {sev} AS severity, {rank} AS severity_rank"
             " FROM base r JOIN deadlines dl ON dl.day = r.anchor)"
@@ -272,27 +303,40 @@ class DossierStream:
 
     async def combinations(self, matcher: Matcher) -> tuple[Combinations, dict[int, str]]:
         """How many dossiers share each combination of filter values (with the filters
-        each combination misses), and the officials' names: one GROUP BY."""
-        if not self.late:
-            return Counter(), {}
+        each combination misses), and the officials' names: one GROUP BY, by anchor day,
+        which also finds the days ``review_deadline`` lacks. Called before any page."""
         args: list[Any] = []
+        stored = self._stored(args)
+        base = self._dossiers(args)
         sql = (
-            f"SELECT r.unit_path, r.official_id, r.official_name, r.severity,"
-            f" {self._bucket()} AS due, count(*) AS n FROM ({self._base(args)}) r"
-            " GROUP BY r.unit_path, r.official_id, r.official_name, r.severity, due"
+            f"WITH {stored}, {base}"
+            " SELECT r.unit_path, r.official_id, r.official_name, r.anchor,"
+            " s.due AS deadline, count(*) AS n"
+            " FROM base r LEFT JOIN stored s ON s.day = r.anchor"
+            " GROUP BY r.unit_path, r.official_id, r.official_name, r.anchor, s.due"
         )
         found: Combinations = Counter()
         names: dict[int, str] = {}
         spellings = set()
+        severities: dict[date, str] = {}
         for row in await db.raw(Dossier, sql, *args):
+            anchor = _day(row["anchor"])
+            if row["deadline"] is not None:
+                deadline = _day(row["deadline"])
+            elif anchor in self.missing:
+                deadline = self.missing[anchor]
+            else:
+                deadline = self.missing[anchor] = review_deadline(anchor, self.today)
+            if anchor not in severities:
+                severities[anchor] = severity_of(LATE_CODE, anchor)
             official = row["official_id"]
             values = (
                 row["unit_path"],
                 ItemKind.DOSSIER,
                 str(official) if official is not None else "",
                 DOSSIER_STATE,
-                row["severity"],
-                row["due"],
+                severities[anchor],
+                due_bucket(deadline, self.today),
             )
             found[(values, matcher.misses(values))] += row["n"]
             if official and row["official_name"]:
@@ -313,8 +357,6 @@ class DossierStream:
         beyond: bool,
     ) -> int:
         """How many matching dossiers come after ``mark`` (``beyond``) or not, in an order."""
-        if not self.late:
-            return 0
         args: list[Any] = []
         base = self._base(args, ranks=filters.sort == "official")
         where = self._filters(filters, unit_path, args)
@@ -334,8 +376,6 @@ class DossierStream:
         descending: bool,
     ) -> list[Entry]:
         """The first ``limit`` matching dossiers after ``mark`` in an order."""
-        if not self.late:
-            return []
         args: list[Any] = []
         base = self._base(args, ranks=filters.sort == "official")
         where = self._filters(filters, unit_path, args)
@@ -362,33 +402,6 @@ class DossierStream:
         ]
 
 
-async def dossier_stream(actor: Actor, today: date) -> DossierStream:
-    """The stream of ``actor``'s scope: the flag strings a head judges, and the review
-    deadlines of the anchor days ``review_deadline`` does not hold (two queries)."""
-    scope = f"{actor.scope_path}%"
-    stored = await db.raw(
-        Dossier,
-        "SELECT DISTINCT d.flags FROM dossier d JOIN unit u ON u.id = d.unit"
-        " WHERE u.path LIKE {} AND d.flags <> ''",
-        scope,
-    )
-    late = sorted(r["flags"] for r in stored if lateness_flags(r["flags"]))
-    if not late:
-        return DossierStream(actor, today, [], {})
-    rule = rules.windows(today).rule
-    sqlite = db.is_sqlite()
-    marks = ", ".join("{}" for _ in late)
-    lacking = await db.raw(
-        Dossier,
-        f"SELECT DISTINCT {_anchor(sqlite)} AS anchor FROM dossier d"
-        " JOIN unit u ON u.id = d.unit"
-        f" WHERE u.path LIKE {{}} AND d.flags IN ({marks}) AND NOT EXISTS"
-        " (SELECT 1 FROM review_deadline rd WHERE rd.day = "
-        f"{_anchor(sqlite)} AND rd.rule_id = {{}} AND rd.rule_version = {{}})",
-        scope,
-        *late,
-        rule.id,
-        rule.version,
-    )
-    days = {_day(r["anchor"]) for r in lacking}
-    return DossierStream(actor, today, late, {d: review_deadline(d, today) for d in days})
+def dossier_stream(actor: Actor, today: date) -> DossierStream:
+    """The stream of ``actor``'s scope on ``today``."""
+    return DossierStream(actor, today)
