@@ -286,8 +286,10 @@ class DossierStream:
         if filters.unit is not None:
             if unit_path is None:
                 return "FALSE"
-            where.append("r.unit_path LIKE {}")
-            args.append(f"{unit_path}%")
+            # A prefix, as Matcher's startswith: LIKE would read "_" in a code as any
+            # letter, and ignore case on SQLite.
+            where.append(f"substr(r.unit_path, 1, {len(unit_path)}) = {{}}")
+            args.append(unit_path)
         if filters.official is not None:
             where.append("r.official_id = {}")
             args.append(filters.official)
