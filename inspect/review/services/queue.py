@@ -6,9 +6,12 @@ every item keeps its own transaction and audit event."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
+from typing import Any
 
 from congvu.inspect.actor import Actor
 from congvu.inspect.errors import DomainError, Forbidden, Invalid
@@ -27,17 +30,23 @@ from congvu.inspect.review.services.lifecycle import (
     local_day,
 )
 from congvu.inspect.review.services.queue_batch import queue_items
-from congvu.inspect.review.services.queue_index import entries
+from congvu.inspect.review.services.queue_index import (
+    Entry,
+    dossier_entries,
+    entries,
+    finding_entries,
+)
+from congvu.inspect.review.services.queue_sql import DossierStream, dossier_stream
 from congvu.inspect.review.services.queue_view import (
     SORTS,
     FacetOption,
     Matcher,
     QueueFilters,
+    Window,
     decode_cursor,
     due_bucket,
     encode_cursor,
     facets,
-    window,
 )
 from congvu.inspect.review.services.reads import FindingItem, severity
 from congvu.inspect.review.services.transitions import Command, transition
@@ -90,19 +99,39 @@ async def queue_page(
     now: datetime | None = None,
 ) -> QueuePage:
     """One page of the queue the filters keep, in their order, after (or before) the item
-    a cursor names; only the page's items are read in full, and only they are audited."""
+    a cursor names; only the page's items are read in full, and only they are audited.
+
+    Two streams: the undecided flagged dossiers, filtered, counted and cut in SQL
+    (``queue_sql``), and the rest in Python (the findings, and the flagged dossiers an
+    earlier decision may cover), merged in the filters' order."""
     _require_reviewer(actor)
     today = local_day(now or datetime.now(UTC))
-    everything = await entries(actor, now=now)
     units = await organisation.visible_units(actor)
     if filters.unit is not None and filters.unit not in {u.id for u in units}:
         raise Invalid("Đơn vị không hợp lệ.", field="unit")
-    matcher = Matcher(filters, {u.id: u.path for u in units}, today)
-    classified = matcher.classify(everything)
-    matching = [e for e, (_, misses) in zip(everything, classified, strict=True) if not misses]
-    cut = window(
-        matching,
+    paths = {u.id: u.path for u in units}
+    unit_path = None if filters.unit is None else paths.get(filters.unit)
+    matcher = Matcher(filters, paths, today)
+    stream = dossier_stream(actor, today)
+    # The three reads do not depend on each other: on PostgreSQL they overlap.
+    findings, decided, (combinations, names) = await asyncio.gather(
+        finding_entries(actor),
+        dossier_entries(actor, today, decided_only=True),
+        stream.combinations(matcher),
+    )
+    rest = [*findings, *decided]
+    classified = matcher.classify(rest)
+    combinations.update(classified)
+    names.update(
+        {e.official_id: e.official_name for e in rest if e.official_id and e.official_name}
+    )
+    matching = [e for e, (_, misses) in zip(rest, classified, strict=True) if not misses]
+    cut = await _cut(
+        stream,
         filters,
+        unit_path,
+        matching,
+        sum(n for (_, misses), n in combinations.items() if not misses),
         decode_cursor(after, filters, "after"),
         decode_cursor(before, filters, "before"),
     )
@@ -111,8 +140,8 @@ async def queue_page(
     return QueuePage(
         items=items,
         filters=filters,
-        facets=facets(everything, classified, units),
-        in_scope=len(everything),
+        facets=facets(combinations, names, units),
+        in_scope=sum(combinations.values()),
         total=cut.total,
         number=cut.number,
         pages=cut.pages,
@@ -122,6 +151,63 @@ async def queue_page(
             None if cut.previous_key is None else encode_cursor(filters, cut.previous_key)
         ),
         today=today,
+    )
+
+
+async def _cut(
+    stream: DossierStream,
+    filters: QueueFilters,
+    unit_path: str | None,
+    matching: Sequence[Entry],
+    total: int,
+    after: tuple[Any, ...] | None,
+    before: tuple[Any, ...] | None,
+) -> Window:
+    """The page after ``after`` (or before ``before``, or the first) of both streams, as
+    ``queue_view.window`` cuts one list: the SQL stream gives its first ``size`` rows on
+    the page's side of the cursor and how many lie on the other side."""
+    key = SORTS[filters.sort]
+    down = filters.descending
+    size = filters.size
+    ordered = sorted(((key(e), e) for e in matching), key=itemgetter(0), reverse=down)
+
+    def beyond(k: tuple[Any, ...], mark: tuple[Any, ...]) -> bool:
+        try:
+            return k < mark if down else k > mark
+        except TypeError as error:  # a cursor from an edited URL
+            raise Invalid("Liên kết trang không hợp lệ.", field="after") from error
+
+    def merged(extra: list[Entry], mine: list[tuple[tuple[Any, ...], Entry]]) -> list[Entry]:
+        both = sorted([*mine, *((key(e), e) for e in extra)], key=itemgetter(0), reverse=down)
+        return [e for _, e in both]
+
+    start = 0
+    mark: tuple[Any, ...] | None = None
+    if after is not None:
+        start = sum(1 for k, _ in ordered if not beyond(k, after))
+        start += await stream.count(filters, unit_path, after, descending=down, beyond=False)
+        mark = after
+    elif before is not None:
+        end = sum(1 for k, _ in ordered if beyond(before, k))
+        end += await stream.count(filters, unit_path, before, descending=not down, beyond=True)
+        start = max(0, end - size)
+    if before is not None and start > 0:
+        # The ``size`` items just before ``before``: the SQL stream read backwards.
+        earlier = await stream.page(filters, unit_path, before, size, descending=not down)
+        chosen = merged(earlier, [(k, e) for k, e in ordered if beyond(before, k)])[-size:]
+    else:
+        page = await stream.page(filters, unit_path, mark, size, descending=down)
+        mine = [(k, e) for k, e in ordered if mark is None or beyond(k, mark)][:size]
+        chosen = merged(page, mine)[:size]
+    pages = max(1, -(-total // size))
+    return Window(
+        entries=chosen,
+        start=start,
+        total=total,
+        next_key=key(chosen[-1]) if start + len(chosen) < total else None,
+        previous_key=key(chosen[0]) if start > 0 and chosen else None,
+        pages=pages,
+        number=min(start // size + 1 + (1 if start % size else 0), pages),
     )
 
 

@@ -56,7 +56,7 @@ async def entries(actor: Actor, *, now: datetime | None = None) -> list[Entry]:
     """Every item of the actor's queue (the open findings of their subtree and the flagged
     dossiers not yet decided, none about themself), in no particular order."""
     today = local_day(now or datetime.now(UTC))
-    return [*await _finding_entries(actor), *await _dossier_entries(actor, today)]
+    return [*await finding_entries(actor), *await dossier_entries(actor, today)]
 
 
 def _severity(cache: dict[tuple[str, date], str], code: str, on: date) -> str:
@@ -66,7 +66,7 @@ def _severity(cache: dict[tuple[str, date], str], code: str, on: date) -> str:
     return cache[key]
 
 
-async def _finding_entries(actor: Actor) -> list[Entry]:
+async def finding_entries(actor: Actor) -> list[Entry]:
     scope = f"{actor.scope_path}%"
     rows = await Finding.select(
         Finding.id,
@@ -129,8 +129,17 @@ def _finding_deadline(state: ReviewState, review: dict[str, Any] | None) -> date
     return due if isinstance(due, date) else None
 
 
-async def _dossier_entries(actor: Actor, today: date) -> list[Entry]:
+async def dossier_entries(actor: Actor, today: date, *, decided_only: bool = False) -> list[Entry]:
+    """The flagged dossiers of the actor's queue; ``decided_only``: only those with an
+    earlier decision (the queue's pages read the others in SQL: ``queue_sql``)."""
     scope = f"{actor.scope_path}%"
+    decided: dict[int, list[str]] = {}
+    for d in await DossierDecision.select(DossierDecision.dossier, DossierDecision.flags).where(
+        DossierDecision.dossier._.unit._.path.like(scope)
+    ):
+        decided.setdefault(d["dossier"], []).append(d["flags"])
+    if decided_only and not decided:
+        return []
     # A province holds tens of thousands of flagged dossiers: their rows carry ids only,
     # the units' and officials' names are read once each.
     rows = await Dossier.select(
@@ -141,7 +150,11 @@ async def _dossier_entries(actor: Actor, today: date) -> list[Entry]:
         Dossier.received_at,
         Dossier.due_at,
         Dossier.flags,
-    ).where(Dossier.unit.path.like(scope), Dossier.flags != "")
+    ).where(
+        Dossier.unit.path.like(scope),
+        Dossier.flags != "",
+        *([Dossier.id.is_in(sorted(decided))] if decided_only else []),
+    )
     units = {
         u["id"]: (u["path"], u["name"])
         for u in await Unit.select(Unit.id, Unit.path, Unit.name).where(Unit.path.like(scope))
@@ -157,11 +170,6 @@ async def _dossier_entries(actor: Actor, today: date) -> list[Entry]:
         if named
         else {}
     )
-    decided: dict[int, list[str]] = {}
-    for d in await DossierDecision.select(DossierDecision.dossier, DossierDecision.flags).where(
-        DossierDecision.dossier._.unit._.path.like(scope)
-    ):
-        decided.setdefault(d["dossier"], []).append(d["flags"])
     judged: dict[str, tuple[str, ...]] = {}
     severities: dict[tuple[str, date], str] = {}
     # When the fault arose: the missed return date (receipt when there is none).

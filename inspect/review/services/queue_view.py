@@ -207,16 +207,15 @@ class Matcher:
 
 
 def facets(
-    entries: Sequence[Entry],
-    classified: Sequence[tuple[tuple[str, ...], int]],
+    combinations: Counter[tuple[tuple[str, ...], int]],
+    names: dict[int, str],
     units: Sequence[UnitView],
 ) -> dict[str, list[FacetOption]]:
     """For each filter, its values with how many items each would show together with
-    the other filters chosen."""
+    the other filters chosen; ``combinations`` counts the items by their values and the
+    filters they miss (``Matcher.classify``), ``names`` are the officials'."""
     # An entry counts for a filter when it misses no other filter: those that miss none
     # count everywhere (Counter, column by column), those that miss one count for it.
-    # Counted by combination of values first: a few hundred of them for 100,000 items.
-    combinations = Counter(classified)
     counts: list[Counter[str]] = [Counter() for _ in DIMENSIONS]
     for (values, mask), n in combinations.items():
         if not mask:
@@ -234,7 +233,6 @@ def facets(
     ):
         found = counts[DIMENSIONS.index(name)]
         out[name] = [FacetOption(v, label, found.get(v, 0)) for v, label in labels.items()]
-    names = {e.official_id: e.official_name for e in entries if e.official_id and e.official_name}
     by_official = counts[DIMENSIONS.index("official")]
     out["official"] = [
         FacetOption(str(i), name, by_official.get(str(i), 0))
