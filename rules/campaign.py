@@ -23,6 +23,10 @@ from typing import Any
 
 from congvu.rules.rating import Level
 
+# Frozen with each locked campaign version: change it whenever the catalogue or evaluate()
+# changes what a verdict means, so a reader of an old version knows which rules made it.
+RULES_VERSION = "2026-12-07"
+
 
 class CriterionKind(StrEnum):
     NO_CONFIRMED_VIOLATION = "no_confirmed_violation"

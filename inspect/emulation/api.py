@@ -1,7 +1,8 @@
 """Ratings and emulation for the app, the CLI and the demo: rating periods (open, lock,
 reopen, versions), the Mẫu số 01 sheets, proposals per unit and per official, initiatives
 and collective levels; the emulation council's sessions (members, attendance, tally,
-adjustments, lock) and the facts of their minutes."""
+adjustments, lock) and the facts of their minutes; thematic campaigns (board, proposals,
+lock and reopen with versions)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,14 @@ from congvu.inspect.emulation.services.annual_steps import (
 )
 from congvu.inspect.emulation.services.awards import add_award, awards, remove_award
 from congvu.inspect.emulation.services.boards import board, period_row
+from congvu.inspect.emulation.services.campaign_lock import lock_campaign, reopen_campaign
+from congvu.inspect.emulation.services.campaign_proposals import propose as propose_for_campaign
+from congvu.inspect.emulation.services.campaign_proposals import (
+    withdraw as withdraw_campaign_proposal,
+)
+from congvu.inspect.emulation.services.campaign_view import campaign_board
 from congvu.inspect.emulation.services.campaigns import CHOICES as CAMPAIGN_CRITERIA
-from congvu.inspect.emulation.services.campaigns import campaign_board, campaigns, create_campaign
+from congvu.inspect.emulation.services.campaigns import campaigns, create_campaign
 from congvu.inspect.emulation.services.catalogue import DOCUMENTS, render_document
 from congvu.inspect.emulation.services.council import (
     add_candidate,
@@ -97,6 +104,7 @@ __all__ = [
     "document",
     "fill_candidates",
     "import_sheets",
+    "lock_campaign",
     "lock_period",
     "lock_session",
     "lock_summary",
@@ -107,6 +115,7 @@ __all__ = [
     "open_period",
     "period_name",
     "period_row",
+    "propose_for_campaign",
     "rate_collective",
     "ratings_about",
     "record_meeting",
@@ -115,6 +124,7 @@ __all__ = [
     "remove_award",
     "remove_member",
     "render_document",
+    "reopen_campaign",
     "reopen_period",
     "reopen_session",
     "save_sheet",
@@ -127,4 +137,5 @@ __all__ = [
     "warn_at_lock",
     "weights_what_if",
     "what_if",
+    "withdraw_campaign_proposal",
 ]

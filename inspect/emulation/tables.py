@@ -179,6 +179,43 @@ class Campaign(Table, tablename="emulation_campaign"):
     criteria = Text()  # JSON: [{"kind": ..., "percent"/"level": ...}]
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
+    state = Varchar(length=8, choices=PeriodState, default="open")
+    version = Integer(default=1)
+
+
+class CampaignProposal(Table, tablename="emulation_campaign_proposal"):
+    """Đề nghị Giấy khen của đợt thi đua: one eligible official proposed by the personnel
+    office; a withdrawal keeps the row with its reason (proposing again clears it)."""
+
+    id: Serial
+
+    key = Varchar(length=48, unique=True)  # "<campaign id>:<official id>"
+    campaign = ForeignKey(references=Campaign, on_delete=OnDelete.cascade, index=True)
+    official = ForeignKey(references=Official, on_delete=OnDelete.cascade)
+    proposed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    proposed_at = Timestamptz()
+    withdrawn_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    withdrawn_at = Timestamptz(null=True, default=None)
+    withdraw_reason = Text(null=True, default=None)
+
+
+class CampaignVersion(Table, tablename="emulation_campaign_version"):
+    """A locked campaign's frozen board (each official's verdict and reasons), criteria,
+    proposals, rule versions and a SHA-256 of them; a reopening records its reason on the
+    version it reopened."""
+
+    id: Serial
+
+    key = Varchar(length=48, unique=True)  # "<campaign id>:<version>"
+    campaign = ForeignKey(references=Campaign, on_delete=OnDelete.cascade, index=True)
+    version = Integer()
+    locked_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    locked_at = Timestamptz()
+    snapshot = Text()  # JSON: board, criteria, proposals, rule versions
+    data_hash = Varchar(length=64)
+    reopened_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    reopened_at = Timestamptz(null=True, default=None)
+    reopen_reason = Text(null=True, default=None)
 
 
 class CollectiveRating(Table, tablename="emulation_collective"):

@@ -73,6 +73,13 @@ MATRIX: dict[Route, Expect] = {
     ("GET", "/ratings/campaigns"): same(roles(200, MANAGERS)),
     ("POST", "/ratings/campaigns"): scoped(303, MANAGERS),
     ("GET", "/ratings/campaigns/{campaign_id:int}"): scoped(200, READERS),
+    ("POST", "/ratings/campaigns/{campaign_id:int}/proposals"): scoped(303, MANAGERS),
+    (
+        "POST",
+        "/ratings/campaigns/{campaign_id:int}/proposals/{official_id:int}/withdraw",
+    ): scoped(303, MANAGERS),
+    ("POST", "/ratings/campaigns/{campaign_id:int}/lock"): scoped(303, MANAGERS),
+    ("POST", "/ratings/campaigns/{campaign_id:int}/reopen"): scoped(303, MANAGERS),
     ("POST", "/ratings/awards"): scoped(303, MANAGERS),
     ("POST", "/ratings/awards/{award_id:int}/remove"): scoped(303, MANAGERS),
     ("PUT", "/api/v1/emulation/collectives/{code:str}/{year:int}"): scoped(200, MANAGERS),
@@ -127,7 +134,16 @@ def _prepare(m: RatingMatrix) -> Prepare:
             "year": 2026,
             "kind": "thong-bao-xep-loai",
         }
-        if path == "/ratings/periods":
+        if "{campaign_id" in path:
+            campaign = await emulation.create_campaign(
+                SYSTEM, {**CAMPAIGN, "agency": units[target]}
+            )
+            values["campaign_id"] = campaign
+            if path.endswith("/withdraw"):
+                await emulation.propose_for_campaign(SYSTEM, campaign, [officials[target]])
+            elif path.endswith("/reopen"):
+                await emulation.lock_campaign(SYSTEM, campaign)
+        elif path == "/ratings/periods":
             values["period"] = next(m.names)
         elif path.endswith("/lock"):
             values["name"] = next(m.names)
@@ -136,10 +152,6 @@ def _prepare(m: RatingMatrix) -> Prepare:
             values["name"] = next(m.names)
             await emulation.open_period(SYSTEM, values["name"])
             await emulation.lock_period(SYSTEM, values["name"])
-        elif "{campaign_id" in path:
-            values["campaign_id"] = await emulation.create_campaign(
-                SYSTEM, {**CAMPAIGN, "agency": units[target]}
-            )
         elif path == "/ratings/campaigns":
             values["agency"] = units[target]
         elif "/steps/" in path:
@@ -204,6 +216,7 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
     else:
         data = {
             "period": v.get("period", ""),
+            "official": str(v["official_id"]),
             "reason": "Bổ sung số liệu",
             "source": "finding:1",
             "done_on": "15/01/2027",

@@ -1,20 +1,24 @@
 """Pages of thematic campaigns: the personnel office's list with the form to launch one
 (name, agency, dates, criteria) and a campaign's board, every official eligible or not
-with each criterion explained. A refused form is shown again with the error beside its
-field."""
+with each criterion explained, its proposals (propose, withdraw with a reason), its lock and
+reopening and a selector of its locked versions. A refused form or step is shown again with
+the error beside its field."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from congvu.inspect.actor import Actor
+from congvu.inspect.actor import Actor, Role
 from congvu.inspect.emulation import api as emulation
-from congvu.inspect.errors import Conflict, Invalid
+from congvu.inspect.errors import Conflict, Invalid, NotFound
 from congvu.inspect.organisation.tables import Unit
 from congvu.rules.rating import Level
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+
+Step = Callable[[Any], Awaitable[None]]
 
 
 class CampaignPages(Controller):
@@ -60,9 +64,98 @@ class CampaignPages(Controller):
             return await self._list(request, error, form)
         return Redirect(f"/ratings/campaigns/{campaign_id}", status_code=303)
 
+    async def _board(
+        self,
+        request: Request[Actor, Any, Any],
+        campaign_id: int,
+        version: int | None = None,
+        error: Invalid | Conflict | NotFound | None = None,
+    ) -> Template:
+        found = await emulation.campaign_board(request.user, campaign_id, version)
+        status = 200
+        if isinstance(error, Conflict):
+            status = 409
+        elif error is not None:
+            status = 404 if isinstance(error, NotFound) else 400
+        return Template(
+            "emulation/campaign.html",
+            context={
+                "c": found,
+                "error": error,
+                "can_manage": request.user.has_role(Role.PERSONNEL, Role.ADMIN),
+            },
+            status_code=status,
+        )
+
     @get("/{campaign_id:int}", name="campaign_board")
     async def board(
-        self, request: Request[Actor, Any, Any], campaign_id: FromPath[int]
+        self,
+        request: Request[Actor, Any, Any],
+        campaign_id: FromPath[int],
+        version: FromQuery[int | None] = None,
     ) -> Template:
-        found = await emulation.campaign_board(request.user, campaign_id)
-        return Template("emulation/campaign.html", context={"c": found})
+        return await self._board(request, campaign_id, version)
+
+    async def _act(
+        self, request: Request[Actor, Any, Any], campaign_id: int, step: Step
+    ) -> Redirect | Template:
+        form = await request.form()
+        try:
+            await step(form)
+        except (Invalid, Conflict) as error:
+            return await self._board(request, campaign_id, error=error)
+        except NotFound as error:
+            if error.field != "official":
+                raise
+            return await self._board(request, campaign_id, error=error)
+        return Redirect(f"/ratings/campaigns/{campaign_id}", status_code=303)
+
+    @post("/{campaign_id:int}/proposals", status_code=303, name="campaign_propose")
+    async def propose(
+        self, request: Request[Actor, Any, Any], campaign_id: FromPath[int]
+    ) -> Redirect | Template:
+        async def step(form: Any) -> None:
+            chosen = [str(v) for v in form.getall("official", [])]
+            try:
+                ids = [int(v) for v in chosen]
+            except ValueError:
+                raise NotFound("Không có cán bộ này trong đợt thi đua.", field="official") from None
+            await emulation.propose_for_campaign(request.user, campaign_id, ids)
+
+        return await self._act(request, campaign_id, step)
+
+    @post(
+        "/{campaign_id:int}/proposals/{official_id:int}/withdraw",
+        status_code=303,
+        name="campaign_withdraw",
+    )
+    async def withdraw(
+        self,
+        request: Request[Actor, Any, Any],
+        campaign_id: FromPath[int],
+        official_id: FromPath[int],
+    ) -> Redirect | Template:
+        async def step(form: Any) -> None:
+            await emulation.withdraw_campaign_proposal(
+                request.user, campaign_id, official_id, str(form.get("reason", ""))
+            )
+
+        return await self._act(request, campaign_id, step)
+
+    @post("/{campaign_id:int}/lock", status_code=303, name="campaign_lock")
+    async def lock(
+        self, request: Request[Actor, Any, Any], campaign_id: FromPath[int]
+    ) -> Redirect | Template:
+        async def step(form: Any) -> None:
+            await emulation.lock_campaign(request.user, campaign_id)
+
+        return await self._act(request, campaign_id, step)
+
+    @post("/{campaign_id:int}/reopen", status_code=303, name="campaign_reopen")
+    async def reopen(
+        self, request: Request[Actor, Any, Any], campaign_id: FromPath[int]
+    ) -> Redirect | Template:
+        async def step(form: Any) -> None:
+            await emulation.reopen_campaign(request.user, campaign_id, str(form.get("reason", "")))
+
+        return await self._act(request, campaign_id, step)

@@ -1,7 +1,8 @@
 """Đợt thi đua, phong trào theo chuyên đề: the personnel office launches a campaign for an
 agency with its own dates and criteria chosen from the catalogue (rules/campaign.py); the
 campaign's board lists every official of the agency eligible or not for its commendation
-(Giấy khen theo đợt, chuyên đề), each criterion explained. The board is computed when read.
+(Giấy khen theo đợt, chuyên đề), each criterion explained. The board is computed when read
+while the campaign is open; a locked one shows its frozen version (campaign_lock.py).
 
 Offered in the form: no confirmed violation, the latest quarter's level, no discipline.
 The unit's on-time dossier rate is in the catalogue but not offered yet: the campaign's
@@ -18,7 +19,7 @@ from congvu.inspect import clock, db
 from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.emulation.services import facts as facts_service
-from congvu.inspect.emulation.services.access import require_board, require_manager
+from congvu.inspect.emulation.services.access import require_manager
 from congvu.inspect.emulation.services.boards import board
 from congvu.inspect.emulation.services.facts import OfficialFacts, unit_by_code
 from congvu.inspect.emulation.tables import Campaign, RatingPeriod
@@ -130,7 +131,7 @@ def _facts(f: OfficialFacts, start: date, end: date, level: Level | None) -> Cam
     )
 
 
-async def campaign_board(actor: Actor, campaign_id: int) -> dict[str, Any]:
+async def campaign_row(campaign_id: int) -> dict[str, Any]:
     row = (
         await Campaign.select(*Campaign.all_columns(), Campaign.agency.name, Campaign.agency.path)
         .where(Campaign.id == campaign_id)
@@ -138,8 +139,19 @@ async def campaign_board(actor: Actor, campaign_id: int) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound("Không có đợt thi đua này.", field="campaign")
+    return row
+
+
+def criteria_labels(stored: list[dict[str, Any]]) -> list[str]:
+    return [
+        CATALOGUE[c.kind][0] + (f": từ {c.level.label_vi} trở lên" if c.level else "")
+        for c in criteria(stored)
+    ]
+
+
+async def live_board(row: dict[str, Any]) -> dict[str, Any]:
+    """The board as the data stand now: every official of the agency, eligible or not."""
     path = str(row["agency.path"])
-    require_board(actor, path)
     chosen = criteria(json.loads(row["criteria"]))
     start, end = row["starts_on"], row["ends_on"]
     quarter, levels = await _latest_quarter(end, path)
@@ -156,16 +168,20 @@ async def campaign_board(actor: Actor, campaign_id: int) -> dict[str, Any]:
             }
         )
     return {
-        "id": campaign_id,
-        "name": row["name"],
-        "agency": row["agency.name"],
-        "starts_on": start,
-        "ends_on": end,
-        "criteria_vi": [
-            CATALOGUE[c.kind][0] + (f": từ {c.level.label_vi} trở lên" if c.level else "")
-            for c in chosen
-        ],
+        "criteria_vi": criteria_labels(json.loads(row["criteria"])),
         "quarter": quarter,
         "officials": officials,
         "eligible": sum(1 for o in officials if o["eligible"]),
+    }
+
+
+def heading(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": int(row["id"]),
+        "name": row["name"],
+        "agency": row["agency.name"],
+        "starts_on": row["starts_on"],
+        "ends_on": row["ends_on"],
+        "state": row["state"],
+        "version": int(row["version"]),
     }
