@@ -19,6 +19,13 @@ async def report_unit(actor: Actor, unit_code: str | None = None) -> dict[str, A
     the tree for an actor scoped to all of it)."""
     if not actor.has_role(*REPORT_ROLES):
         raise Forbidden("Chỉ thủ trưởng đơn vị, cán bộ báo cáo và quản trị lập báo cáo.")
+    return await unit_in_scope(actor, unit_code)
+
+
+async def unit_in_scope(actor: Actor, unit_code: str | None) -> dict[str, Any]:
+    """``unit_code``, or the actor's scope unit (the root for an actor scoped to
+    everything); a unit outside the actor's scope does not exist (404). The caller
+    checks the role."""
     query = Unit.select(*UNIT_COLUMNS)
     if unit_code:
         row = await query.where(Unit.code == unit_code.strip()).first()

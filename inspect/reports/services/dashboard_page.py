@@ -10,11 +10,11 @@ from typing import Any
 
 from congvu.inspect import clock, cpu_pool
 from congvu.inspect.actor import Actor, Role
-from congvu.inspect.errors import Forbidden, Invalid, NotFound
+from congvu.inspect.errors import Forbidden, Invalid
 from congvu.inspect.inspections.tables import Inspection
 from congvu.inspect.organisation.tables import Unit
 from congvu.inspect.periods import parse_report_period, report_scheme
-from congvu.inspect.reports.services.access import REPORT_ROLES, UNIT_COLUMNS
+from congvu.inspect.reports.services.access import REPORT_ROLES, UNIT_COLUMNS, unit_in_scope
 from congvu.inspect.reports.services.dashboard import Dashboard, build_dashboard
 from congvu.inspect.reports.services.figures import DONE_STATUSES
 from congvu.rules.periods import Period, PeriodKind, period_of
@@ -67,16 +67,7 @@ async def dashboard_unit(actor: Actor, unit_code: str | None) -> dict[str, Any]:
     root for an actor scoped to everything); outside the actor's scope: 404."""
     if not actor.has_role(*DASHBOARD_ROLES):
         raise Forbidden("Bảng điều khiển dành cho thủ trưởng, cán bộ báo cáo, trưởng đoàn.")
-    query = Unit.select(*UNIT_COLUMNS)
-    if unit_code:
-        row = await query.where(Unit.code == unit_code.strip()).first()
-    elif actor.scope_unit_id is not None:
-        row = await query.where(Unit.id == actor.scope_unit_id).first()
-    else:
-        row = await query.where(Unit.parent.is_null()).order_by(Unit.id).first()
-    if row is None or not actor.can_see_unit_path(row["path"]):
-        raise NotFound("Không tìm thấy đơn vị.")
-    return row
+    return await unit_in_scope(actor, unit_code)
 
 
 async def dashboard_units(actor: Actor) -> list[dict[str, Any]]:
