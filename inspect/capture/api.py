@@ -8,6 +8,7 @@ from congvu.inspect.capture.services.evidence import (
     evidence_file,
     owned,
     store,
+    write_atomically,
 )
 from congvu.inspect.capture.services.retention import (
     KeptPhoto,
@@ -38,4 +39,5 @@ __all__ = [
     "purged_files",
     "store",
     "sync",
+    "write_atomically",
 ]

@@ -5,13 +5,12 @@ the safe name it gets inside the ZIP."""
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
 
+from congvu.inspect.capture import api as capture
 from congvu.inspect.errors import Invalid
 from congvu.inspect.settings import get_settings
 
@@ -86,19 +85,8 @@ def stored_path(sha256: str, extension: str) -> str:
 
 
 def store(relative: str, data: bytes) -> None:
-    """No reader ever sees half a file: write beside the target, fsync, rename."""
-    path = get_settings().media_dir / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Under the media folder, as the tablets' photos are: never half a file."""
+    capture.write_atomically(get_settings().media_dir / relative, data)
 
 
 def read_stored(relative: str) -> bytes | None:
