@@ -275,10 +275,11 @@ async def reset(
 ) -> None:
     """An administrator clears an account's second factor (a lost phone): its secret,
     recovery codes and remembered devices go, its open sessions end (a stolen phone's
-    browser too), and it enrols again at its next sign-in. Without ``store`` (the
-    command line) the sessions are left to end by themselves. An account outside the
-    administrator's unit scope is refused (Forbidden), as on the account page; an account
-    without a unit is for an administrator of the whole system only."""
+    browser too), and it enrols again at its next sign-in. The command line passes the
+    store it opened (``sessions.store_for``); without one the sessions are left alone.
+    An account outside the administrator's unit scope is refused (Forbidden), as on the
+    account page; an account without a unit is for an administrator of the whole system
+    only."""
     name = username.strip()
     row = (
         await User.select(User.id, User.scope_unit.path.as_alias("unit_path"))
