@@ -11,8 +11,11 @@ from typing import Any
 
 import anyio
 import pytest
+from congvu.inspect.errors import Forbidden
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.settings import get_settings
 
+from tests import builders
 from tests.conftest import csrf, login
 from tests.dossiers.conftest import HEADER, actor, run_import, stored, write
 from tests.test_jobs import run_worker_until_idle
@@ -124,3 +127,41 @@ async def test_a_withdrawal_needs_a_reason(client: Any, world: World) -> None:
     assert "Đã thu hồi" in after.text and "Văn bản bị thay thế" in after.text
     assert "+ 0 thông báo còn hiệu lực (lần thay đổi thứ 2)" in after.text
     assert f'action="{action}"' not in after.text
+
+
+async def test_a_commune_admin_sees_the_province_calendar_read_only(
+    client: Any, world: World
+) -> None:
+    """The system calendar is the whole province's: an administrator of one commune may
+    neither announce nor withdraw, and the page shows no form; the province's may."""
+    commune_admin = await builders.account("admin_b", role="admin", unit="P-B")
+    await login(client, "admin")
+    assert (await _announce(client)).status_code == 303
+    client.cookies.clear()
+
+    await login(client, "admin_b")
+    page = await client.get("/calendar?year=2026")
+    assert page.status_code == 200
+    assert 'id="calendar-read-only"' in page.text and "15/TB-UBND" in page.text
+    assert 'action="/calendar/announcements"' not in page.text
+    assert 'action="/calendar/announcements/1/withdraw"' not in page.text
+    refused = await _announce(client, day="10/03/2026")
+    assert refused.status_code == 403 and "quản trị viên cấp tỉnh" in refused.text
+    withdrawn = await client.post(
+        "/calendar/announcements/1/withdraw",
+        data={"reason": "Không đúng"},
+        headers=csrf(client),
+        follow_redirects=False,
+    )
+    assert withdrawn.status_code == 403
+    assert [a.withdrawn_at for a in await organisation.announcements(2026)] == [None]
+    with pytest.raises(Forbidden):
+        await organisation.announce(
+            await builders.actor(commune_admin),
+            organisation.AnnouncementInput(
+                day=date(2026, 3, 10),
+                kind=organisation.AnnouncementKind.DAY_OFF,
+                document_number="16/TB-UBND",
+                document_date=date(2026, 3, 2),
+            ),
+        )

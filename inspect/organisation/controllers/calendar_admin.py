@@ -129,6 +129,7 @@ async def _page(
             "revision": revision,
             "rejudged": rejudged,
             "calendar_revision": await organisation.calendar_revision(),
+            "can_change": organisation.may_change_calendar(request.user),
             "active_count": len(active),
             "days_off": cal.non_working_days(year),
             "make_up_days": cal.make_up_days(year),
@@ -169,6 +170,7 @@ class CalendarAdminPages(Controller):
         request: Request[Actor, Any, Any],
         data: Annotated[AnnounceForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template | Redirect:
+        organisation.require_calendar_editor(request.user)
         try:
             given = announcement_input(data)
             await organisation.announce(request.user, given)
@@ -188,6 +190,7 @@ class CalendarAdminPages(Controller):
         announcement_id: FromPath[int],
         data: Annotated[WithdrawForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template | Redirect:
+        organisation.require_calendar_editor(request.user)
         found = [a for a in await organisation.announcements() if a.id == announcement_id]
         year = found[0].day.year if found else clock.today().year
         try:
