@@ -40,7 +40,12 @@ from congvu.inspect.review.controllers import ROUTES as REVIEW_ROUTES
 from congvu.inspect.search.controllers import ROUTES as SEARCH_ROUTES
 from congvu.inspect.settings import Settings, get_settings
 from congvu.inspect.web import csrf, errors, headers, health, metrics, params, throttle
-from congvu.inspect.web.sessions import RotatingSessionBackend, SessionConfig, SessionStore
+from congvu.inspect.web.sessions import (
+    SESSIONS_NAMESPACE,
+    RotatingSessionBackend,
+    SessionConfig,
+    SessionStore,
+)
 
 # The app factory is the composition root: with the CLI, the only place in
 # congvu.inspect that reaches into congvu.jobs (a lint-imports contract).
@@ -263,7 +268,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         state=State({"settings": settings, "metrics_probe": _metrics_probe}),
         stores={
-            "sessions": SessionStore(redis_client, namespace="congvu:sessions"),
+            "sessions": SessionStore(redis_client, namespace=SESSIONS_NAMESPACE),
             throttle.STORE: throttle.ThrottleStore(redis_client, namespace="congvu:rate_limit"),
         },
         on_app_init=[session_auth.on_app_init, _outermost_request_names],

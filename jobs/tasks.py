@@ -196,12 +196,22 @@ async def rejudge_after_calendar_change(
 ) -> dict[str, int]:
     """Judge again what a calendar announcement (or its withdrawal) changed: the dossiers
     whose window touches ``days``. Enqueued with the job id ``calendar-rejudge-<revision>``,
-    so one revision is re-judged once; running it again writes nothing new."""
+    so one revision is re-judged once; running it again writes nothing new. Its job record
+    (found by revision) shows the step it is at on the calendar page."""
     changed_days = [date.fromisoformat(d) for d in days]
-    await organisation.refresh_calendar(force=True)
-    counts = await dossiers.rejudge_touching(changed_days)  # audited there
-    counts["review_deadline_days"] = await review_deadlines_after_calendar_change(changed_days)
-    return counts
+
+    async def work(progress: background.Progress) -> dict[str, int]:
+        await progress(0, 2, "Tính lại hồ sơ")
+        await organisation.refresh_calendar(force=True)
+        counts = await dossiers.rejudge_touching(changed_days)  # audited there
+        await progress(1, 2, "Tính lại hạn xem xét")
+        counts["review_deadline_days"] = await review_deadlines_after_calendar_change(changed_days)
+        return counts
+
+    result: dict[str, int] = await background.run_calendar_rejudge(
+        revision, changed_days, work, ctx.get("redis")
+    )
+    return result
 
 
 async def review_deadlines_after_calendar_change(days: list[date]) -> int:

@@ -9,6 +9,7 @@ import pytest
 from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.organisation.tables import User
 
+from tests import builders
 from tests.builders import PASSWORD
 from tests.conftest import csrf, login
 from tests.worlds import World
@@ -58,6 +59,33 @@ async def test_unlocking_an_account_that_is_not_paused_is_404(client, world: Wor
         "/accounts/paused/unlock", data={"username": "head_b"}, headers=csrf(client)
     )
     assert answer.status_code == 404
+
+
+@pytest.mark.anyio
+async def test_a_commune_admin_resets_no_second_factor_outside_the_commune(
+    client, world: World
+) -> None:
+    """As on an account's page: the reset form of the paused page keeps to the
+    administrator's unit scope (an account without a unit is the whole system's)."""
+    await builders.account("admin_b", role="admin", unit="P-B")
+    await login(client, "admin_b")
+    for username in ("head_a", "admin"):
+        refused = await client.post(
+            "/accounts/paused/reset-second-factor",
+            data={"username": username},
+            headers=csrf(client),
+            follow_redirects=False,
+        )
+        assert refused.status_code == 403
+        assert "ngoài phạm vi đơn vị" in refused.text
+    assert await AuditEvent.count().where(AuditEvent.action == "second_factor_reset") == 0
+    own = await client.post(
+        "/accounts/paused/reset-second-factor",
+        data={"username": "head_b"},
+        headers=csrf(client),
+        follow_redirects=False,
+    )
+    assert own.status_code == 303
 
 
 @pytest.mark.anyio

@@ -9,13 +9,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 import httpx
 import pytest
+from congvu.inspect.actor import SESSION_REUSE_TTL
 from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.organisation.services.account_sessions import browser_label
 from congvu.inspect.web import sessions
 
 from tests.conftest import csrf, login
+from tests.dossiers.conftest import congvu
 from tests.worlds import World
 
 pytestmark = pytest.mark.anyio
@@ -126,6 +129,20 @@ async def test_resetting_the_second_factor_ends_the_sessions(client, world: Worl
         )
         assert answer.status_code == 303
         assert not await _signed_in(phone)
+
+
+async def test_the_command_line_reset_ends_the_sessions_too(client, world: World) -> None:
+    """``congvu accounts reset-2fa`` opens the app's session store (its Redis, or the
+    embedded server's socket) and ends them as the web reset does."""
+    await login(client, "head_a")
+    assert await _signed_in(client)
+    done = await congvu("accounts", "reset-2fa", "head_a")
+    assert done.returncode == 0, done.stderr
+    # Another process ended it: this one's copy of the session lapses within the second.
+    await anyio.sleep(SESSION_REUSE_TTL + 0.2)
+    assert not await _signed_in(client)
+    event = await AuditEvent.select().where(AuditEvent.action == "second_factor_reset").first()
+    assert event is not None and event["actor_username"] == "system"
 
 
 async def test_signing_out_removes_the_session_from_the_list(client, world: World) -> None:

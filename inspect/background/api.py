@@ -4,13 +4,16 @@ progress, find the ones Redis lost."""
 from __future__ import annotations
 
 from congvu.inspect.background.services.calendar_rejudge import (
-    calendar_rejudge_job_id,
-    calendar_rejudge_result,
+    calendar_rejudge_job,
+    calendar_rejudge_record_id,
+    run_calendar_rejudge,
     start_calendar_rejudge,
 )
 from congvu.inspect.background.services.records import (
     JobKind,
+    JobView,
     Progress,
+    calendar_rejudge_job_id,
     get_job,
     release_stalled,
     requeue_lost,
@@ -24,12 +27,15 @@ from congvu.inspect.background.services.records import (
 
 __all__ = [
     "JobKind",
+    "JobView",
     "Progress",
+    "calendar_rejudge_job",
     "calendar_rejudge_job_id",
-    "calendar_rejudge_result",
+    "calendar_rejudge_record_id",
     "get_job",
     "release_stalled",
     "requeue_lost",
+    "run_calendar_rejudge",
     "run_tracked",
     "start_calendar_rejudge",
     "start_dossier_import",

@@ -69,10 +69,16 @@ def reset_password(username: str, password: str | None) -> None:
 @click.argument("username")
 def reset_second_factor(username: str) -> None:
     """Clear the second factor of USERNAME (a lost phone): its secret, recovery codes and
-    remembered devices; it enrols again at its next sign-in (audited)."""
-    settings_or_exit()
+    remembered devices, and its open sessions end, as the web reset ends them; it enrols
+    again at its next sign-in (audited)."""
+    settings = settings_or_exit()
     from congvu.inspect.actor import SYSTEM
     from congvu.inspect.organisation import api as organisation
+    from congvu.inspect.web import sessions
 
-    run(lambda: organisation.reset_second_factor(username, SYSTEM))
+    async def reset() -> None:
+        async with sessions.store_for(settings) as store:
+            await organisation.reset_second_factor(username, SYSTEM, store=store)
+
+    run(reset)
     click.echo(f"Đã đặt lại xác thực hai lớp / second factor reset: {username}")

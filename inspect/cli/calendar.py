@@ -11,6 +11,7 @@ from congvu.rules.calendar import (
     DEFAULT_SESSIONS,
     WEEKDAY_VI,
     DaySessions,
+    WorkingCalendar,
     default_calendar,
     explain_due,
 )
@@ -46,6 +47,16 @@ def unit_sessions(unit_code: str, on: date) -> DaySessions:
     return run(lookup)
 
 
+def calendar_in_force() -> WorkingCalendar:
+    """The calendar the web and the worker count with: the shipped one plus the
+    announcements stored (``run`` installs them before the coroutine)."""
+
+    async def installed() -> WorkingCalendar:
+        return default_calendar()
+
+    return run(installed)
+
+
 @click.group("calendar")
 def calendar_group() -> None:
     """Lịch ngày làm việc (working-day calendar)."""
@@ -54,8 +65,9 @@ def calendar_group() -> None:
 @calendar_group.command("year")
 @click.argument("year", type=click.IntRange(1995, 2100))
 def year_command(year: int) -> None:
-    """Ngày nghỉ lễ, Tết và ngày làm bù của một năm (non-working and make-up days)."""
-    cal = default_calendar()
+    """Ngày nghỉ lễ, Tết và ngày làm bù của một năm (non-working and make-up days), theo
+    lịch đang áp dụng (kể cả các thông báo đã ghi)."""
+    cal = calendar_in_force()
     click.echo(f"Ngày nghỉ năm {year} (ngoài thứ Bảy, Chủ nhật):")
     for day, name in cal.non_working_days(year):
         click.echo(f"  {_day(day):<22} {name}")
@@ -73,10 +85,11 @@ def year_command(year: int) -> None:
 @click.option("--unit", "unit", metavar="CODE", help="Use this unit's working hours.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 def due_command(received: str, working_days: int, unit: str | None, as_json: bool) -> None:
-    """Hạn giải quyết: RECEIVED ("dd/mm/yyyy HH:MM") plus WORKING_DAYS ngày làm việc."""
+    """Hạn giải quyết: RECEIVED ("dd/mm/yyyy HH:MM") plus WORKING_DAYS ngày làm việc, theo
+    lịch đang áp dụng (kể cả các thông báo đã ghi)."""
     moment = _parse_received(received)
     sessions = _sessions(unit, moment.date())
-    result = explain_due(moment, working_days, sessions, default_calendar())
+    result = explain_due(moment, working_days, sessions, calendar_in_force())
     if as_json:
         payload = {
             "received": result.received.isoformat(),

@@ -21,7 +21,9 @@ from congvu.inspect.organisation.services.calendar import (
     announcements,
     calendar_revision,
     forget_calendar,
+    may_change_calendar,
     refresh_calendar,
+    require_calendar_editor,
     withdraw,
 )
 from congvu.inspect.organisation.services.contact import (
@@ -79,6 +81,7 @@ __all__ = [
     "enrol_demo_admin",
     "forget_calendar",
     "import_roster_file",
+    "may_change_calendar",
     "official_accounts",
     "official_id_by_code",
     "official_in_scope",
@@ -87,6 +90,7 @@ __all__ = [
     "own_email",
     "paused_accounts",
     "refresh_calendar",
+    "require_calendar_editor",
     "reset_password",
     "reset_second_factor",
     "schedules_by_unit",

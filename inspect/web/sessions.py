@@ -5,17 +5,22 @@ and last used) through which a session is listed and ended."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import hashlib
 import json
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
+import redis.asyncio as aioredis
 from congvu.inspect.actor import SESSION_REUSE_TTL
+from congvu.inspect.embedded_redis import EmbeddedRedis
+from congvu.inspect.settings import Settings
 from congvu.inspect.ttl_cache import TtlCache
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
@@ -31,6 +36,8 @@ _LOADED_SESSION = "congvu_loaded_session"
 # The cookie that carries the session id (read by the CSRF check, which binds to it).
 SESSION_COOKIE = "congvu_session"
 SESSION_ID_BYTES = 32
+# Where the app keeps sessions in its Redis (the command line opens the same).
+SESSIONS_NAMESPACE = "congvu:sessions"
 # The sessions this process read from Redis in the last second, by id (their stored
 # bytes). See RotatingSessionBackend.
 recent_sessions: TtlCache[str, bytes] = TtlCache(SESSION_REUSE_TTL)
@@ -311,3 +318,37 @@ class SessionStore(RedisStore):
                 "Awaitable[int]",
                 self._redis.srem(self._make_key(f"{_REGISTRY}{user_id}"), session_id),
             )
+
+
+async def _answers(url: str) -> bool:
+    client = aioredis.Redis.from_url(url)
+    try:
+        return bool(await client.ping())
+    except (aioredis.ConnectionError, FileNotFoundError, OSError):
+        return False
+    finally:
+        await client.aclose()
+
+
+@contextlib.asynccontextmanager
+async def store_for(settings: Settings) -> AsyncIterator[SessionStore]:
+    """The app's session store, opened from another process (the command line): the
+    Redis of the settings. In embedded mode, the running app's server on its socket;
+    when no app runs, the embedded server is started for the while, because its
+    snapshot brings the sessions back at the app's next start."""
+    embedded: EmbeddedRedis | None = None
+    if settings.redis_url:
+        url = settings.redis_url
+    else:
+        url = EmbeddedRedis(settings.var_dir).url
+        if not await _answers(url):
+            embedded = EmbeddedRedis(settings.var_dir)
+            await asyncio.to_thread(embedded.start)
+    client = aioredis.Redis.from_url(url)
+    try:
+        yield SessionStore(client, namespace=SESSIONS_NAMESPACE)
+    finally:
+        await client.aclose()
+        if embedded is not None:
+            # Stopping saves the snapshot, without the sessions just ended.
+            await asyncio.to_thread(embedded.stop)

@@ -5,14 +5,22 @@ field with what was typed kept; a withdrawal needs a reason."""
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import anyio
 import pytest
+from arq.jobs import Job
+from arq.jobs import JobStatus as ArqStatus
+from congvu.inspect.background import api as background
+from congvu.inspect.background.tables import JobRecord
+from congvu.inspect.errors import Forbidden
+from congvu.inspect.organisation import api as organisation
 from congvu.inspect.settings import get_settings
 
+from tests import builders
 from tests.conftest import csrf, login
 from tests.dossiers.conftest import HEADER, actor, run_import, stored, write
 from tests.test_jobs import run_worker_until_idle
@@ -124,3 +132,89 @@ async def test_a_withdrawal_needs_a_reason(client: Any, world: World) -> None:
     assert "Đã thu hồi" in after.text and "Văn bản bị thay thế" in after.text
     assert "+ 0 thông báo còn hiệu lực (lần thay đổi thứ 2)" in after.text
     assert f'action="{action}"' not in after.text
+
+
+async def test_a_commune_admin_sees_the_province_calendar_read_only(
+    client: Any, world: World
+) -> None:
+    """The system calendar is the whole province's: an administrator of one commune may
+    neither announce nor withdraw, and the page shows no form; the province's may."""
+    commune_admin = await builders.account("admin_b", role="admin", unit="P-B")
+    await login(client, "admin")
+    assert (await _announce(client)).status_code == 303
+    client.cookies.clear()
+
+    await login(client, "admin_b")
+    page = await client.get("/calendar?year=2026")
+    assert page.status_code == 200
+    assert 'id="calendar-read-only"' in page.text and "15/TB-UBND" in page.text
+    assert 'action="/calendar/announcements"' not in page.text
+    assert 'action="/calendar/announcements/1/withdraw"' not in page.text
+    refused = await _announce(client, day="10/03/2026")
+    assert refused.status_code == 403 and "quản trị viên cấp tỉnh" in refused.text
+    withdrawn = await client.post(
+        "/calendar/announcements/1/withdraw",
+        data={"reason": "Không đúng"},
+        headers=csrf(client),
+        follow_redirects=False,
+    )
+    assert withdrawn.status_code == 403
+    assert [a.withdrawn_at for a in await organisation.announcements(2026)] == [None]
+    with pytest.raises(Forbidden):
+        await organisation.announce(
+            await builders.actor(commune_admin),
+            organisation.AnnouncementInput(
+                day=date(2026, 3, 10),
+                kind=organisation.AnnouncementKind.DAY_OFF,
+                document_number="16/TB-UBND",
+                document_date=date(2026, 3, 2),
+            ),
+        )
+
+
+async def test_the_rejudge_has_a_job_record_that_the_sweeper_enqueues_again(
+    client: Any, world: World, tmp_path: Path
+) -> None:
+    """The re-judge of revision 1 is recorded before it is enqueued, by the admin who
+    announced; when Redis lost it the sweeper enqueues it again under
+    ``calendar-rejudge-1``, and the page shows its step, then its counts."""
+    await run_import(
+        await actor(world, "admin"), write(tmp_path, [HEADER, AFFECTED]), as_of=AS_OF_IMPORT
+    )
+    await login(client, "admin")
+    location = (await _announce(client)).headers["location"]
+    await _rejudged_page(client, location)
+    record_id = background.calendar_rejudge_record_id(1)
+    record = await JobRecord.objects().where(JobRecord.id == record_id).first()
+    assert record is not None and record.kind == "rejudge_after_calendar_change"
+    assert record.requested_by == world.users["admin"].id and record.status == "done"
+    arguments = record.arguments
+    arguments = json.loads(arguments) if isinstance(arguments, str) else arguments
+    assert arguments == {"revision": 1, "days": ["2026-03-09"]}
+
+    # Revision 2's job: recorded, then lost by Redis before any worker saw it.
+    stale = datetime.now(UTC) - timedelta(minutes=5)
+    await JobRecord.insert(
+        JobRecord(
+            id=background.calendar_rejudge_record_id(2),
+            kind="rejudge_after_calendar_change",
+            arguments={"revision": 2, "days": ["2026-03-09"]},
+            status="running",
+            progress=1,
+            total=2,
+            message="Tính lại hạn xem xét",
+            created_at=stale,
+            updated_at=stale,
+        )
+    )
+    running = await client.get("/calendar?year=2026&revision=2")
+    assert 'id="rejudge-progress"' in running.text and "Tính lại hạn xem xét (50%)" in running.text
+    await JobRecord.update({JobRecord.status: "queued"}).where(
+        JobRecord.id == background.calendar_rejudge_record_id(2)
+    )
+    queue = client.app.state.queue
+    assert await background.requeue_lost(queue) == 1
+    assert await background.requeue_lost(queue) == 0  # arq knows calendar-rejudge-2 now
+    assert await Job("calendar-rejudge-2", queue).status() != ArqStatus.not_found
+    page = await _rejudged_page(client, "/calendar?year=2026&revision=2")
+    assert "Đã tính lại 1 hồ sơ, 0 thay đổi" in page

@@ -74,6 +74,9 @@ def test_merge_two_communes_then_import_a_roster(
     expect(page.locator("[role=status]")).to_have_text(
         "Đã sáp nhập các đơn vị đã chọn vào đơn vị này."
     )
+    expect(page.locator("#accounts-moved")).to_contain_text(
+        "tài khoản có phạm vi là đơn vị được sáp nhập đã chuyển phạm vi sang đơn vị này."
+    )
     expect(page.locator("#moves")).to_contain_text("Sáp nhập Xã Diễn Châu vào Xã Diễn Lộc")
     page.screenshot(path=str(ARTIFACTS / "unit-merge-1366x768.png"), full_page=True)
     # The merged communes stay readable, marked as merged.

@@ -4,13 +4,14 @@ edited, moved and ended; every change audited; personnel keep rosters, not struc
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 import pytest
 from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.organisation.services import unit_admin
-from congvu.inspect.organisation.tables import Official, OfficialMove, Unit, UnitName
+from congvu.inspect.organisation.tables import Official, OfficialMove, Unit, UnitName, User
 
 from tests import builders
 from tests.conftest import csrf, login
@@ -144,6 +145,52 @@ async def test_merging_two_communes_into_a_new_one(client, world: World) -> None
     assert (await client.get(f"/units/{world.commune_b.id}")).status_code == 200
     listing = await client.get("/units")
     assert "Đã sáp nhập vào" in listing.text
+
+
+async def test_accounts_scoped_to_a_merged_unit_move_to_the_receiving_unit(
+    client, world: World
+) -> None:
+    """head_a (P-A), official_a (P-A), head_b (P-B) and a desk clerk (P-A-PVHCC) are scoped
+    to the receiving unit after the merger, each change audited; the admin is told how
+    many; the province's accounts keep their scope."""
+    new = await builders.unit("P-AB", "Phường Hợp Nhất", parent="P", commune_type="phuong")
+    desk = await builders.account("desk_a", role="unit_head", unit="P-A-PVHCC")
+    await login(client, "admin")
+    answer = await post(
+        client,
+        f"/units/{new.id}/merge",
+        {"sources": [str(world.commune_a.id), str(world.commune_b.id)], "effective": "01/07/2025"},
+    )
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == f"/units/{new.id}/admin?done=merged&accounts=4"
+    scopes = {
+        row["username"]: row["scope_unit"]
+        for row in await User.select(User.username, User.scope_unit)
+    }
+    assert scopes == {
+        "admin": world.province.id,
+        "inspector": world.province.id,
+        "head_a": new.id,
+        "head_b": new.id,
+        "official_a": new.id,
+        "desk_a": new.id,
+    }
+    events = await AuditEvent.select(
+        AuditEvent.object_id, AuditEvent.before, AuditEvent.after
+    ).where(AuditEvent.action == "account_scope_moved")
+    moved = {int(e["object_id"]): (json.loads(e["before"]), json.loads(e["after"])) for e in events}
+    assert moved[desk.id] == ({"unit": "P-A-PVHCC"}, {"unit": "P-AB"})
+    assert moved[world.users["head_b"].id] == ({"unit": "P-B"}, {"unit": "P-AB"})
+    assert len(moved) == 4
+    page = await client.get(answer.headers["location"])
+    assert (
+        "4 tài khoản có phạm vi là đơn vị được sáp nhập đã chuyển phạm vi sang đơn vị này."
+        in page.text
+    )
+    # head_b now sees the receiving unit, whose officials include commune B's.
+    client.cookies.clear()
+    await login(client, "head_b")
+    assert (await client.get(f"/units/{new.id}")).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -1,17 +1,33 @@
-"""``congvu calendar year|due``: what a person checking a deadline by hand sees."""
+"""``congvu calendar year|due``: what a person checking a deadline by hand sees, in the
+calendar in force (the shipped one plus the announcements stored, as the web counts)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, time
 
 import pytest
 from click.testing import CliRunner
 from congvu.inspect.cli import calendar as calendar_cli
 from congvu.inspect.cli.calendar import calendar_group
+from congvu.inspect.cli.common import run as run_in_database
+from congvu.inspect.organisation.api import forget_calendar
 from congvu.rules.calendar import DaySessions, default_calendar
 
+from tests.conftest import empty_database
+
 VERSION = default_calendar().version
+
+
+@pytest.fixture(autouse=True)
+def no_announcement() -> Iterator[None]:
+    """The commands read the stored announcements: none left by an earlier test, and the
+    calendar they install is this process's until forgotten."""
+    run_in_database(empty_database, read_calendar=False)
+    forget_calendar()
+    yield
+    forget_calendar()
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -121,3 +137,24 @@ def test_without_unit_the_unit_lookup_is_not_called(unit_hours: list[tuple[str, 
     code, _ = run("due", "20/11/2026 06:45", "1")
     assert code == 0
     assert unit_hours == []
+
+
+def test_year_and_due_count_an_announced_day_off() -> None:
+    """Mon 09/03/2026 announced as an extra day off: listed by ``year`` and skipped by
+    ``due``, with the calendar's version naming the announcement."""
+    announced = run(
+        "announce", "09/03/2026", "--document", "15/TB-UBND", "--document-date", "02/03/2026"
+    )
+    assert announced[0] == 0, announced[1]
+    forget_calendar()  # the next command reads the database, not this process's memory
+    code, out = run("year", "2026")
+    assert code == 0
+    assert "  09/03/2026 Thứ Hai     " in out
+    assert out.endswith(f"Lịch: {VERSION}+announcements.1\n")
+    forget_calendar()
+    code, out = run("due", "06/03/2026 10:00", "1", "--json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["due"] == "2026-03-10T10:00:00"
+    assert "2026-03-09" in [skipped["date"] for skipped in payload["skipped"]]
+    assert payload["calendar_version"] == f"{VERSION}+announcements.1"

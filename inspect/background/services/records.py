@@ -61,6 +61,31 @@ class JobKind(StrEnum):
     BUILD_REPORT = "build_report"
     LOCK_PERIOD = "lock_period"
     EXPORT_EVIDENCE = "export_evidence"
+    CALENDAR_REJUDGE = "rejudge_after_calendar_change"
+
+
+def calendar_rejudge_job_id(revision: int) -> str:
+    """arq's id for the re-judge of calendar ``revision`` (one job per revision)."""
+    return f"calendar-rejudge-{revision}"
+
+
+def arq_job_id(kind: str, record_id: uuid.UUID, arguments: dict[str, Any]) -> str:
+    """The id arq knows a recorded job by: the record's id, but for the calendar re-judge,
+    named after its revision so that one revision is enqueued once."""
+    if kind == JobKind.CALENDAR_REJUDGE.value:
+        return calendar_rejudge_job_id(int(arguments["revision"]))
+    return str(record_id)
+
+
+async def _enqueue_again(queue: ArqRedis, row: dict[str, Any]) -> None:
+    """Enqueue a recorded job as it was first enqueued (the sweeper's rerun)."""
+    arguments = row["arguments"] or {}
+    job_id = arq_job_id(row["kind"], row["id"], arguments)
+    if row["kind"] == JobKind.CALENDAR_REJUDGE.value:
+        # The task finds its record by revision (calendar_rejudge.py).
+        await queue.enqueue_job(row["kind"], **arguments, _job_id=job_id)
+    else:
+        await queue.enqueue_job(row["kind"], job_id, **arguments, _job_id=job_id)
 
 
 @dataclass(frozen=True)
@@ -298,10 +323,8 @@ async def _run_tracked(
     return result
 
 
-async def get_job(actor: Actor, job_id: uuid.UUID) -> JobView:
-    """A job is visible to whoever started it and to an administrator whose scope holds
-    the starter's unit (a job started by no one: administrators of the whole tree)."""
-    row = (
+async def _job_row(job_id: uuid.UUID) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = (
         await JobRecord.select(
             *JobRecord.all_columns(), JobRecord.requested_by._.scope_unit._.path.as_alias("path")
         )
@@ -309,11 +332,28 @@ async def get_job(actor: Actor, job_id: uuid.UUID) -> JobView:
         .output(load_json=True)
         .first()
     )
+    return row
+
+
+async def get_job(actor: Actor, job_id: uuid.UUID) -> JobView:
+    """A job is visible to whoever started it and to an administrator whose scope holds
+    the starter's unit (a job started by no one: administrators of the whole tree)."""
+    row = await _job_row(job_id)
     if row is None or not (
         row["requested_by"] == actor.id
         or (actor.role == Role.ADMIN and actor.can_see_unit_path(row["path"] or ""))
     ):
         raise NotFound("Không tìm thấy công việc.")
+    return _view(row)
+
+
+async def find_job(job_id: uuid.UUID) -> JobView | None:
+    """A job by its record's id, for a page that already decided who may see it."""
+    row = await _job_row(job_id)
+    return None if row is None else _view(row)
+
+
+def _view(row: dict[str, Any]) -> JobView:
     return JobView(
         id=row["id"],
         kind=row["kind"],
@@ -339,10 +379,10 @@ async def requeue_lost(queue: ArqRedis, older_than: timedelta = timedelta(minute
     )
     requeued = 0
     for row in rows:
-        job_id = str(row["id"])
+        job_id = arq_job_id(row["kind"], row["id"], row["arguments"] or {})
         if await Job(job_id, queue).status() != ArqStatus.not_found:
             continue
-        await queue.enqueue_job(row["kind"], job_id, **row["arguments"], _job_id=job_id)
+        await _enqueue_again(queue, row)
         async with atomic():
             await JobRecord.update({JobRecord.updated_at: datetime.now(UTC)}).where(
                 JobRecord.id == row["id"]
@@ -367,8 +407,9 @@ async def release_stalled(queue: ArqRedis) -> int:
     )
     released = 0
     for row in rows:
-        job_id = str(row["id"])
-        if await queue.exists(heartbeat_key(job_id)):
+        # The heartbeat is the record's (run_tracked); the lock and the job are arq's.
+        job_id = arq_job_id(row["kind"], row["id"], row["arguments"] or {})
+        if await queue.exists(heartbeat_key(str(row["id"]))):
             continue
         if await queue.delete(arq_lock_key(job_id)):
             log.warning(
@@ -380,7 +421,7 @@ async def release_stalled(queue: ArqRedis) -> int:
             row["updated_at"] < still_since
             and await Job(job_id, queue).status() == ArqStatus.not_found
         ):
-            await queue.enqueue_job(row["kind"], job_id, **row["arguments"], _job_id=job_id)
+            await _enqueue_again(queue, row)
             log.warning(
                 "running job unknown to Redis; enqueued again", extra={"stalled_job_id": job_id}
             )

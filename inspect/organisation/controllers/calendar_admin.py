@@ -109,11 +109,7 @@ async def _page(
 ) -> Template:
     cal = await organisation.refresh_calendar(force=True)
     rows = await organisation.announcements(year)
-    rejudged = (
-        await background.calendar_rejudge_result(request.app.state.queue, revision)
-        if revision is not None
-        else None
-    )
+    rejudge = await background.calendar_rejudge_job(revision) if revision is not None else None
     active = [r for r in await organisation.announcements() if r.withdrawn_at is None]
     return Template(
         "organisation/calendar.html",
@@ -127,8 +123,9 @@ async def _page(
             "withdraw_error": withdraw_error,
             "notice": NOTICES.get(notice),
             "revision": revision,
-            "rejudged": rejudged,
+            "rejudge": rejudge,
             "calendar_revision": await organisation.calendar_revision(),
+            "can_change": organisation.may_change_calendar(request.user),
             "active_count": len(active),
             "days_off": cal.non_working_days(year),
             "make_up_days": cal.make_up_days(year),
@@ -145,7 +142,7 @@ def _back(year: int, notice: str, revision: int) -> Redirect:
 async def _rejudge(request: Request[Actor, Any, Any], days: list[date]) -> int:
     """Enqueue the re-judge of ``days`` under the calendar's new revision; that revision."""
     revision = await organisation.calendar_revision()
-    await background.start_calendar_rejudge(request.app.state.queue, revision, days)
+    await background.start_calendar_rejudge(request.app.state.queue, revision, days, request.user)
     return revision
 
 
@@ -169,6 +166,7 @@ class CalendarAdminPages(Controller):
         request: Request[Actor, Any, Any],
         data: Annotated[AnnounceForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template | Redirect:
+        organisation.require_calendar_editor(request.user)
         try:
             given = announcement_input(data)
             await organisation.announce(request.user, given)
@@ -188,6 +186,7 @@ class CalendarAdminPages(Controller):
         announcement_id: FromPath[int],
         data: Annotated[WithdrawForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template | Redirect:
+        organisation.require_calendar_editor(request.user)
         found = [a for a in await organisation.announcements() if a.id == announcement_id]
         year = found[0].day.year if found else clock.today().year
         try:

@@ -63,6 +63,7 @@ async def admin_page(
     *,
     error: str | None = None,
     done: str | None = None,
+    accounts_moved: int | None = None,
     status: int = 200,
 ) -> Template:
     actor = request.user
@@ -82,6 +83,7 @@ async def admin_page(
             "structure": structure,
             "error": error,
             "done": done,
+            "accounts_moved": accounts_moved,
         },
         status_code=status,
     )
@@ -92,9 +94,13 @@ class UnitAdminPages(Controller):
 
     @get("/{unit_id:int}/admin", name="unit_admin", guards=[requires_role(*ROSTER_ROLES)])
     async def page(
-        self, request: Request[Actor, Any, Any], unit_id: FromPath[int], done: FromQuery[str] = ""
+        self,
+        request: Request[Actor, Any, Any],
+        unit_id: FromPath[int],
+        done: FromQuery[str] = "",
+        accounts: FromQuery[int | None] = None,
     ) -> Template:
-        return await admin_page(request, unit_id, done=done or None)
+        return await admin_page(request, unit_id, done=done or None, accounts_moved=accounts)
 
     @post(
         "/{unit_id:int}/sub-units",
@@ -159,7 +165,7 @@ class UnitAdminPages(Controller):
         form = await read_form(request)
         try:
             sources = [int(v) for v in form.get("sources", []) if v.isdigit() and len(v) <= 9]
-            await unit_admin.merge_units(
+            merged = await unit_admin.merge_units(
                 request.user,
                 unit_id,
                 sources,
@@ -168,7 +174,10 @@ class UnitAdminPages(Controller):
             )
         except Invalid as refused:
             return await admin_page(request, unit_id, error=str(refused), status=400)
-        return Redirect(f"/units/{unit_id}/admin?done=merged", status_code=303)
+        return Redirect(
+            f"/units/{unit_id}/admin?done=merged&accounts={merged.accounts_moved}",
+            status_code=303,
+        )
 
     @post(
         "/{unit_id:int}/officials",

@@ -152,15 +152,27 @@ def forget_calendar() -> None:
     install_calendar(None)
 
 
-def _require_admin(actor: Actor) -> None:
+def may_change_calendar(actor: Actor) -> bool:
+    """The system calendar is the whole province's: only an administrator of the root
+    unit (its path is one code, "/P/") or of no unit may announce or withdraw; an
+    administrator of one commune sees it read-only."""
+    return actor.has_role(Role.ADMIN) and actor.scope_path.strip("/").count("/") == 0
+
+
+def require_calendar_editor(actor: Actor) -> None:
     if not actor.has_role(Role.ADMIN):
         raise Forbidden("Chỉ quản trị viên được sửa lịch ngày làm việc.")
+    if not may_change_calendar(actor):
+        raise Forbidden(
+            "Lịch ngày làm việc là lịch chung của cả tỉnh; chỉ quản trị viên cấp tỉnh "
+            "được ghi hoặc thu hồi thông báo."
+        )
 
 
 async def announce(actor: Actor, given: AnnouncementInput) -> int:
     """Record an announcement; refused when the calendar cannot take it (a working day made
     a working day, a swap onto a weekday)."""
-    _require_admin(actor)
+    require_calendar_editor(actor)
     number = given.document_number.strip()
     if not number:
         raise Invalid("Hãy nhập số văn bản thông báo.", field="document_number")
@@ -213,7 +225,7 @@ async def announce(actor: Actor, given: AnnouncementInput) -> int:
 
 
 async def withdraw(actor: Actor, announcement_id: int, reason: str) -> None:
-    _require_admin(actor)
+    require_calendar_editor(actor)
     if not reason.strip():
         raise Invalid("Hãy ghi lý do thu hồi.", field="reason")
     row = await CalendarAnnouncement.objects().get(CalendarAnnouncement.id == announcement_id)

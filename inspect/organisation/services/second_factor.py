@@ -15,7 +15,7 @@ from typing import Literal
 from congvu.inspect.actor import SYSTEM, Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
-from congvu.inspect.errors import Invalid, NotFound
+from congvu.inspect.errors import Forbidden, Invalid, NotFound
 from congvu.inspect.organisation.services import account_sessions, devices, pauses, totp
 from congvu.inspect.organisation.services import passwords as security
 from congvu.inspect.organisation.services.accounts import RequestInfo
@@ -275,12 +275,22 @@ async def reset(
 ) -> None:
     """An administrator clears an account's second factor (a lost phone): its secret,
     recovery codes and remembered devices go, its open sessions end (a stolen phone's
-    browser too), and it enrols again at its next sign-in. Without ``store`` (the
-    command line) the sessions are left to end by themselves."""
+    browser too), and it enrols again at its next sign-in. The command line passes the
+    store it opened (``sessions.store_for``); without one the sessions are left alone.
+    An account outside the administrator's unit scope is refused (Forbidden), as on the
+    account page; an account without a unit is for an administrator of the whole system
+    only."""
     name = username.strip()
-    row = await User.select(User.id).where(User.username == name).first()
+    row = (
+        await User.select(User.id, User.scope_unit.path.as_alias("unit_path"))
+        .where(User.username == name)
+        .first()
+    )
     if row is None:
         raise NotFound(f"Không tìm thấy tài khoản {name!r}.")
+    unit_path = row["unit_path"]
+    if not (actor.can_see_unit_path(unit_path) if unit_path else actor.scope_path == ""):
+        raise Forbidden("Tài khoản này ngoài phạm vi đơn vị của bạn.")
     user_id = row["id"]
     async with atomic():
         await SecondFactor.delete().where(SecondFactor.account == user_id)

@@ -6,7 +6,10 @@ A merged unit keeps its row, its code and its records: it ends the day before th
 merger (``valid_to``) and points at the unit it joined (``merged_into``), so pickers,
 which show units without ``valid_to``, leave it out while its findings and dossiers
 stay reachable. Its sub-units end with it, and its active officials move to the unit it
-joined, each move recorded with the merger's date (``OfficialMove``).
+joined, each move recorded with the merger's date (``OfficialMove``). Accounts whose unit
+scope is one of the ended units are scoped to the unit it joined instead, each change
+audited with its before and after, so no account keeps the rights of a unit that no longer
+exists.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid
 from congvu.inspect.i18n import format_date
+from congvu.inspect.organisation.services.accounts import session_actors
 from congvu.inspect.organisation.services.units import UnitView, unit_in_scope, visible_units
 from congvu.inspect.organisation.tables import (
     CommuneType,
@@ -29,6 +33,7 @@ from congvu.inspect.organisation.tables import (
     Unit,
     UnitKind,
     UnitName,
+    User,
 )
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9.-]{1,32}")
@@ -183,6 +188,7 @@ async def former_names(unit_id: int) -> list[dict[str, Any]]:
 class MergeResult:
     units: list[str]  # codes of the units that ended, sub-units included
     officials_moved: int
+    accounts_moved: int = 0  # accounts whose unit scope moved to the receiving unit
 
 
 def _merge_refusal(source: UnitView, target: UnitView, effective: date) -> str | None:
@@ -224,6 +230,7 @@ async def merge_units(
             raise Invalid(refusal, field="sources")
     ended: list[str] = []
     moved = 0
+    rescoped: list[int] = []
     now = datetime.now(UTC)
     async with atomic():
         for source in sources:
@@ -259,6 +266,8 @@ async def merge_units(
                 Official.home_unit.is_in(ids)
             )
             moved += len(officials)
+            accounts = await _move_account_scopes(actor, source, target, live, ip)
+            rescoped.extend(accounts)
             await audit.record(
                 "unit_merged",
                 "unit",
@@ -271,11 +280,46 @@ async def merge_units(
                     "merged_into": target.code,
                     "units_ended": [u["code"] for u in live],
                     "officials_moved": len(officials),
+                    "accounts_moved": len(accounts),
                 },
                 reason=(f"Sáp nhập {source.name} vào {target.name} từ ngày {day_text(effective)}"),
                 ip=ip,
             )
-    return MergeResult(ended, moved)
+    for account_id in rescoped:
+        # Their next request reads the new scope, not the cached one.
+        session_actors.forget(account_id)
+    return MergeResult(ended, moved, len(rescoped))
+
+
+async def _move_account_scopes(
+    actor: Actor,
+    source: UnitView,
+    target: UnitView,
+    ended: list[dict[str, Any]],
+    ip: str | None,
+) -> list[int]:
+    """Scope to ``target`` the accounts scoped to one of the ``ended`` units (``source``
+    and its sub-units), each audited; their ids."""
+    codes = {u["id"]: u["code"] for u in ended}
+    accounts = await User.select(User.id, User.username, User.scope_unit).where(
+        User.scope_unit.is_in(list(codes))
+    )
+    for account in accounts:
+        await User.update({User.scope_unit: target.id}).where(User.id == account["id"])
+        await audit.record(
+            "account_scope_moved",
+            "account",
+            account["id"],
+            actor=actor,
+            before={"unit": codes[account["scope_unit"]]},
+            after={"unit": target.code},
+            reason=(
+                f"Sáp nhập {source.name} vào {target.name}: phạm vi của tài khoản"
+                f" {account['username']} chuyển sang {target.name}"
+            ),
+            ip=ip,
+        )
+    return [int(a["id"]) for a in accounts]
 
 
 async def merge_candidates(actor: Actor, target: UnitView) -> list[UnitView]:
