@@ -12,7 +12,12 @@ written vote and one absence, the secret-ballot counts for Chiến sĩ thi đua 
 Bằng khen, one result below 90%, locked — and a 2026 session prepared (members and the
 CSTĐCS nominee) but not yet held. A few awards already received (listed in Mẫu số 05) and
 Phường Trường Vinh's 2026 annual steps, partly recorded, and its thematic campaign for
-the third quarter."""
+the third quarter.
+
+2025 has no rating periods, only its council session and the awards it left: until
+31/12/2025 công chức were rated by the criteria of NĐ 90/2020 (amended by NĐ 48/2023), and
+the rating periods compute the scores of NĐ 335/2025, in force from 01/01/2026 (the
+``rating_cong_chuc`` and ``rating_deductions`` packs, rules/README.md)."""
 
 from __future__ import annotations
 
