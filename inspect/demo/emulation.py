@@ -96,11 +96,15 @@ async def seed_emulation_demo(rng: random.Random) -> None:
 
 
 # The awards officials already received, listed in their Mẫu số 05: (commune of the star,
-# year, form, decision number, decision date, issuer).
+# year, form, decision number, decision date, issuer). Trường Vinh's star was CSTĐCS in 2024
+# and 2025 and is proposed again for 2026, so the 2026 council is offered them for Chiến sĩ
+# thi đua cấp tỉnh, to confirm.
 AWARDS = (
     ("NA-TV", 2025, "Chiến sĩ thi đua cơ sở", "1520/QĐ-UBND", date(2026, 1, 15),
      "Chủ tịch UBND phường Trường Vinh"),
     ("NA-TV", 2024, "Giấy khen của Chủ tịch UBND phường", "2210/QĐ-UBND", date(2024, 12, 20),
+     "Chủ tịch UBND phường Trường Vinh"),
+    ("NA-TV", 2024, "Chiến sĩ thi đua cơ sở", "65/QĐ-UBND", date(2025, 1, 14),
      "Chủ tịch UBND phường Trường Vinh"),
     ("NA-TVI", 2025, "Lao động tiên tiến", "1498/QĐ-UBND", date(2026, 1, 10),
      "Chủ tịch UBND phường Thành Vinh"),

@@ -2,7 +2,8 @@
 board shows the demo official (``congchuc``, khiển trách this year for a duty-related
 violation) capped to KHT with the reason, an official whose open case blocks the titles,
 one proposed for CSTĐCS and a ward whose HTXS quota trims; the province's council has a
-locked 2025 session, whose minutes render in Word and HTML, and a 2026 one prepared."""
+locked 2025 session, whose minutes render in Word and HTML, and a 2026 one prepared, where
+the CSTĐCS nominee is offered for CSTĐ cấp tỉnh to confirm."""
 
 from __future__ import annotations
 
@@ -77,7 +78,14 @@ async def test_the_demo_year_shows_caps_blocks_titles_and_the_quota(clean_db: No
     assert [(a["year"], a["form"]) for a in awards if a["decision_number"] == "1520/QĐ-UBND"] == [
         (2025, "Chiến sĩ thi đua cơ sở")
     ]
-    assert len(awards) == 3
+    assert len(awards) == 4
+    # CSTĐCS in 2024 and 2025 and proposed for 2026: offered for CSTĐ cấp tỉnh, to confirm.
+    filled = await emulation.fill_candidates(SYSTEM, sessions[2026]["id"])
+    star = prepared["results"][0]["official_id"]
+    assert [e["official_id"] for e in filled["already"]] == [star]
+    (offer,) = filled["to_confirm"]
+    assert (offer["official_id"], offer["title"]) == (star, "CSTD_TINH")
+    assert "(2024, 2025, 2026)" in offer["reason_vi"] and offer["to_confirm_vi"]
     steps = await emulation.unit_steps(SYSTEM, "2026", "NA-TV")
     assert [s["step"] for s in steps if s["done"]] == ["self_report", "unit_meeting"]
     missing = {m["unit"]: m["missing_vi"] for m in await emulation.missing_steps(SYSTEM, "2026")}
