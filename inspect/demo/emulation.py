@@ -12,7 +12,12 @@ written vote and one absence, the secret-ballot counts for Chiến sĩ thi đua 
 Bằng khen, one result below 90%, locked — and a 2026 session prepared (members and the
 CSTĐCS nominee) but not yet held. A few awards already received (listed in Mẫu số 05) and
 Phường Trường Vinh's 2026 annual steps, partly recorded, and its thematic campaign for
-the third quarter."""
+the third quarter.
+
+2025 has no rating periods, only its council session and the awards it left: until
+31/12/2025 công chức were rated by the criteria of NĐ 90/2020 (amended by NĐ 48/2023), and
+the rating periods compute the scores of NĐ 335/2025, in force from 01/01/2026 (the
+``rating_cong_chuc`` and ``rating_deductions`` packs, rules/README.md)."""
 
 from __future__ import annotations
 
@@ -91,11 +96,15 @@ async def seed_emulation_demo(rng: random.Random) -> None:
 
 
 # The awards officials already received, listed in their Mẫu số 05: (commune of the star,
-# year, form, decision number, decision date, issuer).
+# year, form, decision number, decision date, issuer). Trường Vinh's star was CSTĐCS in 2024
+# and 2025 and is proposed again for 2026, so the 2026 council is offered them for Chiến sĩ
+# thi đua cấp tỉnh, to confirm.
 AWARDS = (
     ("NA-TV", 2025, "Chiến sĩ thi đua cơ sở", "1520/QĐ-UBND", date(2026, 1, 15),
      "Chủ tịch UBND phường Trường Vinh"),
     ("NA-TV", 2024, "Giấy khen của Chủ tịch UBND phường", "2210/QĐ-UBND", date(2024, 12, 20),
+     "Chủ tịch UBND phường Trường Vinh"),
+    ("NA-TV", 2024, "Chiến sĩ thi đua cơ sở", "65/QĐ-UBND", date(2025, 1, 14),
      "Chủ tịch UBND phường Trường Vinh"),
     ("NA-TVI", 2025, "Lao động tiên tiến", "1498/QĐ-UBND", date(2026, 1, 10),
      "Chủ tịch UBND phường Thành Vinh"),

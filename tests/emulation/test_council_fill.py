@@ -6,6 +6,7 @@ session refuses it."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from typing import Any
@@ -77,3 +78,62 @@ async def test_candidates_filled_from_the_years_proposals(
     await emulation.lock_session(officer, session)
     with pytest.raises(Conflict, match="đã khóa"):
         await emulation.fill_candidates(officer, session)
+
+
+async def test_cstd_tinh_offered_to_confirm_from_three_cstdcs_years(
+    client: Any, rw: ReviewWorld, commune_c: Commune, standings: dict[int, DisciplineStanding]
+) -> None:
+    """x[0] is proposed for CSTĐCS in 2026 and received it in 2024 and 2025: three years in
+    a row, so CSTĐ cấp tỉnh is offered "cần xác nhận" with the initiative's provincial scope
+    named, and not added; y[1] received it in 2023 and 2025 only (2024 broken): not offered.
+    Once typed in by hand, x[0] is no longer offered."""
+    x, y = commune_c.x, commune_c.y
+    await as_user(client, "tochuc")
+    for period in ("2026-Q3", "2026"):
+        assert (await post(client, "/ratings/periods", period=period)).status_code == 303
+    session = await _session(client)
+    await as_user(client, "head_c")
+    await score_all(client, commune_c)
+    officer = await rw.actor("tochuc")
+    for who, year in ((x[0], 2024), (x[0], 2025), (y[1], 2023), (y[1], 2025)):
+        await emulation.add_award(
+            officer,
+            {
+                "official": who.code,
+                "year": str(year),
+                "form": "Chiến sĩ thi đua cơ sở",
+                "decision_number": f"{year - 2000}/QĐ-UBND",
+                "decided_on": f"15/01/{year + 1}",
+                "issuer": "Chủ tịch UBND phường Cẩm Thành",
+            },
+        )
+    await as_user(client, "tochuc")
+    page = await post(client, f"/council/{session}/candidates/fill")
+    assert page.status_code == 200, page.text
+    listed = {
+        (r["official_id"], r["title"])
+        for r in (await emulation.council_session(officer, session))["results"]
+    }
+    assert listed == {(o.id, "CSTDCS") for o in (x[0], y[0], y[1])}  # nothing else added
+    offered = page.text[page.text.index('id="to-confirm"') :].split("</ul>")[0]
+    assert x[0].full_name in offered and y[1].full_name not in offered
+    assert "Chiến sĩ thi đua cấp tỉnh: cần xác nhận" in offered
+    assert "(2024, 2025, 2026)" in offered and "nhân rộng trong tỉnh" in offered
+
+    again = await emulation.fill_candidates(officer, session)
+    assert [(e["official_id"], e["title"]) for e in again["to_confirm"]] == [(x[0].id, "CSTD_TINH")]
+    assert again["to_confirm"][0]["to_confirm_vi"] == [
+        "sáng kiến (hoặc đề tài khoa học) được áp dụng hiệu quả, có khả năng nhân rộng trong "
+        "tỉnh, do Chủ tịch UBND tỉnh công nhận"
+    ]
+    await emulation.add_candidate(officer, session, x[0].code, "CSTD_TINH")
+    assert (await emulation.fill_candidates(officer, session))["to_confirm"] == []
+    (event, *_) = (
+        await AuditEvent.select(AuditEvent.after)
+        .where(
+            AuditEvent.action == "council.candidates_filled", AuditEvent.object_id == str(session)
+        )
+        .order_by(AuditEvent.id)
+    )
+    after = event["after"] if isinstance(event["after"], dict) else json.loads(event["after"])
+    assert after["to_confirm"] == [[x[0].id, "CSTD_TINH"]]

@@ -2,10 +2,12 @@
 board shows the demo official (``congchuc``, khiển trách this year for a duty-related
 violation) capped to KHT with the reason, an official whose open case blocks the titles,
 one proposed for CSTĐCS and a ward whose HTXS quota trims; the province's council has a
-locked 2025 session and a 2026 one prepared."""
+locked 2025 session, whose minutes render in Word and HTML, and a 2026 one prepared, where
+the CSTĐCS nominee is offered for CSTĐ cấp tỉnh to confirm."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from congvu.inspect.demo import seed_demo
 from congvu.inspect.demo.emulation import COMMUNES
 from congvu.inspect.emulation import api as emulation
 from congvu.inspect.organisation.tables import User
+from docx import Document
 
 pytestmark = pytest.mark.anyio
 
@@ -52,6 +55,19 @@ async def test_the_demo_year_shows_caps_blocks_titles_and_the_quota(clean_db: No
     assert any(r["result_vi"] == "Không đạt" for r in held["results"])
     minutes = await emulation.council_minutes(SYSTEM, sessions[2025]["id"])
     assert minutes.place.startswith("Phòng họp") and minutes.secretary is not None
+    # Its minutes render from the locked version, in Word and as the print page.
+    name, data = await emulation.minutes_file(SYSTEM, sessions[2025]["id"], "docx")
+    assert name.endswith(".docx")
+    word = Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "ngày 18/12/2025" in text and "Phòng họp số 2, UBND tỉnh Nghệ An" in text
+    assert f"Phiên bản khóa 1, mã kiểm tra dữ liệu {held['data_hash'][:16]}" in text
+    (table,) = [t for t in word.tables if t.rows[0].cells[0].text == "TT"]
+    assert [r.cells[7].text for r in table.rows[1:]].count("Đạt") == 2
+    assert [r.cells[2].text for r in table.rows[1:]] == [r["title_vi"] for r in held["results"]]
+    _, page = await emulation.minutes_file(SYSTEM, sessions[2025]["id"], "html")
+    html = page.decode()
+    assert "18/12/2025" in html and "Không đạt" in html and minutes.secretary in html
     prepared = await emulation.council_session(SYSTEM, sessions[2026]["id"])
     assert all(m["attendance"] is None for m in prepared["members"])
     assert [r["title"] for r in prepared["results"]] == ["CSTDCS"]
@@ -62,7 +78,14 @@ async def test_the_demo_year_shows_caps_blocks_titles_and_the_quota(clean_db: No
     assert [(a["year"], a["form"]) for a in awards if a["decision_number"] == "1520/QĐ-UBND"] == [
         (2025, "Chiến sĩ thi đua cơ sở")
     ]
-    assert len(awards) == 3
+    assert len(awards) == 4
+    # CSTĐCS in 2024 and 2025 and proposed for 2026: offered for CSTĐ cấp tỉnh, to confirm.
+    filled = await emulation.fill_candidates(SYSTEM, sessions[2026]["id"])
+    star = prepared["results"][0]["official_id"]
+    assert [e["official_id"] for e in filled["already"]] == [star]
+    (offer,) = filled["to_confirm"]
+    assert (offer["official_id"], offer["title"]) == (star, "CSTD_TINH")
+    assert "(2024, 2025, 2026)" in offer["reason_vi"] and offer["to_confirm_vi"]
     steps = await emulation.unit_steps(SYSTEM, "2026", "NA-TV")
     assert [s["step"] for s in steps if s["done"]] == ["self_report", "unit_meeting"]
     missing = {m["unit"]: m["missing_vi"] for m in await emulation.missing_steps(SYSTEM, "2026")}

@@ -7,6 +7,7 @@ and years rated, recognised initiatives with their decision numbers."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -227,21 +228,13 @@ def achievement_report(
                 ],
             ),
             Paragraph("IV. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", bold=True),
-            Table(
-                [
-                    "Năm",
-                    "Danh hiệu thi đua, hình thức khen thưởng",
-                    "Số, ngày, tháng, năm của quyết định; cơ quan ban hành quyết định",
-                ],
-                [
-                    [
-                        str(a["year"]),
-                        a["form"],
-                        f"Số {a['decision_number']} ngày {a['decided_on']:%d/%m/%Y}; {a['issuer']}",
-                    ]
-                    for a in awards
-                ]
-                or [["", "Không có", ""]],
+            Paragraph("1. Danh hiệu thi đua:"),
+            _awards_table(
+                "Danh hiệu thi đua", [a for a in awards if is_emulation_title(a["form"])]
+            ),
+            Paragraph("2. Hình thức khen thưởng:"),
+            _awards_table(
+                "Hình thức khen thưởng", [a for a in awards if not is_emulation_title(a["form"])]
             ),
         ],
         signatures=[
@@ -251,3 +244,45 @@ def achievement_report(
         form_label="Mẫu số 05",
         file_stem="bao-cao-thanh-tich",
     )
+
+
+# Danh hiệu thi đua of a person or a collective (Luật Thi đua, khen thưởng 2022, Điều 23–28);
+# every other award — Huân chương, Huy chương, Kỷ niệm chương, Bằng khen, Giấy khen — is a
+# hình thức khen thưởng, listed in its own part of Mẫu số 05.
+EMULATION_TITLES = (
+    "chiến sĩ thi đua",
+    "chiến sỹ thi đua",
+    "lao động tiên tiến",
+    "chiến sĩ tiên tiến",
+    "chiến sỹ tiên tiến",
+    "cờ thi đua",
+    "tập thể lao động",
+    "đơn vị quyết thắng",
+    "đơn vị tiên tiến",
+)
+
+
+def is_emulation_title(form: str) -> bool:
+    """Whether an award received, as typed, is a danh hiệu thi đua."""
+    # Typed or pasted text may carry decomposed diacritics.
+    return unicodedata.normalize("NFC", form).strip().casefold().startswith(EMULATION_TITLES)
+
+
+AWARD_COLUMNS = ("Năm", "Số quyết định", "Ngày quyết định", "Cơ quan ban hành quyết định")
+
+
+def _awards_table(kind: str, awards: list[dict[str, Any]]) -> Table:
+    """One part of section IV: year, the title or form, the decision's number, its day and
+    its issuer, each in its own column (latest first, as ``awards`` come)."""
+    year, number, day, issuer = AWARD_COLUMNS
+    rows = [
+        [
+            str(a["year"]),
+            a["form"],
+            a["decision_number"],
+            f"{a['decided_on']:%d/%m/%Y}",
+            a["issuer"],
+        ]
+        for a in awards
+    ]
+    return Table([year, kind, number, day, issuer], rows or [["", "Không có", "", "", ""]])
