@@ -15,6 +15,10 @@ from congvu.inspect.emulation.services.annual_steps import (
 )
 from congvu.inspect.emulation.services.awards import add_award, awards, remove_award
 from congvu.inspect.emulation.services.boards import board, period_row
+from congvu.inspect.emulation.services.campaign_collectives import (
+    propose_collectives,
+    withdraw_collective,
+)
 from congvu.inspect.emulation.services.campaign_lock import lock_campaign, reopen_campaign
 from congvu.inspect.emulation.services.campaign_proposals import propose as propose_for_campaign
 from congvu.inspect.emulation.services.campaign_proposals import (
@@ -22,6 +26,7 @@ from congvu.inspect.emulation.services.campaign_proposals import (
 )
 from congvu.inspect.emulation.services.campaign_view import campaign_board
 from congvu.inspect.emulation.services.campaigns import CHOICES as CAMPAIGN_CRITERIA
+from congvu.inspect.emulation.services.campaigns import PERCENT_FIELDS as CAMPAIGN_PERCENT_FIELDS
 from congvu.inspect.emulation.services.campaigns import campaigns, create_campaign
 from congvu.inspect.emulation.services.catalogue import DOCUMENTS, render_document
 from congvu.inspect.emulation.services.council import (
@@ -75,6 +80,7 @@ from congvu.inspect.emulation.tables import SheetAuthor
 
 __all__ = [
     "CAMPAIGN_CRITERIA",
+    "CAMPAIGN_PERCENT_FIELDS",
     "DOCUMENTS",
     "DOCUMENT_KINDS",
     "PER_OFFICIAL_DOCUMENTS",
@@ -115,6 +121,7 @@ __all__ = [
     "open_period",
     "period_name",
     "period_row",
+    "propose_collectives",
     "propose_for_campaign",
     "rate_collective",
     "ratings_about",
@@ -138,4 +145,5 @@ __all__ = [
     "weights_what_if",
     "what_if",
     "withdraw_campaign_proposal",
+    "withdraw_collective",
 ]

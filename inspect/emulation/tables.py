@@ -199,6 +199,23 @@ class CampaignProposal(Table, tablename="emulation_campaign_proposal"):
     withdraw_reason = Text(null=True, default=None)
 
 
+class CampaignCollectiveProposal(Table, tablename="emulation_campaign_collective_proposal"):
+    """Đề nghị Giấy khen cho tập thể của đợt thi đua: one eligible unit of the campaign's
+    agency proposed by the personnel office; a withdrawal keeps the row with its reason
+    (proposing again clears it)."""
+
+    id: Serial
+
+    key = Varchar(length=48, unique=True)  # "<campaign id>:<unit id>"
+    campaign = ForeignKey(references=Campaign, on_delete=OnDelete.cascade, index=True)
+    unit = ForeignKey(references=Unit, on_delete=OnDelete.cascade)
+    proposed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    proposed_at = Timestamptz()
+    withdrawn_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    withdrawn_at = Timestamptz(null=True, default=None)
+    withdraw_reason = Text(null=True, default=None)
+
+
 class CampaignVersion(Table, tablename="emulation_campaign_version"):
     """A locked campaign's frozen board (each official's verdict and reasons), criteria,
     proposals, rule versions and a SHA-256 of them; a reopening records its reason on the
