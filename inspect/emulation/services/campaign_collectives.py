@@ -86,7 +86,7 @@ async def withdraw_collective(
     row = await managed_campaign(actor, campaign_id)
     why = (reason or "").strip()
     if not why:
-        raise Invalid("Rút đề nghị phải ghi rõ lý do.", field="reason")
+        raise Invalid("Rút đề nghị phải ghi rõ lý do.", field="collective_reason")
     require_open(row)
     key = f"{campaign_id}:{unit_id}"
     if not await Proposal.exists().where(Proposal.key == key, Proposal.withdrawn_at.is_null()):
