@@ -7,9 +7,11 @@ lock and reopen with versions)."""
 from __future__ import annotations
 
 from congvu.inspect.emulation.services.access import SCORER_ROLES
+from congvu.inspect.emulation.services.annual_step_files import Upload as StepUpload
 from congvu.inspect.emulation.services.annual_steps import (
     missing_steps,
     record_step,
+    step_file,
     unit_steps,
     warn_at_lock,
 )
@@ -89,6 +91,7 @@ __all__ = [
     "MinutesCandidate",
     "MinutesMember",
     "SheetAuthor",
+    "StepUpload",
     "add_award",
     "add_candidate",
     "add_initiative",
@@ -137,6 +140,7 @@ __all__ = [
     "save_sheet",
     "sessions",
     "set_member",
+    "step_file",
     "unit_board",
     "unit_steps",
     "version_proposals",

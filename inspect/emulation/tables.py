@@ -151,7 +151,9 @@ class AnnualStep(StrEnum):
 
 class AnnualStepRecord(Table, tablename="emulation_annual_step"):
     """One step of a unit's annual rating for a year: when it was done, the document's
-    number and a note (a step not recorded is missing)."""
+    number and a note (a step not recorded is missing), and the file of the document when
+    one was uploaded (its name as uploaded, its SHA-256 and where it is kept under the
+    media directory; empty when none)."""
 
     id: Serial
 
@@ -164,6 +166,9 @@ class AnnualStepRecord(Table, tablename="emulation_annual_step"):
     note = Text(default="")
     entered_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     entered_at = Timestamptz()
+    file_name = Varchar(length=255, default="")
+    file_sha256 = Varchar(length=64, default="")
+    file_path = Varchar(length=255, default="")
 
 
 class Campaign(Table, tablename="emulation_campaign"):

@@ -31,6 +31,13 @@ def test_campaign_proposals_and_versions(demo_server: DemoServer, browser: Any) 
     expect(proposals).to_contain_text("Đề nghị")
     page.screenshot(path=str(ARTIFACTS / "emulation-campaign-proposals-1366.png"), full_page=True)
 
+    collectives = page.locator("#collective-board")
+    expect(collectives).to_contain_text("Phường Trường Vinh")
+    expect(collectives).to_contain_text("thành viên")
+    expect(collectives).to_contain_text("Tỷ lệ thành viên đủ điều kiện của đợt")
+    collectives.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "emulation-campaign-collectives-1366.png"))
+
     proposals.get_by_role("button", name="Rút").click()  # required reason: nothing sent
     expect(proposals).not_to_contain_text("Đã rút")
     proposals.locator('input[name="reason"]').fill("Đã được khen thưởng đột xuất")
