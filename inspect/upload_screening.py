@@ -8,13 +8,19 @@ outnumber the cells that use them. Each refusal names the file and says why, in
 Vietnamese (English in templates/i18n/dossiers.en.yaml). Runs in a worker thread: the
 shared strings are counted by unpacking them.
 
+A document kept as a file (PDF, DOCX, XLSX, JPEG or PNG: the evidence register's scans,
+the annual rating steps' minutes and decisions) is judged by its first bytes, never by its
+name or the header the browser sends (``document_kind``): a renamed file is refused
+saying what it really is.
+
 A kernel module: every import of a CSV or XLSX upload (the dossier import, the roster
-of officials) screens its file here.
+of officials) and every stored document screens its file here.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -217,3 +223,68 @@ def _count_tags(
                 return count
             tail = window[-keep:]
     return count
+
+
+# Documents kept as files: 20 MB at most, these kinds only.
+MAX_DOCUMENT_BYTES = 20 * MB
+DOCUMENT_KINDS = {
+    "pdf": "PDF",
+    "docx": "Word (DOCX)",
+    "xlsx": "Excel (XLSX)",
+    "jpg": "ảnh JPEG",
+    "png": "ảnh PNG",
+}
+_DOCUMENT_EXTENSIONS = {
+    "pdf": "pdf",
+    "docx": "docx",
+    "xlsx": "xlsx",
+    "jpg": "jpg",
+    "jpeg": "jpg",
+    "png": "png",
+}
+
+
+def sniff_document(data: bytes) -> str | None:
+    """The kind the bytes are: pdf, docx, xlsx, jpg or png; None for anything else. A
+    DOCX and an XLSX are both ZIP archives: their main part tells them apart."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    return None
+
+
+def document_kind(file_name: str, data: bytes) -> str:
+    """The upload's extension once its content agrees with its name; ``Invalid`` (field
+    ``file``) with a message saying what the file really is otherwise."""
+    if not data:
+        raise Invalid("Tệp rỗng.", field="file")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise Invalid("Tệp quá lớn (tối đa 20 MB).", field="file")
+    named = _DOCUMENT_EXTENSIONS.get(Path(file_name).suffix.lower().lstrip("."))
+    if named is None:
+        raise Invalid("Chỉ nhận tệp PDF, DOCX, XLSX, JPEG hoặc PNG.", field="file")
+    actual = sniff_document(data)
+    if actual is None:
+        raise Invalid(
+            f"Nội dung tệp không phải {DOCUMENT_KINDS[named]} như tên tệp cho biết.", field="file"
+        )
+    if actual != named:
+        raise Invalid(
+            f"Tệp mang đuôi .{named} nhưng nội dung là {DOCUMENT_KINDS[actual]}: "
+            f"hãy đổi lại tên tệp cho đúng (.{actual}) rồi tải lên.",
+            field="file",
+        )
+    return actual

@@ -1,5 +1,6 @@
 """Late dossiers for other domains, the jobs and the CLI: the import's one entry point,
-verdicts on a date, a dossier's detail and the nightly rescan."""
+verdicts on a date, a dossier's detail, the nightly rescan and the on-time figures per
+unit."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ from congvu.inspect.dossiers.services.queries import (
     set_supplement_rule,
     verdicts_at,
 )
+from congvu.inspect.dossiers.services.timeliness import (
+    Timeliness,
+    on_time_by_unit,
+    subtree_timeliness,
+)
 
 __all__ = [
     "CHUNK_ROWS",
@@ -29,14 +35,17 @@ __all__ = [
     "DossierDetail",
     "ImportRequest",
     "ProcedureView",
+    "Timeliness",
     "discard_upload",
     "dossier_detail",
     "import_dossiers",
+    "on_time_by_unit",
     "parse_moment",
     "procedure_settings",
     "rejudge_received_since",
     "rejudge_touching",
     "rescan_overdue",
     "set_supplement_rule",
+    "subtree_timeliness",
     "verdicts_at",
 ]

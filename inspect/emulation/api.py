@@ -7,14 +7,20 @@ lock and reopen with versions)."""
 from __future__ import annotations
 
 from congvu.inspect.emulation.services.access import SCORER_ROLES
+from congvu.inspect.emulation.services.annual_step_files import Upload as StepUpload
 from congvu.inspect.emulation.services.annual_steps import (
     missing_steps,
     record_step,
+    step_file,
     unit_steps,
     warn_at_lock,
 )
 from congvu.inspect.emulation.services.awards import add_award, awards, remove_award
 from congvu.inspect.emulation.services.boards import board, period_row
+from congvu.inspect.emulation.services.campaign_collectives import (
+    propose_collectives,
+    withdraw_collective,
+)
 from congvu.inspect.emulation.services.campaign_lock import lock_campaign, reopen_campaign
 from congvu.inspect.emulation.services.campaign_proposals import propose as propose_for_campaign
 from congvu.inspect.emulation.services.campaign_proposals import (
@@ -22,6 +28,7 @@ from congvu.inspect.emulation.services.campaign_proposals import (
 )
 from congvu.inspect.emulation.services.campaign_view import campaign_board
 from congvu.inspect.emulation.services.campaigns import CHOICES as CAMPAIGN_CRITERIA
+from congvu.inspect.emulation.services.campaigns import PERCENT_FIELDS as CAMPAIGN_PERCENT_FIELDS
 from congvu.inspect.emulation.services.campaigns import campaigns, create_campaign
 from congvu.inspect.emulation.services.catalogue import DOCUMENTS, render_document
 from congvu.inspect.emulation.services.council import (
@@ -75,6 +82,7 @@ from congvu.inspect.emulation.tables import SheetAuthor
 
 __all__ = [
     "CAMPAIGN_CRITERIA",
+    "CAMPAIGN_PERCENT_FIELDS",
     "DOCUMENTS",
     "DOCUMENT_KINDS",
     "PER_OFFICIAL_DOCUMENTS",
@@ -83,6 +91,7 @@ __all__ = [
     "MinutesCandidate",
     "MinutesMember",
     "SheetAuthor",
+    "StepUpload",
     "add_award",
     "add_candidate",
     "add_initiative",
@@ -115,6 +124,7 @@ __all__ = [
     "open_period",
     "period_name",
     "period_row",
+    "propose_collectives",
     "propose_for_campaign",
     "rate_collective",
     "ratings_about",
@@ -130,6 +140,7 @@ __all__ = [
     "save_sheet",
     "sessions",
     "set_member",
+    "step_file",
     "unit_board",
     "unit_steps",
     "version_proposals",
@@ -138,4 +149,5 @@ __all__ = [
     "weights_what_if",
     "what_if",
     "withdraw_campaign_proposal",
+    "withdraw_collective",
 ]

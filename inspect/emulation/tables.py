@@ -151,7 +151,9 @@ class AnnualStep(StrEnum):
 
 class AnnualStepRecord(Table, tablename="emulation_annual_step"):
     """One step of a unit's annual rating for a year: when it was done, the document's
-    number and a note (a step not recorded is missing)."""
+    number and a note (a step not recorded is missing), and the file of the document when
+    one was uploaded (its name as uploaded, its SHA-256 and where it is kept under the
+    media directory; empty when none)."""
 
     id: Serial
 
@@ -164,6 +166,9 @@ class AnnualStepRecord(Table, tablename="emulation_annual_step"):
     note = Text(default="")
     entered_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     entered_at = Timestamptz()
+    file_name = Varchar(length=255, default="")
+    file_sha256 = Varchar(length=64, default="")
+    file_path = Varchar(length=255, default="")
 
 
 class Campaign(Table, tablename="emulation_campaign"):
@@ -192,6 +197,23 @@ class CampaignProposal(Table, tablename="emulation_campaign_proposal"):
     key = Varchar(length=48, unique=True)  # "<campaign id>:<official id>"
     campaign = ForeignKey(references=Campaign, on_delete=OnDelete.cascade, index=True)
     official = ForeignKey(references=Official, on_delete=OnDelete.cascade)
+    proposed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    proposed_at = Timestamptz()
+    withdrawn_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    withdrawn_at = Timestamptz(null=True, default=None)
+    withdraw_reason = Text(null=True, default=None)
+
+
+class CampaignCollectiveProposal(Table, tablename="emulation_campaign_collective_proposal"):
+    """Đề nghị Giấy khen cho tập thể của đợt thi đua: one eligible unit of the campaign's
+    agency proposed by the personnel office; a withdrawal keeps the row with its reason
+    (proposing again clears it)."""
+
+    id: Serial
+
+    key = Varchar(length=48, unique=True)  # "<campaign id>:<unit id>"
+    campaign = ForeignKey(references=Campaign, on_delete=OnDelete.cascade, index=True)
+    unit = ForeignKey(references=Unit, on_delete=OnDelete.cascade)
     proposed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     proposed_at = Timestamptz()
     withdrawn_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)

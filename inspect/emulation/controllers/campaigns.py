@@ -1,6 +1,7 @@
 """Pages of thematic campaigns: the personnel office's list with the form to launch one
-(name, agency, dates, criteria) and a campaign's board, every official eligible or not
-with each criterion explained, its proposals (propose, withdraw with a reason), its lock and
+(name, agency, dates, criteria) and a campaign's board, every official and every collective
+eligible or not with each criterion explained, its proposals for both (propose, withdraw
+with a reason), its lock and
 reopening and a selector of its locked versions. A refused form or step is shown again with
 the error beside its field."""
 
@@ -44,6 +45,9 @@ class CampaignPages(Controller):
                 "campaigns": found,
                 "agencies": agencies,
                 "criteria": emulation.CAMPAIGN_CRITERIA,
+                "percent_fields": {
+                    k.value: f for k, f in emulation.CAMPAIGN_PERCENT_FIELDS.items()
+                },
                 "levels": list(Level),
                 "error": error,
                 "values": values or {},
@@ -105,7 +109,7 @@ class CampaignPages(Controller):
         except (Invalid, Conflict) as error:
             return await self._board(request, campaign_id, error=error)
         except NotFound as error:
-            if error.field != "official":
+            if error.field not in ("official", "unit"):
                 raise
             return await self._board(request, campaign_id, error=error)
         return Redirect(f"/ratings/campaigns/{campaign_id}", status_code=303)
@@ -138,6 +142,38 @@ class CampaignPages(Controller):
         async def step(form: Any) -> None:
             await emulation.withdraw_campaign_proposal(
                 request.user, campaign_id, official_id, str(form.get("reason", ""))
+            )
+
+        return await self._act(request, campaign_id, step)
+
+    @post("/{campaign_id:int}/collectives", status_code=303, name="campaign_propose_collective")
+    async def propose_collective(
+        self, request: Request[Actor, Any, Any], campaign_id: FromPath[int]
+    ) -> Redirect | Template:
+        async def step(form: Any) -> None:
+            chosen = [str(v) for v in form.getall("unit", [])]
+            try:
+                ids = [int(v) for v in chosen]
+            except ValueError:
+                raise NotFound("Không có tập thể này trong đợt thi đua.", field="unit") from None
+            await emulation.propose_collectives(request.user, campaign_id, ids)
+
+        return await self._act(request, campaign_id, step)
+
+    @post(
+        "/{campaign_id:int}/collectives/{unit_id:int}/withdraw",
+        status_code=303,
+        name="campaign_withdraw_collective",
+    )
+    async def withdraw_collective(
+        self,
+        request: Request[Actor, Any, Any],
+        campaign_id: FromPath[int],
+        unit_id: FromPath[int],
+    ) -> Redirect | Template:
+        async def step(form: Any) -> None:
+            await emulation.withdraw_collective(
+                request.user, campaign_id, unit_id, str(form.get("reason", ""))
             )
 
         return await self._act(request, campaign_id, step)

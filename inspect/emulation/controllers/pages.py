@@ -5,7 +5,10 @@ the error beside its field."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from congvu.inspect.actor import Actor
 from congvu.inspect.background import api as background
@@ -22,10 +25,19 @@ from litestar.response import Redirect, Response, Template
 
 CRITERIA = list(GENERAL_MAX)
 MAX_IMPORT = 10 * 1024 * 1024
+MAX_STEP_FILE = 21 * 1024 * 1024  # the 20 MB file and the form around it
 
 
 def _form(data: Any) -> dict[str, str]:
     return {k: str(v) for k, v in data.items() if k != "_csrf_token"}
+
+
+def _attachment(file_name: str) -> str:
+    """The uploaded name kept, Vietnamese letters too (RFC 6266), with an ASCII one for
+    old browsers."""
+    plain = unicodedata.normalize("NFKD", file_name).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^A-Za-z0-9._ -]+", "_", plain).strip() or "tep-dinh-kem"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(file_name, safe='')}"
 
 
 class RatingPages(Controller):
@@ -228,6 +240,7 @@ class RatingPages(Controller):
         "/{name:str}/units/{code:str}/steps/{step:str}",
         status_code=303,
         name="rating_annual_step",
+        request_max_body_size=MAX_STEP_FILE,
     )
     async def annual_step(
         self,
@@ -236,14 +249,39 @@ class RatingPages(Controller):
         code: FromPath[str],
         step: FromPath[str],
     ) -> Redirect | Template:
-        """One step of the unit's annual rating (date, document number, note)."""
-        form = _form(await request.form())
+        """One step of the unit's annual rating (date, document number, note, and the
+        document's file when one is chosen)."""
+        data = await request.form()
+        file = data.get("file")
+        form = {k: v for k, v in _form(data).items() if k != "file"}
+        upload = None
+        if isinstance(file, UploadFile) and file.filename:
+            upload = emulation.StepUpload(file.filename, await file.read())
         try:
-            await emulation.record_step(request.user, name, code, step, form)
+            await emulation.record_step(request.user, name, code, step, form, upload)
         except (Invalid, Conflict) as error:
             error.field = f"{error.field}-{step}" if error.field else error.field
             return await self._board(request, name, code, error, values=form)
         return Redirect(f"/ratings/{name}/units/{code}#steps", status_code=303)
+
+    @get(
+        "/{name:str}/units/{code:str}/steps/{step:str}/file",
+        name="rating_annual_step_file",
+    )
+    async def annual_step_file(
+        self,
+        request: Request[Actor, Any, Any],
+        name: FromPath[str],
+        code: FromPath[str],
+        step: FromPath[str],
+    ) -> Response[bytes]:
+        """The file of one annual step, for whoever may read the unit's board."""
+        file_name, media_type, content = await emulation.step_file(request.user, name, code, step)
+        return Response(
+            content,
+            media_type=media_type,
+            headers={"Content-Disposition": _attachment(file_name)},
+        )
 
     @post(
         "/{name:str}/units/{code:str}/import",

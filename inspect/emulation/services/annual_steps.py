@@ -4,7 +4,8 @@ cấp ủy, quyết định, thông báo — each with its date, document number
 board shows the checklist with what is missing; locking the year warns about missing
 steps but does not refuse: provinces differ in which steps they require (a unit without
 a Party committee has no opinion to record), so the personnel office decides. Recording
-a step is audited."""
+a step is audited; a step may carry the document's file (annual_step_files.py), and a
+replaced file is audited with the one it replaced."""
 
 from __future__ import annotations
 
@@ -15,11 +16,18 @@ from congvu.inspect import clock, db
 from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.emulation.services.access import SCORER_ROLES, require_board
+from congvu.inspect.emulation.services.annual_step_files import (
+    Upload,
+    described,
+    keep,
+    read_file,
+    screen,
+)
 from congvu.inspect.emulation.services.boards import period_row
 from congvu.inspect.emulation.services.facts import unit_by_code
 from congvu.inspect.emulation.services.periods import period_name
 from congvu.inspect.emulation.tables import AnnualStep, AnnualStepRecord
-from congvu.inspect.errors import Conflict, Forbidden, Invalid
+from congvu.inspect.errors import Conflict, Forbidden, Invalid, NotFound
 from congvu.inspect.organisation.tables import Unit
 from congvu.inspect.text_input import typed_day
 
@@ -60,6 +68,7 @@ def _checklist(found: dict[tuple[int, str], dict[str, Any]], unit_id: int) -> li
                 "done_on": r["done_on"] if r else None,
                 "document_number": r["document_number"] if r else "",
                 "note": r["note"] if r else "",
+                "file_name": r["file_name"] if r else "",
             }
         )
     return out
@@ -75,10 +84,16 @@ async def unit_steps(actor: Actor, period: str, unit_code: str) -> list[dict[str
 
 
 async def record_step(
-    actor: Actor, period: str, unit_code: str, step: str, values: dict[str, str]
+    actor: Actor,
+    period: str,
+    unit_code: str,
+    step: str,
+    values: dict[str, str],
+    upload: Upload | None = None,
 ) -> None:
     """Records (or corrects) one step: ``done_on`` dd/mm/yyyy, ``document_number``,
-    ``note``. The unit's head or the personnel office, in scope."""
+    ``note`` and, when given, the document's file (a step keeps its file when none is
+    given). The unit's head or the personnel office, in scope."""
     if not actor.has_role(*SCORER_ROLES):
         raise Forbidden("Chỉ thủ trưởng đơn vị hoặc cán bộ tổ chức được ghi các bước đánh giá năm.")
     unit = await unit_by_code(unit_code)
@@ -94,8 +109,10 @@ async def record_step(
         raise Invalid("Ngày thực hiện không hợp lệ (dd/mm/yyyy).", field="done_on") from None
     number = values.get("document_number", "").strip()[:64]
     note = values.get("note", "").strip()
+    stored = await keep(upload, *screen(upload)) if upload is not None else None
     key = f"{year}:{unit['id']}:{chosen.value}"
     before = await AnnualStepRecord.select().where(AnnualStepRecord.key == key).first()
+    file_columns = stored.columns() if stored is not None else {}
     async with db.atomic():
         if before is None:
             await AnnualStepRecord(
@@ -108,6 +125,9 @@ async def record_step(
                 note=note,
                 entered_by=actor.id or None,
                 entered_at=clock.now(),
+                file_name=stored.file_name if stored else "",
+                file_sha256=stored.sha256 if stored else "",
+                file_path=stored.path if stored else "",
             ).save()
         else:
             await AnnualStepRecord.update(
@@ -117,6 +137,7 @@ async def record_step(
                     AnnualStepRecord.note: note,
                     AnnualStepRecord.entered_by: actor.id or None,
                     AnnualStepRecord.entered_at: clock.now(),
+                    **file_columns,
                 }
             ).where(AnnualStepRecord.key == key)
         await audit.record(
@@ -130,6 +151,7 @@ async def record_step(
                 "done_on": before["done_on"].isoformat(),
                 "document_number": before["document_number"],
                 "note": before["note"],
+                "file": described(before),
             },
             after={
                 "unit": unit_code,
@@ -138,8 +160,33 @@ async def record_step(
                 "done_on": done_on.isoformat(),
                 "document_number": number,
                 "note": note,
+                "file": described({"file_name": stored.file_name, "file_sha256": stored.sha256})
+                if stored is not None
+                else described(before),
             },
         )
+        if stored is not None and described(before) is not None:
+            await audit.record(
+                "annual_step.replace_file",
+                "emulation_annual_step",
+                key,
+                actor=actor,
+                before=described(before),
+                after=described({"file_name": stored.file_name, "file_sha256": stored.sha256}),
+            )
+
+
+async def step_file(actor: Actor, period: str, unit_code: str, step: str) -> tuple[str, str, bytes]:
+    """The file of one step (name, media type, bytes), for whoever may read the unit's
+    board."""
+    unit = await unit_by_code(unit_code)
+    require_board(actor, str(unit["path"]))
+    year = await _year_of(period)
+    try:
+        chosen = AnnualStep(step)
+    except ValueError:
+        raise NotFound("Không có bước này.", field="step") from None
+    return await read_file(f"{year}:{unit['id']}:{chosen.value}")
 
 
 async def missing_steps(actor: Actor, period: str) -> list[dict[str, Any]]:

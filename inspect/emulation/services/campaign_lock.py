@@ -1,5 +1,6 @@
-"""Khóa đợt thi đua: locking freezes a version — the board (each official's verdict with its
-reasons), the criteria, the proposals, the rule version of rules/campaign.py and the packs in
+"""Khóa đợt thi đua: locking freezes a version — the board (each official's and each
+collective's verdict with its reasons), the criteria, the proposals (officials and
+collectives), the rule version of rules/campaign.py and the packs in
 force at the campaign's end — with a SHA-256 of them, so a later change of a finding or a
 rating never changes it. Reopening needs a written reason and the next lock writes the next
 version; the earlier versions stay readable. Both steps are audited."""
@@ -13,6 +14,7 @@ from typing import Any
 from congvu.inspect import clock, db
 from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
+from congvu.inspect.emulation.services.campaign_collectives import collective_proposals
 from congvu.inspect.emulation.services.campaign_proposals import (
     active,
     managed_campaign,
@@ -46,6 +48,7 @@ async def lock_campaign(actor: Actor, campaign_id: int) -> str:
         raise Conflict("Đợt thi đua đã khóa.", field="campaign")
     board = await live_board(row)
     verdicts = {o["official_id"]: o["eligible"] for o in board["officials"]}
+    collectives = {c["unit_id"]: c["eligible"] for c in board["collectives"]}
     snapshot = {
         "criteria": json.loads(row["criteria"]),
         "board": board,
@@ -57,6 +60,14 @@ async def lock_campaign(actor: Actor, campaign_id: int) -> str:
                 "eligible": verdicts.get(p["official_id"], False),
             }
             for p in active(await proposals(campaign_id))
+        ],
+        "collective_proposals": [
+            {
+                "unit_id": p["unit_id"],
+                "name": p["name"],
+                "eligible": collectives.get(p["unit_id"], False),
+            }
+            for p in active(await collective_proposals(campaign_id))
         ],
         "rules": rule_versions(row["ends_on"]),
     }
@@ -85,6 +96,7 @@ async def lock_campaign(actor: Actor, campaign_id: int) -> str:
                 "data_hash": digest,
                 "rules": snapshot["rules"],
                 "proposals": len(snapshot["proposals"]),
+                "collective_proposals": len(snapshot["collective_proposals"]),
             },
         )
     return digest

@@ -1,13 +1,14 @@
 """Đợt thi đua, phong trào theo chuyên đề: the personnel office launches a campaign for an
 agency with its own dates and criteria chosen from the catalogue (rules/campaign.py); the
 campaign's board lists every official of the agency eligible or not for its commendation
-(Giấy khen theo đợt, chuyên đề), each criterion explained. The board is computed when read
-while the campaign is open; a locked one shows its frozen version (campaign_lock.py).
+(Giấy khen theo đợt, chuyên đề), each criterion explained, and every unit of the agency's
+subtree as a collective (tập thể), judged on the same criteria read for a group
+(rules/campaign.py, ``COLLECTIVE``). The board is computed when read while the campaign is
+open; a locked one shows its frozen version (campaign_lock.py).
 
-Offered in the form: no confirmed violation, the latest quarter's level, no discipline.
-The unit's on-time dossier rate is in the catalogue but not offered yet: the campaign's
-figures per unit are not read here (a stored campaign holding it shows it not met, "no
-dossier to rate")."""
+The unit's on-time dossier rate is read through ``dossiers.api`` for the campaign's dates,
+counted as the quarterly workbook counts it; an official is judged on their unit's rate
+(the unit and the units under it, as a commune counts its one-stop centre)."""
 
 from __future__ import annotations
 
@@ -18,22 +19,41 @@ from typing import Any
 from congvu.inspect import clock, db
 from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
+from congvu.inspect.dossiers import api as dossiers
 from congvu.inspect.emulation.services import facts as facts_service
 from congvu.inspect.emulation.services.access import require_manager
 from congvu.inspect.emulation.services.boards import board
 from congvu.inspect.emulation.services.facts import OfficialFacts, unit_by_code
 from congvu.inspect.emulation.tables import Campaign, RatingPeriod
 from congvu.inspect.errors import Invalid, NotFound
+from congvu.inspect.organisation.tables import Unit
 from congvu.inspect.text_input import typed_day
-from congvu.rules.campaign import CATALOGUE, CampaignFacts, CriterionKind, criteria, evaluate
+from congvu.rules.campaign import (
+    CATALOGUE,
+    CampaignFacts,
+    CollectiveFacts,
+    Criterion,
+    CriterionKind,
+    criteria,
+    criterion,
+    evaluate,
+    evaluate_collective,
+)
 from congvu.rules.rating import Level
 
 OFFERED = (
     CriterionKind.NO_CONFIRMED_VIOLATION,
+    CriterionKind.UNIT_ON_TIME_RATE,
     CriterionKind.LAST_QUARTER_AT_LEAST,
     CriterionKind.NO_DISCIPLINE,
+    CriterionKind.MEMBERS_ELIGIBLE_SHARE,
 )
 CHOICES = [(k.value, CATALOGUE[k][0]) for k in OFFERED]
+# The form's field holding each percent criterion's threshold.
+PERCENT_FIELDS = {
+    CriterionKind.UNIT_ON_TIME_RATE: "percent",
+    CriterionKind.MEMBERS_ELIGIBLE_SHARE: "members_percent",
+}
 
 
 def _day(text: str, field: str) -> date:
@@ -45,7 +65,9 @@ def _day(text: str, field: str) -> date:
 
 async def create_campaign(actor: Actor, values: dict[str, str]) -> int:
     """``values``: ``name``, ``agency`` (a unit code), ``starts_on`` and ``ends_on``
-    (dd/mm/yyyy), ``c_<kind>`` for each criterion chosen and ``level`` for the quarter's."""
+    (dd/mm/yyyy), ``c_<kind>`` for each criterion chosen, ``level`` for the quarter's,
+    ``percent`` for the unit's on-time rate and ``members_percent`` for the share of a
+    collective's members."""
     require_manager(actor)
     name = values.get("name", "").strip()
     if not name:
@@ -63,6 +85,13 @@ async def create_campaign(actor: Actor, values: dict[str, str]) -> int:
             entry = {"kind": kind.value}
             if kind is CriterionKind.LAST_QUARTER_AT_LEAST:
                 entry["level"] = values.get("level", "HTT")
+            if kind in PERCENT_FIELDS:
+                field = PERCENT_FIELDS[kind]
+                entry["percent"] = values.get(field, "").strip()
+                try:
+                    criterion(entry)
+                except ValueError:
+                    raise Invalid("Nhập tỷ lệ từ 0 đến 100 (%).", field=field) from None
             chosen.append(entry)
     try:
         stored = [c.as_json() for c in criteria(chosen)]
@@ -120,13 +149,17 @@ async def _latest_quarter(ends_on: date, path: str) -> tuple[str | None, dict[in
     }
 
 
-def _facts(f: OfficialFacts, start: date, end: date, level: Level | None) -> CampaignFacts:
+def _facts(
+    f: OfficialFacts, start: date, end: date, level: Level | None, unit: dossiers.Timeliness
+) -> CampaignFacts:
     s = f.standing
     return CampaignFacts(
         subject_id=str(f.official_id),
         confirmed_violations=len(f.violations),
         disciplined=any(start <= d.decided_on <= end for d in s.decisions),
         open_case=s.open_case_since is not None and s.open_case_since <= end,
+        dossiers_on_time=unit.on_time,
+        dossiers=unit.resolved,
         last_quarter=level,
     )
 
@@ -142,22 +175,55 @@ async def campaign_row(campaign_id: int) -> dict[str, Any]:
     return row
 
 
+def _label(c: Criterion) -> str:
+    name = CATALOGUE[c.kind][0]
+    if c.level is not None:
+        return f"{name}: từ {c.level.label_vi} trở lên"
+    if c.percent is not None:
+        return f"{name}: từ {float(c.percent):g}% trở lên".replace(".", ",")
+    return name
+
+
 def criteria_labels(stored: list[dict[str, Any]]) -> list[str]:
-    return [
-        CATALOGUE[c.kind][0] + (f": từ {c.level.label_vi} trở lên" if c.level else "")
-        for c in criteria(stored)
-    ]
+    return [_label(c) for c in criteria(stored)]
+
+
+def _collective(
+    unit: dict[str, Any],
+    members: list[tuple[CampaignFacts, bool]],
+    at_level: set[str],
+    timeliness: dossiers.Timeliness,
+) -> CollectiveFacts:
+    """A unit's collective facts from its members' (facts, eligible)."""
+    return CollectiveFacts(
+        subject_id=str(unit["id"]),
+        members=len(members),
+        members_eligible=sum(1 for _, eligible in members if eligible),
+        members_at_level=sum(1 for f, _ in members if f.subject_id in at_level),
+        confirmed_violations=sum(f.confirmed_violations for f, _ in members),
+        disciplined=sum(1 for f, _ in members if f.disciplined),
+        open_cases=sum(1 for f, _ in members if f.open_case),
+        dossiers_on_time=timeliness.on_time,
+        dossiers=timeliness.resolved,
+    )
 
 
 async def live_board(row: dict[str, Any]) -> dict[str, Any]:
-    """The board as the data stand now: every official of the agency, eligible or not."""
+    """The board as the data stand now: every official of the agency and every unit of
+    its subtree as a collective, eligible or not."""
     path = str(row["agency.path"])
     chosen = criteria(json.loads(row["criteria"]))
     start, end = row["starts_on"], row["ends_on"]
     quarter, levels = await _latest_quarter(end, path)
+    by_unit = await dossiers.on_time_by_unit(path, start, end)
+    required = next((c.level for c in chosen if c.level is not None), None)
     officials = []
+    judged: list[tuple[str, CampaignFacts, bool]] = []
     for f in await facts_service.load(path, start, end):
-        verdict = evaluate(chosen, _facts(f, start, end, levels.get(f.official_id)))
+        unit_rate = dossiers.subtree_timeliness(by_unit, f.unit_path)
+        facts = _facts(f, start, end, levels.get(f.official_id), unit_rate)
+        verdict = evaluate(chosen, facts)
+        judged.append((f.unit_path, facts, verdict.eligible))
         officials.append(
             {
                 "official_id": f.official_id,
@@ -167,11 +233,39 @@ async def live_board(row: dict[str, Any]) -> dict[str, Any]:
                 "reasons_vi": list(verdict.reasons_vi),
             }
         )
+    at_level = {
+        facts.subject_id
+        for _, facts, _ in judged
+        if required is not None
+        and facts.last_quarter is not None
+        and facts.last_quarter.at_least(required)
+    }
+    collectives = []
+    units = (
+        await Unit.select(Unit.id, Unit.name, Unit.path)
+        .where(Unit.path.like(f"{path}%"), Unit.valid_to.is_null())
+        .order_by(Unit.path)
+    )
+    for unit in units:
+        members = [(f, ok) for p, f, ok in judged if p.startswith(str(unit["path"]))]
+        timeliness = dossiers.subtree_timeliness(by_unit, str(unit["path"]))
+        verdict = evaluate_collective(chosen, _collective(unit, members, at_level, timeliness))
+        collectives.append(
+            {
+                "unit_id": int(unit["id"]),
+                "name": unit["name"],
+                "members": len(members),
+                "eligible": verdict.eligible,
+                "reasons_vi": list(verdict.reasons_vi),
+            }
+        )
     return {
         "criteria_vi": criteria_labels(json.loads(row["criteria"])),
         "quarter": quarter,
         "officials": officials,
         "eligible": sum(1 for o in officials if o["eligible"]),
+        "collectives": collectives,
+        "collectives_eligible": sum(1 for c in collectives if c["eligible"]),
     }
 
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from congvu.inspect import db
+from congvu.inspect import db, upload_screening
 from congvu.inspect.actor import SYSTEM, Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.errors import Conflict, Invalid, NotFound
 from congvu.inspect.evidence.services.access import require_filer, sees_item
 from congvu.inspect.evidence.services.criteria import criteria, ensure_year
-from congvu.inspect.evidence.services.files import checked_kind, store, stored_path
+from congvu.inspect.evidence.services.files import store, stored_path
 from congvu.inspect.evidence.services.produced import (
     ProducedDocument,
     content_sha256,
@@ -161,7 +161,7 @@ async def upload(actor: Actor, form: UploadForm) -> int:
         issued_on: date = typed_day(form.issued_on)
     except ValueError:
         raise Invalid("Ngày ban hành theo dạng dd/mm/yyyy.", field="issued_on") from None
-    extension = checked_kind(form.file_name, form.data)
+    extension = upload_screening.document_kind(form.file_name, form.data)
     await ensure_year(form.year)
     chosen = await _year_criteria(form.year, form.criterion_ids)
     sha256 = hashlib.sha256(form.data).hexdigest()

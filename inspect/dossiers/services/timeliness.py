@@ -1,0 +1,60 @@
+"""Tỷ lệ hồ sơ giải quyết đúng hạn theo đơn vị: for each unit of a subtree, its dossiers
+resolved from ``first`` to ``last`` (local days) and how many of them on time, counted as
+the quarterly workbook's Tổng hợp counts them (a dossier is resolved in the window when
+its result date falls in it; on time counts early and on-time results). Other domains
+read it through ``dossiers.api`` (emulation's campaign criterion)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from congvu.inspect import clock
+from congvu.inspect.dossiers.tables import Dossier
+from piccolo.query.functions.aggregate import Count
+
+RESOLVED = ("early", "on_time", "late")
+ON_TIME = ("early", "on_time")
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """A unit's (or a subtree's) resolved dossiers and the on-time ones among them."""
+
+    on_time: int = 0
+    resolved: int = 0
+
+    def __add__(self, other: Timeliness) -> Timeliness:
+        return Timeliness(self.on_time + other.on_time, self.resolved + other.resolved)
+
+
+async def on_time_by_unit(unit_path: str, first: date, last: date) -> dict[str, Timeliness]:
+    """Unit path → its own dossiers resolved in [first, last]; a unit with none is absent."""
+    rows = (
+        await Dossier.select(Dossier.unit.path, Dossier.status, Count(alias="n"))
+        .where(
+            Dossier.unit._.path.like(f"{unit_path}%"),
+            Dossier.status.is_in(list(RESOLVED)),
+            Dossier.finished_at >= clock.start_of_day_utc(first),
+            Dossier.finished_at < clock.start_of_day_utc(last + timedelta(days=1)),
+        )
+        .group_by(Dossier.unit.path, Dossier.status)
+    )
+    found: dict[str, Timeliness] = {}
+    for row in rows:
+        n = int(row["n"])
+        counted = Timeliness(n if row["status"] in ON_TIME else 0, n)
+        path = str(row["unit.path"])
+        found[path] = found.get(path, Timeliness()) + counted
+    return found
+
+
+def subtree_timeliness(by_unit: Mapping[str, Timeliness], path: str) -> Timeliness:
+    """The dossiers of the unit at ``path`` and of every unit under it (a commune's
+    one-stop centre counts for the commune, as in the workbook)."""
+    total = Timeliness()
+    for unit_path, counts in by_unit.items():
+        if unit_path.startswith(path):
+            total = total + counts
+    return total
