@@ -14,6 +14,7 @@ from congvu.inspect.review.services.dossier_cases import (
 from congvu.inspect.review.services.dossier_flags import lateness_flags
 from congvu.inspect.review.services.dossier_items import DossierItem
 from congvu.inspect.review.services.evidence import read_evidence
+from congvu.inspect.review.services.labels import FOLLOW_UP_LABELS
 from congvu.inspect.review.services.notifications import send as send_notifications
 from congvu.inspect.review.services.personal_data import (
     explanations_about,
@@ -53,6 +54,7 @@ from congvu.inspect.review.services.transitions import (
 )
 
 __all__ = [
+    "FOLLOW_UP_LABELS",
     "Command",
     "ConfirmedFinding",
     "DigestRun",

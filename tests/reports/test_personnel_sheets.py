@@ -247,3 +247,35 @@ async def test_method_names_the_packs_and_a_change_of_ratings_is_a_new_version(
     await rate(extra, HTT)
     changed = await build(rated)
     assert not changed.reused and changed.version == first.version + 1
+
+
+async def test_collective_titles_below_the_officials(rated: Quarter) -> None:
+    world = rated.rw.world
+    await emulation.rate_collective(SYSTEM, "P-A", 2026, Level.HTXS.value)
+    await emulation.rate_collective(SYSTEM, "P-B", 2026, Level.HTT.value)
+    built = await build(rated)
+    values = openpyxl.load_workbook(built.path, data_only=True)["Thi đua"]
+    first = below(values, "IV. DANH HIỆU THI ĐUA TẬP THỂ")
+    heads = [values.cell(first - 2, c).value for c in range(1, 8)]
+    assert heads[1] == "Tập thể" and heads[4] == "Đủ tiêu chuẩn"
+    assert [values.cell(first - 1, c).value for c in range(1, 4)] == ["A", "B", "C"]
+    rows = rows_of(values, first, 7)
+    expected = []
+    for unit in (world.commune_a, world.commune_b, world.province):
+        board = await emulation.board("2026", str(unit.path), str(unit.code))
+        if board["collective"]:
+            for t in board["collective"]["titles"]:
+                expected.append((unit.name, t["title_vi"], int(t["eligible"])))
+    assert {(r[1], r[2], r[4]) for r in rows} == set(expected)
+    # The province has no level of its own: its titles are listed, not qualified.
+    assert {r[1] for r in rows} >= {world.commune_a.name, world.commune_b.name}
+    assert {r[2] for r in rows} == {"Tập thể lao động tiên tiến", "Tập thể lao động xuất sắc"}
+    by = {(r[1], r[2]): r for r in rows}
+    assert by[(world.commune_a.name, "Tập thể lao động tiên tiến")][3] == Level.HTXS.label_vi
+    assert all(r[5] == 0 for r in rows)  # the year is open: nothing recognised yet
+    total = first + len(rows)
+    assert values.cell(total, 2).value == "TỔNG CỘNG"
+    assert values.cell(total, 5).value == sum(r[4] for r in rows)
+    formulas = openpyxl.load_workbook(built.path)["Thi đua"]
+    assert formulas.cell(total, 5).value == f"=SUM(E{first}:E{total - 1})"
+    assert formulas.cell(total, 6).value.startswith("=SUM(")

@@ -5,7 +5,14 @@ it), số ký hiệu, date, trích yếu and issuing unit.
 Kế hoạch kiểm tra and biên bản kiểm tra are registered from their records: their file is
 not rendered here (the minutes is a page to print and sign), so the register holds their
 number and date and a user attaches the signed scan. Discipline decisions and the rating
-and emulation documents of a locked period are rendered, and their hash kept."""
+and emulation documents of a locked period are rendered, and their hash kept.
+
+Handling decisions (văn bản xử lý sau kiểm tra: a reviewed finding's biện pháp, decided
+by the unit head) and apology letters (văn bản xin lỗi, the day a late dossier's letter
+went out as the dossier export carries it) are registered without a file: the system
+records the decision and the day, never a signed letter, and neither carries a số ký
+hiệu. The quyết định thành lập đoàn kiểm tra is not collected: neither the plan nor the
+inspection records its number or date (the minutes cite the plan instead)."""
 
 from __future__ import annotations
 
@@ -14,17 +21,20 @@ import io
 import zipfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from congvu.inspect.actor import SYSTEM
 from congvu.inspect.discipline import api as discipline
 from congvu.inspect.discipline.tables import DisciplineCase
+from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.emulation import api as emulation
 from congvu.inspect.emulation.tables import RatingPeriod
 from congvu.inspect.errors import DomainError
 from congvu.inspect.evidence.tables import SourceKind
 from congvu.inspect.inspections.tables import Inspection, InspectionPlan
 from congvu.inspect.organisation.tables import Unit
+from congvu.inspect.review import api as review
+from congvu.inspect.review.tables import FindingReview
 from congvu.inspect.settings import get_settings
 
 # The unit documents of a locked rating period registered as evidence, and their kind.
@@ -161,10 +171,81 @@ async def _period_documents(year: int) -> list[ProducedDocument]:
     return found
 
 
+def _local_year(year: int) -> tuple[datetime, datetime]:
+    """The year's first and next year's first moment in the organisation's zone."""
+    zone = get_settings().zone
+    return (
+        datetime.combine(date(year, 1, 1), time(), zone),
+        datetime.combine(date(year + 1, 1, 1), time(), zone),
+    )
+
+
+async def _handling_decisions(year: int) -> list[ProducedDocument]:
+    start, end = _local_year(year)
+    rows = await FindingReview.select(
+        FindingReview.finding,
+        FindingReview.follow_up,
+        FindingReview.follow_up_at,
+        FindingReview.finding._.unit.as_alias("unit"),
+        FindingReview.finding._.unit._.name.as_alias("unit_name"),
+        FindingReview.finding._.official._.full_name.as_alias("official_name"),
+    ).where(
+        FindingReview.follow_up.is_not_null()
+        & (FindingReview.follow_up_at >= start)
+        & (FindingReview.follow_up_at < end)
+    )
+    zone = get_settings().zone
+    found = []
+    for r in rows:
+        measure = review.FOLLOW_UP_LABELS.get(r["follow_up"], r["follow_up"])
+        about = r["official_name"] or r["unit_name"]
+        found.append(
+            ProducedDocument(
+                SourceKind.HANDLING_DECISION,
+                f"handling:{r['finding']}",
+                "",
+                r["follow_up_at"].astimezone(zone).date(),
+                f"Xử lý sau kiểm tra: {measure} đối với {about} ({r['unit_name']})"
+                if r["official_name"]
+                else f"Xử lý sau kiểm tra: {measure} đối với {about}",
+                r["unit"],
+                "",
+            )
+        )
+    return found
+
+
+async def _apology_letters(year: int) -> list[ProducedDocument]:
+    start, end = _local_year(year)
+    rows = await Dossier.select(
+        Dossier.id, Dossier.code, Dossier.procedure, Dossier.unit, Dossier.apology_at
+    ).where(
+        Dossier.apology_at.is_not_null()
+        & (Dossier.apology_at >= start)
+        & (Dossier.apology_at < end)
+    )
+    zone = get_settings().zone
+    return [
+        ProducedDocument(
+            SourceKind.APOLOGY_LETTER,
+            f"apology:{r['id']}",
+            "",
+            r["apology_at"].astimezone(zone).date(),
+            f"Văn bản xin lỗi về việc trễ hạn hồ sơ {r['code']}"
+            + (f" ({r['procedure']})" if r["procedure"] else ""),
+            r["unit"],
+            "",
+        )
+        for r in rows
+    ]
+
+
 COLLECTORS: tuple[Callable[[int], Awaitable[list[ProducedDocument]]], ...] = (
     _plans,
     _minutes,
     _decisions,
+    _handling_decisions,
+    _apology_letters,
     _period_documents,
 )
 

@@ -43,8 +43,9 @@ def _user(actor: Actor) -> int | None:
     return actor.id or None  # the system account is no row of the user table
 
 
-async def _auto_criteria(year: int, kind: SourceKind) -> list[int]:
-    return [c.id for c in await criteria(year, active_only=True) if kind.value in c.sources]
+async def _auto_criteria(year: int) -> dict[SourceKind, list[int]]:
+    active = await criteria(year, active_only=True)
+    return {kind: [c.id for c in active if kind.value in c.sources] for kind in SourceKind}
 
 
 async def _tag(item_id: int, criterion_ids: list[int], actor: Actor, now: datetime) -> None:
@@ -54,14 +55,17 @@ async def _tag(item_id: int, criterion_ids: list[int], actor: Actor, now: dateti
         ).save()
 
 
-async def _upsert(doc: ProducedDocument, year: int, sha256: str, actor: Actor) -> str:
-    """ "added", "changed" or "unchanged"."""
+async def _upsert(
+    doc: ProducedDocument,
+    year: int,
+    sha256: str,
+    actor: Actor,
+    row: dict[str, Any] | None,
+    auto: dict[SourceKind, list[int]],
+) -> str:
+    """ "added", "changed" or "unchanged". ``row`` is the item already registered from the
+    same source; ``auto`` the criteria each source kind is auto-tagged to this year."""
     now = datetime.now(UTC)
-    row = (
-        await EvidenceItem.select()
-        .where((EvidenceItem.year == year) & (EvidenceItem.source_ref == doc.source_ref))
-        .first()
-    )
     facts: dict[str, Any] = {
         "number": doc.number,
         "issued_on": doc.issued_on,
@@ -83,7 +87,7 @@ async def _upsert(doc: ProducedDocument, year: int, sha256: str, actor: Actor) -
                 **facts,
             )
             await item.save()
-            await _tag(int(item.id), await _auto_criteria(year, doc.kind), actor, now)
+            await _tag(int(item.id), auto.get(doc.kind, []), actor, now)
             await audit.record(
                 "par_evidence_registered",
                 "par_evidence",
@@ -123,10 +127,20 @@ async def register_produced(year: int, actor: Actor = SYSTEM) -> Registration:
     require_filer(actor)
     await ensure_year(year)
     counts = {"added": 0, "changed": 0, "unchanged": 0}
+    # One read of the year's items and criteria, not one per document: a year has an
+    # apology letter per late dossier, thousands in a province.
+    known = {
+        r["source_ref"]: r
+        for r in await EvidenceItem.select().where(
+            (EvidenceItem.year == year) & (EvidenceItem.source_kind != SourceKind.UPLOADED)
+        )
+    }
+    auto = await _auto_criteria(year)
     for doc in await produced_documents(year):
         data = await render(doc.source_ref) if doc.extension else None
         sha256 = content_sha256(data) if data is not None else ""
-        counts[await _upsert(doc, year, sha256, actor)] += 1
+        row = known.get(doc.source_ref)
+        counts[await _upsert(doc, year, sha256, actor, row, auto)] += 1
     return Registration(**counts)
 
 

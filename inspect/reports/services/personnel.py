@@ -21,6 +21,7 @@ from congvu.inspect import clock
 from congvu.inspect.actor import Actor
 from congvu.inspect.discipline import api as discipline
 from congvu.inspect.emulation import api as emulation
+from congvu.inspect.emulation.tables import CollectiveRating
 from congvu.inspect.errors import Forbidden, NotFound
 from congvu.inspect.i18n import name_sort_key
 from congvu.inspect.organisation.tables import Unit
@@ -83,6 +84,20 @@ class BlockedRow:
 
 
 @dataclass(frozen=True)
+class CollectiveRow:
+    """A collective title of the year for one unit (Tập thể LĐTT, Tập thể LĐXS), as the
+    year board computes it: the unit's level, whether it qualifies, whether the period is
+    locked with it qualified, and the rule's explanation."""
+
+    unit_name: str
+    title: str
+    level: str  # the collective's level (label), "" when not rated
+    eligible: bool
+    approved: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
 class VoteRow:
     """A candidate of a council session (Hội đồng thi đua, khen thưởng)."""
 
@@ -128,6 +143,7 @@ class PersonnelFigures:
     year_state: str = "Chưa mở kỳ đánh giá năm"
     titles: tuple[TitleRow, ...] = ()
     blocked: tuple[BlockedRow, ...] = ()
+    collectives: tuple[CollectiveRow, ...] = ()
     votes: tuple[VoteRow, ...] = ()
     cases: tuple[CaseRow, ...] = ()
     cases_as_of: date | None = None
@@ -245,6 +261,49 @@ async def _year(
     }
     blocked.sort(key=lambda b: (b.unit_name, name_sort_key(b.name), b.title))
     return _state(board), rows, tuple(blocked)
+
+
+def _collective_rows(
+    board: dict[str, Any], unit_code: str, names: dict[str, str]
+) -> list[CollectiveRow]:
+    """The board's collective titles, if the board computed them for ``unit_code`` (a
+    locked year keeps the collective of the unit it was locked for)."""
+    c = board.get("collective")
+    if not c or c.get("unit") != unit_code:
+        return []
+    locked = board["state"] == LOCKED
+    return [
+        CollectiveRow(
+            unit_name=names.get(unit_code, unit_code),
+            title=t["title_vi"],
+            level=_level_label(c.get("level")),
+            eligible=bool(t["eligible"]),
+            approved=bool(t["eligible"]) and locked,
+            explanation=t["explanation_vi"],
+        )
+        for t in c.get("titles", [])
+    ]
+
+
+async def _collectives(
+    year: int, unit_path: str, unit_code: str, names: dict[str, str]
+) -> tuple[CollectiveRow, ...]:
+    """The collective titles of the report's unit and of every unit below it rated as a
+    collective for the year (a collective's titles need its level), each from the year
+    board of its own subtree, as the rating pages show it."""
+    rated = await CollectiveRating.select(
+        CollectiveRating.unit.code.as_alias("code"), CollectiveRating.unit.path.as_alias("path")
+    ).where((CollectiveRating.year == year) & CollectiveRating.unit.path.like(unit_path + "%"))
+    units = {unit_code: unit_path} | {r["code"]: r["path"] for r in rated}
+    rows: list[CollectiveRow] = []
+    for code, path in units.items():
+        try:
+            board = await emulation.board(str(year), path, code)
+        except NotFound:
+            return ()
+        rows.extend(_collective_rows(board, code, names))
+    rows.sort(key=lambda r: (0 if r.unit_name == names.get(unit_code) else 1, r.unit_name))
+    return tuple(rows)
 
 
 def _cstdcs() -> str:
@@ -370,6 +429,7 @@ async def read_personnel(
         year_state=year_state,
         titles=_with_votes(titles, votes, results),
         blocked=blocked,
+        collectives=await _collectives(year, path, code, names),
         votes=votes,
         cases=await _cases(actor, period, path, as_of),
         cases_as_of=as_of,

@@ -1,6 +1,8 @@
 """Thi đua: the year's emulation pipeline per title (NĐ 152/2025): officials considered,
 eligible, blocked (with the reason, one row each below), voted on by the council and
-approved; then every council session of the year with each candidate's vote."""
+approved; then every council session of the year with each candidate's vote; then the
+collective titles (Tập thể LĐTT, Tập thể LĐXS) of the report's unit and the collectives
+rated below it."""
 
 from __future__ import annotations
 
@@ -42,6 +44,15 @@ VOTE_HEADS = [
     "Không hợp lệ",
     "Kết quả",
 ]
+COLLECTIVE_HEADS = [
+    "STT",
+    "Tập thể",
+    "Danh hiệu",
+    "Mức xếp loại chất lượng của tập thể",
+    "Đủ tiêu chuẩn",
+    "Được công nhận, đề nghị",
+    "Căn cứ, lý do",
+]
 WIDTHS = [6, 30, 24, 24, 26, 26, 24, 10, 12, 12, 14]
 
 
@@ -82,6 +93,7 @@ def write(book: Book, ctx: ReportContext, figures: Figures) -> None:
     finish_table(sheet, head_row, first, row, len(PIPELINE_HEADS))
     row = _blocked(book, sheet, row + 2, figures)
     row = _votes(book, sheet, row + 1, figures)
+    row = _collectives(book, sheet, row + 1, figures)
     signature_block(book, sheet, row + 1, width)
 
 
@@ -117,3 +129,28 @@ def _votes(book: Book, sheet: Worksheet, row: int, figures: Figures) -> int:
             put(sheet, row, col, value if value != "" else None, fmt)
         row += 1
     return row
+
+
+def _collectives(book: Book, sheet: Worksheet, row: int, figures: Figures) -> int:
+    """One row per collective and title; 1/0 in the two count columns so their totals are
+    SUM formulas like the pipeline's."""
+    rows = figures.personnel.collectives
+    sheet.write_string(row, 0, "IV. DANH HIỆU THI ĐUA TẬP THỂ", book.bold)
+    heads = COLLECTIVE_HEADS
+    row = column_heads(book, sheet, row + 1, heads, letters_for(len(heads)))
+    first = row
+    for number, c in enumerate(rows, start=1):
+        put(sheet, row, 0, number, book.number)
+        put(sheet, row, 1, c.unit_name, book.text)
+        put(sheet, row, 2, c.title, book.text)
+        put(sheet, row, 3, c.level or None, book.text)
+        sheet.write_number(row, 4, int(c.eligible), book.number)
+        sheet.write_number(row, 5, int(c.approved), book.number)
+        put(sheet, row, 6, c.explanation or None, book.text)
+        row += 1
+    sheet.write_string(row, 1, "TỔNG CỘNG", book.text_bold)
+    for col, key in ((4, "eligible"), (5, "approved")):
+        value = sum(int(getattr(c, key)) for c in rows)
+        formula = f"=SUM({column_range(col, first, row - 1)})" if rows else "=0"
+        sheet.write_formula(row, col, formula, book.number_bold, value)
+    return row + 1
