@@ -35,7 +35,11 @@ from congvu.inspect.reports.services.personnel import (
     quota_percent,
     read_personnel,
 )
-from congvu.inspect.reports.services.reading import Window, read_report_data_here
+from congvu.inspect.reports.services.reading import (
+    Window,
+    read_dossier_rows_here,
+    read_report_data_here,
+)
 from congvu.inspect.reports.services.sheets import SHEETS, titles
 from congvu.inspect.reports.tables import ReportSnapshot
 from congvu.rules.calendar import default_calendar
@@ -249,7 +253,9 @@ async def _build(
     path = media_dir / relative
     await step(2, STEPS, "Đang ghi tệp Excel")
     try:
-        digest, size = await cpu_pool.run(write_workbook_file, path, ctx, figures_file, personnel)
+        digest, size = await cpu_pool.run(
+            write_workbook_file, path, ctx, figures_file, personnel, unit["path"], zone
+        )
     except BaseException:
         async with atomic():
             await ReportSnapshot.delete().where(ReportSnapshot.id == snapshot_id)
@@ -276,14 +282,23 @@ def gather_figures(
 
 
 def write_workbook_file(
-    path: Path, ctx: ReportContext, figures_file: Path, personnel: PersonnelFigures
+    path: Path,
+    ctx: ReportContext,
+    figures_file: Path,
+    personnel: PersonnelFigures,
+    unit_path: str,
+    zone: ZoneInfo,
 ) -> tuple[str, int]:
-    """In the CPU pool: ``write_workbook`` with the figures ``gather_figures`` left and
-    the personnel figures read on the loop. xlsxwriter writes in Python, holding the GIL
-    for the whole workbook."""
+    """In the CPU pool: ``write_workbook`` with the figures ``gather_figures`` left, the
+    personnel figures read on the loop and the dossiers' rows for the raw sheet, read
+    here (the figures only count them). xlsxwriter writes in Python, holding the GIL for
+    the whole workbook."""
     cpu_pool.off_loop()
     personnel = replace(personnel, quota_percent=quota_percent(ctx.period.year))
-    figures = replace(pickle.loads(figures_file.read_bytes()), personnel=personnel)
+    dossiers = read_dossier_rows_here(unit_path, Window.of(ctx.period), zone)
+    figures = replace(
+        pickle.loads(figures_file.read_bytes()), personnel=personnel, dossiers=dossiers
+    )
     return write_workbook(path, ctx, figures)
 
 

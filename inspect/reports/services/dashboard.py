@@ -124,13 +124,11 @@ def build_dashboard(
     ]
     calibration = calibrate(done, attendance, violations)
 
-    recent = periods[-2:]
-    dossiers = pd.concat([d.dossiers for d in reads[-2:]]).drop_duplicates("id")
-    finished = dossiers["finished_at"].dt.normalize()
-    resolved = dossiers[
-        dossiers["status"].isin(RESOLVED)
-        & finished.between(pd.Timestamp(recent[0].first_day), pd.Timestamp(recent[-1].last_day))
-    ]
+    # Each read counts the dossiers resolved in its own quarter: the two quarters' counts
+    # together are the dossiers resolved in both, one row per dossier for ``suggest``.
+    counts = pd.concat([d.dossier_counts for d in reads[-2:]], ignore_index=True)
+    counts = counts[counts["status"].isin(RESOLVED) & (counts["finished_in_period"] == 1)]
+    resolved = counts.loc[counts.index.repeat(counts["dossiers"]), ["unit", "status"]]
     suggestions = suggest(reads[-1].units, resolved, reads[-1].findings, last_checks, as_of)
     unchecked = _unchecked(reads[-1].units, last_checks, as_of, stale_days)
     return Dashboard(list(periods), lines, unchecked, calibration, suggestions)

@@ -13,7 +13,8 @@ Definitions (also written on the method sheet):
 * a **violation** is a current finding observed in the period that was not dismissed;
   it is **handled** once a follow-up was decided or the finding closed;
 * a dossier is **resolved** in the period when its result date falls in it; on time
-  counts early and on-time results.
+  counts early and on-time results. Dossiers arrive counted per unit, status and those
+  facts (``ReportData.dossier_counts``), judged by the database.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 from congvu.inspect.reports.services.personnel import PersonnelFigures
-from congvu.inspect.reports.services.reading import ReportData, Window
+from congvu.inspect.reports.services.reading import DOSSIER_COLUMNS, ReportData, Window
 
 DONE_STATUSES = ("submitted", "closed")
 SURPRISE_KINDS = ("SURPRISE_UNANNOUNCED", "SURPRISE_ANNOUNCED")
@@ -65,7 +66,9 @@ class Figures:
     handling: pd.DataFrame  # follow_up → persons, units
     remedies: dict[str, int]
     repeats: pd.DataFrame  # officials with more than one violation in twelve months
-    dossiers: pd.DataFrame  # the period's dossiers (resolved in it or open at its end)
+    # The period's dossiers (resolved in it or open at its end), row by row for the raw
+    # sheet: empty here, filled by the workbook's own read (``read_dossier_rows_here``).
+    dossiers: pd.DataFrame
     dossier_lines: pd.DataFrame  # per reporting line: resolved, early, on time, late, open
     # Ratings, emulation, discipline: read on the event loop through their domains, added
     # to the figures before the workbook is written.
@@ -150,14 +153,10 @@ def compute_figures(data: ReportData, root_id: int, window: Window) -> Figures:
         line=lambda f: line_of.reindex(f["unit"]).to_numpy()
     )
     violations = violations.assign(handled=_handled(violations))
-    dossiers = data.dossiers.assign(
-        line=line_of.reindex(data.dossiers["unit"]).to_numpy(),
-        unit_name=names.reindex(data.dossiers["unit"]).to_numpy(),
+    counts = data.dossier_counts.assign(
+        line=line_of.reindex(data.dossier_counts["unit"]).to_numpy()
     )
-    resolved = dossiers[
-        dossiers["status"].isin(RESOLVED)
-        & _between(dossiers["finished_at"].dt.normalize(), first, last)
-    ]
+    resolved = counts[counts["status"].isin(RESOLVED) & (counts["finished_in_period"] == 1)]
 
     def per_line(values: pd.Series) -> pd.Series:
         return values.reindex(lines["id"]).fillna(0).astype("int64")
@@ -190,9 +189,9 @@ def compute_figures(data: ReportData, root_id: int, window: Window) -> Figures:
             "handled": per_line(
                 violations[violations["handled"]].groupby("line").size()
             ).to_numpy(),
-            "resolved": per_line(resolved.groupby("line").size()).to_numpy(),
+            "resolved": per_line(resolved.groupby("line")["dossiers"].sum()).to_numpy(),
             "resolved_on_time": per_line(
-                resolved[resolved["status"].isin(ON_TIME)].groupby("line").size()
+                resolved[resolved["status"].isin(ON_TIME)].groupby("line")["dossiers"].sum()
             ).to_numpy(),
         }
     )
@@ -214,8 +213,8 @@ def compute_figures(data: ReportData, root_id: int, window: Window) -> Figures:
         handling=_handling(violations),
         remedies=_remedies(violations),
         repeats=_repeats(data.findings, violations, names, last),
-        dossiers=dossiers,
-        dossier_lines=_dossier_lines(dossiers, resolved, lines, first, last),
+        dossiers=pd.DataFrame(columns=[*DOSSIER_COLUMNS, "unit_name"]),
+        dossier_lines=_dossier_lines(counts, resolved, lines),
     )
 
 
@@ -308,17 +307,21 @@ def _repeats(
 
 
 def _dossier_lines(
-    dossiers: pd.DataFrame, resolved: pd.DataFrame, lines: pd.DataFrame, first: date, last: date
+    counts: pd.DataFrame, resolved: pd.DataFrame, lines: pd.DataFrame
 ) -> pd.DataFrame:
     """Per reporting line: dossiers resolved in the period (early, on time, late) and
-    those still open at its end (in time, overdue)."""
-    end = pd.Timestamp(last) + pd.Timedelta(days=1)
-    still_open = dossiers[dossiers["finished_at"].isna() | (dossiers["finished_at"] >= end)]
-    overdue = still_open["due_at"].notna() & (still_open["due_at"] < end)
+    those still open at its end (in time, overdue), from the dossiers' counts."""
+    still_open = counts[counts["open_at_end"] == 1]
+    overdue = still_open["overdue"] == 1
 
     def count(frame: pd.DataFrame) -> np.ndarray:
         return (
-            frame.groupby("line").size().reindex(lines["id"]).fillna(0).astype("int64").to_numpy()
+            frame.groupby("line")["dossiers"]
+            .sum()
+            .reindex(lines["id"])
+            .fillna(0)
+            .astype("int64")
+            .to_numpy()
         )
 
     out = pd.DataFrame(
@@ -331,5 +334,5 @@ def _dossier_lines(
             "open_overdue": count(still_open[overdue]),
         }
     )
-    counts = out[["early", "on_time", "late", "open_in_time", "open_overdue"]]
-    return out[counts.sum(axis=1) > 0].reset_index(drop=True)
+    shown = out[["early", "on_time", "late", "open_in_time", "open_overdue"]]
+    return out[shown.sum(axis=1) > 0].reset_index(drop=True)

@@ -81,6 +81,24 @@ DOSSIER_COLUMNS = [
     "working_days_late",
     "flags",
 ]
+# The dossiers counted per unit, status and the three facts the figures judge (resolved
+# in the period, still open at its end, past due at its end): at a million dossiers a few
+# hundred rows leave the database instead of a million (tests/bench/README.md, P5).
+DOSSIER_COUNT_COLUMNS = [
+    "unit",
+    "status",
+    "finished_in_period",
+    "open_at_end",
+    "overdue",
+    "dossiers",
+]
+# The dossiers a report covers: received before the period's end, not finished before its
+# start. Arguments: the unit path pattern, the period's end, its start (UTC moments).
+DOSSIERS_OF_WINDOW = (
+    " FROM dossier d JOIN unit u ON u.id = d.unit"
+    " WHERE u.path LIKE {} AND d.received_at < {}"
+    " AND (d.finished_at IS NULL OR d.finished_at >= {})"
+)
 
 
 @dataclass(frozen=True)
@@ -105,20 +123,28 @@ class Window:
 
 @dataclass(frozen=True)
 class ReportData:
-    """The frames a workbook is built from, each sorted by id (so the hash is stable)."""
+    """What a workbook's figures are computed from, each frame sorted (so the hash is
+    stable). The dossiers come counted (``DOSSIER_COUNT_COLUMNS``), with a digest of
+    their rows; the raw sheet reads the rows themselves (``read_dossier_rows_here``)."""
 
     units: pd.DataFrame
     inspections: pd.DataFrame
     attendance: pd.DataFrame  # inspection, official: who was checked
     findings: pd.DataFrame
-    dossiers: pd.DataFrame
+    dossier_counts: pd.DataFrame
+    dossier_digest: str  # every dossier row of the window, hashed by the database
 
     def data_hash(self) -> str:
-        """sha256 over every frame's columns and rows: same rows, same hash, whatever
-        the engine or the order the database returned them in."""
+        """sha256 over every frame's columns and rows and the dossiers' digest: same
+        rows, same hash, whatever the order the database returned them in. The dossiers'
+        digest is the engine's own, so the hash differs between the two engines."""
         digest = hashlib.sha256()
         for field in fields(self):
-            frame: pd.DataFrame = getattr(self, field.name)
+            value = getattr(self, field.name)
+            if isinstance(value, str):
+                digest.update(f"{field.name}:{value}\n".encode())
+                continue
+            frame: pd.DataFrame = value
             digest.update(f"{field.name}:{','.join(frame.columns)}:{len(frame)}\n".encode())
             if len(frame):
                 rows = pd.util.hash_pandas_object(_canonical(frame), index=False)
@@ -190,6 +216,7 @@ def _queries(unit_path: str, window: Window, zone: ZoneInfo) -> dict[str, Query]
     first, last = window.first_read_day, window.period.last_day
     start, end = utc_bounds(first, last, zone)
     period_start, _ = utc_bounds(window.period.first_day, last, zone)
+    dossier_args = (like, end, period_start)
     return {
         "units": (
             "SELECT id, code, name, kind, parent, path, valid_from, valid_to FROM unit"
@@ -223,8 +250,7 @@ def _queries(unit_path: str, window: Window, zone: ZoneInfo) -> dict[str, Query]
             " o.full_name AS official_name, f.unit, f.violation_code, f.rule_id,"
             " f.rule_version, f.legal_basis, f.observed_at, i.minutes_number,"
             " r.state, r.notified_at, r.explanation_due,"
-            " (SELECT MIN(e.submitted_at) FROM explanation e WHERE e.review = r.id)"
-            " AS explained_at,"
+            " x.explained_at,"
             " r.outcome, r.decided_at, r.follow_up, r.closed_at,"
             " CASE WHEN r.verified_by_inspection IS NOT NULL"
             "  OR r.verified_by_evidence IS NOT NULL THEN 1 ELSE 0 END AS verified"
@@ -233,19 +259,39 @@ def _queries(unit_path: str, window: Window, zone: ZoneInfo) -> dict[str, Query]
             " LEFT JOIN inspection i ON i.id = f.inspection"
             " LEFT JOIN dossier d ON d.id = f.dossier"
             " LEFT JOIN finding_review r ON r.finding = f.id"
+            # The first explanation of each review, grouped once: a subquery per finding
+            # was most of the findings' time on the server (tests/bench/README.md, P5).
+            " LEFT JOIN (SELECT e.review, MIN(e.submitted_at) AS explained_at"
+            "  FROM explanation e GROUP BY e.review) x ON x.review = r.id"
             " WHERE u.path LIKE {} AND f.version_state = 'current'"
             " AND f.observed_at >= {} AND f.observed_at < {}",
             (like, start - REPEAT_LOOKBACK, end),
             FINDING_COLUMNS,
         ),
-        "dossiers": (
-            "SELECT d.id, d.code, d.unit, d.procedure, d.status, d.received_at, d.due_at,"
-            " d.finished_at, d.working_days_late, d.flags"
-            " FROM dossier d JOIN unit u ON u.id = d.unit"
-            " WHERE u.path LIKE {} AND d.received_at < {}"
-            " AND (d.finished_at IS NULL OR d.finished_at >= {})",
-            (like, end, period_start),
-            DOSSIER_COLUMNS,
+        "dossier_counts": (
+            "SELECT d.unit, d.status,"
+            " CASE WHEN d.finished_at >= {} AND d.finished_at < {} THEN 1 ELSE 0 END"
+            " AS finished_in_period,"
+            " CASE WHEN d.finished_at IS NULL OR d.finished_at >= {} THEN 1 ELSE 0 END"
+            " AS open_at_end,"
+            " CASE WHEN d.due_at < {} THEN 1 ELSE 0 END AS overdue,"
+            " COUNT(*) AS dossiers" + DOSSIERS_OF_WINDOW + " GROUP BY d.unit, d.status, 3, 4, 5",
+            (period_start, end, end, end, *dossier_args),
+            DOSSIER_COUNT_COLUMNS,
+        ),
+        # Two 64-bit hashes of each row's text summed (order-free, no overflow: numeric)
+        # and the count: the rows never leave the server. SQLite has no hash function:
+        # ``_sqlite_read`` hashes the rows of ``SQLITE_DOSSIER_ROWS`` instead.
+        "dossier_digest": (
+            "SELECT md5(COUNT(*) || ':' || COALESCE(SUM(hashtextextended(t, 0)), 0)"
+            " || ':' || COALESCE(SUM(hashtextextended(t, 1)), 0)) AS digest"
+            " FROM (SELECT ROW("
+            + ", ".join(f"d.{c}" for c in DOSSIER_COLUMNS)
+            + ")::text AS t"
+            + DOSSIERS_OF_WINDOW
+            + ") s",
+            dossier_args,
+            ["digest"],
         ),
     }
 
@@ -269,14 +315,30 @@ def _sqlite_read(path: str, queries: dict[str, Query]) -> dict[str, pd.DataFrame
         connection.execute("BEGIN")
         frames = {}
         for name, (sql, args, columns) in queries.items():
+            arguments = [_sqlite_argument(a) for a in args]
+            if name == "dossier_digest":
+                frames[name] = pd.DataFrame({"digest": [_sqlite_digest(connection, arguments)]})
+                continue
             # fetchall + from_records: a third of read_sql_query's time on pandas 3.
-            rows = connection.execute(
-                sql.replace("{}", "?"), [_sqlite_argument(a) for a in args]
-            ).fetchall()
+            rows = connection.execute(sql.replace("{}", "?"), arguments).fetchall()
             frames[name] = pd.DataFrame.from_records(rows, columns=columns)
         return frames
     finally:
         connection.close()
+
+
+SQLITE_DOSSIER_ROWS = (
+    "SELECT " + ", ".join(f"d.{c}" for c in DOSSIER_COLUMNS) + DOSSIERS_OF_WINDOW + " ORDER BY d.id"
+)
+
+
+def _sqlite_digest(connection: sqlite3.Connection, arguments: list[object]) -> str:
+    """sha256 of the window's dossier rows in id order, streamed: no frame is built."""
+    digest = hashlib.sha256()
+    cursor = connection.execute(SQLITE_DOSSIER_ROWS.replace("{}", "?"), arguments)
+    while rows := cursor.fetchmany(10_000):
+        digest.update(repr(rows).encode())
+    return digest.hexdigest()
 
 
 async def _read(queries: dict[str, Query]) -> dict[str, pd.DataFrame]:
@@ -294,7 +356,7 @@ def _sorted(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 # "0012" keeps its zeros, a rule version "2025.1" is not a float), parsed into dates later.
 NUMERIC_COLUMNS = frozenset(
     {"id", "unit", "parent", "inspection", "official", "plan", "working_days_late", "flags"}
-    | {"verified"}
+    | {"verified", "finished_in_period", "open_at_end", "overdue", "dossiers"}
 )
 # COPY writes NULL as this mark, so an empty text stays "" and only NULL is missing.
 COPY_NULL = "\\N"
@@ -354,20 +416,87 @@ async def _postgres_read(dsn: str, queries: dict[str, Query]) -> dict[str, pd.Da
         await conn.close()
 
 
+def _read_here(queries: dict[str, Query]) -> dict[str, pd.DataFrame]:
+    engine = db.engine()
+    if isinstance(engine, SQLiteEngine):
+        return _sqlite_read(engine.path, queries)
+    return asyncio.run(_postgres_read(get_settings().database_url, queries))
+
+
 def read_report_data_here(unit_path: str, window: Window, zone: ZoneInfo) -> ReportData:
     """``read_report_data`` for a process of the CPU pool, where the frames are built and
     aggregated without holding up the web process (no event loop runs here)."""
     cpu_pool.off_loop()
-    queries = _queries(unit_path, window, zone)
-    engine = db.engine()
-    if isinstance(engine, SQLiteEngine):
-        return _report_data(_sqlite_read(engine.path, queries), zone)
-    return _report_data(asyncio.run(_postgres_read(get_settings().database_url, queries)), zone)
+    return _report_data(_read_here(_queries(unit_path, window, zone)), zone)
 
 
 async def read_report_data(unit_path: str, window: Window, zone: ZoneInfo) -> ReportData:
-    """The rows of ``unit_path``'s subtree a workbook for ``window`` needs."""
+    """The rows of ``unit_path``'s subtree a workbook for ``window`` needs (the dossiers
+    counted, ``DOSSIER_COUNT_COLUMNS``)."""
     return _report_data(await _read(_queries(unit_path, window, zone)), zone)
+
+
+def _dossier_rows_query(unit_path: str, window: Window, zone: ZoneInfo) -> dict[str, Query]:
+    period_start, end = utc_bounds(window.period.first_day, window.period.last_day, zone)
+    columns = ", ".join(f"d.{c}" for c in DOSSIER_COLUMNS)
+    return {
+        "dossiers": (
+            f"SELECT {columns}, u.name AS unit_name" + DOSSIERS_OF_WINDOW,
+            (f"{unit_path}%", end, period_start),
+            [*DOSSIER_COLUMNS, "unit_name"],
+        )
+    }
+
+
+def read_dossier_rows_here(unit_path: str, window: Window, zone: ZoneInfo) -> pd.DataFrame:
+    """The window's dossiers row by row, with their unit's name (the raw data sheet, DL
+    Hồ sơ), moments as local times; in a process of the CPU pool. Read apart from the
+    figures, which only need them counted."""
+    cpu_pool.off_loop()
+    return _dossier_rows(_read_here(_dossier_rows_query(unit_path, window, zone)), zone)
+
+
+async def read_dossier_rows(unit_path: str, window: Window, zone: ZoneInfo) -> pd.DataFrame:
+    """``read_dossier_rows_here`` on the event loop (benchmarks, tests)."""
+    return _dossier_rows(await _read(_dossier_rows_query(unit_path, window, zone)), zone)
+
+
+def _dossier_rows(frames: dict[str, pd.DataFrame], zone: ZoneInfo) -> pd.DataFrame:
+    dossiers = _sorted(frames["dossiers"], ["id"])
+    _moments(dossiers, ("received_at", "due_at", "finished_at"), zone)
+    return dossiers
+
+
+def count_dossiers(rows: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """The ``dossier_counts`` query in pandas, from the rows (local times) of the same
+    window: the equivalence tests' oracle and the P5 baseline's aggregate."""
+    end = pd.Timestamp(window.period.last_day) + pd.Timedelta(days=1)
+    finished = rows["finished_at"]
+    facts = pd.DataFrame(
+        {
+            "unit": rows["unit"],
+            "status": rows["status"],
+            "finished_in_period": (
+                (finished >= pd.Timestamp(window.period.first_day)) & (finished < end)
+            ).astype("int64"),
+            "open_at_end": (finished.isna() | (finished >= end)).astype("int64"),
+            "overdue": (rows["due_at"] < end).astype("int64"),
+        }
+    )
+    counted = facts.groupby(list(facts.columns), dropna=False).size().rename("dossiers")
+    return _counts(counted.reset_index())
+
+
+COUNT_KEYS = ["unit", "status", "finished_in_period", "open_at_end", "overdue"]
+
+
+def _counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """One dtype per column whatever the engine (CSV reads an empty result as floats)."""
+    out = frame[DOSSIER_COUNT_COLUMNS].copy()
+    for name in ("unit", "finished_in_period", "open_at_end", "overdue", "dossiers"):
+        out[name] = out[name].astype("int64")
+    out["status"] = out["status"].astype("str")
+    return _sorted(out, COUNT_KEYS)
 
 
 def _report_data(frames: dict[str, pd.DataFrame], zone: ZoneInfo) -> ReportData:
@@ -385,6 +514,7 @@ def _report_data(frames: dict[str, pd.DataFrame], zone: ZoneInfo) -> ReportData:
     )
     _dates(findings, ("explanation_due",))
     findings["verified"] = findings["verified"].fillna(0).astype("int64")
-    dossiers = _sorted(frames["dossiers"], ["id"])
-    _moments(dossiers, ("received_at", "due_at", "finished_at"), zone)
-    return ReportData(units, inspections, attendance, findings, dossiers)
+    digest = str(frames["dossier_digest"]["digest"].iloc[0])
+    return ReportData(
+        units, inspections, attendance, findings, _counts(frames["dossier_counts"]), digest
+    )
