@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from congvu.inspect import clock
+from congvu.inspect import clock, db
 from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.i18n import name_sort_key
@@ -24,7 +24,7 @@ from congvu.inspect.review.services.dossier_flags import LATE_CODE, covered, lat
 from congvu.inspect.review.services.items import ItemKind
 from congvu.inspect.review.services.lifecycle import EXPLANATION_WINDOW, local_day
 from congvu.inspect.review.services.record import severity_of
-from congvu.inspect.review.tables import DossierDecision, FindingReview, ReviewState
+from congvu.inspect.review.tables import DossierDecision, ReviewState
 from congvu.rules.dossiers import VIETNAM_TIME
 
 # A flagged dossier has no review state of its own until the head decides: the queue's
@@ -67,36 +67,27 @@ def _severity(cache: dict[tuple[str, date], str], code: str, on: date) -> str:
 
 
 async def finding_entries(actor: Actor) -> list[Entry]:
-    scope = f"{actor.scope_path}%"
-    rows = await Finding.select(
-        Finding.id,
-        Finding.unit,
-        Finding.unit.path,
-        Finding.unit.name,
-        Finding.official,
-        Finding.official.full_name,
-        Finding.violation_code,
-        Finding.observed_at,
-    ).where(
-        Finding.unit.path.like(scope),
-        Finding.version_state == FindingVersion.CURRENT,
-        Finding.inspection.status.is_in(["submitted", "closed"]) | Finding.dossier.is_not_null(),
+    """The open findings of the actor's subtree (from submitted minutes, or late-dossier
+    cases), none about themself: one query, each row with its review's state and dates."""
+    rows = await db.raw(
+        Finding,
+        "SELECT f.id, f.unit, u.path AS unit_path, u.name AS unit_name, f.official,"
+        " o.full_name AS official_name, f.violation_code, f.observed_at,"
+        " r.state, r.explanation_due, r.review_due"
+        " FROM finding f JOIN unit u ON u.id = f.unit"
+        " LEFT JOIN official o ON o.id = f.official"
+        " LEFT JOIN inspection i ON i.id = f.inspection"
+        " LEFT JOIN finding_review r ON r.finding = f.id"
+        " WHERE u.path LIKE {} AND f.version_state = {}"
+        " AND (i.status IN ('submitted', 'closed') OR f.dossier IS NOT NULL)",
+        f"{actor.scope_path}%",
+        FindingVersion.CURRENT.value,
     )
-    reviews = {
-        r["finding"]: r
-        for r in await FindingReview.select(
-            FindingReview.finding,
-            FindingReview.state,
-            FindingReview.explanation_due,
-            FindingReview.review_due,
-        ).where(FindingReview.finding._.unit._.path.like(scope))
-    }
     zone = clock.zone()
     severities: dict[tuple[str, date], str] = {}
     found = []
     for row in rows:
-        review = reviews.get(row["id"])
-        state = ReviewState(review["state"]) if review else ReviewState.RECORDED
+        state = _STATES[row["state"]]
         if state is ReviewState.CLOSED:
             continue
         if row["official"] is not None and row["official"] == actor.official_id:
@@ -106,26 +97,40 @@ async def finding_entries(actor: Actor) -> list[Entry]:
                 kind=ItemKind.FINDING,
                 id=row["id"],
                 unit_id=row["unit"],
-                unit_path=row["unit.path"],
-                unit_name=row["unit.name"],
+                unit_path=row["unit_path"],
+                unit_name=row["unit_name"],
                 official_id=row["official"],
-                official_name=row["official.full_name"],
+                official_name=row["official_name"],
                 state=state.value,
                 severity=_severity(
                     severities,
                     row["violation_code"],
-                    row["observed_at"].astimezone(zone).date(),
+                    _moment(row["observed_at"]).astimezone(zone).date(),
                 ),
-                deadline=_finding_deadline(state, review),
+                deadline=_finding_deadline(state, row if row["state"] is not None else None),
             )
         )
     return found
+
+
+# A finding without a review row is recorded; a dict, not ReviewState(), at 10,000 rows.
+_STATES: dict[str | None, ReviewState] = {
+    None: ReviewState.RECORDED,
+    **{s.value: s for s in ReviewState},
+}
+
+
+def _moment(value: datetime | str) -> datetime:
+    # SQLite hands a raw query's timestamp back as its stored text.
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 def _finding_deadline(state: ReviewState, review: dict[str, Any] | None) -> date | None:
     if review is None:
         return None
     due = review["explanation_due"] if state in EXPLANATION_WINDOW else review["review_due"]
+    if isinstance(due, str):  # SQLite's raw text
+        return date.fromisoformat(due[:10])
     return due if isinstance(due, date) else None
 
 

@@ -9,7 +9,7 @@ Each judgment keeps the meaning ``queue_index`` gives it in Python:
   one of its ";"-separated flags is in ``FAMILIES``: ``instr``/``strpos`` of ";FLAG;" in
   ";" + flags + ";", the same test, with no list of flag strings to read first;
 * a dossier with an earlier decision (``covered``) is left to Python (``queue_index``):
-  the SQL stream holds only dossiers without one (``NOT EXISTS``);
+  the SQL stream holds only dossiers without one (``NOT IN`` the decided ones);
 * the severity of LATE_CODE depends only on the conduct pack in force on the anchor day,
   so it is a ``CASE`` over the packs' validity dates;
 * the review deadline is the stored ``review_deadline`` of the anchor day; the days the
@@ -35,6 +35,7 @@ from congvu.inspect.i18n import name_sort_key
 from congvu.inspect.review.services.deadlines import review_deadline
 from congvu.inspect.review.services.dossier_flags import FAMILIES, LATE_CODE
 from congvu.inspect.review.services.items import ItemKind
+from congvu.inspect.review.services.queue_days import DayCounts, count_split, page_days
 from congvu.inspect.review.services.queue_index import DOSSIER_STATE, Entry
 from congvu.inspect.review.services.queue_view import (
     SEVERITY_RANK,
@@ -51,7 +52,7 @@ from congvu.rules.packs import default_registry
 Combinations = Counter[tuple[tuple[str, ...], int]]
 
 
-def _anchor(sqlite: bool) -> str:
+def anchor_sql(sqlite: bool) -> str:
     # The local (UTC+7, VIETNAM_TIME) day of the missed return date, receipt when none.
     # SQLite holds a timestamptz as "YYYY-MM-DD HH:MM:SS[.ffffff]+00:00" text.
     if sqlite:
@@ -59,7 +60,7 @@ def _anchor(sqlite: bool) -> str:
     return "(coalesce(d.due_at, d.received_at) AT TIME ZONE INTERVAL '+07:00')::date"
 
 
-def _late(sqlite: bool) -> str:
+def faults_sql(sqlite: bool) -> str:
     # lateness_flags(d.flags) is not empty: one of its ";"-separated flags is a fault's.
     find = "instr" if sqlite else "strpos"
     return (
@@ -203,25 +204,42 @@ class DossierStream:
     missing: dict[date, date] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)  # distinct name sort keys, sorted
     spellings: dict[str, int] = field(default_factory=dict)  # a name → its key's rank
+    # The matching dossiers of each anchor day, for the filters ``combinations`` counted.
+    days: DayCounts = field(default_factory=DayCounts)
+    counted: QueueFilters | None = None
 
-    def _dossiers(self, args: list[Any]) -> str:
+    def _dossiers(self, args: list[Any], days: Sequence[date] | None = None) -> str:
         """The ``base`` rows: the undecided dossiers in scope with a fault, none the
-        actor's own, with their anchor day."""
+        actor's own, with their anchor day; only those of ``days`` when given."""
         sqlite = db.is_sqlite()
-        args.append(f"{self.actor.scope_path}%")
-        own = ""
-        if self.actor.official_id is not None:
-            own = " AND (d.official IS NULL OR d.official <> {})"
-            args.append(self.actor.official_id)
         return (
             "base AS (SELECT d.id, d.unit AS unit_id, u.path AS unit_path, u.name AS unit_name,"
             " d.official AS official_id,"
             " coalesce(nullif(o.full_name, ''), nullif(d.official_name, '')) AS official_name,"
-            f" {_anchor(sqlite)} AS anchor"
+            f" {anchor_sql(sqlite)} AS anchor"
             " FROM dossier d JOIN unit u ON u.id = d.unit"
             " LEFT JOIN official o ON o.id = d.official"
-            f" WHERE u.path LIKE {{}}{own} AND d.flags <> '' AND {_late(sqlite)}"
-            " AND NOT EXISTS (SELECT 1 FROM dossier_decision x WHERE x.dossier = d.id))"
+            f" WHERE {self._where(args, days)})"
+        )
+
+    def _where(self, args: list[Any], days: Sequence[date] | None) -> str:
+        # The fault test is the anchor-day index's own predicate, word for word, so that
+        # the planner may read the index ``dossier_review_queue`` (review migration of
+        # 07/12/2026; tests/review/test_queue_index_migration.py compares the two).
+        sqlite = db.is_sqlite()
+        args.append(f"{self.actor.scope_path}%")
+        where = "u.path LIKE {}"
+        if self.actor.official_id is not None:
+            where += " AND (d.official IS NULL OR d.official <> {})"
+            args.append(self.actor.official_id)
+        where += f" AND d.flags <> '' AND {faults_sql(sqlite)}"
+        if days is not None:
+            listed = ", ".join(_day_literal(day, sqlite) for day in days)
+            where += f" AND {anchor_sql(sqlite)} IN ({listed})"
+        # NOT IN of a list read once, where NOT EXISTS probed the decisions per dossier.
+        return (
+            where + " AND d.id NOT IN"
+            " (SELECT x.dossier FROM dossier_decision x WHERE x.dossier IS NOT NULL)"
         )
 
     def _stored(self, args: list[Any]) -> str:
@@ -232,7 +250,9 @@ class DossierStream:
             " WHERE rule_id = {} AND rule_version = {})"
         )
 
-    def _base(self, args: list[Any], *, ranks: bool = False) -> str:
+    def _base(
+        self, args: list[Any], *, ranks: bool = False, days: Sequence[date] | None = None
+    ) -> str:
         sqlite = db.is_sqlite()
         stored = self._stored(args)
         extra = "".join(
@@ -242,7 +262,7 @@ class DossierStream:
         spans = severity_spans()
         sev = _case(spans, {s: f"'{s}'" for _, s in spans}, sqlite)
         rank = _case(spans, {s: str(SEVERITY_RANK.get(s, 3)) for _, s in spans}, sqlite)
-        base = self._dossiers(args)
+        base = self._dossiers(args, days)
         names = ""
         name_join = ""
         name_rank = "0"
@@ -309,13 +329,22 @@ class DossierStream:
         which also finds the days ``review_deadline`` lacks. Called before any page."""
         args: list[Any] = []
         stored = self._stored(args)
-        base = self._dossiers(args)
+        # Grouped on the dossier's own columns first (a few hundred groups from 100,000
+        # rows), then joined to the units, officials and stored deadlines.
+        sqlite = db.is_sqlite()
         sql = (
-            f"WITH {stored}, {base}"
-            " SELECT r.unit_path, r.official_id, r.official_name, r.anchor,"
-            " s.due AS deadline, count(*) AS n"
-            " FROM base r LEFT JOIN stored s ON s.day = r.anchor"
-            " GROUP BY r.unit_path, r.official_id, r.official_name, r.anchor, s.due"
+            f"WITH {stored}, groups AS (SELECT d.unit, d.official,"
+            " nullif(d.official_name, '') AS named,"
+            f" {anchor_sql(sqlite)} AS anchor, count(*) AS n"
+            " FROM dossier d JOIN unit u ON u.id = d.unit"
+            f" WHERE {self._where(args, None)}"
+            " GROUP BY d.unit, d.official, nullif(d.official_name, ''), anchor)"
+            " SELECT u.path AS unit_path, g.official AS official_id,"
+            " coalesce(nullif(o.full_name, ''), g.named) AS official_name, g.anchor,"
+            " s.due AS deadline, g.n"
+            " FROM groups g JOIN unit u ON u.id = g.unit"
+            " LEFT JOIN official o ON o.id = g.official"
+            " LEFT JOIN stored s ON s.day = g.anchor"
         )
         found: Combinations = Counter()
         names: dict[int, str] = {}
@@ -340,14 +369,23 @@ class DossierStream:
                 severities[anchor],
                 due_bucket(deadline, self.today),
             )
-            found[(values, matcher.misses(values))] += row["n"]
+            misses = matcher.misses(values)
+            found[(values, misses)] += row["n"]
+            self.days.deadlines[anchor] = deadline
+            if not misses:
+                self.days.matching[anchor] += row["n"]
             if official and row["official_name"]:
                 names[official] = row["official_name"]
             spellings.add(row["official_name"] or "")
         self.names = sorted({name_sort_key(n) for n in spellings})
         rank = {key: n for n, key in enumerate(self.names)}
         self.spellings = {n: rank[name_sort_key(n)] for n in spellings}
+        self.counted = matcher.filters
         return found, names
+
+    def _by_day(self, filters: QueueFilters) -> bool:
+        # The groups count the filters ``combinations`` was given, in the deadline order.
+        return filters.sort == "deadline" and filters == self.counted
 
     async def count(
         self,
@@ -359,14 +397,21 @@ class DossierStream:
         beyond: bool,
     ) -> int:
         """How many matching dossiers come after ``mark`` (``beyond``) or not, in an order."""
+        settled = 0
+        days: list[date] | None = None
+        split = count_split(self.days, mark, descending=descending, beyond=beyond)
+        if self._by_day(filters) and split is not None:
+            settled, days = split
+            if not days:
+                return settled
         args: list[Any] = []
-        base = self._base(args, ranks=filters.sort == "official")
+        base = self._base(args, ranks=filters.sort == "official", days=days)
         where = self._filters(filters, unit_path, args)
         ahead = beyond_sql(sort_parts(filters.sort), mark, descending, args, self.names)
         test = ahead if beyond else f"NOT ({ahead})"
         sql = f"SELECT count(*) AS n FROM ({base}) r WHERE {where} AND {test}"
         rows = await db.raw(Dossier, sql, *args)
-        return int(rows[0]["n"])
+        return settled + int(rows[0]["n"])
 
     async def page(
         self,
@@ -378,8 +423,13 @@ class DossierStream:
         descending: bool,
     ) -> list[Entry]:
         """The first ``limit`` matching dossiers after ``mark`` in an order."""
+        days = None
+        if self._by_day(filters):
+            days = page_days(self.days, mark, limit, descending=descending)
+            if days == []:
+                return []
         args: list[Any] = []
-        base = self._base(args, ranks=filters.sort == "official")
+        base = self._base(args, ranks=filters.sort == "official", days=days)
         where = self._filters(filters, unit_path, args)
         parts = sort_parts(filters.sort)
         if mark is not None:
