@@ -55,6 +55,7 @@ def test_reporter_sees_the_dashboard_charts(demo_server: DemoServer, browser: An
     expect(page.locator("#targets-table tbody tr").first).to_be_visible()
     expect(page.locator("#calibration-table tbody tr").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "dashboard-1366x768.png"))
+    _communes_apart_from_their_centres(page)
     # Five quarters read and aggregated in the CPU pool: well under the patience of a
     # head opening the page, on a loaded machine too (printed for the record).
     started = time.monotonic()
@@ -73,6 +74,42 @@ def test_reporter_sees_the_dashboard_charts(demo_server: DemoServer, browser: An
     assert errors == []
     context.close()
     _team_lead_draws_with_the_suggestions(demo_server, browser)
+
+
+PARTS = """() => [...document.querySelectorAll('#parts-table tbody')].map((body) => ({
+  line: body.dataset.line,
+  rows: [...body.querySelectorAll('tr.part, tr.sum')].map((row) =>
+    [...row.cells].map((cell) => cell.textContent.trim())),
+}))"""
+
+
+def _communes_apart_from_their_centres(page: Any) -> None:
+    """A commune's line counts its one-stop centre; the parts table shows the commune's
+    own figures and the centre's apart, and they add up to the line."""
+    table = page.locator("#parts-table")
+    table.scroll_into_view_if_needed()
+    expect(table).to_be_visible()
+    expect(table).to_contain_text("Trung tâm")
+    groups = page.evaluate(PARTS)
+    assert groups, groups
+    league = {
+        row[0]: row[1:]
+        for row in page.evaluate(
+            """() => [...document.querySelectorAll('#league-table tbody tr')].map((row) =>
+              [...row.cells].map((cell) => cell.textContent.trim()))"""
+        )
+    }
+    differ = False
+    for group in groups:
+        *own_and_subs, total = group["rows"]
+        assert total[0] == "Cộng" and own_and_subs[0][0].startswith("Riêng "), group
+        for column in (1, 2, 4):  # people checked, violations, dossiers resolved
+            assert sum(int(r[column]) for r in own_and_subs) == int(total[column]), group
+        line_name = own_and_subs[0][0].removeprefix("Riêng ")
+        assert league[line_name] == total[1:], (league[line_name], total)
+        differ = differ or any(r[1:] != own_and_subs[0][1:] for r in own_and_subs[1:])
+    assert differ, groups  # a commune no longer reads like its centre
+    table.screenshot(path=str(ARTIFACTS / "dashboard-parts-1366x768.png"))
 
 
 def _team_lead_draws_with_the_suggestions(demo_server: DemoServer, browser: Any) -> None:

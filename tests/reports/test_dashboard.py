@@ -13,6 +13,7 @@ under NĐ 09/2019), its numbers counted by hand:
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from congvu.inspect import clock
 
 from tests import builders
 from tests.conftest import csrf, login
-from tests.reports.conftest import DAY, Quarter
+from tests.reports.conftest import DAY, Quarter, at, check_person, dossier
 
 pytestmark = pytest.mark.anyio
 Q1 = "/dashboard?until=2026-Q1"
@@ -134,3 +135,58 @@ async def test_the_page_reads_in_english_reasons_included(quarter: Quarter, clie
     assert "of dossiers late in the last 2 quarters" in html
     assert "never inspected" in html
     assert "hồ sơ trễ hạn" not in html
+
+
+async def centre_records(quarter: Quarter) -> None:
+    """The one-stop centre inspected on its own (one more official, one violation, the
+    deputy seen again) and a dossier resolved on time by the commune itself."""
+    rw = quarter.rw
+    world = rw.world
+    checked = await builders.inspection(
+        world.desk_a,
+        DAY,
+        status="submitted",
+        members=[world.users["inspector"]],
+        created_at=at(DAY),
+    )
+    clerk = await builders.official(world.desk_a, "A010", "Đỗ Văn Bình")
+    await check_person(checked, clerk)
+    # The deputy, checked at the commune the same day, stays one person of the line.
+    await check_person(checked, rw.deputy)
+    await rw.finding(clerk, "NO_CARD", inspection=checked)
+    await dossier("HS-UB", int(world.commune_a.id), "on_time", date(2026, 1, 15))
+
+
+def parts(html: str) -> dict[str, list[list[str]]]:
+    """The parts table: line code → its rows (name and figures), the sum last."""
+    found: dict[str, list[list[str]]] = {}
+    for code, body in re.findall(r'<tbody data-line="([^"]+)">(.*?)</tbody>', html, re.S):
+        found[code] = [
+            [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+            if "<td>" in row
+        ]
+    return found
+
+
+async def test_a_commune_and_its_centre_are_shown_apart(quarter: Quarter, client: Any) -> None:
+    await centre_records(quarter)
+    html = await page(client, "reporter", Q1)
+    league = {r[0]: r[1:] for r in rows(html, "league-table")}
+    # The commune's line counts its centre, as the workbook does.
+    assert league["Phường An Hòa"] == ["4", "4", "100,0", "4", "75,0"]
+    split = parts(html)
+    assert list(split) == ["P-A"]  # commune B has no sub-unit
+    assert split["P-A"] == [
+        ["Riêng Phường An Hòa", "3", "3", "100,0", "1", "100,0"],
+        ["Trung tâm PVHCC phường An Hòa", "1", "1", "100,0", "3", "66,7"],
+        ["Cộng", "4", "4", "100,0", "4", "75,0"],
+    ]
+    assert "Phường An Hòa (gồm đơn vị trực thuộc)" in html
+    # The commune's own page: the centre is a line of its own, nothing to split.
+    html = await page(client, "head_a", Q1)
+    league = {r[0]: r[1:] for r in rows(html, "league-table")}
+    assert league["Phường An Hòa"] == ["3", "3", "100,0", "1", "100,0"]
+    # Here the deputy is a person of each line, as the commune's own workbook counts.
+    assert league["Trung tâm PVHCC phường An Hòa"] == ["2", "1", "50,0", "3", "66,7"]
+    assert 'id="parts-table"' not in html

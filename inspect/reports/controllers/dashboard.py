@@ -42,6 +42,20 @@ def league(lines: list[LineTrend], sort: str) -> list[LineTrend]:
     return sorted(lines, key=lambda line: (SORTS[sort](line), line.name))
 
 
+def _has_records(line: LineTrend) -> bool:
+    return bool(line.total.checked or line.total.violations or line.total.resolved)
+
+
+def split_lines(league: list[LineTrend]) -> list[tuple[LineTrend, list[LineTrend]]]:
+    """The lines with sub-units and records, in league order, each with its own part and
+    the sub-units that have records (the others add nothing to the sum)."""
+    return [
+        (line, [p for p in line.parts if p.code == line.code or _has_records(p)])
+        for line in league
+        if line.parts and _has_records(line)
+    ]
+
+
 class DashboardPage(Controller):
     path = "/dashboard"
     guards = [requires_role(*DASHBOARD_ROLES)]  # noqa: RUF012
@@ -61,10 +75,12 @@ class DashboardPage(Controller):
             raise Invalid("Cột sắp xếp không hợp lệ.", field="sort")
         periods = quarters_until(until or None)
         home, board = await load_dashboard(request.user, unit or None, periods, days)
+        ranked = league(board.lines, sort)
         context = {
             "board": board,
             "home": home,
-            "league": league(board.lines, sort),
+            "league": ranked,
+            "split": split_lines(ranked),
             "sort": sort,
             "days": days,
             "until": periods[-1].name,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from congvu.inspect.reports.services.calibration import Calibration, calibrate
+from congvu.inspect.reports.services.dashboard_parts import part_counts, split_lines
 from congvu.inspect.reports.services.figures import DONE_STATUSES, RESOLVED, compute_figures
 from congvu.inspect.reports.services.reading import Window, read_report_data_here
 from congvu.inspect.reports.services.targets import (
@@ -51,6 +52,9 @@ class LineTrend:
     name: str
     quarters: list[LineQuarter]  # in the order of ``Dashboard.periods``
     total: LineQuarter
+    # Where the line has sub-units: its own records first (same code as the line), then
+    # each sub-unit's subtree; they add up to the line (dashboard_parts).
+    parts: tuple[LineTrend, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,15 @@ class Dashboard:
     unchecked: list[Unchecked]
     calibration: Calibration
     suggestions: list[Suggestion]
+
+
+def _trend(
+    code: str, name: str, quarters: list[LineQuarter], parts: list[LineTrend] | None = None
+) -> LineTrend:
+    total = LineQuarter(
+        *(sum(getattr(q, f) for q in quarters) for f in LineQuarter.__dataclass_fields__)
+    )
+    return LineTrend(code, name, quarters, total, tuple(parts or ()))
 
 
 def _line_quarter(row: pd.Series | None) -> LineQuarter:
@@ -104,13 +117,24 @@ def build_dashboard(
         rows = {str(r["code"]): r for _, r in figure.lines.iterrows()}
         names.update({code: str(r["name"]) for code, r in rows.items()})
         by_quarter.append(rows)
+    units = reads[-1].units
+    ids = dict(zip(units["code"].astype(str), units["id"].astype(int), strict=True))
+    names_of = dict(zip(units["id"].astype(int), units["name"].astype(str), strict=True))
+    codes_of = {i: c for c, i in ids.items()}
+    # The root's own line already leaves its sub-units out: they are lines of their own.
+    splittable = [ids[code] for code in names if code in ids and ids[code] != root_id]
+    parts = split_lines(units, splittable)
+    by_part = [
+        {int(i): r for i, r in part_counts(d, parts, p).iterrows()}
+        for d, p in zip(reads, periods, strict=True)
+    ]
     lines = []
     for code, name in names.items():
-        quarters = [_line_quarter(q.get(code)) for q in by_quarter]
-        total = LineQuarter(
-            *(sum(getattr(q, f) for q in quarters) for f in LineQuarter.__dataclass_fields__)
-        )
-        lines.append(LineTrend(code, name, quarters, total))
+        split = [
+            _trend(codes_of[i], names_of[i], [_line_quarter(q.get(i)) for q in by_part])
+            for i in parts.by_line.get(ids.get(code, -1), [])
+        ]
+        lines.append(_trend(code, name, [_line_quarter(q.get(code)) for q in by_quarter], split))
 
     first, last = periods[0].first_day, periods[-1].last_day
     inspections = pd.concat([d.inspections for d in reads]).drop_duplicates("id")
