@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from congvu.inspect.actor import SYSTEM
 from congvu.inspect.emulation import api as emulation
+from congvu.inspect.organisation.tables import Unit
 
 from tests.conftest import csrf
 from tests.rbac.spec import (
@@ -63,6 +64,7 @@ MATRIX: dict[Route, Expect] = {
     ("POST", "/ratings/{name:str}/units/{code:str}/sheets/{official_id:int}"): scoped(303, SCORERS),
     ("POST", "/ratings/{name:str}/units/{code:str}/import"): scoped(200, SCORERS),
     ("POST", "/ratings/{name:str}/units/{code:str}/steps/{step:str}"): scoped(303, SCORERS),
+    ("GET", "/ratings/{name:str}/units/{code:str}/steps/{step:str}/file"): scoped(200, READERS),
     ("GET", "/ratings/{name:str}/me"): same(roles(200, SELF)),
     ("GET", "/api/v1/ratings/{name:str}/me"): same(roles(200, SELF)),
     ("GET", "/ratings/{name:str}/me/documents/{kind:str}"): same(roles(200, SELF)),
@@ -77,6 +79,11 @@ MATRIX: dict[Route, Expect] = {
     (
         "POST",
         "/ratings/campaigns/{campaign_id:int}/proposals/{official_id:int}/withdraw",
+    ): scoped(303, MANAGERS),
+    ("POST", "/ratings/campaigns/{campaign_id:int}/collectives"): scoped(303, MANAGERS),
+    (
+        "POST",
+        "/ratings/campaigns/{campaign_id:int}/collectives/{unit_id:int}/withdraw",
     ): scoped(303, MANAGERS),
     ("POST", "/ratings/campaigns/{campaign_id:int}/lock"): scoped(303, MANAGERS),
     ("POST", "/ratings/campaigns/{campaign_id:int}/reopen"): scoped(303, MANAGERS),
@@ -139,7 +146,11 @@ def _prepare(m: RatingMatrix) -> Prepare:
                 SYSTEM, {**CAMPAIGN, "agency": units[target]}
             )
             values["campaign_id"] = campaign
-            if path.endswith("/withdraw"):
+            unit = await Unit.select(Unit.id).where(Unit.code == units[target]).first()
+            values["unit_id"] = unit["id"]
+            if path.endswith("/collectives/{unit_id:int}/withdraw"):
+                await emulation.propose_collectives(SYSTEM, campaign, [values["unit_id"]])
+            elif path.endswith("/withdraw"):
                 await emulation.propose_for_campaign(SYSTEM, campaign, [officials[target]])
             elif path.endswith("/reopen"):
                 await emulation.lock_campaign(SYSTEM, campaign)
@@ -156,6 +167,15 @@ def _prepare(m: RatingMatrix) -> Prepare:
             values["agency"] = units[target]
         elif "/steps/" in path:
             values.update(name="2026", step="notice")
+            if path.endswith("/file"):
+                await emulation.record_step(
+                    SYSTEM,
+                    "2026",
+                    units[target],
+                    "notice",
+                    {"done_on": "20/12/2026"},
+                    emulation.StepUpload("thong-bao.pdf", b"%PDF-1.4\n%%EOF\n"),
+                )
         elif "/ratings/awards/" in path:
             values["award_id"] = await emulation.add_award(
                 SYSTEM,
@@ -217,6 +237,7 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
         data = {
             "period": v.get("period", ""),
             "official": str(v["official_id"]),
+            "unit": str(v.get("unit_id", "")),
             "reason": "Bổ sung số liệu",
             "source": "finding:1",
             "done_on": "15/01/2027",
