@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from congvu.inspect.emulation.tables import RatingPeriod
 from congvu.inspect.organisation.tables import Official
 from congvu.rules.discipline import Form
 from congvu.rules.discipline_standing import DecisionInForce, DisciplineStanding
@@ -63,6 +64,20 @@ async def score_all(client: Any, commune: Commune) -> None:
                 task_group=group,
             )
             assert response.status_code == 303, response.text
+
+
+@pytest.mark.parametrize("period", ["2025-Q4", "2025Q1", "2025"])
+async def test_a_period_before_the_scored_rating_is_refused_beside_the_field(
+    client: Any, commune_c: Commune, period: str
+) -> None:
+    # 2025 was rated by NĐ 90/2020's criteria, which no service records: the period used to
+    # open and then answer 500 on its first board.
+    await as_user(client, "tochuc")
+    refused = await post(client, "/ratings/periods", period=period)
+    assert refused.status_code == 400
+    assert 'id="error-period"' in refused.text
+    assert "trước ngày 01/01/2026" in refused.text and "Nghị định 90/2020/NĐ-CP" in refused.text
+    assert await RatingPeriod.count() == 0
 
 
 async def test_a_quarter_from_findings_to_a_locked_version(

@@ -22,7 +22,7 @@ from congvu.inspect.organisation.tables import User
 from congvu.inspect.periods import parse_report_period, report_scheme
 from congvu.inspect.review import api as review
 from congvu.inspect.review.tables import Notification
-from congvu.rules.packs import PackNotFound, pack_for
+from congvu.rules.packs import PackNotFound, default_registry, format_date, pack_for
 from congvu.rules.periods import PeriodKind
 from congvu.rules.rating_sheet import YearMethod
 
@@ -48,6 +48,25 @@ def _packs(on: date) -> dict[str, str]:
     return found
 
 
+def require_scored(name: str, last_day: date) -> None:
+    """A period is rated by the scores of the ``rating_deductions`` pack in force on its last
+    day (the lock reads the packs on that day); before the first of them (NĐ 335/2025, from
+    01/01/2026) officials were rated once a year by the criteria of NĐ 90/2020, which no
+    service records: such a period would open and then fail on its first board and its lock,
+    so it is refused in words instead."""
+    try:
+        pack_for("rating_deductions", last_day)
+    except PackNotFound:
+        first = default_registry().versions("rating_deductions")[0]
+        raise Invalid(
+            f"Kỳ {name} (đến {format_date(last_day)}) trước ngày"
+            f" {format_date(first.effective_from)}: chấm điểm theo"
+            f" {first.legal_basis[0].document} chỉ áp dụng từ ngày đó; năm trước được đánh giá"
+            " theo tiêu chí của Nghị định 90/2020/NĐ-CP, hệ thống chưa ghi nhận cách đánh giá này.",
+            field="period",
+        ) from None
+
+
 async def open_period(actor: Actor, text: str, *, year_method: str = "MEAN") -> dict[str, Any]:
     require_manager(actor)
     name = period_name(text)
@@ -56,6 +75,7 @@ async def open_period(actor: Actor, text: str, *, year_method: str = "MEAN") -> 
     except ValueError:
         raise Invalid("Cách tính điểm năm không hợp lệ.", field="year_method") from None
     period = parse_report_period(name)
+    require_scored(name, period.last_day)
     if await RatingPeriod.exists().where(RatingPeriod.name == name):
         raise Conflict(f"Kỳ đánh giá {name} đã được mở.", field="period")
     parameters = {"scheme": str(report_scheme()), "year_method": method.value}
