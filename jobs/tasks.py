@@ -226,6 +226,12 @@ async def review_deadlines_after_calendar_change(days: list[date]) -> int:
 calendar_rejudge_job_id = background.calendar_rejudge_job_id
 
 
+async def apply_due_unit_mergers(ctx: dict[str, Any]) -> dict[str, int]:
+    """Sáp nhập đơn vị recorded ahead of their date: those due today end their units
+    (hourly; running it again ends nothing twice)."""
+    return {"units_ended": await organisation.apply_due_mergers()}
+
+
 async def remind_deadlines(ctx: dict[str, Any]) -> dict[str, int]:
     """Nhắc hạn giải trình và hạn xem xét (in-app notifications; safe to run twice)."""
     return await review.remind_deadlines()

@@ -104,6 +104,9 @@ class WorkerSettings:
     ]
     cron_jobs: ClassVar[list[Any]] = [
         scheduled(tasks.sweep_lost_jobs, "sweep_lost_jobs", second=30),
+        # Hourly, so a merger due today applies soon after local midnight (17:00 UTC)
+        # even when the worker was down at that hour.
+        scheduled(tasks.apply_due_unit_mergers, "apply_due_unit_mergers", minute=2),
         # 17:30 UTC = 00:30 in Vietnam: after midnight, so "today" is the new day.
         scheduled(tasks.rescan_overdue, "rescan_overdue", hour=17, minute=30),
         # 18:15 UTC = 01:15 in Vietnam, after the rescan: files past their retention.

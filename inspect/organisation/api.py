@@ -42,6 +42,7 @@ from congvu.inspect.organisation.services.personal_data import (
 from congvu.inspect.organisation.services.roster_import import RosterPlan, import_roster_file
 from congvu.inspect.organisation.services.second_factor import enrol_demo_admin
 from congvu.inspect.organisation.services.second_factor import reset as reset_second_factor
+from congvu.inspect.organisation.services.unit_admin import apply_due_mergers
 from congvu.inspect.organisation.services.unit_admin import name_on as unit_name_on
 from congvu.inspect.organisation.services.units import (
     OfficialView,
@@ -74,6 +75,7 @@ __all__ = [
     "add_schedule",
     "announce",
     "announcements",
+    "apply_due_mergers",
     "calendar_revision",
     "create_unit",
     "create_user",

@@ -60,7 +60,10 @@ class Unit(Table):
 
     ``path`` is the materialised chain of codes ("/NA/NA-SNV/") so a unit-scope check
     is one prefix comparison. Merged units keep their row with ``valid_to`` and
-    ``merged_into`` so pre-01/07/2025 records still point somewhere real.
+    ``merged_into`` so pre-01/07/2025 records still point somewhere real. A merger
+    recorded ahead of its date sets ``merged_into`` and ``merges_on`` (its effective date)
+    while ``valid_to`` stays empty: the unit is in force until the worker applies the
+    merger on that date.
     """
 
     id: Serial
@@ -76,6 +79,7 @@ class Unit(Table):
     merged_into: ForeignKey[Unit] = ForeignKey(
         references="self", null=True, on_delete=OnDelete.set_null
     )
+    merges_on = Date(null=True, default=None)
 
 
 class Official(Table):

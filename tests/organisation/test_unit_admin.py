@@ -9,9 +9,11 @@ from datetime import date
 from typing import Any
 
 import pytest
+from congvu.inspect import clock
 from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.organisation.services import unit_admin
 from congvu.inspect.organisation.tables import Official, OfficialMove, Unit, UnitName, User
+from congvu.jobs import tasks
 
 from tests import builders
 from tests.conftest import csrf, login
@@ -191,6 +193,62 @@ async def test_accounts_scoped_to_a_merged_unit_move_to_the_receiving_unit(
     client.cookies.clear()
     await login(client, "head_b")
     assert (await client.get(f"/units/{new.id}")).status_code == 200
+
+
+async def test_a_merger_recorded_ahead_of_its_date_takes_effect_on_that_date(
+    client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recorded on 15/12/2026 for 01/01/2027: until then commune B stays in force, in the
+    pickers, with its officials and accounts; the worker's job on 31/12 changes nothing,
+    on 01/01/2027 it ends the unit (once: a second run ends nothing)."""
+    new = await builders.unit("P-AB", "Phường Hợp Nhất", parent="P", commune_type="phuong")
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 15))
+    await login(client, "admin")
+    answer = await post(
+        client,
+        f"/units/{new.id}/merge",
+        {"sources": [str(world.commune_b.id)], "effective": "01/01/2027"},
+    )
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == f"/units/{new.id}/admin?done=merge_scheduled"
+    page = await client.get(answer.headers["location"])
+    assert "Đã ghi quyết định sáp nhập" in page.text
+    row = await unit_row("P-B")
+    assert row["valid_to"] is None and row["merges_on"] == date(2027, 1, 1)
+    assert await Official.count().where(Official.unit == world.commune_b.id) == 1
+    scope = await User.select(User.scope_unit).where(User.username == "head_b").first()
+    assert scope == {"scope_unit": world.commune_b.id}
+    # Still a unit officials can be moved to; no longer offered for a second merger.
+    admin_page = await client.get(f"/units/{world.province.id}/admin")
+    assert f'value="{world.commune_b.id}"' in admin_page.text
+    listing = await client.get("/units")
+    assert "Sẽ sáp nhập vào P-AB từ ngày 01/01/2027" in listing.text
+    again = await post(
+        client,
+        f"/units/{world.commune_a.id}/merge",
+        {"sources": [str(world.commune_b.id)], "effective": "01/01/2027"},
+    )
+    assert again.status_code == 400 and "đã có quyết định sáp nhập từ ngày 01/01/2027" in again.text
+
+    assert await unit_admin.apply_due_mergers(date(2026, 12, 31)) == 0
+    assert (await unit_row("P-B"))["valid_to"] is None
+    monkeypatch.setattr(clock, "today", lambda: date(2027, 1, 1))
+    assert await tasks.apply_due_unit_mergers({}) == {"units_ended": 1}
+    assert await tasks.apply_due_unit_mergers({}) == {"units_ended": 0}
+    row = await unit_row("P-B")
+    assert row["valid_to"] == date(2026, 12, 31) and row["merged_into"] == new.id
+    assert await Official.count().where(Official.unit == new.id) == 1
+    scope = await User.select(User.scope_unit).where(User.username == "head_b").first()
+    assert scope == {"scope_unit": new.id}
+    moves = await OfficialMove.select().where(OfficialMove.to_unit == new.id)
+    assert [m["effective_date"] for m in moves] == [date(2027, 1, 1)]
+    actions = [
+        e["action"]
+        for e in await AuditEvent.select(AuditEvent.action)
+        .where(AuditEvent.object_type == "unit")
+        .order_by(AuditEvent.id)
+    ]
+    assert actions[-2:] == ["unit_merger_scheduled", "unit_merged"]
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,10 @@
 """The RBAC matrix of the working-day calendar page (lịch ngày làm việc): only
 administrators reach /calendar, whatever the target (the calendar is the whole system's).
-Changes are sent in their harmless form: an empty announcement (400: no date) and a
-withdrawal without a reason (400), so the matrix never changes the calendar."""
+Every matrix account is scoped to commune A, so its administrator sees the province's
+calendar read-only: announcing and withdrawing are refused (403) for every role. Changes
+are sent in their harmless form (an empty announcement, a withdrawal without a reason),
+so the matrix never changes the calendar; a province administrator's 400 for them is in
+tests/announcements/test_calendar_page.py."""
 
 from __future__ import annotations
 
@@ -19,8 +22,9 @@ ADMIN = ("admin",)
 
 MATRIX: dict[Route, Expect] = {
     ("GET", "/calendar"): same(roles(200, ADMIN)),
-    ("POST", "/calendar/announcements"): same(roles(400, ADMIN)),
-    ("POST", "/calendar/announcements/{announcement_id:int}/withdraw"): same(roles(400, ADMIN)),
+    # A commune's administrator may not change the province's calendar.
+    ("POST", "/calendar/announcements"): same(roles(403, ADMIN)),
+    ("POST", "/calendar/announcements/{announcement_id:int}/withdraw"): same(roles(403, ADMIN)),
 }
 
 

@@ -174,6 +174,8 @@ class UnitAdminPages(Controller):
             )
         except Invalid as refused:
             return await admin_page(request, unit_id, error=str(refused), status=400)
+        if merged.scheduled:
+            return Redirect(f"/units/{unit_id}/admin?done=merge_scheduled", status_code=303)
         return Redirect(
             f"/units/{unit_id}/admin?done=merged&accounts={merged.accounts_moved}",
             status_code=303,

@@ -10,6 +10,12 @@ joined, each move recorded with the merger's date (``OfficialMove``). Accounts w
 scope is one of the ended units are scoped to the unit it joined instead, each change
 audited with its before and after, so no account keeps the rights of a unit that no longer
 exists.
+
+A merger recorded ahead of its date (``effective`` after today, inspect/clock.py) changes
+nothing yet: the units stay in force, pickable and holding their officials and accounts;
+it is noted on them (``merged_into``, ``merges_on``) and the worker's hourly
+``apply_due_mergers`` applies it as above once its date has come (idempotent: an applied
+merger has ended its units).
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from congvu.inspect.actor import Actor
+from congvu.inspect import clock
+from congvu.inspect.actor import SYSTEM, Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.db import atomic
 from congvu.inspect.errors import Invalid
@@ -189,6 +196,7 @@ class MergeResult:
     units: list[str]  # codes of the units that ended, sub-units included
     officials_moved: int
     accounts_moved: int = 0  # accounts whose unit scope moved to the receiving unit
+    scheduled: bool = False  # recorded ahead of its date: nothing ended yet
 
 
 def _merge_refusal(source: UnitView, target: UnitView, effective: date) -> str | None:
@@ -198,6 +206,10 @@ def _merge_refusal(source: UnitView, target: UnitView, effective: date) -> str |
         return f"Không thể sáp nhập {source.name} vào {target.name}, một đơn vị trực thuộc của nó."
     if source.valid_to is not None:
         return f"{source.name} đã hết hiệu lực từ ngày {day_text(source.valid_to)}."
+    if source.merger_pending:
+        return f"{source.name} đã có quyết định sáp nhập từ ngày {day_text(source.merges_on)}."
+    if target.merger_pending:
+        return f"{target.name} đã có quyết định sáp nhập từ ngày {day_text(target.merges_on)}."
     if source.valid_from is not None and effective <= source.valid_from:
         return (
             f"Ngày sáp nhập {day_text(effective)} không sau ngày {source.name} bắt đầu hoạt"
@@ -228,6 +240,60 @@ async def merge_units(
     for source in sources:
         if (refusal := _merge_refusal(source, target, effective)) is not None:
             raise Invalid(refusal, field="sources")
+    if effective > clock.today():
+        await _schedule(actor, sources, target, effective, ip)
+        return MergeResult([s.code for s in sources], 0, 0, scheduled=True)
+    return await _apply(actor, sources, target, effective, ip)
+
+
+async def _schedule(
+    actor: Actor, sources: list[UnitView], target: UnitView, effective: date, ip: str | None
+) -> None:
+    async with atomic():
+        for source in sources:
+            await Unit.update({Unit.merged_into: target.id, Unit.merges_on: effective}).where(
+                Unit.id == source.id
+            )
+            await audit.record(
+                "unit_merger_scheduled",
+                "unit",
+                source.id,
+                actor=actor,
+                before={"code": source.code, "merged_into": None, "merges_on": None},
+                after={
+                    "code": source.code,
+                    "merged_into": target.code,
+                    "merges_on": effective.isoformat(),
+                },
+                reason=(
+                    f"Quyết định sáp nhập {source.name} vào {target.name} từ ngày"
+                    f" {day_text(effective)}"
+                ),
+                ip=ip,
+            )
+
+
+async def apply_due_mergers(today: date | None = None) -> int:
+    """Apply the mergers recorded ahead of their date whose date has come (the worker's
+    hourly job; running it again applies nothing twice); how many units they ended."""
+    day = today or clock.today()
+    due = await Unit.select(Unit.id, Unit.merged_into, Unit.merges_on).where(
+        Unit.merges_on.is_not_null(), Unit.merges_on <= day, Unit.valid_to.is_null()
+    )
+    ended = 0
+    for row in due:
+        source = await unit_in_scope(SYSTEM, row["id"])
+        if not source.merger_pending:  # applied meanwhile by another run
+            continue
+        target = await unit_in_scope(SYSTEM, row["merged_into"])
+        result = await _apply(SYSTEM, [source], target, row["merges_on"], None)
+        ended += len(result.units)
+    return ended
+
+
+async def _apply(
+    actor: Actor, sources: list[UnitView], target: UnitView, effective: date, ip: str | None
+) -> MergeResult:
     ended: list[str] = []
     moved = 0
     rescoped: list[int] = []
@@ -240,7 +306,11 @@ async def merge_units(
             live = [u for u in subtree if u["valid_to"] is None or u["valid_to"] >= effective]
             ids = [u["id"] for u in live]
             await Unit.update(
-                {Unit.valid_to: effective - timedelta(1), Unit.merged_into: target.id}
+                {
+                    Unit.valid_to: effective - timedelta(1),
+                    Unit.merged_into: target.id,
+                    Unit.merges_on: None,
+                }
             ).where(Unit.id.is_in(ids))
             ended.extend(u["code"] for u in live)
             officials = await Official.select(Official.id, Official.unit).where(
@@ -273,7 +343,11 @@ async def merge_units(
                 "unit",
                 source.id,
                 actor=actor,
-                before={"code": source.code, "valid_to": None, "merged_into": None},
+                before={
+                    "code": source.code,
+                    "valid_to": None,
+                    "merged_into": source.merged_into_code,
+                },
                 after={
                     "code": source.code,
                     "valid_to": (effective - timedelta(1)).isoformat(),
@@ -330,6 +404,7 @@ async def merge_candidates(actor: Actor, target: UnitView) -> list[UnitView]:
         u
         for u in await visible_units(actor)
         if u.valid_to is None
+        and not u.merger_pending
         and u.kind == target.kind
         and not target.path.startswith(u.path)
         and not u.path.startswith(target.path)

@@ -31,6 +31,11 @@ class UnitView:
     valid_to: date | None
     merged_into_code: str | None
     depth: int
+    merges_on: date | None = None  # a merger recorded ahead of its date (tables.Unit)
+
+    @property
+    def merger_pending(self) -> bool:
+        return self.merges_on is not None and self.valid_to is None
 
 
 def _unit_view(row: dict[str, Any]) -> UnitView:
@@ -45,6 +50,7 @@ def _unit_view(row: dict[str, Any]) -> UnitView:
         valid_to=row["valid_to"],
         merged_into_code=row.get("merged_into.code"),
         depth=row["path"].count("/") - 2,
+        merges_on=row.get("merges_on"),
     )
 
 
@@ -58,6 +64,7 @@ _UNIT_COLUMNS = (
     Unit.valid_from,
     Unit.valid_to,
     Unit.merged_into.code,
+    Unit.merges_on,
 )
 
 
