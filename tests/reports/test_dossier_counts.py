@@ -222,3 +222,19 @@ async def test_a_findings_first_explanation_is_its_explained_moment(edges: Quart
     explained = data.findings.set_index("id")["explained_at"]
     assert explained[finding] == pd.Timestamp(2026, 2, 24, 15, 45)
     assert pd.isna(explained[other])
+
+
+async def test_the_digest_changes_with_any_dossier_row_of_the_window(edges: Quarter) -> None:
+    """The build's version check: the counts alone would not see a changed lateness."""
+    path = str(edges.rw.world.province.path)
+    window = Window.of(Period(PeriodKind.QUARTER, 2026, 1, PeriodScheme.ND09))
+    zone = clock.zone()
+    first = await read_report_data(path, window, zone, digest=True)
+    again = await read_report_data(path, window, zone, digest=True)
+    assert first.dossier_digest and again.data_hash() == first.data_hash()
+    assert (await read_report_data(path, window, zone)).dossier_digest == ""
+    await Dossier.update({Dossier.working_days_late: 3}).where(Dossier.code == "HS-3")
+    changed = await read_report_data(path, window, zone, digest=True)
+    pd.testing.assert_frame_equal(changed.dossier_counts, first.dossier_counts)
+    assert changed.dossier_digest != first.dossier_digest
+    assert changed.data_hash() != first.data_hash()

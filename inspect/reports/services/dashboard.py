@@ -151,8 +151,8 @@ def build_dashboard(
     # Each read counts the dossiers resolved in its own quarter: the two quarters' counts
     # together are the dossiers resolved in both, one row per dossier for ``suggest``.
     counts = pd.concat([d.dossier_counts for d in reads[-2:]], ignore_index=True)
-    counts = counts[counts["status"].isin(RESOLVED) & (counts["finished_in_period"] == 1)]
-    resolved = counts.loc[counts.index.repeat(counts["dossiers"]), ["unit", "status"]]
+    counts = counts[counts["status"].isin(RESOLVED)]
+    resolved = counts.loc[counts.index.repeat(counts["finished_in_period"]), ["unit", "status"]]
     suggestions = suggest(reads[-1].units, resolved, reads[-1].findings, last_checks, as_of)
     unchecked = _unchecked(reads[-1].units, last_checks, as_of, stale_days)
     return Dashboard(list(periods), lines, unchecked, calibration, suggestions)

@@ -13,8 +13,9 @@ Definitions (also written on the method sheet):
 * a **violation** is a current finding observed in the period that was not dismissed;
   it is **handled** once a follow-up was decided or the finding closed;
 * a dossier is **resolved** in the period when its result date falls in it; on time
-  counts early and on-time results. Dossiers arrive counted per unit, status and those
-  facts (``ReportData.dossier_counts``), judged by the database.
+  counts early and on-time results. The dossiers arrive counted by the database per unit
+  and status (``ReportData.dossier_counts``): finished in the period, open at its end,
+  past due by then.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ def compute_figures(data: ReportData, root_id: int, window: Window) -> Figures:
     counts = data.dossier_counts.assign(
         line=line_of.reindex(data.dossier_counts["unit"]).to_numpy()
     )
-    resolved = counts[counts["status"].isin(RESOLVED) & (counts["finished_in_period"] == 1)]
+    resolved = counts[counts["status"].isin(RESOLVED)]
 
     def per_line(values: pd.Series) -> pd.Series:
         return values.reindex(lines["id"]).fillna(0).astype("int64")
@@ -189,9 +190,11 @@ def compute_figures(data: ReportData, root_id: int, window: Window) -> Figures:
             "handled": per_line(
                 violations[violations["handled"]].groupby("line").size()
             ).to_numpy(),
-            "resolved": per_line(resolved.groupby("line")["dossiers"].sum()).to_numpy(),
+            "resolved": per_line(resolved.groupby("line")["finished_in_period"].sum()).to_numpy(),
             "resolved_on_time": per_line(
-                resolved[resolved["status"].isin(ON_TIME)].groupby("line")["dossiers"].sum()
+                resolved[resolved["status"].isin(ON_TIME)]
+                .groupby("line")["finished_in_period"]
+                .sum()
             ).to_numpy(),
         }
     )
@@ -311,12 +314,11 @@ def _dossier_lines(
 ) -> pd.DataFrame:
     """Per reporting line: dossiers resolved in the period (early, on time, late) and
     those still open at its end (in time, overdue), from the dossiers' counts."""
-    still_open = counts[counts["open_at_end"] == 1]
-    overdue = still_open["overdue"] == 1
+    counts = counts.assign(open_in_time=counts["open_at_end"] - counts["open_overdue"])
 
-    def count(frame: pd.DataFrame) -> np.ndarray:
+    def count(frame: pd.DataFrame, column: str = "finished_in_period") -> np.ndarray:
         return (
-            frame.groupby("line")["dossiers"]
+            frame.groupby("line")[column]
             .sum()
             .reindex(lines["id"])
             .fillna(0)
@@ -330,8 +332,8 @@ def _dossier_lines(
             "early": count(resolved[resolved["status"] == "early"]),
             "on_time": count(resolved[resolved["status"] == "on_time"]),
             "late": count(resolved[resolved["status"] == "late"]),
-            "open_in_time": count(still_open[~overdue]),
-            "open_overdue": count(still_open[overdue]),
+            "open_in_time": count(counts, "open_in_time"),
+            "open_overdue": count(counts, "open_overdue"),
         }
     )
     shown = out[["early", "on_time", "late", "open_in_time", "open_overdue"]]

@@ -81,17 +81,11 @@ DOSSIER_COLUMNS = [
     "working_days_late",
     "flags",
 ]
-# The dossiers counted per unit, status and the three facts the figures judge (resolved
-# in the period, still open at its end, past due at its end): at a million dossiers a few
+# The dossiers counted per unit and status: those finished in the period, those still
+# open at its end and, among them, those past due by then. At a million dossiers a few
 # hundred rows leave the database instead of a million (tests/bench/README.md, P5).
-DOSSIER_COUNT_COLUMNS = [
-    "unit",
-    "status",
-    "finished_in_period",
-    "open_at_end",
-    "overdue",
-    "dossiers",
-]
+DOSSIER_COUNT_COLUMNS = ["unit", "status", "finished_in_period", "open_at_end", "open_overdue"]
+COUNT_KEYS = ["unit", "status"]
 # The dossiers a report covers: received before the period's end, not finished before its
 # start. Arguments: the unit path pattern, the period's end, its start (UTC moments).
 DOSSIERS_OF_WINDOW = (
@@ -132,7 +126,9 @@ class ReportData:
     attendance: pd.DataFrame  # inspection, official: who was checked
     findings: pd.DataFrame
     dossier_counts: pd.DataFrame
-    dossier_digest: str  # every dossier row of the window, hashed by the database
+    # Every dossier row of the window hashed by the database, when asked for (a build's
+    # version check): "" otherwise. Not an aggregate: P5 reads without it.
+    dossier_digest: str = ""
 
     def data_hash(self) -> str:
         """sha256 over every frame's columns and rows and the dossiers' digest: same
@@ -211,13 +207,15 @@ Query = tuple[
 ]  # SQL with {} placeholders, its arguments, columns
 
 
-def _queries(unit_path: str, window: Window, zone: ZoneInfo) -> dict[str, Query]:
+def _queries(
+    unit_path: str, window: Window, zone: ZoneInfo, *, digest: bool = False
+) -> dict[str, Query]:
     like = f"{unit_path}%"
     first, last = window.first_read_day, window.period.last_day
     start, end = utc_bounds(first, last, zone)
     period_start, _ = utc_bounds(window.period.first_day, last, zone)
     dossier_args = (like, end, period_start)
-    return {
+    queries: dict[str, Query] = {
         "units": (
             "SELECT id, code, name, kind, parent, path, valid_from, valid_to FROM unit"
             " WHERE path LIKE {}",
@@ -246,7 +244,11 @@ def _queries(unit_path: str, window: Window, zone: ZoneInfo) -> dict[str, Query]
             ["inspection", "official"],
         ),
         "findings": (
-            "SELECT f.id, f.inspection, d.code AS dossier_code, f.official,"
+            "SELECT f.id, f.inspection,"
+            # Looked up by its key: joined, PostgreSQL hashed the whole dossier table (a
+            # million rows) for the few findings that name a dossier.
+            " (SELECT d.code FROM dossier d WHERE d.id = f.dossier) AS dossier_code,"
+            " f.official,"
             " o.full_name AS official_name, f.unit, f.violation_code, f.rule_id,"
             " f.rule_version, f.legal_basis, f.observed_at, i.minutes_number,"
             " r.state, r.notified_at, r.explanation_due,"
@@ -257,7 +259,6 @@ def _queries(unit_path: str, window: Window, zone: ZoneInfo) -> dict[str, Query]
             " FROM finding f JOIN unit u ON u.id = f.unit"
             " LEFT JOIN official o ON o.id = f.official"
             " LEFT JOIN inspection i ON i.id = f.inspection"
-            " LEFT JOIN dossier d ON d.id = f.dossier"
             " LEFT JOIN finding_review r ON r.finding = f.id"
             # The first explanation of each review, grouped once: a subquery per finding
             # was most of the findings' time on the server (tests/bench/README.md, P5).
@@ -268,32 +269,48 @@ def _queries(unit_path: str, window: Window, zone: ZoneInfo) -> dict[str, Query]
             (like, start - REPEAT_LOOKBACK, end),
             FINDING_COLUMNS,
         ),
+        # Grouped by unit and status only, the facts summed: grouped by the facts too,
+        # PostgreSQL guessed a hundred thousand groups and sorted a million rows on disk
+        # (2.4 s at a million dossiers, against 0.6 s hashed).
         "dossier_counts": (
             "SELECT d.unit, d.status,"
-            " CASE WHEN d.finished_at >= {} AND d.finished_at < {} THEN 1 ELSE 0 END"
+            " SUM(CASE WHEN d.finished_at >= {} AND d.finished_at < {} THEN 1 ELSE 0 END)"
             " AS finished_in_period,"
-            " CASE WHEN d.finished_at IS NULL OR d.finished_at >= {} THEN 1 ELSE 0 END"
+            " SUM(CASE WHEN d.finished_at IS NULL OR d.finished_at >= {} THEN 1 ELSE 0 END)"
             " AS open_at_end,"
-            " CASE WHEN d.due_at < {} THEN 1 ELSE 0 END AS overdue,"
-            " COUNT(*) AS dossiers" + DOSSIERS_OF_WINDOW + " GROUP BY d.unit, d.status, 3, 4, 5",
-            (period_start, end, end, end, *dossier_args),
+            " SUM(CASE WHEN (d.finished_at IS NULL OR d.finished_at >= {}) AND d.due_at < {}"
+            " THEN 1 ELSE 0 END) AS open_overdue"
+            + DOSSIERS_OF_WINDOW
+            + " GROUP BY d.unit, d.status",
+            (period_start, end, end, end, end, *dossier_args),
             DOSSIER_COUNT_COLUMNS,
         ),
+    }
+    if digest:
         # Two 64-bit hashes of each row's text summed (order-free, no overflow: numeric)
-        # and the count: the rows never leave the server. SQLite has no hash function:
+        # and the count: the rows never leave the server. Moments enter as epoch numbers,
+        # a third cheaper to write as text than timestamps. SQLite has no hash function:
         # ``_sqlite_read`` hashes the rows of ``SQLITE_DOSSIER_ROWS`` instead.
-        "dossier_digest": (
+        queries["dossier_digest"] = (
             "SELECT md5(COUNT(*) || ':' || COALESCE(SUM(hashtextextended(t, 0)), 0)"
             " || ':' || COALESCE(SUM(hashtextextended(t, 1)), 0)) AS digest"
-            " FROM (SELECT ROW("
-            + ", ".join(f"d.{c}" for c in DOSSIER_COLUMNS)
-            + ")::text AS t"
+            " FROM (SELECT concat_ws('|', "
+            + ", ".join(_digest_cell(c) for c in DOSSIER_COLUMNS)
+            + ") AS t"
             + DOSSIERS_OF_WINDOW
             + ") s",
             dossier_args,
             ["digest"],
-        ),
-    }
+        )
+    return queries
+
+
+def _digest_cell(column: str) -> str:
+    """A dossier cell as the digest's text: NULL as its own mark (``concat_ws`` would skip
+    it and shift the next cell), a moment as its epoch seconds."""
+    if column.endswith("_at"):
+        return f"COALESCE(date_part('epoch', d.{column})::text, '-')"
+    return f"COALESCE(d.{column}::text, '-')"
 
 
 def _sqlite_argument(value: object) -> object:
@@ -356,7 +373,7 @@ def _sorted(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 # "0012" keeps its zeros, a rule version "2025.1" is not a float), parsed into dates later.
 NUMERIC_COLUMNS = frozenset(
     {"id", "unit", "parent", "inspection", "official", "plan", "working_days_late", "flags"}
-    | {"verified", "finished_in_period", "open_at_end", "overdue", "dossiers"}
+    | {"verified", "finished_in_period", "open_at_end", "open_overdue"}
 )
 # COPY writes NULL as this mark, so an empty text stays "" and only NULL is missing.
 COPY_NULL = "\\N"
@@ -423,17 +440,22 @@ def _read_here(queries: dict[str, Query]) -> dict[str, pd.DataFrame]:
     return asyncio.run(_postgres_read(get_settings().database_url, queries))
 
 
-def read_report_data_here(unit_path: str, window: Window, zone: ZoneInfo) -> ReportData:
+def read_report_data_here(
+    unit_path: str, window: Window, zone: ZoneInfo, *, digest: bool = False
+) -> ReportData:
     """``read_report_data`` for a process of the CPU pool, where the frames are built and
     aggregated without holding up the web process (no event loop runs here)."""
     cpu_pool.off_loop()
-    return _report_data(_read_here(_queries(unit_path, window, zone)), zone)
+    return _report_data(_read_here(_queries(unit_path, window, zone, digest=digest)), zone)
 
 
-async def read_report_data(unit_path: str, window: Window, zone: ZoneInfo) -> ReportData:
+async def read_report_data(
+    unit_path: str, window: Window, zone: ZoneInfo, *, digest: bool = False
+) -> ReportData:
     """The rows of ``unit_path``'s subtree a workbook for ``window`` needs (the dossiers
-    counted, ``DOSSIER_COUNT_COLUMNS``)."""
-    return _report_data(await _read(_queries(unit_path, window, zone)), zone)
+    counted, ``DOSSIER_COUNT_COLUMNS``); with ``digest``, the dossier rows' digest read in
+    the same snapshot (``ReportData.dossier_digest``)."""
+    return _report_data(await _read(_queries(unit_path, window, zone, digest=digest)), zone)
 
 
 def _dossier_rows_query(unit_path: str, window: Window, zone: ZoneInfo) -> dict[str, Query]:
@@ -472,28 +494,25 @@ def count_dossiers(rows: pd.DataFrame, window: Window) -> pd.DataFrame:
     window: the equivalence tests' oracle and the P5 baseline's aggregate."""
     end = pd.Timestamp(window.period.last_day) + pd.Timedelta(days=1)
     finished = rows["finished_at"]
+    still_open = finished.isna() | (finished >= end)
     facts = pd.DataFrame(
         {
             "unit": rows["unit"],
             "status": rows["status"],
-            "finished_in_period": (
-                (finished >= pd.Timestamp(window.period.first_day)) & (finished < end)
-            ).astype("int64"),
-            "open_at_end": (finished.isna() | (finished >= end)).astype("int64"),
-            "overdue": (rows["due_at"] < end).astype("int64"),
+            "finished_in_period": (finished >= pd.Timestamp(window.period.first_day))
+            & (finished < end),
+            "open_at_end": still_open,
+            "open_overdue": still_open & (rows["due_at"] < end),
         }
     )
-    counted = facts.groupby(list(facts.columns), dropna=False).size().rename("dossiers")
+    counted = facts.groupby(COUNT_KEYS, dropna=False).sum()
     return _counts(counted.reset_index())
-
-
-COUNT_KEYS = ["unit", "status", "finished_in_period", "open_at_end", "overdue"]
 
 
 def _counts(frame: pd.DataFrame) -> pd.DataFrame:
     """One dtype per column whatever the engine (CSV reads an empty result as floats)."""
     out = frame[DOSSIER_COUNT_COLUMNS].copy()
-    for name in ("unit", "finished_in_period", "open_at_end", "overdue", "dossiers"):
+    for name in ("unit", "finished_in_period", "open_at_end", "open_overdue"):
         out[name] = out[name].astype("int64")
     out["status"] = out["status"].astype("str")
     return _sorted(out, COUNT_KEYS)
@@ -514,7 +533,7 @@ def _report_data(frames: dict[str, pd.DataFrame], zone: ZoneInfo) -> ReportData:
     )
     _dates(findings, ("explanation_due",))
     findings["verified"] = findings["verified"].fillna(0).astype("int64")
-    digest = str(frames["dossier_digest"]["digest"].iloc[0])
+    digest = str(frames["dossier_digest"]["digest"].iloc[0]) if "dossier_digest" in frames else ""
     return ReportData(
         units, inspections, attendance, findings, _counts(frames["dossier_counts"]), digest
     )
