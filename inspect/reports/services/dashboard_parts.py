@@ -81,11 +81,9 @@ def part_counts(data: ReportData, parts: Parts, period: Period) -> pd.DataFrame:
         & (findings["outcome"].fillna("") != "dismissed")
     ]
     violations = violations.assign(part=part.reindex(violations["unit"]).to_numpy())
-    dossiers = data.dossiers
-    resolved = dossiers[
-        dossiers["status"].isin(RESOLVED)
-        & dossiers["finished_at"].dt.normalize().between(first, last)
-    ]
+    # The dossiers come counted per unit and status for the read's own window (the quarter).
+    counts = data.dossier_counts
+    resolved = counts[counts["status"].isin(RESOLVED)]
     resolved = resolved.assign(part=part.reindex(resolved["unit"]).to_numpy())
     index = pd.Index(sorted(set(part.to_numpy().tolist())), dtype="int64")
 
@@ -98,9 +96,11 @@ def part_counts(data: ReportData, parts: Parts, period: Period) -> pd.DataFrame:
         {
             "people": per_part(people.groupby("part").size()),
             "violations": per_part(violations.groupby("part").size()),
-            "resolved": per_part(resolved.groupby("part").size()),
+            "resolved": per_part(resolved.groupby("part")["finished_in_period"].sum()),
             "resolved_on_time": per_part(
-                resolved[resolved["status"].isin(ON_TIME)].groupby("part").size()
+                resolved[resolved["status"].isin(ON_TIME)]
+                .groupby("part")["finished_in_period"]
+                .sum()
             ),
         },
         index=index,
