@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from congvu.inspect.emulation.services.access import SCORER_ROLES
 from congvu.inspect.emulation.services.annual_step_files import Upload as StepUpload
+from congvu.inspect.emulation.services.annual_steps import STEP_LABELS as ANNUAL_STEP_LABELS
 from congvu.inspect.emulation.services.annual_steps import (
     missing_steps,
     record_step,
@@ -81,6 +82,7 @@ from congvu.inspect.emulation.services.weights_whatif import what_if as weights_
 from congvu.inspect.emulation.tables import SheetAuthor
 
 __all__ = [
+    "ANNUAL_STEP_LABELS",
     "CAMPAIGN_CRITERIA",
     "CAMPAIGN_PERCENT_FIELDS",
     "DOCUMENTS",

@@ -2,7 +2,8 @@
 (a PDF named in Vietnamese) to the step, which keeps its SHA-256 and offers it for download
 to whoever reads the board (not to commune B's head); a JPEG renamed .pdf is refused in
 words beside the field with the typed values kept and nothing recorded; a PNG replaces the
-PDF, audited with the file it replaced; saving the step again without a file keeps it."""
+PDF, audited with the file it replaced; saving the step again without a file keeps it.
+Once the year is locked, no step is recorded nor its file replaced."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from typing import Any
 import pytest
 from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.emulation import api as emulation
-from congvu.inspect.emulation.tables import AnnualStepRecord
-from congvu.inspect.errors import Invalid
+from congvu.inspect.emulation.tables import AnnualStepRecord, PeriodState, RatingPeriod
+from congvu.inspect.errors import Conflict, Invalid
 from congvu.rules.discipline_standing import DisciplineStanding
 
 from tests.conftest import csrf, login
@@ -115,3 +116,26 @@ async def test_a_step_carries_a_file(
     assert (await client.get(link)).content == PNG
     await login(client, "head_b")
     assert (await client.get(link)).status_code in (403, 404)
+
+
+async def test_a_locked_year_refuses_a_step_and_its_file(
+    client: Any, rw: ReviewWorld, commune_c: Commune, standings: dict[int, DisciplineStanding]
+) -> None:
+    """Once the year is locked, a post the hidden form would have sent is refused in words
+    on the board and the step keeps its file; the service refuses it too."""
+    officer = await rw.actor("tochuc")
+    await emulation.open_period(officer, "2026")
+    await login(client, "head_a")
+    meeting = {"done_on": "15/12/2026", "document_number": "01/BB-PVHCC"}
+    assert (await _save(client, "unit_meeting", meeting, ("bien-ban.pdf", PDF))).status_code == 303
+    # The lock job's outcome, without its computation: the refusal reads only the state.
+    await RatingPeriod.update({RatingPeriod.state: PeriodState.LOCKED.value}).where(
+        RatingPeriod.name == "2026"
+    )
+    refused = await _save(client, "unit_meeting", meeting, ("Ảnh biên bản.png", PNG))
+    assert refused.status_code == 400
+    assert "Kỳ đánh giá năm 2026 đã khóa" in refused.text
+    assert (await client.get(f"{BOARD}/steps/unit_meeting/file")).content == PDF
+    with pytest.raises(Conflict, match="đã khóa"):
+        await emulation.record_step(officer, "2026", "P-A", "notice", {"done_on": "22/12/2026"})
+    assert not await AnnualStepRecord.exists().where(AnnualStepRecord.step == "notice")

@@ -1,15 +1,21 @@
 """Handling decisions and apology letters in the register: a reviewed finding's biện
 pháp and a late dossier's văn bản xin lỗi are filed with their date and summary (no
 number, no file: the system keeps neither), under the criteria the year's list
-auto-tags their kinds to; registering again changes nothing."""
+auto-tags their kinds to; registering again changes nothing. The annual rating steps
+are filed as văn bản thi đua, khen thưởng: a step's file with its hash and its bytes in
+the year's ZIP, a replaced file as a new version, a step without a file without one."""
 
 from __future__ import annotations
 
+import hashlib
+import zipfile
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import pytest
-from congvu.inspect.actor import SYSTEM
+from congvu.inspect.actor import SYSTEM, Actor
 from congvu.inspect.dossiers.tables import Dossier
+from congvu.inspect.emulation import api as emulation
 from congvu.inspect.evidence import api as evidence
 from congvu.inspect.evidence.tables import EvidenceItem
 from congvu.inspect.review import api as review
@@ -17,7 +23,7 @@ from congvu.inspect.review.api import Command
 from congvu.inspect.settings import get_settings
 
 from tests.discipline.conftest import confirmed_finding
-from tests.evidence.conftest import EvidenceWorld
+from tests.evidence.conftest import EvidenceWorld, pdf_bytes
 
 pytestmark = pytest.mark.anyio
 
@@ -71,9 +77,7 @@ async def test_handling_decisions_and_apologies_are_filed_once(sources: Evidence
     assert len(handling) == 1 and len(apology) == 1  # the 2025 letter is not 2026's
     h, a = handling[0], apology[0]
     assert h["issued_on"] == date(2026, 3, 10) and h["number"] == ""
-    assert h["summary"] == (
-        "Xử lý sau kiểm tra: Phê bình đối với Nguyễn Thị Lan (Phường An Hòa)"
-    )
+    assert h["summary"] == ("Xử lý sau kiểm tra: Phê bình đối với Nguyễn Thị Lan (Phường An Hòa)")
     # the inspected unit, whose head decided the measure, issues it
     assert h["issuer_unit"] == sources.rw.world.commune_a.id
     assert a["issued_on"] == date(2026, 1, 11)
@@ -104,3 +108,70 @@ async def test_each_kind_follows_the_years_auto_tagging(sources: EvidenceWorld) 
     )
     codes = {i["source_kind"]: await _codes(i["id"]) for i in items}
     assert codes == {"apology_letter": ["1.3"], "handling_decision": ["1.3", "4.3"]}
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+MEETING = "annual-step:2026:P-A:unit_meeting"
+SELF_REPORT = "annual-step:2026:P-A:self_report"
+
+
+async def _meeting(personnel: Actor, file: tuple[str, bytes]) -> None:
+    await emulation.record_step(
+        personnel,
+        "2026",
+        "P-A",
+        "unit_meeting",
+        {"done_on": "15/12/2026", "document_number": "01/BB-PVHCC"},
+        emulation.StepUpload(*file),
+    )
+
+
+async def _steps() -> dict[str, dict[str, object]]:
+    rows = await EvidenceItem.select().where(EvidenceItem.source_ref.like("annual-step:%"))
+    return {r["source_ref"]: r for r in rows}
+
+
+async def test_annual_steps_are_filed_with_their_files(ew: EvidenceWorld, tmp_path: Path) -> None:
+    personnel = ew.personnel
+    await emulation.open_period(personnel, "2026")
+    pdf = pdf_bytes("bien ban hop don vi")
+    await _meeting(personnel, ("Biên bản họp đơn vị.pdf", pdf))
+    await emulation.record_step(personnel, "2026", "P-A", "self_report", {"done_on": "10/12/2026"})
+    await evidence.register_produced(2026)
+    steps = await _steps()
+    assert set(steps) == {MEETING, SELF_REPORT}
+    meeting, self_report = steps[MEETING], steps[SELF_REPORT]
+    assert meeting["source_kind"] == self_report["source_kind"] == "emulation_document"
+    assert meeting["number"] == "01/BB-PVHCC" and meeting["issued_on"] == date(2026, 12, 15)
+    assert meeting["summary"] == (
+        "Biên bản họp đơn vị – đánh giá, xếp loại năm 2026 của Phường An Hòa"
+    )
+    assert meeting["issuer_unit"] == ew.rw.world.commune_a.id
+    assert meeting["sha256"] == hashlib.sha256(pdf).hexdigest()
+    assert meeting["extension"] == "pdf" and meeting["version"] == 1
+    assert self_report["sha256"] == "" and self_report["extension"] == ""
+    assert self_report["file_path"] is None and self_report["issued_on"] == date(2026, 12, 10)
+    assert await _codes(int(str(meeting["id"]))) == ["5.3"]  # the year's list auto-tags it
+    bundle = await evidence.export_year(2026, tmp_path / "a.zip")
+    with zipfile.ZipFile(tmp_path / "a.zip") as archive:
+        packed = [n for n in archive.namelist() if "Biên bản họp đơn vị" in n]
+        assert len(packed) == 1 and archive.read(packed[0]) == pdf
+    assert packed[0].startswith("5.3/01-BB-PVHCC - ") and packed[0].endswith(".pdf")
+    assert [r.note for r in bundle.rows if r.summary == meeting["summary"]] == [""]
+
+    # A replaced file is a new version of the same item; registering again changes nothing.
+    await _meeting(personnel, ("Ảnh biên bản.png", PNG))
+    replaced = await evidence.register_produced(2026)
+    assert replaced.changed == 1 and replaced.added == 0
+    settled = await _steps()
+    meeting = settled[MEETING]
+    assert meeting["version"] == 2 and meeting["id"] == steps[MEETING]["id"]
+    assert meeting["sha256"] == hashlib.sha256(PNG).hexdigest()
+    assert meeting["extension"] == "png"
+    again = await evidence.register_produced(2026)
+    assert again.added == again.changed == 0 and again.unchanged == replaced.total
+    assert await _steps() == settled
+    await evidence.export_year(2026, tmp_path / "b.zip")
+    with zipfile.ZipFile(tmp_path / "b.zip") as archive:
+        packed = [n for n in archive.namelist() if "Biên bản họp đơn vị" in n]
+        assert len(packed) == 1 and archive.read(packed[0]) == PNG

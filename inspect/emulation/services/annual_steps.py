@@ -26,7 +26,7 @@ from congvu.inspect.emulation.services.annual_step_files import (
 from congvu.inspect.emulation.services.boards import period_row
 from congvu.inspect.emulation.services.facts import unit_by_code
 from congvu.inspect.emulation.services.periods import period_name
-from congvu.inspect.emulation.tables import AnnualStep, AnnualStepRecord
+from congvu.inspect.emulation.tables import AnnualStep, AnnualStepRecord, PeriodState
 from congvu.inspect.errors import Conflict, Forbidden, Invalid, NotFound
 from congvu.inspect.organisation.tables import Unit
 from congvu.inspect.text_input import typed_day
@@ -40,10 +40,27 @@ STEP_LABELS: dict[AnnualStep, str] = {
 }
 
 
-async def _year_of(period: str) -> int:
+async def _year_period(period: str) -> dict[str, Any]:
     row = await period_row(period_name(period))
     if row["kind"] != "year":
         raise Conflict("Các bước đánh giá năm chỉ ghi cho kỳ đánh giá năm.", field="period")
+    return row
+
+
+async def _year_of(period: str) -> int:
+    return int((await _year_period(period))["year"])
+
+
+async def _open_year_of(period: str) -> int:
+    """The year of an open year period: once locked, its steps and their files are the
+    record the lock froze (the page hides the form; this refuses a direct post too)."""
+    row = await _year_period(period)
+    if row["state"] == PeriodState.LOCKED.value:
+        raise Conflict(
+            f"Kỳ đánh giá năm {row['year']} đã khóa: mở lại kỳ (ghi rõ lý do) để sửa "
+            "các bước đánh giá năm.",
+            field="period",
+        )
     return int(row["year"])
 
 
@@ -98,7 +115,7 @@ async def record_step(
         raise Forbidden("Chỉ thủ trưởng đơn vị hoặc cán bộ tổ chức được ghi các bước đánh giá năm.")
     unit = await unit_by_code(unit_code)
     require_board(actor, str(unit["path"]))
-    year = await _year_of(period)
+    year = await _open_year_of(period)
     try:
         chosen = AnnualStep(step)
     except ValueError:

@@ -11,7 +11,14 @@ Handling decisions (văn bản xử lý sau kiểm tra: a reviewed finding's bi�
 by the unit head) and apology letters (văn bản xin lỗi, the day a late dossier's letter
 went out as the dossier export carries it) are registered without a file: the system
 records the decision and the day, never a signed letter, and neither carries a số ký
-hiệu. The quyết định thành lập đoàn kiểm tra is not collected: neither the plan nor the
+hiệu.
+
+The files of the annual rating steps (tự đánh giá, biên bản họp, ý kiến cấp ủy,
+quyết định, thông báo) are uploads the emulation domain keeps: a step's file is copied
+into the register as it was uploaded, hashed by its bytes, and a step without one is
+registered without a file.
+
+The quyết định thành lập đoàn kiểm tra is not collected: neither the plan nor the
 inspection records its number or date (the minutes cite the plan instead)."""
 
 from __future__ import annotations
@@ -22,13 +29,14 @@ import zipfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import PurePosixPath
 
 from congvu.inspect.actor import SYSTEM
 from congvu.inspect.discipline import api as discipline
 from congvu.inspect.discipline.tables import DisciplineCase
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.emulation import api as emulation
-from congvu.inspect.emulation.tables import RatingPeriod
+from congvu.inspect.emulation.tables import AnnualStep, AnnualStepRecord, RatingPeriod
 from congvu.inspect.errors import DomainError
 from congvu.inspect.evidence.tables import SourceKind
 from congvu.inspect.inspections.tables import Inspection, InspectionPlan
@@ -43,6 +51,7 @@ PERIOD_DOCUMENTS: dict[str, SourceKind] = {
     "to-trinh-khen-thuong": SourceKind.EMULATION_DOCUMENT,
 }
 DECISION = "quyet-dinh"
+ANNUAL_STEP = "annual-step"
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,10 @@ class ProducedDocument:
     summary: str
     issuer_unit_id: int | None
     extension: str  # "" when the system keeps no file of it
+    # A file its domain keeps as uploaded (an annual step's), copied into the register:
+    # None for a document rendered or without a file by nature, "" for such a source
+    # with no file yet, else the file's SHA-256 as its domain recorded it.
+    kept_sha256: str | None = None
 
 
 def content_sha256(data: bytes) -> str:
@@ -240,6 +253,36 @@ async def _apology_letters(year: int) -> list[ProducedDocument]:
     ]
 
 
+async def _annual_steps(year: int) -> list[ProducedDocument]:
+    rows = await AnnualStepRecord.select(
+        AnnualStepRecord.step,
+        AnnualStepRecord.done_on,
+        AnnualStepRecord.document_number,
+        AnnualStepRecord.file_sha256,
+        AnnualStepRecord.file_path,
+        AnnualStepRecord.unit,
+        AnnualStepRecord.unit.code.as_alias("unit_code"),
+        AnnualStepRecord.unit.name.as_alias("unit_name"),
+    ).where(AnnualStepRecord.year == year)
+    found = []
+    for r in rows:
+        label = emulation.ANNUAL_STEP_LABELS[AnnualStep(r["step"])]
+        has_file = bool(r["file_sha256"])
+        found.append(
+            ProducedDocument(
+                SourceKind.EMULATION_DOCUMENT,
+                f"{ANNUAL_STEP}:{year}:{r['unit_code']}:{r['step']}",
+                r["document_number"],
+                r["done_on"],
+                f"{label} – đánh giá, xếp loại năm {year} của {r['unit_name']}",
+                r["unit"],
+                PurePosixPath(r["file_path"]).suffix.lstrip(".") if has_file else "",
+                r["file_sha256"] if has_file else "",
+            )
+        )
+    return found
+
+
 COLLECTORS: tuple[Callable[[int], Awaitable[list[ProducedDocument]]], ...] = (
     _plans,
     _minutes,
@@ -247,6 +290,7 @@ COLLECTORS: tuple[Callable[[int], Awaitable[list[ProducedDocument]]], ...] = (
     _handling_decisions,
     _apology_letters,
     _period_documents,
+    _annual_steps,
 )
 
 
@@ -271,3 +315,16 @@ async def render(source_ref: str) -> bytes | None:
     except DomainError:
         return None
     return None
+
+
+async def kept_file(source_ref: str) -> bytes | None:
+    """The bytes of a file its domain keeps as uploaded, read through its api; None when
+    it has none any more (a step's file or the step gone)."""
+    parts = source_ref.split(":")
+    if parts[0] != ANNUAL_STEP or len(parts) != 4:
+        return None
+    try:
+        _, _, data = await emulation.step_file(SYSTEM, parts[1], parts[2], parts[3])
+    except DomainError:
+        return None
+    return data

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from congvu.inspect.evidence.services.files import store, stored_path
 from congvu.inspect.evidence.services.produced import (
     ProducedDocument,
     content_sha256,
+    kept_file,
     produced_documents,
     render,
 )
@@ -73,6 +74,9 @@ async def _upsert(
         "issuer_unit": doc.issuer_unit_id,
         "extension": doc.extension,
     }
+    if doc.kept_sha256 is not None:
+        held = stored_path(doc.kept_sha256, doc.extension) if doc.kept_sha256 else None
+        facts["file_path"] = held
     if row is None:
         async with db.atomic():
             item = EvidenceItem(
@@ -122,6 +126,23 @@ async def _upsert(
     return "changed"
 
 
+async def _copy_kept(doc: ProducedDocument, row: dict[str, Any] | None) -> ProducedDocument:
+    """The document once its domain's file is in the register's store: read through the
+    domain's api only when the register does not hold that file yet, so registering again
+    reads nothing. Without a file when it can no longer be read."""
+    if not doc.kept_sha256:
+        return doc
+    held = stored_path(doc.kept_sha256, doc.extension)
+    if row is not None and row["sha256"] == doc.kept_sha256 and row["file_path"] == held:
+        return doc
+    data = await kept_file(doc.source_ref)
+    if data is None:
+        return replace(doc, extension="", kept_sha256="")
+    sha256 = hashlib.sha256(data).hexdigest()  # what is copied, should the file have moved
+    await asyncio.to_thread(store, stored_path(sha256, doc.extension), data)
+    return replace(doc, kept_sha256=sha256)
+
+
 async def register_produced(year: int, actor: Actor = SYSTEM) -> Registration:
     """Register (or bring up to date) every document the system produced in ``year``."""
     require_filer(actor)
@@ -137,9 +158,13 @@ async def register_produced(year: int, actor: Actor = SYSTEM) -> Registration:
     }
     auto = await _auto_criteria(year)
     for doc in await produced_documents(year):
-        data = await render(doc.source_ref) if doc.extension else None
-        sha256 = content_sha256(data) if data is not None else ""
         row = known.get(doc.source_ref)
+        if doc.kept_sha256 is not None:
+            doc = await _copy_kept(doc, row)
+            sha256 = doc.kept_sha256 or ""
+        else:
+            data = await render(doc.source_ref) if doc.extension else None
+            sha256 = content_sha256(data) if data is not None else ""
         counts[await _upsert(doc, year, sha256, actor, row, auto)] += 1
     return Registration(**counts)
 
