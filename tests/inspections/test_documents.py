@@ -135,6 +135,7 @@ async def test_the_plan_docx_lists_its_inspections_but_never_a_sealed_surprise(c
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in everything
     assert "Độc lập - Tự do - Hạnh phúc" in everything
     assert "Số: 12/KH-SNV" in cells
+    assert any(c.startswith("Thử Nghiệm, ngày ") for c in cells)
     assert "KẾ HOẠCH" in paragraphs
     assert "Xã Bình Minh" in cells  # the scheduled inspection, with its lead
     assert "Phạm Văn Trưởng" in cells

@@ -130,7 +130,9 @@ class Minutes:
     history: list[InspectionEvent]
 
 
-def _place_name(province_name: str) -> str:
+def place_name(province_name: str) -> str:
+    """The địa danh of the date line: "Thử Nghiệm" for "Tỉnh Thử Nghiệm" or "Ủy ban nhân
+    dân tỉnh Thử Nghiệm"."""
     for prefix in ("Ủy ban nhân dân tỉnh ", "Ủy ban nhân dân thành phố ", "Tỉnh ", "Thành phố "):
         if province_name.startswith(prefix):
             return province_name[len(prefix) :]
@@ -278,7 +280,7 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
         parent_body=province.upper(),
         issuing_body="ĐOÀN KIỂM TRA CÔNG VỤ",
         number=row["minutes_number"] or "…/BB-ĐKTCV",
-        place_name=_place_name(province),
+        place_name=place_name(province),
         date_line=vn_date_line(day),
         started_at=row["started_at"],
         submitted_at=row["submitted_at"],

@@ -23,6 +23,7 @@ from congvu.inspect.inspections.services.labels import (
     MEMBER_ROLE_LABELS,
     TOPIC_LABELS,
 )
+from congvu.inspect.inspections.services.minutes import place_name
 from congvu.inspect.inspections.services.plans import InspectionView, PlanDetail, plan_detail
 from congvu.inspect.inspections.tables import MemberRole
 from congvu.inspect.organisation.tables import Unit
@@ -97,7 +98,7 @@ async def _issuer() -> tuple[str, str, str]:
     if root is None:
         return "", "", ""
     head = await letterhead(root["path"], root["name"])
-    return head.issuer, head.superior, head.place
+    return head.issuer, head.superior, place_name(root["name"])
 
 
 async def plan_docx(actor: Actor, plan_id: int) -> tuple[str, bytes]:
