@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import docx
 import pytest
+from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.evidence import api as evidence
 from congvu.inspect.evidence.tables import EvidenceItem
 from congvu.inspect.inspections.tables import Finding, Inspection, InspectionPlan
@@ -45,6 +46,11 @@ async def test_minutes_are_filed_with_the_file_the_link_serves(client, ew: Evide
 
     again = await evidence.register_produced(2026)
     assert (again.added, again.changed, again.unchanged) == (0, 0, 3)
+    # Filing renders the minutes as the system: only the team lead's download was a read.
+    viewers = await AuditEvent.select(AuditEvent.actor_username).where(
+        AuditEvent.action == "finding_viewed"
+    )
+    assert viewers and {v["actor_username"] for v in viewers} == {"lead"}
 
     finding = await Finding.select(Finding.id).where(Finding.inspection == inspection).first()
     assert finding is not None
