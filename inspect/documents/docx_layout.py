@@ -7,7 +7,9 @@ then nơi nhận and the signatures."""
 from __future__ import annotations
 
 import io
+import zipfile
 from copy import deepcopy
+from datetime import UTC, date, datetime
 
 from congvu.inspect.documents.model import (
     MOTTO,
@@ -173,9 +175,34 @@ def _footer(doc: object, d: OfficialDocument) -> None:
         add_line(doc, note, italic=True, size=11, align=JUSTIFY)
 
 
+# The day a document without a date is stamped with: any fixed day keeps its bytes stable.
+UNDATED = date(2000, 1, 1)
+
+
+def _stable(data: bytes) -> bytes:
+    """The ZIP rewritten with every entry stamped at one fixed time, in the same order:
+    python-docx stamps each entry with the time of writing, so the same document rendered
+    twice would differ in bytes (and in its SHA-256, which the evidence register keeps)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(entry.filename))
+    return out.getvalue()
+
+
 def render_docx(d: OfficialDocument) -> bytes:
-    """The document as the bytes of a .docx file."""
+    """The document as the bytes of a .docx file: the same document gives the same bytes
+    (core properties created and modified are its own date, the ZIP's times fixed)."""
     doc = Document()
+    stamp = datetime.combine(d.issued_on or UNDATED, datetime.min.time(), UTC)
+    doc.core_properties.created = stamp
+    doc.core_properties.modified = stamp
+    doc.core_properties.last_modified_by = ""
     _page(doc, d.landscape)
     _header(doc, d)
     add_line(doc, d.kind_title, bold=True, size=14)
@@ -186,4 +213,4 @@ def render_docx(d: OfficialDocument) -> bytes:
     _footer(doc, d)
     out = io.BytesIO()
     doc.save(out)
-    return out.getvalue()
+    return _stable(out.getvalue())

@@ -18,7 +18,9 @@ from congvu.inspect.inspections.services.labels import (
 from congvu.inspect.inspections.services.minutes import (
     close_inspection,
 )
+from congvu.inspect.inspections.services.minutes_document import minutes_docx
 from congvu.inspect.inspections.services.personal_data import attendance_of, signatures_of
+from congvu.inspect.inspections.services.plan_document import plan_docx
 from congvu.inspect.inspections.services.plans import (
     PlanForm,
     PlannedVisit,
@@ -50,7 +52,9 @@ __all__ = [
     "create_plan",
     "draw_surprise",
     "member_inspection",
+    "minutes_docx",
     "plan_choices",
+    "plan_docx",
     "readable_inspection",
     "signatures_of",
 ]

@@ -5,6 +5,8 @@ the decree's margins in Times New Roman, the page with no inline style or script
 from __future__ import annotations
 
 import io
+import time
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -91,6 +93,21 @@ def test_the_docx_has_every_part_on_a4() -> None:
         if r.text.startswith("Thử Nghiệm, ngày")
     ]
     assert date_runs[0].italic
+
+
+def test_the_same_document_renders_to_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The evidence register keeps a .docx's plain SHA-256: a render must not stamp the
+    time of writing, in the core properties or in the ZIP's entries."""
+    first = rendering.render_sync(SAMPLE, "docx")
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(time, "localtime", lambda *_: time.gmtime(later))
+    assert rendering.render_sync(SAMPLE, "docx") == first
+    properties = Document(io.BytesIO(first)).core_properties
+    assert properties.created == properties.modified
+    assert properties.created.date() == date(2026, 3, 5)
+    other = rendering.render_sync(replace(SAMPLE, issued_on=date(2026, 3, 6)), "docx")
+    assert other != first
 
 
 def test_the_page_has_every_part_and_escapes_values() -> None:

@@ -30,7 +30,9 @@ async def test_registration_is_idempotent_and_tags_by_source(ew: EvidenceWorld) 
     items = await EvidenceItem.select().where(EvidenceItem.year == 2026).order_by(EvidenceItem.id)
     minutes = [i for i in items if i["source_kind"] == "minutes"]
     assert sorted(i["number"] for i in minutes) == ["1/BB-KTCV", "2/BB-KTCV"]
-    assert all(i["sha256"] == "" and i["extension"] == "" for i in minutes)
+    # The minutes are rendered and their file kept in the register's store.
+    assert all(len(i["sha256"]) == 64 and i["extension"] == "docx" for i in minutes)
+    assert all(i["file_path"].endswith(f"{i['sha256']}.docx") for i in minutes)
     decision = next(i for i in items if i["source_kind"] == "discipline_document")
     assert decision["number"] == "9/QĐ-UBND" and decision["issued_on"].isoformat() == "2026-03-20"
     assert decision["summary"].startswith("Quyết định kỷ luật đối với ")

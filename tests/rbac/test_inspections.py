@@ -79,6 +79,7 @@ READ_PHOTO = {
 
 MATRIX: dict[Route, Expect] = {
     ("GET", "/inspections/{inspection_id:int}/minutes"): READ_INSPECTION,
+    ("GET", "/inspections/{inspection_id:int}/minutes.docx"): READ_INSPECTION,
     # Closing: the team's trưởng đoàn only; those who can read it 403, the rest 404.
     ("POST", "/inspections/{inspection_id:int}/close"): by_target(
         own_unit={**roles(403, ("admin", "team_lead", "unit_head"), 404)},
@@ -117,6 +118,11 @@ MATRIX: dict[Route, Expect] = {
     },
     ("POST", "/plans/team-check"): same(roles(200, LEADS)),
     ("GET", "/plans/{plan_id:int}"): {
+        "own_unit": roles(200, LEADS),
+        "own_record": roles(200, LEADS),
+        "other_unit": roles(404, LEADS),
+    },
+    ("GET", "/plans/{plan_id:int}/plan.docx"): {
         "own_unit": roles(200, LEADS),
         "own_record": roles(200, LEADS),
         "other_unit": roles(404, LEADS),

@@ -2,10 +2,12 @@
 tables and rendered through their api: each with its source (so registering again finds
 it), số ký hiệu, date, trích yếu and issuing unit.
 
-Kế hoạch kiểm tra and biên bản kiểm tra are registered from their records: their file is
-not rendered here (the minutes is a page to print and sign), so the register holds their
-number and date and a user attaches the signed scan. Discipline decisions and the rating
-and emulation documents of a locked period are rendered, and their hash kept.
+Kế hoạch kiểm tra and biên bản kiểm tra are rendered as .docx through the inspections'
+api and the file itself is kept in the register's store with its plain SHA-256, the hash
+of the bytes their download link serves (the rendering is deterministic, so the same plan
+or minutes is "unchanged" and a changed finding is a new version). Discipline decisions
+and the rating and emulation documents of a locked period are rendered, and their hash
+kept.
 
 Handling decisions (văn bản xử lý sau kiểm tra: a reviewed finding's biện pháp, decided
 by the unit head) and apology letters (văn bản xin lỗi, the day a late dossier's letter
@@ -39,6 +41,7 @@ from congvu.inspect.emulation import api as emulation
 from congvu.inspect.emulation.tables import AnnualStep, AnnualStepRecord, RatingPeriod
 from congvu.inspect.errors import DomainError
 from congvu.inspect.evidence.tables import SourceKind
+from congvu.inspect.inspections import api as inspections
 from congvu.inspect.inspections.tables import Inspection, InspectionPlan
 from congvu.inspect.organisation.tables import Unit
 from congvu.inspect.review import api as review
@@ -67,6 +70,9 @@ class ProducedDocument:
     # None for a document rendered or without a file by nature, "" for such a source
     # with no file yet, else the file's SHA-256 as its domain recorded it.
     kept_sha256: str | None = None
+    # Rendered by its domain and the file kept in the register's store (a plan's, a
+    # minutes'): hashed by its plain bytes, as a kept file is.
+    stores_rendered: bool = False
 
 
 def content_sha256(data: bytes) -> str:
@@ -98,7 +104,8 @@ async def _plans(year: int) -> list[ProducedDocument]:
             r["created_at"].astimezone(zone).date(),
             r["title"],
             None,
-            "",
+            "docx",
+            stores_rendered=True,
         )
         for r in rows
     ]
@@ -126,7 +133,8 @@ async def _minutes(year: int) -> list[ProducedDocument]:
                 day,
                 f"Biên bản kiểm tra công vụ tại {r['unit_name']}",
                 r["unit"],
-                "",
+                "docx",
+                stores_rendered=True,
             )
         )
     return found
@@ -308,6 +316,12 @@ async def render(source_ref: str) -> bytes | None:
     try:
         if parts[0] == "case" and len(parts) == 3:
             _, data = await discipline.document(SYSTEM, int(parts[1]), parts[2], "docx")
+            return data
+        if parts[0] == "plan" and len(parts) == 2:
+            _, data = await inspections.plan_docx(SYSTEM, int(parts[1]))
+            return data
+        if parts[0] == "minutes" and len(parts) == 2:
+            _, data = await inspections.minutes_docx(SYSTEM, int(parts[1]))
             return data
         if parts[0] == "period" and len(parts) == 4:
             _, data = await emulation.document(SYSTEM, parts[1], parts[2], parts[3], "docx")

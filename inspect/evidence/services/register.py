@@ -143,6 +143,19 @@ async def _copy_kept(doc: ProducedDocument, row: dict[str, Any] | None) -> Produ
     return replace(doc, kept_sha256=sha256)
 
 
+async def _store_rendered(doc: ProducedDocument, row: dict[str, Any] | None) -> ProducedDocument:
+    """The document once its rendered file is in the register's store, hashed by its
+    bytes; without a file when it can no longer be rendered."""
+    data = await render(doc.source_ref)
+    if data is None:
+        return replace(doc, extension="", kept_sha256="")
+    sha256 = hashlib.sha256(data).hexdigest()
+    held = stored_path(sha256, doc.extension)
+    if row is None or row["file_path"] != held:
+        await asyncio.to_thread(store, held, data)
+    return replace(doc, kept_sha256=sha256)
+
+
 async def register_produced(year: int, actor: Actor = SYSTEM) -> Registration:
     """Register (or bring up to date) every document the system produced in ``year``."""
     require_filer(actor)
@@ -159,7 +172,10 @@ async def register_produced(year: int, actor: Actor = SYSTEM) -> Registration:
     auto = await _auto_criteria(year)
     for doc in await produced_documents(year):
         row = known.get(doc.source_ref)
-        if doc.kept_sha256 is not None:
+        if doc.stores_rendered:
+            doc = await _store_rendered(doc, row)
+            sha256 = doc.kept_sha256 or ""
+        elif doc.kept_sha256 is not None:
             doc = await _copy_kept(doc, row)
             sha256 = doc.kept_sha256 or ""
         else:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from congvu.inspect.actor import Actor
+from congvu.inspect.documents import rendering as documents
 from congvu.inspect.inspections.services import labels
 from congvu.inspect.inspections.services import minutes as inspection_minutes
-from litestar import Controller, Request, get, post
+from congvu.inspect.inspections.services.minutes_document import minutes_docx
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -24,6 +26,18 @@ class MinutesPages(Controller):
         return Template(
             "inspections/minutes.html",
             context={"m": minutes, "roles": labels.MEMBER_ROLE_LABELS},
+        )
+
+    @get("/{inspection_id:int}/minutes.docx", name="minutes_docx")
+    async def minutes_docx(
+        self, request: Request[Actor, Any, Any], inspection_id: FromPath[int]
+    ) -> Response[bytes]:
+        """The minutes as .docx, for whoever may read the page (the same guard)."""
+        name, content = await minutes_docx(request.user, inspection_id)
+        return Response(
+            content,
+            media_type=documents.media_type(name),
+            headers={"Content-Disposition": documents.disposition(name)},
         )
 
     @post("/{inspection_id:int}/close", name="close_inspection", status_code=303)

@@ -7,10 +7,12 @@ from typing import Any
 
 from congvu.inspect import clock
 from congvu.inspect.actor import Actor, Role
+from congvu.inspect.documents import rendering as documents
 from congvu.inspect.errors import Invalid
 from congvu.inspect.inspections.services import coverage, labels, surprise_draws
 from congvu.inspect.inspections.services import plans as inspections
 from congvu.inspect.inspections.services.coverage import FIRST_YEAR, LAST_YEAR
+from congvu.inspect.inspections.services.plan_document import plan_docx
 from congvu.inspect.inspections.services.plans import (
     PlanForm,
     PlannedVisit,
@@ -20,7 +22,7 @@ from congvu.inspect.inspections.services.surprise_draws import DrawForm
 from congvu.inspect.text_input import typed_day
 from congvu.inspect.web.guards import requires_role
 from congvu.inspect.web.params import MAX_ID, form_id, form_text, out_of_range
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -167,6 +169,18 @@ class PlanPages(Controller):
     async def plan(self, request: Request[Actor, Any, Any], plan_id: FromPath[int]) -> Template:
         detail = await inspections.plan_detail(request.user, plan_id)
         return Template("plans/plan.html", context={"detail": detail, **LABELS})
+
+    @get("/{plan_id:int}/plan.docx", name="plan_docx")
+    async def plan_docx(
+        self, request: Request[Actor, Any, Any], plan_id: FromPath[int]
+    ) -> Response[bytes]:
+        """Kế hoạch kiểm tra as .docx, for whoever may see the plan's page."""
+        name, content = await plan_docx(request.user, plan_id)
+        return Response(
+            content,
+            media_type=documents.media_type(name),
+            headers={"Content-Disposition": documents.disposition(name)},
+        )
 
     @get("/coverage", name="coverage")
     async def coverage(

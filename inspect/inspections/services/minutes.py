@@ -130,7 +130,9 @@ class Minutes:
     history: list[InspectionEvent]
 
 
-def _place_name(province_name: str) -> str:
+def place_name(province_name: str) -> str:
+    """The địa danh of the date line: "Thử Nghiệm" for "Tỉnh Thử Nghiệm" or "Ủy ban nhân
+    dân tỉnh Thử Nghiệm"."""
     for prefix in ("Ủy ban nhân dân tỉnh ", "Ủy ban nhân dân thành phố ", "Tỉnh ", "Thành phố "):
         if province_name.startswith(prefix):
             return province_name[len(prefix) :]
@@ -226,7 +228,10 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
         .where(Finding.inspection == inspection_id, Finding.version_state == FindingVersion.CURRENT)
         .order_by(Finding.observed_at)
     ]
-    if findings:
+    # A person's read is audited. The evidence register renders every minutes of the year
+    # each day to file them: that is the system filing a document (its registration is
+    # audited), not anybody reading the findings, and would add a row per finding per day.
+    if findings and actor != SYSTEM:
         async with atomic():
             for f in findings:
                 await audit.record(
@@ -278,7 +283,7 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
         parent_body=province.upper(),
         issuing_body="ĐOÀN KIỂM TRA CÔNG VỤ",
         number=row["minutes_number"] or "…/BB-ĐKTCV",
-        place_name=_place_name(province),
+        place_name=place_name(province),
         date_line=vn_date_line(day),
         started_at=row["started_at"],
         submitted_at=row["submitted_at"],
