@@ -15,13 +15,12 @@ from congvu.inspect.inspections.tables import Inspection, InspectionPlan, Surpri
 from tests.conftest import login
 from tests.inspections.conftest import (
     lead_signature,
-    next_working_day,
     record,
     send,
     start_record,
     submit_record,
 )
-from tests.inspections.test_plans import plan_form, post_form
+from tests.inspections.test_plans import draw_form, plan_form, post_form
 
 pytestmark = pytest.mark.anyio
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -102,19 +101,10 @@ async def test_the_plan_docx_lists_its_inspections_but_never_a_sealed_surprise(c
     await login(client, "lead")
     assert (await post_form(client, "/plans/", plan_form(iw))).status_code == 303
     plan = await InspectionPlan.select().first()
-    inspector = iw.world.users["inspector"].id
     drawn = await post_form(
         client,
         "/plans/draw",
-        {
-            "count": "1",
-            "scheduled_date": next_working_day().isoformat(),
-            "kind": "SURPRISE_UNANNOUNCED",
-            "topic": ["working_hours"],
-            "member": [str(iw.lead.id), str(inspector)],
-            f"role_{iw.lead.id}": "truong_doan",
-            f"role_{inspector}": "thanh_vien",
-        },
+        draw_form(iw, 1),
     )
     assert drawn.status_code == 303, drawn.text
     draw = await SurpriseDraw.select().first()

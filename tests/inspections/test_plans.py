@@ -53,6 +53,20 @@ def plan_form(iw: InspectionWorld, **extra: object) -> dict[str, object]:
     }
 
 
+def draw_form(iw: InspectionWorld, count: int) -> dict[str, object]:
+    """The sealed surprise draw's form: ``count`` units on the next working day."""
+    inspector = iw.world.users["inspector"].id
+    return {
+        "count": str(count),
+        "scheduled_date": next_working_day().isoformat(),
+        "kind": "SURPRISE_UNANNOUNCED",
+        "topic": ["working_hours"],
+        "member": [str(iw.lead.id), str(inspector)],
+        f"role_{iw.lead.id}": "truong_doan",
+        f"role_{inspector}": "thanh_vien",
+    }
+
+
 async def post_form(client, url: str, data: dict[str, object]):
     return await client.post(
         url,
@@ -231,19 +245,10 @@ async def test_coverage_lists_units_never_and_long_not_inspected(client, iw) -> 
 
 async def test_a_surprise_draw_is_reproducible_from_its_seed(client, iw) -> None:
     await login(client, "lead")
-    inspector = iw.world.users["inspector"].id
     response = await post_form(
         client,
         "/plans/draw",
-        {
-            "count": "2",
-            "scheduled_date": next_working_day().isoformat(),
-            "kind": "SURPRISE_UNANNOUNCED",
-            "topic": ["working_hours"],
-            "member": [str(iw.lead.id), str(inspector)],
-            f"role_{iw.lead.id}": "truong_doan",
-            f"role_{inspector}": "thanh_vien",
-        },
+        draw_form(iw, 2),
     )
     assert response.status_code == 303, response.text
     draw = await SurpriseDraw.select().output(load_json=True).first()
