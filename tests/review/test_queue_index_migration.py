@@ -27,3 +27,16 @@ def test_the_queue_tests_a_fault_as_the_index_predicate_does(sqlite: bool) -> No
 
 def test_the_index_lists_every_fault_family() -> None:
     assert list(MIGRATION.FAULTS) == sorted(queue_sql.FAMILIES)
+
+
+COVERING = importlib.import_module(
+    "congvu.inspect.review.migrations.review_2026_12_07t16_30_00_000000"
+)
+
+
+def test_the_covering_index_spells_the_anchor_day_and_predicate_as_the_queue() -> None:
+    # PostgreSQL only: SQLite keeps the first index.
+    assert queue_sql.anchor_sql(False).replace("d.", "") == COVERING.ANCHOR
+    queue = f"d.flags <> '' AND {queue_sql.faults_sql(False)}"
+    assert queue.replace("d.", "") == COVERING.fault_sql()
+    assert list(COVERING.FAULTS) == sorted(queue_sql.FAMILIES)

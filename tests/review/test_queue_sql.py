@@ -126,6 +126,26 @@ async def _world(rw: ReviewWorld) -> None:
         inspection = rw.inspection_a if n % 2 == 0 else rw.inspection_b
         finding = await rw.finding(official, "LATE_ARRIVAL", inspection=inspection)
         await review.transition(admin, finding, Command("notify"), now=MONDAY)
+    # Findings counted in groups (``queue_findings``): observed on either side of the first
+    # conduct pack's first day at local midnight (serious before, minor from it, though
+    # both are the same UTC day), one outside the catalogue, one not notified (no
+    # deadline), one explained (the review's deadline).
+    for moment, code in (
+        (datetime(2018, 12, 31, 23, 30, tzinfo=ZONE), "LATE_ARRIVAL"),
+        (datetime(2019, 1, 1, 0, 30, tzinfo=ZONE), "LATE_ARRIVAL"),
+        (datetime(2026, 3, 9, 8, 0, tzinfo=ZONE), "NOT_IN_THE_CATALOGUE"),
+    ):
+        finding = await rw.finding(w.official_b, code, observed_at=moment)
+        await review.transition(admin, finding, Command("notify"), now=MONDAY)
+    await rw.finding(w.official_a, "LATE_ARRIVAL")
+    explained = await rw.finding(w.official_a, "LATE_ARRIVAL", inspection=rw.inspection_a)
+    await review.transition(admin, explained, Command("notify"), now=MONDAY)
+    await review.transition(
+        await rw.actor("official_a"),
+        explained,
+        Command("explain", explanation="Tắc đường."),
+        now=MONDAY,
+    )
 
 
 async def _oracle(rw: ReviewWorld, username: str, filters: QueueFilters, **cursor: Any) -> Any:
@@ -180,9 +200,12 @@ async def _walk(rw: ReviewWorld, username: str, filters: QueueFilters) -> int:
 async def test_every_page_in_each_order_is_the_pythons(rw: ReviewWorld, sort: str) -> None:
     await _world(rw)
     assert await _walk(rw, "admin", QueueFilters.parse(sort=sort, size="10")) >= 3
-    # 48 dossiers, 16 of them with no fault, two covered by earlier decisions; 6 findings.
+    # 48 dossiers, 16 of them with no fault, two covered by earlier decisions; 11 findings.
     page = await _same(rw, "admin", QueueFilters.parse(sort=sort, size="10"))
-    assert {o.value: o.count for o in page.facets["kind"]} == {"finding": 6, "dossier": 30}
+    assert {o.value: o.count for o in page.facets["kind"]} == {"finding": 11, "dossier": 30}
+    # Both sides of the pack's first day, a code outside the catalogue, no deadline yet.
+    assert {o.value: o.count for o in page.facets["severity"]}["serious"] >= 2
+    assert {o.value: o.count for o in page.facets["due"]}["none"] == 1
 
 
 async def test_the_other_orders_and_the_heads_own_dossiers(rw: ReviewWorld) -> None:

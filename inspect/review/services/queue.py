@@ -30,6 +30,7 @@ from congvu.inspect.review.services.lifecycle import (
     local_day,
 )
 from congvu.inspect.review.services.queue_batch import queue_items
+from congvu.inspect.review.services.queue_findings import finding_groups, page_deadlines
 from congvu.inspect.review.services.queue_index import (
     Entry,
     dossier_entries,
@@ -113,27 +114,44 @@ async def queue_page(
     unit_path = None if filters.unit is None else paths.get(filters.unit)
     matcher = Matcher(filters, paths, today)
     stream = dossier_stream(actor, today)
+    after_key = decode_cursor(after, filters, "after")
+    before_key = decode_cursor(before, filters, "before")
     # The three reads do not depend on each other: on PostgreSQL they overlap.
-    findings, decided, (combinations, names) = await asyncio.gather(
-        finding_entries(actor),
+    groups, decided, (combinations, names) = await asyncio.gather(
+        finding_groups(actor, matcher),
         dossier_entries(actor, today, decided_only=True),
         stream.combinations(matcher),
     )
-    rest = [*findings, *decided]
-    classified = matcher.classify(rest)
+    combinations.update(groups.combinations)
+    names.update(groups.names)
+    # A page of the deadline order, forwards, reads the findings of its own deadlines;
+    # the other orders and a page backwards read them all (``queue_findings``).
+    chosen = None
+    if filters.sort == "deadline" and not filters.descending and before_key is None:
+        chosen = page_deadlines(groups, after_key, filters.size)
+    deadlines, settled = (None, 0) if chosen is None else chosen
+    found = await finding_entries(actor, deadlines)
+    findings = [
+        e for e, (_, misses) in zip(found, matcher.classify(found), strict=True) if not misses
+    ]
+    classified = matcher.classify(decided)
     combinations.update(classified)
     names.update(
-        {e.official_id: e.official_name for e in rest if e.official_id and e.official_name}
+        {e.official_id: e.official_name for e in decided if e.official_id and e.official_name}
     )
-    matching = [e for e, (_, misses) in zip(rest, classified, strict=True) if not misses]
+    matching = [
+        *findings,
+        *(e for e, (_, misses) in zip(decided, classified, strict=True) if not misses),
+    ]
     cut = await _cut(
         stream,
         filters,
         unit_path,
         matching,
         sum(n for (_, misses), n in combinations.items() if not misses),
-        decode_cursor(after, filters, "after"),
-        decode_cursor(before, filters, "before"),
+        after_key,
+        before_key,
+        settled,
     )
     items = await queue_items(actor, await own_official(actor), cut.entries, today)
     await audit_listing(actor, "queue", items)
@@ -162,10 +180,12 @@ async def _cut(
     total: int,
     after: tuple[Any, ...] | None,
     before: tuple[Any, ...] | None,
+    settled: int = 0,
 ) -> Window:
     """The page after ``after`` (or before ``before``, or the first) of both streams, as
     ``queue_view.window`` cuts one list: the SQL stream gives its first ``size`` rows on
-    the page's side of the cursor and how many lie on the other side."""
+    the page's side of the cursor and how many lie on the other side; ``settled`` matching
+    items lie before ``after`` without being in ``matching``."""
     key = SORTS[filters.sort]
     down = filters.descending
     size = filters.size
@@ -184,7 +204,7 @@ async def _cut(
     start = 0
     mark: tuple[Any, ...] | None = None
     if after is not None:
-        start = sum(1 for k, _ in ordered if not beyond(k, after))
+        start = settled + sum(1 for k, _ in ordered if not beyond(k, after))
         start += await stream.count(filters, unit_path, after, descending=down, beyond=False)
         mark = after
     elif before is not None:

@@ -9,6 +9,7 @@ the light rows are what a filter and its counts need, nothing more.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -66,31 +67,62 @@ def _severity(cache: dict[tuple[str, date], str], code: str, on: date) -> str:
     return cache[key]
 
 
-async def finding_entries(actor: Actor) -> list[Entry]:
+# The findings of a queue: the same FROM and WHERE for their rows and their counts
+# (``queue_findings``).
+FINDINGS_FROM = (
+    " FROM finding f JOIN unit u ON u.id = f.unit"
+    " LEFT JOIN official o ON o.id = f.official"
+    " LEFT JOIN inspection i ON i.id = f.inspection"
+    " LEFT JOIN finding_review r ON r.finding = f.id"
+    " WHERE u.path LIKE {} AND f.version_state = {}"
+    " AND (i.status IN ('submitted', 'closed') OR f.dossier IS NOT NULL)"
+)
+
+
+def findings_args(actor: Actor) -> list[Any]:
+    return [f"{actor.scope_path}%", FindingVersion.CURRENT.value]
+
+
+def _deadlines_sql(deadlines: Collection[date | None], sqlite: bool) -> str:
+    # Rows that may have one of ``deadlines``: more than that (either date may be the
+    # deadline, as the state decides), never fewer; the caller keeps the exact ones.
+    if None in deadlines:
+        return ""  # a finding without a deadline: any state may have none
+    listed = ", ".join(
+        f"'{d.isoformat()}'" if sqlite else f"DATE '{d.isoformat()}'"
+        for d in sorted(d for d in deadlines if d is not None)
+    )
+    if not listed:
+        return " AND FALSE"
+    return f" AND (r.explanation_due IN ({listed}) OR r.review_due IN ({listed}))"
+
+
+async def finding_entries(
+    actor: Actor, deadlines: Collection[date | None] | None = None
+) -> list[Entry]:
     """The open findings of the actor's subtree (from submitted minutes, or late-dossier
-    cases), none about themself: one query, each row with its review's state and dates."""
+    cases), none about themself: one query, each row with its review's state and dates;
+    only those whose deadline is one of ``deadlines`` when given (a page's)."""
     rows = await db.raw(
         Finding,
         "SELECT f.id, f.unit, u.path AS unit_path, u.name AS unit_name, f.official,"
         " o.full_name AS official_name, f.violation_code, f.observed_at,"
         " r.state, r.explanation_due, r.review_due"
-        " FROM finding f JOIN unit u ON u.id = f.unit"
-        " LEFT JOIN official o ON o.id = f.official"
-        " LEFT JOIN inspection i ON i.id = f.inspection"
-        " LEFT JOIN finding_review r ON r.finding = f.id"
-        " WHERE u.path LIKE {} AND f.version_state = {}"
-        " AND (i.status IN ('submitted', 'closed') OR f.dossier IS NOT NULL)",
-        f"{actor.scope_path}%",
-        FindingVersion.CURRENT.value,
+        + FINDINGS_FROM
+        + ("" if deadlines is None else _deadlines_sql(deadlines, db.is_sqlite())),
+        *findings_args(actor),
     )
     zone = clock.zone()
     severities: dict[tuple[str, date], str] = {}
     found = []
     for row in rows:
-        state = _STATES[row["state"]]
+        state = STATES[row["state"]]
         if state is ReviewState.CLOSED:
             continue
         if row["official"] is not None and row["official"] == actor.official_id:
+            continue
+        deadline = finding_deadline(state, row if row["state"] is not None else None)
+        if deadlines is not None and deadline not in deadlines:
             continue
         found.append(
             Entry(
@@ -107,14 +139,14 @@ async def finding_entries(actor: Actor) -> list[Entry]:
                     row["violation_code"],
                     _moment(row["observed_at"]).astimezone(zone).date(),
                 ),
-                deadline=_finding_deadline(state, row if row["state"] is not None else None),
+                deadline=deadline,
             )
         )
     return found
 
 
 # A finding without a review row is recorded; a dict, not ReviewState(), at 10,000 rows.
-_STATES: dict[str | None, ReviewState] = {
+STATES: dict[str | None, ReviewState] = {
     None: ReviewState.RECORDED,
     **{s.value: s for s in ReviewState},
 }
@@ -125,7 +157,7 @@ def _moment(value: datetime | str) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
-def _finding_deadline(state: ReviewState, review: dict[str, Any] | None) -> date | None:
+def finding_deadline(state: ReviewState, review: dict[str, Any] | None) -> date | None:
     if review is None:
         return None
     due = review["explanation_due"] if state in EXPLANATION_WINDOW else review["review_due"]

@@ -32,6 +32,7 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.errors import Invalid
 from congvu.inspect.i18n import name_sort_key
+from congvu.inspect.organisation.tables import Unit
 from congvu.inspect.review.services.deadlines import review_deadline
 from congvu.inspect.review.services.dossier_flags import FAMILIES, LATE_CODE
 from congvu.inspect.review.services.items import ItemKind
@@ -222,13 +223,20 @@ class DossierStream:
             f" WHERE {self._where(args, days)})"
         )
 
-    def _where(self, args: list[Any], days: Sequence[date] | None) -> str:
+    def _where(
+        self, args: list[Any], days: Sequence[date] | None, units: Sequence[int] | None = None
+    ) -> str:
         # The fault test is the anchor-day index's own predicate, word for word, so that
-        # the planner may read the index ``dossier_review_queue`` (review migration of
-        # 07/12/2026; tests/review/test_queue_index_migration.py compares the two).
+        # the planner may read the index ``dossier_review_counts`` (``dossier_review_queue``
+        # on SQLite; review migrations of 07/12/2026; tests/review/
+        # test_queue_index_migration.py compares the texts). With the scope's ``units``
+        # given, the dossier's own unit is tested, so the counts need no join to read.
         sqlite = db.is_sqlite()
-        args.append(f"{self.actor.scope_path}%")
-        where = "u.path LIKE {}"
+        if units is None:
+            args.append(f"{self.actor.scope_path}%")
+            where = "u.path LIKE {}"
+        else:
+            where = f"d.unit IN ({', '.join(str(int(u)) for u in units) or 'NULL'})"
         if self.actor.official_id is not None:
             where += " AND (d.official IS NULL OR d.official <> {})"
             args.append(self.actor.official_id)
@@ -329,16 +337,21 @@ class DossierStream:
         which also finds the days ``review_deadline`` lacks. Called before any page."""
         args: list[Any] = []
         stored = self._stored(args)
+        units = [
+            u["id"]
+            for u in await Unit.select(Unit.id).where(Unit.path.like(f"{self.actor.scope_path}%"))
+        ]
         # Grouped on the dossier's own columns first (a few hundred groups from 100,000
-        # rows), then joined to the units, officials and stored deadlines.
+        # rows, read from the covering index on PostgreSQL), then joined to the units,
+        # officials and stored deadlines.
         sqlite = db.is_sqlite()
         sql = (
             f"WITH {stored}, groups AS (SELECT d.unit, d.official,"
             " nullif(d.official_name, '') AS named,"
             f" {anchor_sql(sqlite)} AS anchor, count(*) AS n"
-            " FROM dossier d JOIN unit u ON u.id = d.unit"
-            f" WHERE {self._where(args, None)}"
-            " GROUP BY d.unit, d.official, nullif(d.official_name, ''), anchor)"
+            " FROM dossier d"
+            f" WHERE {self._where(args, None, units)}"
+            " GROUP BY anchor, d.unit, d.official, nullif(d.official_name, ''))"
             " SELECT u.path AS unit_path, g.official AS official_id,"
             " coalesce(nullif(o.full_name, ''), g.named) AS official_name, g.anchor,"
             " s.due AS deadline, g.n"
