@@ -11,13 +11,16 @@ from datetime import date
 from typing import Any
 
 import pytest
+from congvu.inspect.emulation.services.criteria import LEADER_FIELDS
 from congvu.inspect.emulation.tables import CriteriaSheet, PeriodVersion, RatingPeriod
 from congvu.inspect.organisation.tables import Official
 from congvu.rules.discipline import Form
 from congvu.rules.discipline_standing import DecisionInForce, DisciplineStanding
 
+from tests import builders
 from tests.emulation.conftest import Commune, form, lock_by_job
 from tests.emulation.test_rating_http import as_user, board, post, row
+from tests.worlds import ReviewWorld
 
 pytestmark = pytest.mark.anyio
 
@@ -199,3 +202,63 @@ async def test_the_lock_freezes_the_criteria_year_into_a_version(
     b = await board(client, "2025", "P-C")
     assert b["state"] == "locked" and b["version"] == 1
     assert row(b, x[1])["level"] == "HTT"
+
+
+async def test_the_locked_criteria_year_renders_its_documents_and_the_officials_own_page(
+    client: Any, rw: ReviewWorld, commune_c: Commune, standings: dict[int, DisciplineStanding]
+) -> None:
+    y = commune_c.y
+    await as_user(client, "tochuc")
+    assert (await post(client, "/ratings/periods", period="2025")).status_code == 303
+    await as_user(client, "head_c")
+    await rate_commune(client, commune_c)
+    await as_user(client, "tochuc")
+    await lock_by_job(client, "2025")
+
+    await as_user(client, "head_c")
+    base = "/ratings/2025/units/P-C/documents"
+    for kind in ("thong-bao-xep-loai", "to-trinh-khen-thuong", "danh-sach-ky-luat-vi-pham"):
+        page = await client.get(f"{base}/{kind}?format=html")
+        assert page.status_code == 200, (kind, page.text[-2000:])
+    notice = await client.get(f"{base}/thong-bao-xep-loai?format=html")
+    assert "Hoàn thành xuất sắc nhiệm vụ" in notice.text
+    report = await client.get(f"{base}/bao-cao-thanh-tich?official={y[0].id}&format=html")
+    assert report.status_code == 200 and "Hoàn thành xuất sắc nhiệm vụ" in report.text
+    word = await client.get(f"{base}/bao-cao-thanh-tich?official={y[0].id}")
+    assert word.status_code == 200 and word.content[:2] == b"PK"
+
+    rw.users["y1"] = await builders.account("y1", role="official", unit="P-C", official=y[1])
+    await as_user(client, "y1")
+    own = await client.get("/ratings/2025/me")
+    assert own.status_code == 200
+    assert "Chuyển xuống Hoàn thành tốt nhiệm vụ: xếp thứ 2/2" in own.text
+
+
+@pytest.mark.parametrize(
+    ("unit", "merited"),
+    [
+        # The unit completes 40% of its targets (under 50%): KHT whatever the own tasks.
+        (("40", "0", "100", "100"), "KHT"),
+        # All targets met, 60% beyond, every sub-unit HTNV+, 80% HTT+ (>= 70%): HTXS.
+        (("100", "60", "100", "80"), "HTXS"),
+        # 30% beyond target (under 50%): HTT.
+        (("100", "30", "100", "80"), "HTT"),
+        # 80% of targets met (>= 70%): HTNV.
+        (("80", "0", "100", "50"), "HTNV"),
+    ],
+)
+async def test_a_leader_is_rated_with_the_units_results(
+    client: Any, commune_c: Commune, unit: tuple[str, ...], merited: str
+) -> None:
+    leader = commune_c.x[0]
+    await Official.update({Official.is_leader: True}).where(Official.id == leader.id)
+    await as_user(client, "tochuc")
+    assert (await post(client, "/ratings/periods", period="2025")).status_code == 303
+    await as_user(client, "head_c")
+    missing = await enter(client, leader, counts(10, 10, 6))
+    assert missing.status_code == 400 and 'id="error-unit_targets_completed"' in missing.text
+    fields = dict(zip(LEADER_FIELDS, unit, strict=True))
+    assert (await enter(client, leader, counts(10, 10, 6, **fields))).status_code == 303
+    mine = row(await board(client, "2025", "P-C"), leader)
+    assert mine["merited"] == merited
+    assert mine["criteria"]["leader"]["unit_targets_completed"] == unit[0]
