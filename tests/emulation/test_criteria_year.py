@@ -262,3 +262,24 @@ async def test_a_leader_is_rated_with_the_units_results(
     mine = row(await board(client, "2025", "P-C"), leader)
     assert mine["merited"] == merited
     assert mine["criteria"]["leader"]["unit_targets_completed"] == unit[0]
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        (counts(10, 10, tasks_short="²"), "tasks_short"),
+        (counts(99_999_999_999, 10), "tasks_assigned"),
+        (counts(10, 10, months_worked="1/3"), "months_worked"),
+        (counts(10, 10, leave_months="13"), "leave_months"),
+        (counts(10, 10, general="TOTAL"), "general"),
+    ],
+)
+async def test_a_count_out_of_bounds_is_refused_beside_its_field(
+    client: Any, commune_c: Commune, values: dict[str, Any], field: str
+) -> None:
+    await as_user(client, "tochuc")
+    assert (await post(client, "/ratings/periods", period="2025")).status_code == 303
+    await as_user(client, "head_c")
+    refused = await enter(client, commune_c.x[0], values)
+    assert refused.status_code == 400 and f'id="error-{field}"' in refused.text
+    assert await CriteriaSheet.count() == 0

@@ -25,6 +25,7 @@ from congvu.rules.packs import PackNotFound
 from congvu.rules.rating import CriteriaAssessment, General, LeaderResults, rating_pack
 
 CRITERIA_METHOD = "CRITERIA"
+MAX_TASKS = 10_000  # a year's tasks for one person; keeps a typo out of the integer column
 COUNTS = ("tasks_assigned", "tasks_done_well", "tasks_exceeded", "tasks_short", "tasks_unfinished")
 LEADER_FIELDS = (
     "unit_targets_completed",
@@ -129,16 +130,17 @@ def _count(form: Mapping[str, str], name: str) -> int:
     raw = (form.get(name) or "").strip()
     if not raw and name != "tasks_assigned":
         return 0
-    if not raw.isdigit():
-        raise Invalid("Nhập một số nguyên không âm.", field=name)
+    # isascii: "²".isdigit() holds but int() refuses it.
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_TASKS:
+        raise Invalid(f"Nhập một số nguyên từ 0 đến {MAX_TASKS}.", field=name)
     return int(raw)
 
 
 def _months(form: Mapping[str, str], name: str, default: str) -> Fraction:
     raw = (form.get(name) or "").strip() or default
     value = parse_number(raw, name)
-    if not 0 <= value <= 12:
-        raise Invalid("Số tháng từ 0 đến 12.", field=name)
+    if not 0 <= value <= 12 or (value * 100).denominator != 1:
+        raise Invalid("Số tháng từ 0 đến 12, tối đa hai chữ số thập phân.", field=name)
     return value
 
 
