@@ -206,8 +206,9 @@ def propose_year(
 
 
 _CRITERIA_ORDER = (
-    'Theo tiêu chí (Nghị định 90/2020/NĐ-CP), "điểm" để xếp thứ tự trong hạn mức là tỷ lệ'
-    " nhiệm vụ vượt mức, rồi tỷ lệ nhiệm vụ hoàn thành đúng hạn, bảo đảm chất lượng."
+    "Đánh giá theo tiêu chí (Nghị định 90/2020/NĐ-CP) không có điểm: thứ tự trong hạn mức"
+    " theo tỷ lệ nhiệm vụ vượt mức, rồi tỷ lệ nhiệm vụ hoàn thành đúng hạn, bảo đảm chất"
+    " lượng."
 )
 
 
