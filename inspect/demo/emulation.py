@@ -14,10 +14,14 @@ CSTĐCS nominee) but not yet held. A few awards already received (listed in Mẫ
 Phường Trường Vinh's 2026 annual steps, partly recorded, and its thematic campaign for
 the third quarter.
 
-2025 has no rating periods, only its council session and the awards it left: until
-31/12/2025 công chức were rated by the criteria of NĐ 90/2020 (amended by NĐ 48/2023), and
-the rating periods compute the scores of NĐ 335/2025, in force from 01/01/2026 (the
-``rating_cong_chuc`` and ``rating_deductions`` packs, rules/README.md)."""
+2025 is rated by the criteria of NĐ 90/2020 (amended by NĐ 48/2023), in force for công
+chức until 31/12/2025 (NĐ 335/2025's scores apply from 01/01/2026; the ``rating_cong_chuc``
+packs, rules/README.md): the year 2025 is opened as a criteria year, the head's counts are
+entered for every công chức of the four communes and the year is locked — coherent with
+the 2025 council session and the awards it left: Phường Trường Vinh's CSTĐCS of 2025 is
+rated HTXS (the one HTXS its quota keeps), Phường Thành Vinh's LĐTT at least HTT, the
+council's candidates HTT, the one for Chiến sĩ thi đua cấp tỉnh with a recognised 2025
+initiative (CSTĐCS asks HTXS or an initiative)."""
 
 from __future__ import annotations
 
@@ -91,8 +95,83 @@ async def seed_emulation_demo(rng: random.Random) -> None:
         date(2026, 8, 20),
     )
     await emulation.rate_collective(personnel, "NA-TV", 2026, "HTT")
+    await seed_criteria_year(admin, personnel, stars, rng)
     await seed_awards_and_steps(personnel, stars)
     await seed_council_demo(personnel, stars["NA-TV"])
+
+
+async def _council_picks() -> list[int]:
+    """The 2025 council's candidates (the one-stop centres' first three công chức by code),
+    as ``seed_council_demo`` picks them."""
+    return [
+        int(o["id"])
+        for o in await Official.select(Official.id)
+        .where(Official.unit._.code.is_in([f"{c}-PVHCC" for c in COMMUNES]))
+        .order_by(Official.code)
+    ][:3]
+
+
+def _criteria(rank: int, excellent: bool, rng: random.Random) -> dict[str, str]:
+    """The head's 2025 counts: an excellent official did every task on time with most
+    beyond target; the others every task well with a few beyond (HTT), one in ten a task
+    late (HTNV: 1 of 10 short, under the 20% allowed)."""
+    assigned = rng.randint(10, 14)
+    if excellent:
+        done, exceeded, short = assigned, assigned - 2, 0
+    elif rank % 10 == 9:
+        done, exceeded, short = assigned - 1, 0, 1
+    else:
+        done, exceeded, short = assigned, rng.randint(0, 3), 0
+    return {
+        "general": "TOT" if short == 0 else "DAT",
+        "tasks_assigned": str(assigned),
+        "tasks_done_well": str(done),
+        "tasks_exceeded": str(exceeded),
+        "tasks_short": str(short),
+        "tasks_unfinished": "0",
+    }
+
+
+async def seed_criteria_year(
+    admin: Actor, personnel: Actor, stars: dict[str, int], rng: random.Random
+) -> None:
+    """The year 2025 by NĐ 90/2020's criteria, entered and locked."""
+    await emulation.open_period(personnel, "2025")
+    picks = await _council_picks()
+    excellent = {stars["NA-TV"]}
+    await emulation.add_initiative(
+        personnel,
+        picks[0],
+        2025,
+        "Quy trình tiếp nhận hồ sơ đất đai một lần, trả kết quả tại nhà",
+        "1105/QĐ-UBND",
+        date(2025, 11, 20),
+    )
+    for commune in COMMUNES:
+        unit = await Unit.select(Unit.path).where(Unit.code == commune).first()
+        assert unit is not None
+        people = (
+            await Official.select(Official.id, Official.is_leader)
+            .where(
+                Official.unit._.path.like(f"{unit['path']}%"),
+                Official.category == "cong_chuc",
+            )
+            .order_by(Official.code)
+        )
+        for rank, person in enumerate(people):
+            form = _criteria(rank, person["id"] in excellent, rng)
+            if person["id"] in excellent or person["id"] in picks:
+                form |= {"general": "TOT", "tasks_short": "0"}
+                form["tasks_done_well"] = form["tasks_assigned"]
+            if person["is_leader"]:
+                form |= {
+                    "unit_targets_completed": "100",
+                    "unit_targets_exceeded": "30",
+                    "subunits_at_least_htnv": "100",
+                    "subunits_htt_or_better": "80",
+                }
+            await emulation.save_criteria(admin, "2025", person["id"], form)
+    await emulation.lock_period(personnel, "2025")
 
 
 # The awards officials already received, listed in their Mẫu số 05: (commune of the star,

@@ -53,6 +53,10 @@ from congvu.inspect.emulation.services.council_minutes import (
     council_minutes,
 )
 from congvu.inspect.emulation.services.council_whatif import adopt_settings, what_if
+from congvu.inspect.emulation.services.criteria import COUNT_LABELS as CRITERIA_COUNT_LABELS
+from congvu.inspect.emulation.services.criteria import GENERAL_LABELS as CRITERIA_GENERAL_LABELS
+from congvu.inspect.emulation.services.criteria import LEADER_LABELS as CRITERIA_LEADER_LABELS
+from congvu.inspect.emulation.services.criteria import save_criteria
 from congvu.inspect.emulation.services.documents import KINDS as DOCUMENT_KINDS
 from congvu.inspect.emulation.services.documents import PER_OFFICIAL as PER_OFFICIAL_DOCUMENTS
 from congvu.inspect.emulation.services.documents import document, my_document
@@ -85,6 +89,9 @@ __all__ = [
     "ANNUAL_STEP_LABELS",
     "CAMPAIGN_CRITERIA",
     "CAMPAIGN_PERCENT_FIELDS",
+    "CRITERIA_COUNT_LABELS",
+    "CRITERIA_GENERAL_LABELS",
+    "CRITERIA_LEADER_LABELS",
     "DOCUMENTS",
     "DOCUMENT_KINDS",
     "PER_OFFICIAL_DOCUMENTS",
@@ -139,6 +146,7 @@ __all__ = [
     "reopen_campaign",
     "reopen_period",
     "reopen_session",
+    "save_criteria",
     "save_sheet",
     "sessions",
     "set_member",

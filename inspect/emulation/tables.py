@@ -95,6 +95,34 @@ class RatingSheet(Table, tablename="rating_sheet"):
     entered_at = Timestamptz()
 
 
+class CriteriaSheet(Table, tablename="rating_criteria_sheet"):
+    """A year rated by the criteria of NĐ 90/2020 (amended by NĐ 48/2023; công chức until
+    31/12/2025): the head's counts for one official. The tasks assigned split into done
+    well and on time (of them, exceeded), short of quality or time, and unfinished; months
+    are decimal text so that 5.5 stays exact; ``leader`` holds a leader's unit results
+    (JSON, blank for staff)."""
+
+    id: Serial
+
+    key = Varchar(length=48, unique=True)  # "<period id>:<official id>"
+    period = ForeignKey(references=RatingPeriod, on_delete=OnDelete.cascade, index=True)
+    official = ForeignKey(references=Official, on_delete=OnDelete.cascade, index=True)
+    task_group = Varchar(length=64, default="")
+    general = Varchar(length=10)  # TOT | DAT | KHONG_DAT (rules.rating.General)
+    tasks_assigned = Integer()
+    tasks_done_well = Integer()
+    tasks_exceeded = Integer(default=0)
+    tasks_short = Integer(default=0)
+    tasks_unfinished = Integer(default=0)
+    months_worked = Varchar(length=8, default="12")
+    leave_months = Varchar(length=8, default="0")
+    maternity = Boolean(default=False)
+    leader = Text(default="")  # JSON: unit_targets_completed, … (percent text); "" for staff
+    note = Text(null=True, default=None)
+    entered_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    entered_at = Timestamptz()
+
+
 class Contest(Table, tablename="rating_contest"):
     """The official contests a suggested deduction, with a reason (ý kiến của cá nhân)."""
 

@@ -50,3 +50,18 @@ def test_rating_and_emulation_proposals_on_the_demo(tmp_path: Path) -> None:
     assert "Hoàn thành xuất sắc nhiệm vụ" in text.stdout
     missing = _run(tmp_path, "rating", "propose", "--quarter", "2026Q4", "--unit", "NA-TV")
     assert missing.returncode != 0 and "chưa được mở" in missing.stderr
+
+    # 2025, rated by NĐ 90/2020's criteria and locked in the demo.
+    criteria = _run(tmp_path, "rating", "propose", "--year", "2025", "--unit", "NA-TV", "--json")
+    assert criteria.returncode == 0, criteria.stderr
+    year_2025 = json.loads(criteria.stdout)
+    assert (year_2025["method"], year_2025["state"]) == ("CRITERIA", "locked")
+    (excellent,) = [o for o in year_2025["officials"] if o["level"] == "HTXS"]
+    assert excellent["criteria"]["tasks_exceeded"] * 2 >= excellent["criteria"]["tasks_assigned"]
+    assert "Nghị định 90/2020/NĐ-CP" in " ".join(excellent["reasons_vi"])
+    listed = _run(tmp_path, "rating", "propose", "--year", "2025", "--unit", "NA-TV")
+    assert "Hoàn thành xuất sắc nhiệm vụ" in listed.stdout and "(locked)" in listed.stdout
+    both = _run(
+        tmp_path, "rating", "propose", "--year", "2025", "--quarter", "2026Q3", "--unit", "X"
+    )
+    assert both.returncode != 0 and "--quarter or --year" in both.stderr

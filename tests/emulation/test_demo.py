@@ -15,7 +15,7 @@ from congvu.inspect.actor import SYSTEM
 from congvu.inspect.demo import seed_demo
 from congvu.inspect.demo.emulation import COMMUNES
 from congvu.inspect.emulation import api as emulation
-from congvu.inspect.organisation.tables import User
+from congvu.inspect.organisation.tables import Official, User
 from docx import Document
 
 pytestmark = pytest.mark.anyio
@@ -94,3 +94,39 @@ async def test_the_demo_year_shows_caps_blocks_titles_and_the_quota(clean_db: No
     board = await emulation.campaign_board(SYSTEM, campaign["id"])
     assert board["name"] == "Đợt thi đua cao điểm cải cách hành chính quý III/2026"
     assert 0 < board["eligible"] < len(board["officials"])
+
+
+async def test_the_demo_2025_is_a_locked_criteria_year_coherent_with_its_awards(
+    clean_db: None,
+) -> None:
+    """2025 was rated by NĐ 90/2020's criteria: decided and locked, and its levels agree
+    with the 2025 awards and council (the CSTĐCS of 2025 HTXS, the LĐTT at least HTT, the
+    council's candidates HTXS for CSTĐ cấp tỉnh and at least HTT for Bằng khen)."""
+    await seed_demo()
+    rows: dict[int, dict[str, Any]] = {}
+    for commune in COMMUNES:
+        year = await emulation.unit_board(SYSTEM, "2025", commune)
+        assert (year["method"], year["state"], year["version"]) == ("CRITERIA", "locked", 1)
+        rows |= {r["official_id"]: r for r in year["officials"]}
+    assert all(
+        r["criteria"] or "không phải công chức" in " ".join(r["reasons_vi"]) for r in rows.values()
+    )
+    assert sum(1 for r in rows.values() if r["criteria"]) >= 20
+    assert all("Nghị định 90/2020/NĐ-CP" in " ".join(r["reasons_vi"]) for r in rows.values())
+    awards = {a["decision_number"]: a for a in await emulation.awards(SYSTEM)}
+    cstdcs = await Official.select(Official.id).where(
+        Official.code == awards["1520/QĐ-UBND"]["code"]
+    )
+    assert rows[cstdcs[0]["id"]]["level"] == "HTXS"
+    ldtt = await Official.select(Official.id).where(Official.code == awards["1498/QĐ-UBND"]["code"])
+    assert rows[ldtt[0]["id"]]["level"] in ("HTXS", "HTT")
+    sessions = {s["year"]: s for s in await emulation.sessions(SYSTEM)}
+    held = await emulation.council_session(SYSTEM, sessions[2025]["id"])
+    levels = {r["title"]: rows[r["official_id"]]["level"] for r in held["results"]}
+    assert set(levels.values()) <= {"HTXS", "HTT"}
+    # The candidate for CSTĐ cấp tỉnh was HTT (one HTXS kept in the ward, the quota) with a
+    # recognised initiative: CSTĐCS of 2025 still open to them (LĐTT and an initiative).
+    (candidate,) = [r for r in held["results"] if r["title"] == "CSTD_TINH"]
+    own = rows[candidate["official_id"]]
+    assert own["initiatives"] and "LDTT" in own["proposed_titles"]
+    assert own["titles"][1]["awaiting_vote"]

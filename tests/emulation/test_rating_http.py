@@ -66,17 +66,22 @@ async def score_all(client: Any, commune: Commune) -> None:
             assert response.status_code == 303, response.text
 
 
-@pytest.mark.parametrize("period", ["2025-Q4", "2025Q1", "2025"])
+@pytest.mark.parametrize("period", ["2025-Q4", "2025Q1", "2023"])
 async def test_a_period_before_the_scored_rating_is_refused_beside_the_field(
     client: Any, commune_c: Commune, period: str
 ) -> None:
-    # 2025 was rated by NĐ 90/2020's criteria, which no service records: the period used to
-    # open and then answer 500 on its first board.
+    # 2025 was rated once a year by NĐ 90/2020's criteria (its year opens, see
+    # test_criteria_year.py): a quarter before 2026 has nothing to rate; 2023 precedes the
+    # emulation titles encoded.
     await as_user(client, "tochuc")
     refused = await post(client, "/ratings/periods", period=period)
     assert refused.status_code == 400
     assert 'id="error-period"' in refused.text
-    assert "trước ngày 01/01/2026" in refused.text and "Nghị định 90/2020/NĐ-CP" in refused.text
+    if period == "2023":
+        assert "từ năm 2024" in refused.text
+    else:
+        assert "trước ngày 01/01/2026" in refused.text and "Nghị định 90/2020/NĐ-CP" in refused.text
+        assert "hãy mở kỳ năm (2025)" in refused.text
     assert await RatingPeriod.count() == 0
 
 

@@ -62,6 +62,9 @@ MATRIX: dict[Route, Expect] = {
     ("POST", "/ratings/{name:str}/weights"): same(roles(303, MANAGERS)),
     ("GET", "/api/v1/ratings/{name:str}/units/{code:str}"): scoped(200, READERS),
     ("POST", "/ratings/{name:str}/units/{code:str}/sheets/{official_id:int}"): scoped(303, SCORERS),
+    ("POST", "/ratings/{name:str}/units/{code:str}/criteria/{official_id:int}"): scoped(
+        303, SCORERS
+    ),
     ("POST", "/ratings/{name:str}/units/{code:str}/import"): scoped(200, SCORERS),
     ("POST", "/ratings/{name:str}/units/{code:str}/steps/{step:str}"): scoped(303, SCORERS),
     ("GET", "/ratings/{name:str}/units/{code:str}/steps/{step:str}/file"): scoped(200, READERS),
@@ -176,6 +179,8 @@ def _prepare(m: RatingMatrix) -> Prepare:
                     {"done_on": "20/12/2026"},
                     emulation.StepUpload("thong-bao.pdf", b"%PDF-1.4\n%%EOF\n"),
                 )
+        elif "/criteria/" in path:
+            values["name"] = "2025"  # a year rated by NĐ 90/2020's criteria
         elif "/ratings/awards/" in path:
             values["award_id"] = await emulation.add_award(
                 SYSTEM,
@@ -247,6 +252,13 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
             "d": "90",
             "dd": "90",
             "e": "90",
+            "general": "TOT",
+            "tasks_assigned": "10",
+            "tasks_done_well": "10",
+            "unit_targets_completed": "100",
+            "unit_targets_exceeded": "50",
+            "subunits_at_least_htnv": "100",
+            "subunits_htt_or_better": "70",
         }
         response = await client.post(address, data=data, headers=headers, follow_redirects=False)
     return int(response.status_code)
@@ -254,7 +266,7 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
 
 async def test_rbac_matrix_of_rating_routes(client: Any, rw: ReviewWorld) -> None:
     users = await matrix_users(rw)
-    for name in ("2026-Q3", "2026-Q2", "2026"):
+    for name in ("2026-Q3", "2026-Q2", "2026", "2025"):
         await emulation.open_period(SYSTEM, name)
     await emulation.lock_period(SYSTEM, "2026-Q2")
     names = (f"{year}-Q{q}" for year, q in itertools.product(range(2030, 2099), range(1, 5)))

@@ -136,6 +136,9 @@ class RatingPages(Controller):
                 "values": values or {},
                 "imported": imported,
                 "steps": steps,
+                "criteria_counts": emulation.CRITERIA_COUNT_LABELS,
+                "criteria_general": emulation.CRITERIA_GENERAL_LABELS,
+                "criteria_leader": emulation.CRITERIA_LEADER_LABELS,
                 "may_record_steps": request.user.has_role(*emulation.SCORER_ROLES),
                 "documents": [
                     (kind, title)
@@ -231,6 +234,28 @@ class RatingPages(Controller):
         try:
             await emulation.save_sheet(
                 request.user, name, official_id, form, author=emulation.SheetAuthor.HEAD
+            )
+        except (Invalid, Conflict) as error:
+            return await self._board(request, name, code, error, official_id, form)
+        return Redirect(f"/ratings/{name}/units/{code}#o{official_id}", status_code=303)
+
+    @post(
+        "/{name:str}/units/{code:str}/criteria/{official_id:int}",
+        status_code=303,
+        name="rating_criteria_sheet",
+    )
+    async def criteria_sheet(
+        self,
+        request: Request[Actor, Any, Any],
+        name: FromPath[str],
+        code: FromPath[str],
+        official_id: FromPath[int],
+    ) -> Redirect | Template:
+        """The head's criteria counts for one official of a year before 2026."""
+        form = _form(await request.form())
+        try:
+            await emulation.save_criteria(
+                request.user, emulation.period_name(name), official_id, form
             )
         except (Invalid, Conflict) as error:
             return await self._board(request, name, code, error, official_id, form)

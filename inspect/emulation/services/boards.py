@@ -12,6 +12,7 @@ from typing import Any
 
 from congvu.inspect import clock
 from congvu.inspect.emulation.services import facts as facts_service
+from congvu.inspect.emulation.services.criteria import is_criteria, load_entries
 from congvu.inspect.emulation.services.quarter import propose
 from congvu.inspect.emulation.services.views import quarter_json
 from congvu.inspect.emulation.services.year import CollectiveFact, InitiativeFact, propose_year
@@ -88,7 +89,7 @@ async def compute_year(
 ) -> dict[str, Any]:
     year = int(period["year"])
     found = await facts_service.load(unit_path, date(year, 1, 1), date(year, 12, 31))
-    quarters = await _quarter_scores(year, unit_path)
+    quarters = {} if is_criteria(period) else await _quarter_scores(year, unit_path)
     initiatives: dict[int, list[InitiativeFact]] = {}
     ids = [f.official_id for f in found]
     if ids:
@@ -113,6 +114,7 @@ async def compute_year(
             bool(level_row["movement"]) if level_row else True,
         )
     method = YearMethod(json.loads(period["parameters"]).get("year_method", "MEAN"))
+    criteria = await load_entries(period["id"], ids) if is_criteria(period) else None
     return propose_year(
         found,
         quarters,
@@ -123,6 +125,7 @@ async def compute_year(
         review_on=min(clock.today(), period["ends_on"]),
         votes=votes,
         vote_percent=vote_percent,
+        criteria=criteria,
     )
 
 
@@ -155,6 +158,7 @@ async def board(name: str, unit_path: str, unit_code: str | None) -> dict[str, A
     return {
         "period": period["name"],
         "kind": period["kind"],
+        "method": "CRITERIA" if is_criteria(period) else "SCORE",
         "state": period["state"],
         "version": version["version"] if version else None,
         "data_hash": version["data_hash"] if version else None,

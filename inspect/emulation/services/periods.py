@@ -16,6 +16,7 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.audit import api as audit
 from congvu.inspect.emulation.services.access import require_manager
 from congvu.inspect.emulation.services.boards import compute_quarter, compute_year, period_row
+from congvu.inspect.emulation.services.criteria import CRITERIA_METHOD, criteria_year
 from congvu.inspect.emulation.tables import PeriodState, PeriodVersion, RatingPeriod
 from congvu.inspect.errors import Conflict, Invalid, NotFound
 from congvu.inspect.organisation.tables import User
@@ -23,7 +24,7 @@ from congvu.inspect.periods import parse_report_period, report_scheme
 from congvu.inspect.review import api as review
 from congvu.inspect.review.tables import Notification
 from congvu.rules.packs import PackNotFound, default_registry, format_date, pack_for
-from congvu.rules.periods import PeriodKind
+from congvu.rules.periods import Period, PeriodKind
 from congvu.rules.rating_sheet import YearMethod
 
 
@@ -51,9 +52,8 @@ def _packs(on: date) -> dict[str, str]:
 def require_scored(name: str, last_day: date) -> None:
     """A period is rated by the scores of the ``rating_deductions`` pack in force on its last
     day (the lock reads the packs on that day); before the first of them (NĐ 335/2025, from
-    01/01/2026) officials were rated once a year by the criteria of NĐ 90/2020, which no
-    service records: such a period would open and then fail on its first board and its lock,
-    so it is refused in words instead."""
+    01/01/2026) officials were rated once a year by the criteria of NĐ 90/2020, so a quarter
+    then is refused in words (a year opens as a criteria year, ``open_period``)."""
     try:
         pack_for("rating_deductions", last_day)
     except PackNotFound:
@@ -62,9 +62,27 @@ def require_scored(name: str, last_day: date) -> None:
             f"Kỳ {name} (đến {format_date(last_day)}) trước ngày"
             f" {format_date(first.effective_from)}: chấm điểm theo"
             f" {first.legal_basis[0].document} chỉ áp dụng từ ngày đó; năm trước được đánh giá"
-            " theo tiêu chí của Nghị định 90/2020/NĐ-CP, hệ thống chưa ghi nhận cách đánh giá này.",
+            " một lần trong năm theo tiêu chí của Nghị định 90/2020/NĐ-CP: hãy mở kỳ năm"
+            f" ({last_day.year}).",
             field="period",
         ) from None
+
+
+def _criteria_parameters(name: str, period: Period) -> dict[str, Any] | None:
+    """A year whose công chức were rated by criteria (NĐ 90/2020 + 48/2023, until
+    31/12/2025) opens as a criteria year; a year before the emulation titles encoded
+    (2024) is refused in words, since its board could not propose them."""
+    if period.kind is not PeriodKind.YEAR or not criteria_year(period.year):
+        return None
+    try:
+        pack_for("emulation", period.last_day)
+    except PackNotFound:
+        raise Invalid(
+            f"Năm {name}: hệ thống chỉ ghi nhận đánh giá, xếp loại và bình xét thi đua từ năm"
+            " 2024 (Luật Thi đua, khen thưởng 2022).",
+            field="period",
+        ) from None
+    return {"scheme": str(report_scheme()), "method": CRITERIA_METHOD}
 
 
 async def open_period(actor: Actor, text: str, *, year_method: str = "MEAN") -> dict[str, Any]:
@@ -75,10 +93,12 @@ async def open_period(actor: Actor, text: str, *, year_method: str = "MEAN") -> 
     except ValueError:
         raise Invalid("Cách tính điểm năm không hợp lệ.", field="year_method") from None
     period = parse_report_period(name)
-    require_scored(name, period.last_day)
+    criteria = _criteria_parameters(name, period)
+    if criteria is None:
+        require_scored(name, period.last_day)
     if await RatingPeriod.exists().where(RatingPeriod.name == name):
         raise Conflict(f"Kỳ đánh giá {name} đã được mở.", field="period")
-    parameters = {"scheme": str(report_scheme()), "year_method": method.value}
+    parameters = criteria or {"scheme": str(report_scheme()), "year_method": method.value}
     async with db.atomic():
         row = RatingPeriod(
             name=name,

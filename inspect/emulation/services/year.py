@@ -1,6 +1,7 @@
 """Đánh giá năm và bình xét thi đua: the year's level from the quarters (average by default,
-or the period's ``year_method``), the discipline cap and the HTXS quota on the year, then the
-titles — LĐTT and CSTĐCS per official, Tập thể LĐTT and LĐXS for the collective — each
+or the period's ``year_method``) or, for a year before 2026, from the head's criteria sheet
+(NĐ 90/2020 amended by NĐ 48/2023), the discipline cap and the HTXS quota on the year, then
+the titles — LĐTT and CSTĐCS per official, Tập thể LĐTT and LĐXS for the collective — each
 reason spelled out in Vietnamese. Pure over its inputs: no query here."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from congvu.inspect.emulation.services.codec import number_text, rounded
+from congvu.inspect.emulation.services.criteria import CriteriaEntry
 from congvu.inspect.emulation.services.facts import OfficialFacts
 from congvu.inspect.emulation.services.quarter import RATED_CATEGORY
 from congvu.rules.discipline import Category
@@ -27,7 +29,14 @@ from congvu.rules.emulation import (
     tap_the_ldtt,
     tap_the_ldxs,
 )
-from congvu.rules.rating import Level, RatedEntry, apply_htxs_quota, rate_by_score
+from congvu.rules.rating import (
+    Level,
+    RatedEntry,
+    RatingVerdict,
+    apply_htxs_quota,
+    rate_by_criteria,
+    rate_by_score,
+)
 from congvu.rules.rating_sheet import YearMethod, year_score
 
 
@@ -68,14 +77,23 @@ def propose_year(
     review_on: date,
     votes: Mapping[int, tuple[int, int]] | None = None,
     vote_percent: str | None = None,
+    criteria: Mapping[int, CriteriaEntry] | None = None,
 ) -> dict[str, Any]:
     """``quarters``: official id -> quarter -> score (of the quarters rated). ``votes``:
     official id -> (votes in favour, members entitled to vote) from the council's CSTĐCS
-    ballot; ``vote_percent`` the council's threshold when it is not the pack's."""
+    ballot; ``vote_percent`` the council's threshold when it is not the pack's.
+    ``criteria`` (official id -> the head's sheet) rates a year by NĐ 90/2020's criteria
+    instead of the quarters' scores."""
     period = EmulationPeriod.year(year)
     rows: list[dict[str, Any]] = []
     entries: list[RatedEntry] = []
     for f in facts:
+        if criteria is not None:
+            rated, entry = _criteria_row(f, criteria.get(f.official_id), year)
+            rows.append(rated)
+            if entry is not None:
+                entries.append(entry)
+            continue
         scored = quarters.get(f.official_id, {})
         row: dict[str, Any] = {
             "official_id": f.official_id,
@@ -121,6 +139,8 @@ def propose_year(
             if d is not None:
                 row["level"] = d.final.value
                 row["reasons_vi"].append(d.explanation_vi)
+                if criteria is not None and d.rank is not None:
+                    row["reasons_vi"].append(_CRITERIA_ORDER)
     members: list[Member] = []
     for f, row in zip(facts, rows, strict=True):
         level = Level(row["level"]) if row["level"] else None
@@ -183,6 +203,70 @@ def propose_year(
             ],
         }
     return result
+
+
+_CRITERIA_ORDER = (
+    "Đánh giá theo tiêu chí (Nghị định 90/2020/NĐ-CP) không có điểm: thứ tự trong hạn mức"
+    " theo tỷ lệ nhiệm vụ vượt mức, rồi tỷ lệ nhiệm vụ hoàn thành đúng hạn, bảo đảm chất"
+    " lượng."
+)
+
+
+def _criteria_row(
+    f: OfficialFacts, sheet: CriteriaEntry | None, year: int
+) -> tuple[dict[str, Any], RatedEntry | None]:
+    """One official's row of a criteria year and their entry for the HTXS quota."""
+    row: dict[str, Any] = {
+        "official_id": f.official_id,
+        "code": f.code,
+        "name": f.full_name,
+        "unit": f.unit_code,
+        "unit_path": f.unit_path,
+        "leader": f.is_leader,
+        "quarters": {},
+        "score": None,
+        "level": None,
+        "merited": None,
+        "capped": [],
+        "needs_review": False,
+        "criteria": sheet.as_json() if sheet else None,
+        "reasons_vi": [],
+    }
+    if f.category != RATED_CATEGORY:
+        row["reasons_vi"].append(
+            "Không xếp loại theo Nghị định 90/2020/NĐ-CP tại bảng này (không phải công chức)."
+        )
+        return row, None
+    if sheet is None:
+        row["reasons_vi"].append("Thủ trưởng chưa nhập kết quả theo tiêu chí của năm.")
+        return row, None
+    verdict: RatingVerdict = rate_by_criteria(
+        sheet.assessment,
+        year=year,
+        category=Category.CONG_CHUC,
+        facts=rating_facts(f.standing, year),
+    )
+    row.update(
+        level=verdict.level.value if verdict.level else None,
+        merited=verdict.merited.value if verdict.merited else None,
+        capped=[c.value for c in verdict.caps],
+        needs_review=verdict.needs_review,
+        rule={"id": verdict.rule.id, "version": verdict.rule.version},
+    )
+    row["reasons_vi"].append(verdict.explanation_vi)
+    if verdict.level is None:
+        return row, None
+    a = sheet.assessment
+    # The quota ranks a group's HTXS by points; under the criteria the share of tasks
+    # beyond target, then the share done well, stand in for the score and its results part.
+    entry = RatedEntry(
+        str(f.official_id),
+        verdict.level,
+        Fraction(a.tasks_exceeded, a.tasks_assigned),
+        Fraction(a.tasks_done_well, a.tasks_assigned),
+        f"{f.agency}/{sheet.task_group}",
+    )
+    return row, entry
 
 
 _BLOCKERS = {
