@@ -431,11 +431,14 @@ class DemoSnapshots:
         self.root = root
         self.made: dict[date, DemoSnapshot] = {}
 
-    async def restore(self) -> None:
+    async def today(self) -> DemoSnapshot:
         day = clock.today()
         if day not in self.made:
             self.made[day] = await self._seed(day)
-        await self.made[day].restore()
+        return self.made[day]
+
+    async def restore(self) -> None:
+        await (await self.today()).restore()
 
     async def _seed(self, day: date) -> DemoSnapshot:
         from congvu.inspect.demo import seed_demo
