@@ -307,7 +307,8 @@ class Clock:
 #   it (always embedded: SQLite in a var directory), for the command line and the
 #   browser tests;
 # * `demo_db`: `seed_demo()` in this run's own database (SQLite or PostgreSQL), for the
-#   tests that call the services on the demo.
+#   tests that call the services on the demo (once per day it is seeded on: a folder may
+#   fix today); the backup drill's PostgreSQL database is a TEMPLATE copy of it.
 # The tests that prove seeding itself (an empty directory served with `serve --demo`, a
 # seed on a Sunday) still seed afresh.
 
