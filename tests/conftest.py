@@ -105,12 +105,19 @@ os.environ["CONGVU_SECOND_FACTOR_ROLES"] = ""
 
 import asyncio  # noqa: E402
 import functools  # noqa: E402
+import shutil  # noqa: E402
+import sqlite3  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 from collections.abc import AsyncIterator, Iterator  # noqa: E402
+from contextlib import closing  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from datetime import date  # noqa: E402
 from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
-from congvu.inspect import cpu_pool, db  # noqa: E402
+from congvu.inspect import clock, cpu_pool, db, db_roles  # noqa: E402
 from congvu.inspect.organisation.api import forget_calendar  # noqa: E402
 from congvu.inspect.organisation.services import passwords as security  # noqa: E402
 from congvu.inspect.organisation.tables import Unit  # noqa: E402
@@ -289,3 +296,203 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+# --- the demo organisation, seeded once per run -----------------------------------------
+#
+# Seeding the Nghệ An demo takes 30-60 s here; copying what it made takes well under one.
+# So a run seeds it at most once per kind, the first time a test asks, and each test gets
+# a copy of its own to read and change:
+# * `seeded_demo` / `demo_var`: what `congvu demo` makes in a subprocess, as a user runs
+#   it (always embedded: SQLite in a var directory), for the command line and the
+#   browser tests;
+# * `demo_db`: `seed_demo()` in this run's own database (SQLite or PostgreSQL), for the
+#   tests that call the services on the demo (once per day it is seeded on: a folder may
+#   fix today); the backup drill's PostgreSQL database is a TEMPLATE copy of it.
+# The tests that prove seeding itself (an empty directory served with `serve --demo`, a
+# seed on a Sunday) still seed afresh.
+
+CONGVU = str(Path(sys.executable).parent / "congvu")
+
+
+def user_environment(var_dir: Path) -> dict[str, str]:
+    """What a user running `congvu` has: no CONGVU_* but the var directory."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONGVU_")}
+    env["CONGVU_VAR_DIR"] = str(var_dir)
+    return env
+
+
+@pytest.fixture(scope="session")
+def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A var directory that `congvu demo` has migrated and seeded, once per run; tests
+    use copies of it (`demo_var`), never the directory itself."""
+    root = tmp_path_factory.mktemp("seeded-demo")
+    log = root / "demo.log"
+    with log.open("wb") as output:
+        finished = subprocess.run(
+            [CONGVU, "demo"],
+            cwd=root,
+            env=user_environment(root / "var"),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            timeout=300,
+        )
+    if finished.returncode != 0:
+        pytest.fail(f"`congvu demo` failed:\n{log.read_text(errors='replace')}")
+    return root / "var"
+
+
+@pytest.fixture
+def demo_var(tmp_path: Path, seeded_demo: Path) -> Path:
+    """``tmp_path / "var"``: a copy of the run's seeded demo, this test's own, as
+    `congvu demo` would have left it there."""
+    var_dir = tmp_path / "var"
+    shutil.copytree(seeded_demo, var_dir)
+    return var_dir
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    # SQLite's online backup: a consistent copy whatever the WAL holds, written into the
+    # target through its own pager (the file stays where the engine looks for it).
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+async def _pg_server(statements: list[str]) -> None:
+    """Statements about databases, run as the role that may create them, from the
+    server's database that this run was given (never one of the copies)."""
+    import asyncpg
+
+    connection = await asyncpg.connect(os.environ["CONGVU_TEST_DATABASE_URL"])
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def _pg_idle(database: str) -> None:
+    """Wait until nobody else is connected to ``database``: a template must have no other
+    session, and the app role's sessions are not the owner's to end."""
+    import asyncpg
+
+    connection = await asyncpg.connect(os.environ["CONGVU_TEST_DATABASE_URL"])
+    try:
+        for _ in range(100):
+            others = await connection.fetch(
+                "SELECT pid, usename, state, query FROM pg_stat_activity"
+                " WHERE datname = $1 AND pid <> pg_backend_pid()",
+                database,
+            )
+            if not others:
+                return
+            await asyncio.sleep(0.1)
+        raise RuntimeError(f"sessions still on {database}: {[dict(o) for o in others]}")
+    finally:
+        await connection.close()
+
+
+@dataclass(frozen=True)
+class DemoSnapshot:
+    """The run's database and media right after `seed_demo()`."""
+
+    root: Path
+    database: str  # a SQLite file, or a PostgreSQL database used as a template
+
+    async def restore(self) -> None:
+        """Put the snapshot back in this run's database and media directories."""
+        settings = get_settings()
+        await db.close()
+        if db.is_sqlite():
+            _sqlite_copy(Path(self.database), settings.sqlite_path)
+        else:
+            mine = db_roles.login_of(settings.owner_database_url).database
+            await _pg_idle(mine)
+            statements = [
+                f'DROP DATABASE "{mine}" WITH (FORCE)',
+                f'CREATE DATABASE "{mine}" TEMPLATE "{self.database}"',
+            ]
+            if settings.separate_owner:
+                # A database's own grants are not copied from its template; the
+                # schema's are. This is what `migrate` granted the application role.
+                app_role = db_roles.login_of(settings.database_url).role
+                statements.append(f'GRANT CONNECT, TEMPORARY ON DATABASE "{mine}" TO "{app_role}"')
+            await _pg_server(statements)
+        for checkpoint in settings.checkpoint_dir.glob("audit-checkpoint-*"):
+            checkpoint.unlink(missing_ok=True)
+        shutil.rmtree(settings.media_dir, ignore_errors=True)
+        shutil.copytree(self.root / "media", settings.media_dir, dirs_exist_ok=True)
+
+
+class DemoSnapshots:
+    """One snapshot per day the demo was seeded on in this run: the demo plans around
+    today, and a folder's tests may fix today (tests/emulation/conftest.py)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.made: dict[date, DemoSnapshot] = {}
+
+    async def today(self) -> DemoSnapshot:
+        day = clock.today()
+        if day not in self.made:
+            self.made[day] = await self._seed(day)
+        return self.made[day]
+
+    async def restore(self) -> None:
+        await (await self.today()).restore()
+
+    async def _seed(self, day: date) -> DemoSnapshot:
+        from congvu.inspect.demo import seed_demo
+
+        settings = get_settings()
+        root = self.root / day.isoformat()
+        (root / "media").mkdir(parents=True)
+        await db.prepare()
+        await empty_database()
+        forget_calendar()
+        shutil.rmtree(settings.media_dir, ignore_errors=True)
+        await seed_demo()
+        forget_calendar()
+        await db.close()
+        if settings.media_dir.exists():
+            shutil.copytree(settings.media_dir, root / "media", dirs_exist_ok=True)
+        if db.is_sqlite():
+            _sqlite_copy(settings.sqlite_path, root / "demo.sqlite3")
+            return DemoSnapshot(root, str(root / "demo.sqlite3"))
+        mine = db_roles.login_of(settings.owner_database_url).database
+        snapshot = f"{mine}_demo_{day:%Y%m%d}"
+        await _pg_idle(mine)
+        await _pg_server([f'CREATE DATABASE "{snapshot}" TEMPLATE "{mine}"'])
+        return DemoSnapshot(root, snapshot)
+
+    def drop(self) -> None:
+        if not db.is_sqlite() and self.made:
+            asyncio.run(
+                _pg_server(
+                    [
+                        f'DROP DATABASE IF EXISTS "{s.database}" WITH (FORCE)'
+                        for s in self.made.values()
+                    ]
+                )
+            )
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshots(
+    _database: None, _fast_password_hashing: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DemoSnapshots]:
+    snapshots = DemoSnapshots(tmp_path_factory.mktemp("demo-snapshots"))
+    yield snapshots
+    snapshots.drop()
+
+
+@pytest.fixture
+async def demo_db(_demo_snapshots: DemoSnapshots) -> AsyncIterator[None]:
+    """This run's database holding the demo organisation as `seed_demo()` leaves it in
+    an empty database today: seeded the first time a test asks, restored for the next."""
+    await _demo_snapshots.restore()
+    await db.prepare()
+    forget_calendar()
+    yield
+    forget_calendar()
+    await db.close()

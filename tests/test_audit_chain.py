@@ -531,10 +531,7 @@ def _congvu(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_verify_audit_exit_status_follows_the_chain(tmp_path: Path) -> None:
-    demo = _congvu(tmp_path, "demo")
-    assert demo.returncode == 0, demo.stderr
-
+def test_verify_audit_exit_status_follows_the_chain(tmp_path: Path, demo_var: Path) -> None:
     intact = _congvu(tmp_path, "verify-audit")
     assert intact.returncode == 0, intact.stderr
     assert "0 chưa niêm phong / unsealed" in intact.stdout  # `demo` sealed before exit

@@ -222,8 +222,9 @@ def _congvu(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_verify_audit_uses_the_latest_checkpoint_and_names_it(tmp_path: Path) -> None:
-    assert _congvu(tmp_path, "demo").returncode == 0
+def test_verify_audit_uses_the_latest_checkpoint_and_names_it(
+    tmp_path: Path, demo_var: Path
+) -> None:
     taken = _congvu(tmp_path, "audit-checkpoint")
     assert taken.returncode == 0, taken.stderr
     directory = tmp_path / "var" / "checkpoints"

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.conftest import requires_server
+from tests.conftest import DemoSnapshots, requires_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CONGVU = str(Path(sys.executable).parent / "congvu")
@@ -131,20 +131,35 @@ def _counts_pg(url: str) -> dict[str, int]:
 
 
 @pytest.fixture
-def pg_drill_database() -> Iterator[str]:
-    """A database of the drill's own on the test server, dropped afterwards."""
+def pg_drill_database(_demo_snapshots: DemoSnapshots) -> Iterator[str]:
+    """A database of the drill's own on the test server, holding the run's seeded demo
+    (tests/conftest.py; its photos: `pg_demo_media`), dropped afterwards."""
     # The role that may create databases: the owner's when there are two.
     server = os.environ.get("CONGVU_MIGRATE_DATABASE_URL") or os.environ["CONGVU_DATABASE_URL"]
     name = f"congvu_drill_{os.getpid()}_{secrets.token_hex(3)}"
-    asyncio.run(_pg(server, f'CREATE DATABASE "{name}"'))
+    demo = asyncio.run(_demo_snapshots.today())
+    asyncio.run(_pg(server, f'CREATE DATABASE "{name}" TEMPLATE "{demo.database}"'))
     yield urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
     asyncio.run(_pg(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def _drill(tmp_path: Path, database_url: str | None) -> None:
+def _drill(tmp_path: Path, database_url: str | None, demo_media: Path | None = None) -> None:
     env = _environment(tmp_path, database_url)
     var = tmp_path / "var"
-    assert (done := _congvu(env, tmp_path, "demo")).returncode == 0, done.stderr
+    if database_url:
+        # The database is a copy of the run's seeded demo (pg_drill_database); its photos
+        # join it in var/media, and `migrate` grants the application role what it needs,
+        # as `congvu demo` would have.
+        assert demo_media is not None
+        shutil.copytree(demo_media, var / "media")
+        assert (done := _congvu(env, tmp_path, "migrate")).returncode == 0, done.stderr
+    else:
+        # A copy of the run's seeded demo (tests/conftest.py; `demo_var` put it in var/):
+        # its checkpoint key, generated there, moves out to the file the drill names, as
+        # an operator moves it to a vault.
+        key = var / "checkpoint_key"
+        Path(env["CONGVU_CHECKPOINT_KEY_FILE"]).write_text(key.read_text().strip() + "\n")
+        key.unlink()
     seeded = subprocess.run(
         [sys.executable, "-c", SEED_PHOTOS],
         cwd=tmp_path,
@@ -229,11 +244,14 @@ def _drill(tmp_path: Path, database_url: str | None) -> None:
 
 
 @pytest.mark.slow
-def test_backup_wipe_restore_drill_on_sqlite(tmp_path: Path) -> None:
+def test_backup_wipe_restore_drill_on_sqlite(tmp_path: Path, demo_var: Path) -> None:
     _drill(tmp_path, None)
 
 
 @pytest.mark.slow
 @requires_server("postgres")
-def test_backup_wipe_restore_drill_on_postgresql(tmp_path: Path, pg_drill_database: str) -> None:
-    _drill(tmp_path, pg_drill_database)
+def test_backup_wipe_restore_drill_on_postgresql(
+    tmp_path: Path, pg_drill_database: str, _demo_snapshots: DemoSnapshots
+) -> None:
+    demo = asyncio.run(_demo_snapshots.today())
+    _drill(tmp_path, pg_drill_database, demo.root / "media")

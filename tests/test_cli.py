@@ -55,7 +55,9 @@ def test_create_user_with_an_unknown_unit_is_a_clear_error(tmp_path: Path) -> No
     assert "Traceback" not in result.stderr
 
 
-def test_demo_then_create_user_in_a_demo_unit(tmp_path: Path) -> None:
+def test_demo_then_create_user_in_a_demo_unit(tmp_path: Path, demo_var: Path) -> None:
+    # On the run's seeded demo (tests/conftest.py): `demo` again seeds nothing and prints
+    # the accounts.
     demo = _run(tmp_path, "demo")
     assert demo.returncode == 0, demo.stderr
     assert "thutruong.truongvinh" in demo.stdout

@@ -13,8 +13,11 @@ from congvu.inspect.organisation.tables import Official, Role, Unit, User, WorkS
 pytestmark = pytest.mark.anyio
 
 
-async def test_demo_seeds_a_province_with_communes_officials_and_every_role(clean_db) -> None:
-    await seed_demo()
+# demo_db: `seed_demo()` run once in this run's empty database (tests/conftest.py), restored
+# for each test; the Sunday one below seeds afresh.
+
+
+async def test_demo_seeds_a_province_with_communes_officials_and_every_role(demo_db) -> None:
     officials = await Official.select(Official.full_name, Official.category)
     assert 55 <= len(officials) <= 70
     assert {o["category"] for o in officials} >= {
@@ -38,14 +41,13 @@ async def test_demo_seeds_a_province_with_communes_officials_and_every_role(clea
     }
 
 
-async def test_demo_is_idempotent(clean_db) -> None:
-    await seed_demo()
+async def test_demo_is_idempotent(demo_db) -> None:
     count = await Official.count()
     await seed_demo()
     assert await Official.count() == count
 
 
-async def test_demo_gives_the_head_and_the_official_review_items(clean_db) -> None:
+async def test_demo_gives_the_head_and_the_official_review_items(demo_db) -> None:
     from congvu.inspect.dossiers.tables import Dossier
     from congvu.inspect.inspections.tables import Finding
     from congvu.inspect.organisation.services import accounts
@@ -53,7 +55,6 @@ async def test_demo_gives_the_head_and_the_official_review_items(clean_db) -> No
     from congvu.inspect.review.services import queue as review_queue
     from congvu.inspect.review.tables import DossierDecision, FindingReview
 
-    await seed_demo()
     # The demo history's checks (inspect/demo/history.py) are all two weeks old or more.
     recent = (FindingReview.finding.inspection.is_null()) | (
         FindingReview.finding.inspection.scheduled_date > clock.today() - timedelta(days=14)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import user_environment
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -72,42 +73,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _demo_environment(var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONGVU_")}
-    env["CONGVU_VAR_DIR"] = str(var_dir)
-    return env
-
-
-@pytest.fixture(scope="session")
-def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A var directory that `congvu demo` has migrated and seeded, once per session.
-
-    Seeding the province takes 30-60 s; starting the server on a copy of its database
-    takes a few. `congvu serve --demo` on the copy finds the demo seeded and skips to
-    serving, exactly as it does when a user starts it a second time."""
-    root = tmp_path_factory.mktemp("seeded-demo")
-    log = root / "demo.log"
-    with log.open("wb") as output:
-        finished = subprocess.run(
-            [CONGVU, "demo"],
-            cwd=root,
-            env=_demo_environment(root / "var"),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            timeout=START_SECONDS * 2,
-        )
-    if finished.returncode != 0:
-        pytest.fail(f"`congvu demo` failed:\n{log.read_text(errors='replace')}")
-    return root / "var"
-
-
 @pytest.fixture
-def demo_server(tmp_path: Path, seeded_demo: Path) -> Iterator[DemoServer]:
+def demo_server(tmp_path: Path, demo_var: Path) -> Iterator[DemoServer]:
     """`congvu serve --demo` as the README tells a user to run it, on a copy of the
-    session's seeded demo, so that each test has a database of its own."""
-    var_dir = tmp_path / "var"
-    shutil.copytree(seeded_demo, var_dir)
-    env = _demo_environment(var_dir)
+    run's seeded demo (tests/conftest.py), so that each test has a database of its own.
+    `serve --demo` finds the demo seeded and skips to serving, exactly as it does when a
+    user starts it a second time."""
+    var_dir = demo_var
+    env = user_environment(var_dir)
     port = _free_port()
     log = tmp_path / "server.log"
     with log.open("wb") as output:

@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 from congvu.inspect import clock
 from congvu.inspect.actor import SYSTEM
-from congvu.inspect.demo import seed_demo
 from congvu.inspect.discipline import api as discipline
 from congvu.inspect.discipline.api import CaseStage
 from congvu.inspect.organisation.tables import User
@@ -19,8 +18,7 @@ from congvu.rules.discipline_standing import rating_facts
 pytestmark = pytest.mark.anyio
 
 
-async def test_the_demo_has_a_case_at_each_stage(clean_db: None) -> None:
-    await seed_demo()
+async def test_the_demo_has_a_case_at_each_stage(demo_db: None) -> None:
     cases = await discipline.cases(SYSTEM)
     stages = {t.file.stage for t in cases}
     assert stages == {s for s in CaseStage if s is not CaseStage.CLOSED}

@@ -24,8 +24,7 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_rating_and_emulation_proposals_on_the_demo(tmp_path: Path) -> None:
-    assert _run(tmp_path, "demo").returncode == 0
+def test_rating_and_emulation_proposals_on_the_demo(tmp_path: Path, demo_var: Path) -> None:
     quarter = _run(
         tmp_path, "rating", "propose", "--quarter", "2026Q3", "--unit", "NA-TV", "--json"
     )

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from congvu.inspect.actor import SYSTEM
-from congvu.inspect.demo import seed_demo
 from congvu.inspect.demo.emulation import COMMUNES
 from congvu.inspect.emulation import api as emulation
 from congvu.inspect.organisation.tables import Official, User
@@ -21,8 +20,7 @@ from docx import Document
 pytestmark = pytest.mark.anyio
 
 
-async def test_the_demo_year_shows_caps_blocks_titles_and_the_quota(clean_db: None) -> None:
-    await seed_demo()
+async def test_the_demo_year_shows_caps_blocks_titles_and_the_quota(demo_db: None) -> None:
     rows: list[dict[str, Any]] = []
     trimmed = []
     for commune in COMMUNES:

@@ -25,8 +25,7 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_evidence_commands_on_the_demo(tmp_path: Path) -> None:
-    assert _run(tmp_path, "demo").returncode == 0
+def test_evidence_commands_on_the_demo(tmp_path: Path, demo_var: Path) -> None:
     year = str(clock.today().year)
     listed = _run(tmp_path, "evidence", "criteria", "--year", year)
     assert listed.returncode == 0, listed.stderr

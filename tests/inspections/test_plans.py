@@ -284,10 +284,7 @@ def test_the_draw_favours_units_with_findings_but_spares_none() -> None:
     assert sorted(surprise_draws.draw_units("x", weights, 5)) == ["A", "B"]
 
 
-async def test_seeded_demo_gives_the_inspector_todays_inspection(clean_db) -> None:
-    from congvu.inspect.demo import seed_demo
-
-    await seed_demo()
+async def test_seeded_demo_gives_the_inspector_todays_inspection(demo_db) -> None:
     kiemtra = await User.select(User.id).where(User.username == "kiemtra").first()
     actor = await accounts.actor_for(kiemtra["id"])
     assigned = await inspections.assigned(actor)

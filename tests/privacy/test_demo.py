@@ -8,7 +8,6 @@ import json
 import zipfile
 
 import pytest
-from congvu.inspect.demo import seed_demo
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.organisation.tables import User
 from congvu.inspect.privacy import api as privacy
@@ -16,8 +15,7 @@ from congvu.inspect.privacy import api as privacy
 pytestmark = pytest.mark.anyio
 
 
-async def test_the_demo_official_gets_a_full_download(clean_db: None) -> None:
-    await seed_demo()
+async def test_the_demo_official_gets_a_full_download(demo_db: None) -> None:
     user = await User.select(User.id).where(User.username == "congchuc").first()
     actor = await organisation.actor_for(user["id"])
     assert actor is not None
