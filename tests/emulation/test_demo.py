@@ -95,12 +95,11 @@ async def test_the_demo_year_shows_caps_blocks_titles_and_the_quota(demo_db: Non
 
 
 async def test_the_demo_2025_is_a_locked_criteria_year_coherent_with_its_awards(
-    clean_db: None,
+    demo_db: None,
 ) -> None:
     """2025 was rated by NĐ 90/2020's criteria: decided and locked, and its levels agree
     with the 2025 awards and council (the CSTĐCS of 2025 HTXS, the LĐTT at least HTT, the
     council's candidates HTXS for CSTĐ cấp tỉnh and at least HTT for Bằng khen)."""
-    await seed_demo()
     rows: dict[int, dict[str, Any]] = {}
     for commune in COMMUNES:
         year = await emulation.unit_board(SYSTEM, "2025", commune)
