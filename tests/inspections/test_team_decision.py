@@ -208,3 +208,16 @@ async def test_a_plan_without_a_signer_keeps_the_blank_block_and_a_half_signer_i
     assert refused.status_code == 400
     assert "Nhập họ tên người ký kế hoạch." in refused.text
     assert 'value="Giám đốc"' in refused.text
+
+
+async def test_the_minutes_cite_the_recorded_team_decision(client, iw) -> None:
+    await login(client, "lead")
+    link = f"/inspections/{iw.inspection.id}/minutes"
+    paragraphs, _ = texts((await client.get(f"{link}.docx")).content)
+    assert not any("thành lập Đoàn kiểm tra" in p for p in paragraphs)
+    day = iw.day - timedelta(days=3)
+    assert (await post_form(client, url(iw.inspection.id), decision_form(day))).status_code == 303
+    basis = f"Căn cứ Quyết định số 125/QĐ-UBND ngày {day:%d/%m/%Y} về việc thành lập Đoàn kiểm tra;"
+    paragraphs, _ = texts((await client.get(f"{link}.docx")).content)
+    assert basis in paragraphs
+    assert basis in (await client.get(link)).text
