@@ -192,6 +192,10 @@ async def test_the_plan_docx_is_signed_by_the_signer_the_plan_records(client, iw
     )
     assert event["before"] == {"signer": "Lê Văn Giám", "signer_title": "Giám đốc Sở Nội vụ"}
     assert event["after"] == {"signer": "Trần Thị Phó", "signer_title": "Phó Giám đốc Sở Nội vụ"}
+    half = await post_form(client, f"/plans/{plan['id']}/signer", {"signer_name": "Trần Thị Phó"})
+    assert half.status_code == 400
+    assert "Nhập chức vụ của người ký kế hoạch." in half.text
+    assert 'value="Trần Thị Phó"' in half.text
 
 
 async def test_a_plan_without_a_signer_keeps_the_blank_block_and_a_half_signer_is_refused(
@@ -220,4 +224,6 @@ async def test_the_minutes_cite_the_recorded_team_decision(client, iw) -> None:
     basis = f"Căn cứ Quyết định số 125/QĐ-UBND ngày {day:%d/%m/%Y} về việc thành lập Đoàn kiểm tra;"
     paragraphs, _ = texts((await client.get(f"{link}.docx")).content)
     assert basis in paragraphs
-    assert basis in (await client.get(link)).text
+    page = (await client.get(link)).text
+    assert basis in page
+    assert "Ghi quyết định thành lập đoàn kiểm tra" in page  # the inspection's history
