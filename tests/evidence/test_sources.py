@@ -144,12 +144,18 @@ async def test_a_team_decision_is_filed_with_its_number_and_date_without_a_file(
     assert await _codes(item["id"]) == ["4.3"]
     again = await evidence.register_produced(2026, ew.reporter)
     assert again.added == 0 and again.changed == 0
-    # A corrected number updates the same item.
+    # A corrected number updates the same item, and the minutes, which cite the
+    # decision, are a new version.
     await _decide_team(rw.inspection_a.id, "127/QĐ-SNV", date(2026, 2, 18), sealed=False)
     corrected = await evidence.register_produced(2026, ew.reporter)
-    assert (corrected.added, corrected.changed) == (0, 1)
-    rows = await EvidenceItem.select().where(EvidenceItem.source_kind == "team_decision")
-    assert [r["number"] for r in rows] == ["127/QĐ-SNV"]
+    assert (corrected.added, corrected.changed) == (0, 2)
+    rows = await EvidenceItem.select().where(
+        EvidenceItem.source_ref.is_in(
+            [f"team-decision:{rw.inspection_a.id}", f"minutes:{rw.inspection_a.id}"]
+        )
+    )
+    versions = {r["source_kind"]: (r["number"], r["version"]) for r in rows}
+    assert versions == {"team_decision": ("127/QĐ-SNV", 1), "minutes": ("1/BB-KTCV", 2)}
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
