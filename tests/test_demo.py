@@ -41,6 +41,32 @@ async def test_demo_seeds_a_province_with_communes_officials_and_every_role(demo
     }
 
 
+async def test_demo_done_inspections_have_their_team_decisions_and_plans_their_signer(
+    demo_db,
+) -> None:
+    from congvu.inspect.inspections.tables import InspectionPlan
+
+    rows = await Inspection.select(
+        Inspection.status,
+        Inspection.scheduled_date,
+        Inspection.team_decision_number,
+        Inspection.team_decision_date,
+        Inspection.team_decision_signer,
+    )
+    done = [r for r in rows if r["status"] in ("submitted", "closed")]
+    assert done and all(r["team_decision_number"].endswith("/QĐ-SNV") for r in done)
+    assert all(
+        timedelta(days=1) < r["scheduled_date"] - r["team_decision_date"] < timedelta(days=10)
+        for r in done
+    )
+    assert all(len(r["team_decision_signer"].split()) >= 3 for r in done)
+    # Today's planned inspection waits for its decision.
+    planned = [r for r in rows if r["status"] == "planned" and r["scheduled_date"] == clock.today()]
+    assert any(r["team_decision_number"] is None for r in planned)
+    signers = {(p["signer_name"] != "", p["signer_title"]) for p in await InspectionPlan.select()}
+    assert signers == {(True, "Giám đốc Sở Nội vụ")}
+
+
 async def test_demo_is_idempotent(demo_db) -> None:
     count = await Official.count()
     await seed_demo()

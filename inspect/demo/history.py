@@ -21,6 +21,7 @@ from congvu.inspect import clock
 from congvu.inspect.actor import SYSTEM
 from congvu.inspect.db import atomic
 from congvu.inspect.demo.dossier_export import ExportSpec, generate, write_csv
+from congvu.inspect.demo.inspections import SIGNER_TITLE, director
 from congvu.inspect.dossiers.api import ImportRequest, import_dossiers
 from congvu.inspect.inspections.tables import (
     AttendanceCheck,
@@ -82,6 +83,7 @@ async def seed_history(rng: random.Random) -> None:
     if lead is None or member is None or not centres:
         return
     periods = past_quarters(today)
+    signer = await director()
     minutes_no = 100
     fixes: dict[int, list[int]] = {}  # unit → reviews of fixes a later check verifies
     async with atomic():
@@ -96,6 +98,8 @@ async def seed_history(rng: random.Random) -> None:
                 quarter=period.number,
                 document_no=f"{rng.randint(10, 99)}/KH-SNV",
                 topics=["working_hours", "conduct", "one_stop"],
+                signer_name=signer,
+                signer_title=SIGNER_TITLE,
                 created_by=lead["id"],
                 created_at=_moment(period.first_day, 8),
             )
@@ -117,6 +121,13 @@ async def seed_history(rng: random.Random) -> None:
                     day=day,
                     surprise=surprise,
                     minutes=f"{minutes_no:02d}/BB-ĐKTCV",
+                    # Numbered apart from the minutes, without drawing from ``rng``
+                    # (the rest of the demo would change): the sở's decisions of a year.
+                    decision=(
+                        f"{minutes_no - 70}/QĐ-SNV",
+                        calendar.add_working_days(day, -3),
+                        signer,
+                    ),
                     # Two teams take turns leading, so the dashboard's calibration
                     # compares teams.
                     team=(lead["id"], member["id"])
@@ -137,6 +148,7 @@ async def _inspection(
     surprise: bool,
     minutes: str,
     team: tuple[int, int],
+    decision: tuple[str, date, str],
 ) -> list[int]:
     """A closed check of ``unit_id`` on ``day``; it verifies ``open_fixes`` and answers
     the fixes it asks for in turn."""
@@ -152,6 +164,12 @@ async def _inspection(
         place="Trung tâm Phục vụ hành chính công",
         submitted_at=_moment(day, 10, 30),
         minutes_number=minutes,
+        # Signed three working days before the visit (a surprise one's too: the team
+        # needs it in hand, only the unit does not know).
+        team_decision_number=decision[0],
+        team_decision_date=decision[1],
+        team_decision_signer=decision[2],
+        team_decision_signer_title=SIGNER_TITLE,
         created_by=team[0],
         created_at=_moment(day - timedelta(days=7), 8),
     )

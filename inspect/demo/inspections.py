@@ -1,6 +1,8 @@
 """Demo inspections: the inspector "kiemtra" and the team lead "truongdoan" find a
 quarterly plan with an inspection of Phường Trường Vinh (NA-TV) today, and one sealed
-surprise inspection drawn by lot for today."""
+surprise inspection drawn by lot for today. Today's planned inspection has no team
+decision yet, so the form to record one has something to do; the done ones have theirs
+(``review``, ``history``)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,19 @@ from congvu.inspect.inspections.api import (
     TeamMember,
 )
 from congvu.inspect.organisation import api as organisation
-from congvu.inspect.organisation.tables import Unit, User
+from congvu.inspect.organisation.tables import Official, Unit, User
+
+SIGNER_TITLE = "Giám đốc Sở Nội vụ"
+
+
+async def director() -> str:
+    """The demo Sở Nội vụ's director, who signs its plans and team decisions."""
+    row = (
+        await Official.select(Official.full_name)
+        .where(Official.unit.code == "NA-SNV", Official.position == "Giám đốc Sở")
+        .first()
+    )
+    return row["full_name"] if row else ""
 
 
 async def seed_inspections_demo(rng: random.Random) -> None:
@@ -50,6 +64,8 @@ async def seed_inspections_demo(rng: random.Random) -> None:
             visits=[PlannedVisit(unit["id"], today)],
             team=team,
             off_day_reason=off_day,
+            signer_name=await director(),
+            signer_title=SIGNER_TITLE,
         ),
     )
     await inspections.draw_surprise(

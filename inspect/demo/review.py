@@ -14,12 +14,14 @@ from zoneinfo import ZoneInfo
 from congvu.inspect import clock
 from congvu.inspect.actor import SYSTEM
 from congvu.inspect.capture import api as capture
+from congvu.inspect.demo.inspections import SIGNER_TITLE, director
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.errors import NotFound
 from congvu.inspect.inspections import api as inspections
 from congvu.inspect.inspections.api import (
     PlanForm,
     PlannedVisit,
+    TeamDecisionForm,
     TeamMember,
 )
 from congvu.inspect.inspections.tables import Finding, Inspection
@@ -59,12 +61,25 @@ async def seed_review_demo(rng: random.Random) -> None:
                 TeamMember(ids["truongdoan"], "truong_doan"),
                 TeamMember(ids["kiemtra"], "thanh_vien"),
             ],
+            signer_name=await director(),
+            signer_title=SIGNER_TITLE,
         ),
     )
     visit = await Inspection.select(Inspection.id).where(Inspection.plan == plan_id).first()
     if visit is None:
         raise NotFound("Kế hoạch demo không có cuộc kiểm tra.")
     visit_id: int = visit["id"]
+    # The director sent the team a few days before the visit.
+    await inspections.record_team_decision(
+        lead,
+        visit_id,
+        TeamDecisionForm(
+            number=f"{plan_id + 36}/QĐ-SNV",
+            decided_on=default_calendar().add_working_days(day, -3),
+            signer_name=await director(),
+            signer_title=SIGNER_TITLE,
+        ),
+    )
     staff = (
         await Official.select(Official.id)
         .where(Official.unit.code == "NA-TV-PVHCC", Official.is_leader.eq(False))

@@ -1,5 +1,5 @@
 """Inspections for other domains: access to an inspection, the tablet's assigned list,
-plans and surprise draws (the demo uses them), closing the minutes."""
+plans and surprise draws (the demo uses them), the team decision, closing the minutes."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ from congvu.inspect.inspections.services.surprise_draws import (
     SuggestedWeights,
     draw_surprise,
 )
+from congvu.inspect.inspections.services.team_decision import (
+    TeamDecisionForm,
+    record_team_decision,
+)
 
 __all__ = [
     "KIND_LABELS",
@@ -45,6 +49,7 @@ __all__ = [
     "PlanForm",
     "PlannedVisit",
     "SuggestedWeights",
+    "TeamDecisionForm",
     "TeamMember",
     "assigned",
     "attendance_of",
@@ -56,5 +61,6 @@ __all__ = [
     "plan_choices",
     "plan_docx",
     "readable_inspection",
+    "record_team_decision",
     "signatures_of",
 ]

@@ -89,6 +89,10 @@ class InspectionPlan(Table, tablename="inspection_plan"):
     quarter = Integer(null=True, default=None)
     document_no = Varchar(length=64, null=True, default=None)
     topics = JSON(default="[]")
+    # Who signs the plan (họ tên, chức vụ), as typed on the plan form; empty on plans made
+    # before it was asked: the .docx then leaves the signature's name blank.
+    signer_name = Varchar(length=255, default="")
+    signer_title = Varchar(length=255, default="")
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
 
@@ -138,6 +142,14 @@ class Inspection(Table):
     # The roster's officials nobody marked when the minutes were submitted: the team
     # lead saw them listed and confirmed; the minutes name them (official ids, JSON).
     unmarked_at_submit = JSON(default="[]")
+    # Quyết định thành lập đoàn kiểm tra: số ký hiệu, ngày, người ký (họ tên, chức vụ).
+    # Kept on the inspection, not the plan: a team is the inspection's (InspectionMember),
+    # a surprise inspection has no plan, and one plan's visits may be sent different
+    # teams, each by its own decision. Empty until the team lead or planner records it.
+    team_decision_number = Varchar(length=64, null=True, default=None)
+    team_decision_date = Date(null=True, default=None)
+    team_decision_signer = Varchar(length=255, default="")
+    team_decision_signer_title = Varchar(length=255, default="")
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
 

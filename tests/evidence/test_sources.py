@@ -18,6 +18,7 @@ from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.emulation import api as emulation
 from congvu.inspect.evidence import api as evidence
 from congvu.inspect.evidence.tables import EvidenceItem
+from congvu.inspect.inspections.tables import Inspection
 from congvu.inspect.review import api as review
 from congvu.inspect.review.api import Command
 from congvu.inspect.settings import get_settings
@@ -108,6 +109,53 @@ async def test_each_kind_follows_the_years_auto_tagging(sources: EvidenceWorld) 
     )
     codes = {i["source_kind"]: await _codes(i["id"]) for i in items}
     assert codes == {"apology_letter": ["1.3"], "handling_decision": ["1.3", "4.3"]}
+
+
+async def _decide_team(inspection_id: int, number: str, day: date, *, sealed: bool) -> None:
+    await Inspection.update(
+        {
+            Inspection.team_decision_number: number,
+            Inspection.team_decision_date: day,
+            Inspection.team_decision_signer: "Lê Văn Giám",
+            Inspection.team_decision_signer_title: "Giám đốc Sở Nội vụ",
+            Inspection.sealed: sealed,
+        }
+    ).where(Inspection.id == inspection_id)
+
+
+async def test_a_team_decision_is_filed_with_its_number_and_date_without_a_file(
+    ew: EvidenceWorld,
+) -> None:
+    rw = ew.rw
+    await _decide_team(rw.inspection_a.id, "125/QĐ-SNV", date(2026, 2, 18), sealed=False)
+    # A sealed surprise inspection's decision would name the unit before the visit.
+    await _decide_team(rw.inspection_b.id, "126/QĐ-SNV", date(2026, 2, 18), sealed=True)
+    await evidence.register_produced(2026, ew.reporter)
+    items = await EvidenceItem.select().where(EvidenceItem.source_kind == "team_decision")
+    assert len(items) == 1
+    (item,) = items
+    assert item["source_ref"] == f"team-decision:{rw.inspection_a.id}"
+    assert (item["number"], item["issued_on"]) == ("125/QĐ-SNV", date(2026, 2, 18))
+    assert item["summary"] == (
+        f"Quyết định thành lập đoàn kiểm tra công vụ tại {rw.world.commune_a.name}"
+    )
+    assert item["issuer_unit"] == rw.world.commune_a.id
+    assert (item["sha256"], item["file_path"], item["extension"]) == ("", None, "")
+    assert await _codes(item["id"]) == ["4.3"]
+    again = await evidence.register_produced(2026, ew.reporter)
+    assert again.added == 0 and again.changed == 0
+    # A corrected number updates the same item, and the minutes, which cite the
+    # decision, are a new version.
+    await _decide_team(rw.inspection_a.id, "127/QĐ-SNV", date(2026, 2, 18), sealed=False)
+    corrected = await evidence.register_produced(2026, ew.reporter)
+    assert (corrected.added, corrected.changed) == (0, 2)
+    rows = await EvidenceItem.select().where(
+        EvidenceItem.source_ref.is_in(
+            [f"team-decision:{rw.inspection_a.id}", f"minutes:{rw.inspection_a.id}"]
+        )
+    )
+    versions = {r["source_kind"]: (r["number"], r["version"]) for r in rows}
+    assert versions == {"team_decision": ("127/QĐ-SNV", 1), "minutes": ("1/BB-KTCV", 2)}
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -218,3 +218,33 @@ async def test_same_data_same_version_changed_data_new_version(quarter: Quarter)
     texts = [c.value for row in cover.iter_rows() for c in row if isinstance(c.value, str)]
     assert changed.data_hash in texts
     assert f"{changed.snapshot_id} (phiên bản 2)" in texts
+
+
+async def test_the_plan_sheet_shows_each_checks_team_decision(quarter: Quarter) -> None:
+    rw = quarter.rw
+    await Inspection.update(
+        {
+            Inspection.team_decision_number: "125/QĐ-UBND",
+            Inspection.team_decision_date: date(2026, 2, 18),
+            Inspection.team_decision_signer: "Lê Văn Giám",
+            Inspection.team_decision_signer_title: "Giám đốc Sở Nội vụ",
+        }
+    ).where(Inspection.id == rw.inspection_a.id)
+    built = await build(quarter)
+    sheet = openpyxl.load_workbook(built.path)["Kế hoạch"]
+    head = find_row(sheet, "Đơn vị được kiểm tra")
+    heads = [sheet.cell(head, col).value for col in range(1, 12)]
+    column = heads.index("Quyết định thành lập đoàn (số, ngày)") + 1
+    assert heads[column - 2] == "Số kế hoạch"
+    a = find_row(sheet, rw.world.commune_a.name)
+    b = find_row(sheet, rw.world.commune_b.name)
+    assert sheet.cell(a, column).value == "125/QĐ-UBND ngày 18/02/2026"
+    assert sheet.cell(b, column).value is None  # none recorded: an empty cell
+    raw_checks = openpyxl.load_workbook(built.path)["DL Kiểm tra"]
+    raw_heads = [c.value for c in raw_checks[1]]
+    number = raw_heads.index("Số QĐ thành lập đoàn") + 1
+    ids = [raw_checks.cell(r, 1).value for r in range(2, raw_checks.max_row + 1)]
+    row = ids.index(rw.inspection_a.id) + 2
+    assert raw_checks.cell(row, number).value == "125/QĐ-UBND"
+    day = raw_checks.cell(row, raw_heads.index("Ngày QĐ thành lập đoàn") + 1)
+    assert day.is_date and day.value.date() == date(2026, 2, 18)

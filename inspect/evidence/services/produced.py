@@ -20,8 +20,11 @@ quyết định, thông báo) are uploads the emulation domain keeps: a step's f
 into the register as it was uploaded, hashed by its bytes, and a step without one is
 registered without a file.
 
-The quyết định thành lập đoàn kiểm tra is not collected: neither the plan nor the
-inspection records its number or date (the minutes cite the plan instead)."""
+A quyết định thành lập đoàn kiểm tra is registered without a file, by the number and
+date the team lead or planner recorded on the inspection: the decision is signed outside
+the system, which renders no copy of it. A sealed surprise inspection's decision waits
+until the visit starts, as the plan's file leaves it out: the register is read by more
+people than the team."""
 
 from __future__ import annotations
 
@@ -138,6 +141,34 @@ async def _minutes(year: int) -> list[ProducedDocument]:
             )
         )
     return found
+
+
+async def _team_decisions(year: int) -> list[ProducedDocument]:
+    first, last = _in_year(year)
+    rows = await Inspection.select(
+        Inspection.id,
+        Inspection.team_decision_number,
+        Inspection.team_decision_date,
+        Inspection.unit,
+        Inspection.unit.name.as_alias("unit_name"),
+    ).where(
+        Inspection.team_decision_number.is_not_null()
+        & (Inspection.team_decision_date >= first)
+        & (Inspection.team_decision_date <= last)
+        & Inspection.sealed.eq(False)
+    )
+    return [
+        ProducedDocument(
+            SourceKind.TEAM_DECISION,
+            f"team-decision:{r['id']}",
+            r["team_decision_number"],
+            r["team_decision_date"],
+            f"Quyết định thành lập đoàn kiểm tra công vụ tại {r['unit_name']}",
+            r["unit"],
+            "",
+        )
+        for r in rows
+    ]
 
 
 async def _decisions(year: int) -> list[ProducedDocument]:
@@ -293,6 +324,7 @@ async def _annual_steps(year: int) -> list[ProducedDocument]:
 
 COLLECTORS: tuple[Callable[[int], Awaitable[list[ProducedDocument]]], ...] = (
     _plans,
+    _team_decisions,
     _minutes,
     _decisions,
     _handling_decisions,

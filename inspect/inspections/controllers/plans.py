@@ -9,7 +9,7 @@ from congvu.inspect import clock
 from congvu.inspect.actor import Actor, Role
 from congvu.inspect.documents import rendering as documents
 from congvu.inspect.errors import Invalid
-from congvu.inspect.inspections.services import coverage, labels, surprise_draws
+from congvu.inspect.inspections.services import coverage, labels, surprise_draws, team_decision
 from congvu.inspect.inspections.services import plans as inspections
 from congvu.inspect.inspections.services.coverage import FIRST_YEAR, LAST_YEAR
 from congvu.inspect.inspections.services.plan_document import plan_docx
@@ -19,6 +19,7 @@ from congvu.inspect.inspections.services.plans import (
     TeamMember,
 )
 from congvu.inspect.inspections.services.surprise_draws import DrawForm
+from congvu.inspect.inspections.services.team_decision import TeamDecision, TeamDecisionForm
 from congvu.inspect.text_input import typed_day
 from congvu.inspect.web.guards import requires_role
 from congvu.inspect.web.params import MAX_ID, form_id, form_text, out_of_range
@@ -85,6 +86,43 @@ def _plan_form(form: FormMultiDict) -> PlanForm:
         ],
         team=_team(form),
         off_day_reason=form.get("off_day_reason", ""),
+        signer_name=form_text(form.get("signer_name"), "signer_name"),
+        signer_title=form_text(form.get("signer_title"), "signer_title"),
+    )
+
+
+def _decision_form(form: FormMultiDict) -> TeamDecisionForm:
+    typed = form_text(form.get("decided_on"), "decided_on").strip()
+    if not typed:
+        raise Invalid("Nhập ngày quyết định (dd/mm/yyyy).", field="decided_on")
+    try:
+        day = typed_day(typed)
+    except ValueError:
+        raise Invalid("Ngày quyết định phải theo dạng dd/mm/yyyy.", field="decided_on") from None
+    return TeamDecisionForm(
+        number=form_text(form.get("number"), "number"),
+        decided_on=day,
+        signer_name=form_text(form.get("signer_name"), "signer_name"),
+        signer_title=form_text(form.get("signer_title"), "signer_title"),
+    )
+
+
+def _decision_values(recorded: TeamDecision) -> dict[str, list[str]]:
+    """The recorded decision as the form's values (empty fields when none is)."""
+    day = recorded.decided_on
+    return {
+        "number": [recorded.number or ""],
+        "decided_on": [f"{day:%d/%m/%Y}" if day else ""],
+        "signer_name": [recorded.signer_name],
+        "signer_title": [recorded.signer_title],
+    }
+
+
+def _decision_page(recorded: TeamDecision, form: dict[str, Any], error: Invalid | None) -> Template:
+    return Template(
+        "plans/team_decision.html",
+        context={"d": recorded, "form": form, "error": error, **LABELS},
+        status_code=400 if error else 200,
     )
 
 
@@ -181,6 +219,53 @@ class PlanPages(Controller):
             media_type=documents.media_type(name),
             headers={"Content-Disposition": documents.disposition(name)},
         )
+
+    @post("/{plan_id:int}/signer", name="plan_signer", status_code=303)
+    async def plan_signer(
+        self, request: Request[Actor, Any, Any], plan_id: FromPath[int]
+    ) -> Template | Redirect:
+        form = await request.form()
+        try:
+            await inspections.set_plan_signer(
+                request.user,
+                plan_id,
+                form_text(form.get("signer_name"), "signer_name"),
+                form_text(form.get("signer_title"), "signer_title"),
+            )
+        except Invalid as error:
+            detail = await inspections.plan_detail(request.user, plan_id)
+            return Template(
+                "plans/plan.html",
+                context={"detail": detail, "form": _echo(form), "error": error, **LABELS},
+                status_code=400,
+            )
+        return Redirect(f"/plans/{plan_id}", status_code=303)
+
+    @get("/inspections/{inspection_id:int}/team-decision", name="team_decision")
+    async def team_decision_page(
+        self, request: Request[Actor, Any, Any], inspection_id: FromPath[int]
+    ) -> Template:
+        recorded = await team_decision.team_decision(request.user, inspection_id)
+        return _decision_page(recorded, _decision_values(recorded), None)
+
+    @post(
+        "/inspections/{inspection_id:int}/team-decision",
+        name="team_decision_save",
+        status_code=303,
+    )
+    async def team_decision_save(
+        self, request: Request[Actor, Any, Any], inspection_id: FromPath[int]
+    ) -> Template | Redirect:
+        form = await request.form()
+        try:
+            ref = await team_decision.record_team_decision(
+                request.user, inspection_id, _decision_form(form)
+            )
+        except Invalid as error:
+            recorded = await team_decision.team_decision(request.user, inspection_id)
+            return _decision_page(recorded, _echo(form), error)
+        plan_id = ref.plan_id
+        return Redirect(f"/plans/{plan_id}" if plan_id else "/plans/draw", status_code=303)
 
     @get("/coverage", name="coverage")
     async def coverage(

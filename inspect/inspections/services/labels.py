@@ -54,6 +54,7 @@ HISTORY_LABELS: dict[str, str] = {
     "inspection_submitted": "Kết thúc kiểm tra, gửi biên bản",
     "inspection_closed": "Đóng cuộc kiểm tra",
     "sealed_inspection_viewed": "Xem cuộc kiểm tra đột xuất chưa công bố",
+    "team_decision_recorded": "Ghi quyết định thành lập đoàn kiểm tra",
 }
 
 

@@ -118,6 +118,8 @@ class Minutes:
     place: str | None
     plan_title: str | None
     plan_document_no: str | None
+    # "Quyết định số 125/QĐ-UBND ngày 18/02/2026", the team's basis; "" until recorded.
+    team_decision: str
     kind_label: str
     topics: list[str]
     team: list[MemberView]
@@ -291,6 +293,11 @@ async def minutes(actor: Actor, inspection_id: int) -> Minutes:
         place=row["place"],
         plan_title=row["plan.title"],
         plan_document_no=row["plan.document_no"],
+        team_decision=(
+            f"Quyết định số {row['team_decision_number']} ngày {row['team_decision_date']:%d/%m/%Y}"
+            if row["team_decision_number"] and row["team_decision_date"]
+            else ""
+        ),
         kind_label=KIND_LABELS[row["kind"]],
         topics=[TOPIC_LABELS.get(t, t) for t in row["topics"] or []],
         team=view.team,

@@ -49,8 +49,10 @@ def _opening(m: Minutes) -> list[Paragraph]:
         when = f"Hồi {_clock_words(m.started_at)}, ngày {_local_day(m.started_at):%d/%m/%Y}"
     else:
         when = f"Ngày {m.inspection.scheduled_date:%d/%m/%Y}"
-    texts = [
-        Paragraph(basis),
+    texts = [Paragraph(basis)]
+    if m.team_decision:
+        texts.append(Paragraph(f"Căn cứ {m.team_decision} về việc thành lập Đoàn kiểm tra;"))
+    texts += [
         Paragraph(
             f"{when}, tại {m.place or unit}, Đoàn kiểm tra công vụ tiến hành kiểm tra {unit}."
         ),

@@ -82,7 +82,15 @@ def plan_document(detail: PlanDetail, issuer: str, superior: str, place: str) ->
             ),
             Paragraph(f"Tổng số: {len(listed)} cuộc kiểm tra."),
         ],
-        signatures=[Signature("Người ký", hint="(Ký, ghi rõ họ tên, đóng dấu)")],
+        # The signer the plan records; a plan made before the form asked for one keeps
+        # the blank block, for the office to fill by hand.
+        signatures=[
+            Signature(
+                plan.signer_title or "Người ký",
+                plan.signer_name,
+                hint="(Ký, ghi rõ họ tên, đóng dấu)",
+            )
+        ],
         file_stem=f"ke-hoach-kiem-tra-{plan.id}",
     )
 

@@ -66,6 +66,26 @@ class PlanForm:
     visits: list[PlannedVisit]
     team: list[TeamMember]
     off_day_reason: str = ""
+    # Who signs the plan (họ tên, chức vụ); the .docx leaves the name blank without one.
+    signer_name: str = ""
+    signer_title: str = ""
+
+
+# Họ tên or chức vụ of a signer: a line, not a paragraph (the column holds 255).
+SIGNER_MAX = 120
+
+
+def plan_signer(name: str, title: str) -> tuple[str, str]:
+    """The plan's signer trimmed: both or neither, each within ``SIGNER_MAX``."""
+    name, title = " ".join(name.split()), " ".join(title.split())
+    if title and not name:
+        raise Invalid("Nhập họ tên người ký kế hoạch.", field="signer_name")
+    if name and not title:
+        raise Invalid("Nhập chức vụ của người ký kế hoạch.", field="signer_title")
+    for value, field_name in ((name, "signer_name"), (title, "signer_title")):
+        if len(value) > SIGNER_MAX:
+            raise Invalid(f"Nội dung dài quá {SIGNER_MAX} ký tự.", field=field_name)
+    return name, title
 
 
 def off_day_reason(days: Iterable[date], reason: str) -> str:
@@ -139,6 +159,7 @@ async def create_plan(actor: Actor, form: PlanForm) -> int:
             raise Invalid("Ngày kiểm tra phải nằm trong kỳ của kế hoạch.", field="scheduled_date")
     await validate_team(form.team)
     reason = off_day_reason((v.scheduled_date for v in form.visits), form.off_day_reason)
+    signer_name, signer_title = plan_signer(form.signer_name, form.signer_title)
     now = clock.now()
     async with atomic():
         plan = InspectionPlan(
@@ -148,6 +169,8 @@ async def create_plan(actor: Actor, form: PlanForm) -> int:
             quarter=form.quarter,
             document_no=(form.document_no or "").strip() or None,
             topics=topics,
+            signer_name=signer_name,
+            signer_title=signer_title,
             created_by=actor.id or None,
             created_at=now,
         )
@@ -175,6 +198,7 @@ async def create_plan(actor: Actor, form: PlanForm) -> int:
                 "units": [v.unit_id for v in form.visits],
                 "team": [m.user_id for m in form.team],
                 **({"off_day_reason": reason} if reason else {}),
+                **({"signer": signer_name, "signer_title": signer_title} if signer_name else {}),
             },
         )
     return int(plan.id)
@@ -235,6 +259,8 @@ class PlanSummary:
     topics: list[str]
     inspections: int
     created_at: datetime
+    signer_name: str = ""
+    signer_title: str = ""
 
 
 async def list_plans(actor: Actor) -> list[PlanSummary]:
@@ -266,6 +292,8 @@ async def list_plans(actor: Actor) -> list[PlanSummary]:
             topics=list(r["topics"] or []),
             inspections=counts[r["id"]],
             created_at=r["created_at"],
+            signer_name=r["signer_name"],
+            signer_title=r["signer_title"],
         )
         for r in rows
     ]
@@ -292,6 +320,9 @@ class InspectionView:
     minutes_number: str | None
     team: list[MemberView]
     warnings: list[str] = field(default_factory=list)
+    # Quyết định thành lập đoàn: its số ký hiệu and day, None until recorded.
+    team_decision_number: str | None = None
+    team_decision_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -344,6 +375,8 @@ async def inspection_views(actor: Actor, rows: list[dict[str, Any]]) -> list[Ins
                     for m in team
                     if _belongs_to(m["user.official.unit.path"], r["unit.path"])
                 ],
+                team_decision_number=r.get("team_decision_number"),
+                team_decision_date=r.get("team_decision_date"),
             )
         )
     return views
@@ -368,6 +401,8 @@ _VIEW_COLUMNS = (
     Inspection.started_at,
     Inspection.minutes_number,
     Inspection.approved_by,
+    Inspection.team_decision_number,
+    Inspection.team_decision_date,
 )
 
 
@@ -381,6 +416,28 @@ async def plan_detail(actor: Actor, plan_id: int) -> PlanDetail:
         .order_by(Inspection.scheduled_date)
     )
     return PlanDetail(plan, await inspection_views(actor, list(rows)))
+
+
+async def set_plan_signer(actor: Actor, plan_id: int, name: str, title: str) -> None:
+    """Ghi người ký kế hoạch on a plan the actor may see; audited with what it replaced."""
+    plan = (await plan_detail(actor, plan_id)).plan
+    name, title = plan_signer(name, title)
+    if not name:
+        raise Invalid("Nhập họ tên người ký kế hoạch.", field="signer_name")
+    if (name, title) == (plan.signer_name, plan.signer_title):
+        return
+    async with atomic():
+        await InspectionPlan.update(
+            {InspectionPlan.signer_name: name, InspectionPlan.signer_title: title}
+        ).where(InspectionPlan.id == plan_id)
+        await audit.record(
+            "inspection_plan_signer_set",
+            "inspection_plan",
+            plan_id,
+            actor=actor,
+            before={"signer": plan.signer_name, "signer_title": plan.signer_title},
+            after={"signer": name, "signer_title": title},
+        )
 
 
 async def surprise_inspections(actor: Actor) -> list[InspectionView]:

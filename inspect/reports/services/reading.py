@@ -45,6 +45,8 @@ INSPECTION_COLUMNS = [
     "plan_title",
     "plan_document_no",
     "team_lead",
+    "team_decision_number",
+    "team_decision_date",
 ]
 FINDING_COLUMNS = [
     "id",
@@ -228,7 +230,8 @@ def _queries(
             " p.document_no AS plan_document_no,"
             " (SELECT MIN(a.display_name) FROM inspection_member m"
             '  JOIN account a ON a.id = m."user"'
-            "  WHERE m.inspection = i.id AND m.role = 'truong_doan') AS team_lead"
+            "  WHERE m.inspection = i.id AND m.role = 'truong_doan') AS team_lead,"
+            " i.team_decision_number, i.team_decision_date"
             " FROM inspection i JOIN unit u ON u.id = i.unit"
             " LEFT JOIN inspection_plan p ON p.id = i.plan"
             " WHERE u.path LIKE {} AND i.scheduled_date >= {} AND i.scheduled_date <= {}",
@@ -522,7 +525,7 @@ def _report_data(frames: dict[str, pd.DataFrame], zone: ZoneInfo) -> ReportData:
     units = _sorted(frames["units"], ["id"])
     _dates(units, ("valid_from", "valid_to"))
     inspections = _sorted(frames["inspections"], ["id"])
-    _dates(inspections, ("scheduled_date",))
+    _dates(inspections, ("scheduled_date", "team_decision_date"))
     _moments(inspections, ("started_at", "submitted_at"), zone)
     attendance = _sorted(frames["attendance"], ["inspection", "official"])
     findings = _sorted(frames["findings"], ["id"])

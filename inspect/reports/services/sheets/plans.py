@@ -1,5 +1,6 @@
 """Kế hoạch: every check of the period, planned or drawn: planned date, done date, the
-plan's number, the team lead, its status, and why a past check is not done."""
+plan's number, the quyết định thành lập đoàn (number and date), the team lead, its
+status, and why a past check is not done."""
 
 from __future__ import annotations
 
@@ -25,13 +26,23 @@ HEADS = [
     "Hình thức",
     "Ngày dự kiến",
     "Ngày thực hiện",
-    "Số kế hoạch, quyết định",
+    "Số kế hoạch",
+    "Quyết định thành lập đoàn (số, ngày)",
     "Trưởng đoàn",
     "Tình trạng",
     "Lý do chưa thực hiện",
 ]
-WIDTHS = [6, 30, 34, 20, 12, 12, 16, 22, 16, 34]
+WIDTHS = [6, 30, 34, 20, 12, 12, 16, 24, 22, 16, 34]
 NOT_DONE = "Chưa thực hiện đến ngày chốt số liệu; chưa ghi nhận lý do"
+
+
+def team_decision(number: object, day: object) -> str | None:
+    """ "125/QĐ-UBND ngày 02/03/2026", or None (an empty cell) when none is recorded."""
+    if not isinstance(number, str) or not number:
+        return None
+    if isinstance(day, pd.Timestamp) and pd.notna(day):
+        return f"{number} ngày {day:%d/%m/%Y}"
+    return number
 
 
 def write(book: Book, ctx: ReportContext, figures: Figures) -> None:
@@ -63,6 +74,7 @@ def write(book: Book, ctx: ReportContext, figures: Figures) -> None:
             check.scheduled_date.date(),
             started.date() if started is not None else None,
             check.plan_document_no,
+            team_decision(check.team_decision_number, check.team_decision_date),
             check.team_lead,
             labels.INSPECTION_STATUSES.get(check.status, check.status),
             reason,

@@ -98,6 +98,8 @@ def write(book: Book, ctx: ReportContext, figures: Figures) -> None:
             ("Tình trạng", "text", _mapped(checks["status"], labels.INSPECTION_STATUSES)),
             ("Kế hoạch", "text", _text(checks["plan_title"])),
             ("Số kế hoạch", "text", _text(checks["plan_document_no"])),
+            ("Số QĐ thành lập đoàn", "text", _text(checks["team_decision_number"])),
+            ("Ngày QĐ thành lập đoàn", "date", _days(checks["team_decision_date"])),
             ("Số biên bản", "text", _text(checks["minutes_number"])),
         ],
     )
