@@ -38,6 +38,7 @@ from congvu.inspect.reports.services.personnel import (
 from congvu.inspect.reports.services.reading import (
     Window,
     read_dossier_rows_here,
+    read_finding_rows_here,
     read_report_data_here,
 )
 from congvu.inspect.reports.services.sheets import SHEETS, titles
@@ -290,14 +291,19 @@ def write_workbook_file(
     zone: ZoneInfo,
 ) -> tuple[str, int]:
     """In the CPU pool: ``write_workbook`` with the figures ``gather_figures`` left, the
-    personnel figures read on the loop and the dossiers' rows for the raw sheet, read
-    here (the figures only count them). xlsxwriter writes in Python, holding the GIL for
-    the whole workbook."""
+    personnel figures read on the loop and the dossiers' and findings' rows for the
+    sheets that list them, read here (the figures only count them). xlsxwriter writes in
+    Python, holding the GIL for the whole workbook."""
     cpu_pool.off_loop()
     personnel = replace(personnel, quota_percent=quota_percent(ctx.period.year))
-    dossiers = read_dossier_rows_here(unit_path, Window.of(ctx.period), zone)
+    window = Window.of(ctx.period)
+    dossiers = read_dossier_rows_here(unit_path, window, zone)
+    findings = read_finding_rows_here(unit_path, window, zone)
     figures = replace(
-        pickle.loads(figures_file.read_bytes()), personnel=personnel, dossiers=dossiers
+        pickle.loads(figures_file.read_bytes()),
+        personnel=personnel,
+        dossiers=dossiers,
+        findings=findings,
     )
     return write_workbook(path, ctx, figures)
 
