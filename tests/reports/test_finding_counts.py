@@ -161,3 +161,23 @@ async def test_the_finding_figures_by_hand(awkward: Quarter) -> None:
     }
     assert repeats.loc[str(awkward.rw.deputy.full_name), ["quarter", "year"]].tolist() == [1, 2]
     assert str(world.official_a.full_name) not in repeats.index
+
+
+async def test_the_digest_changes_with_a_finding_row_the_counts_do_not_see(
+    awkward: Quarter,
+) -> None:
+    """A build reads the findings counted, without their rows: its version check still
+    sees a changed legal basis, which the sheets show and no count holds."""
+    path, zone = str(awkward.rw.world.province.path), clock.zone()
+    first = await read_report_data(path, WINDOW, zone, digest=True, finding_rows=False)
+    again = await read_report_data(path, WINDOW, zone, digest=True, finding_rows=False)
+    assert first.finding_digest and again.data_hash() == first.data_hash()
+    late = await Finding.select(Finding.id).where(Finding.violation_code == "LATE_ARRIVAL")
+    await Finding.update({Finding.legal_basis: "NĐ 172/2025/NĐ-CP"}).where(
+        Finding.id == late[0]["id"]
+    )
+    changed = await read_report_data(path, WINDOW, zone, digest=True, finding_rows=False)
+    for name in ("finding_counts", "finding_results", "finding_repeats"):
+        pd.testing.assert_frame_equal(getattr(changed, name), getattr(first, name))
+    assert changed.finding_digest != first.finding_digest
+    assert changed.data_hash() != first.data_hash()

@@ -276,7 +276,8 @@ def gather_figures(
     answers the data's hash (``ReportData.data_hash``), the rule packs' versions and the
     calendar's (the first use in a process loads them: a second and more)."""
     cpu_pool.off_loop()
-    data = read_report_data_here(unit_path, window, zone, digest=True)
+    # The finding rows are left to the workbook's sheets: their digest stands for them.
+    data = read_report_data_here(unit_path, window, zone, digest=True, finding_rows=False)
     figures_file.write_bytes(pickle.dumps(compute_figures(data, root_id, window)))
     versions = rule_versions(window.period.last_day)
     return data.data_hash(), versions, default_calendar().version

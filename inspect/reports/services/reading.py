@@ -167,11 +167,14 @@ class ReportData:
     # Every dossier row of the window hashed by the database, when asked for (a build's
     # version check): "" otherwise. Not an aggregate: P5 reads without it.
     dossier_digest: str = ""
+    # The same for the window's finding rows, so that a build need not read them to see
+    # a changed legal basis or explanation date (the figures only count them).
+    finding_digest: str = ""
 
     def data_hash(self) -> str:
-        """sha256 over every frame's columns and rows and the dossiers' digest: same
-        rows, same hash, whatever the order the database returned them in. The dossiers'
-        digest is the engine's own, so the hash differs between the two engines."""
+        """sha256 over every frame's columns and rows and the rows' digests: same rows,
+        same hash, whatever the order the database returned them in. The digests are the
+        engine's own, so the hash differs between the two engines."""
         digest = hashlib.sha256()
         for field in fields(self):
             value = getattr(self, field.name)
@@ -336,8 +339,9 @@ def _finding_aggregates(
             " AND COUNT(*) >= 2),"
             " l AS (SELECT f.official, MAX(f.id) AS id"
             + FINDINGS_OF_WINDOW.replace(
-                " JOIN unit u", " JOIN g ON g.official = f.official AND g.latest = f.observed_at"
-                " JOIN unit u", 1
+                " JOIN unit u",
+                " JOIN g ON g.official = f.official AND g.latest = f.observed_at JOIN unit u",
+                1,
             )
             + NOT_DISMISSED
             + " GROUP BY f.official)"
@@ -428,15 +432,27 @@ def _queries(
             dossier_args,
             ["digest"],
         )
+        rows_sql, rows_args, rows_columns = findings
+        queries["finding_digest"] = (
+            "SELECT md5(COUNT(*) || ':' || COALESCE(SUM(hashtextextended(t, 0)), 0)"
+            " || ':' || COALESCE(SUM(hashtextextended(t, 1)), 0)) AS digest"
+            " FROM (SELECT concat_ws('|', "
+            + ", ".join(_digest_cell(c, "q") for c in rows_columns)
+            + ") AS t FROM ("
+            + rows_sql
+            + ") q) s",
+            rows_args,
+            ["digest"],
+        )
     return queries
 
 
-def _digest_cell(column: str) -> str:
-    """A dossier cell as the digest's text: NULL as its own mark (``concat_ws`` would skip
-    it and shift the next cell), a moment as its epoch seconds."""
+def _digest_cell(column: str, table: str = "d") -> str:
+    """A cell as the digest's text: NULL as its own mark (``concat_ws`` would skip it and
+    shift the next cell), a moment as its epoch seconds."""
     if column.endswith("_at"):
-        return f"COALESCE(date_part('epoch', d.{column})::text, '-')"
-    return f"COALESCE(d.{column}::text, '-')"
+        return f"COALESCE(date_part('epoch', {table}.{column})::text, '-')"
+    return f"COALESCE({table}.{column}::text, '-')"
 
 
 def _sqlite_argument(value: object) -> object:
@@ -459,8 +475,9 @@ def _sqlite_read(path: str, queries: dict[str, Query]) -> dict[str, pd.DataFrame
         frames = {}
         for name, (sql, args, columns) in queries.items():
             arguments = [_sqlite_argument(a) for a in args]
-            if name == "dossier_digest":
-                frames[name] = pd.DataFrame({"digest": [_sqlite_digest(connection, arguments)]})
+            if name in SQLITE_DIGEST_ROWS:
+                digest = _sqlite_digest(connection, SQLITE_DIGEST_ROWS[name], arguments)
+                frames[name] = pd.DataFrame({"digest": [digest]})
                 continue
             # fetchall + from_records: a third of read_sql_query's time on pandas 3.
             rows = connection.execute(sql.replace("{}", "?"), arguments).fetchall()
@@ -473,12 +490,19 @@ def _sqlite_read(path: str, queries: dict[str, Query]) -> dict[str, pd.DataFrame
 SQLITE_DOSSIER_ROWS = (
     "SELECT " + ", ".join(f"d.{c}" for c in DOSSIER_COLUMNS) + DOSSIERS_OF_WINDOW + " ORDER BY d.id"
 )
+# The rows each digest covers on SQLite, in a fixed order, with the digest query's
+# arguments: the window's dossiers, the window's findings.
+SQLITE_DIGEST_ROWS = {
+    "dossier_digest": SQLITE_DOSSIER_ROWS,
+    "finding_digest": _finding_rows_query("", datetime.min, datetime.min, names=False)[0]
+    + " ORDER BY f.id",
+}
 
 
-def _sqlite_digest(connection: sqlite3.Connection, arguments: list[object]) -> str:
-    """sha256 of the window's dossier rows in id order, streamed: no frame is built."""
+def _sqlite_digest(connection: sqlite3.Connection, rows_sql: str, arguments: list[object]) -> str:
+    """sha256 of a window's rows in id order, streamed: no frame is built."""
     digest = hashlib.sha256()
-    cursor = connection.execute(SQLITE_DOSSIER_ROWS.replace("{}", "?"), arguments)
+    cursor = connection.execute(rows_sql.replace("{}", "?"), arguments)
     while rows := cursor.fetchmany(10_000):
         digest.update(repr(rows).encode())
     return digest.hexdigest()
@@ -593,8 +617,8 @@ async def read_report_data(
     """The rows of ``unit_path``'s subtree a workbook for ``window`` needs (the dossiers
     and the findings counted, ``DOSSIER_COUNT_COLUMNS``, ``FINDING_COUNT_COLUMNS``…);
     the findings' rows too unless ``finding_rows`` is false (``compute_figures`` does not
-    use them); with ``digest``, the dossier and finding rows' digest read in the same
-    snapshot (``ReportData.dossier_digest``)."""
+    use them); with ``digest``, the dossier and finding rows' digests read in the same
+    snapshot (``ReportData.dossier_digest``, ``finding_digest``)."""
     queries = _queries(unit_path, window, zone, digest=digest, finding_rows=finding_rows)
     return _report_data(await _read(queries), zone)
 
@@ -771,7 +795,10 @@ def _report_data(frames: dict[str, pd.DataFrame], zone: ZoneInfo) -> ReportData:
     findings = _findings(
         frames.get("findings", pd.DataFrame({c: [] for c in FINDING_COLUMNS})), zone
     )
-    digest = str(frames["dossier_digest"]["digest"].iloc[0]) if "dossier_digest" in frames else ""
+
+    def digest(name: str) -> str:
+        return str(frames[name]["digest"].iloc[0]) if name in frames else ""
+
     return ReportData(
         units,
         inspections,
@@ -781,5 +808,6 @@ def _report_data(frames: dict[str, pd.DataFrame], zone: ZoneInfo) -> ReportData:
         _finding_counts(frames["finding_counts"]),
         _finding_results(frames["finding_results"]),
         _finding_repeats(frames["finding_repeats"]),
-        digest,
+        digest("dossier_digest"),
+        digest("finding_digest"),
     )
