@@ -335,8 +335,11 @@ async def main(dossiers: int, findings: int, rounds: int, skip_p6: bool = False)
         ReportData,
         Window,
         count_dossiers,
+        count_findings,
         read_dossier_rows,
         read_dossier_rows_here,
+        read_finding_rows,
+        read_finding_rows_here,
         read_report_data,
     )
     from congvu.inspect.reports.services.sheets import titles
@@ -360,19 +363,21 @@ async def main(dossiers: int, findings: int, rounds: int, skip_p6: bool = False)
     loop = asyncio.get_running_loop()
 
     async def sql_side() -> tuple[ReportData, Any]:
-        data = await read_report_data("/BT/", window, zone)
+        # As a build reads: the findings counted, their rows left to the sheets.
+        data = await read_report_data("/BT/", window, zone, finding_rows=False)
         return data, compute_figures(data, 1, window)
 
     # P5 -----------------------------------------------------------------------------------
     data, figures = await sql_side()
-    # The baseline reads every row the aggregates cover, the window's dossiers included
-    # (the SQL side has them counted by the database), and counts them with pandas.
+    # The baseline reads every row the aggregates cover, the window's dossiers and
+    # findings included (the SQL side has them counted by the database), and counts them
+    # with pandas.
     rows = await read_dossier_rows("/BT/", window, zone)
+    finding_rows = (await read_report_data("/BT/", window, zone)).findings
     csv_dir = RUN / "csv"
     csv_dir.mkdir()
-    frames = {
-        name: getattr(data, name) for name in ("units", "inspections", "attendance", "findings")
-    }
+    frames = {name: getattr(data, name) for name in ("units", "inspections", "attendance")}
+    frames["findings"] = finding_rows
     frames["dossiers"] = rows[DOSSIER_COLUMNS]
     for name, frame in frames.items():
         frame.to_csv(csv_dir / f"{name}.csv", index=False)
@@ -396,9 +401,8 @@ async def main(dossiers: int, findings: int, rounds: int, skip_p6: bool = False)
             for name in frames
         }
         counts = count_dossiers(read.pop("dossiers"), window)
-        return compute_figures(
-            ReportData(**read, dossier_counts=counts, dossier_digest=""), 1, window
-        )
+        found = count_findings(read["findings"], window)
+        return compute_figures(ReportData(**read, dossier_counts=counts, **found), 1, window)
 
     p5 = await alternate(rounds, {"sql": sql_side, "csv": timed(csv_side)})
     engine = "PostgreSQL" if POSTGRES else "SQLite"
@@ -444,12 +448,15 @@ async def main(dossiers: int, findings: int, rounds: int, skip_p6: bool = False)
     out.mkdir()
 
     def workbook() -> None:
-        # As ``write_workbook_file`` does: the raw sheet's dossier rows read by the
+        # As ``write_workbook_file`` does: the dossier and finding rows read by the
         # workbook itself (P5's figures only count them), then every sheet.
         dossiers = read_dossier_rows_here("/BT/", window, zone)
-        write_workbook(out / "report.xlsx", ctx, replace(figures, dossiers=dossiers))
+        findings = read_finding_rows_here("/BT/", window, zone)
+        write_workbook(
+            out / "report.xlsx", ctx, replace(figures, dossiers=dossiers, findings=findings)
+        )
 
-    raw = [figures.inspections, figures.findings, rows]
+    raw = [figures.inspections, await read_finding_rows("/BT/", window, zone), rows]
 
     def bare() -> None:
         book = xlsxwriter.Workbook(str(out / "bare.xlsx"), {"constant_memory": True})

@@ -38,6 +38,7 @@ from congvu.inspect.reports.services.personnel import (
 from congvu.inspect.reports.services.reading import (
     Window,
     read_dossier_rows_here,
+    read_finding_rows_here,
     read_report_data_here,
 )
 from congvu.inspect.reports.services.sheets import SHEETS, titles
@@ -275,7 +276,8 @@ def gather_figures(
     answers the data's hash (``ReportData.data_hash``), the rule packs' versions and the
     calendar's (the first use in a process loads them: a second and more)."""
     cpu_pool.off_loop()
-    data = read_report_data_here(unit_path, window, zone, digest=True)
+    # The finding rows are left to the workbook's sheets: their digest stands for them.
+    data = read_report_data_here(unit_path, window, zone, digest=True, finding_rows=False)
     figures_file.write_bytes(pickle.dumps(compute_figures(data, root_id, window)))
     versions = rule_versions(window.period.last_day)
     return data.data_hash(), versions, default_calendar().version
@@ -290,14 +292,19 @@ def write_workbook_file(
     zone: ZoneInfo,
 ) -> tuple[str, int]:
     """In the CPU pool: ``write_workbook`` with the figures ``gather_figures`` left, the
-    personnel figures read on the loop and the dossiers' rows for the raw sheet, read
-    here (the figures only count them). xlsxwriter writes in Python, holding the GIL for
-    the whole workbook."""
+    personnel figures read on the loop and the dossiers' and findings' rows for the
+    sheets that list them, read here (the figures only count them). xlsxwriter writes in
+    Python, holding the GIL for the whole workbook."""
     cpu_pool.off_loop()
     personnel = replace(personnel, quota_percent=quota_percent(ctx.period.year))
-    dossiers = read_dossier_rows_here(unit_path, Window.of(ctx.period), zone)
+    window = Window.of(ctx.period)
+    dossiers = read_dossier_rows_here(unit_path, window, zone)
+    findings = read_finding_rows_here(unit_path, window, zone)
     figures = replace(
-        pickle.loads(figures_file.read_bytes()), personnel=personnel, dossiers=dossiers
+        pickle.loads(figures_file.read_bytes()),
+        personnel=personnel,
+        dossiers=dossiers,
+        findings=findings,
     )
     return write_workbook(path, ctx, figures)
 

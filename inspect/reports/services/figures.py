@@ -15,7 +15,8 @@ Definitions (also written on the method sheet):
 * a dossier is **resolved** in the period when its result date falls in it; on time
   counts early and on-time results. The dossiers arrive counted by the database per unit
   and status (``ReportData.dossier_counts``): finished in the period, open at its end,
-  past due by then.
+  past due by then. The findings arrive counted too (``ReportData.finding_counts``,
+  ``finding_results``, ``finding_repeats``); the sheets that list them read their rows.
 """
 
 from __future__ import annotations
@@ -26,7 +27,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 from congvu.inspect.reports.services.personnel import PersonnelFigures
-from congvu.inspect.reports.services.reading import DOSSIER_COLUMNS, ReportData, Window
+from congvu.inspect.reports.services.reading import (
+    DOSSIER_COLUMNS,
+    FINDING_COLUMNS,
+    ReportData,
+    Window,
+)
 
 DONE_STATUSES = ("submitted", "closed")
 SURPRISE_KINDS = ("SURPRISE_UNANNOUNCED", "SURPRISE_ANNOUNCED")
@@ -63,7 +69,9 @@ class Figures:
     inspections: pd.DataFrame  # the period's checks, with unit and line names
     results: pd.DataFrame  # per inspected unit: checks, people, violations, by code
     violation_codes: list[str]
-    findings: pd.DataFrame  # the period's findings, one row each
+    # The period's findings, one row each, for the sheets that list them: empty here,
+    # filled by the workbook's own read (``read_finding_rows_here``).
+    findings: pd.DataFrame
     handling: pd.DataFrame  # follow_up → persons, units
     remedies: dict[str, int]
     repeats: pd.DataFrame  # officials with more than one violation in twelve months
@@ -105,29 +113,27 @@ def _checks(
     return period, done
 
 
-def _violations(findings: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
-    days = findings["observed_at"].dt.normalize()
-    in_period = findings[_between(days, first, last)]
-    return in_period[in_period["outcome"].fillna("") != "dismissed"]
+def _violations(data: ReportData, quarter: int) -> pd.DataFrame:
+    """The violations' counts of the period (1) or of the previous quarter (0)."""
+    counts = data.finding_counts
+    return counts[counts["quarter"] == quarter]
 
 
-def _handled(violations: pd.DataFrame) -> pd.Series:
-    return violations["follow_up"].notna() | violations["closed_at"].notna()
-
-
-def _totals(data: ReportData, line_of: pd.Series, first: date, last: date) -> dict[str, int]:
+def _totals(
+    data: ReportData, line_of: pd.Series, first: date, last: date, quarter: int
+) -> dict[str, int]:
     _, done = _checks(data.inspections, first, last)
     people = data.attendance[data.attendance["inspection"].isin(done["id"])]
-    violations = _violations(data.findings, first, last)
-    handled = int(_handled(violations).sum())
+    violations = _violations(data, quarter)
+    handled = int(violations.loc[violations["handled"] == 1, "violations"].sum())
     return {
         "done": len(done),
         "surprise": int(done["kind"].isin(SURPRISE_KINDS).sum()),
         "checked": int(line_of.reindex(done["unit"]).nunique()),
         "people": int(people["official"].nunique()),
-        "violations": len(violations),
+        "violations": int(violations["violations"].sum()),
         "handled": handled,
-        "open": len(violations) - handled,
+        "open": int(violations["violations"].sum()) - handled,
     }
 
 
@@ -150,10 +156,8 @@ def compute_figures(data: ReportData, root_id: int, window: Window) -> Figures:
     people = data.attendance[data.attendance["inspection"].isin(done["id"])].merge(
         done[["id", "line"]], left_on="inspection", right_on="id"
     )
-    violations = _violations(data.findings, first, last).assign(
-        line=lambda f: line_of.reindex(f["unit"]).to_numpy()
-    )
-    violations = violations.assign(handled=_handled(violations))
+    violations = _violations(data, 1)
+    violations = violations.assign(line=line_of.reindex(violations["unit"]).to_numpy())
     counts = data.dossier_counts.assign(
         line=line_of.reindex(data.dossier_counts["unit"]).to_numpy()
     )
@@ -186,9 +190,9 @@ def compute_figures(data: ReportData, root_id: int, window: Window) -> Figures:
             .astype("int64")
             .to_numpy(),
             "people": per_line(people.groupby("line")["official"].nunique()).to_numpy(),
-            "violations": per_line(violations.groupby("line").size()).to_numpy(),
+            "violations": per_line(violations.groupby("line")["violations"].sum()).to_numpy(),
             "handled": per_line(
-                violations[violations["handled"]].groupby("line").size()
+                violations[violations["handled"] == 1].groupby("line")["violations"].sum()
             ).to_numpy(),
             "resolved": per_line(resolved.groupby("line")["finished_in_period"].sum()).to_numpy(),
             "resolved_on_time": per_line(
@@ -203,30 +207,31 @@ def compute_figures(data: ReportData, root_id: int, window: Window) -> Figures:
         (summary["in_scope"] > 0) | (summary[list(SUMMARY_COUNTS)].sum(axis=1) > 0)
     ].reset_index(drop=True)
 
-    results, codes = _results(done, data, violations)
+    results, codes = _results(done, data)
     return Figures(
         root=root,
         lines=summary,
-        previous=_totals(data, line_of, window.previous.first_day, window.previous.last_day),
-        current=_totals(data, line_of, first, last),
+        previous=_totals(
+            data, line_of, window.previous.first_day, window.previous.last_day, quarter=0
+        ),
+        current=_totals(data, line_of, first, last, quarter=1),
         inspections=inspections.sort_values(["scheduled_date", "id"]).reset_index(drop=True),
         results=results,
         violation_codes=codes,
-        findings=_finding_rows(data, names, first, last),
+        findings=pd.DataFrame(columns=[*FINDING_COLUMNS, "unit_name"]),
         handling=_handling(violations),
         remedies=_remedies(violations),
-        repeats=_repeats(data.findings, violations, names, last),
+        repeats=_repeats(data, names),
         dossiers=pd.DataFrame(columns=[*DOSSIER_COLUMNS, "unit_name"]),
         dossier_lines=_dossier_lines(counts, resolved, lines),
     )
 
 
-def _results(
-    done: pd.DataFrame, data: ReportData, violations: pd.DataFrame
-) -> tuple[pd.DataFrame, list[str]]:
+def _results(done: pd.DataFrame, data: ReportData) -> tuple[pd.DataFrame, list[str]]:
     """Per inspected unit: checks done, people checked, violations found by those checks
     (by violation code)."""
-    found = violations[violations["inspection"].isin(done["id"])].merge(
+    counted = data.finding_results
+    found = counted[counted["inspection"].isin(done["id"])].merge(
         done[["id", "unit"]].rename(columns={"id": "inspection", "unit": "inspected"}),
         on="inspection",
     )
@@ -237,7 +242,7 @@ def _results(
         .nunique()
     )
     by_code = (
-        found.groupby(["inspected", "violation_code"]).size().unstack(fill_value=0)
+        found.groupby(["inspected", "violation_code"])["violations"].sum().unstack(fill_value=0)
         if len(found)
         else pd.DataFrame()
     )
@@ -249,22 +254,15 @@ def _results(
     return grouped.sort_values("unit_name").reset_index(drop=True), codes
 
 
-def _finding_rows(data: ReportData, names: pd.Series, first: date, last: date) -> pd.DataFrame:
-    findings = data.findings[_between(data.findings["observed_at"].dt.normalize(), first, last)]
-    return findings.assign(unit_name=names.reindex(findings["unit"]).to_numpy()).sort_values(
-        ["observed_at", "id"]
-    )
-
-
 def _handling(violations: pd.DataFrame) -> pd.DataFrame:
     """Per follow-up form: violations by a person, by a unit (a finding without an official)."""
     decided = violations[violations["follow_up"].notna()]
-    person = decided["official"].notna()
+    person = decided["by_person"] == 1
     return (
         pd.DataFrame(
             {
-                "persons": decided[person].groupby("follow_up").size(),
-                "units": decided[~person].groupby("follow_up").size(),
+                "persons": decided[person].groupby("follow_up")["violations"].sum(),
+                "units": decided[~person].groupby("follow_up")["violations"].sum(),
             }
         )
         .fillna(0)
@@ -275,34 +273,26 @@ def _handling(violations: pd.DataFrame) -> pd.DataFrame:
 def _remedies(violations: pd.DataFrame) -> dict[str, int]:
     """Khắc phục: a confirmed violation's follow-up is done once the finding is closed
     (a unit's fix: once a later check or a verified photo closed it)."""
-    confirmed = violations[violations["outcome"].fillna("") == "confirmed"]
-    done = int(((confirmed["verified"] == 1) | confirmed["closed_at"].notna()).sum())
-    return {"confirmed": len(confirmed), "done": done, "open": len(confirmed) - done}
+    confirmed = violations[violations["confirmed"] == 1]
+    total = int(confirmed["violations"].sum())
+    done = int(confirmed.loc[confirmed["remedied"] == 1, "violations"].sum())
+    return {"confirmed": total, "done": done, "open": total - done}
 
 
-def _repeats(
-    findings: pd.DataFrame, violations: pd.DataFrame, names: pd.Series, last: date
-) -> pd.DataFrame:
+def _repeats(data: ReportData, names: pd.Series) -> pd.DataFrame:
     """Officials with a violation in the period and two or more in the twelve months to
-    its end (tái phạm)."""
-    counted = findings[
-        (findings["outcome"].fillna("") != "dismissed")
-        & findings["official"].notna()
-        & (findings["observed_at"].dt.normalize() <= pd.Timestamp(last))
-    ]
-    year = counted.groupby("official").size()
-    quarter = violations[violations["official"].notna()].groupby("official").size()
-    repeated = quarter[year.reindex(quarter.index).fillna(0) >= 2]
+    its end (tái phạm), counted by the database (``ReportData.finding_repeats``)."""
+    repeated = data.finding_repeats
     if repeated.empty:
         return pd.DataFrame(columns=["official_name", "unit_name", "quarter", "year"])
-    latest = counted.sort_values("observed_at").groupby("official").last()
     rows = pd.DataFrame(
         {
-            "official_name": latest["official_name"].reindex(repeated.index),
-            "unit_name": names.reindex(latest["unit"].reindex(repeated.index)).to_numpy(),
-            "quarter": repeated,
-            "year": year.reindex(repeated.index),
-        }
+            "official_name": repeated["official_name"].to_numpy(),
+            "unit_name": names.reindex(repeated["unit"]).to_numpy(),
+            "quarter": repeated["quarter"].to_numpy(),
+            "year": repeated["year"].to_numpy(),
+        },
+        index=pd.Index(repeated["official"].to_numpy(), name="official"),
     )
     return rows.sort_values(["year", "official_name"], ascending=[False, True]).reset_index(
         drop=True
