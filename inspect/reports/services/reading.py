@@ -730,7 +730,8 @@ def count_findings(rows: pd.DataFrame, window: Window) -> dict[str, pd.DataFrame
     in_period = days.between(pd.Timestamp(period.first_day), pd.Timestamp(period.last_day))
     in_previous = days.between(pd.Timestamp(previous.first_day), pd.Timestamp(previous.last_day))
     violations = rows[rows["outcome"].fillna("") != "dismissed"]
-    counted = violations[in_period | in_previous]
+    # Masks over all rows, narrowed to the violations' index (no pandas reindex warning).
+    counted = violations[(in_period | in_previous)[violations.index]]
     closed = counted["closed_at"].notna()
     facts = pd.DataFrame(
         {
