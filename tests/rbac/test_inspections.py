@@ -127,6 +127,24 @@ MATRIX: dict[Route, Expect] = {
         "own_record": roles(200, LEADS),
         "other_unit": roles(404, LEADS),
     },
+    # The plan's signer: whoever may see the plan (team leads and admins in scope).
+    ("POST", "/plans/{plan_id:int}/signer"): {
+        "own_unit": roles(303, LEADS),
+        "own_record": roles(303, LEADS),
+        "other_unit": roles(404, LEADS),
+    },
+    # The team decision: the team's trưởng đoàn or the planner (nobody planned these);
+    # others who may read the inspection 403, across units 404, other roles 403.
+    ("GET", "/plans/inspections/{inspection_id:int}/team-decision"): {
+        "own_unit": roles(403, ()),
+        "own_record": roles(200, ("team_lead",)),
+        "other_unit": roles(404, LEADS),
+    },
+    ("POST", "/plans/inspections/{inspection_id:int}/team-decision"): {
+        "own_unit": roles(403, ()),
+        "own_record": roles(303, ("team_lead",)),
+        "other_unit": roles(404, LEADS),
+    },
     ("GET", "/plans/coverage"): same(roles(200, LEADS)),
     ("GET", "/plans/draw"): same(roles(200, LEADS)),
     ("POST", "/plans/draw"): same(roles(303, LEADS)),
@@ -302,6 +320,10 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
             address, content=v["body"], headers={**headers, "content-type": "image/png"}
         )
         return int(response.status_code)
+    if path.endswith("/team-decision"):
+        return await _team_decision_form(client, address, v)
+    if path.endswith("/signer"):
+        return await _signer_form(client, address, v)
     if path.startswith("/plans"):
         return await _plan_form(client, path, target, v)
     raise AssertionError(f"no call for {method} {path}")
@@ -340,6 +362,40 @@ async def _unchanged_status(status: int, inspection_id: int) -> Outcome:
     if status >= 400 and row["status"] != "planned":
         return f"{status} but {row['status']}"
     return status
+
+
+async def _team_decision_form(client: Any, address: str, v: dict[str, Any]) -> Outcome:
+    """A valid decision; a refused one must leave the inspection without it."""
+    number = f"{uuid.uuid4().int % 1000}/QĐ-SNV"
+    row = await Inspection.select(Inspection.scheduled_date).where(
+        Inspection.id == v["inspection_id"]
+    )
+    form = {
+        "number": number,
+        "decided_on": (row[0]["scheduled_date"] - timedelta(days=3)).strftime("%d/%m/%Y"),
+        "signer_name": "Đỗ Thanh Thắng",
+        "signer_title": "Giám đốc Sở Nội vụ",
+    }
+    response = await client.post(address, data=form, headers=csrf(client), follow_redirects=False)
+    stored = await Inspection.count().where(
+        Inspection.id == v["inspection_id"], Inspection.team_decision_number == number
+    )
+    if response.status_code >= 400 and stored:
+        return f"{response.status_code} but recorded"
+    return int(response.status_code)
+
+
+async def _signer_form(client: Any, address: str, v: dict[str, Any]) -> Outcome:
+    """A signer; a refused one must leave the plan's signer as it was."""
+    name = f"Người ký {uuid.uuid4().hex[:6]}"
+    form = {"signer_name": name, "signer_title": "Giám đốc Sở Nội vụ"}
+    response = await client.post(address, data=form, headers=csrf(client), follow_redirects=False)
+    stored = await InspectionPlan.count().where(
+        InspectionPlan.id == v["plan_id"], InspectionPlan.signer_name == name
+    )
+    if response.status_code >= 400 and stored:
+        return f"{response.status_code} but recorded"
+    return int(response.status_code)
 
 
 async def _plan_form(client: Any, path: str, target: str, v: dict[str, Any]) -> Outcome:
