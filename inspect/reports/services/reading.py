@@ -1,3 +1,5 @@
+# Long module: the snapshot's queries, both engines' readers and the pandas twins that pin
+# what each aggregate query means share the column lists; to split (queries / twins) next.
 """Đọc số liệu: the rows a quarterly workbook is built from, read once with plain SQL
 into pandas frames, and the hash that freezes them.
 
