@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from typing import Any
 
 from congvu.inspect.actor import Actor
 from congvu.inspect.emulation import api as emulation
@@ -49,6 +50,20 @@ def _parts(rng: random.Random, rank: int, ward: bool) -> dict[str, int]:
     return {"a": a, "b": b, "c": c}
 
 
+async def _cong_chuc_of(commune: str) -> list[dict[str, Any]]:
+    """The công chức of a commune and its sub-units, in code order (id, is_leader)."""
+    unit = await Unit.select(Unit.path).where(Unit.code == commune).first()
+    assert unit is not None
+    return list(
+        await Official.select(Official.id, Official.is_leader)
+        .where(
+            Official.unit._.path.like(f"{unit['path']}%"),
+            Official.category == "cong_chuc",
+        )
+        .order_by(Official.code)
+    )
+
+
 async def seed_emulation_demo(rng: random.Random) -> None:
     users = {
         u["username"]: u["id"]
@@ -64,16 +79,7 @@ async def seed_emulation_demo(rng: random.Random) -> None:
     stars: dict[str, int] = {}
     for quarter in ("2026-Q1", "2026-Q2", "2026-Q3"):
         for commune in COMMUNES:
-            unit = await Unit.select(Unit.path).where(Unit.code == commune).first()
-            assert unit is not None
-            people = (
-                await Official.select(Official.id, Official.is_leader)
-                .where(
-                    Official.unit._.path.like(f"{unit['path']}%"),
-                    Official.category == "cong_chuc",
-                )
-                .order_by(Official.code)
-            )
+            people = await _cong_chuc_of(commune)
             # The star is a one-stop officer, not a leader (their d, đ, e would differ).
             ordered = sorted(people, key=lambda p: (p["is_leader"], p["id"]))
             stars.setdefault(commune, ordered[0]["id"])
@@ -148,16 +154,7 @@ async def seed_criteria_year(
         date(2025, 11, 20),
     )
     for commune in COMMUNES:
-        unit = await Unit.select(Unit.path).where(Unit.code == commune).first()
-        assert unit is not None
-        people = (
-            await Official.select(Official.id, Official.is_leader)
-            .where(
-                Official.unit._.path.like(f"{unit['path']}%"),
-                Official.category == "cong_chuc",
-            )
-            .order_by(Official.code)
-        )
+        people = await _cong_chuc_of(commune)
         for rank, person in enumerate(people):
             form = _criteria(rank, person["id"] in excellent, rng)
             if person["id"] in excellent or person["id"] in picks:
