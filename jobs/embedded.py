@@ -49,6 +49,12 @@ async def embedded_worker(redis_url: str, *, burst: bool = False) -> AsyncIterat
         # Short jobs (a notification, a statistics refresh) are let finish first: a job
         # cancelled mid-way still records its end in a task arq shields from the
         # cancellation, and that task needs the pool that close() takes away.
+        # The polling stops before that wait: a job it started meanwhile (a cron tick
+        # comes every few seconds) would not be among those waited for, and would end on
+        # a closed pool. A job queued now stays queued for the next start.
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
         jobs = list(worker.tasks.values())
         _, running = await asyncio.wait(jobs, timeout=DRAIN_SECONDS) if jobs else (set(), set())
         for job in running:
@@ -56,6 +62,4 @@ async def embedded_worker(redis_url: str, *, burst: bool = False) -> AsyncIterat
         await asyncio.gather(*jobs, return_exceptions=True)
         await asyncio.gather(*_finishing_jobs(), return_exceptions=True)
         worker.tasks.clear()
-        await worker.close()  # stops the main loop and closes the worker's pool
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await worker.close()  # closes the worker's pool

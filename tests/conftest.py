@@ -141,6 +141,16 @@ def pytest_report_header() -> list[str]:
     return [f"congvu: database {settings.database_url.split('@')[-1]}, {mode}"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test on the seeded demo of `congvu demo` runs `congvu` as a user does: a
+    subprocess on SQLite in a var directory, whatever servers this run has. It is marked
+    `as_user`, so that CI can run it in one of its two runs only (it would be the same
+    test in the other)."""
+    for item in items:
+        if "seeded_demo" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.as_user)
+
+
 def requires_server(kind: str) -> pytest.MarkDecorator:
     """Mark a test that needs a real PostgreSQL or Redis: skipped locally, failed in CI."""
     present = bool(_TEST_DB if kind == "postgres" else _TEST_REDIS)

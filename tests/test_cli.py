@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+# Every test here runs `congvu` with a user's environment (below): embedded, whatever
+# servers the run has.
+pytestmark = pytest.mark.as_user
+
 CONGVU = str(Path(sys.executable).parent / "congvu")
 
 
@@ -103,6 +107,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.timing  # served within 60 s
 def test_readme_quick_start_serves_the_demo_and_its_accounts_work(tmp_path: Path) -> None:
     """`uv run congvu serve --demo` on an empty directory: login page within 60 s."""
     port = _free_port()

@@ -111,6 +111,52 @@ async def test_a_job_still_running_at_shutdown_does_not_cancel_the_shutdown(
         assert asyncio.current_task().cancelling() == 0  # type: ignore[union-attr]
 
 
+async def test_no_job_starts_while_the_worker_drains_at_shutdown(
+    world: World, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While shutdown waits for the jobs in hand, the worker takes no new one (a cron tick
+    once did: it ended after the pool was closed under it, 'NoneType' object has no
+    attribute 'pipeline'). A job queued then stays queued for the next start."""
+    from arq import func
+    from congvu.inspect.embedded_redis import EmbeddedRedis
+
+    started: list[str] = []
+
+    async def hold(ctx: dict) -> None:
+        started.append("hold")
+        await asyncio.sleep(1.5)  # three of the worker's polls (every 0.5 s)
+
+    async def late(ctx: dict) -> None:
+        started.append("late")
+
+    monkeypatch.setattr(
+        WorkerSettings,
+        "functions",
+        [*WorkerSettings.functions, func(hold, name="test_hold"), func(late, name="test_late")],
+    )
+    redis = EmbeddedRedis(tmp_path / "var")
+    url = redis.start()
+    queue = await create_pool(RedisSettings.from_dsn(url))
+    try:
+        async with embedded_worker(url):
+            await queue.enqueue_job("test_hold", _job_id="hold")
+            with anyio.fail_after(10):
+                while "hold" not in started:  # noqa: ASYNC110 (arq offers no event)
+                    await asyncio.sleep(0.01)
+
+            async def queue_late() -> None:
+                await asyncio.sleep(0.1)  # the shutdown has begun
+                await queue.enqueue_job("test_late", _job_id="late")
+
+            enqueuing = asyncio.create_task(queue_late())
+        await enqueuing
+        assert started == ["hold"]
+        assert [job.job_id for job in await queue.queued_jobs()] == ["late"]
+    finally:
+        await queue.aclose()
+        redis.stop()
+
+
 @requires_server("redis")
 async def test_external_redis_with_a_real_worker(world: World) -> None:
     settings = get_settings()

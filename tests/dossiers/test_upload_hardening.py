@@ -107,6 +107,7 @@ async def _upload_and_import(client: Any, name: str, content: bytes) -> httpx.Re
     return await _finished(client, answer.headers["location"])
 
 
+@pytest.mark.timing
 async def test_a_shared_strings_bomb_is_refused_and_health_keeps_answering(
     client: Any, world: World
 ) -> None:
@@ -128,6 +129,7 @@ async def test_a_shared_strings_bomb_is_refused_and_health_keeps_answering(
     assert await JobRecord.count() == 0
 
 
+@pytest.mark.timing
 async def test_an_xlsx_heavy_but_within_limits_is_parsed_off_the_event_loop(
     client: Any, world: World
 ) -> None:
@@ -158,6 +160,7 @@ async def test_an_xlsx_heavy_but_within_limits_is_parsed_off_the_event_loop(
     " a few answers past 200 ms (max 0.40 s, p95 0.105 s at load 10); embedded mode holds",
     strict=False,
 )
+@pytest.mark.timing
 async def test_a_large_legitimate_import_leaves_health_answering(
     client: Any, world: World, tmp_path: Path
 ) -> None:

@@ -18,6 +18,7 @@ from tests.ops.processes import demo_environment, login, processes, serve
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.timing,
     pytest.mark.skipif(
         get_settings().redis_url is not None,
         reason="`serve --demo` is embedded mode: runs in the suite's embedded run",

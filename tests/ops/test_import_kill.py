@@ -36,7 +36,7 @@ from tests.dossiers.generator import ExportSpec, generate, write_csv
 from tests.ops.processes import processes, serve, worker
 from tests.worlds import World
 
-pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+pytestmark = [pytest.mark.anyio, pytest.mark.slow, pytest.mark.timing]
 
 EXPORTED_AT = datetime(2026, 4, 1, 8, 0)
 ROWS = 30_000

@@ -43,6 +43,7 @@ from tests.worlds import World
 pytestmark = [
     pytest.mark.anyio,
     pytest.mark.slow,
+    pytest.mark.timing,
     requires_server("postgres"),
     requires_server("redis"),
 ]

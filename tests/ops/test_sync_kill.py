@@ -27,7 +27,7 @@ from tests.builders import PASSWORD
 from tests.ops.processes import congvu, login, processes, serve
 from tests.worlds import World
 
-pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+pytestmark = [pytest.mark.anyio, pytest.mark.slow, pytest.mark.timing]
 
 BATCHES = 24
 PER_BATCH = 10

@@ -21,7 +21,7 @@ from tests.dossiers.generator import ExportSpec, generate, write_csv
 from tests.health_probe import assert_answered_promptly, health_while, idle_latencies, stall_limit
 from tests.worlds import World
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.timing]
 
 # Enough dossiers in the quarter that the workbook's raw data sheet takes seconds.
 DOSSIERS = 10_000
