@@ -70,9 +70,11 @@ async def test_an_extra_day_off_moves_a_deadline_and_withdrawing_restores_it(
     ]
     with pytest.raises(NotFound):
         await organisation.withdraw(admin, ident, "lần nữa")
-    events = await AuditEvent.select(AuditEvent.action, AuditEvent.after).where(
-        AuditEvent.object_type == "calendar_announcement"
-    ).order_by(AuditEvent.id)
+    events = (
+        await AuditEvent.select(AuditEvent.action, AuditEvent.after)
+        .where(AuditEvent.object_type == "calendar_announcement")
+        .order_by(AuditEvent.id)
+    )
     afters = [json.loads(e["after"]) if isinstance(e["after"], str) else e["after"] for e in events]
     assert [(e["action"], a["revision"]) for e, a in zip(events, afters, strict=True)] == [
         ("calendar_announced", 1),

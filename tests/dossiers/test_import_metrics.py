@@ -27,8 +27,7 @@ OUTCOMES = ("new", "changed", "unchanged", "rejected")
 
 def counted() -> dict[str, float]:
     return {
-        outcome: REGISTRY.get_sample_value("congvu_import_rows_total", {"outcome": outcome})
-        or 0.0
+        outcome: REGISTRY.get_sample_value("congvu_import_rows_total", {"outcome": outcome}) or 0.0
         for outcome in OUTCOMES
     }
 

@@ -12,9 +12,7 @@ DESCRIPTION = "Enum members in upper case"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="review", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="review", description=DESCRIPTION)
 
     manager.alter_column(
         table_class_name="DossierDecision",
