@@ -60,6 +60,7 @@ from congvu.inspect.emulation.services.criteria import save_criteria
 from congvu.inspect.emulation.services.documents import KINDS as DOCUMENT_KINDS
 from congvu.inspect.emulation.services.documents import PER_OFFICIAL as PER_OFFICIAL_DOCUMENTS
 from congvu.inspect.emulation.services.documents import document, my_document
+from congvu.inspect.emulation.services.entry import boards_by_period, my_periods
 from congvu.inspect.emulation.services.kpi_import import import_sheets
 from congvu.inspect.emulation.services.periods import (
     all_periods,
@@ -110,6 +111,7 @@ __all__ = [
     "all_periods",
     "awards",
     "board",
+    "boards_by_period",
     "campaign_board",
     "campaigns",
     "check_lockable",
@@ -129,6 +131,7 @@ __all__ = [
     "minutes_file",
     "missing_steps",
     "my_document",
+    "my_periods",
     "my_sheet",
     "open_period",
     "period_name",

@@ -50,6 +50,8 @@ CAMPAIGN = {
 
 MATRIX: dict[Route, Expect] = {
     ("GET", "/ratings"): same(roles(200, MANAGERS)),
+    ("GET", "/ratings/units"): same(roles(200, READERS)),
+    ("GET", "/ratings/mine"): same(roles(200, SELF)),
     ("POST", "/ratings/periods"): same(roles(303, MANAGERS)),
     ("POST", "/ratings/periods/{name:str}/lock"): same(roles(303, MANAGERS)),
     ("POST", "/ratings/periods/{name:str}/reopen"): same(roles(303, MANAGERS)),

@@ -72,6 +72,26 @@ class RatingPages(Controller):
     async def periods(self, request: Request[Actor, Any, Any]) -> Template:
         return await self._control(request)
 
+    @get("/units", name="rating_boards")
+    async def boards(self, request: Request[Actor, Any, Any]) -> Template:
+        """Where a head or a council member starts: each period with the boards of the
+        units in their scope."""
+        return Template(
+            "emulation/boards.html",
+            context={
+                "periods": await emulation.boards_by_period(request.user),
+                "own_sheet": request.user.official_id is not None,
+            },
+        )
+
+    @get("/mine", name="rating_my_periods")
+    async def my_periods(self, request: Request[Actor, Any, Any]) -> Template:
+        """Where an official starts: each period, leading to their own sheet."""
+        return Template(
+            "emulation/my_periods.html",
+            context={"periods": await emulation.my_periods(request.user)},
+        )
+
     @post("/periods", status_code=303, name="rating_period_open")
     async def open(self, request: Request[Actor, Any, Any]) -> Redirect | Template:
         form = _form(await request.form())
