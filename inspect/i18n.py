@@ -120,6 +120,13 @@ def name_sort_key(full_name: str) -> str:
     return "!".join(k[0] for k in keys) + "!!" + "".join(k[1] for k in keys)
 
 
+def text_sort_key(text: str) -> str:
+    """Sort key for a Vietnamese title (a unit's name): words in their order, letters in
+    the Vietnamese alphabet, tones only breaking ties."""
+    keys = [_word_key(word) for word in unicodedata.normalize("NFC", text).split()]
+    return "!".join(k[0] for k in keys) + "!!" + "".join(k[1] for k in keys)
+
+
 ROLE_LABELS = {
     Role.ADMIN: "Quản trị hệ thống",
     Role.TEAM_LEAD: "Trưởng đoàn kiểm tra",

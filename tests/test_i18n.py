@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from congvu.inspect.i18n import EN, format_date, format_datetime, name_sort_key
+from congvu.inspect.i18n import EN, format_date, format_datetime, name_sort_key, text_sort_key
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -35,6 +35,25 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 )
 def test_vietnamese_name_order(unsorted: list[str], expected: list[str]) -> None:
     assert sorted(unsorted, key=name_sort_key) == expected
+
+
+@pytest.mark.parametrize(
+    ("unsorted", "expected"),
+    [
+        # A unit's name sorts word by word in its own order (not given name first).
+        (
+            ["Văn phòng HĐND và UBND", "Trung tâm Phục vụ hành chính công", "Phòng Văn hóa"],
+            ["Phòng Văn hóa", "Trung tâm Phục vụ hành chính công", "Văn phòng HĐND và UBND"],
+        ),
+        (["Phòng Văn hóa - Xã hội", "Phòng Kinh tế"], ["Phòng Kinh tế", "Phòng Văn hóa - Xã hội"]),
+        # đ after d, ư after u; a shorter name before a longer one it begins.
+        (["Đội Quản lý", "Dịch vụ"], ["Dịch vụ", "Đội Quản lý"]),
+        (["Xã Ưng Hòa", "Xã Uy Nỗ"], ["Xã Uy Nỗ", "Xã Ưng Hòa"]),
+        (["Phường An Hòa", "Phường An"], ["Phường An", "Phường An Hòa"]),
+    ],
+)
+def test_vietnamese_title_order(unsorted: list[str], expected: list[str]) -> None:
+    assert sorted(unsorted, key=text_sort_key) == expected
 
 
 def test_decomposed_and_composed_names_sort_the_same() -> None:

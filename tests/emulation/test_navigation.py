@@ -69,6 +69,8 @@ async def test_a_head_and_an_official_reach_the_board_and_the_sheet_of_an_open_p
     assert "Quý III/2026" in boards.text and "Đang mở" in boards.text
     assert 'href="/ratings/2026-Q3/units/P-A"' in boards.text
     assert 'href="/ratings/2026-Q3/units/P-A-PVHCC"' in boards.text
+    # The head's own unit first, then the units under it.
+    assert boards.text.index('/2026-Q3/units/P-A"') < boards.text.index("/2026-Q3/units/P-A-")
     assert "/units/P-B" not in boards.text and '/units/P"' not in boards.text
     assert MY_RATINGS in boards.text
     assert (await client.get("/ratings/2026-Q3/units/P-A")).status_code == 200

@@ -10,29 +10,25 @@ from congvu.inspect.actor import Actor
 from congvu.inspect.emulation.services.access import BOARD_READERS, own_official
 from congvu.inspect.emulation.services.periods import all_periods
 from congvu.inspect.errors import Forbidden
+from congvu.inspect.i18n import text_sort_key
 from congvu.inspect.organisation.tables import Unit
 
-# The control page lists the units down to this depth of the tree ("/NA/NA-TV/" is two):
-# the province, its agencies and communes, and their first level of sub-units.
+# Depth counts the slashes of a unit's path: "/NA/" is 2, "/NA/NA-TV/" 3. Like the period
+# control, a wide scope lists the province and the units directly under it.
 LISTED_DEPTH = 3
 
 
 async def board_units(actor: Actor) -> list[dict[str, Any]]:
-    """The units whose board the actor may open, in tree order, units still in force
-    only: their scope unit first (its board covers its subtree), then the units under it
-    down to ``LISTED_DEPTH``, or at least one level down (a commune head's departments)."""
-    units = await (
-        Unit.select(Unit.code, Unit.name, Unit.path)
-        .where(Unit.valid_to.is_null())
-        .order_by(Unit.path)
-    )
-    scope_depth = actor.scope_path.count("/")
-    return [
-        u
-        for u in units
-        if actor.can_see_unit_path(u["path"])
-        and u["path"].count("/") <= max(LISTED_DEPTH, scope_depth + 1)
+    """The units whose board the actor may open, units still in force only: their scope
+    unit first (its board covers its subtree), then the units under it down to
+    ``LISTED_DEPTH``, or at least one level down (a commune head's departments); each
+    level in Vietnamese alphabetical order."""
+    units = await Unit.select(Unit.code, Unit.name, Unit.path).where(Unit.valid_to.is_null())
+    deepest = max(LISTED_DEPTH, actor.scope_path.count("/") + 1)
+    listed = [
+        u for u in units if actor.can_see_unit_path(u["path"]) and u["path"].count("/") <= deepest
     ]
+    return sorted(listed, key=lambda u: (u["path"].count("/"), text_sort_key(u["name"])))
 
 
 async def boards_by_period(actor: Actor) -> list[dict[str, Any]]:
