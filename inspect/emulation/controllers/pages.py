@@ -182,10 +182,10 @@ class RatingPages(Controller):
         request: Request[Actor, Any, Any],
         name: FromPath[str],
         code: FromPath[str],
-        minor: str = "",
-        serious: str = "",
-        severe: str = "",
-        per_case: str = "",
+        minor: FromQuery[str] = "",
+        serious: FromQuery[str] = "",
+        severe: FromQuery[str] = "",
+        per_case: FromQuery[str] = "",
     ) -> Template:
         """Thử trọng số điểm trừ (nothing written): a GET, so a trial can be bookmarked."""
         values = {"minor": minor, "serious": serious, "severe": severe, "per_case": per_case}

@@ -12,7 +12,7 @@ from congvu.inspect.organisation.services import credentials
 from congvu.inspect.web import sessions
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
 CHANGED = "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc."
@@ -30,7 +30,7 @@ class AccountPages(Controller):
 
     @get("/password", name="own_password")
     async def password_page(
-        self, request: Request[Actor, Any, Any], done: bool = False
+        self, request: Request[Actor, Any, Any], done: FromQuery[bool] = False
     ) -> Template:
         return Template(
             "organisation/password.html",

@@ -23,7 +23,7 @@ from congvu.inspect.web import sessions
 from congvu.inspect.web.guards import requires_role
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 # What each notice of the account page says (the query names one, never free text).
@@ -124,10 +124,10 @@ class AccountAdminPages(Controller):
     async def accounts(
         self,
         request: Request[Actor, Any, Any],
-        role: str = "",
-        unit: str = "",
-        active: str = "",
-        page: int = 1,
+        role: FromQuery[str] = "",
+        unit: FromQuery[str] = "",
+        active: FromQuery[str] = "",
+        page: FromQuery[int] = 1,
     ) -> Template:
         filters = Filters(role=role, unit_id=_unit_id(unit), active=active, page=page)
         found = await account_admin.list_accounts(request.user, filters)
@@ -168,7 +168,10 @@ class AccountAdminPages(Controller):
 
     @get("/{account_id:int}", name="account")
     async def account(
-        self, request: Request[Actor, Any, Any], account_id: FromPath[int], notice: str = ""
+        self,
+        request: Request[Actor, Any, Any],
+        account_id: FromPath[int],
+        notice: FromQuery[str] = "",
     ) -> Template:
         return await _account_page(request, account_id, notice=notice)
 

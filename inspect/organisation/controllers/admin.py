@@ -15,7 +15,7 @@ from congvu.inspect.web import sessions
 from congvu.inspect.web.guards import requires_role
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
 
@@ -30,7 +30,10 @@ class PausedAccountPages(Controller):
 
     @get("/", name="paused_accounts")
     async def paused(
-        self, request: Request[Actor, Any, Any], unlocked: str = "", reset: str = ""
+        self,
+        request: Request[Actor, Any, Any],
+        unlocked: FromQuery[str] = "",
+        reset: FromQuery[str] = "",
     ) -> Template:
         now = datetime.now(UTC)
         accounts = await pauses.paused_accounts(request.user, now)

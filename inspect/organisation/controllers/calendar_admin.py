@@ -20,7 +20,7 @@ from congvu.inspect.web.guards import requires_role
 from congvu.rules.calendar import WEEKDAY_VI
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 NOTICES = {
@@ -154,9 +154,9 @@ class CalendarAdminPages(Controller):
     async def calendar(
         self,
         request: Request[Actor, Any, Any],
-        year: str = "",
-        notice: str = "",
-        revision: int | None = None,
+        year: FromQuery[str] = "",
+        notice: FromQuery[str] = "",
+        revision: FromQuery[int | None] = None,
     ) -> Template:
         return await _page(request, _year(year), notice=notice, revision=revision)
 

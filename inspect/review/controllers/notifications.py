@@ -12,7 +12,7 @@ from congvu.inspect.organisation import api as organisation
 from congvu.inspect.review.services import notifications
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 
@@ -38,7 +38,7 @@ class NotificationPages(Controller):
 
     @get("/", name="notifications")
     async def notifications(
-        self, request: Request[Actor, Any, Any], done: str | None = None
+        self, request: Request[Actor, Any, Any], done: FromQuery[str | None] = None
     ) -> Template:
         context = await self._page(request, done=done)
         return Template("review/notifications.html", context=context)
