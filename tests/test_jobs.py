@@ -151,7 +151,8 @@ async def test_no_job_starts_while_the_worker_drains_at_shutdown(
             enqueuing = asyncio.create_task(queue_late())
         await enqueuing
         assert started == ["hold"]
-        assert [job.job_id for job in await queue.queued_jobs()] == ["late"]
+        # (A cron tick's job may be queued beside it, for the same reason.)
+        assert "late" in [job.job_id for job in await queue.queued_jobs()]
     finally:
         await queue.aclose()
         redis.stop()
