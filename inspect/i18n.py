@@ -115,15 +115,18 @@ def name_sort_key(full_name: str) -> str:
     if not words:
         return ""
     ordered = [words[-1], *words[1:-1], words[0]] if len(words) > 1 else words
-    keys = [_word_key(word) for word in ordered]
-    # "!" sorts before every digit, so a shorter word sorts before a longer one.
-    return "!".join(k[0] for k in keys) + "!!" + "".join(k[1] for k in keys)
+    return _words_key(ordered)
 
 
 def text_sort_key(text: str) -> str:
     """Sort key for a Vietnamese title (a unit's name): words in their order, letters in
     the Vietnamese alphabet, tones only breaking ties."""
-    keys = [_word_key(word) for word in unicodedata.normalize("NFC", text).split()]
+    return _words_key(unicodedata.normalize("NFC", text).split())
+
+
+def _words_key(words: list[str]) -> str:
+    keys = [_word_key(word) for word in words]
+    # "!" sorts before every digit, so a shorter word sorts before a longer one.
     return "!".join(k[0] for k in keys) + "!!" + "".join(k[1] for k in keys)
 
 
