@@ -60,7 +60,7 @@ from congvu.inspect.emulation.services.criteria import save_criteria
 from congvu.inspect.emulation.services.documents import KINDS as DOCUMENT_KINDS
 from congvu.inspect.emulation.services.documents import PER_OFFICIAL as PER_OFFICIAL_DOCUMENTS
 from congvu.inspect.emulation.services.documents import document, my_document
-from congvu.inspect.emulation.services.entry import boards_by_period, my_periods
+from congvu.inspect.emulation.services.entry import boards_by_period, my_periods, units_in_scope
 from congvu.inspect.emulation.services.kpi_import import import_sheets
 from congvu.inspect.emulation.services.periods import (
     all_periods,
@@ -156,6 +156,7 @@ __all__ = [
     "step_file",
     "unit_board",
     "unit_steps",
+    "units_in_scope",
     "version_proposals",
     "versions",
     "warn_at_lock",

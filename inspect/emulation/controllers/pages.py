@@ -16,7 +16,6 @@ from congvu.inspect.documents import rendering as documents
 from congvu.inspect.emulation import api as emulation
 from congvu.inspect.emulation.services.access import require_manager
 from congvu.inspect.errors import Conflict, Invalid
-from congvu.inspect.organisation.tables import Unit
 from congvu.rules.rating_sheet import GENERAL_MAX
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
@@ -55,13 +54,7 @@ class RatingPages(Controller):
                 if p["state"] == "open"
                 else []
             )
-        units = [
-            u
-            for u in await Unit.select(Unit.code, Unit.name, Unit.path)
-            .where(Unit.valid_to.is_null())
-            .order_by(Unit.path)
-            if request.user.can_see_unit_path(u["path"])
-        ]
+        units = await emulation.units_in_scope(request.user)
         return Template(
             "emulation/periods.html",
             context={"periods": periods, "units": units, "error": error},

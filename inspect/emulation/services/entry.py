@@ -23,12 +23,19 @@ async def board_units(actor: Actor) -> list[dict[str, Any]]:
     unit first (its board covers its subtree), then the units under it down to
     ``LISTED_DEPTH``, or at least one level down (a commune head's departments); each
     level in Vietnamese alphabetical order."""
-    units = await Unit.select(Unit.code, Unit.name, Unit.path).where(Unit.valid_to.is_null())
     deepest = max(LISTED_DEPTH, actor.scope_path.count("/") + 1)
-    listed = [
-        u for u in units if actor.can_see_unit_path(u["path"]) and u["path"].count("/") <= deepest
-    ]
+    listed = [u for u in await units_in_scope(actor) if u["path"].count("/") <= deepest]
     return sorted(listed, key=lambda u: (u["path"].count("/"), text_sort_key(u["name"])))
+
+
+async def units_in_scope(actor: Actor) -> list[dict[str, Any]]:
+    """The units in force that the actor's scope covers, in tree (path) order."""
+    units = await (
+        Unit.select(Unit.code, Unit.name, Unit.path)
+        .where(Unit.valid_to.is_null())
+        .order_by(Unit.path)
+    )
+    return [u for u in units if actor.can_see_unit_path(u["path"])]
 
 
 async def boards_by_period(actor: Actor) -> list[dict[str, Any]]:
