@@ -35,7 +35,7 @@ HEAVY: list[tuple[Callable[..., Any], int]] = [
     (feeding.prepare_file, 1),
     (documents.render_sync, 2),
     (building.gather_figures, 5),
-    (building.write_workbook_file, 6),
+    (building.write_workbook_file, 7),
     (reading.read_report_data_here, 3),
 ]
 

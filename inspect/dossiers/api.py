@@ -23,8 +23,10 @@ from congvu.inspect.dossiers.services.queries import (
     verdicts_at,
 )
 from congvu.inspect.dossiers.services.timeliness import (
+    ReceivedShares,
     Timeliness,
     on_time_by_unit,
+    received_shares,
     subtree_timeliness,
 )
 
@@ -35,6 +37,7 @@ __all__ = [
     "DossierDetail",
     "ImportRequest",
     "ProcedureView",
+    "ReceivedShares",
     "Timeliness",
     "discard_upload",
     "dossier_detail",
@@ -42,6 +45,7 @@ __all__ = [
     "on_time_by_unit",
     "parse_moment",
     "procedure_settings",
+    "received_shares",
     "rejudge_received_since",
     "rejudge_touching",
     "rescan_overdue",

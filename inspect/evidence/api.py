@@ -29,7 +29,14 @@ from congvu.inspect.evidence.services.export import (
     export_year,
 )
 from congvu.inspect.evidence.services.labels import SOURCE_LABELS
-from congvu.inspect.evidence.services.listing import ItemRow, Register, register
+from congvu.inspect.evidence.services.listing import (
+    ItemRow,
+    Register,
+    RegisterLine,
+    UnitRegister,
+    register,
+    unit_register,
+)
 from congvu.inspect.evidence.services.register import (
     Registration,
     UploadForm,
@@ -51,7 +58,9 @@ __all__ = [
     "Criterion",
     "ItemRow",
     "Register",
+    "RegisterLine",
     "Registration",
+    "UnitRegister",
     "UploadForm",
     "add_criterion",
     "copy_previous_year",
@@ -67,5 +76,6 @@ __all__ = [
     "set_active",
     "set_sources",
     "set_tags",
+    "unit_register",
     "upload",
 ]

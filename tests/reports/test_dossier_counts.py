@@ -168,7 +168,8 @@ async def test_counted_dossiers_give_the_figures_the_rows_gave(
     lines = figures.lines.set_index("code")
     expected = summary.set_index("code").reindex(lines.index)
     pd.testing.assert_frame_equal(lines[["resolved", "resolved_on_time"]], expected)
-    pd.testing.assert_frame_equal(figures.dossier_lines, dossier_lines)
+    shown = list(dossier_lines.columns)
+    pd.testing.assert_frame_equal(figures.dossier_lines[shown], dossier_lines)
     # The database's counts are pandas' counts of the same rows.
     pd.testing.assert_frame_equal(data.dossier_counts, count_dossiers(rows, window))
     # The raw sheet's rows: the window's dossiers, each once, with its unit's name.
@@ -183,7 +184,8 @@ async def test_window_edges_by_hand(edges: Quarter) -> None:
     codes = set(rows["code"])
     assert {"HS-E1", "HS-E2", "HS-E3", "HS-E14"} <= codes
     assert not {"HS-E4", "HS-E15", "HS-OLD"} & codes
-    lines = figures.dossier_lines.set_index("name")
+    shown = ["early", "on_time", "late", "open_in_time", "open_overdue"]
+    lines = figures.dossier_lines.set_index("name")[shown]
     commune_a = lines.loc[str(edges.rw.world.commune_a.name)]
     # HS-1 early, HS-2 on time, HS-3 and HS-E1 late; HS-E10, HS-E12 and HS-E13 open in
     # time (due after the end); HS-E2 and HS-E9 open past due at the end.
@@ -238,3 +240,34 @@ async def test_the_digest_changes_with_any_dossier_row_of_the_window(edges: Quar
     pd.testing.assert_frame_equal(changed.dossier_counts, first.dossier_counts)
     assert changed.dossier_digest != first.dossier_digest
     assert changed.data_hash() != first.data_hash()
+
+
+async def test_apologies_by_hand(edges: Quarter) -> None:
+    """The letters of apology (thư xin lỗi) of Q1/2026 (NĐ 09/2019), as the last verdicts
+    flagged them. Commune A's late or overdue dossiers in the window: HS-3, HS-E1 and
+    HS-E2 (late; HS-E2 finished after the end), HS-E9 and HS-E12 (overdue) = 5; commune
+    B's: HS-4 (late), HS-5 (overdue), HS-E6 (late, finished after the end) = 3. HS-2 was
+    resolved on time: a late letter there needs no apology and is not counted."""
+    for code, flags in [
+        ("HS-3", "APOLOGY_MISSING"),
+        ("HS-E1", "OVERDUE_IN_PROGRESS;APOLOGY_LATE"),
+        ("HS-E9", "APOLOGY_MISSING;OVERDUE_IN_PROGRESS"),
+        ("HS-4", "APOLOGY_LATE"),
+        ("HS-2", "APOLOGY_LATE"),
+    ]:
+        await Dossier.update({Dossier.flags: flags}).where(Dossier.code == code)
+    for scheme in (PeriodScheme.ND09, PeriodScheme.CALENDAR):
+        data, rows, window, figures = await figures_of(edges, scheme)
+        # The database's counts are pandas' counts of the same rows, flags included.
+        pd.testing.assert_frame_equal(data.dossier_counts, count_dossiers(rows, window))
+    _, _, _, figures = await figures_of(edges, PeriodScheme.ND09)
+    world = edges.rw.world
+    apology = ["apology_needed", "apology_kept", "apology_late", "apology_missing"]
+    lines = figures.dossier_lines.set_index("name")[apology]
+    assert lines.loc[str(world.commune_a.name)].to_list() == [5, 2, 1, 2]
+    assert lines.loc[str(world.commune_b.name)].to_list() == [3, 2, 1, 0]
+    summary = figures.lines.set_index("name")
+    assert summary.loc[str(world.commune_a.name), ["apology_needed", "apology_kept"]].to_list() == [
+        5,
+        2,
+    ]

@@ -116,6 +116,7 @@ async def test_sheets_are_there_with_their_header_blocks(rated: Quarter) -> None
         "Xếp loại quý",
         "Thi đua",
         "Kỷ luật",
+        "Kiểm chứng PAR INDEX",
     ]
     for name, form in (("Xếp loại quý", "08/KTCV"), ("Thi đua", "09/KTCV"), ("Kỷ luật", "10/KTCV")):
         sheet = book[name]
@@ -180,16 +181,16 @@ async def test_summary_has_the_htxs_share_against_its_cap(rated: Quarter) -> Non
     total = next(
         r for r in range(1, summary.max_row + 1) if summary.cell(r, 2).value == "TỔNG CỘNG"
     )
-    heads = [summary.cell(total - 2, c).value for c in range(20, 24)]
+    heads = [summary.cell(total - 2, c).value for c in range(23, 27)]
     assert heads[2].startswith("Tỷ lệ HTXS so với HTT") and heads[3] == "Hạn mức tỷ lệ HTXS"
     htxs = sum(1 for o in board["officials"] if o["level"] == "HTXS")
     htt = sum(1 for o in board["officials"] if o["level"] == "HTT")
-    assert summary.cell(total, 20).value == htxs and summary.cell(total, 21).value == htt
-    assert htt > 0 and summary.cell(total, 22).value == pytest.approx(htxs / htt)
-    assert summary.cell(total, 23).value == pytest.approx(0.2)
+    assert summary.cell(total, 23).value == htxs and summary.cell(total, 24).value == htt
+    assert htt > 0 and summary.cell(total, 25).value == pytest.approx(htxs / htt)
+    assert summary.cell(total, 26).value == pytest.approx(0.2)
     formulas = openpyxl.load_workbook(built.path)["Tổng hợp"]
-    assert formulas.cell(total, 20).data_type == "f"
-    assert formulas.cell(total, 22).value.startswith("=IF(")
+    assert formulas.cell(total, 23).data_type == "f"
+    assert formulas.cell(total, 25).value.startswith("=IF(")
 
 
 async def test_emulation_pipeline_shows_the_blocked_proposal(rated: Quarter) -> None:

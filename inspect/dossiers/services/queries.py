@@ -25,6 +25,7 @@ from congvu.inspect.dossiers.services.procedures import (
     restarting_procedures,
     store_supplement_rule,
 )
+from congvu.inspect.dossiers.services.timeliness import TIMELY
 from congvu.inspect.dossiers.services.verdicts import (
     FACT_COLUMNS,
     evaluate_stored,
@@ -227,9 +228,7 @@ def _periods(frame: pd.DataFrame) -> list[PeriodEstimate]:
                 short_vi=named.label("vi", bounds=False),
                 short_en=named.label("en", bounds=False),
                 received=n,
-                timeliness=pct(
-                    sum(int(status.get(s, 0)) for s in ("early", "on_time", "in_progress"))
-                ),
+                timeliness=pct(sum(int(status.get(s, 0)) for s in TIMELY)),
                 online=pct(int(channel.get("online", 0))),
                 postal=pct(int(channel.get("postal", 0))),
                 direct=pct(int(channel.get("direct", 0))),

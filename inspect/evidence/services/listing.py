@@ -9,7 +9,7 @@ from datetime import date
 from congvu.inspect.actor import Actor
 from congvu.inspect.evidence.services.access import require_reader, sees_item
 from congvu.inspect.evidence.services.criteria import Criterion, code_order, criteria
-from congvu.inspect.evidence.services.labels import SOURCE_LABELS
+from congvu.inspect.evidence.services.labels import SOURCE_LABELS, UNTAGGED
 from congvu.inspect.evidence.tables import EvidenceItem, EvidenceTag
 
 
@@ -88,3 +88,87 @@ async def register(
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    """One document under one criterion, as the register holds it: the hash is the one
+    taken when it was filed (nothing is rendered again)."""
+
+    code: str  # the criterion's code, UNTAGGED for a document filed under none
+    number: str
+    issued_on: date | None
+    summary: str
+    source: str
+    unit_name: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class UnitRegister:
+    """A unit's (subtree's) register for a year: its documents by criterion, and every
+    active criterion with how many of those documents it has."""
+
+    year: int
+    lines: tuple[RegisterLine, ...] = ()
+    criteria: tuple[tuple[str, str, int], ...] = ()  # code, name, documents
+
+
+async def unit_register(actor: Actor, year: int, unit_path: str) -> UnitRegister:
+    """The year's documents issued within ``unit_path``'s subtree that the actor may see,
+    with the organisation's own (no issuing unit) when the unit is the top one; ordered
+    by criterion code, then date and number (the ZIP's index order)."""
+    require_reader(actor)
+    rows = await EvidenceItem.select(
+        EvidenceItem.id,
+        EvidenceItem.number,
+        EvidenceItem.issued_on,
+        EvidenceItem.summary,
+        EvidenceItem.source_kind,
+        EvidenceItem.sha256,
+        EvidenceItem.issuer_unit.path.as_alias("unit_path"),
+        EvidenceItem.issuer_unit.name.as_alias("unit_name"),
+    ).where(EvidenceItem.year == year)
+    top = unit_path.count("/") <= 2
+
+    def within(path: str | None) -> bool:
+        return top if path is None else path.startswith(unit_path)
+
+    rows = [
+        r
+        for r in rows
+        if within(r["unit_path"]) and sees_item(actor, r["unit_path"], r["source_kind"])
+    ]
+    ids = [r["id"] for r in rows]
+    tags = (
+        await EvidenceTag.select(
+            EvidenceTag.item, EvidenceTag.criterion.code.as_alias("code")
+        ).where(EvidenceTag.item.is_in(ids))
+        if ids
+        else []
+    )
+    codes: dict[int, list[str]] = {}
+    for t in tags:
+        codes.setdefault(t["item"], []).append(t["code"])
+    placed: list[tuple[tuple[object, ...], RegisterLine]] = []
+    counts: dict[str, int] = {}
+    for r in sorted(rows, key=lambda r: (r["issued_on"] or date.min, r["number"], r["id"])):
+        for code in sorted(codes.get(r["id"], []), key=code_order) or [UNTAGGED]:
+            counts[code] = counts.get(code, 0) + 1
+            line = RegisterLine(
+                code,
+                r["number"],
+                r["issued_on"],
+                r["summary"],
+                SOURCE_LABELS.get(r["source_kind"], r["source_kind"]),
+                r["unit_name"] or "",
+                r["sha256"],
+            )
+            key = (code_order(code) if code != UNTAGGED else (10**9,), len(placed))
+            placed.append((key, line))
+    year_criteria = await criteria(year, active_only=True)
+    return UnitRegister(
+        year,
+        tuple(line for _, line in sorted(placed, key=lambda p: p[0])),
+        tuple((c.code, c.name, counts.get(c.code, 0)) for c in year_criteria),
+    )

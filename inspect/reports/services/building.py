@@ -42,6 +42,7 @@ from congvu.inspect.reports.services.reading import (
     read_report_data_here,
 )
 from congvu.inspect.reports.services.sheets import SHEETS, titles
+from congvu.inspect.reports.services.trends import RecordTrends, read_trends
 from congvu.inspect.reports.tables import ReportSnapshot
 from congvu.rules.calendar import default_calendar
 from congvu.rules.packs import PackNotFound, default_registry
@@ -158,7 +159,10 @@ async def _build(
     # Ratings, emulation and discipline through their domains' services, on this loop: a
     # change there is a change of the data as much as a new finding is.
     personnel = await read_personnel(actor, unit, period, versions)
-    data_hash = hashlib.sha256(f"{rows_hash}:{personnel.data_hash()}".encode()).hexdigest()
+    trends = await read_trends(actor, unit, period)
+    data_hash = hashlib.sha256(
+        f"{rows_hash}:{personnel.data_hash()}:{trends.data_hash()}".encode()
+    ).hexdigest()
     generator = generator_version()
     latest = (
         await ReportSnapshot.select()
@@ -255,7 +259,7 @@ async def _build(
     await step(2, STEPS, "Đang ghi tệp Excel")
     try:
         digest, size = await cpu_pool.run(
-            write_workbook_file, path, ctx, figures_file, personnel, unit["path"], zone
+            write_workbook_file, path, ctx, figures_file, personnel, trends, unit["path"], zone
         )
     except BaseException:
         async with atomic():
@@ -288,11 +292,12 @@ def write_workbook_file(
     ctx: ReportContext,
     figures_file: Path,
     personnel: PersonnelFigures,
+    trends: RecordTrends,
     unit_path: str,
     zone: ZoneInfo,
 ) -> tuple[str, int]:
     """In the CPU pool: ``write_workbook`` with the figures ``gather_figures`` left, the
-    personnel figures read on the loop and the dossiers' and findings' rows for the
+    personnel figures and the trends read on the loop and the dossiers' and findings' rows for the
     sheets that list them, read here (the figures only count them). xlsxwriter writes in
     Python, holding the GIL for the whole workbook."""
     cpu_pool.off_loop()
@@ -303,6 +308,7 @@ def write_workbook_file(
     figures = replace(
         pickle.loads(figures_file.read_bytes()),
         personnel=personnel,
+        trends=trends,
         dossiers=dossiers,
         findings=findings,
     )

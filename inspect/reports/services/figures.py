@@ -13,10 +13,13 @@ Definitions (also written on the method sheet):
 * a **violation** is a current finding observed in the period that was not dismissed;
   it is **handled** once a follow-up was decided or the finding closed;
 * a dossier is **resolved** in the period when its result date falls in it; on time
-  counts early and on-time results. The dossiers arrive counted by the database per unit
-  and status (``ReportData.dossier_counts``): finished in the period, open at its end,
-  past due by then. The findings arrive counted too (``ReportData.finding_counts``,
-  ``finding_results``, ``finding_repeats``); the sheets that list them read their rows.
+  counts early and on-time results. A dossier of the period whose last verdict is late
+  or overdue **needs an apology**; it is **kept** when the letter was sent in time (its
+  verdict flags the letter neither missing nor late). The dossiers arrive counted by the
+  database per unit and status (``ReportData.dossier_counts``): finished in the period,
+  open at its end, past due by then, apology flags. The findings arrive counted too
+  (``ReportData.finding_counts``, ``finding_results``, ``finding_repeats``); the sheets
+  that list them read their rows.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from congvu.inspect.reports.services.labels import KIND_ORDER
 from congvu.inspect.reports.services.personnel import PersonnelFigures
 from congvu.inspect.reports.services.reading import (
     DOSSIER_COLUMNS,
@@ -33,6 +37,7 @@ from congvu.inspect.reports.services.reading import (
     ReportData,
     Window,
 )
+from congvu.inspect.reports.services.trends import RecordTrends
 
 DONE_STATUSES = ("submitted", "closed")
 SURPRISE_KINDS = ("SURPRISE_UNANNOUNCED", "SURPRISE_ANNOUNCED")
@@ -40,7 +45,6 @@ RESOLVED = ("early", "on_time", "late")
 ON_TIME = ("early", "on_time")
 # Chỉ số PAR INDEX loses points when fewer units are checked in a year (rules/README.md).
 ANNUAL_COVERAGE_TARGET = 0.30
-KIND_ORDER = ("province", "department", "service_centre", "commune", "sub_unit")
 # The numeric columns of a summary row, in the order of the Tổng hợp sheet.
 SUMMARY_COUNTS = (
     "planned",
@@ -55,7 +59,12 @@ SUMMARY_COUNTS = (
     "open",
     "resolved",
     "resolved_on_time",
+    "apology_needed",
+    "apology_kept",
 )
+# A late or overdue dossier needs a letter of apology (thư xin lỗi) to its applicant
+# before the deadline it missed (rules/dossiers.py, the apology pack numbers).
+NEEDS_APOLOGY = ("late", "overdue")
 
 
 @dataclass(frozen=True)
@@ -78,10 +87,15 @@ class Figures:
     # The period's dossiers (resolved in it or open at its end), row by row for the raw
     # sheet: empty here, filled by the workbook's own read (``read_dossier_rows_here``).
     dossiers: pd.DataFrame
-    dossier_lines: pd.DataFrame  # per reporting line: resolved, early, on time, late, open
+    # Per reporting line: resolved early, on time, late, open; apologies needed, kept,
+    # late, missing.
+    dossier_lines: pd.DataFrame
     # Ratings, emulation, discipline: read on the event loop through their domains, added
     # to the figures before the workbook is written.
     personnel: PersonnelFigures = field(default_factory=PersonnelFigures)
+    # Dossiers over the last quarters, the 766-style estimates and the evidence register:
+    # read on the event loop too (``trends.read_trends``).
+    trends: RecordTrends = field(default_factory=RecordTrends)
 
 
 def _between(days: pd.Series, first: date, last: date) -> pd.Series:
@@ -203,6 +217,9 @@ def compute_figures(data: ReportData, root_id: int, window: Window) -> Figures:
         }
     )
     summary["open"] = summary["violations"] - summary["handled"]
+    apology = _apology_lines(counts, lines)
+    summary["apology_needed"] = apology["needed"].to_numpy()
+    summary["apology_kept"] = apology["kept"].to_numpy()
     summary = summary[
         (summary["in_scope"] > 0) | (summary[list(SUMMARY_COUNTS)].sum(axis=1) > 0)
     ].reset_index(drop=True)
@@ -223,7 +240,7 @@ def compute_figures(data: ReportData, root_id: int, window: Window) -> Figures:
         remedies=_remedies(violations),
         repeats=_repeats(data, names),
         dossiers=pd.DataFrame(columns=[*DOSSIER_COLUMNS, "unit_name"]),
-        dossier_lines=_dossier_lines(counts, resolved, lines),
+        dossier_lines=_dossier_lines(counts, resolved, lines, apology),
     )
 
 
@@ -299,11 +316,25 @@ def _repeats(data: ReportData, names: pd.Series) -> pd.DataFrame:
     )
 
 
+def _apology_lines(counts: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """Per reporting line (``lines``' order): dossiers needing an apology, those whose
+    letter is missing, sent late, and kept (sent in time)."""
+    needing = counts[counts["status"].isin(NEEDS_APOLOGY)]
+    grouped = needing.assign(needed=needing["finished_in_period"] + needing["open_at_end"]).groupby(
+        "line"
+    )[["needed", "apology_missing", "apology_late"]]
+    out = grouped.sum().reindex(lines["id"]).fillna(0).astype("int64")
+    out = out.rename(columns={"apology_missing": "missing", "apology_late": "late"})
+    out["kept"] = out["needed"] - out["missing"] - out["late"]
+    return out.reset_index(drop=True)
+
+
 def _dossier_lines(
-    counts: pd.DataFrame, resolved: pd.DataFrame, lines: pd.DataFrame
+    counts: pd.DataFrame, resolved: pd.DataFrame, lines: pd.DataFrame, apology: pd.DataFrame
 ) -> pd.DataFrame:
     """Per reporting line: dossiers resolved in the period (early, on time, late) and
-    those still open at its end (in time, overdue), from the dossiers' counts."""
+    those still open at its end (in time, overdue), from the dossiers' counts, with the
+    line's apologies (``_apology_lines``, in ``lines``' order)."""
     counts = counts.assign(open_in_time=counts["open_at_end"] - counts["open_overdue"])
 
     def count(frame: pd.DataFrame, column: str = "finished_in_period") -> np.ndarray:
@@ -324,6 +355,10 @@ def _dossier_lines(
             "late": count(resolved[resolved["status"] == "late"]),
             "open_in_time": count(counts, "open_in_time"),
             "open_overdue": count(counts, "open_overdue"),
+            "apology_needed": apology["needed"].to_numpy(),
+            "apology_kept": apology["kept"].to_numpy(),
+            "apology_late": apology["late"].to_numpy(),
+            "apology_missing": apology["missing"].to_numpy(),
         }
     )
     shown = out[["early", "on_time", "late", "open_in_time", "open_overdue"]]

@@ -9,6 +9,8 @@ from functools import cache
 from congvu.rules.conduct import catalogue
 from congvu.rules.packs import PackNotFound, default_registry
 
+# Reporting lines are listed by level of unit in this order (then by code).
+KIND_ORDER = ("province", "department", "service_centre", "commune", "sub_unit")
 INSPECTION_KINDS = {
     "SCHEDULED": "Theo kế hoạch",
     "SURPRISE_UNANNOUNCED": "Đột xuất, không báo trước",

@@ -87,8 +87,19 @@ DOSSIER_COLUMNS = [
 ]
 # The dossiers counted per unit and status: those finished in the period, those still
 # open at its end and, among them, those past due by then. At a million dossiers a few
-# hundred rows leave the database instead of a million (tests/bench/README.md, P5).
-DOSSIER_COUNT_COLUMNS = ["unit", "status", "finished_in_period", "open_at_end", "open_overdue"]
+# hundred rows leave the database instead of a million (tests/bench/README.md, P5). The
+# apology counts are of the dossiers whose last verdict flagged the letter (thư xin lỗi)
+# missing or sent too late: only late or overdue dossiers need one (rules/dossiers.py).
+DOSSIER_COUNT_COLUMNS = [
+    "unit",
+    "status",
+    "finished_in_period",
+    "open_at_end",
+    "open_overdue",
+    "apology_missing",
+    "apology_late",
+]
+APOLOGY_FLAGS = {"apology_missing": "APOLOGY_MISSING", "apology_late": "APOLOGY_LATE"}
 COUNT_KEYS = ["unit", "status"]
 # The dossiers a report covers: received before the period's end, not finished before its
 # start. Arguments: the unit path pattern, the period's end, its start (UTC moments).
@@ -410,7 +421,11 @@ def _queries(
             " SUM(CASE WHEN d.finished_at IS NULL OR d.finished_at >= {} THEN 1 ELSE 0 END)"
             " AS open_at_end,"
             " SUM(CASE WHEN (d.finished_at IS NULL OR d.finished_at >= {}) AND d.due_at < {}"
-            " THEN 1 ELSE 0 END) AS open_overdue"
+            " THEN 1 ELSE 0 END) AS open_overdue, "
+            + ", ".join(
+                f"SUM(CASE WHEN d.flags LIKE '%{flag}%' THEN 1 ELSE 0 END) AS {name}"
+                for name, flag in APOLOGY_FLAGS.items()
+            )
             + DOSSIERS_OF_WINDOW
             + " GROUP BY d.unit, d.status",
             (period_start, end, end, end, end, *dossier_args),
@@ -528,7 +543,7 @@ def _sorted(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 # "0012" keeps its zeros, a rule version "2025.1" is not a float), parsed into dates later.
 NUMERIC_COLUMNS = frozenset(
     {"id", "unit", "parent", "inspection", "official", "plan", "working_days_late", "flags"}
-    | {"verified", "finished_in_period", "open_at_end", "open_overdue"}
+    | {"verified", "finished_in_period", "open_at_end", "open_overdue", *APOLOGY_FLAGS}
     | {"quarter", "by_person", "confirmed", "handled", "remedied", "violations", "year"}
 )
 # COPY writes NULL as this mark, so an empty text stays "" and only NULL is missing.
@@ -708,6 +723,10 @@ def count_dossiers(rows: pd.DataFrame, window: Window) -> pd.DataFrame:
             & (finished < end),
             "open_at_end": still_open,
             "open_overdue": still_open & (rows["due_at"] < end),
+            **{
+                name: rows["flags"].fillna("").str.contains(flag, regex=False)
+                for name, flag in APOLOGY_FLAGS.items()
+            },
         }
     )
     counted = facts.groupby(COUNT_KEYS, dropna=False).sum()
@@ -717,8 +736,9 @@ def count_dossiers(rows: pd.DataFrame, window: Window) -> pd.DataFrame:
 def _counts(frame: pd.DataFrame) -> pd.DataFrame:
     """One dtype per column whatever the engine (CSV reads an empty result as floats)."""
     out = frame[DOSSIER_COUNT_COLUMNS].copy()
-    for name in ("unit", "finished_in_period", "open_at_end", "open_overdue"):
-        out[name] = out[name].astype("int64")
+    for name in DOSSIER_COUNT_COLUMNS:
+        if name != "status":
+            out[name] = out[name].astype("int64")
     out["status"] = out["status"].astype("str")
     return _sorted(out, COUNT_KEYS)
 

@@ -14,6 +14,7 @@ from congvu.inspect.reports.services.sheets import (
     discipline,
     dossiers,
     emulation,
+    evidence,
     findings,
     handling,
     method,
@@ -35,6 +36,7 @@ SHEETS: tuple[ModuleType, ...] = (
     ratings,
     emulation,
     discipline,
+    evidence,
     method,
     raw,
 )

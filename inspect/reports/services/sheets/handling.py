@@ -1,5 +1,6 @@
 """Xử lý: violations by form of handling (nhắc nhở, phê bình, kiểm điểm, đề nghị kỷ
-luật …), remedies done and open, and repeat offences (tái phạm)."""
+luật …), remedies done and open, and repeat offences (tái phạm) with a chart of the
+most repeated."""
 
 from __future__ import annotations
 
@@ -97,6 +98,7 @@ def write(book: Book, ctx: ReportContext, figures: Figures) -> None:
         ["STT", "Họ và tên", "Đơn vị", "Trong quý", "Trong 12 tháng"],
         letters_for(5, lettered=3),
     )
+    first_repeat = row
     for number, repeat in enumerate(figures.repeats.itertuples(index=False), start=1):
         sheet.write_number(row, 0, number, book.number)
         sheet.write_string(row, 1, str(repeat.official_name), book.text)
@@ -107,7 +109,34 @@ def write(book: Book, ctx: ReportContext, figures: Figures) -> None:
     if figures.repeats.empty:
         sheet.write_string(row, 1, "Không có", book.text)
         row += 1
+    else:
+        _repeat_chart(book, sheet, first_repeat, len(figures.repeats))
     signature_block(book, sheet, row + 1, WIDTH)
+
+
+# A bar per official reads up to a score or so; the table lists them all.
+CHART_OFFICIALS = 20
+
+
+def _repeat_chart(book: Book, sheet: Worksheet, first: int, count: int) -> None:
+    """The most repeated offenders (the table is sorted by the twelve months' count):
+    violations in the quarter and in the twelve months, side by side."""
+    shown = min(count, CHART_OFFICIALS)
+    chart = book.workbook.add_chart({"type": "bar"})
+    assert chart is not None
+    for col in (3, 4):
+        chart.add_series(
+            {
+                "name": [NAME, first - 2, col],
+                "categories": [NAME, first, 1, first + shown - 1, 1],
+                "values": [NAME, first, col, first + shown - 1, col],
+            }
+        )
+    chart.set_title({"name": "Tái phạm: số hành vi vi phạm"})
+    chart.set_legend({"position": "bottom"})
+    chart.set_y_axis({"reverse": True})
+    chart.set_size({"width": 600, "height": max(240, 60 + 28 * shown)})
+    sheet.insert_chart(first - 2, WIDTH + 1, chart)
 
 
 def _sum_row(book: Book, sheet: Worksheet, row: int, *, bold: bool, value: float) -> None:

@@ -25,6 +25,15 @@ DEFINITIONS = [
     "Hồ sơ đã giải quyết trong kỳ: ngày có kết quả thuộc kỳ; tình trạng theo lần đánh giá gần"
     " nhất của hệ thống.",
     "Số liệu hồ sơ TTHC tính theo cùng kỳ báo cáo; chỉ số 766 tính theo tháng, quý dương lịch.",
+    "Xin lỗi do trễ hạn: hồ sơ trong kỳ có tình trạng trễ hạn hoặc quá hạn phải có văn bản xin"
+    " lỗi; đúng quy định khi đã gửi đúng thời hạn (theo lần đánh giá gần nhất của hệ thống).",
+    "Tỷ lệ đúng hạn qua các quý: hồ sơ có kết quả trong từng quý (cùng cách tính kỳ báo cáo),"
+    " tỷ lệ trước hạn và đúng hạn trên số đã giải quyết.",
+    "Chỉ số 766 (ước tính): hồ sơ tiếp nhận trong quý dương lịch; đúng hạn gồm trước hạn, đúng"
+    " hạn và đang giải quyết trong hạn; không thay thế số liệu công bố trên Cổng Dịch vụ công"
+    " quốc gia.",
+    "Tài liệu kiểm chứng PAR INDEX: tài liệu của năm chứa kỳ báo cáo do đơn vị và các đơn vị"
+    " trực thuộc ban hành, theo tiêu chí được gắn; mã SHA-256 là mã của tệp khi đăng ký.",
     "Xếp loại quý: theo Nghị định 335/2025/NĐ-CP, như trang đánh giá, xếp loại hiển thị (kỳ đã"
     " khóa: theo phiên bản đã khóa; kỳ đang mở: kết quả đề xuất tính theo số liệu hiện có);"
     " số HTXS không quá tỷ lệ của bộ quy tắc so với số HTT của cùng cơ quan, nhóm nhiệm vụ.",

@@ -1,9 +1,9 @@
 """Tổng hợp: per level of unit and per reporting line, checks planned and done
 (scheduled, surprise), units checked in the quarter and the year to date against the
 annual target, people checked, violations handled and open, dossiers resolved on time,
-officials rated HTXS and HTT in the quarter with the HTXS share against its cap (NĐ
-335/2025);
-then this quarter against the last, with a chart.
+late dossiers whose apology was sent in time, officials rated HTXS and HTT in the
+quarter with the HTXS share against its cap (NĐ 335/2025); then this quarter against
+the last, with a chart.
 
 Totals and ratios are Excel formulas (the statistical forms' "2 = 3 + 4"), each written
 with its value so a viewer that does not recalculate still shows the figure.
@@ -54,9 +54,12 @@ FIGURES: list[tuple[str, str]] = [
     ("Hồ sơ TTHC đã giải quyết", "resolved"),
     ("Trong đó: đúng hạn, trước hạn", "resolved_on_time"),
     ("Tỷ lệ giải quyết đúng hạn\n(16 = 15 / 14)", "=15/14"),
+    ("Hồ sơ trễ hạn, quá hạn phải xin lỗi", "apology_needed"),
+    ("Trong đó: đã xin lỗi đúng hạn", "apology_kept"),
+    ("Tỷ lệ xin lỗi đúng quy định\n(19 = 18 / 17)", "=18/17"),
     ("Công chức xếp loại HTXS trong quý", "htxs"),
     ("Công chức xếp loại HTT trong quý", "htt"),
-    ("Tỷ lệ HTXS so với HTT\n(19 = 17 / 18)", "=17/18"),
+    ("Tỷ lệ HTXS so với HTT\n(22 = 20 / 21)", "=20/21"),
     ("Hạn mức tỷ lệ HTXS", "htxs_cap"),
 ]
 # Figures that are one constant on every row rather than a count.
