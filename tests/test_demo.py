@@ -118,6 +118,35 @@ async def test_demo_gives_the_head_and_the_official_review_items(demo_db) -> Non
     assert case["id"] in [item.id for item in await review.mine(official)]
 
 
+async def test_demo_units_show_published_values_beside_their_estimates(demo_db) -> None:
+    from congvu.inspect.dossiers.services.queries import Filters, unit_dossiers
+    from congvu.inspect.organisation.services import accounts
+    from congvu.inspect.periods import report_scheme
+    from congvu.rules.periods import PeriodKind, period_of
+
+    users = {u["username"]: u["id"] for u in await User.select(User.id, User.username)}
+    head = await accounts.actor_for(users["thutruong.truongvinh"])
+    reporter = await accounts.actor_for(users["baocao"])
+    assert head is not None and reporter is not None
+    unit = await Unit.select(Unit.id).where(Unit.code == "NA-TV").first()
+    view = await unit_dossiers(head, unit["id"], Filters())
+    # Two finished quarters, each a row of the estimates table; the current one not yet.
+    assert len(view.published) == 2 and view.published_only == []
+    assert set(view.published) <= {p.period for p in view.periods}
+    current = period_of(clock.today(), PeriodKind.QUARTER, report_scheme()).name
+    assert all(period < current for period in view.published)
+    for value in view.published.values():
+        assert value.timeliness is not None and 80 <= value.timeliness <= 100
+        assert value.online is not None and 0 < value.online < value.timeliness
+        assert value.source.startswith("Cổng Dịch vụ công quốc gia")
+        assert value.entered_by == reporter.display_name
+    # A commune whose values nobody has entered yet stays empty.
+    other = await Unit.select(Unit.id).where(Unit.code == "NA-NL").first()
+    admin = await accounts.actor_for(users["admin"])
+    assert admin is not None
+    assert (await unit_dossiers(admin, other["id"], Filters())).published == {}
+
+
 async def test_the_demo_seeds_on_a_sunday_lunchtime_and_says_why(
     clean_db, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,7 +11,7 @@ from datetime import date, time
 from congvu.inspect.actor import Role
 from congvu.inspect.db import atomic
 from congvu.inspect.demo.discipline import seed_discipline_demo
-from congvu.inspect.demo.dossiers import seed_demo_dossiers
+from congvu.inspect.demo.dossiers import seed_demo_dossiers, seed_demo_published
 from congvu.inspect.demo.emulation import seed_emulation_demo
 from congvu.inspect.demo.evidence import seed_evidence_demo
 from congvu.inspect.demo.history import seed_history
@@ -294,6 +294,7 @@ async def _seed(rng: random.Random) -> None:
     await seed_review_demo(rng)
 
     await seed_demo_dossiers(late_for=staff["NA-TV"])
+    await seed_demo_published()
 
     await seed_dossier_review_demo()
 

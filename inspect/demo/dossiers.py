@@ -1,9 +1,11 @@
-"""Demo dossiers for the demo communes, imported through the real import path."""
+"""Demo dossiers for the demo communes, imported through the real import path, and the
+766 values the national portal published for some of them, entered as a reporting
+officer would."""
 
 from __future__ import annotations
 
 import tempfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +16,24 @@ from congvu.inspect.demo.dossier_export import STATUS_DONE, ExportSpec, generate
 from congvu.inspect.dossiers.api import (
     ImportRequest,
     import_dossiers,
+    record_published,
 )
-from congvu.inspect.organisation.tables import Official, Unit
+from congvu.inspect.errors import NotFound
+from congvu.inspect.organisation import api as organisation
+from congvu.inspect.organisation.tables import Official, Unit, User
+from congvu.inspect.periods import report_scheme
 from congvu.rules.calendar import default_calendar
+from congvu.rules.periods import PeriodKind, period_of
 
 DEMO_COMMUNES = ("NA-TV", "NA-TVI", "NA-DC", "NA-NL")
+# (timeliness, online) as published, the last finished quarter first. Xã Nghi Lộc has
+# none, so the demo also shows a commune whose values nobody has entered yet; Xã Diễn
+# Châu's online share for the older quarter was not published.
+PUBLISHED = {
+    "NA-TV": [("92,4", "61,0"), ("90,8", "57,5")],
+    "NA-TVI": [("95,1", "48,3"), ("93,6", "44,9")],
+    "NA-DC": [("88,7", "35,2"), ("86,0", "")],
+}
 
 
 async def seed_demo_dossiers(
@@ -94,3 +109,32 @@ async def _late_row(official: Official, end: date, number: int) -> pd.DataFrame:
             }
         ]
     )
+
+
+async def seed_demo_published() -> None:
+    """The last two finished quarters' published values of three communes, entered by
+    the reporting officer (baocao) a few days after each quarter closed."""
+    user = await User.select(User.id).where(User.username == "baocao").first()
+    reporter = await organisation.actor_for(user["id"]) if user else None
+    if reporter is None:
+        raise NotFound("Dữ liệu demo thiếu tài khoản cán bộ báo cáo (baocao).")
+    scheme = report_scheme()
+    today = clock.today()
+    current = period_of(today, PeriodKind.QUARTER, scheme)
+    last = period_of(current.first_day - timedelta(days=1), PeriodKind.QUARTER, scheme)
+    before_last = period_of(last.first_day - timedelta(days=1), PeriodKind.QUARTER, scheme)
+    units = {
+        r["code"]: r["id"]
+        for r in await Unit.select(Unit.id, Unit.code).where(Unit.code.is_in(list(PUBLISHED)))
+    }
+    for code, values in PUBLISHED.items():
+        for quarter, (timeliness, online) in zip((last, before_last), values, strict=True):
+            looked_up = min(today, quarter.last_day + timedelta(days=5))
+            await record_published(
+                reporter,
+                units[code],
+                quarter.name,
+                timeliness,
+                online,
+                f"Cổng Dịch vụ công quốc gia, tra cứu ngày {looked_up:%d/%m/%Y}",
+            )

@@ -1,6 +1,6 @@
 """Late dossiers for other domains, the jobs and the CLI: the import's one entry point,
-verdicts on a date, a dossier's detail, the nightly rescan and the on-time figures per
-unit."""
+verdicts on a date, a dossier's detail, the nightly rescan, the on-time figures per
+unit and the 766 values published for a unit's quarters (giá trị công bố)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,11 @@ from congvu.inspect.dossiers.services.importing import (
 )
 from congvu.inspect.dossiers.services.labels import FLAG_LABELS, STATUS_LABELS
 from congvu.inspect.dossiers.services.procedures import ProcedureView, procedure_settings
+from congvu.inspect.dossiers.services.published import (
+    PublishedValue,
+    published_values,
+    record_published,
+)
 from congvu.inspect.dossiers.services.queries import (
     DossierDetail,
     dossier_detail,
@@ -37,6 +42,7 @@ __all__ = [
     "DossierDetail",
     "ImportRequest",
     "ProcedureView",
+    "PublishedValue",
     "ReceivedShares",
     "Timeliness",
     "discard_upload",
@@ -45,7 +51,9 @@ __all__ = [
     "on_time_by_unit",
     "parse_moment",
     "procedure_settings",
+    "published_values",
     "received_shares",
+    "record_published",
     "rejudge_received_since",
     "rejudge_touching",
     "rescan_overdue",

@@ -1,4 +1,4 @@
-"""Dossier tables (lô nhập, hồ sơ TTHC, ảnh chụp hạn giải quyết).
+"""Dossier tables (lô nhập, hồ sơ TTHC, ảnh chụp hạn giải quyết, giá trị công bố).
 
 congvu does not replace the one-stop system: ``Dossier`` is the last imported state of a
 dossier from its exports, plus the verdict of the rules engine (status, working days
@@ -19,6 +19,7 @@ from piccolo.columns import (
     BigInt,
     Boolean,
     Date,
+    DoublePrecision,
     ForeignKey,
     Integer,
     OnDelete,
@@ -161,3 +162,22 @@ class ProcedureSetting(Table, tablename="dossier_procedure_setting"):
     supplement_restarts = Boolean(default=False)
     updated_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     updated_at = Timestamptz()
+
+
+class PublishedIndex(Table, tablename="dossier_published_index"):
+    """Giá trị công bố: a unit's quarter as the national portal (Cổng Dịch vụ công quốc
+    gia, Bộ chỉ số 766) published it, typed in by an official to stand beside congvu's own
+    estimates (ước tính), which it never replaces. Either value may be missing: the portal
+    publishes the indices separately."""
+
+    id: Serial
+
+    # One row per unit and quarter; Piccolo has no unique constraint over two columns.
+    key = Varchar(length=48, unique=True)  # "<unit id>:<period>"
+    unit = ForeignKey(references=Unit, on_delete=OnDelete.restrict)
+    period = Varchar(length=8)  # "2026-Q3", the name PeriodEstimate.period carries
+    timeliness = DoublePrecision(null=True, default=None)  # % đúng hạn, 0–100
+    online = DoublePrecision(null=True, default=None)  # % trực tuyến, 0–100
+    source = Text(default="")  # "Cổng DVCQG, tra cứu ngày 05/10/2026"
+    entered_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    entered_at = Timestamptz()

@@ -1,6 +1,7 @@
 """The RBAC matrix of the dossier routes (hồ sơ TTHC pages, import, saved column
-mappings, rejected rows, the head's review of a flagged dossier) and of the job pages
-the imports report on; every role × route × own unit / other unit / own record.
+mappings, rejected rows, the published 766 values of a unit, the head's review of a
+flagged dossier) and of the job pages the imports report on; every role × route × own
+unit / other unit / own record.
 
 Records here: dossiers of commune A, of its service centre (handled by the official)
 and of commune B; import batches, column mappings and jobs started by a colleague of
@@ -11,10 +12,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from congvu.inspect import clock
+from congvu.inspect.audit.tables import AuditEvent
 from congvu.inspect.background.tables import JobRecord
 from congvu.inspect.dossiers.tables import (
     ColumnMapping,
@@ -23,7 +26,9 @@ from congvu.inspect.dossiers.tables import (
     RejectedRow,
 )
 from congvu.inspect.organisation.tables import User
+from congvu.inspect.periods import report_scheme
 from congvu.inspect.review.tables import DossierDecision
+from congvu.rules.periods import PeriodKind, period_of
 
 from tests.conftest import csrf
 from tests.rbac.spec import (
@@ -59,6 +64,8 @@ JOB: Expect = {
 }
 
 REVIEWERS = ("admin", "unit_head")
+# A quarter long begun, whose published values any call may enter or replace.
+QUARTER = period_of(clock.today() - timedelta(days=200), PeriodKind.QUARTER, report_scheme()).name
 
 
 def review_dossier(ok: int) -> Expect:
@@ -86,6 +93,8 @@ MATRIX: dict[Route, Expect] = {
         "other_unit": roles(403, IMPORT),
     },
     ("GET", "/dossiers/import/batches/{batch_id:int}/rejected.csv"): scoped(200, IMPORT),
+    # Giá trị công bố: whoever may import the unit's dossiers, within scope.
+    ("POST", "/dossiers/units/{unit_id:int}/published"): scoped(303, IMPORT),
     # Xem xét hồ sơ trễ hạn: a reviewer of the unit only; anyone else is refused by role.
     ("GET", "/review/dossiers/{dossier_id:int}"): review_dossier(200),
     ("POST", "/review/dossiers/{dossier_id:int}/decision"): review_dossier(303),
@@ -251,6 +260,10 @@ def _prepare(m: DossierMatrix) -> Prepare:
     return prepare
 
 
+async def _published_events() -> int:
+    return int(await AuditEvent.count().where(AuditEvent.action == "published_index_recorded"))
+
+
 async def _call(client: Any, method: str, path: str, target: str, v: dict[str, Any]) -> Outcome:
     address = url(path, v)
     headers = csrf(client)
@@ -283,6 +296,18 @@ async def _call(client: Any, method: str, path: str, target: str, v: dict[str, A
         decided = await DossierDecision.exists().where(DossierDecision.dossier == v["dossier_id"])
         if decided != (response.status_code < 400):
             return f"{response.status_code} but decided={decided}"
+        return int(response.status_code)
+    if path.endswith("/published"):
+        before = await _published_events()
+        response = await client.post(
+            address,
+            data={"period": QUARTER, "timeliness": "92,4", "online": "61,0", "source": "RBAC"},
+            headers=headers,
+            follow_redirects=False,
+        )
+        recorded = await _published_events() != before
+        if recorded != (response.status_code < 400):
+            return f"{response.status_code} but recorded={recorded}"
         return int(response.status_code)
     if path == "/dossiers/import/mappings":
         response = await client.post(

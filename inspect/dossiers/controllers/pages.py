@@ -1,4 +1,5 @@
-"""Hồ sơ TTHC pages: per-unit list, shares and estimates, flagged dossiers, import."""
+"""Hồ sơ TTHC pages: per-unit list, shares and estimates with the published 766 values
+beside them, flagged dossiers, import."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from typing import Annotated, Any
 from congvu.inspect.actor import Actor
 from congvu.inspect.dossiers.services import flagged as flagged_dossiers
 from congvu.inspect.dossiers.services import importing as dossier_import
-from congvu.inspect.dossiers.services import labels
+from congvu.inspect.dossiers.services import labels, published
 from congvu.inspect.dossiers.services import queries as dossiers
 from congvu.inspect.dossiers.services.importing import IMPORT_ROLES
-from congvu.inspect.errors import DomainError, NotFound
+from congvu.inspect.errors import DomainError, Invalid, NotFound
 from congvu.inspect.i18n import gettext
 from congvu.inspect.organisation import api as organisation
 from congvu.inspect.text_input import blank_as_none, optional_number
@@ -29,6 +30,20 @@ LABELS = {
     "channel": labels.CHANNEL_LABELS,
     "flag": labels.FLAG_LABELS,
 }
+
+
+# What the notice after a redirect says (the query names one, never free text).
+NOTICES = {"published": "Đã ghi giá trị công bố."}
+
+
+@dataclass
+class PublishedForm:
+    """Giá trị công bố of one quarter as typed: text, so "95,5" reaches the service."""
+
+    period: str = ""
+    timeliness: str = ""
+    online: str = ""
+    source: str = ""
 
 
 @dataclass
@@ -74,6 +89,7 @@ class DossierPages(Controller):
         channel: FromQuery[str | None] = None,
         period: FromQuery[str | None] = None,
         page: FromQuery[str | None] = None,
+        notice: FromQuery[str] = "",
     ) -> Template:
         # Every parameter is read as text: the filter form sends an empty select as
         # ``official=`` and the pager repeats it, and an empty value means "any".
@@ -85,8 +101,27 @@ class DossierPages(Controller):
             blank_as_none(period),
         )
         number = optional_number(page, "page", "Số trang không hợp lệ.") or 1
-        view = await dossiers.unit_dossiers(request.user, unit_id, filters, number)
-        return Template("dossiers/unit.html", context={"view": view, "labels": LABELS})
+        return await _unit_page(request, unit_id, filters, number, notice=notice)
+
+    @post(
+        "/units/{unit_id:int}/published",
+        status_code=303,
+        name="dossier_published",
+        guards=[requires_role(*published.PUBLISH_ROLES)],
+    )
+    async def record_published(
+        self,
+        request: Request[Actor, Any, Any],
+        unit_id: FromPath[int],
+        data: Annotated[PublishedForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        try:
+            await published.record_published(
+                request.user, unit_id, data.period, data.timeliness, data.online, data.source
+            )
+        except Invalid as problem:
+            return await _unit_page(request, unit_id, dossiers.Filters(), form=data, error=problem)
+        return Redirect(f"/dossiers/units/{unit_id}?notice=published#published", status_code=303)
 
     @get("/units/{unit_id:int}/flagged", name="flagged_dossiers")
     async def flagged(
@@ -165,6 +200,32 @@ class DossierImportPages(Controller):
     ) -> Response[str]:
         text = await dossier_import.rejected_rows_csv(request.user, batch_id)
         return Response(text, media_type="text/csv; charset=utf-8", headers=_attachment(batch_id))
+
+
+async def _unit_page(
+    request: Request[Actor, Any, Any],
+    unit_id: int,
+    filters: dossiers.Filters,
+    page: int = 1,
+    *,
+    notice: str = "",
+    form: PublishedForm | None = None,
+    error: Invalid | None = None,
+) -> Template:
+    """The unit's page; after a refused entry of published values, with the typed values
+    and the error beside its field (400)."""
+    view = await dossiers.unit_dossiers(request.user, unit_id, filters, page)
+    return Template(
+        "dossiers/unit.html",
+        context={
+            "view": view,
+            "labels": LABELS,
+            "notice": NOTICES.get(notice),
+            "form": form or PublishedForm(),
+            "error": error,
+        },
+        status_code=400 if error else 200,
+    )
 
 
 async def _unit_code_in_scope(actor: Actor, code: str) -> str:

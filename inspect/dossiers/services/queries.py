@@ -25,6 +25,11 @@ from congvu.inspect.dossiers.services.procedures import (
     restarting_procedures,
     store_supplement_rule,
 )
+from congvu.inspect.dossiers.services.published import (
+    PublishedValue,
+    may_record_published,
+    published_values,
+)
 from congvu.inspect.dossiers.services.timeliness import TIMELY
 from congvu.inspect.dossiers.services.verdicts import (
     FACT_COLUMNS,
@@ -187,6 +192,19 @@ class UnitDossiers:
     page: int = 1
     page_size: int = 100
     filters: Filters = field(default_factory=Filters)
+    # Giá trị công bố typed in for the unit itself, by period, beside the estimates.
+    published: dict[str, PublishedValue] = field(default_factory=dict)
+    may_publish: bool = False
+
+    @property
+    def published_only(self) -> list[PublishedValue]:
+        """Published values of quarters without a dossier here (received before the first
+        import, say): still shown, with no estimate beside them."""
+        estimated = {p.period for p in self.periods}
+        return sorted(
+            (v for v in self.published.values() if v.period not in estimated),
+            key=lambda v: v.period,
+        )
 
     @property
     def pages(self) -> int:
@@ -243,7 +261,8 @@ async def unit_dossiers(
     actor: Actor, unit_id: int, filters: Filters, page: int = 1, page_size: int = 100
 ) -> UnitDossiers:
     """The dossier page of a unit (its subtree): one page of rows, shares of the rows
-    matching the filters, 766-style estimates per quarter of the whole unit."""
+    matching the filters, 766-style estimates per quarter of the whole unit and the
+    values published for the unit beside them."""
     unit = await organisation.unit_in_scope(actor, unit_id)
     page = max(1, page)
     where = _where(unit.path, filters)
@@ -295,6 +314,8 @@ async def unit_dossiers(
         page=page,
         page_size=page_size,
         filters=filters,
+        published=await published_values(unit.id),
+        may_publish=may_record_published(actor),
     )
 
 
