@@ -10,6 +10,7 @@ from typing import Any
 import openpyxl
 import pytest
 from congvu.inspect.actor import SYSTEM
+from congvu.inspect.dossiers import api as dossiers
 from congvu.inspect.dossiers.tables import Dossier
 from congvu.inspect.evidence import api as evidence
 from congvu.inspect.reports import api as reports
@@ -97,6 +98,13 @@ async def test_the_dossier_sheet_shows_apologies_history_and_estimates(quarter: 
     assert values.cell(history, 18).value == pytest.approx(3 / 5)
     assert "SUMPRODUCT" in formulas.cell(history, 18).value
     assert values.cell(history, 13).value == 1 and values.cell(history, 14).value == 0
+    # Q2/2024 resolved nothing: no rate (not 0%), and a gap in the chart's column.
+    assert values.cell(history, 3).value == 0 and values.cell(history, 4).value in (None, "")
+    gap = next(
+        r for r in range(history, values.max_row + 1) if values.cell(r, 2).value == "Quý II/2024"
+    )
+    assert values.cell(gap, 3).value == "#N/A"
+    assert values.cell(gap + 7, 3).value == pytest.approx(3 / 5)
     assert len(formulas._charts) == 2  # the apologies' bars, the history's line
     kinds = sorted(type(chart).__name__ for chart in formulas._charts)
     assert kinds == ["BarChart", "LineChart"]
@@ -108,8 +116,25 @@ async def test_the_dossier_sheet_shows_apologies_history_and_estimates(quarter: 
     assert values.cell(estimate, 3).value == 7
     assert values.cell(estimate, 4).value == pytest.approx(0.571)
     assert values.cell(estimate, 5).value is None  # nothing published entered
-    heads = [values.cell(estimate - 2, c).value for c in range(4, 8)]
+    head = estimate - len(quarters_to(Q1)) - 1  # the letters' row between
+    heads = [values.cell(head, c).value for c in range(4, 8)]
     assert heads[0].endswith("(ước tính)") and heads[1].endswith("(công bố)")
+
+    # Published values entered for the province's Q1/2026: beside the estimates, and a
+    # new version of the report (the data it shows changed).
+    reporter = await quarter.rw.actor("reporter")
+    province = int(quarter.rw.world.province.id)
+    source = "=Cổng Dịch vụ công quốc gia"
+    await dossiers.record_published(reporter, province, "2026-Q1", "92,4", "61", source)
+    again = await reports.build_report(SYSTEM, "2026Q1", media_dir=quarter.media)
+    assert again.version == built.version + 1
+    values = openpyxl.load_workbook(again.path, data_only=True)["Hồ sơ TTHC"]
+    assert values.cell(estimate, 4).value == pytest.approx(0.571)
+    assert values.cell(estimate, 5).value == pytest.approx(0.924)
+    assert values.cell(estimate, 7).value == pytest.approx(0.61)
+    assert values.cell(estimate, 8).value == source
+    assert values.cell(estimate, 8).data_type == "s"
+    assert values.cell(estimate - 1, 5).value is None  # Q4/2025: none entered
 
 
 async def test_repeat_offences_get_a_chart(quarter: Quarter) -> None:

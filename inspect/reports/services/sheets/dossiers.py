@@ -214,13 +214,15 @@ def _history(book: Book, sheet: Worksheet, trends: RecordTrends, row: int) -> in
         counts = column_range(count_col, rows.start, rows.stop - 1)
         rates = column_range(rate_col, rows.start, rows.stop - 1)
         sheet.write_formula(total, count_col, f"=SUM({counts})", book.number_bold, resolved)
+        # A quarter with nothing resolved has no rate (not 0%): left empty here, and a
+        # gap in the chart (#N/A), which a line chart skips.
         sheet.write_formula(
             total,
             rate_col,
-            f"=IF({cell(total, count_col)}=0,0,SUMPRODUCT({counts},{rates})"
+            f'=IF({cell(total, count_col)}=0,"",SUMPRODUCT({counts},{rates})'
             f"/{cell(total, count_col)})",
             book.percent_bold,
-            on_time / resolved if resolved else 0.0,
+            on_time / resolved if resolved else "",
         )
     for number, (at, line) in enumerate(zip(rows, trends.lines, strict=True), 1):
         sheet.write_number(at, 0, number, book.number)
@@ -238,11 +240,15 @@ def _history(book: Book, sheet: Worksheet, trends: RecordTrends, row: int) -> in
     sheet.write_string(row, 2, "Tỷ lệ đúng hạn", book.head)
     for q, label in enumerate(quarters):
         sheet.write_string(row + 1 + q, 1, label, book.text)
-        rate = cell(total, 3 + 2 * q)
+        count, rate = cell(total, 2 + 2 * q), cell(total, 3 + 2 * q)
         resolved = sum(line.resolved[q] for line in trends.lines)
         on_time = sum(line.on_time[q] for line in trends.lines)
         sheet.write_formula(
-            row + 1 + q, 2, f"={rate}", book.percent, on_time / resolved if resolved else 0.0
+            row + 1 + q,
+            2,
+            f"=IF({count}=0,NA(),{rate})",
+            book.percent,
+            on_time / resolved if resolved else "#N/A",
         )
     chart = sheet_chart(book, "line", "Tỷ lệ hồ sơ giải quyết đúng hạn theo quý")
     chart.add_series(
