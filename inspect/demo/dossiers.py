@@ -30,6 +30,8 @@ DEMO_COMMUNES = ("NA-TV", "NA-TVI", "NA-DC", "NA-NL")
 # none, so the demo also shows a commune whose values nobody has entered yet; Xã Diễn
 # Châu's online share for the older quarter was not published.
 PUBLISHED = {
+    # The province's own score: what the quarterly workbook of the province shows.
+    "NA": [("89,6", "44,1"), ("88,2", "40,7")],
     "NA-TV": [("92,4", "61,0"), ("90,8", "57,5")],
     "NA-TVI": [("95,1", "48,3"), ("93,6", "44,9")],
     "NA-DC": [("88,7", "35,2"), ("86,0", "")],
@@ -112,8 +114,9 @@ async def _late_row(official: Official, end: date, number: int) -> pd.DataFrame:
 
 
 async def seed_demo_published() -> None:
-    """The last two finished quarters' published values of three communes, entered by
-    the reporting officer (baocao) a few days after each quarter closed."""
+    """The last two finished quarters' published values of the province and three
+    communes, entered by the reporting officer (baocao) a few days after each quarter
+    closed."""
     user = await User.select(User.id).where(User.username == "baocao").first()
     reporter = await organisation.actor_for(user["id"]) if user else None
     if reporter is None:

@@ -28,8 +28,10 @@ from congvu.inspect.dossiers.services.queries import (
     verdicts_at,
 )
 from congvu.inspect.dossiers.services.timeliness import (
+    LateHandler,
     ReceivedShares,
     Timeliness,
+    late_by_handler,
     on_time_by_unit,
     received_shares,
     subtree_timeliness,
@@ -41,6 +43,7 @@ __all__ = [
     "STATUS_LABELS",
     "DossierDetail",
     "ImportRequest",
+    "LateHandler",
     "ProcedureView",
     "PublishedValue",
     "ReceivedShares",
@@ -48,6 +51,7 @@ __all__ = [
     "discard_upload",
     "dossier_detail",
     "import_dossiers",
+    "late_by_handler",
     "on_time_by_unit",
     "parse_moment",
     "procedure_settings",

@@ -179,3 +179,32 @@ async def test_the_evidence_sheet_lists_the_units_documents(quarter: Quarter) ->
     other = await reports.build_report(SYSTEM, "2026Q1", media_dir=quarter.media, unit_code="P-B")
     sheet = openpyxl.load_workbook(other.path)["Kiểm chứng PAR INDEX"]
     assert "12/KH-UBND" not in [sheet.cell(r, 3).value for r in range(1, sheet.max_row + 1)]
+
+
+async def test_late_dossiers_are_attributed_to_their_handler(quarter: Quarter) -> None:
+    """Q1/2026: HS-3 (commune A's desk) resolved late, handled by official A; commune B's
+    HS-4 resolved late and HS-5 open past its due day (12/01), the export naming nobody
+    for HS-4 and "Lê Văn Đức" as written for HS-5 (no record linked)."""
+    world = quarter.rw.world
+    await Dossier.update({Dossier.official: world.official_a.id}).where(Dossier.code == "HS-3")
+    await Dossier.update({Dossier.official_name: " Lê Văn Đức "}).where(Dossier.code == "HS-5")
+    unit = await report_unit(SYSTEM, "P")
+    handlers = (await read_trends(SYSTEM, unit, Q1)).handlers
+    found = {(h.unit_name, h.official): (h.late, h.overdue) for h in handlers}
+    assert found == {
+        (str(world.desk_a.name), str(world.official_a.full_name)): (1, 0),
+        (str(world.commune_b.name), ""): (1, 0),
+        (str(world.commune_b.name), "Lê Văn Đức"): (0, 1),
+    }
+    built = await reports.build_report(SYSTEM, "2026Q1", media_dir=quarter.media)
+    values = openpyxl.load_workbook(built.path, data_only=True)["Hồ sơ TTHC"]
+    formulas = openpyxl.load_workbook(built.path)["Hồ sơ TTHC"]
+    total = totals(values)[-1]
+    assert [values.cell(total, c).value for c in (4, 5, 6)] == [3, 2, 1]
+    assert formulas.cell(total, 5).value.startswith("=SUM(")
+    listed = {values.cell(r, 3).value for r in range(total + 1, total + 4)}
+    assert listed == {
+        str(world.official_a.full_name),
+        "(hồ sơ không ghi người xử lý)",
+        "Lê Văn Đức",
+    }

@@ -2,7 +2,9 @@
 resolved from ``first`` to ``last`` (local days) and how many of them on time, counted as
 the quarterly workbook's Tổng hợp counts them (a dossier is resolved in the window when
 its result date falls in it; on time counts early and on-time results). Other domains
-read it through ``dossiers.api`` (emulation's campaign criterion)."""
+read it through ``dossiers.api`` (emulation's campaign criterion, the workbook). Also for
+the workbook: the 766-style counts of the dossiers received in a quarter, and the late
+ones attributed to their unit and handling official."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from datetime import date, timedelta
 
 from congvu.inspect import clock
 from congvu.inspect.dossiers.tables import Dossier
+from congvu.inspect.i18n import name_sort_key, text_sort_key
 from piccolo.query.functions.aggregate import Count
 
 RESOLVED = ("early", "on_time", "late")
@@ -99,3 +102,59 @@ async def received_shares(unit_path: str, first: date, last: date) -> ReceivedSh
         if row["channel"] == "online":
             online += n
     return ReceivedShares(received, timely, online)
+
+
+@dataclass(frozen=True)
+class LateHandler:
+    """A unit's late dossiers in a window attributed to who handled them, as the export
+    names them (the official's record, else the name written in the export)."""
+
+    unit_name: str
+    official: str  # "" when the export names nobody
+    late: int  # resolved late in the window
+    overdue: int  # still open past due at its end
+
+
+async def late_by_handler(unit_path: str, first: date, last: date) -> list[LateHandler]:
+    """The subtree's dossiers resolved late from ``first`` to ``last`` (local days) and
+    those open past due at its end, counted per unit and handling official, as the
+    workbook's Hồ sơ TTHC sheet counts them; most late first."""
+    start = clock.start_of_day_utc(first)
+    end = clock.start_of_day_utc(last + timedelta(days=1))
+    within = Dossier.unit._.path.like(f"{unit_path}%")
+    keys = (Dossier.unit.name, Dossier.official.full_name, Dossier.official_name)
+    late = await (
+        Dossier.select(*keys, Count(alias="n"))
+        .where(
+            within,
+            Dossier.status == "late",
+            Dossier.finished_at >= start,
+            Dossier.finished_at < end,
+        )
+        .group_by(*keys)
+    )
+    overdue = await (
+        Dossier.select(*keys, Count(alias="n"))
+        .where(
+            within,
+            Dossier.received_at < end,
+            Dossier.due_at < end,
+            Dossier.finished_at.is_null() | (Dossier.finished_at >= end),
+        )
+        .group_by(*keys)
+    )
+    counts: dict[tuple[str, str], list[int]] = {}
+    for column, rows in enumerate((late, overdue)):
+        for row in rows:
+            name = row["official.full_name"] or (row["official_name"] or "").strip()
+            key = (str(row["unit.name"]), name)
+            counts.setdefault(key, [0, 0])[column] += int(row["n"])
+    found = [LateHandler(unit, name, n[0], n[1]) for (unit, name), n in counts.items()]
+    found.sort(
+        key=lambda h: (
+            -(h.late + h.overdue),
+            text_sort_key(h.unit_name),
+            name_sort_key(h.official),
+        )
+    )
+    return found

@@ -8,6 +8,7 @@ plain data (picklable), hashed into the snapshot's data hash like the personnel 
 * the 766-style estimates of the same quarters for the whole unit (ước tính: the system's
   own count, never the published score), beside the values published on the national
   portal where someone entered them;
+* the period's late and overdue dossiers attributed to their unit and handling official;
 * the year's evidence register of the unit's subtree.
 """
 
@@ -57,6 +58,8 @@ class RecordTrends:
     quarters: tuple[str, ...] = ()  # oldest first, the report's period the last
     lines: tuple[TrendLine, ...] = ()
     estimates: tuple[EstimateRow, ...] = ()
+    # The period's late and overdue dossiers by unit and handling official.
+    handlers: tuple[dossiers.LateHandler, ...] = ()
     register: evidence.UnitRegister = field(default_factory=lambda: evidence.UnitRegister(0))
 
     def data_hash(self) -> str:
@@ -127,10 +130,12 @@ async def read_trends(actor: Actor, unit: dict[str, Any], period: Period) -> Rec
         for n, (_, name) in enumerate(lines)
         if any(resolved[n])
     )
+    handlers = await dossiers.late_by_handler(unit["path"], period.first_day, period.last_day)
     register = await evidence.unit_register(actor, period.year, unit["path"])
     return RecordTrends(
         tuple(q.label("vi", bounds=False) for q in quarters),
         trend_lines,
         tuple(estimates),
+        tuple(handlers),
         register,
     )

@@ -7,7 +7,9 @@ II. per line, the late and overdue dossiers' letters of apology: sent in time, s
 III. per line, the on-time rate in each of the last quarters (line chart of the whole
    unit's);
 IV. the 766-style estimates of those quarters beside the values published on the
-   national portal where entered, each estimate marked as one.
+   national portal where entered, each estimate marked as one;
+V. the period's late and overdue dossiers by unit and handling official (attribution:
+   a head's starting point, not a verdict on anyone).
 """
 
 from __future__ import annotations
@@ -107,6 +109,7 @@ def write(book: Book, ctx: ReportContext, figures: Figures) -> None:
     row = _apologies(book, sheet, figures, last + 2)
     row = _history(book, sheet, figures.trends, row + 1)
     row = _estimates(book, sheet, figures.trends, row + 1)
+    row = _handlers(book, sheet, figures.trends, row + 1)
     signature_block(book, sheet, row + 1, len(HEADS))
 
 
@@ -308,3 +311,42 @@ def _estimates(book: Book, sheet: Worksheet, trends: RecordTrends, row: int) -> 
         put(sheet, row, 7, estimate.published_source or None, book.text)
         row += 1
     return row
+
+
+HANDLER_HEADS = [
+    "STT",
+    "Đơn vị",
+    "Người xử lý",
+    "Tổng số\n(1 = 2 + 3)",
+    "Trễ hạn\n(đã giải quyết trong kỳ)",
+    "Quá hạn\n(đang giải quyết cuối kỳ)",
+]
+NO_NAME = "(hồ sơ không ghi người xử lý)"
+
+
+def _handlers(book: Book, sheet: Worksheet, trends: RecordTrends, row: int) -> int:
+    """V: late and overdue dossiers per unit and handling official, totals as formulas."""
+    sheet.write_string(row, 0, "V. HỒ SƠ TRỄ HẠN, QUÁ HẠN THEO NGƯỜI XỬ LÝ", book.bold)
+    row = column_heads(book, sheet, row + 1, HANDLER_HEADS, letters_for(6, lettered=3))
+    handlers = trends.handlers
+    rows = range(row + 1, row + 1 + len(handlers))
+    sheet.write_string(row, 0, "", book.code)
+    sheet.write_string(row, 1, "TỔNG CỘNG", book.text_bold)
+    sheet.write_string(row, 2, "", book.text)
+    totals = {4: sum(h.late for h in handlers), 5: sum(h.overdue for h in handlers)}
+    for col, value in totals.items():
+        formula = f"=SUM({column_range(col, rows.start, rows.stop - 1)})" if handlers else "=0"
+        sheet.write_formula(row, col, formula, book.number_bold, value)
+    sheet.write_formula(
+        row, 3, f"={cell(row, 4)}+{cell(row, 5)}", book.number_bold, sum(totals.values())
+    )
+    for number, (at, handler) in enumerate(zip(rows, handlers, strict=True), 1):
+        sheet.write_number(at, 0, number, book.number)
+        put(sheet, at, 1, handler.unit_name, book.text)
+        put(sheet, at, 2, handler.official or NO_NAME, book.text)
+        sheet.write_formula(
+            at, 3, f"={cell(at, 4)}+{cell(at, 5)}", book.number, handler.late + handler.overdue
+        )
+        sheet.write_number(at, 4, handler.late, book.number)
+        sheet.write_number(at, 5, handler.overdue, book.number)
+    return rows.stop
