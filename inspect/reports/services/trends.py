@@ -55,6 +55,9 @@ class EstimateRow:
 
 @dataclass(frozen=True)
 class RecordTrends:
+    """What the workbook shows beyond the period's own figures (empty by default, as
+    the benchmarks and the figures' tests build them)."""
+
     quarters: tuple[str, ...] = ()  # oldest first, the report's period the last
     lines: tuple[TrendLine, ...] = ()
     estimates: tuple[EstimateRow, ...] = ()
