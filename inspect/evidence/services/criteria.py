@@ -67,6 +67,12 @@ def code_order(code: str) -> tuple[int | str, ...]:
     return tuple(int(p) if p.isdigit() else p for p in code.split("."))
 
 
+def index_order(code: str, untagged: str) -> tuple[int | str, ...]:
+    """Where a document filed under ``code`` stands in a year's index: by criterion
+    code, the documents filed under none (``untagged``) last."""
+    return code_order(code) if code != untagged else (10**9,)
+
+
 async def criteria(year: int, *, active_only: bool = False) -> list[Criterion]:
     query = EvidenceCriterion.select().where(EvidenceCriterion.year == year)
     if active_only:

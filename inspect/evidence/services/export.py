@@ -20,7 +20,7 @@ import xlsxwriter
 from congvu.inspect import cpu_pool
 from congvu.inspect.actor import SYSTEM, Actor
 from congvu.inspect.evidence.services.access import require_reader, sees_item
-from congvu.inspect.evidence.services.criteria import code_order, criteria
+from congvu.inspect.evidence.services.criteria import code_order, criteria, index_order
 from congvu.inspect.evidence.services.files import read_stored, safe_name
 from congvu.inspect.evidence.services.labels import (
     CHANGED,
@@ -29,8 +29,9 @@ from congvu.inspect.evidence.services.labels import (
     SOURCE_LABELS,
     UNTAGGED,
 )
+from congvu.inspect.evidence.services.listing import issue_order, item_codes
 from congvu.inspect.evidence.services.produced import content_sha256, render
-from congvu.inspect.evidence.tables import EvidenceItem, EvidenceTag, SourceKind
+from congvu.inspect.evidence.tables import EvidenceItem, SourceKind
 from congvu.inspect.settings import get_settings
 
 INDEX_NAME = "Muc-luc.xlsx"
@@ -96,15 +97,10 @@ async def collect(year: int, actor: Actor = SYSTEM) -> Bundle:
         *EvidenceItem.all_columns(), EvidenceItem.issuer_unit.path.as_alias("unit_path")
     ).where(EvidenceItem.year == year)
     items = [i for i in items if sees_item(actor, i["unit_path"], i["source_kind"])]
-    tags = await EvidenceTag.select(
-        EvidenceTag.item, EvidenceTag.criterion.code.as_alias("code")
-    ).where(EvidenceTag.item.is_in([i["id"] for i in items]) if items else EvidenceTag.id < 0)
-    codes: dict[int, list[str]] = {}
-    for t in tags:
-        codes.setdefault(t["item"], []).append(t["code"])
+    codes = await item_codes([i["id"] for i in items])
     counts: dict[str, int] = {}
     taken: set[str] = set()
-    order = sorted(items, key=lambda i: (i["issued_on"] or date.min, i["number"], i["id"]))
+    order = sorted(items, key=issue_order)
     placed: list[tuple[tuple[object, ...], IndexRow, bytes | None]] = []
     for item in order:
         data, note = await _document(item)
@@ -127,8 +123,7 @@ async def collect(year: int, actor: Actor = SYSTEM) -> Bundle:
                 digest,
                 note,
             )
-            key = (code_order(code) if code != UNTAGGED else (10**9,), len(placed))
-            placed.append((key, row, data))
+            placed.append(((index_order(code, UNTAGGED), len(placed)), row, data))
     for _, row, data in sorted(placed, key=lambda p: p[0]):
         bundle.rows.append(row)
         if data is not None:

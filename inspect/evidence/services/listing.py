@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from congvu.inspect.actor import Actor
 from congvu.inspect.evidence.services.access import require_reader, sees_item
-from congvu.inspect.evidence.services.criteria import Criterion, code_order, criteria
+from congvu.inspect.evidence.services.criteria import (
+    Criterion,
+    code_order,
+    criteria,
+    index_order,
+)
 from congvu.inspect.evidence.services.labels import SOURCE_LABELS, UNTAGGED
 from congvu.inspect.evidence.tables import EvidenceItem, EvidenceTag
 
@@ -90,6 +96,24 @@ async def register(
     return result
 
 
+async def item_codes(ids: list[int]) -> dict[int, list[str]]:
+    """Item id → the codes of the criteria it is filed under (none: absent)."""
+    if not ids:
+        return {}
+    tags = await EvidenceTag.select(
+        EvidenceTag.item, EvidenceTag.criterion.code.as_alias("code")
+    ).where(EvidenceTag.item.is_in(ids))
+    codes: dict[int, list[str]] = {}
+    for t in tags:
+        codes.setdefault(t["item"], []).append(t["code"])
+    return codes
+
+
+def issue_order(item: dict[str, Any]) -> tuple[object, ...]:
+    """A year's documents in the order they were issued: date, number, then filing."""
+    return (item["issued_on"] or date.min, item["number"], item["id"])
+
+
 @dataclass(frozen=True)
 class RegisterLine:
     """One document under one criterion, as the register holds it: the hash is the one
@@ -139,20 +163,10 @@ async def unit_register(actor: Actor, year: int, unit_path: str) -> UnitRegister
         for r in rows
         if within(r["unit_path"]) and sees_item(actor, r["unit_path"], r["source_kind"])
     ]
-    ids = [r["id"] for r in rows]
-    tags = (
-        await EvidenceTag.select(
-            EvidenceTag.item, EvidenceTag.criterion.code.as_alias("code")
-        ).where(EvidenceTag.item.is_in(ids))
-        if ids
-        else []
-    )
-    codes: dict[int, list[str]] = {}
-    for t in tags:
-        codes.setdefault(t["item"], []).append(t["code"])
+    codes = await item_codes([r["id"] for r in rows])
     placed: list[tuple[tuple[object, ...], RegisterLine]] = []
     counts: dict[str, int] = {}
-    for r in sorted(rows, key=lambda r: (r["issued_on"] or date.min, r["number"], r["id"])):
+    for r in sorted(rows, key=issue_order):
         for code in sorted(codes.get(r["id"], []), key=code_order) or [UNTAGGED]:
             counts[code] = counts.get(code, 0) + 1
             line = RegisterLine(
@@ -164,8 +178,7 @@ async def unit_register(actor: Actor, year: int, unit_path: str) -> UnitRegister
                 r["unit_name"] or "",
                 r["sha256"],
             )
-            key = (code_order(code) if code != UNTAGGED else (10**9,), len(placed))
-            placed.append((key, line))
+            placed.append(((index_order(code, UNTAGGED), len(placed)), line))
     year_criteria = await criteria(year, active_only=True)
     return UnitRegister(
         year,
