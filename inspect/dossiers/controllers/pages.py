@@ -121,7 +121,8 @@ class DossierPages(Controller):
             )
         except Invalid as problem:
             return await _unit_page(request, unit_id, dossiers.Filters(), form=data, error=problem)
-        return Redirect(f"/dossiers/units/{unit_id}?notice=published#published", status_code=303)
+        # Back to the table, where the notice and the quarter's new values are.
+        return Redirect(f"/dossiers/units/{unit_id}?notice=published#estimates", status_code=303)
 
     @get("/units/{unit_id:int}/flagged", name="flagged_dossiers")
     async def flagged(
