@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 from congvu.rules.periods import Period
+from xlsxwriter.chart import Chart
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
@@ -218,6 +219,15 @@ def signature_block(book: Book, sheet: Worksheet, row: int, width: int) -> int:
         row + 1, left, row + 1, width - 1, "(Ký, ghi rõ họ tên, đóng dấu)", book.centre_italic
     )
     return row + 2
+
+
+def new_chart(book: Book, kind: str, title: str, *, stacked: bool = False) -> Chart:
+    """A chart of the workbook's style: its title above, the legend below."""
+    chart = book.workbook.add_chart({"type": kind, **({"subtype": "stacked"} if stacked else {})})
+    assert chart is not None, "xlsxwriter knows every kind used here"
+    chart.set_title({"name": title})
+    chart.set_legend({"position": "bottom"})
+    return chart
 
 
 def finish_table(

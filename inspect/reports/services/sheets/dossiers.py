@@ -24,11 +24,11 @@ from congvu.inspect.reports.services.layout import (
     finish_table,
     header_block,
     letters_for,
+    new_chart,
     put,
     signature_block,
 )
 from congvu.inspect.reports.services.trends import RecordTrends
-from xlsxwriter.chart import Chart
 from xlsxwriter.worksheet import Worksheet
 
 NAME = "Hồ sơ TTHC"
@@ -149,7 +149,7 @@ def _apologies(book: Book, sheet: Worksheet, figures: Figures, row: int) -> int:
     if not len(lines):
         sheet.write_string(row + 1, 1, "Không có hồ sơ phải xin lỗi", book.text)
         return row + 2
-    chart = sheet_chart(book, "bar", "Xin lỗi do trễ hạn theo đơn vị", stacked=True)
+    chart = new_chart(book, "bar", "Xin lỗi do trễ hạn theo đơn vị", stacked=True)
     for col in keys:
         chart.add_series(
             {
@@ -181,14 +181,6 @@ def _apology_formulas(
         book.percent_bold if bold else book.percent,
         values[3] / needed if needed else 0.0,
     )
-
-
-def sheet_chart(book: Book, kind: str, title: str, *, stacked: bool = False) -> Chart:
-    chart = book.workbook.add_chart({"type": kind, **({"subtype": "stacked"} if stacked else {})})
-    assert chart is not None
-    chart.set_title({"name": title})
-    chart.set_legend({"position": "bottom"})
-    return chart
 
 
 def _history(book: Book, sheet: Worksheet, trends: RecordTrends, row: int) -> int:
@@ -253,7 +245,7 @@ def _history(book: Book, sheet: Worksheet, trends: RecordTrends, row: int) -> in
             book.percent,
             on_time / resolved if resolved else "#N/A",
         )
-    chart = sheet_chart(book, "line", "Tỷ lệ hồ sơ giải quyết đúng hạn theo quý")
+    chart = new_chart(book, "line", "Tỷ lệ hồ sơ giải quyết đúng hạn theo quý")
     chart.add_series(
         {
             "name": "Tỷ lệ đúng hạn, trước hạn",

@@ -13,6 +13,7 @@ from congvu.inspect.reports.services.layout import (
     column_heads,
     header_block,
     letters_for,
+    new_chart,
     signature_block,
 )
 from xlsxwriter.worksheet import Worksheet
@@ -122,8 +123,7 @@ def _repeat_chart(book: Book, sheet: Worksheet, first: int, count: int) -> None:
     """The most repeated offenders (the table is sorted by the twelve months' count):
     violations in the quarter and in the twelve months, side by side."""
     shown = min(count, CHART_OFFICIALS)
-    chart = book.workbook.add_chart({"type": "bar"})
-    assert chart is not None
+    chart = new_chart(book, "bar", "Tái phạm: số hành vi vi phạm")
     for col in (3, 4):
         chart.add_series(
             {
@@ -132,8 +132,6 @@ def _repeat_chart(book: Book, sheet: Worksheet, first: int, count: int) -> None:
                 "values": [NAME, first, col, first + shown - 1, col],
             }
         )
-    chart.set_title({"name": "Tái phạm: số hành vi vi phạm"})
-    chart.set_legend({"position": "bottom"})
     chart.set_y_axis({"reverse": True})
     chart.set_size({"width": 600, "height": max(240, 60 + 28 * shown)})
     sheet.insert_chart(first - 2, WIDTH + 1, chart)
